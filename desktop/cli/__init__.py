@@ -1,0 +1,64 @@
+"""The ``kongthun`` command line.
+
+Each module in this package that defines ``register(subparsers)`` adds one subcommand; the
+subcommand's handler is ``args.func(args) -> int``. Exit codes: 0 success, 1 a check failed,
+2 bad usage or input. Nothing here imports Qt: ``kongthun`` with no subcommand imports the
+window lazily.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from models.errors import UserError
+from models.i18n import _
+
+
+class CliUsageError(Exception):
+    """Bad usage or input on the command line: printed, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kongthun",
+        description="Kongthun: a ledger for community savings groups and their welfare funds.",
+    )
+    parser.add_argument("--lang", choices=["lo", "en"], default=None,
+                        help="language of messages (default: the LANG environment)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from models import i18n
+
+    i18n.set_language(args.lang or i18n.language_from_environment())
+    if args.command is None:
+        from desktop.app import run_app  # Qt only when the window is asked for
+
+        return run_app(getattr(args, "db", None))
+    try:
+        return int(args.func(args) or 0)
+    except CliUsageError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""The one source of 'now' (UTC, naive, microsecond precision) so tests can move time."""
+from __future__ import annotations
+
+import datetime as dt
+
+_override: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    if _override is not None:
+        return _override
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def set_now(value: dt.datetime | None) -> None:
+    """Freeze the clock at ``value`` (``None`` to release). For tests and the demo builder."""
+    global _override
+    _override = value

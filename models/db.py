@@ -1,0 +1,145 @@
+"""Opening a ledger: engines, sessions, transactions, migrations.
+
+SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``, foreign keys on
+and a busy timeout; write transactions begin with ``BEGIN IMMEDIATE`` so two windows on one
+file serialise instead of forking the hash chain. PostgreSQL works through the same code
+with a ``postgresql+psycopg://`` URL (the chain head is then locked with
+``SELECT ... FOR UPDATE``).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "Kongthun"
+DB_FILENAME = "kongthun.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
+
+
+def default_database_url() -> str:
+    env = os.environ.get("KONGTHUN_DATABASE_URL")
+    if env:
+        return env
+    return sqlite_url(user_data_dir() / DB_FILENAME)
+
+
+def sqlite_url(path: Path | str) -> str:
+    return "sqlite:///" + str(Path(path).expanduser().resolve())
+
+
+def resolve_url(db: str | None) -> str:
+    """``--db`` accepts a file path or a database URL; nothing means the default."""
+    if not db:
+        return default_database_url()
+    if "://" in db:
+        return db
+    return sqlite_url(db)
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Let SQLAlchemy emit BEGIN itself (the driver's implicit BEGIN is DEFERRED).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        if connection.get_execution_options().get("kongthun_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """One open ledger. ``write()`` is one user action: one transaction, committed only if
+    the block finishes; ``read()`` never commits."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            self.engine.execution_options(kongthun_write=True), expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        session = self._write()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(db: str | None = None, *, migrate: bool = True,
+                  backup_dir: Path | None = None) -> Database:
+    """Open (creating if needed) the ledger named by ``db`` and bring its schema up to date.
+
+    An existing file that needs migrating is backed up first (into ``backup_dir``, default
+    the ``backups`` folder beside it)."""
+    from models import migrate as migrations
+
+    database = Database(resolve_url(db))
+    if migrate:
+        migrations.upgrade(database, backup_dir=backup_dir)
+    return database

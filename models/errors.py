@@ -1,0 +1,56 @@
+"""The errors the front ends understand.
+
+``UserError`` and its subclasses carry an untranslated message id and its parameters;
+``str(error)`` translates at the moment it is shown, so a language switch applies to errors
+raised before it too. Anything else that escapes a service is a bug.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from models.i18n import gettext
+
+
+class UserError(Exception):
+    """A problem the user can fix: shown as its (translated) message, nothing was written."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        super().__init__(message)
+        self.message_id = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return gettext(self.message_id).format(**self.params)
+
+
+class PermissionDenied(UserError):
+    """The acting user's roles do not allow this action in this group."""
+
+
+class NotFound(UserError):
+    """A referenced record does not exist (or is not visible to the user)."""
+
+
+class ValidationError(UserError):
+    """One or more problems with the input, all listed at once (beancount style)."""
+
+    def __init__(self, problems: Iterable[UserError | str]) -> None:
+        items = [p if isinstance(p, UserError) else UserError(p) for p in problems]
+        if not items:
+            raise ValueError("ValidationError needs at least one problem")
+        super().__init__(items[0].message_id, **items[0].params)
+        self.problems: list[UserError] = items
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class LedgerIntegrityError(UserError):
+    """A posting would break the ledger's invariants (unbalanced, empty, locked period...)."""
+
+
+class UserCancelled(Exception):
+    """The user backed out of a dialog: unwind quietly."""
+
+

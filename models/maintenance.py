@@ -1,0 +1,39 @@
+"""Backup and restore as user actions (permission checked, audited)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from models import audit, backup, users
+from models.db import Database
+from models.permissions import Permission, require
+from models.schema import User
+
+
+def make_backup(database: Database, actor: User, target: Path) -> backup.BackupResult:
+    with database.write() as session:
+        require(session, users.reload_user(session, actor), Permission.BACKUP, None) \
+            if not _any_backup_role(session, actor) else None
+        audit.record(session, actor, "backup", path=str(target))
+    return backup.write_backup(database, Path(target))
+
+
+def _any_backup_role(session, actor: User) -> bool:  # noqa: ANN001
+    """Backing up is allowed to anyone who may back up in at least one group."""
+    from models.permissions import ROLE_PERMISSIONS, Role
+    from models.schema import RoleGrant
+    from sqlalchemy import select
+
+    roles = session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == actor.id))
+    return any(Permission.BACKUP in ROLE_PERMISSIONS[Role(r)] for r in roles)
+
+
+def restore_backup(database: Database, actor: User, source: Path) -> backup.BackupResult:
+    """Admins (of all groups) only. The current ledger is backed up first; the restore is
+    then written to the restored ledger's own audit log."""
+    with database.read() as session:
+        require(session, users.reload_user(session, actor), Permission.RESTORE_BACKUP, None)
+    result = backup.restore(database, Path(source))
+    with database.write() as session:
+        audit.record(session, None, "backup.restore", username=actor.username,
+                     source=str(source))
+    return result

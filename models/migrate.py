@@ -1,0 +1,80 @@
+"""Schema migrations (Alembic), with a backup taken before any migration runs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from models.db import Database
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(database: Database) -> set[str]:
+    with database.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def needs_upgrade(database: Database) -> bool:
+    return current_revisions(database) != head_revisions()
+
+
+def upgrade(database: Database, *, backup_dir: Path | None = None) -> bool:
+    """Bring the schema to the newest revision. Returns whether anything ran.
+
+    A ledger that already holds a schema is backed up (and the backup checked) first."""
+    current = current_revisions(database)
+    if current == head_revisions():
+        return False
+    if current and database.is_sqlite:
+        from models import backup
+
+        backup.backup_before(database, reason="migration", directory=backup_dir)
+    config = alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+    return True
+
+
+def append_only_sql(table: str, dialect: str) -> list[str]:
+    """DDL that makes ``table`` refuse UPDATE and DELETE (SQLite triggers or a PostgreSQL
+    trigger function). Tampering behind the app's back must first drop these, and the hash
+    chain still tells."""
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+        ]
+    if dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION kongthun_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION kongthun_append_only()",
+        ]
+    return []
+
+
+def drop_append_only_sql(table: str, dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_update",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+    return []

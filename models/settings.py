@@ -1,0 +1,96 @@
+"""Dated group settings: a change applies from a date and never rewrites the past.
+
+Each capability registers its settings with a default and a validator; values are JSON.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import audit, clock
+from models.errors import UserError
+from models.i18n import N_
+from models.permissions import Permission, require
+from models.schema import GroupSetting, PeriodLock, User
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    label: str
+    validate: Callable[[Any], Any] | None = None  # returns the cleaned value or raises UserError
+
+
+REGISTRY: dict[str, SettingSpec] = {}
+
+
+def register(key: str, default: Any, label: str,
+             validate: Callable[[Any], Any] | None = None) -> SettingSpec:
+    spec = SettingSpec(key, default, label, validate)
+    REGISTRY[key] = spec
+    return spec
+
+
+def _choice(*allowed: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value not in allowed:
+            raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
+        return value
+    return check
+
+
+register("rounding", "half-even", N_("Rounding of computed amounts"),
+         _choice("half-even", "half-up"))
+register("idle_lock_minutes", 10, N_("Lock the window after this many idle minutes"))
+
+
+def get(session: Session, group_id: int, key: str, on: dt.date | None = None) -> Any:
+    """The value in force on ``on`` (default today): the newest row effective by then."""
+    spec = REGISTRY.get(key)
+    on = on or clock.today()
+    row = session.scalar(
+        select(GroupSetting.value)
+        .where(GroupSetting.group_id == group_id, GroupSetting.key == key,
+               GroupSetting.effective_from <= on)
+        .order_by(GroupSetting.effective_from.desc(), GroupSetting.id.desc())
+        .limit(1))
+    if row is not None:
+        return row
+    if spec is None:
+        raise KeyError(key)
+    return spec.default
+
+
+def history(session: Session, group_id: int, key: str) -> list[tuple[dt.date, Any]]:
+    rows = session.execute(
+        select(GroupSetting.effective_from, GroupSetting.value)
+        .where(GroupSetting.group_id == group_id, GroupSetting.key == key)
+        .order_by(GroupSetting.effective_from, GroupSetting.id))
+    return [(r[0], r[1]) for r in rows]
+
+
+def set_value(session: Session, actor: User, *, group_id: int, key: str, value: Any,
+              effective_from: dt.date) -> None:
+    """Record a new value from ``effective_from``. Refused inside a locked period."""
+    require(session, actor, Permission.CHANGE_SETTINGS, group_id)
+    spec = REGISTRY.get(key)
+    if spec is None:
+        raise UserError(N_("Unknown setting {key}."), key=key)
+    if spec.validate is not None:
+        value = spec.validate(value)
+    locked = session.scalar(select(PeriodLock.locked_through)
+                            .where(PeriodLock.group_id == group_id)
+                            .order_by(PeriodLock.locked_through.desc()).limit(1))
+    if locked is not None and effective_from <= locked:
+        raise UserError(N_("The books are locked through {date}; a setting can only change "
+                           "after that."), date=locked.strftime("%d/%m/%Y"))
+    session.add(GroupSetting(group_id=group_id, key=key, effective_from=effective_from,
+                             value=value, recorded_by=actor.id, recorded_at=clock.now()))
+    audit.record(session, actor, "setting.set", group_id=group_id, key=key, value=value,
+                 effective_from=effective_from)

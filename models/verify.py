@@ -1,0 +1,149 @@
+"""``kongthun verify``: prove the ledger is whole.
+
+Checks, listing every problem found (not stopping at the first): each entry balances and
+has two or more non-zero lines; each group's chain is contiguous, each hash recomputes and
+links to the previous one, and the group's stored head matches; the trial balance nets to
+zero; subledger lines carry their member/loan and sum to their control accounts; the
+append-only guards are in place; the schema is at the newest revision. Feature modules add
+their own checks with ``register_check``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from models import chart
+from models.i18n import N_, gettext
+from models.ledger import entry_hash
+from models.schema import (
+    APPEND_ONLY_TABLES,
+    Account,
+    Group,
+    JournalEntry,
+    JournalLine,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str  # untranslated id
+    params: dict
+    group_id: int | None = None
+    entry_seq: int | None = None
+
+    def __str__(self) -> str:
+        return gettext(self.message).format(**self.params)
+
+
+Check = Callable[[Session, Group], list[Problem]]
+EXTRA_CHECKS: list[Check] = []
+
+# Accounts whose every line must name a member (a subledger per member) or a loan.
+MEMBER_SUBLEDGERS = ("member_savings", "nssf_pot", "share_out_payable")
+LOAN_SUBLEDGERS = ("loans_receivable",)
+
+
+def register_check(check: Check) -> Check:
+    EXTRA_CHECKS.append(check)
+    return check
+
+
+def verify_group(session: Session, group: Group) -> list[Problem]:
+    problems: list[Problem] = []
+    gid = group.id
+
+    def add(message: str, seq: int | None = None, **params) -> None:  # noqa: ANN003
+        problems.append(Problem(message, params, gid, seq))
+
+    prev_hash = None
+    expected_seq = 1
+    entries = session.scalars(select(JournalEntry).where(JournalEntry.group_id == gid)
+                              .order_by(JournalEntry.seq)).all()
+    lines_by_entry: dict[int, list[JournalLine]] = {}
+    for line in session.scalars(select(JournalLine).join(JournalEntry)
+                                .where(JournalEntry.group_id == gid)):
+        lines_by_entry.setdefault(line.entry_id, []).append(line)
+    for entry in entries:
+        lines = lines_by_entry.get(entry.id, [])
+        if entry.seq != expected_seq:
+            add(N_("Group {group}: entry {expected} is missing (found {seq} next)."),
+                entry.seq, group=group.name, expected=expected_seq, seq=entry.seq)
+        expected_seq = entry.seq + 1
+        if len(lines) < 2 or any(ln.amount == 0 for ln in lines):
+            add(N_("Group {group}: entry {seq} has fewer than two lines or a zero line."),
+                entry.seq, group=group.name, seq=entry.seq)
+        total = sum(ln.amount for ln in lines)
+        if total != 0:
+            add(N_("Group {group}: entry {seq} does not balance (off by {difference})."),
+                entry.seq, group=group.name, seq=entry.seq, difference=total)
+        if entry.prev_hash != prev_hash:
+            add(N_("Group {group}: entry {seq} does not link to the entry before it."),
+                entry.seq, group=group.name, seq=entry.seq)
+        if entry_hash(entry, lines) != entry.hash:
+            add(N_("Group {group}: entry {seq} was changed after it was posted."),
+                entry.seq, group=group.name, seq=entry.seq)
+        prev_hash = entry.hash
+    if group.entry_count != len(entries) or group.head_hash != prev_hash:
+        add(N_("Group {group}: the ledger should end at entry {count} but ends at {found}; "
+               "entries were removed or added behind the app's back."),
+            group=group.name, count=group.entry_count, found=len(entries))
+
+    net = session.scalar(select(func.coalesce(func.sum(JournalLine.amount), 0))
+                         .join(Account, Account.id == JournalLine.account_id)
+                         .where(Account.group_id == gid))
+    if net != 0:
+        add(N_("Group {group}: the trial balance is off by {difference}."),
+            group=group.name, difference=int(net))
+    foreign = session.scalar(select(func.count(JournalLine.id)).join(JournalEntry)
+                             .join(Account, Account.id == JournalLine.account_id)
+                             .where(JournalEntry.group_id == gid, Account.group_id != gid))
+    if foreign:
+        add(N_("Group {group}: {count} lines post to another group's accounts."),
+            group=group.name, count=foreign)
+
+    for key, column in [(k, JournalLine.member_id) for k in MEMBER_SUBLEDGERS] + \
+                       [(k, JournalLine.loan_id) for k in LOAN_SUBLEDGERS]:
+        acc = session.scalar(select(Account).where(Account.group_id == gid, Account.key == key))
+        if acc is None:
+            continue
+        orphans = session.scalar(select(func.count(JournalLine.id))
+                                 .where(JournalLine.account_id == acc.id, column.is_(None)))
+        if orphans:
+            add(N_("Group {group}: {count} lines on {account} name no member or loan, so the "
+                   "subledger does not tie to the control account."),
+                group=group.name, count=orphans, account=acc.code)
+    savings = chart.account(session, gid, "member_savings")
+    negative = session.execute(
+        select(JournalLine.member_id).where(JournalLine.account_id == savings.id)
+        .group_by(JournalLine.member_id).having(func.sum(JournalLine.amount) > 0)).all()
+    for (member_id,) in negative:
+        add(N_("Group {group}: member {member} has negative savings."),
+            group=group.name, member=member_id)
+
+    for check in EXTRA_CHECKS:
+        problems.extend(check(session, group))
+    return problems
+
+
+def verify_database(session: Session) -> list[Problem]:
+    problems: list[Problem] = []
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        integrity = session.execute(text("PRAGMA integrity_check")).scalar()
+        if integrity != "ok":
+            problems.append(Problem(N_("The database file is damaged: {detail}"),
+                                    {"detail": integrity}))
+        triggers = set(session.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        for table in APPEND_ONLY_TABLES:
+            for suffix in ("no_update", "no_delete"):
+                if f"{table}_{suffix}" not in triggers:
+                    problems.append(Problem(
+                        N_("The guard that keeps {table} append-only was removed."),
+                        {"table": table}))
+    for group in session.scalars(select(Group).order_by(Group.id)):
+        problems.extend(verify_group(session, group))
+    return problems
