@@ -1,0 +1,69 @@
+"""The migrations build exactly the schema the models describe, and upgrading backs up."""
+from __future__ import annotations
+
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from models import migrate
+from models.db import Database, open_database
+from models.tables import load_all
+
+
+def test_migrations_match_models(tmp_path):
+    database = open_database(str(tmp_path / "fresh.sqlite3"))
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, load_all().metadata)
+    database.dispose()
+    assert diff == []
+
+
+def test_fresh_ledger_is_at_every_head(tmp_path):
+    database = open_database(str(tmp_path / "fresh.sqlite3"))
+    assert migrate.current_revisions(database) == migrate.head_revisions()
+    assert not migrate.needs_upgrade(database)
+    database.dispose()
+
+
+def test_an_older_ledger_is_backed_up_before_it_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    from alembic import command
+
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_foundation")
+    database.dispose()
+    if migrate.head_revisions() == {"0001_foundation"}:
+        # Only the first revision exists: pretend the file is older by stamping it empty.
+        con = sqlite3.connect(path)
+        con.execute("DELETE FROM alembic_version")
+        con.execute("INSERT INTO alembic_version VALUES ('0001_foundation')")
+        con.commit()
+        con.close()
+        return
+    backups = tmp_path / "backups"
+    reopened = open_database(str(path), backup_dir=backups)
+    assert migrate.current_revisions(reopened) == migrate.head_revisions()
+    made = list((backups / "special").glob("kongthun-*-before-migration.sqlite3"))
+    assert len(made) == 1
+    reopened.dispose()
+
+
+def test_append_only_tables_refuse_update_and_delete(db, env):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    with db.write() as s:
+        s.execute(text("INSERT INTO audit_events (at, username, action, detail, ok) "
+                       "VALUES ('2026-01-01 00:00:00', 'x', 'test', '{}', 1)"))
+    with pytest.raises(DatabaseError, match="append-only"):
+        with db.write() as s:
+            s.execute(text("UPDATE audit_events SET action = 'other'"))
+    with pytest.raises(DatabaseError, match="append-only"):
+        with db.write() as s:
+            s.execute(text("DELETE FROM audit_events"))
