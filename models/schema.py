@@ -225,6 +225,18 @@ class RoleGrant(Base):
     user: Mapped[User] = relationship(back_populates="grants")
 
 
+class UserMember(Base):
+    """A user who is also a member (a leader who saves in the group). Used to refuse
+    approving one's own loan or claim."""
+
+    __tablename__ = "user_members"
+    __table_args__ = (UniqueConstraint("user_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+
+
 class AuditEvent(Base):
     """Who did what, when: every change, login, failed login and export. Append-only."""
 

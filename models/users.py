@@ -20,7 +20,7 @@ from models import audit, clock
 from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_
 from models.permissions import Permission, Role, require
-from models.schema import RoleGrant, User
+from models.schema import Member, RoleGrant, User, UserMember
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -247,3 +247,29 @@ def reload_user(session: Session, user: User) -> User:
     if fresh is None or not fresh.is_active:
         raise UserError(N_("Your account is no longer active."))
     return fresh
+
+
+def link_member(session: Session, actor: User, *, user_id: int, member_id: int) -> None:
+    """Record that user ``user_id`` is member ``member_id`` (so they can never approve
+    their own loan or claim)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(N_("No such member."))
+    require(session, actor, Permission.MANAGE_USERS, member.group_id)
+    if session.get(User, user_id) is None:
+        raise NotFound(N_("No such user."))
+    if session.scalar(select(UserMember.id).where(UserMember.user_id == user_id,
+                                                  UserMember.member_id == member_id)):
+        return
+    session.add(UserMember(user_id=user_id, member_id=member_id))
+    audit.record(session, actor, "user.link_member", group_id=member.group_id,
+                 target=str(user_id), member=member_id)
+
+
+def member_ids_of(session: Session, user: User) -> set[int]:
+    return set(session.scalars(select(UserMember.member_id).where(UserMember.user_id == user.id)))
+
+
+def is_same_person(session: Session, user: User, member_id: int) -> bool:
+    """Whether ``user`` is the member ``member_id`` (self-approval check)."""
+    return member_id in member_ids_of(session, user)
