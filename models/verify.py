@@ -55,8 +55,8 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
     problems: list[Problem] = []
     gid = group.id
 
-    def add(message: str, seq: int | None = None, **params) -> None:  # noqa: ANN003
-        problems.append(Problem(message, params, gid, seq))
+    def add(message: str, at_seq: int | None = None, **params) -> None:  # noqa: ANN003
+        problems.append(Problem(message, params, gid, at_seq))
 
     prev_hash = None
     expected_seq = 1
