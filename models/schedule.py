@@ -84,7 +84,8 @@ _FREQUENCY_RULES: dict[str, tuple[int, int, int]] = {
 class ScheduleTerms:
     """What a schedule is built from. Validated on construction (``UserError``).
 
-    ``principal`` and ``multiple`` are minor units (``multiple`` 0 or 1 means none);
+    Arguments past the rate are keyword-only. ``principal`` and ``multiple`` are minor
+    units (``multiple`` 0 or 1 means none);
     ``annual_rate`` is percent a year, 0–100; ``exponent`` is the currency's decimals
     (0 kip, 2 baht); ``first_due`` defaults to one period after ``disbursed``.
     """
@@ -105,7 +106,7 @@ class ScheduleTerms:
 
     def __post_init__(self) -> None:
         # Programming errors first: money and rates are never floats.
-        if isinstance(self.annual_rate, float) or not isinstance(self.annual_rate, (Decimal, int)):
+        if isinstance(self.annual_rate, bool) or not isinstance(self.annual_rate, (Decimal, int)):
             raise TypeError("annual_rate must be a Decimal (percent a year), never a float")
         for name in ("principal", "installments", "exponent", "multiple"):
             value = getattr(self, name)
@@ -178,7 +179,8 @@ class Payoff:
 
 def _check_choice(value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
+        raise UserError(N_("“{value}” is not one of: {choices}."),
+                        value=value, choices=", ".join(allowed))
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -292,10 +294,11 @@ def _multiple(terms: ScheduleTerms) -> int | None:
 
 
 def _too_large_multiple(terms: ScheduleTerms) -> UserError:
+    major = f"{Decimal(terms.multiple).scaleb(-terms.exponent):f}"  # as the user typed it
     return UserError(
-        N_("Rounded to a multiple of {multiple} minor units, an installment would not "
-           "cover its interest. Use a smaller multiple or fewer installments."),
-        multiple=terms.multiple)
+        N_("Rounded to a multiple of {multiple}, an installment would not cover its "
+           "interest. Use a smaller multiple or fewer installments."),
+        multiple=major)
 
 
 # --- schedules -------------------------------------------------------------------------
