@@ -95,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         negative=_("The multiple cannot be negative."),
         too_precise=_("The multiple has more than {decimals} decimals."))
     rate = _parse_decimal(args.annual_rate,
-                          _("“{text}” is not an interest rate.").format(text=args.annual_rate))
+                          _("“{text}” is not an interest rate; write a percentage such as 12 "
+                            "or 18.5.").format(text=args.annual_rate))
     disbursed = _parse_date(args.disbursed) if args.disbursed else clock.today()
     first_due = _parse_date(args.first_due) if args.first_due else None
     try:
@@ -143,7 +144,9 @@ def _parse_major(text: str, decimals: int, *, negative: str, too_precise: str) -
     """Major units text (``5000.00``, ``1,000,000``) to minor units, refusing negative
     amounts and more decimals than the currency has (no silent rounding). ``negative``
     and ``too_precise`` are the translated messages (the latter with ``{decimals}``)."""
-    value = _parse_decimal(text, _("“{text}” is not an amount.").format(text=text))
+    value = _parse_decimal(
+        text, _("“{text}” is not an amount; write a number such as 5000 or 5000.00.")
+        .format(text=text))
     if value < 0:
         raise CliUsageError(negative)
     minor = value.scaleb(decimals)

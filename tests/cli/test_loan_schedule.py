@@ -1,0 +1,204 @@
+"""``kongthun loan-schedule``: the public command-line contract (DESIGN.md)."""
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from models import clock, i18n
+from models.i18n import parse_po
+
+ROOT = Path(__file__).resolve().parents[2]
+RS02 = ["loan-schedule", "--principal", "5000.00", "--annual-rate", "12",
+        "--installments", "18", "--method", "declining",
+        "--amortization", "equal-installments", "--interest-period", "repayment",
+        "--decimals", "2", "--multiple", "1.00", "--rounding", "half-even",
+        "--disbursed", "2022-11-01"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    yield
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_csv_reproduces_fineract_rs02(capsys):
+    code, out, err = run(capsys, *RS02, "--format", "csv")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "n,due_date,principal,interest,total,balance"
+    assert lines[1] == "1,2022-12-01,255.00,50.00,305.00,4745.00"
+    assert lines[2] == "2,2023-01-01,257.55,47.45,305.00,4487.45"
+    assert lines[18] == "18,2024-05-01,300.22,3.00,303.22,0.00"
+    assert len(lines) == 19
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sum(float(r["interest"]) * 100 for r in rows) == pytest.approx(48822)
+
+
+def test_json_has_the_csv_keys_and_string_amounts(capsys):
+    code, out, _ = run(capsys, *RS02, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data) == 18
+    assert data[0] == {"n": 1, "due_date": "2022-12-01", "principal": "255.00",
+                       "interest": "50.00", "total": "305.00", "balance": "4745.00"}
+    assert data[-1]["total"] == "303.22" and data[-1]["balance"] == "0.00"
+
+
+def test_table_groups_thousands_and_ends_with_totals(capsys):
+    code, out, _ = run(capsys, "--lang", "en", *RS02)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["No.", "Due", "date", "Principal", "Interest", "Total",
+                                "Balance"]
+    assert lines[2].split() == ["1", "2022-12-01", "255.00", "50.00", "305.00", "4,745.00"]
+    assert lines[-1].split() == ["Total", "5,000.00", "488.22", "5,488.22"]
+    # Right-aligned numbers: every amount column ends at the same place on each line.
+    ends = {len(line) for line in lines[2:20]}
+    assert len(ends) == 1
+
+
+def test_table_in_lao_aligns_by_display_width(capsys):
+    code, out, _ = run(capsys, "--lang", "lo", *RS02)
+    assert code == 0
+    header, rule = out.splitlines()[:2]
+    assert "ເງິນຕົ້ນ" in header and "ດອກເບ້ຍ" in header
+    assert "ລວມ" in out.splitlines()[-1]
+    # Each header cell ends where its rule of dashes ends (Lao marks take no column).
+    from desktop.cli.loan_schedule import _width
+    assert _width(header) == len(rule)
+
+
+def test_kip_defaults_zero_decimals_and_multiple(capsys):
+    code, out, _ = run(capsys, "loan-schedule", "--principal", "5,000,000", "--annual-rate",
+                       "18", "--installments", "12", "--multiple", "1000",
+                       "--disbursed", "2024-01-15", "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1] == "1,2024-02-15,383000,75000,458000,4617000"
+    assert lines[-1] == "12,2025-01-15,456370,6846,463216,0"
+
+
+def test_flat_weekly_with_first_due(capsys):
+    code, out, _ = run(capsys, "loan-schedule", "--principal", "1000000", "--annual-rate",
+                       "26", "--installments", "4", "--method", "flat",
+                       "--frequency", "weekly", "--disbursed", "2024-01-01",
+                       "--first-due", "2024-01-10", "--format", "csv")
+    assert code == 0
+    # 1,000,000 × 26 % / 52 × 4 weeks = 20,000 interest, 5,000 a week.
+    assert out.splitlines()[1:] == ["1,2024-01-10,250000,5000,255000,750000",
+                                    "2,2024-01-17,250000,5000,255000,500000",
+                                    "3,2024-01-24,250000,5000,255000,250000",
+                                    "4,2024-01-31,250000,5000,255000,0"]
+
+
+def test_defaults_disburse_today_and_first_due_a_month_later(capsys):
+    import datetime as dt
+    clock.set_now(dt.datetime(2024, 1, 31, 9, 0))
+    try:
+        code, out, _ = run(capsys, "loan-schedule", "--principal", "300000", "--annual-rate",
+                           "12", "--installments", "2", "--format", "csv")
+    finally:
+        clock.set_now(None)
+    assert code == 0
+    assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["2024-02-29",
+                                                                     "2024-03-31"]
+
+
+def test_half_up_changes_the_result(capsys):
+    base = ["loan-schedule", "--principal", "1234.50", "--annual-rate", "12",
+            "--installments", "1", "--decimals", "2", "--disbursed", "2024-01-01",
+            "--format", "csv"]
+    _, even, _ = run(capsys, *base)
+    _, up, _ = run(capsys, *base, "--rounding", "half-up")
+    assert even.splitlines()[1] == "1,2024-02-01,1234.50,12.34,1246.84,0.00"
+    assert up.splitlines()[1] == "1,2024-02-01,1234.50,12.35,1246.85,0.00"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--principal", "-5000"], "cannot be negative"),
+    (["--principal", "0"], "more than zero"),
+    (["--principal", "abc"], "is not an amount"),
+    (["--principal", "5000.123"], "more than 2 decimals"),
+    (["--installments", "0"], "between 1 and"),
+    (["--installments", "2.5"], "whole number"),
+    (["--annual-rate", "100.5"], "between 0 and 100"),
+    (["--annual-rate", "-1"], "between 0 and 100"),
+    (["--annual-rate", "twelve"], "is not an interest rate"),
+    (["--disbursed", "2024-02-30"], "is not a date"),
+    (["--first-due", "01/02/2024"], "is not a date"),
+    (["--first-due", "2022-11-01"], "must be after the disbursement date"),
+    (["--multiple", "-1"], "cannot be negative"),
+    (["--decimals", "9"], "between 0 and 4"),
+    (["--multiple", "5000"], "multiple of 5000.00"),
+])
+def test_bad_input_exits_2_with_a_message(capsys, args, message):
+    argv = ["--lang", "en", "loan-schedule", "--principal", "5000.00", "--annual-rate", "12",
+            "--installments", "18", "--decimals", "2", "--disbursed", "2022-11-01"]
+    for flag, value in zip(args[::2], args[1::2]):
+        if flag in argv:
+            argv[argv.index(flag) + 1] = value
+        else:
+            argv += [flag, value]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and message in err
+
+
+def test_errors_are_translated(capsys):
+    code, _, err = run(capsys, "--lang", "lo", "loan-schedule", "--principal", "-1",
+                       "--annual-rate", "12", "--installments", "3")
+    assert code == 2
+    assert "ຈຳນວນເງິນກູ້ບໍ່ສາມາດຕິດລົບໄດ້" in err
+
+
+def test_unknown_choice_is_an_argparse_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["loan-schedule", "--principal", "1", "--annual-rate", "1", "--installments",
+              "1", "--method", "balloon"])
+    assert exc.value.code == 2
+
+
+def test_installed_command_prints_csv():
+    exe = ROOT / ".venv" / "bin" / "kongthun"
+    if not exe.exists():
+        exe = Path(sys.executable).with_name("kongthun")
+    result = subprocess.run(
+        [str(exe), "loan-schedule", "--principal", "5000.00", "--annual-rate", "12",
+         "--installments", "18", "--decimals", "2", "--multiple", "1",
+         "--disbursed", "2022-11-01", "--format", "csv"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "n,due_date,principal,interest,total,balance"
+    assert lines[1] == "1,2022-12-01,255.00,50.00,305.00,4745.00"
+    assert lines[-1] == "18,2024-05-01,300.22,3.00,303.22,0.00"
+
+
+def test_every_cli_message_has_a_lao_translation():
+    catalog = parse_po((ROOT / "resources/translations/lo/schedule.po")
+                       .read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "desktop/cli/loan_schedule.py").read_text(encoding="utf-8"))
+    messages = {node.args[0].value for node in ast.walk(tree)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_") and node.args
+                and isinstance(node.args[0], ast.Constant)}
+    assert messages
+    for message in messages:
+        assert message in catalog, message
+        assert set(re.findall(r"{\w+}", catalog[message])) == set(re.findall(r"{\w+}", message))
