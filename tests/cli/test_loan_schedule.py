@@ -1,8 +1,11 @@
-"""``kongthun loan-schedule``: the public command-line contract (DESIGN.md)."""
+"""``kongthun loan-schedule``: the public command-line contract (DESIGN.md).
+
+tests/conftest.py freezes the clock and sets English before each test."""
 from __future__ import annotations
 
 import ast
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from models import clock, i18n
+from models import clock
 from models.i18n import parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,12 +25,6 @@ RS02 = ["loan-schedule", "--principal", "5000.00", "--annual-rate", "12",
         "--amortization", "equal-installments", "--interest-period", "repayment",
         "--decimals", "2", "--multiple", "1.00", "--rounding", "half-even",
         "--disbursed", "2022-11-01"]
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    yield
-    i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -107,13 +104,9 @@ def test_flat_weekly_with_first_due(capsys):
 
 
 def test_defaults_disburse_today_and_first_due_a_month_later(capsys):
-    import datetime as dt
-    clock.set_now(dt.datetime(2024, 1, 31, 9, 0))
-    try:
-        code, out, _ = run(capsys, "loan-schedule", "--principal", "300000", "--annual-rate",
-                           "12", "--installments", "2", "--format", "csv")
-    finally:
-        clock.set_now(None)
+    clock.set_now(dt.datetime(2024, 1, 31, 9, 0))  # tests/conftest.py resets the clock
+    code, out, _ = run(capsys, "loan-schedule", "--principal", "300000", "--annual-rate",
+                       "12", "--installments", "2", "--format", "csv")
     assert code == 0
     assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["2024-02-29",
                                                                      "2024-03-31"]
