@@ -99,6 +99,8 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
         if found != member_ids:
             raise LedgerIntegrityError(N_("A line names a member of another group."))
 
+    _check_member_balances(session, group_id, lines, account_ids)
+
     entry = JournalEntry(
         group_id=group_id, seq=group.entry_count + 1, value_date=value_date,
         recorded_at=clock.now(), user_id=actor.id, kind=kind, memo=memo or "",
@@ -115,6 +117,40 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     group.head_hash = entry.hash
     session.flush()
     return entry
+
+
+# Subledgers a member can never owe on: savings and NSSF pots never go below zero.
+NON_NEGATIVE_MEMBER_ACCOUNTS = ("member_savings", "nssf_pot")
+
+
+def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line],
+                           account_ids: Sequence[int]) -> None:
+    deltas: dict[tuple[int, int], int] = {}
+    for line, account_id in zip(lines, account_ids):
+        if line.member_id is not None:
+            key = (account_id, line.member_id)
+            deltas[key] = deltas.get(key, 0) + line.amount
+    for (account_id, member_id), delta in deltas.items():
+        if delta <= 0:
+            continue  # a credit only raises a savings balance
+        acc = session.get(Account, account_id)
+        if acc.key not in NON_NEGATIVE_MEMBER_ACCOUNTS:
+            continue
+        after = -(raw_sum(session, account_id, member_id=member_id) + delta)
+        if after < 0:
+            member = session.get(Member, member_id)
+            raise LedgerIntegrityError(
+                N_("This would leave {member} with less than nothing in {account}."),
+                member=member.name_lao, account=_AccountName(acc.name))
+
+
+class _AccountName(str):
+    """An account name, translated when the message is shown."""
+
+    def __format__(self, spec: str) -> str:
+        from models.i18n import gettext
+
+        return format(gettext(str(self)), spec)
 
 
 def _resolve_account(session: Session, group_id: int, ref: str | int) -> int:

@@ -177,3 +177,17 @@ def test_balances_as_of_a_date(env):
         assert ledger.balance(s, env.group_id, "cash", as_of=dt.date(2026, 2, 1)) == 10_000
         assert ledger.balance(s, env.group_id, "cash") == 40_000
         assert ledger.fund_balance(s, env.group_id, "loan", as_of=dt.date(2026, 1, 9)) == 0
+
+
+def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env):
+    with env.db.write() as s:
+        first = deposit(s, env, 10_000).id
+        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+                          kind="withdrawal", lines=[
+                              Line("member_savings", 10_000, member_id=env.member_ids[0]),
+                              Line("cash", -10_000)])
+    with pytest.raises(LedgerIntegrityError, match="less than nothing in Members' savings"):
+        with env.db.write() as s:
+            ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=first, reason="x")
+    with env.db.read() as s:
+        assert not ledger.is_reversed(s, first)
