@@ -94,7 +94,12 @@ def account(session: Session, group_id: int, key: str) -> Account:
 
 
 def account_id(session: Session, group_id: int, key: str) -> int:
-    return account(session, group_id, key).id
+    """Cached per session: accounts never change their key."""
+    cache: dict = session.info.setdefault("kongthun_account_ids", {})
+    found = cache.get((group_id, key))
+    if found is None:
+        found = cache[(group_id, key)] = account(session, group_id, key).id
+    return found
 
 
 def normal_sign(kind: str) -> int:

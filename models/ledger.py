@@ -75,7 +75,15 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     Refused (``LedgerIntegrityError``, nothing written): no group, fewer than two lines, a
     zero or non-integer amount, lines that do not sum to zero, an account or member of
     another group, an inactive account, a date in a locked period or the future."""
-    group = session.scalar(select(Group).where(Group.id == group_id).with_for_update())
+    locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
+    if group_id in locked:
+        group = session.get(Group, group_id)
+    else:
+        # Lock the chain head for the rest of the transaction (PostgreSQL; SQLite holds the
+        # write lock already through BEGIN IMMEDIATE).
+        group = session.scalar(select(Group).where(Group.id == group_id).with_for_update())
+        if group is not None:
+            locked.add(group_id)
     if group is None:
         raise NotFound(N_("No such group."))
     if len(lines) < 2:
@@ -92,12 +100,14 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     check_open_date(session, group_id, value_date)
 
     account_ids = [_resolve_account(session, group_id, line.account) for line in lines]
-    member_ids = {line.member_id for line in lines if line.member_id is not None}
+    known: set[int] = session.info.setdefault(("kongthun_members", group_id), set())
+    member_ids = {line.member_id for line in lines if line.member_id is not None} - known
     if member_ids:
         found = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids),
                                                             Member.group_id == group_id)))
         if found != member_ids:
             raise LedgerIntegrityError(N_("A line names a member of another group."))
+        known.update(member_ids)
 
     _check_member_balances(session, group_id, lines, account_ids)
 
