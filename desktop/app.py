@@ -1,0 +1,136 @@
+"""Starting the window: ``run_app(db)`` is what ``kongthun`` without a subcommand calls.
+
+Order matters: the QApplication first, then the bundled fonts (registering fonts before the
+application exists crashes Qt), the app font and style sheet; then the ledger is opened
+(migrated after a backup), backed up if this is the day's first open, and the user is led
+through the first-run wizard (no users yet), the demo offer, the log-in and the main
+window. Logging out returns to the log-in dialog."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop import errors
+from desktop.context import ScreenContext
+from desktop.login import FirstRunDialog, LoginDialog, offer_demo
+from desktop.main_window import MainWindow
+from desktop.qt_i18n import language_bridge, switch_language
+from models import backup, i18n, users
+from models.db import Database, open_database
+from models.i18n import _
+from resources import FONTS, ROOT
+
+log = logging.getLogger("kongthun.desktop")
+
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf",
+              "NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf")
+FONT_FAMILIES = ["Noto Sans", "Noto Sans Lao"]
+BASE_POINT_SIZE = 13
+STYLE_SHEET = ROOT / "style.qss"
+APP_ICON = ROOT / "icons" / "kongthun.svg"
+
+
+def application() -> QApplication:
+    """The QApplication with fonts, style sheet and the language bridge in place."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    if not app.property("kongthun_ready"):
+        app.setApplicationName("Kongthun")
+        app.setOrganizationName("Kongthun")
+        register_fonts()
+        font = QFont()
+        font.setFamilies(FONT_FAMILIES)
+        font.setPointSize(BASE_POINT_SIZE)
+        app.setFont(font)
+        if STYLE_SHEET.exists():
+            app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+        if APP_ICON.exists():
+            app.setWindowIcon(QIcon(str(APP_ICON)))
+        language_bridge()
+        app.setProperty("kongthun_ready", True)
+    return app
+
+
+def register_fonts() -> list[str]:
+    """Register the bundled Noto fonts; returns the families Qt found in them."""
+    families = []
+    for name in FONT_FILES:
+        font_id = QFontDatabase.addApplicationFont(str(FONTS / name))
+        if font_id < 0:
+            log.warning("could not load font %s", name)
+            continue
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return families
+
+
+class AppController(QObject):
+    """First run → log-in → main window, and back to log-in after logging out."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.database = database
+        self.window: MainWindow | None = None
+        self.last_username = ""
+
+    def start(self) -> bool:
+        """Show what comes first; false when the user quit before the main window."""
+        with self.database.read() as session:
+            first_run = not users.has_users(session)
+        if first_run:
+            # The demo builds into an empty ledger only, so it is offered first.
+            username = offer_demo(self.database) or FirstRunDialog.ask(self.database)
+            if username is None:
+                return False
+            self.last_username = username
+        return self.log_in()
+
+    def log_in(self) -> bool:
+        answer = LoginDialog.ask(self.database, username=self.last_username)
+        if answer is None:
+            return False
+        user, language_chosen = answer
+        if not language_chosen and user.language in i18n.LANGUAGES \
+                and user.language != i18n.current_language():
+            switch_language(user.language)
+        self.last_username = user.username
+        self.window = MainWindow(ScreenContext(self.database, user))
+        self.window.logged_out.connect(self._after_log_out)
+        self.window.show()
+        return True
+
+    def _after_log_out(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.deleteLater()
+        if not self.log_in():
+            QApplication.instance().quit()
+
+
+def run_app(db: str | None) -> int:
+    app = application()
+    try:
+        database = open_database(db)
+    except Exception as exc:  # noqa: BLE001
+        errors.show_unexpected(None, exc)
+        return 1
+    try:
+        backup.daily_backup(database)
+    except Exception as exc:  # noqa: BLE001 - the ledger still opens; say so
+        log.exception("daily backup failed")
+        errors.MessageDialog.ask(
+            None, kind=errors.WARNING, title=_("Backup"),
+            text=_("Today's automatic backup could not be made: {problem}").format(
+                problem=exc),
+            buttons=[errors.Button("ok", _("OK"), default=True)])
+    controller = AppController(database)
+    try:
+        if not controller.start():
+            return 0
+        return app.exec()
+    finally:
+        database.dispose()

@@ -1,0 +1,103 @@
+"""What every screen gets: the open ledger, who is logged in, the group in view, signals.
+
+A screen module (``desktop/screens/<name>.py``) builds its widget from a ``ScreenContext``:
+
+- ``ctx.database`` — the open ``models.db.Database``;
+- ``ctx.user`` — the logged-in user, a *detached* copy (re-attach inside a session with
+  ``models.users.reload_user``; ``ctx.read``/``ctx.run`` do it for you);
+- ``ctx.group_id`` — the group chosen in the group picker (``None`` while no group exists);
+- ``ctx.signals`` — app-wide Qt signals: ``ledger_changed(Change)`` after every action that
+  wrote, ``group_changed(group_id)``, ``language_changed(language)``, ``status_posted(text)``;
+- ``ctx.read(query)`` — run ``query(session, actor)`` in a read-only session;
+- ``ctx.run(parent, op, ...)`` — run ``op(session, actor)`` as one user action (see
+  ``desktop.actions.run_action``);
+- ``ctx.can(permission)`` — whether the user may do that in the current group.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session
+
+from models import users
+from models.db import Database
+from models.errors import UserError
+from models.money import Currency, currency
+from models.permissions import Permission, has_permission
+from models.schema import Group, User
+
+T = TypeVar("T")
+CURRENT = object()  # "the group in view", for ScreenContext.can
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action changed, so each screen decides whether to refresh (Anki's
+    ``OpChanges``). ``topics`` are words like ``"members"``, ``"journal"``, ``"groups"``,
+    ``"users"``, ``"settings"``, ``"ledger"`` (everything, e.g. after a restore)."""
+
+    topics: frozenset[str] = field(default_factory=frozenset)
+    group_id: int | None = None
+
+    def touches(self, *topics: str) -> bool:
+        return "ledger" in self.topics or any(t in self.topics for t in topics)
+
+
+class AppSignals(QObject):
+    ledger_changed = Signal(object)   # Change
+    group_changed = Signal(object)    # group id or None
+    language_changed = Signal(str)
+    status_posted = Signal(str)
+
+
+class ScreenContext:
+    def __init__(self, database: Database, user: User, group_id: int | None = None,
+                 signals: AppSignals | None = None) -> None:
+        self.database = database
+        self.user = user
+        self.group_id = group_id
+        self.signals = signals or AppSignals()
+        self._currencies: dict[int, Currency] = {}
+
+    # -- reading ------------------------------------------------------------------------
+    def read(self, query: Callable[[Session, User], T]) -> T:
+        """``query(session, actor)`` in a read-only session. Errors propagate; screens that
+        want them shown use ``desktop.actions.run_query``."""
+        with self.database.read() as session:
+            return query(session, users.reload_user(session, self.user))
+
+    def can(self, permission: Permission, group_id: Any = CURRENT) -> bool:
+        """Whether the user may ``permission`` in ``group_id`` (default: the current
+        group; ``None``: in every group)."""
+        gid = self.group_id if group_id is CURRENT else group_id
+        try:
+            return self.read(lambda s, actor: has_permission(s, actor, permission, gid))
+        except UserError:
+            return False
+
+    def currency(self, group_id: int | None = None) -> Currency:
+        gid = group_id or self.group_id
+        if gid is None:
+            return currency("LAK")
+        if gid not in self._currencies:
+            with self.database.read() as session:
+                group = session.get(Group, gid)
+                self._currencies[gid] = currency(group.currency if group else "LAK")
+        return self._currencies[gid]
+
+    # -- changing -----------------------------------------------------------------------
+    def run(self, parent, op: Callable[[Session, User], T], *,  # noqa: ANN001
+            changed: Iterable[str] = (), message: Callable[[T], str] | str | None = None,
+            on_user_error: Callable[[Exception], None] | None = None) -> Any:
+        from desktop.actions import run_action
+
+        return run_action(self, parent, op, changed=changed, message=message,
+                          on_user_error=on_user_error)
+
+    def set_group(self, group_id: int | None) -> None:
+        if group_id != self.group_id:
+            self.group_id = group_id
+            self.signals.group_changed.emit(group_id)

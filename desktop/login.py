@@ -1,0 +1,254 @@
+"""Getting in: the first-run wizard (create the administrator), the demo offer, the log-in
+dialog with its lock-out message, and the language buttons they share."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import errors
+from desktop.qt_i18n import language_bridge, switch_language
+from desktop.widgets import FormDialog, heading, mark_data
+from models import i18n, users
+from models.db import Database
+from models.errors import UserError
+from models.i18n import N_, _
+from models.schema import User
+
+LANGUAGE_NAMES = {"lo": "ລາວ", "en": "English"}  # each in its own language
+
+
+class LanguageButtons(QWidget):
+    """Two buttons, ລາວ | English; the current language is the pressed one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
+        self.chosen = False
+        for code in i18n.LANGUAGES:
+            button = mark_data(QPushButton(LANGUAGE_NAMES[code]))
+            button.setCheckable(True)
+            button.setObjectName("languageButton")
+            button.clicked.connect(lambda _checked=False, c=code: self.choose(c))
+            layout.addWidget(button)
+            self.buttons[code] = button
+        self.show_current()
+        language_bridge().changed.connect(self.show_current)
+
+    def choose(self, language: str) -> None:
+        self.chosen = True
+        if language != i18n.current_language():
+            switch_language(language)
+        self.show_current()
+
+    def show_current(self, *_args: object) -> None:
+        for code, button in self.buttons.items():
+            button.setChecked(code == i18n.current_language())
+
+
+def demo_available() -> bool:
+    return importlib.util.find_spec("models.demo") is not None
+
+
+class FirstRunDialog(FormDialog):
+    """The ledger has no users: create the administrator (all groups)."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.username = ""
+        self.languages = LanguageButtons()
+        self.layout().insertWidget(0, self.languages, 0, Qt.AlignmentFlag.AlignRight)
+        self.title = heading()
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.layout().insertWidget(1, self.title)
+        self.layout().insertWidget(2, self.intro)
+        self.display_name = QLineEdit()
+        self.user_name = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit()
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_row(N_("Your name"), self.display_name)
+        self.add_row(N_("User name (one word)"), self.user_name)
+        self.add_row(N_("Password"), self.password)
+        self.add_row(N_("Password again"), self.password_again)
+        self.retranslate()
+        language_bridge().changed.connect(self.retranslate)
+
+    def retranslate(self, *_args: object) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Welcome to Kongthun"))
+        self.title.setText(_("Welcome to Kongthun"))
+        self.intro.setText(_("This ledger has no users yet. Create the administrator: the "
+                             "person who sets up groups and users. Keep the password safe."))
+        self.save_button.setText(_("Create administrator"))
+
+    def save(self) -> bool:
+        if self.password.text() != self.password_again.text():
+            self.show_problems(UserError(N_("The two passwords are not the same.")))
+            return False
+        try:
+            with self.database.write() as session:
+                user = users.create_first_admin(
+                    session, username=self.user_name.text(),
+                    display_name=self.display_name.text(), password=self.password.text(),
+                    language=i18n.current_language())
+                self.username = user.username
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        except Exception as exc:  # noqa: BLE001
+            errors.show_unexpected(self, exc)
+            return False
+        return True
+
+    @classmethod
+    def ask(cls, database: Database, parent: QWidget | None = None) -> str | None:
+        """The new administrator's user name, or ``None`` if the wizard was closed."""
+        dialog = cls(database, parent)
+        return dialog.username if dialog.exec() else None
+
+
+def offer_demo(database: Database, parent: QWidget | None = None) -> str | None:
+    """On a new, empty ledger: offer the demo groups (only when the demo builder is
+    installed; it builds into an empty ledger only, so this comes before the administrator
+    is created). Returns the demo's user name to log in with, or ``None``."""
+    if not demo_available():
+        return None
+    choice = errors.MessageDialog.ask(
+        parent, kind=errors.QUESTION, title=_("Try the demo?"),
+        text=_("This ledger is new. Load demo groups with members, meetings and loans to "
+               "try the app, or start with your own administrator? Demo data always shows "
+               "a banner saying it is only a demo."),
+        buttons=[errors.Button("demo", _("Load the demo")),
+                 errors.Button("empty", _("Create my administrator"), default=True)])
+    if choice != "demo":
+        return None
+    demo = importlib.import_module("models.demo")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        summary = demo.build_demo(database, seed=1)
+    except UserError as error:
+        QApplication.restoreOverrideCursor()
+        errors.show_error(parent, error)
+        return None
+    except Exception as exc:  # noqa: BLE001
+        QApplication.restoreOverrideCursor()
+        errors.show_unexpected(parent, exc)
+        return None
+    QApplication.restoreOverrideCursor()
+    username = summary.usernames[0] if getattr(summary, "usernames", None) else "admin"
+    password = getattr(summary, "password", "demo")
+    errors.show_info(parent, _("The demo is ready. Log in as {user} with the password "
+                               "{password}.").format(user=username, password=password))
+    return username
+
+
+class LoginDialog(QDialog):
+    """User name and password. Wrong passwords count; after several the account locks
+    for a while and the dialog says so."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None,
+                 username: str = "") -> None:
+        super().__init__(parent)
+        self.database = database
+        self.user: User | None = None
+        self.setObjectName("loginDialog")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        self.languages = LanguageButtons()
+        layout.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignRight)
+        self.title = heading()
+        self.title.setObjectName("appTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = QLabel()
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        self.user_label = QLabel()
+        self.user_name = QLineEdit(username)
+        self.password_label = QLabel()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, field in ((self.user_label, self.user_name),
+                             (self.password_label, self.password)):
+            label.setBuddy(field)
+            layout.addWidget(label)
+            layout.addWidget(field)
+        self.message = QLabel()
+        self.message.setObjectName("problems")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.quit_button = QPushButton()
+        self.login_button = QPushButton()
+        self.login_button.setObjectName("primaryButton")
+        self.login_button.setDefault(True)
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.login_button)
+        layout.addLayout(buttons)
+        self.quit_button.clicked.connect(self.reject)
+        self.login_button.clicked.connect(self.try_login)
+        (self.password if username else self.user_name).setFocus()
+        self.retranslate()
+        language_bridge().changed.connect(self.retranslate)
+
+    def retranslate(self, *_args: object) -> None:
+        self.setWindowTitle(_("Log in"))
+        self.title.setText(_("Kongthun"))
+        self.subtitle.setText(_("The ledger of savings groups and welfare funds"))
+        self.user_label.setText(_("User name"))
+        self.password_label.setText(_("Password"))
+        self.login_button.setText(_("Log in"))
+        self.quit_button.setText(_("Quit"))
+        if self._error is not None:
+            self.message.setText(str(self._error))
+
+    _error: UserError | None = None
+
+    def try_login(self) -> bool:
+        self._error = None
+        try:
+            self.user = users.login(self.database, self.user_name.text(), self.password.text())
+        except UserError as error:
+            self._error = error
+            self.message.setText(str(error))
+            self.message.setVisible(True)
+            self.password.clear()
+            self.password.setFocus()
+            return False
+        except Exception as exc:  # noqa: BLE001
+            errors.show_unexpected(self, exc)
+            return False
+        self.accept()
+        return True
+
+    @classmethod
+    def ask(cls, database: Database, parent: QWidget | None = None,
+            username: str = "") -> tuple[User, bool] | None:
+        """The logged-in user and whether a language was chosen in the dialog; ``None``
+        when the user quit."""
+        dialog = cls(database, parent, username)
+        if dialog.exec() and dialog.user is not None:
+            return dialog.user, dialog.languages.chosen
+        return None

@@ -1,0 +1,294 @@
+"""Users (administrators): create users, give and take roles per group, reset passwords,
+switch accounts off."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+
+from desktop import errors
+from desktop.actions import run_query
+from desktop.context import ScreenContext
+from desktop.login import LANGUAGE_NAMES
+from desktop.screens import Section
+from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, heading, \
+    mark_data
+from models import clock, groups, i18n, users
+from models.errors import UserError
+from models.i18n import N_, _
+from models.permissions import ROLE_NAMES, Permission, Role
+from models.users import UserRow
+
+
+def _password_pair() -> tuple[QLineEdit, QLineEdit]:
+    fields = QLineEdit(), QLineEdit()
+    for field in fields:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return fields
+
+
+def role_text(grant: tuple[int | None, str], group_names: dict[int, str]) -> str:
+    group_id, role = grant
+    where = _("all groups") if group_id is None else group_names.get(group_id, str(group_id))
+    return _("{role} in {group}").format(role=_(ROLE_NAMES[Role(role)]), group=where)
+
+
+class NewUserDialog(FormDialog):
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved_id: int | None = None
+        self.display_name = mark_data(QLineEdit())
+        self.username = mark_data(QLineEdit())
+        self.password, self.password_again = _password_pair()
+        self.language = mark_data(QComboBox())
+        for code in i18n.LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.add_row(N_("Name"), self.display_name)
+        self.add_row(N_("User name (one word)"), self.username)
+        self.add_row(N_("Password"), self.password)
+        self.add_row(N_("Password again"), self.password_again)
+        self.add_row(N_("Language"), self.language)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Add user"))
+        self.save_button.setText(_("Add user"))
+
+    def save(self) -> bool:
+        if self.password.text() != self.password_again.text():
+            self.show_problems(UserError(N_("The two passwords are not the same.")))
+            return False
+        values = dict(username=self.username.text(), display_name=self.display_name.text(),
+                      password=self.password.text(), language=self.language.currentData())
+        outcome = self.ctx.run(
+            self, lambda s, actor: users.create_user(s, actor, **values).id,
+            changed={"users"}, on_user_error=self.show_problems,
+            message=_("The user {name} was added. Give them a role next.").format(
+                name=values["username"].strip()))
+        if outcome:
+            self.saved_id = outcome.value
+        return bool(outcome)
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext) -> int | None:  # noqa: ANN001
+        dialog = cls(ctx, parent)
+        return dialog.saved_id if dialog.exec() else None
+
+
+class RoleDialog(FormDialog):
+    """Give a role in one group or in all groups."""
+
+    def __init__(self, ctx: ScreenContext, user: UserRow, group_names: dict[int, str],
+                 parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.done = False
+        self.who = mark_data(heading(user.display_name))
+        self.layout().insertWidget(1, self.who)
+        self.group = QComboBox()
+        self.group.addItem("", None)
+        for gid, name in group_names.items():
+            self.group.addItem(name, gid)
+        if ctx.group_id in group_names:
+            self.group.setCurrentIndex(self.group.findData(ctx.group_id))
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(_(ROLE_NAMES[role]), str(role))
+        self.add_row(N_("Role"), self.role)
+        self.add_row(N_("Group"), self.group)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Give a role"))
+        self.save_button.setText(_("Give role"))
+        self.group.setItemText(0, _("All groups"))
+        for index, role in enumerate(Role):
+            self.role.setItemText(index, _(ROLE_NAMES[role]))
+
+    def save(self) -> bool:
+        user_id, role, gid = self.user.id, self.role.currentData(), self.group.currentData()
+        outcome = self.ctx.run(
+            self, lambda s, actor: users.grant_role(s, actor, user_id=user_id, role=role,
+                                                    group_id=gid),
+            changed={"users"}, on_user_error=self.show_problems,
+            message=_("{name} is now {role}.").format(name=self.user.display_name,
+                                                     role=_(ROLE_NAMES[Role(role)])))
+        self.done = bool(outcome)
+        return self.done
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, user: UserRow,  # noqa: ANN001
+            group_names: dict[int, str]) -> bool:
+        dialog = cls(ctx, user, group_names, parent)
+        return bool(dialog.exec()) and dialog.done
+
+
+class PasswordDialog(FormDialog):
+    """An administrator sets a new password (this also lifts a lock-out)."""
+
+    def __init__(self, ctx: ScreenContext, user: UserRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.done = False
+        self.layout().insertWidget(1, mark_data(heading(user.display_name)))
+        self.password, self.password_again = _password_pair()
+        self.add_row(N_("New password"), self.password)
+        self.add_row(N_("Password again"), self.password_again)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Reset password"))
+        self.save_button.setText(_("Set password"))
+
+    def save(self) -> bool:
+        if self.password.text() != self.password_again.text():
+            self.show_problems(UserError(N_("The two passwords are not the same.")))
+            return False
+        user_id, password = self.user.id, self.password.text()
+        outcome = self.ctx.run(
+            self, lambda s, actor: users.change_password(s, actor, user_id=user_id,
+                                                         new_password=password),
+            changed={"users"}, on_user_error=self.show_problems,
+            message=_("The password of {name} was changed.").format(name=self.user.username))
+        self.done = bool(outcome)
+        return self.done
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, user: UserRow) -> bool:  # noqa: ANN001
+        dialog = cls(ctx, user, parent)
+        return bool(dialog.exec()) and dialog.done
+
+
+class UsersScreen(Screen):
+    topics = ("users", "groups")
+
+    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        self.group_names: dict[int, str] = {}
+        layout = QVBoxLayout(self)
+        self.title = heading()
+        layout.addWidget(self.title)
+        self.model = RowTableModel([
+            Column(N_("User name"), lambda u: u.username),
+            Column(N_("Name"), lambda u: u.display_name),
+            Column(N_("Account"), self._state),
+            Column(N_("Roles"), lambda u: "; ".join(role_text(g, self.group_names)
+                                                    for g in u.roles)),
+        ], self)
+        self.table = TableView(self.model)
+        layout.addWidget(self.table, 1)
+        self.role_choice = QComboBox()
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("primaryButton")
+        self.grant_button = QPushButton()
+        self.revoke_button = QPushButton()
+        self.password_button = QPushButton()
+        self.active_button = QPushButton()
+        for button in (self.add_button, self.grant_button, self.revoke_button,
+                       self.role_choice, self.password_button, self.active_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add_user)
+        self.grant_button.clicked.connect(self.grant_role)
+        self.revoke_button.clicked.connect(self.revoke_role)
+        self.password_button.clicked.connect(self.reset_password)
+        self.active_button.clicked.connect(self.toggle_active)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.retranslate()
+
+    def _state(self, user: UserRow) -> str:
+        if not user.is_active:
+            return _("Switched off")
+        if user.locked_until is not None and user.locked_until > clock.now():
+            return _("Locked (too many wrong passwords)")
+        return _("Can log in")
+
+    def refresh(self) -> None:
+        self.group_names = {g.id: g.name for g in run_query(
+            self.ctx, self, groups.visible_groups, [])}
+        selected = self.table.selected_row()
+        rows = run_query(self.ctx, self, users.list_users, [])
+        self.model.set_rows(rows)
+        ids = [u.id for u in rows]
+        if selected is not None and selected.id in ids:
+            self.table.selectRow(ids.index(selected.id))
+        else:
+            self.table.select_first()
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: object) -> None:
+        user = self.table.selected_row()
+        self.role_choice.clear()
+        for grant in (user.roles if user else ()):
+            self.role_choice.addItem(role_text(grant, self.group_names), grant)
+        for button in (self.grant_button, self.password_button, self.active_button):
+            button.setEnabled(user is not None)
+        self.revoke_button.setEnabled(bool(user and user.roles))
+        self.role_choice.setEnabled(bool(user and user.roles))
+        self._retranslate_active_button()
+
+    def _retranslate_active_button(self) -> None:
+        user = self.table.selected_row()
+        self.active_button.setText(_("Switch on") if user is not None and not user.is_active
+                                   else _("Switch off"))
+
+    def add_user(self) -> None:
+        NewUserDialog.ask(self, self.ctx)
+
+    def grant_role(self) -> None:
+        user = self.table.selected_row()
+        if user is not None:
+            RoleDialog.ask(self, self.ctx, user, self.group_names)
+
+    def revoke_role(self) -> None:
+        user = self.table.selected_row()
+        grant = self.role_choice.currentData()
+        if user is None or grant is None:
+            return
+        gid, role = grant
+        text = _("Take away this role from {name}: {role}?").format(
+            name=user.display_name, role=role_text(grant, self.group_names))
+        if errors.confirm(self, text, confirm_text=_("Take role away"), danger=True):
+            self.ctx.run(self, lambda s, actor: users.revoke_role(
+                s, actor, user_id=user.id, role=role, group_id=gid), changed={"users"},
+                message=_("The role was taken away."))
+
+    def reset_password(self) -> None:
+        user = self.table.selected_row()
+        if user is not None:
+            PasswordDialog.ask(self, self.ctx, user)
+
+    def toggle_active(self) -> None:
+        user = self.table.selected_row()
+        if user is None:
+            return
+        active = not user.is_active
+        if not active and not errors.confirm(
+                self, _("Switch off the account of {name}? They can no longer log in.").format(
+                    name=user.display_name), confirm_text=_("Switch off"), danger=True):
+            return
+        self.ctx.run(self, lambda s, actor: users.set_active(s, actor, user_id=user.id,
+                                                             active=active),
+                     changed={"users"},
+                     message=(_("{name} can log in again.") if active else
+                              _("{name} can no longer log in.")).format(name=user.username))
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Users"))
+        self.add_button.setText(_("Add user"))
+        self.grant_button.setText(_("Give a role…"))
+        self.revoke_button.setText(_("Take role away:"))
+        self.password_button.setText(_("Reset password…"))
+        self._retranslate_active_button()
+        self.model.retranslate()
+        self._selection_changed()
+
+
+SECTION = Section("users", title=N_("Users"), order=85, factory=UsersScreen,
+                  permission=Permission.MANAGE_USERS, all_groups=True)

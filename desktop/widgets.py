@@ -1,0 +1,347 @@
+"""Building blocks shared by the screens: the screen base class, thin table models over
+query rows, big-row table views, date fields, form dialogs and file choosers."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import Change, ScreenContext
+from desktop.errors import error_text
+from models.errors import UserError
+from models.i18n import N_, _
+from models.ledger import fmt_date
+from models.money import format_money
+
+ROW_HEIGHT = 40
+
+
+def mark_data(widget: QWidget) -> QWidget:
+    """Mark a widget as showing data (names, numbers), not interface text: the test that
+    looks for untranslated English skips it."""
+    widget.setProperty("data", True)
+    return widget
+
+
+def heading(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("heading")
+    return label
+
+
+def date_text(value: dt.date | None) -> str:
+    return fmt_date(value) if value else ""
+
+
+# -- tables -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``title`` is an ``N_()`` text; ``value(row)`` returns what to show
+    (translated at call time when it is interface text)."""
+
+    title: str
+    value: Callable[[Any], Any]
+    right: bool = False
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only table over a list of frozen query rows (moneyGuru's thin Qt table)."""
+
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, index: QModelIndex | int) -> Any:
+        number = index if isinstance(index, int) else index.row()
+        return self.rows[number] if 0 <= number < len(self.rows) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.value(self.rows[index.row()])
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column.right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return _(self.columns[section].title)
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def retranslate(self) -> None:
+        if self.columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.columns) - 1))
+
+
+class TableView(QTableView):
+    """Whole-row selection, big rows; Enter or a double click emits ``row_activated``."""
+
+    row_activated = Signal(object)
+
+    def __init__(self, model: RowTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(80)
+        self.doubleClicked.connect(lambda index: self._activate(index))
+
+    def table_model(self) -> RowTableModel:
+        return self.model()  # type: ignore[return-value]
+
+    def selected_row(self) -> Any:
+        index = self.currentIndex()
+        if not index.isValid() or not self.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.table_model().row_at(index)
+
+    def select_first(self) -> None:
+        if self.table_model().rowCount():
+            self.selectRow(0)
+
+    def _activate(self, index: QModelIndex) -> None:
+        row = self.table_model().row_at(index)
+        if row is not None:
+            self.row_activated.emit(row)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._activate(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+# -- dates ------------------------------------------------------------------------------
+
+DATE_FORMAT_HINT = N_("dd/mm/yyyy")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``20/11/2026`` (also with ``.`` or ``-``) to a date; empty text is ``None``."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            pass
+    raise UserError(N_("“{text}” is not a date; write it as dd/mm/yyyy."), text=text)
+
+
+class DateField(QLineEdit):
+    """A date typed as dd/mm/yyyy (the way it is written on paper); may be left empty."""
+
+    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.set_date(value)
+        self.setMaximumWidth(220)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setPlaceholderText(_(DATE_FORMAT_HINT))
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.setText(date_text(value))
+
+    def date(self) -> dt.date | None:
+        return parse_date(self.text())
+
+
+# -- screens and forms ------------------------------------------------------------------
+
+class Screen(QWidget):
+    """Base of the main window's screens. Subclasses fill ``refresh()`` and
+    ``retranslate()``; ``topics`` lists the ``Change`` topics that make it refresh."""
+
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.signals.ledger_changed.connect(self._on_ledger_changed)
+        ctx.signals.group_changed.connect(self._on_group_changed)
+
+    def refresh(self) -> None:
+        """Read the ledger again and show it."""
+
+    def retranslate(self) -> None:
+        """Set every interface text again in the current language."""
+
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def _on_ledger_changed(self, change: Change) -> None:
+        if change.touches(*self.topics):
+            self._refresh_when_visible()
+
+    def _on_group_changed(self, _group_id: object) -> None:
+        self._refresh_when_visible()
+
+    def _refresh_when_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+            self._stale = False
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
+
+
+class FormDialog(QDialog):
+    """A form with its problems shown inside it: when saving fails the dialog stays open,
+    lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` and
+    implement ``save() -> bool``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setVisible(False)
+        layout.addWidget(self.problems)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button = QPushButton()
+        self.save_button.setDefault(True)
+        self.save_button.setObjectName("primaryButton")
+        self.cancel_button = QPushButton()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.save_button.clicked.connect(self._save_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        self._labels: list[tuple[QLabel, str]] = []
+
+    def add_row(self, title: str, field: QWidget) -> QLabel:
+        """``title`` is an ``N_()`` text (retranslated with the dialog)."""
+        label = QLabel(_(title))
+        label.setBuddy(field)
+        self._labels.append((label, title))
+        self.form.addRow(label, field)
+        return label
+
+    def retranslate(self) -> None:
+        for label, title in self._labels:
+            label.setText(_(title))
+        self.cancel_button.setText(_("Cancel"))
+
+    def show_problems(self, error: UserError) -> None:
+        self.problems.setText(error_text(error))
+        self.problems.setVisible(True)
+
+    def clear_problems(self) -> None:
+        self.problems.clear()
+        self.problems.setVisible(False)
+
+    def save(self) -> bool:
+        raise NotImplementedError
+
+    def _save_clicked(self) -> None:
+        self.clear_problems()
+        if self.save():
+            self.accept()
+
+
+# -- files ------------------------------------------------------------------------------
+
+def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
+    """Qt's own file dialog (not the system's) so every label can be in Lao."""
+    dialog = QFileDialog(parent, title)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _("Look in:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileName, _("File name:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _("Files of type:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.Reject, _("Cancel"))
+    return dialog
+
+
+def choose_folder(parent: QWidget | None, title: str) -> str | None:
+    dialog = _file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Choose"))
+    if dialog.exec() and dialog.selectedFiles():
+        return dialog.selectedFiles()[0]
+    return None
+
+
+def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    dialog = _file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Open"))
+    if dialog.exec() and dialog.selectedFiles():
+        return dialog.selectedFiles()[0]
+    return None

@@ -1,0 +1,157 @@
+"""Window fixtures: the styled application, a context per role, the main window, and a
+stand-in for every message box (records what was shown, answers questions)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTableView,
+    QWidget,
+)
+
+from desktop import errors
+from desktop.app import application
+from desktop.context import ScreenContext
+from desktop.main_window import MainWindow
+from desktop.qt_i18n import switch_language
+from models import users
+
+
+@dataclass
+class Shown:
+    kind: str
+    title: str
+    text: str
+    details: str | None
+    buttons: list[str]  # their texts
+
+
+@dataclass
+class Messages:
+    """Every ``MessageDialog.ask`` of a test. ``answer`` is the button key to press (when
+    the dialog has it; otherwise its first button)."""
+
+    shown: list[Shown] = field(default_factory=list)
+    answer: str = "yes"
+    ticked: bool = True
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self.shown]
+
+    @property
+    def last(self) -> Shown:
+        return self.shown[-1]
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch) -> Messages:
+    record = Messages()
+
+    def ask(cls, parent, *, kind, title, text, buttons, details=None, require_tick=None):  # noqa: ANN001
+        record.shown.append(Shown(kind, title, text, details, [b.text for b in buttons]))
+        keys = [b.key for b in buttons]
+        if require_tick and not record.ticked:
+            return ""
+        return record.answer if record.answer in keys else keys[0]
+
+    monkeypatch.setattr(errors.MessageDialog, "ask", classmethod(ask))
+    return record
+
+
+@pytest.fixture
+def app(qapp):
+    return application()
+
+
+def login(env, role: str):  # noqa: ANN001
+    return users.login(env.db, role, "demo")
+
+
+@pytest.fixture
+def make_ctx(app, env):
+    def make(role: str = "admin") -> ScreenContext:
+        return ScreenContext(env.db, login(env, role), env.group_id)
+    return make
+
+
+@pytest.fixture
+def ctx(make_ctx) -> ScreenContext:
+    return make_ctx("admin")
+
+
+@pytest.fixture
+def make_window(app, env, qtbot):
+    def make(role: str = "admin") -> MainWindow:
+        window = MainWindow(ScreenContext(env.db, login(env, role), env.group_id))
+        qtbot.addWidget(window)
+        window.show()
+        return window
+    return make
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window("admin")
+
+
+@pytest.fixture
+def lao(app):
+    switch_language("lo")
+    yield
+    switch_language("en")
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def visible_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(widget description, text) for every interface text under ``root``: labels,
+    buttons, group titles, placeholders, combo items, table headers, list items. Widgets
+    marked as data (``mark_data``) and their children are skipped."""
+    found: list[tuple[str, str]] = []
+
+    def is_data(widget: QWidget) -> bool:
+        while widget is not None:
+            if widget.property("data"):
+                return True
+            widget = widget.parentWidget()
+        return False
+
+    for widget in [root, *root.findChildren(QWidget)]:
+        if is_data(widget):
+            continue
+        name = f"{type(widget).__name__}({widget.objectName()})"
+        texts = []
+        if isinstance(widget, QLabel):
+            texts.append(widget.text())
+        elif isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QComboBox):
+            texts.extend(widget.itemText(i) for i in range(widget.count()))
+        elif isinstance(widget, QListWidget):
+            texts.extend(widget.item(i).text() for i in range(widget.count()))
+        elif isinstance(widget, QTableView) and widget.model() is not None:
+            model = widget.model()
+            texts.extend(str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                         for c in range(model.columnCount()))
+        if widget.isWindow():
+            texts.append(widget.windowTitle())
+        found.extend((name, t) for t in texts if t)
+    return found
+
+
+def english_left(root: QWidget) -> list[tuple[str, str]]:
+    return [(name, text) for name, text in visible_texts(root) if LATIN_WORD.search(text)]

@@ -1,0 +1,194 @@
+"""Getting in: the first-run wizard, the demo offer, the log-in dialog and its lock-out,
+starting the app, logging out, the idle lock."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop import app as app_module
+from desktop import login as login_module
+from desktop.app import AppController, register_fonts, run_app
+from desktop.login import FirstRunDialog, LoginDialog, offer_demo
+from models import users
+from models.i18n import gettext
+
+
+def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.display_name.setText("ນາງ ສຸດາ")
+    dialog.user_name.setText("suda")
+    dialog.password.setText("secret")
+    dialog.password_again.setText("secret")
+    assert dialog.save()
+    assert dialog.username == "suda"
+    user = users.login(db, "suda", "secret")
+    assert user.display_name == "ນາງ ສຸດາ"
+    with db.read() as s:
+        assert users.list_users(s, user)[0].roles == ((None, "admin"),)
+
+
+def test_the_wizard_lists_every_problem_and_creates_nobody(app, db, qtbot):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.user_name.setText("two words")
+    dialog.password.setText("ab")
+    dialog.password_again.setText("ab")
+    assert not dialog.save()
+    problems = dialog.problems.text()
+    assert "one word" in problems and "4 characters" in problems and "name" in problems
+    with db.read() as s:
+        assert not users.has_users(s)
+
+
+def test_the_wizard_refuses_two_different_passwords(app, db, qtbot):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.display_name.setText("Suda")
+    dialog.user_name.setText("suda")
+    dialog.password.setText("secret")
+    dialog.password_again.setText("secreT")
+    assert not dialog.save()
+    assert "not the same" in dialog.problems.text()
+
+
+def test_the_demo_is_offered_only_when_its_builder_is_installed(app, db, messages,
+                                                               monkeypatch):
+    monkeypatch.setattr(login_module, "demo_available", lambda: False)
+    assert offer_demo(db) is None
+    assert messages.shown == []
+    monkeypatch.setattr(login_module, "demo_available", lambda: True)
+    messages.answer = "empty"
+    assert offer_demo(db) is None
+    assert messages.last.title == "Try the demo?"
+    with db.read() as s:
+        assert not users.has_users(s)
+
+
+def test_log_in_with_the_right_password(app, env, qtbot):
+    dialog = LoginDialog(env.db, username="treasurer")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("demo")
+    assert dialog.try_login()
+    assert dialog.user.username == "treasurer"
+
+
+def test_wrong_passwords_lock_the_account_and_the_dialog_says_so(app, env, qtbot):
+    dialog = LoginDialog(env.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.user_name.setText("treasurer")
+    for _attempt in range(5):
+        dialog.password.setText("wrong")
+        assert not dialog.try_login()
+        assert dialog.message.text() == "Wrong user name or password."
+        assert dialog.password.text() == ""
+    dialog.password.setText("demo")  # right, but too late
+    assert not dialog.try_login()
+    assert dialog.message.isVisible()
+    assert dialog.message.text().startswith("Too many wrong passwords. Try again in 5 minutes")
+
+
+def test_the_lock_out_message_is_in_lao_and_follows_a_language_switch(app, env, qtbot, lao):
+    dialog = LoginDialog(env.db, username="leader")
+    qtbot.addWidget(dialog)
+    for _attempt in range(6):
+        dialog.password.setText("wrong")
+        dialog.try_login()
+    lao_text = dialog.message.text()
+    assert lao_text == gettext("Too many wrong passwords. Try again in {minutes} minutes, or "
+                               "ask an administrator to reset the password.", "lo").format(
+        minutes=5)
+    assert dialog.login_button.text() == gettext("Log in", "lo")
+    dialog.languages.choose("en")
+    assert dialog.message.text().startswith("Too many wrong passwords")
+    assert dialog.login_button.text() == "Log in"
+
+
+def test_typing_a_lao_user_name_with_key_events(app, db, qtbot):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.display_name.setFocus()
+    for char in "ສຸດາ":
+        QApplication.sendEvent(dialog.display_name, QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+    assert dialog.display_name.text() == "ສຸດາ"
+
+
+def test_the_bundled_fonts_are_registered_with_lao_first_class(app):
+    families = register_fonts()
+    assert "Noto Sans Lao" in families and "Noto Sans" in families
+    font = QApplication.font()
+    assert font.families()[:2] == ["Noto Sans", "Noto Sans Lao"]
+    assert font.pointSize() >= 13
+
+
+def test_run_app_opens_migrates_and_makes_the_days_backup(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(AppController, "start", lambda self: False)
+    path = tmp_path / "new.sqlite3"
+    assert run_app(str(path)) == 0
+    assert path.exists()
+    assert list((tmp_path / "backups").glob("kongthun-*.sqlite3"))
+
+
+def test_first_start_runs_the_wizard_then_the_log_in_then_the_window(app, db, monkeypatch,
+                                                                      qtbot):
+    calls = []
+    monkeypatch.setattr(app_module, "offer_demo", lambda database: calls.append("demo"))
+
+    def wizard(database):  # noqa: ANN001, ANN202
+        calls.append("wizard")
+        with database.write() as s:
+            users.create_first_admin(s, username="suda", display_name="Suda", password="abcd")
+        return "suda"
+
+    def log_in(database, parent=None, username=""):  # noqa: ANN001, ANN202
+        calls.append(f"login {username}")
+        return users.login(database, username, "abcd"), False
+
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(wizard))
+    monkeypatch.setattr(app_module.LoginDialog, "ask", staticmethod(log_in))
+    controller = AppController(db)
+    assert controller.start()
+    qtbot.addWidget(controller.window)
+    assert calls == ["demo", "wizard", "login suda"]
+    assert controller.window.isVisible()
+    assert controller.window.user_name.text() == "Suda"
+    window = controller.window
+    window.log_out()  # back to the log-in dialog
+    assert calls[-1] == "login suda"
+    assert controller.window is not window and controller.window.isVisible()
+    qtbot.addWidget(controller.window)
+
+
+def test_the_idle_lock_covers_the_window_and_wants_the_password(window, qtbot):
+    window.idle.idled.emit()
+    assert window.cover.is_locked
+    window.cover.password.setText("wrong")
+    assert not window.cover.try_unlock()
+    assert window.cover.message.text() == "Wrong user name or password."
+    assert window.cover.is_locked
+    window.cover.password.setText("demo")
+    assert window.cover.try_unlock()
+    assert not window.cover.is_locked
+    assert window.idle.timer.isActive()
+
+
+def test_the_idle_timer_uses_the_groups_setting_and_restarts_on_input(window, qtbot):
+    assert window.idle.minutes == 10
+    assert window.idle.timer.interval() == 10 * 60_000
+    window.idle.timer.start(1000)
+    qtbot.wait(400)
+    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
+                                             Qt.KeyboardModifier.NoModifier, "a"))
+    assert window.idle.timer.remainingTime() > 800
+
+
+def test_the_backup_of_run_app_is_made_once_a_day(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(AppController, "start", lambda self: False)
+    path = tmp_path / "ledger.sqlite3"
+    run_app(str(path))
+    run_app(str(path))
+    assert len(list((tmp_path / "backups").glob("kongthun-*.sqlite3"))) == 1
