@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["lo", "en"], default=None,
                         help="language of messages (default: the LANG environment)")
+    parser.add_argument("--db", dest="app_db", metavar="PATH", default=None,
+                        help="with no command: open the window on this ledger file or URL")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from desktop.app import run_app  # Qt only when the window is asked for
 
-        return run_app(getattr(args, "db", None))
+        return run_app(args.app_db)
     try:
         return int(args.func(args) or 0)
     except CliUsageError as exc:
