@@ -48,12 +48,19 @@ def application() -> QApplication:
         font.setPointSize(BASE_POINT_SIZE)
         app.setFont(font)
         if STYLE_SHEET.exists():
-            app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+            app.setStyleSheet(style_sheet())
         if APP_ICON.exists():
             app.setWindowIcon(QIcon(str(APP_ICON)))
         language_bridge()
         app.setProperty("kongthun_ready", True)
     return app
+
+
+def style_sheet() -> str:
+    """The style sheet with its icon paths made absolute (Qt resolves relative ``url()``
+    against the working directory)."""
+    icons = (ROOT / "icons").as_posix()
+    return STYLE_SHEET.read_text(encoding="utf-8").replace("@ICONS@", icons)
 
 
 def register_fonts() -> list[str]:

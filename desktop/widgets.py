@@ -62,6 +62,7 @@ class Column:
     title: str
     value: Callable[[Any], Any]
     right: bool = False
+    tip: bool = False  # long text: also shown whole as the cell's tooltip
 
 
 class RowTableModel(QAbstractTableModel):
@@ -91,7 +92,8 @@ class RowTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole
+                                                   and column.tip):
             value = column.value(self.rows[index.row()])
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -50,8 +50,13 @@ def build_ledger(path: Path) -> tuple[Database, str, str]:
     if importlib.util.find_spec("models.demo") is not None:
         from models import demo
 
-        demo.build_demo(database, seed=1)
-        return database, "admin", "demo"
+        summary = demo.build_demo(database, seed=1)
+        if summary.entries:
+            return database, "admin", "demo"
+        # A demo without money yet says little: photograph our own small ledger instead.
+        database.dispose()
+        path = path.with_name("own-" + path.name)
+        database = open_database(str(path))
     with database.write() as s:
         admin = users.create_first_admin(s, username="admin", display_name="ນາງ ສຸດາ (Admin)",
                                           password="demo")
@@ -76,7 +81,7 @@ def build_ledger(path: Path) -> tuple[Database, str, str]:
                           kind="welfare_contribution", memo="ເງິນສະຫວັດດີການ ເດືອນ 2",
                           lines=[debit("cash", 100_000), credit("welfare_fund", 100_000)])
         ledger.post_entry(s, treasurer, group_id=group.id, value_date=dt.date(2024, 2, 1),
-                          kind="transfer", memo="ຝາກທະນາຄານ",
+                          kind="cash_transfer", memo="ຝາກທະນາຄານ",
                           lines=[debit("bank", 1_500_000), credit("cash", 1_500_000)])
     return database, "admin", "demo"
 

@@ -28,7 +28,7 @@ class Overview:
     active_members: int
     entry_count: int
     seal: str
-    trial_balance: tuple[TrialBalanceRow, ...]
+    trial_balance: tuple[TrialBalanceRow, ...]  # accounts that hold something
 
 
 def read_overview(session, actor, group_id: int) -> Overview:  # noqa: ANN001
@@ -43,7 +43,8 @@ def read_overview(session, actor, group_id: int) -> Overview:  # noqa: ANN001
         bank=ledger.balance(session, group_id, "bank"),
         active_members=len(rows), entry_count=group.entry_count,
         seal=(group.head_hash or "")[:SEAL_LENGTH],
-        trial_balance=tuple(ledger.trial_balance(session, group_id)))
+        trial_balance=tuple(r for r in ledger.trial_balance(session, group_id)
+                            if r.debit or r.credit))
 
 
 CARDS = (

@@ -177,7 +177,7 @@ class UsersScreen(Screen):
             Column(N_("Name"), lambda u: u.display_name),
             Column(N_("Account"), self._state),
             Column(N_("Roles"), lambda u: "; ".join(role_text(g, self.group_names)
-                                                    for g in u.roles)),
+                                                    for g in u.roles), tip=True),
         ], self)
         self.table = TableView(self.model)
         layout.addWidget(self.table, 1)
