@@ -1,0 +1,302 @@
+"""Arrears: days overdue per loan, aging buckets, portfolio at risk, late penalties, and
+who is due or late at a meeting.
+
+A loan is overdue from the day after its oldest installment fell due without its interest
+and principal paid in full; its days overdue count from that due date. Aging buckets
+sort loans by days overdue (1–30, 31–60, 61–90, over 90). Portfolio at risk (PAR N) is the
+outstanding principal of the loans overdue more than N days over all outstanding
+principal (CGAP's definition): the whole loan counts, not only its late installments.
+
+Late penalties (``post_due_penalties``) follow the policy in force on each installment's
+due date: after the grace days, an installment not fully paid by then is charged once
+(flat, or a percent of its unpaid principal, or of its unpaid principal and interest).
+The charge is dated the first late day, so repayments from that day on pay it first;
+running the service again charges nothing twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import audit, clock, ledger
+from models.errors import UserError
+from models.i18n import N_
+from models.ledger import Line, fmt_date
+from models.loan_allocation import position_on
+from models.loan_policy import (
+    INTEREST,
+    PENALTY_FLAT,
+    PENALTY_NONE,
+    PENALTY_PRINCIPAL,
+    PRINCIPAL,
+    get_policy,
+)
+from models.loans import (
+    ACTIVE,
+    CLOSED,
+    KIND_PENALTY,
+    WRITTEN_OFF,
+    _event,
+    _memo,
+    _posted,
+    current_version,
+    loan_state,
+    payments_of,
+    plan_of,
+    reallocate,
+)
+from models.money import round_to_minor
+from models.permissions import Permission, require
+from models.schema import Member, User
+from models.schema_loans import Loan, LoanPenalty, LoanRepayment
+
+BUCKETS: tuple[tuple[int, int | None, str], ...] = (
+    (1, 30, N_("1–30 days")),
+    (31, 60, N_("31–60 days")),
+    (61, 90, N_("61–90 days")),
+    (91, None, N_("Over 90 days")),
+)
+PAR_DAYS = (30, 60, 90)
+
+
+@dataclass(frozen=True)
+class LoanArrearsRow:
+    loan_id: int
+    number: int
+    member_id: int
+    member_name: str
+    outstanding: int        # principal still owed
+    overdue_principal: int
+    overdue_interest: int
+    penalties: int          # charged and unpaid
+    days_overdue: int       # 0: not overdue
+    oldest_due: dt.date | None
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_principal + self.overdue_interest + self.penalties
+
+
+@dataclass(frozen=True)
+class AgingBucket:
+    low: int
+    high: int | None
+    label: str  # N_() text
+    loans: int
+    outstanding: int
+
+
+@dataclass(frozen=True)
+class PortfolioRisk:
+    on: dt.date
+    loans: int
+    outstanding: int
+    at_risk: dict[int, int]  # N days -> outstanding principal of loans overdue > N days
+
+    def ratio(self, days: int) -> Decimal:
+        """PAR ``days`` as a percent with two decimals (0 for an empty portfolio)."""
+        if not self.outstanding:
+            return Decimal("0.00")
+        return (Decimal(100) * self.at_risk[days] / self.outstanding).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    loan_id: int
+    number: int
+    member_id: int
+    member_number: int
+    member_name: str
+    due: int               # everything due by the day, penalties included
+    overdue: int           # of which was due before the day
+    days_overdue: int
+    next_due_date: dt.date | None
+    payoff: int
+
+
+def _loans_on(session: Session, group_id: int, on: dt.date) -> list[Loan]:
+    """Loans out on ``on``: paid out by then, not yet closed or written off by then."""
+    loans = session.scalars(select(Loan).where(
+        Loan.group_id == group_id, Loan.status.in_((ACTIVE, CLOSED, WRITTEN_OFF)),
+        Loan.disbursed_on <= on).order_by(Loan.disbursed_on, Loan.id))
+    return [loan for loan in loans if loan.closed_on is None or loan.closed_on > on]
+
+
+def loan_arrears(session: Session, actor: User, *, group_id: int,
+                 on: dt.date | None = None) -> list[LoanArrearsRow]:
+    """Every loan out on ``on`` (default today) with what of it is overdue."""
+    require(session, actor, Permission.READ, group_id)
+    on = on or clock.today()
+    rows = []
+    for loan in _loans_on(session, group_id, on):
+        state = loan_state(session, loan, on)
+        if state is None or state.position.is_closed:
+            continue
+        late = state.arrears
+        member = session.get(Member, loan.member_id)
+        rows.append(LoanArrearsRow(loan.id, loan.number, loan.member_id, member.name_lao,
+                                   state.position.principal_outstanding, late.principal,
+                                   late.interest, late.penalties, late.days(on),
+                                   late.oldest_due))
+    return rows
+
+
+def bucket_of(days: int) -> int | None:
+    """Index into ``BUCKETS`` for ``days`` overdue; ``None`` when not overdue."""
+    for index, (low, high, _) in enumerate(BUCKETS):
+        if days >= low and (high is None or days <= high):
+            return index
+    return None
+
+
+def aging(rows: list[LoanArrearsRow]) -> list[AgingBucket]:
+    """Loans and outstanding principal per aging bucket."""
+    counts = [0] * len(BUCKETS)
+    amounts = [0] * len(BUCKETS)
+    for row in rows:
+        index = bucket_of(row.days_overdue)
+        if index is not None:
+            counts[index] += 1
+            amounts[index] += row.outstanding
+    return [AgingBucket(low, high, label, counts[i], amounts[i])
+            for i, (low, high, label) in enumerate(BUCKETS)]
+
+
+def portfolio_at_risk(rows: list[LoanArrearsRow], on: dt.date) -> PortfolioRisk:
+    outstanding = sum(r.outstanding for r in rows)
+    at_risk = {days: sum(r.outstanding for r in rows if r.days_overdue > days)
+               for days in PAR_DAYS}
+    return PortfolioRisk(on, len(rows), outstanding, at_risk)
+
+
+def due_list(session: Session, actor: User, *, group_id: int, on: dt.date) -> list[DueRow]:
+    """Who owes something by the meeting on ``on`` (a future day is fine): due or late,
+    by member number."""
+    require(session, actor, Permission.READ, group_id)
+    today = clock.today()
+    rows = []
+    for loan in _loans_on(session, group_id, min(on, today)):
+        if loan.status != ACTIVE:
+            continue
+        state = loan_state(session, loan, on)
+        if state is None:
+            continue
+        due = state.due
+        if not due:
+            continue
+        late = state.arrears
+        member = session.get(Member, loan.member_id)
+        upcoming = [i.due_date for i in state.plan.items
+                    if i.n > 0 and i.due_date > on]
+        overdue = late.principal + late.interest + late.penalties
+        rows.append(DueRow(loan.id, loan.number, member.id, member.number, member.name_lao,
+                           due, overdue, late.days(on), min(upcoming, default=None),
+                           state.quote.total))
+    return sorted(rows, key=lambda r: (r.member_number, r.number))
+
+
+# ----- late penalties ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    loan_id: int
+    number: int
+    member_name: str
+    installment: int
+    due_date: dt.date
+    charged_on: dt.date
+    amount: int
+
+
+def penalty_amount(kind: str, *, flat: int, percent: Decimal, unpaid_principal: int,
+                   unpaid_interest: int, rounding: str = "half-even") -> int:
+    """The penalty on one late installment under the rule ``kind``."""
+    if kind == PENALTY_NONE:
+        return 0
+    if kind == PENALTY_FLAT:
+        return flat
+    base = unpaid_principal if kind == PENALTY_PRINCIPAL else unpaid_principal + unpaid_interest
+    return round_to_minor(Decimal(base) * percent / 100, 0, rounding)
+
+
+def post_due_penalties(session: Session, actor: User, *, group_id: int,
+                       on: dt.date | None = None) -> list[PenaltyRow]:
+    """Charge every installment of the group's loans that was late after its grace days
+    by ``on`` (default today), once. Idempotent: returns what this call charged."""
+    require(session, actor, Permission.RECORD, group_id)
+    on = on or clock.today()
+    if on > clock.today():
+        raise UserError(N_("{date} is in the future."), date=fmt_date(on))
+    charged: list[PenaltyRow] = []
+    loans = session.scalars(select(Loan).where(Loan.group_id == group_id,
+                                               Loan.status == ACTIVE)
+                            .order_by(Loan.disbursed_on, Loan.id)).all()
+    locked = ledger.locked_through(session, group_id)
+    for loan in loans:
+        terms = current_version(session, loan.id)
+        plan = plan_of(session, loan, terms)
+        payments = payments_of(_posted(session, loan.id, terms.version))
+        done = set(session.scalars(select(LoanPenalty.n).where(
+            LoanPenalty.loan_id == loan.id, LoanPenalty.version == terms.version)))
+        member = session.get(Member, loan.member_id)
+        earliest = None
+        for item in plan.items:
+            if item.n == 0 or item.n in done:
+                continue
+            policy = get_policy(session, group_id, item.due_date)
+            if policy.penalty_kind == PENALTY_NONE:
+                continue
+            last_grace_day = item.due_date + dt.timedelta(days=policy.grace_days)
+            late_day = last_grace_day + dt.timedelta(days=1)
+            if late_day > on:
+                continue
+            position = position_on(plan, payments, last_grace_day)
+            if position.is_closed:
+                continue
+            unpaid_principal = position.owed(item, PRINCIPAL, None)
+            unpaid_interest = position.owed(item, INTEREST, None)
+            if not unpaid_principal and not unpaid_interest:
+                continue
+            amount = penalty_amount(policy.penalty_kind, flat=policy.penalty_flat,
+                                    percent=policy.penalty_percent,
+                                    unpaid_principal=unpaid_principal,
+                                    unpaid_interest=unpaid_interest, rounding=policy.rounding)
+            if amount <= 0:
+                continue
+            # Dated the first late day, unless the books are closed by then.
+            charged_on = late_day
+            if locked is not None and charged_on <= locked:
+                charged_on = min(on, locked + dt.timedelta(days=1))
+            entry = ledger.post_entry(
+                session, actor, group_id=group_id, value_date=charged_on, kind=KIND_PENALTY,
+                memo=_memo(session, loan, N_("Late penalty on installment {n}"), n=item.n),
+                loan_id=loan.id,
+                lines=[Line("penalties_receivable", amount, member_id=loan.member_id,
+                            loan_id=loan.id),
+                       Line("penalty_income", -amount, member_id=loan.member_id,
+                            loan_id=loan.id)])
+            session.add(LoanPenalty(loan_id=loan.id, version=terms.version, n=item.n,
+                                    amount=amount, charged_on=charged_on, entry_id=entry.id,
+                                    waived=False))
+            _event(session, loan, actor, "penalty", charged_on, amount=amount, entry=entry,
+                   note=str(item.n))
+            charged.append(PenaltyRow(loan.id, loan.number, member.name_lao, item.n,
+                                      item.due_date, charged_on, amount))
+            earliest = charged_on if earliest is None else min(earliest, charged_on)
+        if earliest is not None:
+            session.flush()
+            later = session.scalar(select(LoanRepayment.id).where(
+                LoanRepayment.loan_id == loan.id, LoanRepayment.version == terms.version,
+                LoanRepayment.status == "posted", LoanRepayment.paid_on >= earliest).limit(1))
+            if later is not None:
+                # Repayments since the first late day pay the penalty first.
+                reallocate(session, actor, loan, value_date=on)
+    if charged:
+        audit.record(session, actor, "loan.penalties", group_id=group_id, on=on,
+                     count=len(charged), total=sum(p.amount for p in charged))
+    return charged

@@ -1,0 +1,271 @@
+"""How repayments pay a loan: pure functions, no database.
+
+A ``Plan`` is one version of a loan's schedule: its installments (installment 0, due on
+the version's first day, holds what an earlier version left unpaid), the late penalties
+charged on them and the group's allocation order. ``allocate`` runs the repayments in
+date order (ties by their key, i.e. in the order they were recorded), each one paying the
+oldest installment first and, within it, the components in the allocation order
+(default penalties → interest → principal, Fineract's order without fees). A penalty pays
+only from repayments dated on or after the day it was charged. Money beyond what is due
+pays the next installments in the same way (Fineract's default for advance payments).
+
+A repayment equal to the payoff quote clears the loan: for declining-balance loans the
+interest is recomputed to the day (``models.schedule.payoff_amount``: the interest of
+installments already due, plus interest accrued on the principal since the last due
+date, less the interest already paid, and never more than the schedule's). A repayment
+larger than the quote is refused (``Overpayment``). Allocation is a function of the
+repayments alone, so reversing one and replaying the rest is allocating again without it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from models.loan_policy import INTEREST, PENALTIES, PRINCIPAL
+from models.schedule import ScheduleTerms, payoff_amount
+
+
+@dataclass(frozen=True)
+class Item:
+    """An installment of the plan (``n`` 0: carried over, due at once)."""
+
+    n: int
+    due_date: dt.date
+    principal: int
+    interest: int
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A late penalty on installment ``n``."""
+
+    n: int
+    amount: int
+    charged_on: dt.date
+
+
+@dataclass(frozen=True)
+class Payment:
+    key: int
+    paid_on: dt.date
+    amount: int
+
+
+@dataclass(frozen=True)
+class Split:
+    """How one repayment was allocated; ``closes``: it cleared the loan."""
+
+    key: int
+    paid_on: dt.date
+    penalty: int
+    interest: int
+    principal: int
+    closes: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.penalty + self.interest + self.principal
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What clears the loan on a day."""
+
+    penalty: int
+    interest: int
+    principal: int
+
+    @property
+    def total(self) -> int:
+        return self.penalty + self.interest + self.principal
+
+
+@dataclass(frozen=True)
+class Plan:
+    terms: ScheduleTerms  # this version's terms: principal and start (``disbursed``)
+    items: tuple[Item, ...]
+    charges: tuple[Charge, ...] = ()
+    order: tuple[str, ...] = (PENALTIES, INTEREST, PRINCIPAL)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(sorted(self.items, key=lambda i: i.n)))
+
+    @property
+    def principal(self) -> int:
+        return sum(i.principal for i in self.items)
+
+    @property
+    def interest(self) -> int:
+        return sum(i.interest for i in self.items)
+
+    def charged(self, n: int, on: dt.date | None = None) -> int:
+        return sum(c.amount for c in self.charges
+                   if c.n == n and (on is None or c.charged_on <= on))
+
+
+class Overpayment(Exception):
+    """A repayment is larger than what clears the loan on its day."""
+
+    def __init__(self, payment: Payment, owed: int) -> None:
+        super().__init__(f"repayment {payment.key} of {payment.amount} exceeds {owed}")
+        self.payment = payment
+        self.owed = owed
+
+
+@dataclass
+class Position:
+    """What has been paid of each installment's components after some repayments."""
+
+    plan: Plan
+    paid: dict[tuple[int, str], int] = field(default_factory=dict)
+    closed_on: dt.date | None = None
+
+    def paid_of(self, n: int, component: str) -> int:
+        return self.paid.get((n, component), 0)
+
+    def owed(self, item: Item, component: str, on: dt.date | None) -> int:
+        if component == PENALTIES:
+            scheduled = self.plan.charged(item.n, on)
+        elif component == INTEREST:
+            scheduled = item.interest
+        else:
+            scheduled = item.principal
+        return max(0, scheduled - self.paid_of(item.n, component))
+
+    def total_paid(self, component: str) -> int:
+        return sum(v for (_, c), v in self.paid.items() if c == component)
+
+    @property
+    def principal_outstanding(self) -> int:
+        if self.closed_on is not None:
+            return 0
+        return self.plan.principal - self.total_paid(PRINCIPAL)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+
+def payoff_quote(plan: Plan, position: Position, on: dt.date) -> Quote:
+    """What clears the loan on ``on``: penalties charged by then, the interest owed (flat:
+    all the schedule's interest not yet paid; declining: recomputed to the day), and the
+    principal still owed."""
+    if position.is_closed:
+        return Quote(0, 0, 0)
+    penalty = sum(position.owed(item, PENALTIES, on) for item in plan.items)
+    principal = position.principal_outstanding
+    interest_paid = position.total_paid(INTEREST)
+    unpaid_interest = plan.interest - interest_paid
+    if plan.terms.method == "flat":
+        interest = unpaid_interest
+    else:
+        due = [i for i in plan.items if i.n == 0 or i.due_date <= on]
+        due_interest = sum(i.interest for i in due)
+        last_due = max((i.due_date for i in due if i.n > 0), default=plan.terms.disbursed)
+        paid_principal = plan.terms.principal - principal
+        accrued = payoff_amount(plan.terms, paid_principal, on,
+                                interest_from=min(last_due, on)).interest
+        interest = min(max(0, due_interest + accrued - interest_paid), unpaid_interest)
+    return Quote(penalty, max(0, interest), principal)
+
+
+def due_by(plan: Plan, position: Position, on: dt.date) -> int:
+    """What falls due by ``on`` and is unpaid: penalties charged by then and the interest
+    and principal of installments due by then."""
+    if position.is_closed:
+        return 0
+    total = 0
+    for item in plan.items:
+        total += position.owed(item, PENALTIES, on)
+        if item.n == 0 or item.due_date <= on:
+            total += position.owed(item, INTEREST, on) + position.owed(item, PRINCIPAL, on)
+    return total
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """Installments due before a day and not fully paid (interest and principal)."""
+
+    oldest_due: dt.date | None
+    principal: int
+    interest: int
+    penalties: int
+
+    def days(self, on: dt.date) -> int:
+        return 0 if self.oldest_due is None else (on - self.oldest_due).days
+
+
+def arrears(plan: Plan, position: Position, on: dt.date) -> Arrears:
+    """What is overdue on ``on``: installments due strictly before ``on`` (installment 0
+    from its day on) with interest or principal unpaid, and unpaid penalties."""
+    if position.is_closed:
+        return Arrears(None, 0, 0, 0)
+    oldest = None
+    principal = interest = 0
+    for item in plan.items:
+        if item.due_date >= on and item.n != 0:
+            continue
+        p = position.owed(item, PRINCIPAL, on)
+        i = position.owed(item, INTEREST, on)
+        if p or i:
+            principal += p
+            interest += i
+            if item.due_date < on and (oldest is None or item.due_date < oldest):
+                oldest = item.due_date
+    penalties = sum(position.owed(item, PENALTIES, on) for item in plan.items)
+    return Arrears(oldest, principal, interest, penalties)
+
+
+def apply_payment(plan: Plan, position: Position, payment: Payment) -> Split:
+    """Allocate one repayment on ``position`` (changed in place)."""
+    if payment.amount <= 0:
+        raise ValueError("a repayment is a positive amount")
+    quote = payoff_quote(plan, position, payment.paid_on)
+    if payment.amount > quote.total:
+        raise Overpayment(payment, quote.total)
+    if payment.amount == quote.total:
+        for item in plan.items:
+            position.paid[(item.n, PENALTIES)] = max(plan.charged(item.n, payment.paid_on),
+                                                     position.paid_of(item.n, PENALTIES))
+            position.paid[(item.n, INTEREST)] = item.interest
+            position.paid[(item.n, PRINCIPAL)] = item.principal
+        position.closed_on = payment.paid_on
+        return Split(payment.key, payment.paid_on, quote.penalty, quote.interest,
+                     quote.principal, closes=True)
+    left = payment.amount
+    taken = {PENALTIES: 0, INTEREST: 0, PRINCIPAL: 0}
+    for item in plan.items:
+        for component in plan.order:
+            if not left:
+                break
+            take = min(left, position.owed(item, component, payment.paid_on))
+            if take:
+                position.paid[(item.n, component)] = position.paid_of(item.n, component) + take
+                taken[component] += take
+                left -= take
+    # ``left`` is zero: the quote is never more than everything still scheduled.
+    closes = all(position.owed(item, c, None) == 0 for item in plan.items
+                 for c in (INTEREST, PRINCIPAL)) and \
+        all(position.owed(item, PENALTIES, payment.paid_on) == 0 for item in plan.items)
+    if closes:
+        position.closed_on = payment.paid_on
+    return Split(payment.key, payment.paid_on, taken[PENALTIES], taken[INTEREST],
+                 taken[PRINCIPAL], closes=closes)
+
+
+def ordered(payments: Iterable[Payment]) -> list[Payment]:
+    return sorted(payments, key=lambda p: (p.paid_on, p.key))
+
+
+def allocate(plan: Plan, payments: Iterable[Payment]) -> tuple[list[Split], Position]:
+    """Allocate every repayment from scratch, in date order. Raises ``Overpayment`` for
+    the first repayment that is more than what then clears the loan."""
+    position = Position(plan)
+    splits = [apply_payment(plan, position, p) for p in ordered(payments)]
+    return splits, position
+
+
+def position_on(plan: Plan, payments: Sequence[Payment], on: dt.date) -> Position:
+    """The position after the repayments dated on or before ``on``."""
+    return allocate(plan, [p for p in payments if p.paid_on <= on])[1]

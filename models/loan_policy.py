@@ -1,0 +1,285 @@
+"""A group's loan policy: dated settings (``models.settings``), read as one ``LoanPolicy``.
+
+Defaults follow the study and the VSLA method: 12–24 % a year (the range the brief
+reports), loans up to three times the borrower's savings, one loan at a time. Every
+figure is a setting an administrator can change from a date on; old loans keep the
+terms they were given. The rounding mode is the group's ``rounding`` setting (the same
+for every computed amount); the policy reads it and ``set_policy`` can change it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import settings
+from models.errors import UserError, ValidationError
+from models.i18n import N_
+from models.permissions import Permission, require
+from models.schema import User
+
+# What a group may offer: (schedule method, amortization) per choice.
+LOAN_METHODS: dict[str, tuple[str, str]] = {
+    "flat": ("flat", "equal-installments"),
+    "declining": ("declining", "equal-installments"),
+    "declining_equal_principal": ("declining", "equal-principal"),
+}
+LOAN_METHOD_NAMES = {
+    "flat": N_("Flat interest (on the amount lent)"),
+    "declining": N_("Declining balance, equal installments"),
+    "declining_equal_principal": N_("Declining balance, equal principal"),
+}
+
+PENALTY_NONE, PENALTY_FLAT = "none", "flat"
+PENALTY_PRINCIPAL, PENALTY_TOTAL = "percent_principal", "percent_total"
+PENALTY_KINDS = (PENALTY_NONE, PENALTY_FLAT, PENALTY_PRINCIPAL, PENALTY_TOTAL)
+PENALTY_KIND_NAMES = {
+    PENALTY_NONE: N_("No late penalty"),
+    PENALTY_FLAT: N_("A fixed amount per late installment"),
+    PENALTY_PRINCIPAL: N_("A percent of the late installment's unpaid principal"),
+    PENALTY_TOTAL: N_("A percent of the late installment's unpaid principal and interest"),
+}
+
+PENALTIES, INTEREST, PRINCIPAL = "penalties", "interest", "principal"
+COMPONENTS = (PENALTIES, INTEREST, PRINCIPAL)
+COMPONENT_NAMES = {PENALTIES: N_("Penalties"), INTEREST: N_("Interest"),
+                   PRINCIPAL: N_("Principal")}
+
+
+@dataclass(frozen=True)
+class LoanPolicy:
+    """The rules a loan application is checked against, in force on one day.
+
+    Rates are percent a year; money is minor units; ``None`` means no limit. The
+    allocation order applies within each installment, oldest installment first (there
+    are no loan fees: the chart has no fee accounts)."""
+
+    min_rate: Decimal = Decimal(12)
+    max_rate: Decimal = Decimal(24)
+    methods: tuple[str, ...] = ("flat", "declining")
+    interest_period: str = "repayment"
+    max_term_months: int = 12
+    max_amount: int | None = None
+    savings_multiple: Decimal | None = Decimal(3)
+    guarantors_above: int | None = None
+    guarantors_required: int = 1
+    max_active_loans: int = 1
+    rounding: str = "half-even"
+    installment_multiple: int = 0
+    penalty_kind: str = PENALTY_NONE
+    penalty_flat: int = 0
+    penalty_percent: Decimal = Decimal(0)
+    grace_days: int = 3
+    allocation_order: tuple[str, ...] = COMPONENTS
+
+
+DEFAULT = LoanPolicy()
+
+
+# ----- validators (each returns the JSON value to store) ------------------------------
+
+def _decimal(value: Any, *, low: Decimal, high: Decimal) -> Decimal:
+    if isinstance(value, (bool, float)):
+        raise UserError(N_("Enter a number like 18 or 18.5."))
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise UserError(N_("Enter a number like 18 or 18.5.")) from None
+    if not number.is_finite() or number < low or number > high:
+        raise UserError(N_("Enter a number from {low} to {high}."), low=low, high=high)
+    if number != number.quantize(Decimal("0.01")):
+        raise UserError(N_("Use at most two decimals."))
+    return number
+
+
+def _rate(value: Any) -> str:
+    return str(_decimal(value, low=Decimal(0), high=Decimal(100)))
+
+
+def _optional_multiple(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(_decimal(value, low=Decimal("0.01"), high=Decimal(1000)))
+
+
+def _percent(value: Any) -> str:
+    return str(_decimal(value, low=Decimal(0), high=Decimal(100)))
+
+
+def _whole(low: int, high: int | None = None):  # noqa: ANN202
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(N_("Enter a whole number."))
+        if value < low or (high is not None and value > high):
+            if high is None:
+                raise UserError(N_("Enter a number of at least {low}."), low=low)
+            raise UserError(N_("Enter a number from {low} to {high}."), low=low, high=high)
+        return value
+    return check
+
+
+def _optional_amount(value: Any) -> int | None:
+    if value is None:
+        return None
+    return _whole(1)(value)
+
+
+def _methods(value: Any) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise UserError(N_("Offer at least one way of charging interest."))
+    chosen = [m for m in LOAN_METHODS if m in value]
+    if len(chosen) != len(set(value)):
+        raise UserError(N_("Choose one of: {choices}."), choices=", ".join(LOAN_METHODS))
+    return chosen
+
+
+def _choice(*allowed: str):  # noqa: ANN202
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
+        return value
+    return check
+
+
+def _order(value: Any) -> list[str]:
+    if not isinstance(value, (list, tuple)) or sorted(value) != sorted(COMPONENTS):
+        raise UserError(N_("The payment order must name penalties, interest and principal, "
+                           "each once."))
+    return list(value)
+
+
+MIN_RATE = settings.register("loans.min_rate", str(DEFAULT.min_rate),
+                             N_("Lowest interest rate, percent a year"), _rate)
+MAX_RATE = settings.register("loans.max_rate", str(DEFAULT.max_rate),
+                             N_("Highest interest rate, percent a year"), _rate)
+METHODS = settings.register("loans.methods", list(DEFAULT.methods),
+                            N_("Ways of charging interest the group offers"), _methods)
+INTEREST_PERIOD = settings.register("loans.interest_period", DEFAULT.interest_period,
+                                    N_("Interest counted per installment or per day"),
+                                    _choice("repayment", "daily"))
+MAX_TERM = settings.register("loans.max_term_months", DEFAULT.max_term_months,
+                             N_("Longest loan, in months"), _whole(1, 120))
+MAX_AMOUNT = settings.register("loans.max_amount", DEFAULT.max_amount,
+                               N_("Largest loan (empty: no limit)"), _optional_amount)
+SAVINGS_MULTIPLE = settings.register(
+    "loans.savings_multiple", str(DEFAULT.savings_multiple),
+    N_("Largest loan as a multiple of the borrower's savings (empty: no limit)"),
+    _optional_multiple)
+GUARANTORS_ABOVE = settings.register(
+    "loans.guarantors_above", DEFAULT.guarantors_above,
+    N_("Loans above this amount need guarantors (empty: never)"), _optional_amount)
+GUARANTORS_REQUIRED = settings.register("loans.guarantors_required",
+                                        DEFAULT.guarantors_required,
+                                        N_("Guarantors such a loan needs"), _whole(1, 10))
+MAX_ACTIVE = settings.register("loans.max_active_loans", DEFAULT.max_active_loans,
+                               N_("Loans a member may have at once"), _whole(1, 10))
+MULTIPLE = settings.register("loans.installment_multiple", DEFAULT.installment_multiple,
+                             N_("Round installments to a multiple of (0: no rounding)"),
+                             _whole(0))
+PENALTY_KIND = settings.register("loans.penalty_kind", DEFAULT.penalty_kind,
+                                 N_("Late penalty"), _choice(*PENALTY_KINDS))
+PENALTY_FLAT_AMOUNT = settings.register("loans.penalty_flat", DEFAULT.penalty_flat,
+                                        N_("Late penalty amount"), _whole(0))
+PENALTY_PERCENT = settings.register("loans.penalty_percent", str(DEFAULT.penalty_percent),
+                                    N_("Late penalty percent"), _percent)
+GRACE_DAYS = settings.register("loans.grace_days", DEFAULT.grace_days,
+                               N_("Days of grace before an installment is late"),
+                               _whole(0, 90))
+ORDER = settings.register("loans.allocation_order", list(DEFAULT.allocation_order),
+                          N_("What a repayment pays first"), _order)
+
+# Policy field -> setting key (the rounding mode is the group's own setting).
+_KEYS = {
+    "min_rate": MIN_RATE.key, "max_rate": MAX_RATE.key, "methods": METHODS.key,
+    "interest_period": INTEREST_PERIOD.key, "max_term_months": MAX_TERM.key,
+    "max_amount": MAX_AMOUNT.key, "savings_multiple": SAVINGS_MULTIPLE.key,
+    "guarantors_above": GUARANTORS_ABOVE.key, "guarantors_required": GUARANTORS_REQUIRED.key,
+    "max_active_loans": MAX_ACTIVE.key, "rounding": "rounding",
+    "installment_multiple": MULTIPLE.key, "penalty_kind": PENALTY_KIND.key,
+    "penalty_flat": PENALTY_FLAT_AMOUNT.key, "penalty_percent": PENALTY_PERCENT.key,
+    "grace_days": GRACE_DAYS.key, "allocation_order": ORDER.key,
+}
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A policy field as its setting stores it (JSON)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _loaded(name: str, value: Any) -> Any:
+    if name in ("min_rate", "max_rate", "penalty_percent"):
+        return Decimal(str(value))
+    if name == "savings_multiple":
+        return None if value is None else Decimal(str(value))
+    if name in ("methods", "allocation_order"):
+        return tuple(value)
+    return value
+
+
+def get_policy(session: Session, group_id: int, on: dt.date | None = None) -> LoanPolicy:
+    """The loan policy in force on ``on`` (default today)."""
+    values = {name: _loaded(name, settings.get(session, group_id, key, on=on))
+              for name, key in _KEYS.items()}
+    return LoanPolicy(**values)
+
+
+def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPolicy,
+               effective_from: dt.date) -> LoanPolicy:
+    """Record ``policy`` from ``effective_from`` on (administrators). Only the settings
+    that change get a new dated row. Every problem is listed at once."""
+    require(session, actor, Permission.CHANGE_SETTINGS, group_id)
+    current = get_policy(session, group_id, effective_from)
+    problems: list[UserError] = []
+    cleaned: dict[str, Any] = {}
+    for f in fields(LoanPolicy):
+        key = _KEYS[f.name]
+        value = _stored(f.name, getattr(policy, f.name))
+        spec = settings.REGISTRY[key]
+        try:
+            cleaned[f.name] = spec.validate(value) if spec.validate else value
+        except UserError as problem:
+            # Only placeholders: nothing to translate in the frame itself.
+            problems.append(UserError("{setting}: {problem}",
+                                      setting=_Label(spec.label), problem=_Problem(problem)))
+    if not problems:
+        low, high = Decimal(cleaned["min_rate"]), Decimal(cleaned["max_rate"])
+        if low > high:
+            problems.append(UserError(N_("The lowest rate is above the highest rate.")))
+        if cleaned["penalty_kind"] == PENALTY_FLAT and not cleaned["penalty_flat"]:
+            problems.append(UserError(N_("Give the amount of the late penalty.")))
+        if cleaned["penalty_kind"] in (PENALTY_PRINCIPAL, PENALTY_TOTAL) and \
+                Decimal(cleaned["penalty_percent"]) == 0:
+            problems.append(UserError(N_("Give the percent of the late penalty.")))
+    if problems:
+        raise ValidationError(problems)
+    for f in fields(LoanPolicy):
+        if _stored(f.name, getattr(current, f.name)) != cleaned[f.name]:
+            settings.set_value(session, actor, group_id=group_id, key=_KEYS[f.name],
+                               value=cleaned[f.name], effective_from=effective_from)
+    return get_policy(session, group_id, effective_from)
+
+
+class _Label(str):
+    """A setting's label, translated when the message is shown."""
+
+    def __format__(self, spec: str) -> str:
+        from models.i18n import gettext
+
+        return format(gettext(str(self)), spec)
+
+
+class _Problem:
+    """A nested problem, translated when the message is shown."""
+
+    def __init__(self, error: UserError) -> None:
+        self.error = error
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.error), spec)
