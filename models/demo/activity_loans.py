@@ -1,0 +1,212 @@
+"""Demo loans: members borrow against their savings, repay with the seasons, sometimes late.
+
+At each meeting: late penalties are charged; members repay what falls due, in full in a
+good month, part or nothing in a lean one (the lean-month behaviour follows
+``ctx.income_factor``), now and then paying a loan off early; the applications of the
+last meeting are decided and paid out; a few members without a loan apply for one, as
+much as the policy and the cash box allow (the study's 12–24 % a year). A loan long in
+arrears is rescheduled, or, after more than four months, written off. At the end each
+group holds loans in every state: waiting for approval, approved and not yet paid out,
+refused, being repaid, repaid, rescheduled and written off.
+
+Loans need savings to borrow against and cash to lend: the savings activity (order 10)
+provides both; without it, nobody qualifies and this activity records only what it can.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import arrears, ledger, loan_policy, loans
+from models.demo import Activity
+from models.schema_loans import Loan, LoanRequest
+
+NAME = "loans"
+PURPOSES = ("ຊື້ຈັກຫຍິບ", "ຊື້ຜ້າ ແລະ ດ້າຍ", "ຊື້ແນວພັນຜັກ", "ຄ່າຮຽນລູກ", "ສ້ອມແປງເຮືອນ",
+            "ຊື້ໄມ້ໄຜ່", "ຄ່າປິ່ນປົວ", "ຊື້ຝ້າຍ ແລະ ສີຍ້ອມ")
+REASONS_LATE = ("ລາຍຮັບຫຼຸດລົງໃນລະດູຝົນ", "ເຈັບປ່ວຍ, ເຮັດວຽກບໍ່ໄດ້ຫຼາຍເດືອນ")
+REASON_WRITE_OFF = "ຍ້າຍໄປເຮັດວຽກຕ່າງປະເທດ, ຕິດຕໍ່ບໍ່ໄດ້"
+REASON_REFUSED = "ເງິນກູ້ເກົ່າຍັງຊຳລະຊ້າ"
+STEP = 1_000  # the smallest note worth counting at a meeting
+
+
+def _round_down(amount: int, step: int) -> int:
+    return amount // step * step
+
+
+def setup(ctx, group) -> None:  # noqa: ANN001
+    admin = ctx.actor("admin")
+    policy = loan_policy.get_policy(ctx.session, group.id, group.starts_on)
+    loan_policy.set_policy(ctx.session, admin, group_id=group.id,
+                           effective_from=group.starts_on,
+                           policy=replace(policy, installment_multiple=STEP,
+                                          penalty_kind=loan_policy.PENALTY_FLAT,
+                                          penalty_flat=5_000, grace_days=3,
+                                          max_active_loans=2,
+                                          methods=("flat", "declining")))
+    # One member falls ill and stops paying: her loan is rescheduled, then written off.
+    troubled = group.rng(NAME + ".setup").choice(group.members)
+    group.state[NAME] = {"written_off": 0, "rescheduled": 0, "troubled": troubled.id}
+
+
+def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
+    rng = group.rng(NAME)
+    session = ctx.session
+    treasurer, leader = ctx.actor("treasurer"), ctx.actor("leader")
+    arrears.post_due_penalties(session, treasurer, group_id=group.id, on=day)
+    factor = ctx.income_factor(group, day.month)
+    members = {m.id: m for m in group.active_members(day)}
+
+    for loan in _loans(session, group.id, loans.ACTIVE):
+        state = loans.loan_state(session, loan, day)
+        if state is None:
+            continue
+        quote = state.quote.total
+        member = members.get(loan.member_id)
+        if member is None:  # she left: the exit settlement deals with it
+            continue
+        if member.id == group.state[NAME]["troubled"]:
+            continue
+        if quote and rng.random() < 0.04 * float(factor):
+            loans.record_repayment(session, treasurer, loan_id=loan.id, amount=quote, on=day)
+            continue
+        due = state.due
+        if not due:
+            continue
+        draw = rng.random()
+        if draw < 0.08 / float(factor):
+            continue  # nothing this month
+        share = 1.0 if draw < 0.85 else rng.uniform(0.3, 0.8)
+        amount = min(quote, max(STEP, _round_down(int(due * share), STEP)))
+        loans.record_repayment(session, treasurer, loan_id=loan.id, amount=amount, on=day)
+
+    _handle_arrears(ctx, group, day)
+
+    late_payers = {row.member_id for row in arrears.loan_arrears(
+        session, treasurer, group_id=group.id, on=day) if row.days_overdue > 30}
+    for loan in _loans(session, group.id, loans.APPLIED):
+        problems = _problems(session, loan, day)
+        if problems or loan.member_id in late_payers or rng.random() < 0.05:
+            loans.reject_loan(session, leader, loan_id=loan.id, reason=REASON_REFUSED)
+        else:
+            loans.approve_loan(session, leader, loan_id=loan.id)
+    for loan in _loans(session, group.id, loans.APPROVED):
+        short = ledger.balance(session, group.id, "cash") < loan.amount
+        if not short:
+            loans.disburse_loan(session, treasurer, loan_id=loan.id, on=day)
+
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        _apply(ctx, group, day, rng, list(members.values()))
+
+
+def _loans(session, group_id: int, status: str) -> list[Loan]:  # noqa: ANN001
+    return list(session.scalars(select(Loan).where(Loan.group_id == group_id,
+                                                   Loan.status == status).order_by(Loan.id)))
+
+
+def _problems(session, loan: Loan, day: dt.date) -> list:  # noqa: ANN001
+    guarantors = ()
+    return loans.application_problems(
+        session, group_id=loan.group_id, member_id=loan.member_id, amount=loan.amount,
+        annual_rate=loans.rate_of(loan.annual_rate_bp), installments=loan.installments,
+        method=loans._method_key(loan), frequency=loan.frequency, guarantor_ids=guarantors,
+        on=day, loan_id=loan.id)
+
+
+def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN001
+    session = ctx.session
+    policy = loan_policy.get_policy(session, group.id, day)
+    open_loans: dict[int, int] = {}
+    for member_id in session.scalars(select(Loan.member_id).where(
+            Loan.group_id == group.id, Loan.status.in_(loans.OPEN_STATUSES))):
+        open_loans[member_id] = open_loans.get(member_id, 0) + 1
+    free = [m for m in members if open_loans.get(m.id, 0) < policy.max_active_loans]
+    if not free:
+        return
+    troubled = group.state[NAME]["troubled"]
+    borrowed = session.scalar(select(Loan.id).where(Loan.member_id == troubled).limit(1))
+    first = [m for m in free if m.id == troubled and borrowed is None]
+    others = [m for m in free if m.id != troubled]
+    if not first and not others:
+        return
+    member = first[0] if first else rng.choice(others)
+    saved = ledger.balance(session, group.id, "member_savings", member_id=member.id)
+    cash = ledger.balance(session, group.id, "cash")
+    cap = int(saved * (policy.savings_multiple or Decimal(3)))
+    wish = ctx.member_income(group, member, day.month) * rng.choice((1, 2, 3, 4))
+    amount = _round_down(min(cap, wish, cash // 2), 50_000)
+    if amount < 100_000:
+        return
+    rate = rng.choice((policy.min_rate, Decimal(18), policy.max_rate))
+    method = rng.choice(policy.methods)
+    installments = rng.choice((3, 4, 6, 6, 10, 12))
+    problems = loans.application_problems(
+        session, group_id=group.id, member_id=member.id, amount=amount, annual_rate=rate,
+        installments=installments, method=method, on=day)
+    if problems:
+        return
+    loans.apply_for_loan(session, ctx.actor("treasurer"), group_id=group.id,
+                         member_id=member.id, amount=amount, purpose=rng.choice(PURPOSES),
+                         installments=installments, annual_rate=rate, method=method,
+                         applied_on=day)
+
+
+def _handle_arrears(ctx, group, day: dt.date) -> None:  # noqa: ANN001
+    session = ctx.session
+    treasurer, leader = ctx.actor("treasurer"), ctx.actor("leader")
+    state = group.state[NAME]
+    for row in arrears.loan_arrears(session, treasurer, group_id=group.id, on=day):
+        pending = session.scalar(select(LoanRequest.id).where(
+            LoanRequest.loan_id == row.loan_id, LoanRequest.status == loans.PENDING))
+        if pending:
+            continue
+        if row.days_overdue > 120 and state["written_off"] < 1:
+            request = loans.request_write_off(session, treasurer, loan_id=row.loan_id,
+                                              reason=REASON_WRITE_OFF, on=day)
+            loans.approve_request(session, leader, request_id=request.id)
+            state["written_off"] += 1
+        elif row.days_overdue > 60 and state["rescheduled"] < 2 \
+                and row.outstanding >= 300_000:
+            request = loans.request_reschedule(session, treasurer, loan_id=row.loan_id,
+                                               reason=REASONS_LATE[state["rescheduled"] % 2],
+                                               installments=6, on=day)
+            loans.approve_request(session, leader, request_id=request.id)
+            state["rescheduled"] += 1
+
+
+def finish(ctx, group) -> None:  # noqa: ANN001
+    """Make sure the last meeting leaves loans in every state a screen can show."""
+    session = ctx.session
+    day = group.meeting_dates[-1]
+    rng = group.rng(NAME + ".finish")
+    members = group.active_members(day)
+    if not _loans(session, group.id, loans.REJECTED):
+        _apply(ctx, group, day, rng, members)
+        for loan in _loans(session, group.id, loans.APPLIED)[:1]:
+            loans.reject_loan(session, ctx.actor("leader"), loan_id=loan.id,
+                              reason=REASON_REFUSED)
+    if not _loans(session, group.id, loans.APPROVED):
+        _apply(ctx, group, day, rng, members)
+        for loan in _loans(session, group.id, loans.APPLIED)[:1]:
+            if not _problems(session, loan, day):
+                loans.approve_loan(session, ctx.actor("leader"), loan_id=loan.id)
+    if not _loans(session, group.id, loans.APPLIED):
+        _apply(ctx, group, day, rng, members)
+    active = _loans(session, group.id, loans.ACTIVE)
+    state = group.state[NAME]
+    if state["written_off"] == 0 and active:
+        worst = max(arrears.loan_arrears(session, ctx.actor("auditor"), group_id=group.id,
+                                         on=day), key=lambda r: (r.days_overdue, -r.loan_id),
+                    default=None)
+        if worst is not None and worst.days_overdue > 0:
+            request = loans.request_write_off(session, ctx.actor("treasurer"),
+                                              loan_id=worst.loan_id, reason=REASON_WRITE_OFF,
+                                              on=day)
+            loans.approve_request(session, ctx.actor("leader"), request_id=request.id)
+            state["written_off"] += 1
+
+
+ACTIVITY = Activity(name=NAME, order=30, setup=setup, on_meeting=on_meeting, finish=finish)
