@@ -1,0 +1,101 @@
+"""A loan's repayment schedule on paper: what a leader shows a member before she borrows
+(the calculator) or gives her once the loan is paid out. One A4 page (more for long
+loans), in the current language, every piece of text shaped (``reports.pdf``)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from models.i18n import N_, _
+from models.ledger import fmt_date
+from models.loan_policy import LOAN_METHOD_NAMES
+from models.money import Currency, format_money
+from models.schedule import Installment
+from reports import pdf
+
+WIDTH = 180 * mm
+
+
+@dataclass(frozen=True)
+class SchedulePrint:
+    """What the schedule page shows. ``member_name`` and ``loan_number`` are empty for a
+    calculator preview."""
+
+    group_name: str
+    currency: Currency
+    amount: int
+    annual_rate: Decimal
+    method: str  # a key of LOAN_METHOD_NAMES
+    disbursed: dt.date
+    installments: Sequence[Installment]
+    printed_at: dt.datetime
+    printed_by: str
+    member_name: str = ""
+    loan_number: int | None = None
+    purpose: str = ""
+    is_demo: bool = False
+
+
+TITLE_PREVIEW = N_("Loan calculation")
+TITLE_LOAN = N_("Loan {number}: repayment schedule")
+
+
+def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
+    money = lambda amount: format_money(amount, sheet.currency)  # noqa: E731
+    st = pdf.styles(10.5)
+    title = (_(TITLE_LOAN).format(number=sheet.loan_number) if sheet.loan_number
+             else _(TITLE_PREVIEW))
+    footer = _("Printed {when} by {who}").format(
+        when=sheet.printed_at.strftime("%d/%m/%Y %H:%M"), who=sheet.printed_by)
+    if sheet.is_demo:
+        footer = _("DEMO DATA") + " · " + footer
+    doc = pdf.document(str(path), title=title, footer=footer + " ·")
+    total_interest = sum(i.interest for i in sheet.installments)
+    facts = []
+    if sheet.member_name:
+        facts.append((_("Member"), sheet.member_name))
+    if sheet.purpose:
+        facts.append((_("Purpose"), sheet.purpose))
+    facts += [
+        (_("Amount lent"), money(sheet.amount)),
+        (_("Interest rate"), _("{rate} % a year").format(rate=sheet.annual_rate)),
+        (_("Way of charging interest"), _(LOAN_METHOD_NAMES[sheet.method])),
+        (_("Paid out on"), fmt_date(sheet.disbursed)),
+        (_("Installments"), str(len(sheet.installments))),
+        (_("Total interest"), money(total_interest)),
+        (_("Total to repay"), money(sheet.amount + total_interest)),
+    ]
+    story: list = [pdf.para(sheet.group_name, st["bold"]), pdf.para(title, st["title"]),
+                   pdf.table([[pdf.para(k, st["bold"]), pdf.para(v, st["body"])]
+                              for k, v in facts], [60 * mm, 120 * mm], header_rows=0,
+                             zebra=False),
+                   Spacer(1, 5 * mm)]
+    header = [pdf.para(_(h), st["bold"]) for h in
+              (N_("No."), N_("Due date"), N_("Principal"), N_("Interest"),
+               N_("To pay"), N_("Left to repay"))]
+    rows = [header]
+    for i in sheet.installments:
+        rows.append([pdf.para(i.n, st["centre"]), pdf.para(fmt_date(i.due_date), st["body"]),
+                     pdf.para(money(i.principal), st["number"]),
+                     pdf.para(money(i.interest), st["number"]),
+                     pdf.para(money(i.total), st["number_bold"]),
+                     pdf.para(money(i.balance), st["number"])])
+    rows.append([pdf.para("", st["body"]), pdf.para(_("Total"), st["bold"]),
+                 pdf.para(money(sheet.amount), st["number_bold"]),
+                 pdf.para(money(total_interest), st["number_bold"]),
+                 pdf.para(money(sheet.amount + total_interest), st["number_bold"]),
+                 pdf.para("", st["body"])])
+    story.append(pdf.table(rows, [14 * mm, 30 * mm, 34 * mm, 32 * mm, 36 * mm, 34 * mm],
+                           total_row=True))
+    story += [Spacer(1, 6 * mm),
+              pdf.para(_("Pay on or before each due date. A late installment may be charged "
+                         "a penalty under the group's rules. Keep this page with your "
+                         "receipts."), st["small"])]
+    pdf.build(doc, story)
+    return Path(path)
