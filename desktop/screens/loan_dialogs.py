@@ -1,0 +1,327 @@
+"""The loan forms: an application with the policy check shown as it is filled in, paying a
+loan out, recording a repayment, a reason (refusal, write-off, reversal), a rescheduling;
+and printing a schedule."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, \
+    QSpinBox
+
+from desktop.context import ScreenContext
+from desktop.widgets import DateField, FormDialog, choose_folder, mark_data
+from models import clock, loan_policy, loans, members
+from models.errors import UserError
+from models.i18n import N_, _
+from models.money import format_amount, format_money, parse_money
+from models.schedule import FREQUENCIES, Installment
+from models.schema import Group
+from reports.loan_schedule_pdf import SchedulePrint, write_schedule
+
+FREQUENCY_NAMES = {"monthly": N_("Monthly"), "fortnightly": N_("Every two weeks"),
+                   "weekly": N_("Weekly")}
+
+
+def parse_rate(text: str) -> Decimal:
+    cleaned = (text or "").replace("%", "").replace(",", ".").strip()
+    loans.rate_bp(cleaned or "x")  # raises a UserError for what is not a rate
+    return Decimal(cleaned)
+
+
+class ApplicationDialog(FormDialog):
+    """A member asks for a loan (treasurer). The policy check under the form lists every
+    rule the application breaks, as it is filled in."""
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved: loans.LoanRow | None = None
+        gid = ctx.group_id
+        self.policy = ctx.read(lambda s, a: loan_policy.get_policy(s, gid))
+        self.member = mark_data(QComboBox())
+        self.guarantors = mark_data(QListWidget())
+        for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
+            self.member.addItem(f"{m.number} · {m.display_name}", m.id)
+            item = QListWidgetItem(f"{m.number} · {m.display_name}")
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.guarantors.addItem(item)
+        self.guarantors.setMaximumHeight(110)
+        self.amount = mark_data(QLineEdit())
+        self.purpose = mark_data(QLineEdit())
+        self.installments = QSpinBox()
+        self.installments.setRange(1, 120)
+        self.installments.setValue(min(6, self.policy.max_term_months))
+        self.rate = mark_data(QLineEdit(str(self.policy.max_rate)))
+        self.method = QComboBox()
+        for key in self.policy.methods:
+            self.method.addItem("", key)
+        self.frequency = QComboBox()
+        for key in FREQUENCIES:
+            self.frequency.addItem("", key)
+        self.add_row(N_("Member"), self.member)
+        self.add_row(N_("Amount"), self.amount)
+        self.add_row(N_("Purpose"), self.purpose)
+        self.add_row(N_("Installments"), self.installments)
+        self.add_row(N_("Interest rate, % a year"), self.rate)
+        self.add_row(N_("Way of charging interest"), self.method)
+        self.add_row(N_("Repayments"), self.frequency)
+        self.add_row(N_("Guarantors"), self.guarantors)
+        self.check = QLabel()
+        self.check.setWordWrap(True)
+        self.form.addRow(self.check)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_check)
+        for combo in (self.member, self.method, self.frequency):
+            combo.currentIndexChanged.connect(self._timer.start)
+        for field in (self.amount, self.rate):
+            field.textChanged.connect(self._timer.start)
+        self.installments.valueChanged.connect(self._timer.start)
+        self.guarantors.itemChanged.connect(self._timer.start)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("New loan application"))
+        self.save_button.setText(_("Record the application"))
+        for i in range(self.method.count()):
+            self.method.setItemText(i, _(loan_policy.LOAN_METHOD_NAMES[self.method.itemData(i)]))
+        for i in range(self.frequency.count()):
+            self.frequency.setItemText(i, _(FREQUENCY_NAMES[self.frequency.itemData(i)]))
+        self.update_check()
+
+    def guarantor_ids(self) -> tuple[int, ...]:
+        return tuple(self.guarantors.item(i).data(Qt.ItemDataRole.UserRole)
+                     for i in range(self.guarantors.count())
+                     if self.guarantors.item(i).checkState() == Qt.CheckState.Checked)
+
+    def values(self) -> dict:
+        """The form as service arguments (raises ``UserError`` for unreadable input)."""
+        return dict(group_id=self.ctx.group_id, member_id=self.member.currentData(),
+                    amount=parse_money(self.amount.text(), self.ctx.currency()),
+                    installments=self.installments.value(),
+                    annual_rate=parse_rate(self.rate.text()),
+                    method=self.method.currentData(), frequency=self.frequency.currentData(),
+                    guarantor_ids=self.guarantor_ids())
+
+    def update_check(self) -> None:
+        if not self.amount.text().strip():
+            self.check.setText(_("Fill in the amount to see the group's rules checked."))
+            return
+        try:
+            values = self.values()
+            problems = self.ctx.read(lambda s, a: loans.application_problems(s, **values))
+        except UserError as error:
+            problems = [error]
+        if problems:
+            self.check.setText(_("Against the group's rules:") + "\n"
+                               + "\n".join(f"• {p}" for p in problems))
+        else:
+            self.check.setText(_("The application follows every rule of the group."))
+
+    def save(self) -> bool:
+        try:
+            values = self.values()
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        outcome = self.ctx.run(
+            self, lambda s, actor: loans.apply_for_loan(s, actor, purpose=self.purpose.text(),
+                                                        **values),
+            changed={"loans"}, on_user_error=self.show_problems,
+            message=lambda row: _("Loan {number} was recorded; a leader decides.").format(
+                number=row.number))
+        if outcome:
+            self.saved = outcome.value
+        return bool(outcome)
+
+
+class DisburseDialog(FormDialog):
+    """Pay an approved loan out: the day, from the box or the bank, the first due date."""
+
+    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.loan = ctx, loan
+        self.on = DateField(clock.today())
+        self.paid_from = QComboBox()
+        for key in loans.PAY_ACCOUNTS:
+            self.paid_from.addItem("", key)
+        self.first_due = DateField()
+        self.add_row(N_("Paid out on"), self.on)
+        self.add_row(N_("Paid from"), self.paid_from)
+        self.add_row(N_("First due date (empty: a period later)"), self.first_due)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Pay out loan {number}").format(number=self.loan.number))
+        self.save_button.setText(_("Pay out"))
+        for i in range(self.paid_from.count()):
+            self.paid_from.setItemText(i, _(loans.PAY_ACCOUNT_NAMES[self.paid_from.itemData(i)]))
+
+    def save(self) -> bool:
+        on, first_due = self.on.date(), self.first_due.date()
+        if on is None:
+            self.show_problems(UserError(N_("Enter the date as dd/mm/yyyy.")))
+            return False
+        return bool(self.ctx.run(
+            self, lambda s, actor: loans.disburse_loan(
+                s, actor, loan_id=self.loan.id, on=on, paid_from=self.paid_from.currentData(),
+                first_due=first_due),
+            changed={"loans", "journal"}, on_user_error=self.show_problems,
+            message=_("Loan {number} was paid out.").format(number=self.loan.number)))
+
+
+class RepaymentDialog(FormDialog):
+    """Money a member paid on a loan. Shows what is due and what clears the loan today."""
+
+    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.loan = ctx, loan
+        detail = ctx.read(lambda s, a: loans.loan_detail(s, a, loan.id))
+        self.due, self.payoff = detail.due_now, detail.payoff.total if detail.payoff else 0
+        self.owed = QLabel()
+        self.owed.setWordWrap(True)
+        self.form.addRow(self.owed)
+        self.amount = mark_data(QLineEdit(format_amount(self.due, ctx.currency())
+                                          if self.due else ""))
+        self.on = DateField(clock.today())
+        self.paid_from = QComboBox()
+        for key in loans.PAY_ACCOUNTS:
+            self.paid_from.addItem("", key)
+        self.add_row(N_("Amount"), self.amount)
+        self.add_row(N_("Paid on"), self.on)
+        self.add_row(N_("Paid into"), self.paid_from)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        money = lambda v: format_money(v, self.ctx.currency())  # noqa: E731
+        self.setWindowTitle(_("Repayment on loan {number}").format(number=self.loan.number))
+        self.save_button.setText(_("Record the repayment"))
+        self.owed.setText(_("Due by today: {due} · clears the loan today: {payoff}").format(
+            due=money(self.due), payoff=money(self.payoff)))
+        for i in range(self.paid_from.count()):
+            self.paid_from.setItemText(i, _(loans.PAY_ACCOUNT_NAMES[self.paid_from.itemData(i)]))
+
+    def save(self) -> bool:
+        try:
+            amount = parse_money(self.amount.text(), self.ctx.currency())
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        on = self.on.date()
+        if on is None:
+            self.show_problems(UserError(N_("Enter the date as dd/mm/yyyy.")))
+            return False
+        return bool(self.ctx.run(
+            self, lambda s, actor: loans.record_repayment(
+                s, actor, loan_id=self.loan.id, amount=amount, on=on,
+                paid_from=self.paid_from.currentData()),
+            changed={"loans", "journal"}, on_user_error=self.show_problems,
+            message=_("The repayment was recorded.")))
+
+
+class ReasonDialog(FormDialog):
+    """Ask for a reason, then run ``op(session, actor, reason)``."""
+
+    def __init__(self, ctx: ScreenContext, title: str, button: str, op,  # noqa: ANN001
+                 parent=None, done: str = "") -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.title, self.button, self.op, self.done = ctx, title, button, op, done
+        self.reason = mark_data(QLineEdit())
+        self.add_row(N_("Reason"), self.reason)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.title)
+        self.save_button.setText(self.button)
+
+    def save(self) -> bool:
+        reason = self.reason.text()
+        return bool(self.ctx.run(self, lambda s, actor: self.op(s, actor, reason),
+                                 changed={"loans", "journal"}, on_user_error=self.show_problems,
+                                 message=self.done or None))
+
+
+class RescheduleDialog(FormDialog):
+    """Ask for a new schedule of what is left (treasurer); a leader decides."""
+
+    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx, self.loan = ctx, loan
+        self.installments = QSpinBox()
+        self.installments.setRange(1, 120)
+        self.installments.setValue(6)
+        self.rate = mark_data(QLineEdit(str(loan.annual_rate)))
+        self.first_due = DateField()
+        self.reason = mark_data(QLineEdit())
+        self.add_row(N_("New installments"), self.installments)
+        self.add_row(N_("Interest rate, % a year"), self.rate)
+        self.add_row(N_("First due date (empty: a period later)"), self.first_due)
+        self.add_row(N_("Reason"), self.reason)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Reschedule loan {number}").format(number=self.loan.number))
+        self.save_button.setText(_("Ask a leader"))
+
+    def save(self) -> bool:
+        try:
+            rate = parse_rate(self.rate.text())
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        return bool(self.ctx.run(
+            self, lambda s, actor: loans.request_reschedule(
+                s, actor, loan_id=self.loan.id, reason=self.reason.text(),
+                installments=self.installments.value(), annual_rate=rate,
+                first_due=self.first_due.date()),
+            changed={"loans"}, on_user_error=self.show_problems,
+            message=_("The rescheduling waits for a leader.")))
+
+
+def schedule_rows(detail: loans.LoanDetail) -> list[Installment]:
+    """The schedule in force as ``Installment`` rows (with the principal left after each)."""
+    left = sum(i.principal for i in detail.installments)
+    rows = []
+    for i in detail.installments:
+        left -= i.principal
+        rows.append(Installment(i.n, i.due_date, i.principal, i.interest,
+                                i.principal + i.interest, left))
+    return rows
+
+
+def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
+    """Ask for a folder and write the schedule PDF there (``sheet_of(session, actor)``
+    gives the ``SchedulePrint``)."""
+    folder = choose_folder(parent, _("Where to save the schedule"))
+    if not folder:
+        return None
+    path = Path(folder) / name
+    outcome = ctx.run(parent, lambda s, actor: write_schedule(sheet_of(s, actor), path),
+                      message=_("The schedule was saved to {path}.").format(path=str(path)))
+    if not outcome:
+        return None
+    from desktop.screens.welfare_dialogs import open_document
+
+    open_document(path)
+    return path
+
+
+def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001
+               disbursed: dt.date, rows: list[Installment], member_name: str = "",
+               loan_number: int | None = None, purpose: str = "") -> SchedulePrint:
+    group = session.get(Group, group_id)
+    return SchedulePrint(group.name, loans.group_currency(session, group_id), amount, rate,
+                         method, disbursed, rows, clock.now(), actor.display_name,
+                         member_name=member_name, loan_number=loan_number, purpose=purpose,
+                         is_demo=group.is_demo)

@@ -1,0 +1,229 @@
+"""The loans screen's other tabs: the calculator (a schedule a leader can show a member and
+print) and the portfolio (arrears per loan, aging, portfolio at risk, late penalties, who
+is due at the next meeting)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.actions import run_query
+from desktop.context import ScreenContext
+from desktop.screens.loan_dialogs import FREQUENCY_NAMES, parse_rate, print_data, \
+    save_schedule
+from desktop.widgets import Column, DateField, RowTableModel, TableView, date_text, mark_data
+from models import arrears, clock, loan_policy, loans
+from models.errors import UserError
+from models.i18n import N_, _
+from models.money import format_money, parse_money
+from models.permissions import Permission
+from models.schedule import FREQUENCIES, summarize
+
+
+class CalculatorPanel(QWidget):
+    """Type an amount, a rate and a term: the schedule under the group's rules appears."""
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows = []
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.amount = mark_data(QLineEdit())
+        self.rate = mark_data(QLineEdit("24"))
+        self.installments = QSpinBox()
+        self.installments.setRange(1, 120)
+        self.installments.setValue(6)
+        self.method = QComboBox()
+        for key in loan_policy.LOAN_METHODS:
+            self.method.addItem("", key)
+        self.frequency = QComboBox()
+        for key in FREQUENCIES:
+            self.frequency.addItem("", key)
+        self.start = DateField(clock.today())
+        self.labels = []
+        for title, field in ((N_("Amount"), self.amount),
+                             (N_("Interest rate, % a year"), self.rate),
+                             (N_("Installments"), self.installments),
+                             (N_("Way of charging interest"), self.method),
+                             (N_("Repayments"), self.frequency),
+                             (N_("Paid out on"), self.start)):
+            label = QLabel()
+            self.labels.append((label, title))
+            form.addRow(label, field)
+        layout.addLayout(form)
+        self.message = mark_data(QLabel())
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.model = RowTableModel([
+            Column(N_("No."), lambda i: i.n, right=True),
+            Column(N_("Due date"), lambda i: date_text(i.due_date)),
+            Column(N_("Principal"), lambda i: self._money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self._money(i.interest), right=True),
+            Column(N_("To pay"), lambda i: self._money(i.total), right=True),
+            Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
+        ], self)
+        layout.addWidget(TableView(self.model), 1)
+        buttons = QHBoxLayout()
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_schedule)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        for field in (self.amount, self.rate, self.start):
+            field.textChanged.connect(self.update_schedule)
+        for combo in (self.method, self.frequency):
+            combo.currentIndexChanged.connect(self.update_schedule)
+        self.installments.valueChanged.connect(self.update_schedule)
+        self.retranslate()
+
+    def _money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def retranslate(self) -> None:
+        for label, title in self.labels:
+            label.setText(_(title))
+        for i in range(self.method.count()):
+            self.method.setItemText(i, _(loan_policy.LOAN_METHOD_NAMES[self.method.itemData(i)]))
+        for i in range(self.frequency.count()):
+            self.frequency.setItemText(i, _(FREQUENCY_NAMES[self.frequency.itemData(i)]))
+        self.print_button.setText(_("Print the schedule…"))
+        self.model.retranslate()
+        self.update_schedule()
+
+    def _inputs(self) -> dict:
+        start = self.start.date()
+        if start is None:
+            raise UserError(N_("Enter the date as dd/mm/yyyy."))
+        return dict(amount=parse_money(self.amount.text(), self.ctx.currency()),
+                    annual_rate=parse_rate(self.rate.text()),
+                    installments=self.installments.value(), method=self.method.currentData(),
+                    frequency=self.frequency.currentData(), disbursed=start)
+
+    def update_schedule(self) -> None:
+        self.rows = []
+        if self.ctx.group_id is None or not self.amount.text().strip():
+            self.message.setText(_("Type an amount to see the schedule."))
+        else:
+            try:
+                inputs = self._inputs()
+                self.rows = self.ctx.read(lambda s, a: loans.preview_schedule(
+                    s, a, group_id=self.ctx.group_id, **inputs))
+            except UserError as error:
+                self.message.setText(str(error))
+            else:
+                totals = summarize(self.rows)
+                self.message.setText(_("Interest in all: {interest} · to repay in all: "
+                                       "{total}").format(interest=self._money(totals.interest),
+                                                         total=self._money(totals.total)))
+        self.model.set_rows(self.rows)
+        self.print_button.setEnabled(bool(self.rows))
+
+    def print_schedule(self):  # noqa: ANN201
+        if not self.rows:
+            return None
+        inputs, rows = self._inputs(), list(self.rows)
+        return save_schedule(self, self.ctx, lambda s, actor: print_data(
+            s, actor, group_id=self.ctx.group_id, amount=inputs["amount"],
+            rate=Decimal(inputs["annual_rate"]), method=inputs["method"],
+            disbursed=inputs["disbursed"], rows=rows), "loan-calculation.pdf")
+
+
+class PortfolioPanel(QWidget):
+    """Portfolio at risk, aging, each loan's arrears, who is due at the next meeting."""
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.summary = mark_data(QLabel())
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("subheading")
+        layout.addWidget(self.summary)
+        self.aging_model = RowTableModel([
+            Column(N_("Overdue"), lambda b: _(b.label)),
+            Column(N_("Loans"), lambda b: b.loans, right=True),
+            Column(N_("Principal still owed"), lambda b: self._money(b.outstanding),
+                   right=True),
+        ], self)
+        layout.addWidget(TableView(self.aging_model))
+        self.arrears_model = RowTableModel([
+            Column(N_("Loan"), lambda r: r.number, right=True),
+            Column(N_("Member"), lambda r: r.member_name),
+            Column(N_("Principal still owed"), lambda r: self._money(r.outstanding),
+                   right=True),
+            Column(N_("Overdue"), lambda r: self._money(r.overdue), right=True),
+            Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
+        ], self)
+        layout.addWidget(TableView(self.arrears_model), 2)
+        due_row = QHBoxLayout()
+        self.due_label = QLabel()
+        self.meeting_day = DateField(clock.today())
+        self.meeting_day.textChanged.connect(self.refresh)
+        due_row.addWidget(self.due_label)
+        due_row.addWidget(self.meeting_day)
+        due_row.addStretch(1)
+        self.penalty_button = QPushButton()
+        self.penalty_button.clicked.connect(self.charge_penalties)
+        due_row.addWidget(self.penalty_button)
+        layout.addLayout(due_row)
+        self.due_model = RowTableModel([
+            Column(N_("Member"), lambda r: f"{r.member_number} · {r.member_name}"),
+            Column(N_("Loan"), lambda r: r.number, right=True),
+            Column(N_("Due"), lambda r: self._money(r.due), right=True),
+            Column(N_("Of which late"), lambda r: self._money(r.overdue) if r.overdue else "",
+                   right=True),
+            Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
+            Column(N_("Clears the loan"), lambda r: self._money(r.payoff), right=True),
+        ], self)
+        layout.addWidget(TableView(self.due_model), 2)
+        self.retranslate()
+
+    def _money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def retranslate(self) -> None:
+        self.due_label.setText(_("Due or late at the meeting of"))
+        self.penalty_button.setText(_("Charge late penalties"))
+        for model in (self.aging_model, self.arrears_model, self.due_model):
+            model.retranslate()
+        self.refresh()
+
+    def refresh(self) -> None:
+        gid = self.ctx.group_id
+        if gid is None:
+            return
+        day = self.meeting_day.date() or clock.today()
+
+        def query(s, actor):  # noqa: ANN001, ANN202
+            rows = arrears.loan_arrears(s, actor, group_id=gid)
+            return rows, arrears.due_list(s, actor, group_id=gid, on=day)
+
+        rows, due = run_query(self.ctx, self, query, ([], []))
+        risk = arrears.portfolio_at_risk(rows, clock.today())
+        self.summary.setText(_("{loans} loans out, {outstanding} principal still owed · "
+                               "PAR 30: {par30} % · PAR 60: {par60} % · PAR 90: {par90} %")
+                             .format(loans=risk.loans, outstanding=self._money(risk.outstanding),
+                                     par30=risk.ratio(30), par60=risk.ratio(60),
+                                     par90=risk.ratio(90)))
+        self.aging_model.set_rows(arrears.aging(rows))
+        self.arrears_model.set_rows(sorted(rows, key=lambda r: -r.days_overdue))
+        self.due_model.set_rows(due)
+        self.penalty_button.setEnabled(self.ctx.can(Permission.RECORD))
+
+    def charge_penalties(self) -> None:
+        gid = self.ctx.group_id
+        self.ctx.run(self, lambda s, actor: arrears.post_due_penalties(s, actor, group_id=gid),
+                     changed={"loans", "journal"},
+                     message=lambda rows: _("{count} late penalties were charged.").format(
+                         count=len(rows)))

@@ -1,0 +1,341 @@
+"""Loans: the register with each loan's schedule, repayments and history; the actions of
+its lifecycle (apply, approve or refuse, pay out, repay, pay off, reverse a repayment, ask
+for a rescheduling or a write-off and decide it); the calculator; the portfolio."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from desktop import errors
+from desktop.actions import run_query
+from desktop.context import ScreenContext
+from desktop.screens import Section, journal
+from desktop.screens.loan_dialogs import (
+    ApplicationDialog,
+    DisburseDialog,
+    ReasonDialog,
+    RepaymentDialog,
+    RescheduleDialog,
+    print_data,
+    save_schedule,
+    schedule_rows,
+)
+from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
+from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
+    mark_data
+from models import loans
+from models.i18n import N_, _
+from models.loan_policy import LOAN_METHOD_NAMES
+from models.permissions import Permission
+
+journal.KIND_NAMES.update({
+    loans.KIND_DISBURSEMENT: N_("Loan paid out"),
+    loans.KIND_REPAYMENT: N_("Loan repayment"),
+    loans.KIND_PENALTY: N_("Late penalty"),
+    loans.KIND_WRITE_OFF: N_("Written off"),
+})
+FILTERS = {"": N_("All loans"), **loans.STATUS_NAMES}
+
+
+class LoansScreen(Screen):
+    topics = ("loans", "journal", "members", "settings", "meetings")
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        self.title = heading()
+        layout.addWidget(self.title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.detail: loans.LoanDetail | None = None
+        self._build_register()
+        self.calculator = CalculatorPanel(ctx)
+        self.tabs.addTab(self.calculator, "")
+        self.portfolio = PortfolioPanel(ctx)
+        self.tabs.addTab(self.portfolio, "")
+        self.retranslate()
+
+    def _build_register(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        tools = QHBoxLayout()
+        self.filter = QComboBox()
+        for code in FILTERS:
+            self.filter.addItem("", code)
+        self.filter.currentIndexChanged.connect(self.refresh)
+        tools.addWidget(self.filter)
+        tools.addStretch(1)
+        layout.addLayout(tools)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.loans_model = RowTableModel([
+            Column(N_("Loan"), lambda r: r.number, right=True),
+            Column(N_("Member"), lambda r: r.member_name),
+            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
+            Column(N_("Rate"), lambda r: f"{r.annual_rate} %", right=True),
+            Column(N_("Installments"), lambda r: r.installments, right=True),
+            Column(N_("Status"), lambda r: r.status_name),
+            Column(N_("Principal still owed"),
+                   lambda r: self.money(r.principal_outstanding), right=True),
+        ], self)
+        self.register = TableView(self.loans_model)
+        self.register.selectionModel().selectionChanged.connect(self._selected)
+        splitter.addWidget(self.register)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        self.summary = mark_data(QLabel())
+        self.summary.setWordWrap(True)
+        below_layout.addWidget(self.summary)
+        self.schedule_model = RowTableModel([
+            Column(N_("No."), lambda i: i.n, right=True),
+            Column(N_("Due date"), lambda i: date_text(i.due_date)),
+            Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
+            Column(N_("Penalty"), lambda i: self.money(i.penalty) if i.penalty else "",
+                   right=True),
+            Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
+            Column(N_("Status"), lambda i: _(loans.INSTALLMENT_STATUS_NAMES[i.status])),
+        ], self)
+        self.repayments_model = RowTableModel([
+            Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
+            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
+            Column(N_("Penalty"), lambda r: self.money(r.penalty), right=True),
+            Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
+            Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
+            Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
+        ], self)
+        self.events_model = RowTableModel([
+            Column(N_("Date"), lambda e: date_text(e.on)),
+            Column(N_("What"), lambda e: e.name),
+            Column(N_("Amount"), lambda e: self.money(e.amount) if e.amount else "",
+                   right=True),
+            Column(N_("By"), lambda e: e.user),
+            Column(N_("Note"), lambda e: e.note),
+        ], self)
+        self.detail_tabs = QTabWidget()
+        self.schedule_view = TableView(self.schedule_model)
+        self.repayments_view = TableView(self.repayments_model)
+        self.repayments_view.selectionModel().selectionChanged.connect(self.update_buttons)
+        for view in (self.schedule_view, self.repayments_view,
+                     TableView(self.events_model)):
+            self.detail_tabs.addTab(view, "")
+        below_layout.addWidget(self.detail_tabs, 1)
+        splitter.addWidget(below)
+        layout.addWidget(splitter, 1)
+        buttons = QHBoxLayout()
+        self.buttons = {}
+        for key, handler in (("apply", self.apply), ("approve", self.approve),
+                             ("refuse", self.refuse), ("pay_out", self.pay_out),
+                             ("repay", self.repay), ("pay_off", self.pay_off),
+                             ("reverse", self.reverse), ("reschedule", self.reschedule),
+                             ("write_off", self.write_off), ("decide", self.decide),
+                             ("print", self.print_schedule)):
+            button = QPushButton()
+            button.clicked.connect(handler)
+            self.buttons[key] = button
+            buttons.addWidget(button)
+        self.buttons["apply"].setObjectName("primaryButton")
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.tabs.addTab(tab, "")
+
+    # -- text -------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(_("Loans"))
+        for index, text in enumerate((N_("Loans"), N_("Calculator"), N_("Portfolio"))):
+            self.tabs.setTabText(index, _(text))
+        for index, text in enumerate((N_("Schedule"), N_("Repayments"), N_("History"))):
+            self.detail_tabs.setTabText(index, _(text))
+        for i in range(self.filter.count()):
+            self.filter.setItemText(i, _(FILTERS[self.filter.itemData(i)]))
+        for key, text in (("apply", N_("New application…")), ("approve", N_("Approve")),
+                          ("refuse", N_("Refuse…")), ("pay_out", N_("Pay out…")),
+                          ("repay", N_("Record a repayment…")), ("pay_off", N_("Pay off…")),
+                          ("reverse", N_("Reverse the repayment…")),
+                          ("reschedule", N_("Ask to reschedule…")),
+                          ("write_off", N_("Ask to write off…")),
+                          ("decide", N_("Decide the request…")),
+                          ("print", N_("Print the schedule…"))):
+            self.buttons[key].setText(_(text))
+        for model in (self.loans_model, self.schedule_model, self.repayments_model,
+                      self.events_model):
+            model.retranslate()
+        self.calculator.retranslate()
+        self.portfolio.retranslate()
+        self._show_detail()
+
+    # -- reading ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        gid = self.ctx.group_id
+        if gid is None:
+            self.loans_model.set_rows([])
+            self.detail = None
+            self._show_detail()
+            return
+        status = self.filter.currentData() or None
+        selected = self.selected_loan()
+        rows = run_query(self.ctx, self, lambda s, a: loans.list_loans(
+            s, a, gid, statuses=(status,) if status else None), [])
+        self.loans_model.set_rows(rows)
+        ids = [r.id for r in rows]
+        if selected is not None and selected.id in ids:
+            self.register.selectRow(ids.index(selected.id))
+        else:
+            self.register.select_first()
+        self._selected()
+        self.portfolio.refresh()
+        self.calculator.update_schedule()
+
+    def selected_loan(self) -> loans.LoanRow | None:
+        return self.register.selected_row()
+
+    def _selected(self, *_args) -> None:  # noqa: ANN002
+        loan = self.selected_loan()
+        self.detail = None if loan is None else run_query(
+            self.ctx, self, lambda s, a: loans.loan_detail(s, a, loan.id), None)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        d = self.detail
+        if d is None:
+            self.summary.setText("")
+            for model in (self.schedule_model, self.repayments_model, self.events_model):
+                model.set_rows([])
+        else:
+            loan = d.loan
+            parts = [_("Loan {number} · {member} · {status}").format(
+                number=loan.number, member=loan.member_name, status=loan.status_name),
+                _(LOAN_METHOD_NAMES[loan.method]), loan.purpose]
+            if loan.guarantor_names:
+                parts.append(_("Guarantors: {names}").format(
+                    names=", ".join(loan.guarantor_names)))
+            if d.payoff is not None and loan.status == loans.ACTIVE:
+                parts.append(_("Due now: {due} · clears the loan today: {payoff}").format(
+                    due=self.money(d.due_now), payoff=self.money(d.payoff.total)))
+                if d.days_overdue:
+                    parts.append(_("{days} days overdue").format(days=d.days_overdue))
+            self.summary.setText(" · ".join(p for p in parts if p))
+            self.schedule_model.set_rows(d.installments)
+            self.repayments_model.set_rows(d.repayments)
+            self.events_model.set_rows(d.events)
+        self.update_buttons()
+
+    def update_buttons(self, *_args) -> None:  # noqa: ANN002
+        d = self.detail
+        may = {p for p in (Permission.RECORD, Permission.APPROVE, Permission.REVERSE)
+               if self.ctx.group_id is not None and self.ctx.can(p)}
+        status = d.loan.status if d else None
+        pending = [r for r in d.requests if r.status == loans.PENDING] if d else []
+        enabled = {
+            "apply": Permission.RECORD in may,
+            "approve": Permission.APPROVE in may and status == loans.APPLIED,
+            "refuse": Permission.APPROVE in may and status in (loans.APPLIED, loans.APPROVED),
+            "pay_out": Permission.RECORD in may and status == loans.APPROVED,
+            "repay": Permission.RECORD in may and status == loans.ACTIVE,
+            "pay_off": Permission.RECORD in may and status == loans.ACTIVE,
+            "reverse": Permission.REVERSE in may and self._selected_repayment() is not None,
+            "reschedule": Permission.RECORD in may and status == loans.ACTIVE and not pending,
+            "write_off": Permission.RECORD in may and status == loans.ACTIVE and not pending,
+            "decide": Permission.APPROVE in may and bool(pending),
+            "print": bool(d and d.installments),
+        }
+        for key, value in enabled.items():
+            self.buttons[key].setEnabled(bool(value))
+
+    def _selected_repayment(self) -> loans.RepaymentRow | None:
+        row = self.repayments_view.selected_row() if self.detail else None
+        return row if row is not None and row.status == "posted" else None
+
+    # -- actions ----------------------------------------------------------------------
+    def apply(self) -> None:
+        ApplicationDialog(self.ctx, parent=self).exec()
+
+    def approve(self) -> None:
+        loan = self.selected_loan()
+        self.ctx.run(self, lambda s, actor: loans.approve_loan(s, actor, loan_id=loan.id),
+                     changed={"loans"},
+                     message=_("Loan {number} was approved.").format(number=loan.number))
+
+    def refuse(self) -> None:
+        loan = self.selected_loan()
+        ReasonDialog(self.ctx, _("Refuse loan {number}").format(number=loan.number),
+                     _("Refuse"), lambda s, actor, reason: loans.reject_loan(
+                         s, actor, loan_id=loan.id, reason=reason), parent=self).exec()
+
+    def pay_out(self) -> None:
+        DisburseDialog(self.ctx, self.selected_loan(), parent=self).exec()
+
+    def repay(self) -> None:
+        RepaymentDialog(self.ctx, self.selected_loan(), parent=self).exec()
+
+    def pay_off(self) -> None:
+        loan = self.selected_loan()
+        if self.detail is None or self.detail.payoff is None:
+            return
+        text = _("Loan {number} is cleared today with {amount}. Record this payment?").format(
+            number=loan.number, amount=self.money(self.detail.payoff.total))
+        if errors.confirm(self, text, confirm_text=_("Pay off")):
+            self.ctx.run(self, lambda s, actor: loans.pay_off_loan(s, actor, loan_id=loan.id),
+                         changed={"loans", "journal"},
+                         message=_("Loan {number} is repaid.").format(number=loan.number))
+
+    def reverse(self) -> None:
+        row = self._selected_repayment()
+        if row is None:
+            return
+        ReasonDialog(self.ctx, _("Reverse the repayment of {date}").format(
+            date=date_text(row.paid_on)), _("Reverse"),
+            lambda s, actor, reason: loans.reverse_repayment(
+                s, actor, repayment_id=row.id, reason=reason), parent=self,
+            done=_("The repayment was reversed; the later ones were allocated again.")).exec()
+
+    def reschedule(self) -> None:
+        RescheduleDialog(self.ctx, self.selected_loan(), parent=self).exec()
+
+    def write_off(self) -> None:
+        loan = self.selected_loan()
+        ReasonDialog(self.ctx, _("Write off loan {number}").format(number=loan.number),
+                     _("Ask a leader"), lambda s, actor, reason: loans.request_write_off(
+                         s, actor, loan_id=loan.id, reason=reason), parent=self,
+                     done=_("The write-off waits for a leader.")).exec()
+
+    def decide(self) -> None:
+        pending = [r for r in self.detail.requests if r.status == loans.PENDING]
+        if not pending:
+            return
+        request = pending[0]
+        text = _("{kind} of loan {number} asked by {who}: {reason}. Approve it?").format(
+            kind=_(loans.REQUEST_NAMES[request.kind]), number=request.loan_number,
+            who=request.requested_by, reason=request.reason)
+        if errors.confirm(self, text, confirm_text=_("Approve")):
+            self.ctx.run(self, lambda s, actor: loans.approve_request(
+                s, actor, request_id=request.id), changed={"loans", "journal"},
+                message=_("The request was approved."))
+        else:
+            ReasonDialog(self.ctx, _("Refuse the request"), _("Refuse"),
+                         lambda s, actor, reason: loans.reject_request(
+                             s, actor, request_id=request.id, reason=reason),
+                         parent=self).exec()
+
+    def print_schedule(self):  # noqa: ANN201
+        d = self.detail
+        if d is None or not d.installments:
+            return None
+        loan, rows = d.loan, schedule_rows(d)
+        return save_schedule(self, self.ctx, lambda s, actor: print_data(
+            s, actor, group_id=loan.group_id, amount=sum(r.principal for r in rows),
+            rate=loan.annual_rate, method=loan.method,
+            disbursed=loan.disbursed_on, rows=rows, member_name=loan.member_name,
+            loan_number=loan.number, purpose=loan.purpose), f"loan-{loan.number}.pdf")
+
+
+SECTION = Section("loans", title=N_("Loans"), order=40, factory=LoansScreen,
+                  permission=Permission.READ)

@@ -1,0 +1,149 @@
+"""The loans screens: the treasurer records an application and sees the rules checked as she
+types, a leader approves it, the treasurer pays it out and records repayments, reverses
+one; the calculator previews and prints a schedule; the portfolio shows PAR; Lao all
+through."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from desktop.qt_i18n import switch_language
+from desktop.screens import loan_dialogs, loan_panels
+from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, RepaymentDialog
+from desktop.widgets import RowTableModel
+from models import loans
+from models.verify import verify_database
+from tests.desktop.conftest import english_left
+from tests.models.loan_support import D, open_loan, save
+
+
+@pytest.fixture
+def saved(env):
+    with env.db.write() as s:
+        save(s, env, 0, 2_000_000)
+    return env
+
+
+def open_loans(window):  # noqa: ANN001, ANN201
+    return window.show_section("loans")
+
+
+def choose(combo, data) -> None:  # noqa: ANN001
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+def test_a_loan_from_application_to_repayment_through_the_windows(saved, make_window, qtbot):
+    env = saved
+    treasurer = make_window("treasurer")
+    screen = open_loans(treasurer)
+    assert not screen.buttons["approve"].isEnabled()
+
+    dialog = ApplicationDialog(screen.ctx, parent=screen)
+    qtbot.addWidget(dialog)
+    choose(dialog.member, env.member_ids[0])
+    dialog.amount.setText("9,000,000")
+    dialog.purpose.setText("Sewing machine")
+    dialog.rate.setText("30")
+    dialog.update_check()
+    # Every broken rule is shown before saving.
+    assert "outside the group's range, 12–24 %" in dialog.check.text()
+    assert "more than 3 times" in dialog.check.text()
+    assert not dialog.save() and not dialog.problems.isHidden()
+    assert "3 times" in dialog.problems.text()
+    dialog.amount.setText("600,000")
+    dialog.rate.setText("24")
+    dialog.update_check()
+    assert dialog.check.text() == "The application follows every rule of the group."
+    assert dialog.save()
+    number = dialog.saved.number
+
+    leader = make_window("leader")
+    screen = open_loans(leader)
+    assert screen.selected_loan().number == number
+    assert screen.buttons["approve"].isEnabled()
+    assert not screen.buttons["apply"].isEnabled()
+    screen.approve()
+
+    screen = open_loans(treasurer)
+    screen.refresh()
+    assert screen.selected_loan().status == loans.APPROVED
+    payout = DisburseDialog(screen.ctx, screen.selected_loan(), parent=screen)
+    qtbot.addWidget(payout)
+    assert payout.save()  # today, from the cash box
+    screen.refresh()
+    assert screen.selected_loan().status == loans.ACTIVE
+    assert len(screen.schedule_model.rows) == 6
+
+    repayment = RepaymentDialog(screen.ctx, screen.selected_loan(), parent=screen)
+    qtbot.addWidget(repayment)
+    # Flat 24 % on 600,000 over 6 months: nothing is due before 20/12; she pays early.
+    assert repayment.amount.text() == ""
+    repayment.amount.setText("112,000")
+    assert repayment.save()
+    screen.refresh()
+    assert [(r.interest, r.principal) for r in screen.repayments_model.rows] == \
+        [(12_000, 100_000)]
+    screen.repayments_view.selectRow(0)
+    assert screen.buttons["reverse"].isEnabled()
+    with env.db.read() as s:
+        assert verify_database(s) == []
+
+
+def test_the_calculator_previews_and_prints_a_schedule_in_lao(saved, make_window,
+                                                             monkeypatch, tmp_path, lao):
+    screen = open_loans(make_window("leader"))
+    calc = screen.calculator
+    calc.amount.setText("3,000,000")
+    calc.rate.setText("24")
+    calc.installments.setValue(10)
+    choose(calc.method, "declining")
+    calc.update_schedule()
+    assert len(calc.model.rows) == 10
+    assert sum(r.principal for r in calc.model.rows) == 3_000_000
+    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
+    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    path = calc.print_schedule()
+    assert path is not None and path.exists()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                              text=True).stdout
+        assert "3,000,000" in text
+
+
+def test_the_portfolio_shows_par_and_who_is_due(saved, make_window):
+    env = saved
+    open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 7, 20))
+    screen = open_loans(make_window("auditor"))
+    portfolio = screen.portfolio
+    portfolio.refresh()
+    assert portfolio.summary.text().startswith("1 loans out, 600,000 ₭ principal still owed")
+    assert "PAR 30: 100.00 %" in portfolio.summary.text()
+    assert [b.loans for b in portfolio.aging_model.rows] == [0, 0, 0, 1]
+    assert [r.number for r in portfolio.due_model.rows] == [1]
+    assert not portfolio.penalty_button.isEnabled()
+
+
+def test_every_loan_text_is_in_lao(saved, make_window, lao):
+    env = saved
+    open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
+    window = make_window("treasurer")
+    screen = open_loans(window)
+    switch_language("lo")
+    screen.refresh()
+    assert english_left(screen) == []
+    dialog = ApplicationDialog(screen.ctx, parent=screen)
+    assert english_left(dialog) == []
+
+
+def test_table_models_pass_the_model_tester(saved, make_window, qtmodeltester):
+    env = saved
+    open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
+    screen = open_loans(make_window("auditor"))
+    screen.refresh()
+    for model in screen.findChildren(RowTableModel):
+        qtmodeltester.check(model)
+    assert isinstance(screen.portfolio, loan_panels.PortfolioPanel)
