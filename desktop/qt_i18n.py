@@ -43,12 +43,13 @@ class _LaoQtTranslator(QTranslator):
     """Answers Qt's built-in strings in Lao; everything else passes through."""
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ANN001, ARG002
+        # None is Qt's null string: "not translated here", so Qt keeps its own text.
         if i18n.current_language() != "lo" or not source_text:
-            return ""
+            return None
         head, tab, tail = source_text.partition("\t")
         msgid = QT_TEXTS.get(head)
         if msgid is None:
-            return ""
+            return None
         return gettext(msgid) + (tab + tail if tab else "")
 
     def isEmpty(self) -> bool:  # noqa: N802

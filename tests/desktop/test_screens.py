@@ -143,3 +143,13 @@ def test_the_demo_banner_shows_on_demo_ledgers_only(window, env, make_window):
         s.get(Group, env.group_id).is_demo = True
     demo_window = make_window("admin")
     assert demo_window.demo_banner.isVisible()
+
+
+def test_qt_s_own_texts_follow_the_language(app, lao):
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == gettext("Copy", "lo")
+    assert QCoreApplication.translate("QLineEdit", "Select All") == gettext("Select all", "lo")
+    assert QCoreApplication.translate("QLineEdit", "Something else") == "Something else"
+    switch_language("en")
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copy"
