@@ -179,10 +179,11 @@ class CashBoxStatement:
 
 
 def cash_movements(session: Session, group_id: int, *, after_seq: int = 0,
-                   through_seq: int | None = None,
-                   meeting_id: int | None = None) -> tuple[int, tuple[CashMovement, ...]]:
-    """(cash held through entry ``after_seq``, movements of the later entries up to
-    ``through_seq``, or of the entries of one meeting)."""
+                   meeting_id: int | None = None,
+                   counts: bool = True) -> tuple[int, tuple[CashMovement, ...]]:
+    """(cash held through entry ``after_seq``, movements of the later entries, or of the
+    entries of one meeting; without the counts' over/short entries when ``counts`` is
+    false)."""
     cash_id = chart.account_id(session, group_id, "cash")
     opening = int(session.scalar(
         select(func.coalesce(func.sum(JournalLine.amount), 0)).join(JournalEntry)
@@ -191,8 +192,8 @@ def cash_movements(session: Session, group_id: int, *, after_seq: int = 0,
     touching = (select(JournalLine.entry_id).join(JournalEntry)
                 .where(JournalLine.account_id == cash_id, JournalEntry.group_id == group_id,
                        JournalEntry.seq > after_seq))
-    if through_seq is not None:
-        touching = touching.where(JournalEntry.seq <= through_seq)
+    if not counts:
+        touching = touching.where(JournalEntry.kind != KIND_COUNT)
     if meeting_id is not None:
         touching = touching.where(JournalEntry.meeting_id == meeting_id)
     rows = session.execute(

@@ -382,11 +382,15 @@ class MeetingSummary:
     totals: dict[str, int]
     attendance: dict[str, int]  # status -> how many
     cash_opening: int
-    cash_movements: tuple[cashbox.CashMovement, ...]
+    cash_movements: tuple[cashbox.CashMovement, ...]  # without the count's over/short
     cash_count: cashbox.CashCountRow | None
     loan_fund: int
     welfare_fund: int
     reversed_seqs: tuple[int, ...]  # entries of the meeting reversed since
+    is_demo: bool
+    ledger_seal: str  # the group's chain head when this was read (printed on paper)
+    printed_at: dt.datetime
+    printed_by: str
 
     @property
     def grand_total(self) -> int:
@@ -429,7 +433,7 @@ def meeting_summary(session: Session, actor: User, meeting_id: int) -> MeetingSu
         JournalEntry.reverses_id.is_(None))))
     first = min(seqs) if seqs else group.entry_count + 1
     opening, movements = cashbox.cash_movements(session, gid, after_seq=first - 1,
-                                                meeting_id=meeting.id)
+                                                meeting_id=meeting.id, counts=False)
     reversed_seqs = tuple(sorted(session.scalars(
         select(JournalEntry.seq).where(JournalEntry.id.in_(
             select(JournalEntry.reverses_id).where(JournalEntry.group_id == gid,
@@ -443,7 +447,8 @@ def meeting_summary(session: Session, actor: User, meeting_id: int) -> MeetingSu
         column_totals({(m, k): v for m, a in cells.items() for k, v in a.items()}), counts,
         opening, movements, cashbox.count_row(session, count) if count else None,
         ledger.fund_balance(session, gid, "loan", as_of=on),
-        ledger.fund_balance(session, gid, "welfare", as_of=on), reversed_seqs)
+        ledger.fund_balance(session, gid, "welfare", as_of=on), reversed_seqs, group.is_demo,
+        group.head_hash or "", clock.now(), actor.username)
 
 
 def _fines_charged(session: Session, group_id: int, meeting_id: int) -> dict[int, int]:

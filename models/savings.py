@@ -15,10 +15,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, cashbox, chart, clock, ledger, meeting_columns
+from models import audit, cashbox, chart, clock, ledger, meeting_columns, verify
 from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_, gettext
 from models.ledger import Line, fmt_date
@@ -29,15 +29,22 @@ from models.savings_rules import (
     cycle_for_posting,
     cycle_on,
     money_text,
+    open_cycle,
     rules,
 )
-from models.schema import JournalEntry, Member, User
-from models.schema_savings import ExitSettlement, MeetingAttendance, WithdrawalNotice
+from models.schema import Group, JournalEntry, JournalLine, Member, User
+from models.schema_savings import (
+    ExitSettlement,
+    Meeting,
+    MeetingAttendance,
+    MeetingCell,
+    WithdrawalNotice,
+)
 
 PRESENT, LATE, REPRESENTED, ABSENT = "present", "late", "represented", "absent"
 ATTENDANCE = (PRESENT, LATE, REPRESENTED, ABSENT)
-ATTENDANCE_NAMES = {PRESENT: N_("Present"), LATE: N_("Late"), REPRESENTED: N_("Represented"),
-                    ABSENT: N_("Absent")}
+ATTENDANCE_NAMES = {PRESENT: N_("Present"), LATE: N_("Came late"),
+                    REPRESENTED: N_("Represented"), ABSENT: N_("Absent")}
 PAY_ACCOUNTS = ("cash", "bank")
 LOAN_ACCOUNTS = ("loans_receivable", "interest_receivable", "penalties_receivable")
 
@@ -774,3 +781,53 @@ def _reverse_savings_entry(session: Session, actor: User, entry: JournalEntry, r
 
 for _kind in (KIND_DEPOSIT, KIND_WITHDRAWAL, KIND_EXIT):
     ledger.REVERSAL_HANDLERS[_kind] = _reverse_savings_entry
+
+
+# ----- verify ----------------------------------------------------------------------------
+
+def _verify_savings(session: Session, group: Group) -> list[verify.Problem]:
+    """The cash box and bank never below zero; in a share group each member's savings are
+    whole shares at the open cycle's price; each posted meeting's savings and fines cells
+    are on the ledger."""
+    problems: list[verify.Problem] = []
+    gid = group.id
+    for key, message in (("cash", N_("Group {group}: the cash box is below zero ({amount}).")),
+                         ("bank", N_("Group {group}: the bank account is below zero "
+                                     "({amount})."))):
+        held = ledger.balance(session, gid, key)
+        if held < 0:
+            problems.append(verify.Problem(message, {"group": group.name, "amount": held}, gid))
+    cycle = open_cycle(session, gid)
+    if cycle is not None and cycle.share_price > 1:
+        for member_id, saved in ledger.member_balances(session, gid, "member_savings").items():
+            if saved % cycle.share_price:
+                problems.append(verify.Problem(
+                    N_("Group {group}: member {member} has savings of {amount}, not a whole "
+                       "number of shares at {price}."),
+                    {"group": group.name, "member": member_id, "amount": saved,
+                     "price": cycle.share_price}, gid))
+    for column, kind, key in (("savings", KIND_DEPOSIT, "member_savings"),
+                              ("fines", KIND_FINE_PAYMENT, "fines_receivable")):
+        account_id = chart.account_id(session, gid, key)
+        on_ledger = dict(session.execute(
+            select(JournalEntry.meeting_id, -func.sum(JournalLine.amount))
+            .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+            .where(JournalEntry.group_id == gid, JournalEntry.kind == kind,
+                   JournalEntry.meeting_id.is_not(None), JournalLine.account_id == account_id)
+            .group_by(JournalEntry.meeting_id)).all())
+        in_grid = session.execute(
+            select(Meeting.id, Meeting.meeting_date, func.sum(MeetingCell.amount))
+            .join(MeetingCell, MeetingCell.meeting_id == Meeting.id)
+            .where(Meeting.group_id == gid, MeetingCell.column_key == column)
+            .group_by(Meeting.id, Meeting.meeting_date)).all()
+        for meeting_id, day, total in in_grid:
+            if int(on_ledger.get(meeting_id, 0)) != int(total):
+                problems.append(verify.Problem(
+                    N_("Group {group}: the meeting of {date} took {grid} in its {column} "
+                       "column but the ledger has {ledger}."),
+                    {"group": group.name, "date": fmt_date(day), "grid": int(total),
+                     "column": column, "ledger": int(on_ledger.get(meeting_id, 0))}, gid))
+    return problems
+
+
+verify.register_check(_verify_savings)

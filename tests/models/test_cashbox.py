@@ -143,3 +143,15 @@ def test_an_auditor_counts_nothing(env):
         with env.db.write() as s:
             cashbox.count_cash(s, env.user(s, "auditor"), group_id=env.group_id, on=DAY,
                                notes={})
+
+
+def test_verify_finds_a_cash_box_below_zero(env):
+    from models import ledger, verify
+
+    with env.db.write() as s:  # an entry no service of the app would post
+        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+                          kind="test", lines=[ledger.Line("expenses", 1_000),
+                                              ledger.Line("cash", -1_000)])
+    with env.db.read() as s:
+        problems = [str(p) for p in verify.verify_database(s)]
+    assert problems == ["Group ກຸ່ມຕັດຫຍິບ: the cash box is below zero (-1000)."]

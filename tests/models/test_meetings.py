@@ -256,3 +256,17 @@ def test_a_reversed_cell_is_flagged_on_the_summary(env):
     with env.db.read() as s:
         summary = meetings.meeting_summary(s, env.user(s, "auditor"), meeting_id)
     assert summary.reversed_seqs == (seq,)
+
+
+def test_verify_finds_a_grid_that_no_longer_matches_the_ledger(env):
+    meeting_id = open_meeting(env)
+    post(env, meeting_id, {(env.member_ids[0], "savings"): 20_000})
+    with env.db.write() as s:
+        cell = s.scalar(select(MeetingCell))
+        cell.amount = 30_000  # changed behind the app's back
+    with env.db.read() as s:
+        from models import verify
+
+        problems = [str(p) for p in verify.verify_database(s)]
+    assert problems == ["Group ກຸ່ມຕັດຫຍິບ: the meeting of 05/10/2026 took 30000 in its savings "
+                        "column but the ledger has 20000."]

@@ -1,0 +1,82 @@
+"""Demo: each group's savings rules, and at every meeting the roll call and the grid's
+savings and fines, posted through ``models.meetings`` as a treasurer would.
+
+Members buy shares with what their month allows (the season of their trade: lean months
+bring fewer shares, some none); most come, a few come late, send someone or miss the
+meeting, and pay their fines at a later meeting. The meeting's id is kept in
+``group.state["savings"]["meeting_id"]`` so later activities can link their entries to it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from models import meetings, savings
+from models.demo import Activity, DemoContext, DemoGroup
+from models.savings_rules import SHAREOUT_METHODS, set_rules
+
+SAVING_SHARE = Decimal("0.03")  # of a month's income, put into shares in a typical month
+EXPENSE_EVERY = 6  # meetings: stationery for the books
+
+
+def share_price(group: DemoGroup) -> int:
+    """Lower-income trades (recyclers, tray makers) keep a smaller share."""
+    return 5_000 if group.kind.annual_income_usd < 800 else 10_000
+
+
+def setup(ctx: DemoContext, group: DemoGroup) -> None:
+    set_rules(ctx.session, ctx.actor("admin"), group_id=group.id, effective_from=group.starts_on,
+              changes={"share_price": share_price(group), "min_shares": 1, "max_shares": 5,
+                       "fine_absence": 5_000, "fine_late": 2_000,
+                       "shareout_method": SHAREOUT_METHODS[group.index % len(SHAREOUT_METHODS)],
+                       "shareout_round_to": 500})
+    group.state["savings"] = {"meetings": 0}
+
+
+def _attendance(rng) -> str:  # noqa: ANN001
+    draw = rng.random()
+    if draw < 0.06:
+        return savings.ABSENT
+    if draw < 0.10:
+        return savings.REPRESENTED
+    if draw < 0.16:
+        return savings.LATE
+    return savings.PRESENT
+
+
+def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
+    session, treasurer = ctx.session, ctx.actor("treasurer")
+    rng = group.rng("savings")
+    state = group.state["savings"]
+    meeting = meetings.open_meeting(session, treasurer, group_id=group.id, on=day)
+    state["meeting_id"] = meeting.id
+    state["meetings"] += 1
+    present = group.active_members(day)
+    attendance = {m.id: _attendance(rng) for m in present}
+    meetings.record_attendance(session, treasurer, meeting_id=meeting.id, attendance=attendance)
+    grid = meetings.meeting_grid(session, treasurer, meeting.id)
+    price = grid.share_price
+    cells: dict[tuple[int, str], int] = {}
+    for member in present:
+        if attendance[member.id] == savings.ABSENT:
+            continue
+        income = ctx.member_income(group, member, day.month)
+        wanted = Decimal(income) * SAVING_SHARE * Decimal(rng.uniform(0.5, 1.5)) / price
+        shares = max(0, min(5, int(wanted.to_integral_value())))
+        if shares:
+            cells[(member.id, "savings")] = shares * price
+        row = next(r for r in grid.rows if r.member_id == member.id)
+        owed = row.expected.get("fines", 0)
+        if owed and rng.random() < 0.7:
+            cells[(member.id, "fines")] = owed
+    notes = {m_id: "ລູກສາວມາແທນ" for m_id, status in attendance.items()
+             if status == savings.REPRESENTED}
+    meetings.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells, notes=notes)
+    if state["meetings"] % EXPENSE_EVERY == 0:
+        from models import cashbox
+
+        cashbox.record_expense(session, treasurer, group_id=group.id, amount=15_000, on=day,
+                               memo="ປຶ້ມບັນທຶກ ແລະ ບິກ", meeting_id=meeting.id)
+
+
+ACTIVITY = Activity(name="savings", order=10, setup=setup, on_meeting=on_meeting)

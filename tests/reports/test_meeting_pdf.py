@@ -1,0 +1,102 @@
+"""The meeting on paper: the summary for the records and the receipts members keep, read
+back from the PDF in English and in Lao."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from models import cashbox, i18n, meetings
+from reports.meeting_pdf import write_meeting_summary, write_receipts
+from tests.models.savings_support import with_rules
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
+DAY = dt.date(2026, 11, 5)
+
+
+def pdf_text(path) -> str:  # noqa: ANN001
+    """The text, NFKC-normalised (the shaper's "ﬁ" ligature reads "fi", "ໝ" reads "ຫມ").
+    Lao marks the shaper moved come back as private-use glyphs, so the tests look for
+    Lao words without such marks."""
+    return unicodedata.normalize("NFKC", subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+        check=True).stdout)
+
+
+def pages(path) -> int:  # noqa: ANN001
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+
+
+@pytest.fixture
+def meeting(env):
+    """Keo saves 3 shares, Bua is absent (fined 5,000), Som comes late, saves 1 share and
+    pays his 2,000 fine; the box is counted 1,000 short."""
+    with_rules(env, fine_absence=5_000, fine_late=2_000)
+    keo, bua, som = env.member_ids
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        row = meetings.open_meeting(s, treasurer, group_id=env.group_id, on=DAY)
+        meetings.post_meeting(s, treasurer, meeting_id=row.id,
+                              cells={(keo, "savings"): 30_000, (som, "savings"): 10_000,
+                                     (som, "fines"): 2_000},
+                              attendance={bua: "absent", som: "late"},
+                              notes={keo: "ຊື້ 3 ຮຸ້ນ"})
+        cashbox.count_cash(s, treasurer, group_id=env.group_id, on=DAY,
+                           notes={20_000: 2, 1_000: 1}, note="one note missing",
+                           meeting_id=row.id)
+    return env, row.id
+
+
+def summary(env, meeting_id):
+    with env.db.read() as s:
+        return meetings.meeting_summary(s, env.user(s, "treasurer"), meeting_id)
+
+
+@needs_poppler
+def test_the_summary_shows_every_member_the_totals_and_the_cash_box(meeting, tmp_path):
+    env, meeting_id = meeting
+    path = write_meeting_summary(summary(env, meeting_id), tmp_path / "summary.pdf")
+    text = pdf_text(path)
+    assert "Meeting summary" in text
+    assert "Meeting 1 of cycle 1 · 05/11/2026" in text
+    assert "Present: 1 · Came late: 1 · Represented: 0 · Absent: 1" in text
+    for name in ("ນາງ ແກ້ວ", "ນາງ ບົວ", "ທ້າວ ສົມ"):
+        assert name in text
+    assert "fined 5,000 ₭" in text
+    assert "40,000 ₭" in text and "42,000 ₭" in text  # savings total, paid in all
+    assert "Cash there should be at the end" in text
+    assert "42,000 ₭" in text and "41,000 ₭" in text  # expected, counted
+    assert "Short: one note missing" in text
+    assert "3 ຮຸ້ນ" in text  # Keo's note
+    assert pages(path) <= 2
+
+
+@needs_poppler
+def test_the_summary_in_lao(meeting, tmp_path):
+    env, meeting_id = meeting
+    i18n.set_language("lo")
+    path = write_meeting_summary(summary(env, meeting_id), tmp_path / "summary-lo.pdf")
+    text = pdf_text(path)
+    for words in ("ມາຮ່ວມ", "ຫີບເງິນສົດ", "ຈ່າຍທັງຫມົດ", "ລວມ", "ຮຸ້ນ: 3"):
+        assert words in text
+    assert "Meeting" not in text and "Savings" not in text
+
+
+@needs_poppler
+def test_a_receipt_for_each_member_who_paid(meeting, tmp_path):
+    env, meeting_id = meeting
+    path = write_receipts(summary(env, meeting_id), tmp_path / "receipts.pdf")
+    text = pdf_text(path)
+    assert text.count("Receipt") == 2  # Keo and Som; Bua paid nothing
+    assert "Member 1 · ນາງ ແກ້ວ" in text and "Member 3 · ທ້າວ ສົມ" in text
+    assert "ນາງ ບົວ" not in text
+    assert "30,000 ₭ · shares: 3" in text
+    path = write_receipts(summary(env, meeting_id), tmp_path / "bua.pdf",
+                          member_ids=[env.member_ids[1]])
+    text = pdf_text(path)
+    assert "Member 2 · ນາງ ບົວ" in text and "Fines still owed" in text and "5,000 ₭" in text
