@@ -1,0 +1,123 @@
+"""``kongthun backup`` and ``kongthun restore``.
+
+``kongthun backup --db PATH --out FILE [--user U]`` copies the ledger with SQLite's online
+backup (the app may stay open), then opens the copy and verifies it. ``--out`` may name a
+folder (a USB stick): the copy is then called ``kongthun-YYYYMMDD-HHMMSS.sqlite3``. Without
+``--user`` nothing is logged in and nothing is written to the ledger; with it, the backup is
+recorded in the audit log. Exit 0 if the copy verifies, 1 if it does not (the copy is kept,
+so the damage can be examined), 2 for bad usage.
+
+``kongthun restore --db PATH --from FILE --user U`` replaces the ledger with a backup:
+administrators of every group only; a file that is not a Kongthun backup, is damaged or does
+not verify is refused (exit 2); the current ledger is backed up first (``backups/special``
+beside it).
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError
+
+from desktop.cli import CliUsageError
+from desktop.cli._common import add_db_option, add_login_options
+from desktop.cli._ledger import log_in, open_existing
+from models import backup, clock, maintenance, users
+from models.i18n import _
+from models.permissions import Permission, require
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "backup", help="copy the ledger to a file and check the copy",
+        description="Copy the ledger (it may stay open in the app) and verify the copy.")
+    add_db_option(parser)
+    parser.add_argument("--out", required=True, metavar="FILE",
+                        help="the backup file to write, or a folder to write it into")
+    parser.add_argument("--user", metavar="NAME",
+                        help="log in (password from KONGTHUN_PASSWORD or a prompt) so the "
+                             "backup is recorded in the audit log")
+    parser.set_defaults(func=run_backup)
+
+    parser = sub.add_parser(
+        "restore", help="replace the ledger with a checked backup (administrators)",
+        description="Replace the ledger with a backup. The backup must verify; the current "
+                    "ledger is backed up first.")
+    add_login_options(parser)
+    parser.add_argument("--from", dest="source", required=True, metavar="FILE",
+                        help="the backup file to restore")
+    parser.set_defaults(func=run_restore)
+
+
+def backup_target(out: Path, ledger: Path | None) -> Path:
+    """Where the backup goes: ``out``, or a dated name inside it if it is a folder. Never
+    over an existing file (least of all the ledger itself), never into a missing folder."""
+    out = out.expanduser()
+    if out.is_dir():
+        out = out / f"kongthun-{clock.now():%Y%m%d-%H%M%S}.sqlite3"
+    if out.exists():
+        raise CliUsageError(_("{path} already exists; choose another name.").format(path=out))
+    if not out.parent.is_dir():
+        raise CliUsageError(_("The folder {folder} does not exist.").format(folder=out.parent))
+    if ledger is not None and out.resolve() == ledger.resolve():
+        raise CliUsageError(_("{path} is the ledger itself.").format(path=out))
+    return out
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    database = open_existing(args.db)
+    try:
+        target = backup_target(Path(args.out), database.path)
+        if args.user:
+            user = log_in(database, args.user)
+            result = maintenance.make_backup(database, user, target)
+        else:
+            result = backup.write_backup(database, target)
+    finally:
+        database.dispose()
+    print(_("Backup written: {path}").format(path=result.path))
+    print(_("Size: {size} bytes; journal entries: {entries}.").format(
+        size=f"{result.size:,}", entries=result.entries))
+    if result.ok:
+        print(_("The copy verifies: no damage, every entry balances, every hash chain is "
+                "unbroken."))
+        return 0
+    print(_("The copy does NOT verify:"))
+    for problem in result.problems:
+        print("  - " + problem)
+    return 1
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    source = Path(args.source).expanduser()
+    if not source.is_file():
+        raise CliUsageError(_("No backup file at {path}.").format(path=source))
+    database = open_existing(args.db)
+    try:
+        if database.path is not None and source.resolve() == database.path.resolve():
+            raise CliUsageError(_("{path} is the ledger itself.").format(path=source))
+        user = log_in(database, args.user)
+        with database.read() as session:
+            require(session, users.reload_user(session, user), Permission.RESTORE_BACKUP, None)
+        _check_source(source)
+        result = maintenance.restore_backup(database, user, source)
+        kept_in = backup.default_directory(database) / "special"
+    finally:
+        database.dispose()
+    print(_("Restored {path}: {entries} journal entries; the backup verified.").format(
+        path=source, entries=result.entries))
+    print(_("The ledger as it was before is kept in {folder}.").format(folder=kept_in))
+    return 0
+
+
+def _check_source(source: Path) -> None:
+    """Refuse, before anything is replaced, a file SQLite cannot read or that does not
+    verify (``restore`` checks again; this turns a damaged file into a plain message)."""
+    try:
+        checked = backup.check_backup(source)
+    except DatabaseError:
+        raise CliUsageError(_("{path} is damaged or is not a Kongthun backup.").format(
+            path=source)) from None
+    if not checked.ok:
+        raise CliUsageError(_("{path} does not verify, so nothing was restored: "
+                              "{problem}").format(path=source, problem=checked.problems[0]))
