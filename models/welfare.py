@@ -88,6 +88,7 @@ class ClaimRow:
     status: str
     recorded_by: str
     approvals: tuple[str, ...]  # approvers' display names, in order
+    approver_ids: tuple[int, ...]  # their user ids, in the same order
     approvals_needed: int
     rejected_by: str | None
     rejection_reason: str | None
@@ -155,12 +156,12 @@ def _rows(session: Session, claims: list[WelfareClaim]) -> list[ClaimRow]:
         return []
     ids = [c.id for c in claims]
     money = _claim_money(session, ids)
-    approvals: dict[int, list[str]] = {}
-    for claim_id, name in session.execute(
-            select(WelfareClaimApproval.claim_id, User.display_name)
+    approvals: dict[int, list[tuple[int, str]]] = {}
+    for claim_id, user_id, name in session.execute(
+            select(WelfareClaimApproval.claim_id, User.id, User.display_name)
             .join(User, User.id == WelfareClaimApproval.user_id)
             .where(WelfareClaimApproval.claim_id.in_(ids)).order_by(WelfareClaimApproval.id)):
-        approvals.setdefault(claim_id, []).append(name)
+        approvals.setdefault(claim_id, []).append((user_id, name))
     member_ids = {c.member_id for c in claims}
     members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(member_ids)))}
     type_ids = {c.claim_type_id for c in claims}
@@ -184,7 +185,8 @@ def _rows(session: Session, claims: list[WelfareClaim]) -> list[ClaimRow]:
             c.id, c.group_id, c.number, c.member_id, m.number, m.name_lao, c.claim_type_id,
             types[c.claim_type_id], c.event_date, c.claim_date, c.beneficiary,
             c.beneficiary_name, c.amount_asked, c.note, c.evidence_note, c.status,
-            names.get(c.recorded_by, ""), tuple(approvals.get(c.id, ())), needed,
+            names.get(c.recorded_by, ""), tuple(n for _, n in approvals.get(c.id, ())),
+            tuple(u for u, _ in approvals.get(c.id, ())), needed,
             names.get(c.rejected_by) if c.rejected_by else None, c.rejection_reason,
             granted, owed))
     return out
@@ -425,6 +427,12 @@ def _short_message(cur: Currency, fund: int, box: int, method: str) -> UserError
                      amount=format_money(max(fund, 0), cur))
 
 
+def _memo(session: Session, claim: WelfareClaim) -> str:
+    """The journal's memo: the claim's number and the member (names are data, not
+    interface text, so the memo reads the same in every language)."""
+    return f"#{claim.number} · {session.get(Member, claim.member_id).name_lao}"
+
+
 def pay_claim(session: Session, actor: User, *, claim_id: int, method: str = "cash",
               on: dt.date | None = None) -> PaymentResult:
     """Pay an approved claim (treasurer) from the cash box or the bank. When the fund or the
@@ -470,7 +478,7 @@ def pay_claim(session: Session, actor: User, *, claim_id: int, method: str = "ca
     if owed:
         lines.append(ledger.credit("welfare_claims_payable", owed, member_id=claim.member_id))
     entry = ledger.post_entry(session, actor, group_id=claim.group_id, value_date=on,
-                              kind="welfare_payout", memo=N_("Welfare claim"), lines=lines,
+                              kind="welfare_payout", memo=_memo(session, claim), lines=lines,
                               claim_id=claim.id)
     claim.status = "paid"
     audit.record(session, actor, "welfare.claim.pay", group_id=claim.group_id,
@@ -509,7 +517,7 @@ def pay_owed(session: Session, actor: User, *, claim_id: int, method: str = "cas
                         amount=format_money(can_pay, cur))
     entry = ledger.post_entry(
         session, actor, group_id=claim.group_id, value_date=on, kind="welfare_owed_payment",
-        memo=N_("Welfare claim"), claim_id=claim.id,
+        memo=_memo(session, claim), claim_id=claim.id,
         lines=[ledger.debit("welfare_claims_payable", amount, member_id=claim.member_id),
                ledger.credit(method, amount)])
     audit.record(session, actor, "welfare.claim.pay_owed", group_id=claim.group_id,

@@ -287,7 +287,8 @@ def _status(dues: list[tuple[dt.date, int]], joined_on: dt.date, left_on: dt.dat
 
 
 def _left_on(member: Member) -> dt.date | None:
-    return member.status_date if member.status == "left" else None
+    """The day a member stopped owing contributions (she left or died)."""
+    return member.status_date if member.status in ("left", "deceased") else None
 
 
 def contribution_status(session: Session, group_id: int, member_id: int,
@@ -373,15 +374,16 @@ def record_joining_fee(session: Session, actor: User, *, group_id: int, member_i
 # ----- the meeting grid's column ---------------------------------------------------------------
 
 def _expected(session: Session, ctx: CellContext) -> int:
-    s = welfare_settings(session, ctx.group_id, ctx.on)
-    if s.contribution_basis == "meeting":
-        return s.contribution
+    contribution = settings.get(session, ctx.group_id, "welfare_contribution", ctx.on)
+    if not contribution or settings.get(session, ctx.group_id, "welfare_contribution_basis",
+                                        ctx.on) == "meeting":
+        return contribution
     month = ctx.on.replace(day=1)
     paid = ledger.balance(session, ctx.group_id, "welfare_fund", member_id=ctx.member_id,
                           as_of=ctx.on) - ledger.balance(
         session, ctx.group_id, "welfare_fund", member_id=ctx.member_id,
         as_of=month - dt.timedelta(days=1))
-    return max(0, s.contribution - paid)
+    return max(0, contribution - paid)
 
 
 def _validate(session: Session, ctx: CellContext, amount: int) -> list[UserError]:

@@ -18,7 +18,7 @@ from models.schedule import add_months
 
 BENEFICIARIES = ("member", "spouse", "child", "parent")
 BENEFICIARY_NAMES = {
-    "member": N_("Member"),
+    "member": N_("The member"),
     "spouse": N_("Spouse"),
     "child": N_("Child"),
     "parent": N_("Parent"),

@@ -264,7 +264,8 @@ def test_verify_names_benefits_posted_behind_the_workflows_back(fund):
                           lines=[ledger.debit("welfare_payouts", 800_000),
                                  ledger.credit("cash", 800_000)])
         problems = [str(p) for p in verify.verify_database(s)]
-    assert problems == [
+    # (Other capabilities' checks may also see the cash box below zero.)
+    assert [p for p in problems if "welfare" in p] == [
         "Group ກຸ່ມຕັດຫຍິບ: the welfare fund is overdrawn by 110,000 ₭.",
         "Group ກຸ່ມຕັດຫຍິບ: 1 welfare benefit lines belong to no claim.",
     ]

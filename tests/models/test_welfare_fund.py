@@ -15,7 +15,6 @@ from models.schema import JournalEntry, JournalLine
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     fund,
-    hold_meeting,
     record,
     set_settings,
 )

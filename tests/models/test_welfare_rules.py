@@ -189,7 +189,7 @@ def test_beneficiary_must_be_someone_the_type_pays_for(fund):
                         amount=200_000) == {}
         assert failures(s, fund, code="childbirth", beneficiary="parent", name="ນາງ ຄຳ",
                         amount=200_000) == {
-            "beneficiary": "For: Parent. This type pays for: Member, Spouse."}
+            "beneficiary": "For: Parent. This type pays for: The member, Spouse."}
         assert "beneficiary" in failures(s, fund, code="death_family", beneficiary="member",
                                          amount=200_000)
 
