@@ -1,0 +1,391 @@
+"""Welfare fund: claims (record → rule check → leaders approve → pay → voucher), members'
+contributions and standing, the fund month by month, claim types and settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import errors
+from desktop.actions import run_query
+from desktop.context import ScreenContext
+from desktop.screens import Section, journal
+from desktop.screens.welfare_dialogs import (
+    ClaimDialog,
+    ContributionDialog,
+    PayDialog,
+    RejectDialog,
+    RuleCheckTable,
+    save_voucher,
+)
+from desktop.screens.welfare_setup import ClaimTypesPanel, SettingsPanel
+from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
+    mark_data
+from models import clock, welfare, welfare_fund, welfare_types
+from models.i18n import N_, _
+from models.permissions import Permission
+from models.schedule import add_months
+from models.welfare_rules import BENEFICIARY_NAMES, RuleResult
+
+journal.KIND_NAMES.update({
+    "welfare_contribution": N_("Welfare contribution"),
+    "welfare_joining_fee": N_("Welfare joining fee"),
+    "welfare_payout": N_("Welfare claim paid"),
+    "welfare_owed_payment": N_("Welfare claim: owed part paid"),
+})
+FILTERS = {"": N_("All claims"), **welfare.STATUS_NAMES}
+
+
+@dataclass(frozen=True)
+class WelfareView:
+    """Everything the screen shows, read in one session."""
+
+    position: welfare_fund.FundPosition
+    claims: list[welfare.ClaimRow]
+    types: list[welfare_types.ClaimTypeRow]
+    settings: welfare_fund.WelfareSettings
+    standing: list[welfare_fund.StandingRow]
+    this_year: list[welfare.MemberClaims]
+    history: list[welfare_fund.FundMonth]
+
+
+def read_view(session, actor, group_id: int, status: str | None) -> WelfareView:  # noqa: ANN001
+    today = clock.today()
+    return WelfareView(
+        welfare_fund.fund_position(session, group_id),
+        welfare.claims_register(session, actor, group_id, status=status),
+        welfare_types.claim_types(session, actor, group_id),
+        welfare_fund.welfare_settings(session, group_id),
+        welfare_fund.members_not_in_good_standing(session, actor, group_id),
+        welfare.claims_by_member(session, actor, group_id, year=today.year),
+        welfare_fund.fund_history(session, actor, group_id,
+                                  start=add_months(today.replace(day=1), -11), end=today))
+
+
+def _beneficiary(c: welfare.ClaimRow) -> str:
+    who = _(BENEFICIARY_NAMES.get(c.beneficiary, c.beneficiary))
+    return f"{who}: {c.beneficiary_name}" if c.beneficiary_name else who
+
+
+class WelfareScreen(Screen):
+    topics = ("welfare", "journal", "members", "settings", "meetings")
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        self.title = heading()
+        layout.addWidget(self.title)
+        self.summary = mark_data(QLabel())
+        self.summary.setObjectName("subheading")
+        layout.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self._build_claims_tab()
+        self._build_members_tab()
+        self._build_history_tab()
+        self.types_panel = ClaimTypesPanel(ctx)
+        self.tabs.addTab(self.types_panel, "")
+        self.settings_panel = SettingsPanel(ctx)
+        self.tabs.addTab(self.settings_panel, "")
+        self.view: WelfareView | None = None
+        self.permissions: set[Permission] = set()
+        self.retranslate()
+
+    # -- building ---------------------------------------------------------------------
+    def _build_claims_tab(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        tools = QHBoxLayout()
+        self.filter_label = QLabel()
+        self.status_filter = QComboBox()
+        for code in FILTERS:
+            self.status_filter.addItem("", code)
+        tools.addWidget(self.filter_label)
+        tools.addWidget(self.status_filter)
+        tools.addStretch(1)
+        layout.addLayout(tools)
+        self.claims_model = RowTableModel([
+            Column(N_("Number"), lambda c: c.number, right=True),
+            Column(N_("Date of the event"), lambda c: date_text(c.event_date)),
+            Column(N_("Member"), lambda c: c.member_name),
+            Column(N_("Kind of claim"), lambda c: c.type_label),
+            Column(N_("For"), _beneficiary),
+            Column(N_("Amount asked"), lambda c: self.money(c.amount_asked), right=True),
+            Column(N_("Paid"), lambda c: self.money(c.paid), right=True),
+            Column(N_("Still owed"), lambda c: self.money(c.owed) if c.owed else "",
+                   right=True),
+            Column(N_("Status"), lambda c: c.status_label),
+            Column(N_("Approvals"), lambda c: (f"{len(c.approvals)} / {c.approvals_needed}"
+                                               if c.status in ("pending", "approved")
+                                               else str(len(c.approvals)))),
+        ], self)
+        self.claims = TableView(self.claims_model)
+        # The list above, the chosen claim's details and rule check below; the treasurer
+        # can drag the divider.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.claims)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 4, 0, 0)
+        self.detail = mark_data(QLabel())
+        self.detail.setWordWrap(True)
+        below_layout.addWidget(self.detail)
+        self.check = RuleCheckTable(self, rows=2)
+        below_layout.addWidget(self.check, 1)
+        split.addWidget(below)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("primaryButton")
+        self.approve_button = QPushButton()
+        self.reject_button = QPushButton()
+        self.reject_button.setObjectName("dangerButton")
+        self.pay_button = QPushButton()
+        self.pay_owed_button = QPushButton()
+        self.voucher_button = QPushButton()
+        for button in (self.new_button, self.approve_button, self.reject_button,
+                       self.pay_button, self.pay_owed_button, self.voucher_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.tabs.addTab(tab, "")
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.claims.selectionModel().selectionChanged.connect(self._claim_selected)
+        self.new_button.clicked.connect(self.new_claim)
+        self.approve_button.clicked.connect(self.approve)
+        self.reject_button.clicked.connect(self.reject)
+        self.pay_button.clicked.connect(lambda: self.pay(owed=False))
+        self.pay_owed_button.clicked.connect(lambda: self.pay(owed=True))
+        self.voucher_button.clicked.connect(self.voucher)
+
+    def _build_members_tab(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.standing_title = QLabel()
+        self.standing_title.setObjectName("subheading")
+        layout.addWidget(self.standing_title)
+        self.standing_model = RowTableModel([
+            Column(N_("Number"), lambda r: r.number, right=True),
+            Column(N_("Name"), lambda r: r.name),
+            Column(N_("Behind by"), lambda r: self.money(r.contributions_behind), right=True),
+            Column(N_("Contributions missed"), lambda r: r.contributions_missed, right=True),
+            Column(N_("Overdue loans"), lambda r: "" if r.overdue_loans is None
+                   else r.overdue_loans, right=True),
+        ], self)
+        layout.addWidget(TableView(self.standing_model), 1)
+        self.year_title = QLabel()
+        self.year_title.setObjectName("subheading")
+        layout.addWidget(self.year_title)
+        self.year_model = RowTableModel([
+            Column(N_("Member"), lambda r: r.member_name),
+            Column(N_("Kind of claim"), lambda r: r.type_label),
+            Column(N_("Claims"), lambda r: r.claims, right=True),
+            Column(N_("Amount asked"), lambda r: self.money(r.asked), right=True),
+            Column(N_("Granted"), lambda r: self.money(r.granted), right=True),
+            Column(N_("Paid"), lambda r: self.money(r.paid), right=True),
+        ], self)
+        layout.addWidget(TableView(self.year_model), 1)
+        row = QHBoxLayout()
+        self.contribution_button = QPushButton()
+        self.contribution_button.clicked.connect(self.record_contribution)
+        row.addWidget(self.contribution_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.tabs.addTab(tab, "")
+
+    def _build_history_tab(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.history_model = RowTableModel([
+            Column(N_("Month"), lambda m: m.month.strftime("%m/%Y")),
+            Column(N_("Contributions"), lambda m: self.money(m.contributions), right=True),
+            Column(N_("Benefits granted"), lambda m: self.money(m.granted), right=True),
+            Column(N_("Paid out"), lambda m: self.money(m.paid), right=True),
+            Column(N_("Owed at the month's end"), lambda m: self.money(m.owed), right=True),
+            Column(N_("Fund at the month's end"), lambda m: self.money(m.balance), right=True),
+        ], self)
+        layout.addWidget(TableView(self.history_model), 1)
+        self.tabs.addTab(tab, "")
+
+    # -- reading ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        gid = self.ctx.group_id
+        if gid is None:
+            self.view = None
+            for model in self.findChildren(RowTableModel):
+                model.set_rows([])
+            return
+        self.permissions = {p for p in (Permission.RECORD, Permission.APPROVE,
+                                        Permission.CHANGE_SETTINGS) if self.ctx.can(p)}
+        self._ensure_claim_types(gid)
+        status = self.status_filter.currentData() or None
+        selected = self.claims.selected_row()
+        view = run_query(self.ctx, self, lambda s, actor: read_view(s, actor, gid, status),
+                         None)
+        if view is None:
+            return
+        self.view = view
+        self.summary.setText(
+            _("In the fund: {cash} · free for new claims: {free} · owed to members: {owed}")
+            .format(cash=self.money(view.position.cash),
+                    free=self.money(max(view.position.available, 0)),
+                    owed=self.money(view.position.owed)))
+        self.claims_model.set_rows(view.claims)
+        ids = [c.id for c in view.claims]
+        if selected is not None and selected.id in ids:
+            self.claims.selectRow(ids.index(selected.id))
+        else:
+            self.claims.select_first()
+        self.standing_model.set_rows(view.standing)
+        self.year_model.set_rows(view.this_year)
+        self.history_model.set_rows(view.history)
+        may_set_up = Permission.CHANGE_SETTINGS in self.permissions
+        self.types_panel.load(view.types, may_set_up)
+        self.settings_panel.load(view.settings, may_set_up)
+        self.new_button.setEnabled(Permission.RECORD in self.permissions and bool(view.types))
+        self.contribution_button.setEnabled(Permission.RECORD in self.permissions)
+        self._claim_selected()
+
+    def _ensure_claim_types(self, group_id: int) -> None:
+        """The group's first use of the fund creates the default claim types."""
+        if not self.permissions & {Permission.RECORD, Permission.CHANGE_SETTINGS}:
+            return
+        if self.ctx.read(lambda s, a: welfare_types.claim_types(s, a, group_id)):
+            return
+        self.ctx.run(self, lambda s, actor: welfare_types.ensure_default_claim_types(
+            s, group_id))
+
+    def selected_claim(self) -> welfare.ClaimRow | None:
+        return self.claims.selected_row()
+
+    def select_claim(self, claim_id: int) -> None:
+        ids = [c.id for c in self.claims_model.rows]
+        if claim_id in ids:
+            self.claims.selectRow(ids.index(claim_id))
+
+    def _claim_selected(self, *_args: object) -> None:
+        claim = self.selected_claim()
+        results: list[RuleResult] = []
+        if claim is not None:
+            results = run_query(self.ctx, self,
+                                lambda s, a: welfare.claim_check(s, a, claim.id), [])
+        self.check.show_results(results)
+        self.detail.setText(self._detail_text(claim) if claim is not None else "")
+        may_record = Permission.RECORD in self.permissions
+        may_decide = Permission.APPROVE in self.permissions
+        open_ = claim is not None and claim.status in ("pending", "approved")
+        self.approve_button.setEnabled(
+            may_decide and open_ and len(claim.approvals) < claim.approvals_needed
+            and self.ctx.user.id not in claim.approver_ids)
+        self.reject_button.setEnabled(may_decide and open_)
+        self.pay_button.setEnabled(may_record and claim is not None
+                                   and claim.status == "approved")
+        self.pay_owed_button.setEnabled(may_record and claim is not None
+                                        and claim.status == "paid" and claim.owed > 0)
+        self.voucher_button.setEnabled(claim is not None)
+
+    def _detail_text(self, c: welfare.ClaimRow) -> str:
+        lines = [_("Claim {number} · {name} · {kind} · {amount}").format(
+            number=c.number, name=c.member_name, kind=c.type_label,
+            amount=self.money(c.amount_asked))]
+        if c.approvals:
+            lines.append(_("Approved by: {names}").format(names=", ".join(c.approvals)))
+        if c.status == "rejected":
+            lines.append(_("Refused by {name}: {reason}").format(name=c.rejected_by,
+                                                                 reason=c.rejection_reason))
+        if c.evidence_note or c.note:
+            lines.append(" · ".join(t for t in (c.evidence_note, c.note) if t))
+        return "\n".join(lines)
+
+    # -- actions ----------------------------------------------------------------------
+    def new_claim(self) -> None:
+        if Permission.RECORD not in self.permissions:
+            return
+        row = ClaimDialog.ask(self, self.ctx)
+        if row is not None:
+            self.select_claim(row.id)
+
+    def approve(self) -> None:
+        claim = self.selected_claim()
+        if claim is None:
+            return
+        text = _("Approve claim {number} of {name} for {amount}?").format(
+            number=claim.number, name=claim.member_name, amount=self.money(claim.amount_asked))
+        if not errors.confirm(self, text, confirm_text=_("Approve")):
+            return
+        claim_id = claim.id
+        self.ctx.run(self, lambda s, actor: welfare.approve_claim(s, actor, claim_id=claim_id),
+                     changed={"welfare"}, message=self._approved_message)
+        self.select_claim(claim_id)
+
+    @staticmethod
+    def _approved_message(row: welfare.ClaimRow) -> str:
+        if row.status == "approved":
+            return _("Claim {number} is approved; the treasurer can pay it.").format(
+                number=row.number)
+        return _("Claim {number}: {count} of {needed} approvals.").format(
+            number=row.number, count=len(row.approvals), needed=row.approvals_needed)
+
+    def reject(self) -> None:
+        claim = self.selected_claim()
+        if claim is not None:
+            RejectDialog.ask(self, self.ctx, claim)
+            self.select_claim(claim.id)
+
+    def pay(self, *, owed: bool) -> None:
+        claim = self.selected_claim()
+        if claim is not None:
+            PayDialog.ask(self, self.ctx, claim, owed=owed)
+            self.select_claim(claim.id)
+
+    def voucher(self) -> None:
+        claim = self.selected_claim()
+        if claim is not None:
+            save_voucher(self, self.ctx, claim)
+
+    def record_contribution(self) -> None:
+        if Permission.RECORD in self.permissions:
+            ContributionDialog.ask(self, self.ctx)
+
+    # -- language ---------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(_("Welfare fund"))
+        for index, title in enumerate((N_("Claims"), N_("Members and contributions"),
+                                       N_("Fund by month"), N_("Claim types"),
+                                       N_("Settings"))):
+            self.tabs.setTabText(index, _(title))
+        self.filter_label.setText(_("Show:"))
+        for index in range(self.status_filter.count()):
+            self.status_filter.setItemText(index, _(FILTERS[self.status_filter.itemData(index)]))
+        self.new_button.setText(_("New claim…"))
+        self.approve_button.setText(_("Approve"))
+        self.reject_button.setText(_("Refuse…"))
+        self.pay_button.setText(_("Pay…"))
+        self.pay_owed_button.setText(_("Pay what is owed…"))
+        self.voucher_button.setText(_("Print voucher…"))
+        self.standing_title.setText(_("Members behind with contributions or loans"))
+        self.year_title.setText(_("Who claimed what this year"))
+        self.contribution_button.setText(_("Record a contribution…"))
+        self.types_panel.retranslate()
+        self.settings_panel.retranslate()
+        for model in self.findChildren(RowTableModel):
+            model.retranslate()
+        if self.view is not None:
+            self.refresh()
+
+
+SECTION = Section("welfare", title=N_("Welfare"), order=50, factory=WelfareScreen,
+                  permission=Permission.READ)

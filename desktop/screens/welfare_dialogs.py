@@ -1,0 +1,423 @@
+"""The welfare screen's dialogs: a new claim (with its rule check shown as it is filled in),
+refusing a claim, paying one, paying what the fund still owes, a contribution outside a
+meeting, and saving a claim's voucher."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+
+from desktop.context import ScreenContext
+from desktop.widgets import (
+    Column,
+    DateField,
+    FormDialog,
+    RowTableModel,
+    TableView,
+    choose_folder,
+    heading,
+    mark_data,
+)
+from models import clock, members, welfare, welfare_fund, welfare_types
+from models.errors import UserError, ValidationError
+from models.i18n import N_, _
+from models.money import format_amount, format_money, parse_money
+from models.welfare_rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
+from reports.welfare_voucher import write_voucher
+
+
+def rule_columns() -> list[Column]:
+    return [
+        Column(N_("Rule"), lambda r: r.label),
+        Column(N_("Result"), lambda r: _("Passed") if r.passed else _("Failed")),
+        Column(N_("Why"), lambda r: r.explanation, tip=True),
+    ]
+
+
+class RuleCheckTable(TableView):
+    """The rule check: one row per rule, passed or failed, and why."""
+
+    def __init__(self, parent=None, *, rows: int = 7) -> None:  # noqa: ANN001
+        self.rules_model = RowTableModel(rule_columns())
+        super().__init__(self.rules_model, parent)
+        self.rules_model.setParent(self)
+        self.setMinimumHeight(rows * 40 + 30)
+
+    def show_results(self, results: list[RuleResult]) -> None:
+        self.rules_model.set_rows(results)
+
+
+def _combo_texts(combo: QComboBox, names: dict[str, str]) -> None:
+    for index in range(combo.count()):
+        combo.setItemText(index, _(names[combo.itemData(index)]))
+
+
+def _amount(text: str, ctx: ScreenContext, problems: list[UserError]) -> int:
+    try:
+        return parse_money(text, ctx.currency())
+    except UserError as error:
+        problems.append(error)
+        return 0
+
+
+class ClaimDialog(FormDialog):
+    """Record a claim (treasurer). The rule check below the form follows every change, so
+    the treasurer sees before saving whether the claim passes."""
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.resize(860, 760)
+        self.ctx = ctx
+        self.saved: welfare.ClaimRow | None = None
+        gid = ctx.group_id
+        self.member = mark_data(QComboBox())
+        for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
+            self.member.addItem(f"{m.number} · {m.display_name}", m.id)
+        self.claim_type = QComboBox()
+        self.types = ctx.read(lambda s, a: welfare_types.claim_types(s, a, gid,
+                                                                     include_inactive=False))
+        for t in self.types:
+            self.claim_type.addItem(t.label, t.id)
+        self.event_date = DateField()
+        self.claim_date = DateField(clock.today())
+        self.beneficiary = QComboBox()
+        for code in BENEFICIARIES:
+            self.beneficiary.addItem(_(BENEFICIARY_NAMES[code]), code)
+        self.beneficiary_name = mark_data(QLineEdit())
+        self.amount = mark_data(QLineEdit())
+        self.evidence = mark_data(QLineEdit())
+        self.note = mark_data(QLineEdit())
+        self.add_row(N_("Member"), self.member)
+        self.add_row(N_("Kind of claim"), self.claim_type)
+        self.add_row(N_("Date of the event"), self.event_date)
+        self.add_row(N_("Date of the claim"), self.claim_date)
+        self.add_row(N_("For"), self.beneficiary)
+        self.add_row(N_("Their name"), self.beneficiary_name)
+        self.add_row(N_("Amount asked"), self.amount)
+        self.add_row(N_("Evidence seen"), self.evidence)
+        self.add_row(N_("Note"), self.note)
+        self.check_title = QLabel()
+        self.check_title.setObjectName("subheading")
+        self.form.addRow(self.check_title)
+        self.check_hint = QLabel()
+        self.check_hint.setWordWrap(True)
+        self.form.addRow(self.check_hint)
+        self.check = RuleCheckTable(self)
+        self.form.addRow(self.check)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_check)
+        for combo in (self.member, self.claim_type, self.beneficiary):
+            combo.currentIndexChanged.connect(self._timer.start)
+        for field in (self.event_date, self.claim_date, self.amount):
+            field.textChanged.connect(self._timer.start)
+        self.claim_type.currentIndexChanged.connect(self._show_evidence_hint)
+        self._hint = ""
+        self.retranslate()
+        self._show_evidence_hint()
+        self.update_check()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("New welfare claim"))
+        self.save_button.setText(_("Record claim"))
+        self.check_title.setText(_("Rule check"))
+        _combo_texts(self.beneficiary, BENEFICIARY_NAMES)
+        for index, t in enumerate(self.types):
+            self.claim_type.setItemText(index, t.label)
+        self.amount.setPlaceholderText(_("for example 300,000"))
+        self._show_evidence_hint()
+        self.update_check()
+
+    def _show_evidence_hint(self) -> None:
+        index = self.claim_type.currentIndex()
+        if 0 <= index < len(self.types) and self.types[index].rule is not None:
+            evidence = self.types[index].rule.evidence
+            self.evidence.setPlaceholderText(_(evidence) if evidence else "")
+
+    def draft(self) -> welfare.ClaimDraft:
+        problems: list[UserError] = []
+        dates = {}
+        for key in ("event_date", "claim_date"):
+            try:
+                dates[key] = getattr(self, key).date()
+            except UserError as error:
+                problems.append(error)
+                dates[key] = None
+        if dates["event_date"] is None and not problems:
+            problems.append(UserError(N_("Enter the date of the event.")))
+        amount = _amount(self.amount.text(), self.ctx, problems)
+        if self.member.currentData() is None:
+            problems.append(UserError(N_("Choose the member who claims.")))
+        if self.claim_type.currentData() is None:
+            problems.append(UserError(N_("Choose the kind of claim.")))
+        if problems:
+            raise ValidationError(problems)
+        return welfare.ClaimDraft(
+            member_id=self.member.currentData(), claim_type_id=self.claim_type.currentData(),
+            event_date=dates["event_date"], beneficiary=self.beneficiary.currentData(),
+            amount=amount, beneficiary_name=self.beneficiary_name.text(),
+            note=self.note.text(), evidence_note=self.evidence.text(),
+            claim_date=dates["claim_date"])
+
+    def update_check(self) -> None:
+        """Run the rule check on what the form holds now."""
+        self._timer.stop()
+        gid = self.ctx.group_id
+        try:
+            draft = self.draft()
+            results = self.ctx.read(lambda s, a: welfare.check_claim(s, a, group_id=gid,
+                                                                     draft=draft))
+        except ValidationError as error:
+            self.check.show_results([])
+            self.check_hint.setText(_("Fill in the form to see the rule check: {problem}")
+                                    .format(problem=error.problems[0]))
+            return
+        self.check.show_results(results)
+        failed = sum(1 for r in results if not r.passed)
+        self.check_hint.setText(
+            _("Every rule passes.") if not failed else
+            _("Rules that fail: {count}. The leaders will have to refuse this claim.")
+            .format(count=failed))
+
+    def save(self) -> bool:
+        try:
+            draft = self.draft()
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        gid = self.ctx.group_id
+        outcome = self.ctx.run(
+            self, lambda s, actor: welfare.record_claim(s, actor, group_id=gid, draft=draft),
+            changed={"welfare"}, on_user_error=self.show_problems,
+            message=lambda row: _("Claim {number} of {name} was recorded; it waits for the "
+                                  "leaders.").format(number=row.number, name=row.member_name))
+        if outcome:
+            self.saved = outcome.value
+        return bool(outcome)
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext) -> welfare.ClaimRow | None:  # noqa: ANN001
+        dialog = cls(ctx, parent)
+        return dialog.saved if dialog.exec() else None
+
+
+def claim_summary(claim: welfare.ClaimRow, money) -> str:  # noqa: ANN001
+    return _("Claim {number} · {name} · {kind} · {amount}").format(
+        number=claim.number, name=claim.member_name, kind=claim.type_label,
+        amount=money(claim.amount_asked))
+
+
+class RejectDialog(FormDialog):
+    """A leader refuses a claim, saying why (the member is told the reason)."""
+
+    def __init__(self, ctx: ScreenContext, claim: welfare.ClaimRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.claim = claim
+        self.succeeded = False
+        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.layout().insertWidget(1, self.summary)
+        self.reason = mark_data(QLineEdit())
+        self.add_row(N_("Reason"), self.reason)
+        self.retranslate()
+
+    def _money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Refuse a claim"))
+        self.save_button.setText(_("Refuse claim"))
+        self.save_button.setObjectName("dangerButton")
+
+    def save(self) -> bool:
+        claim_id, reason = self.claim.id, self.reason.text()
+        outcome = self.ctx.run(
+            self, lambda s, actor: welfare.reject_claim(s, actor, claim_id=claim_id,
+                                                        reason=reason),
+            changed={"welfare"}, on_user_error=self.show_problems,
+            message=lambda row: _("Claim {number} was refused.").format(number=row.number))
+        self.succeeded = bool(outcome)
+        return self.succeeded
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, claim: welfare.ClaimRow) -> bool:  # noqa: ANN001
+        dialog = cls(ctx, claim, parent)
+        return bool(dialog.exec()) and dialog.succeeded
+
+
+class PayDialog(FormDialog):
+    """Pay an approved claim, or (``owed=True``) what the fund still owes on one: from the
+    cash box or the bank, on a day."""
+
+    def __init__(self, ctx: ScreenContext, claim: welfare.ClaimRow, *, owed: bool = False,
+                 parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.claim = claim
+        self.owed = owed
+        self.payment: welfare.PaymentResult | None = None
+        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.layout().insertWidget(1, self.summary)
+        self.fund_note = QLabel()
+        self.fund_note.setWordWrap(True)
+        self.layout().insertWidget(2, self.fund_note)
+        self.method = QComboBox()
+        for code in welfare_fund.METHODS:
+            self.method.addItem(_(welfare_fund.METHOD_NAMES[code]), code)
+        self.on = DateField(clock.today())
+        self.add_row(N_("Paid from"), self.method)
+        self.add_row(N_("Date"), self.on)
+        self.amount = mark_data(QLineEdit())
+        if owed:
+            self.amount.setText(format_amount(claim.owed, ctx.currency()))
+            self.add_row(N_("Amount"), self.amount)
+        gid = ctx.group_id
+        self.position = ctx.read(lambda s, a: welfare_fund.fund_position(s, gid))
+        self.retranslate()
+
+    def _money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Pay what is owed") if self.owed else _("Pay a claim"))
+        self.save_button.setText(_("Pay"))
+        _combo_texts(self.method, welfare_fund.METHOD_NAMES)
+        self.fund_note.setText(
+            _("The fund holds {cash}; {free} of it is free for new claims; it owes {owed}.")
+            .format(cash=self._money(self.position.cash),
+                    free=self._money(max(self.position.available, 0)),
+                    owed=self._money(self.position.owed)))
+
+    def save(self) -> bool:
+        try:
+            on = self.on.date() or clock.today()
+            problems: list[UserError] = []
+            amount = _amount(self.amount.text(), self.ctx, problems) if self.owed else None
+            if problems:
+                raise ValidationError(problems)
+        except UserError as error:
+            self.show_problems(error)
+            return False
+        claim_id, method = self.claim.id, self.method.currentData()
+        if self.owed:
+            def op(s, actor):  # noqa: ANN001, ANN202
+                return welfare.pay_owed(s, actor, claim_id=claim_id, method=method,
+                                        amount=amount, on=on)
+        else:
+            def op(s, actor):  # noqa: ANN001, ANN202
+                return welfare.pay_claim(s, actor, claim_id=claim_id, method=method, on=on)
+        outcome = self.ctx.run(self, op, changed={"welfare", "journal"},
+                               on_user_error=self.show_problems, message=self._message)
+        if outcome:
+            self.payment = outcome.value
+        return bool(outcome)
+
+    def _message(self, result: welfare.PaymentResult) -> str:
+        if result.owed:
+            return _("Claim {number}: {paid} paid; the fund still owes {owed}.").format(
+                number=result.claim_number, paid=self._money(result.paid),
+                owed=self._money(result.owed))
+        return _("Claim {number}: {paid} paid.").format(number=result.claim_number,
+                                                        paid=self._money(result.paid))
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, claim: welfare.ClaimRow, *,  # noqa: ANN001
+            owed: bool = False) -> welfare.PaymentResult | None:
+        dialog = cls(ctx, claim, owed=owed, parent=parent)
+        return dialog.payment if dialog.exec() else None
+
+
+class ContributionDialog(FormDialog):
+    """A welfare contribution paid outside a meeting."""
+
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entry_seq: int | None = None
+        gid = ctx.group_id
+        self.member = mark_data(QComboBox())
+        for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
+            self.member.addItem(f"{m.number} · {m.display_name}", m.id)
+        contribution = ctx.read(lambda s, a: welfare_fund.welfare_settings(s, gid).contribution)
+        self.amount = mark_data(QLineEdit(format_amount(contribution, ctx.currency())
+                                          if contribution else ""))
+        self.on = DateField(clock.today())
+        self.method = QComboBox()
+        for code in welfare_fund.METHODS:
+            self.method.addItem(_(welfare_fund.METHOD_NAMES[code]), code)
+        self.note = mark_data(QLineEdit())
+        self.add_row(N_("Member"), self.member)
+        self.add_row(N_("Amount"), self.amount)
+        self.add_row(N_("Date"), self.on)
+        self.add_row(N_("Paid by"), self.method)
+        self.add_row(N_("Note"), self.note)
+        self.retranslate()
+
+    def _money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Welfare contribution"))
+        self.save_button.setText(_("Record contribution"))
+        _combo_texts(self.method, welfare_fund.METHOD_NAMES)
+
+    def save(self) -> bool:
+        problems: list[UserError] = []
+        amount = _amount(self.amount.text(), self.ctx, problems)
+        try:
+            on = self.on.date() or clock.today()
+        except UserError as error:
+            problems.append(error)
+        if problems:
+            self.show_problems(ValidationError(problems))
+            return False
+        gid, member_id = self.ctx.group_id, self.member.currentData()
+        method, note = self.method.currentData(), self.note.text()
+        outcome = self.ctx.run(
+            self, lambda s, actor: welfare_fund.record_contribution(
+                s, actor, group_id=gid, member_id=member_id, amount=amount, on=on,
+                method=method, note=note),
+            changed={"welfare", "journal"}, on_user_error=self.show_problems,
+            message=lambda seq: _("The contribution was recorded as entry {seq}.").format(
+                seq=seq))
+        if outcome:
+            self.entry_seq = outcome.value
+        return bool(outcome)
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext) -> int | None:  # noqa: ANN001
+        dialog = cls(ctx, parent)
+        return dialog.entry_seq if dialog.exec() else None
+
+
+def open_document(path: Path) -> None:
+    """Open a saved PDF with the computer's viewer (to look at it and print it)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def save_voucher(parent, ctx: ScreenContext, claim: welfare.ClaimRow) -> Path | None:  # noqa: ANN001
+    """Ask for a folder, write the claim's voucher there in the current language, note it
+    in the audit log and open it for printing."""
+    folder = choose_folder(parent, _("Where to save the voucher"))
+    if not folder:
+        return None
+    path = Path(folder) / f"welfare-claim-{claim.number}.pdf"
+
+    def op(s, actor):  # noqa: ANN001, ANN202
+        write_voucher(welfare.claim_voucher(s, actor, claim.id), path)
+        welfare.record_voucher_printed(s, actor, claim_id=claim.id, path=str(path))
+        return path
+
+    outcome = ctx.run(parent, op, message=_("The voucher was saved to {path}.").format(
+        path=str(path)))
+    if not outcome:
+        return None
+    open_document(path)
+    return path
