@@ -221,3 +221,17 @@ def test_a_rule_change_is_dated_and_old_claims_keep_their_old_rules(fund):
     assert [(v.effective_from, v.rule.max_amount) for v in history] == [
         (dt.date(2000, 1, 1), 500_000), (dt.date(2026, 6, 1), 300_000)]
     assert history[1].recorded_by == "admin"
+
+
+def test_a_real_overdue_loan_fails_good_standing(fund):
+    """With the ledger's own loans: Keo borrowed in June and has repaid nothing."""
+    from tests.models.loan_support import open_loan, save
+
+    with fund.db.write() as s:
+        save(s, fund, 0, 600_000)
+    open_loan(fund.db, fund, member=0, amount=500_000, disbursed=dt.date(2026, 6, 1))
+    with fund.db.read() as s:
+        assert failures(s, fund, member=0) == {"loans": "Overdue loans: 1."}
+        assert failures(s, fund, member=1) == {}
+        # The death of a member does not ask about loans.
+        assert failures(s, fund, member=0, code="death_member", amount=1_000_000) == {}
