@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, cashbox, chart, clock, ledger, meeting_columns, savings
 from models.errors import NotFound, UserError, ValidationError
-from models.i18n import N_, gettext
+from models.i18n import N_, _, gettext
 from models.ledger import fmt_date
 from models.meeting_columns import CellContext, MeetingColumn
 from models.permissions import Permission, require
@@ -323,7 +323,7 @@ def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells
         if any(fines.values()):
             savings.post_fines(session, actor, group_id=meeting.group_id,
                                on=meeting.meeting_date, charges=fines, meeting_id=meeting.id,
-                               memo=gettext(N_("Fines for lateness and absence")))
+                               memo=_("Fines for lateness and absence"))
         for column in columns:
             for member_id in members:
                 amount = cells.get((member_id, column.key), 0)

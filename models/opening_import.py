@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -204,7 +204,8 @@ class _Row:
         self.ok = False
         self.problems.append(RowProblem(self.sheet, self.row, problem))
 
-    def get(self, key: str, parse, *, required: bool = False, default: Any = None) -> Any:  # noqa: ANN001
+    def get(self, key: str, parse: Callable[[Any], Any], *, required: bool = False,
+            default: Any = None) -> Any:
         value = self.values.get(key)
         if _blank(value):
             if required:

@@ -53,7 +53,6 @@ KIND_WITHDRAWAL = "savings_withdrawal"
 KIND_FINE = "fine"
 KIND_FINE_PAYMENT = "fine_payment"
 KIND_EXIT = "exit_settlement"
-KINDS = (KIND_DEPOSIT, KIND_WITHDRAWAL, KIND_FINE, KIND_FINE_PAYMENT, KIND_EXIT)
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,10 @@ def _active_problem(member: Member) -> UserError | None:
 
 # ----- deposits --------------------------------------------------------------------------
 
-def deposit_problems(session: Session, group_id: int, amount: int, on: dt.date,
-                     the_rules: SavingsRules | None = None) -> list[UserError]:
+def deposit_problems(session: Session, group_id: int, amount: int,
+                     on: dt.date) -> list[UserError]:
     """What is wrong with saving ``amount`` on ``on`` under the group's rules."""
-    r = the_rules or rules(session, group_id, on)
+    r = rules(session, group_id, on)
     if amount <= 0:
         return [UserError(N_("The amount must be more than zero."))]
     problems = []
@@ -129,7 +128,7 @@ def deposit_problems(session: Session, group_id: int, amount: int, on: dt.date,
 
 
 def _post_deposit(session: Session, actor: User, member: Member, amount: int, on: dt.date, *,
-                  meeting_id: int | None, into: str = "cash", note: str = "") -> SavingsReceipt:
+                  meeting_id: int | None, into: str = "cash", note: str = "") -> JournalEntry:
     cycle_for_posting(session, actor, member.group_id, on)
     entry = ledger.post_entry(
         session, actor, group_id=member.group_id, value_date=on, kind=KIND_DEPOSIT,
@@ -137,7 +136,7 @@ def _post_deposit(session: Session, actor: User, member: Member, amount: int, on
         lines=[Line(into, amount), Line("member_savings", -amount, member_id=member.id)])
     audit.record(session, actor, "savings.deposit", group_id=member.group_id,
                  member=member.id, amount=amount, entry=entry.seq)
-    return _receipt(session, member, entry, amount)
+    return entry
 
 
 def _receipt(session: Session, member: Member, entry: JournalEntry, amount: int) -> SavingsReceipt:
@@ -160,8 +159,9 @@ def record_deposit(session: Session, actor: User, *, member_id: int, amount: int
         problems.append(UserError(N_("Money goes into the cash box or the bank.")))
     if problems:
         raise ValidationError(problems)
-    return _post_deposit(session, actor, member, amount, on, meeting_id=meeting_id, into=into,
-                         note=note.strip())
+    entry = _post_deposit(session, actor, member, amount, on, meeting_id=meeting_id, into=into,
+                          note=note.strip())
+    return _receipt(session, member, entry, amount)
 
 
 # ----- withdrawals -----------------------------------------------------------------------
@@ -198,7 +198,7 @@ def _usable_notice(session: Session, member_id: int, amount: int, on: dt.date,
     return (ripe[0] if ripe else None), (waiting[0] if waiting else None)
 
 
-def withdrawal_problems(session: Session, member: Member, amount: int, on: dt.date,
+def _withdrawal_problems(session: Session, member: Member, amount: int, on: dt.date,
                         paid_from: str = "cash") -> list[UserError]:
     gid = member.group_id
     r = rules(session, gid, on)
@@ -256,7 +256,7 @@ def withdraw_savings(session: Session, actor: User, *, member_id: int, amount: i
     """Pay a member part of her savings during the cycle, where the rules allow it."""
     member = _member(session, member_id)
     require(session, actor, Permission.RECORD, member.group_id)
-    problems = withdrawal_problems(session, member, amount, on, paid_from)
+    problems = _withdrawal_problems(session, member, amount, on, paid_from)
     if problems:
         raise ValidationError(problems)
     r = rules(session, member.group_id, on)
@@ -392,11 +392,14 @@ def pay_fines(session: Session, actor: User, *, member_id: int, amount: int, on:
 
 
 def _post_fine_payment(session: Session, actor: User, member: Member, amount: int, on: dt.date,
-                       meeting_id: int | None, into: str = "cash") -> JournalEntry:
+                       meeting_id: int | None, into: str = "cash", memo: str = "") -> JournalEntry:
+    """Fines paid in cash or bank, or from the member's own money (her savings at an exit,
+    her payout at a share-out: that line names her)."""
     entry = ledger.post_entry(
         session, actor, group_id=member.group_id, value_date=on, kind=KIND_FINE_PAYMENT,
-        meeting_id=meeting_id,
-        lines=[Line(into, amount), Line("fines_receivable", -amount, member_id=member.id)])
+        meeting_id=meeting_id, memo=memo,
+        lines=[Line(into, amount, member_id=None if into in PAY_ACCOUNTS else member.id),
+               Line("fines_receivable", -amount, member_id=member.id)])
     audit.record(session, actor, "fine.pay", group_id=member.group_id, member=member.id,
                  amount=amount, entry=entry.seq)
     return entry
@@ -504,11 +507,8 @@ def _fines_owed(session: Session, group_id: int, member_id: int, on: dt.date) ->
 
 def _settle_fines(session: Session, actor: User, debt: Debt, amount: int,
                   source: SettleFrom) -> None:
-    member = _member(session, source.member_id)
-    ledger.post_entry(session, actor, group_id=member.group_id, value_date=source.on,
-                      kind=KIND_FINE_PAYMENT, memo=source.memo,
-                      lines=[Line(source.account, amount, member_id=member.id),
-                             Line("fines_receivable", -amount, member_id=member.id)])
+    _post_fine_payment(session, actor, _member(session, source.member_id), amount, source.on,
+                       None, source.account, source.memo)
 
 
 register_debt_source(DebtSource("fines", 50, ("fines_receivable",), _fines_owed, _settle_fines))

@@ -15,7 +15,10 @@ In a free-amount group a "share" is one minor unit saved. Payouts are rounded *d
 ``savings.shareout_round_to`` (the smallest note), so they never exceed D; the rounding
 residue stays in the loan fund reserve and is carried to the next cycle (shown on the
 preview). What members owe is paid from their payout first (``savings.shareout_loans`` =
-net) or stops the share-out until loans are repaid (block). The new cycle starts on the
+net) or stops the share-out until loans are repaid (block). A member's loans are paid off
+in full from her payout or not at all (then they run on into the next cycle, which must
+hold enough to cover them); paying them off brings in their interest (the loans are on a
+cash basis), which is part of D, so it is shared out now. The new cycle starts on the
 share-out day, with what members re-invest (all, none, or per member) as its first savings.
 """
 from __future__ import annotations
@@ -170,7 +173,8 @@ class ShareOutPreview:
         """V = D / total shares (for the value-per-share method), exact to 4 places."""
         if not self.total_shares:
             return Decimal(0)
-        return (Decimal(self.distributable) / Decimal(self.total_shares)).quantize(Decimal("0.0001"))
+        value = Decimal(self.distributable) / Decimal(self.total_shares)
+        return value.quantize(Decimal("0.0001"))
 
     @property
     def total_payout(self) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from models import meetings, savings
+from models import cashbox, ledger, meetings, savings
 from models.demo import Activity, DemoContext, DemoGroup
-from models.savings_rules import SHAREOUT_METHODS, set_rules
+from models.savings_rules import SHAREOUT_METHODS, rules, set_rules
 
 SAVING_SHARE = Decimal("0.03")  # of a month's income, put into shares in a typical month
 EXPENSE_EVERY = 6  # meetings: stationery for the books
@@ -54,27 +54,26 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     present = group.active_members(day)
     attendance = {m.id: _attendance(rng) for m in present}
     meetings.record_attendance(session, treasurer, meeting_id=meeting.id, attendance=attendance)
-    grid = meetings.meeting_grid(session, treasurer, meeting.id)
-    price = grid.share_price
+    r = rules(session, group.id, day)
+    price = r.share_price
+    owed = ledger.member_balances(session, group.id, "fines_receivable")
     cells: dict[tuple[int, str], int] = {}
     for member in present:
         if attendance[member.id] == savings.ABSENT:
             continue
         income = ctx.member_income(group, member, day.month)
-        wanted = Decimal(income) * SAVING_SHARE * Decimal(rng.uniform(0.5, 1.5)) / price
+        mood = Decimal(rng.randint(50, 150)) / 100  # this month, more or less than usual
+        wanted = Decimal(income) * SAVING_SHARE * mood / price
         shares = max(0, min(5, int(wanted.to_integral_value())))
         if shares:
             cells[(member.id, "savings")] = shares * price
-        row = next(r for r in grid.rows if r.member_id == member.id)
-        owed = row.expected.get("fines", 0)
-        if owed and rng.random() < 0.7:
-            cells[(member.id, "fines")] = owed
+        fines = owed.get(member.id, 0) + savings.attendance_fine(r, attendance[member.id])
+        if fines and rng.random() < 0.7:
+            cells[(member.id, "fines")] = fines
     notes = {m_id: "ລູກສາວມາແທນ" for m_id, status in attendance.items()
              if status == savings.REPRESENTED}
     meetings.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells, notes=notes)
     if state["meetings"] % EXPENSE_EVERY == 0:
-        from models import cashbox
-
         cashbox.record_expense(session, treasurer, group_id=group.id, amount=15_000, on=day,
                                memo="ປຶ້ມບັນທຶກ ແລະ ບິກ", meeting_id=meeting.id)
 
