@@ -131,6 +131,8 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
 
 # Subledgers a member can never owe on: savings and NSSF pots never go below zero.
 NON_NEGATIVE_MEMBER_ACCOUNTS = ("member_savings", "nssf_pot")
+# Money that physically exists cannot go below zero.
+NON_NEGATIVE_ACCOUNTS = ("cash", "bank")
 
 
 def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line],
@@ -140,6 +142,17 @@ def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line
         if line.member_id is not None:
             key = (account_id, line.member_id)
             deltas[key] = deltas.get(key, 0) + line.amount
+    for line, account_id in zip(lines, account_ids):
+        if line.amount < 0:
+            acc = session.get(Account, account_id)
+            if acc.key in NON_NEGATIVE_ACCOUNTS:
+                after = raw_sum(session, account_id) + sum(
+                    ln.amount for ln, aid in zip(lines, account_ids) if aid == account_id)
+                if after < 0:
+                    raise LedgerIntegrityError(
+                        N_("{account} holds only {amount}; it cannot pay this."),
+                        account=_AccountName(acc.name),
+                        amount=raw_sum(session, account_id))
     for (account_id, member_id), delta in deltas.items():
         if delta <= 0:
             continue  # a credit only raises a savings balance

@@ -182,6 +182,7 @@ def test_balances_as_of_a_date(env):
 def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env):
     with env.db.write() as s:
         first = deposit(s, env, 10_000).id
+        deposit(s, env, 10_000, member=1)
         ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
                           kind="withdrawal", lines=[
                               Line("member_savings", 10_000, member_id=env.member_ids[0]),
@@ -191,3 +192,15 @@ def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env):
             ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=first, reason="x")
     with env.db.read() as s:
         assert not ledger.is_reversed(s, first)
+
+
+def test_the_cash_box_cannot_pay_more_than_it_holds(env):
+    with env.db.write() as s:
+        deposit(s, env, 10_000)
+    with pytest.raises(LedgerIntegrityError, match="Cash box holds only 10000"):
+        with env.db.write() as s:
+            ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+                              kind="expense", lines=[Line("expenses", 10_001), Line("cash", -10_001)])
+    with env.db.write() as s:
+        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+                          kind="expense", lines=[Line("expenses", 10_000), Line("cash", -10_000)])
