@@ -33,7 +33,7 @@ from models.loan_policy import (
     PENALTY_NONE,
     PENALTY_PRINCIPAL,
     PRINCIPAL,
-    get_policy,
+    penalty_rule,
 )
 from models.loans import (
     ACTIVE,
@@ -237,6 +237,7 @@ def post_due_penalties(session: Session, actor: User, *, group_id: int,
                                                Loan.status == ACTIVE)
                             .order_by(Loan.disbursed_on, Loan.id)).all()
     locked = ledger.locked_through(session, group_id)
+    rules: dict[dt.date, object] = {}  # the penalty rule in force on each due date
     for loan in loans:
         terms = current_version(session, loan.id)
         plan = plan_of(session, loan, terms)
@@ -246,10 +247,12 @@ def post_due_penalties(session: Session, actor: User, *, group_id: int,
         member = session.get(Member, loan.member_id)
         earliest = None
         for item in plan.items:
-            if item.n == 0 or item.n in done:
+            if item.n == 0 or item.n in done or item.due_date >= on:
                 continue
-            policy = get_policy(session, group_id, item.due_date)
-            if policy.penalty_kind == PENALTY_NONE:
+            if item.due_date not in rules:
+                rules[item.due_date] = penalty_rule(session, group_id, item.due_date)
+            policy = rules[item.due_date]
+            if policy.kind == PENALTY_NONE:
                 continue
             last_grace_day = item.due_date + dt.timedelta(days=policy.grace_days)
             late_day = last_grace_day + dt.timedelta(days=1)
@@ -262,8 +265,7 @@ def post_due_penalties(session: Session, actor: User, *, group_id: int,
             unpaid_interest = position.owed(item, INTEREST, None)
             if not unpaid_principal and not unpaid_interest:
                 continue
-            amount = penalty_amount(policy.penalty_kind, flat=policy.penalty_flat,
-                                    percent=policy.penalty_percent,
+            amount = penalty_amount(policy.kind, flat=policy.flat, percent=policy.percent,
                                     unpaid_principal=unpaid_principal,
                                     unpaid_interest=unpaid_interest, rounding=policy.rounding)
             if amount <= 0:

@@ -230,6 +230,30 @@ def get_policy(session: Session, group_id: int, on: dt.date | None = None) -> Lo
     return LoanPolicy(**values)
 
 
+@dataclass(frozen=True)
+class PenaltyRule:
+    """The part of the policy that charges late penalties (read alone: it is read for
+    every installment that may be late)."""
+
+    kind: str
+    flat: int
+    percent: Decimal
+    grace_days: int
+    rounding: str
+
+
+def penalty_rule(session: Session, group_id: int, on: dt.date) -> PenaltyRule:
+    def get(name: str) -> Any:
+        return _loaded(name, settings.get(session, group_id, _KEYS[name], on=on))
+
+    return PenaltyRule(get("penalty_kind"), get("penalty_flat"), get("penalty_percent"),
+                       get("grace_days"), get("rounding"))
+
+
+def allocation_order(session: Session, group_id: int, on: dt.date) -> tuple[str, ...]:
+    return tuple(settings.get(session, group_id, ORDER.key, on=on))
+
+
 def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPolicy,
                effective_from: dt.date) -> LoanPolicy:
     """Record ``policy`` from ``effective_from`` on (administrators). Only the settings

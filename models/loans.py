@@ -64,6 +64,7 @@ from models.loan_policy import (
     PENALTIES,
     PRINCIPAL,
     LoanPolicy,
+    allocation_order,
     get_policy,
 )
 from models.money import Currency, currency, format_money
@@ -384,10 +385,9 @@ def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
                                   LoanPenalty.waived.is_(False)))]
     if terms.carried_penalties:
         charges.append(Charge(0, terms.carried_penalties, terms.starts_on))
-    policy = get_policy(session, loan.group_id, terms.starts_on)
     count = sum(1 for i in items if i.n > 0)
     return Plan(_schedule_terms(session, loan, terms, count), items, tuple(charges),
-                policy.allocation_order)
+                allocation_order(session, loan.group_id, terms.starts_on))
 
 
 def _posted(session: Session, loan_id: int, version: int) -> list[LoanRepayment]:
