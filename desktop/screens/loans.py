@@ -130,21 +130,24 @@ class LoansScreen(Screen):
         below_layout.addWidget(self.detail_tabs, 1)
         splitter.addWidget(below)
         layout.addWidget(splitter, 1)
-        buttons = QHBoxLayout()
         self.buttons = {}
-        for key, handler in (("apply", self.apply), ("approve", self.approve),
-                             ("refuse", self.refuse), ("pay_out", self.pay_out),
-                             ("repay", self.repay), ("pay_off", self.pay_off),
-                             ("reverse", self.reverse), ("reschedule", self.reschedule),
-                             ("write_off", self.write_off), ("decide", self.decide),
-                             ("print", self.print_schedule)):
-            button = QPushButton()
-            button.clicked.connect(handler)
-            self.buttons[key] = button
-            buttons.addWidget(button)
+        # Two rows, so the buttons keep their whole (Lao) text on a laptop screen:
+        # the loan's way to the money, then what happens while it is repaid.
+        for row in ((("apply", self.apply), ("approve", self.approve),
+                     ("refuse", self.refuse), ("pay_out", self.pay_out),
+                     ("print", self.print_schedule)),
+                    (("repay", self.repay), ("pay_off", self.pay_off),
+                     ("reverse", self.reverse), ("reschedule", self.reschedule),
+                     ("write_off", self.write_off), ("decide", self.decide))):
+            buttons = QHBoxLayout()
+            for key, handler in row:
+                button = QPushButton()
+                button.clicked.connect(handler)
+                self.buttons[key] = button
+                buttons.addWidget(button)
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
         self.buttons["apply"].setObjectName("primaryButton")
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
         self.tabs.addTab(tab, "")
 
     # -- text -------------------------------------------------------------------------
