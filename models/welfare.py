@@ -1,9 +1,7 @@
-"""Welfare claims: the claim types a group defines with their dated rules, and the claim
-workflow — record → rule check → approval by leaders → payout → voucher.
+"""Welfare claims: record → rule check → approval by leaders → payout → voucher; the claims
+register and who claimed what. (Claim types and their dated rules: ``welfare_types``;
+contributions, settings and the fund's position: ``welfare_fund``.)
 
-- Claim types: each group starts with the defaults (hospitalization, surgery, childbirth,
-  death of a member, death of a spouse, child or parent), created on first use; admins
-  change their rules from a date (``set_claim_rule``) and add their own types.
 - A claim is judged by the rules in force on its *event* date (``welfare_rules``). Failed
   rules do not stop recording (the record and its refusal are kept), but no leader can
   approve a claim while a rule fails; a leader refuses it with a reason instead.
@@ -257,6 +255,8 @@ def _facts(session: Session, group_id: int, draft: ClaimDraft, cur: Currency,
     return ClaimFacts(
         claim_type_id=draft.claim_type_id, amount=draft.amount, event_date=draft.event_date,
         beneficiary=draft.beneficiary, joined_on=member.joined_on,
+        # Only leaving ends cover: the family of a member who died still claims for her
+        # death (and what happened before it).
         left_on=member.status_date if member.status == "left" else None,
         earlier_claims=tuple(EarlierClaim(c.number, c.claim_type_id, c.event_date)
                              for c in session.scalars(earlier.order_by(WelfareClaim.number))),
