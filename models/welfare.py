@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, chart, clock, ledger, settings, users, verify, welfare_fund
+from models import audit, cashbox, chart, clock, ledger, settings, users, verify, welfare_fund
 from models.errors import NotFound, PermissionDenied, UserError, ValidationError
 from models.i18n import N_, gettext
 from models.money import Currency, format_money
@@ -416,13 +416,13 @@ def _payable_now(session: Session, group_id: int, method: str, on: dt.date,
     return max(0, min(fund, box)), fund, box
 
 
-def _short_message(cur: Currency, fund: int, box: int, method: str) -> UserError:
+def _short_message(session: Session, group_id: int, cur: Currency, fund: int, box: int,
+                   method: str, amount: int) -> UserError:
+    """Why ``amount`` cannot be paid: the box (or bank) is short, or the fund is."""
     if box < fund:
-        if method == "cash":
-            return UserError(N_("The cash box holds only {amount}."),
-                             amount=format_money(box, cur))
-        return UserError(N_("The bank account holds only {amount}."),
-                         amount=format_money(box, cur))
+        found = cashbox.shortfall(session, group_id, method, amount)
+        if found is not None:
+            return found
     return UserError(N_("The welfare fund has only {amount} free to pay claims."),
                      amount=format_money(max(fund, 0), cur))
 
@@ -466,7 +466,7 @@ def pay_claim(session: Session, actor: User, *, claim_id: int, method: str = "ca
     elif shortfall == "partial" and can_pay > 0:
         paid, owed = can_pay, amount - can_pay
     else:
-        short = _short_message(cur, fund, box, method)
+        short = _short_message(session, claim.group_id, cur, fund, box, method, amount)
         if shortfall == "refuse":
             raise UserError(N_("{short} Claim {number} is {amount} and the group pays claims "
                                "only in full: it waits until the fund has enough."),
@@ -499,20 +499,26 @@ def pay_owed(session: Session, actor: User, *, claim_id: int, method: str = "cas
         raise UserError(N_("Nothing is owed on claim {number}."), number=claim.number)
     cur = group_currency(session, claim.group_id)
     can_pay, fund, box = _payable_now(session, claim.group_id, method, on, from_owed=True)
+    asked = owed if amount is None else amount
+
+    def nothing() -> UserError:
+        return UserError(N_("{short} Nothing can be paid on claim {number} now."),
+                         short=_short_message(session, claim.group_id, cur, fund, box, method,
+                                              asked),
+                         number=claim.number)
+
     if amount is None:
         amount = min(owed, can_pay)
+        if amount <= 0:
+            raise nothing()
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        if can_pay <= 0:
-            raise UserError(N_("{short} Nothing can be paid on claim {number} now."),
-                            short=_short_message(cur, fund, box, method), number=claim.number)
         raise UserError(N_("The amount must be more than zero."))
     if amount > owed:
         raise UserError(N_("Only {amount} is owed on claim {number}."),
                         amount=format_money(owed, cur), number=claim.number)
     if amount > can_pay:
         if can_pay <= 0:
-            raise UserError(N_("{short} Nothing can be paid on claim {number} now."),
-                            short=_short_message(cur, fund, box, method), number=claim.number)
+            raise nothing()
         raise UserError(N_("At most {amount} can be paid now."),
                         amount=format_money(can_pay, cur))
     entry = ledger.post_entry(
