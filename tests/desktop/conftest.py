@@ -155,3 +155,23 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
 
 def english_left(root: QWidget) -> list[tuple[str, str]]:
     return [(name, text) for name, text in visible_texts(root) if LATIN_WORD.search(text)]
+
+
+@pytest.fixture(autouse=True)
+def _dispose_qt_objects(qapp):
+    """After each window test: close every top-level widget, let Qt run its deferred
+    deletes and collect Python's garbage *now*, while the application is whole. Left to
+    a later, unrelated test, the collection of dead Qt wrappers aborted the interpreter
+    (PySide6 "deallocating None")."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
