@@ -20,3 +20,8 @@ def set_now(value: dt.datetime | None) -> None:
     """Freeze the clock at ``value`` (``None`` to release). For tests and the demo builder."""
     global _override
     _override = value
+
+
+def frozen_at() -> dt.datetime | None:
+    """The frozen 'now', or ``None`` when the clock runs (so a builder can restore it)."""
+    return _override

@@ -4,6 +4,7 @@ Each capability registers its settings with a default and a validator; values ar
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,20 +52,25 @@ register("idle_lock_minutes", 10, N_("Lock the window after this many idle minut
 
 
 def get(session: Session, group_id: int, key: str, on: dt.date | None = None) -> Any:
-    """The value in force on ``on`` (default today): the newest row effective by then."""
+    """The value in force on ``on`` (default today): the newest row effective by then.
+
+    Rows are read once per session and key (a meeting or a demo build asks thousands of
+    times); ``set_value`` drops the cached rows. Values are copies, safe to change."""
     spec = REGISTRY.get(key)
     on = on or clock.today()
-    row = session.scalar(
-        select(GroupSetting.value)
-        .where(GroupSetting.group_id == group_id, GroupSetting.key == key,
-               GroupSetting.effective_from <= on)
-        .order_by(GroupSetting.effective_from.desc(), GroupSetting.id.desc())
-        .limit(1))
-    if row is not None:
-        return row
+    cache: dict = session.info.setdefault("kongthun_settings", {})
+    rows = cache.get((group_id, key))
+    if rows is None:
+        rows = cache[(group_id, key)] = session.execute(
+            select(GroupSetting.effective_from, GroupSetting.value)
+            .where(GroupSetting.group_id == group_id, GroupSetting.key == key)
+            .order_by(GroupSetting.effective_from.desc(), GroupSetting.id.desc())).all()
+    for effective_from, value in rows:
+        if effective_from <= on:
+            return copy.deepcopy(value)
     if spec is None:
         raise KeyError(key)
-    return spec.default
+    return copy.deepcopy(spec.default)
 
 
 def history(session: Session, group_id: int, key: str) -> list[tuple[dt.date, Any]]:
@@ -92,5 +98,6 @@ def set_value(session: Session, actor: User, *, group_id: int, key: str, value: 
                            "after that."), date=locked.strftime("%d/%m/%Y"))
     session.add(GroupSetting(group_id=group_id, key=key, effective_from=effective_from,
                              value=value, recorded_by=actor.id, recorded_at=clock.now()))
+    session.info.get("kongthun_settings", {}).pop((group_id, key), None)
     audit.record(session, actor, "setting.set", group_id=group_id, key=key, value=value,
                  effective_from=effective_from)
