@@ -69,7 +69,11 @@ def write_backup(database: Database, target: Path) -> BackupResult:
             dst.close()
     finally:
         src.close()
-    result = check_backup(partial)
+    try:
+        result = check_backup(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
     return BackupResult(target, target.stat().st_size, result.entries, result.problems)
 
@@ -84,17 +88,22 @@ def check_backup(path: Path) -> BackupResult:
     with open(path, "rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
-    database = Database(f"sqlite:///{path.resolve()}")
+    from sqlalchemy import func, inspect, select
+    from sqlalchemy.exc import DatabaseError
+
+    from models.schema import JournalEntry
+
+    database = Database(f"sqlite:///{path.resolve()}", read_only=True)
     try:
         with database.read() as session:
-            from sqlalchemy import func, inspect, select
-
-            from models.schema import JournalEntry
-
-            if not inspect(session.get_bind()).has_table("journal_entries"):
-                raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
-            problems = tuple(str(p) for p in verify_database(session))
-            entries = session.scalar(select(func.count(JournalEntry.id)))
+            try:
+                if not inspect(session.get_bind()).has_table("journal_entries"):
+                    raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
+                problems = tuple(str(p) for p in verify_database(session))
+                entries = session.scalar(select(func.count(JournalEntry.id)))
+            except DatabaseError as exc:
+                raise UserError(N_("{path} is damaged and cannot be read: {detail}"),
+                                path=str(path), detail=str(exc.orig)) from exc
     finally:
         database.dispose()
     return BackupResult(path, path.stat().st_size, int(entries or 0), problems)

@@ -55,10 +55,20 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
+        if read_only and path is not None:
+            # Opened as a URI in read-only mode: checking a backup must not change it
+            # (nor need a writable USB stick).
+            import sqlite3
+
+            target = f"file:{path}?mode=ro"
+            engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+                target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+            _configure_sqlite(engine, read_only=True)
+            return engine
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -67,13 +77,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         # Let SQLAlchemy emit BEGIN itself (the driver's implicit BEGIN is DEFERRED).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -91,9 +102,10 @@ class Database:
     """One open ledger. ``write()`` is one user action: one transaction, committed only if
     the block finishes; ``read()`` never commits."""
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, *, read_only: bool = False) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.read_only = read_only
+        self.engine = engine or make_engine(url, read_only=read_only)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(kongthun_write=True), expire_on_commit=False)

@@ -67,3 +67,18 @@ def test_append_only_tables_refuse_update_and_delete(db, env):
     with pytest.raises(DatabaseError, match="append-only"):
         with db.write() as s:
             s.execute(text("DELETE FROM audit_events"))
+
+
+def test_checking_a_backup_leaves_the_file_untouched(env, tmp_path):
+    import hashlib
+
+    from models import backup
+
+    copy = tmp_path / "copy.sqlite3"
+    backup.write_backup(env.db, copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    copy.chmod(0o444)
+    result = backup.check_backup(copy)
+    assert result.ok
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "copy.sqlite3-wal").exists()
