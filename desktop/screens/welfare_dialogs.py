@@ -4,9 +4,10 @@ meeting, and saving a claim's voucher."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from desktop.context import ScreenContext
@@ -36,11 +37,23 @@ def rule_columns() -> list[Column]:
     ]
 
 
+class RuleModel(RowTableModel):
+    """Rule results, the failed ones in red so they stand out."""
+
+    FAILED = QColor("#a12020")
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.row_at(index)
+            return self.FAILED if row is not None and not row.passed else None
+        return super().data(index, role)
+
+
 class RuleCheckTable(TableView):
     """The rule check: one row per rule, passed or failed, and why."""
 
     def __init__(self, parent=None, *, rows: int = 7) -> None:  # noqa: ANN001
-        self.rules_model = RowTableModel(rule_columns())
+        self.rules_model = RuleModel(rule_columns())
         super().__init__(self.rules_model, parent)
         self.rules_model.setParent(self)
         self.setMinimumHeight(rows * 40 + 30)

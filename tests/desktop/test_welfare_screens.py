@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.qt_i18n import switch_language
 from desktop.screens import welfare_dialogs
@@ -79,6 +80,10 @@ def test_a_claim_is_recorded_checked_approved_by_two_leaders_and_paid(
     fill_claim(dialog, env, amount="600,000")
     failed = [r.rule for r in dialog.check.rules_model.rows if not r.passed]
     assert failed == ["cap"]
+    rules = dialog.check.rules_model
+    colours = [rules.data(rules.index(r, 1), Qt.ItemDataRole.ForegroundRole)
+               for r in range(rules.rowCount())]
+    assert [c is not None for c in colours] == [r.rule == "cap" for r in rules.rows]
     assert dialog.check_hint.text() == ("Rules that fail: 1. The leaders will have to refuse "
                                         "this claim.")
     dialog.amount.setText("450,000")
