@@ -234,6 +234,9 @@ def reverse_entry(session: Session, actor: User, *, entry_id: int, reason: str,
     if is_reversed(session, entry.id):
         raise UserError(N_("Entry {seq} was already reversed."), seq=entry.seq)
     value_date = value_date or clock.today()
+    from models.tables import load_features
+
+    load_features()  # the capabilities' reversal handlers
     handler = REVERSAL_HANDLERS.get(entry.kind)
     if handler is not None:
         reversal = handler(session, actor, entry, reason, value_date)

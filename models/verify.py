@@ -129,6 +129,9 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
 
 
 def verify_database(session: Session) -> list[Problem]:
+    from models.tables import load_features
+
+    load_features()  # every capability's checks, also from the command line
     problems: list[Problem] = []
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":
