@@ -59,6 +59,7 @@ class UserRow:
     is_active: bool
     locked_until: dt.datetime | None
     roles: tuple[tuple[int | None, str], ...]  # (group_id or None for all, role)
+    members: tuple[str, ...] = ()  # Lao names of the members this user is
 
 
 def _validate_new(session: Session, username: str, display_name: str, password: str) -> None:
@@ -236,8 +237,11 @@ def list_users(session: Session, actor: User) -> list[UserRow]:
     for user in session.scalars(select(User).order_by(User.username)):
         grants = tuple(sorted(((g.group_id, g.role) for g in user.grants),
                               key=lambda g: (g[0] or 0, g[1])))
+        linked = tuple(session.scalars(
+            select(Member.name_lao).join(UserMember, UserMember.member_id == Member.id)
+            .where(UserMember.user_id == user.id).order_by(Member.name_lao)))
         rows.append(UserRow(user.id, user.username, user.display_name, user.language,
-                            user.is_active, user.locked_until, grants))
+                            user.is_active, user.locked_until, grants, linked))
     return rows
 
 

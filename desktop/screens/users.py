@@ -11,7 +11,7 @@ from desktop.login import LANGUAGE_NAMES
 from desktop.screens import Section
 from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, heading, \
     mark_data
-from models import clock, groups, i18n, users
+from models import clock, groups, i18n, members, users
 from models.errors import UserError
 from models.i18n import N_, _
 from models.permissions import ROLE_NAMES, Permission, Role
@@ -83,7 +83,7 @@ class RoleDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.user = user
-        self.done = False
+        self.saved = False
         self.who = mark_data(heading(user.display_name))
         self.layout().insertWidget(1, self.who)
         self.group = QComboBox()
@@ -115,14 +115,14 @@ class RoleDialog(FormDialog):
             changed={"users"}, on_user_error=self.show_problems,
             message=_("{name} is now {role}.").format(name=self.user.display_name,
                                                      role=_(ROLE_NAMES[Role(role)])))
-        self.done = bool(outcome)
-        return self.done
+        self.saved = bool(outcome)
+        return self.saved
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext, user: UserRow,  # noqa: ANN001
             group_names: dict[int, str]) -> bool:
         dialog = cls(ctx, user, group_names, parent)
-        return bool(dialog.exec()) and dialog.done
+        return bool(dialog.exec()) and dialog.saved
 
 
 class PasswordDialog(FormDialog):
@@ -132,7 +132,7 @@ class PasswordDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.user = user
-        self.done = False
+        self.saved = False
         self.layout().insertWidget(1, mark_data(heading(user.display_name)))
         self.password, self.password_again = _password_pair()
         self.add_row(N_("New password"), self.password)
@@ -154,13 +154,59 @@ class PasswordDialog(FormDialog):
                                                          new_password=password),
             changed={"users"}, on_user_error=self.show_problems,
             message=_("The password of {name} was changed.").format(name=self.user.username))
-        self.done = bool(outcome)
-        return self.done
+        self.saved = bool(outcome)
+        return self.saved
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext, user: UserRow) -> bool:  # noqa: ANN001
         dialog = cls(ctx, user, parent)
-        return bool(dialog.exec()) and dialog.done
+        return bool(dialog.exec()) and dialog.saved
+
+
+class MemberLinkDialog(FormDialog):
+    """Record that a user is also a member of the group in view (a leader who saves in
+    the group), so she can never approve her own loan or welfare claim."""
+
+    def __init__(self, ctx: ScreenContext, user: UserRow, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.saved = False
+        self.who = mark_data(heading(user.display_name))
+        self.layout().insertWidget(1, self.who)
+        self.member = mark_data(QComboBox())
+        gid = ctx.group_id
+        rows = run_query(ctx, self, lambda s, actor: members.list_members(
+            s, actor, gid, include_inactive=False), []) if gid is not None else []
+        for row in rows:
+            self.member.addItem(f"{row.number}. {row.display_name}", row.id)
+        self.add_row(N_("Member"), self.member)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("This user is a member"))
+        self.save_button.setText(_("Save"))
+
+    def save(self) -> bool:
+        member_id = self.member.currentData()
+        if member_id is None:
+            self.show_problems(UserError(N_("Choose the member.")))
+            return False
+        user_id = self.user.id
+        outcome = self.ctx.run(
+            self, lambda s, actor: users.link_member(s, actor, user_id=user_id,
+                                                     member_id=member_id),
+            changed={"users"}, on_user_error=self.show_problems,
+            message=_("{name} is now known as a member: she or he cannot approve "
+                      "their own loan or claim.").format(name=self.user.display_name))
+        self.saved = bool(outcome)
+        return self.saved
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, user: UserRow) -> bool:  # noqa: ANN001
+        dialog = cls(ctx, user, parent)
+        return bool(dialog.exec()) and dialog.saved
 
 
 class UsersScreen(Screen):
@@ -178,6 +224,7 @@ class UsersScreen(Screen):
             Column(N_("Account"), self._state),
             Column(N_("Roles"), lambda u: "; ".join(role_text(g, self.group_names)
                                                     for g in u.roles), tip=True),
+            Column(N_("Is member"), lambda u: ", ".join(u.members), tip=True),
         ], self)
         self.table = TableView(self.model)
         layout.addWidget(self.table, 1)
@@ -189,8 +236,10 @@ class UsersScreen(Screen):
         self.revoke_button = QPushButton()
         self.password_button = QPushButton()
         self.active_button = QPushButton()
+        self.member_button = QPushButton()
         for button in (self.add_button, self.grant_button, self.revoke_button,
-                       self.role_choice, self.password_button, self.active_button):
+                       self.role_choice, self.member_button, self.password_button,
+                       self.active_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -199,6 +248,7 @@ class UsersScreen(Screen):
         self.revoke_button.clicked.connect(self.revoke_role)
         self.password_button.clicked.connect(self.reset_password)
         self.active_button.clicked.connect(self.toggle_active)
+        self.member_button.clicked.connect(self.link_member)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.retranslate()
 
@@ -229,6 +279,7 @@ class UsersScreen(Screen):
             self.role_choice.addItem(role_text(grant, self.group_names), grant)
         for button in (self.grant_button, self.password_button, self.active_button):
             button.setEnabled(user is not None)
+        self.member_button.setEnabled(user is not None and self.ctx.group_id is not None)
         self.revoke_button.setEnabled(bool(user and user.roles))
         self.role_choice.setEnabled(bool(user and user.roles))
         self._retranslate_active_button()
@@ -259,6 +310,11 @@ class UsersScreen(Screen):
                 s, actor, user_id=user.id, role=role, group_id=gid), changed={"users"},
                 message=_("The role was taken away."))
 
+    def link_member(self) -> None:
+        user = self.table.selected_row()
+        if user is not None:
+            MemberLinkDialog.ask(self, self.ctx, user)
+
     def reset_password(self) -> None:
         user = self.table.selected_row()
         if user is not None:
@@ -285,6 +341,7 @@ class UsersScreen(Screen):
         self.grant_button.setText(_("Give a role…"))
         self.revoke_button.setText(_("Take role away:"))
         self.password_button.setText(_("Reset password…"))
+        self.member_button.setText(_("Is a member…"))
         self._retranslate_active_button()
         self.model.retranslate()
         self._selection_changed()

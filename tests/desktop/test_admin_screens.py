@@ -119,6 +119,24 @@ def test_an_admin_creates_a_user_gives_and_takes_a_role(window, env, qtbot, mess
     assert cell(screen, row, 3) == ""
 
 
+def test_an_admin_records_that_a_leader_is_a_member_so_she_cannot_approve_for_herself(
+        window, env, qtbot):
+    from desktop.screens.users import MemberLinkDialog
+
+    screen = window.show_section("users")
+    row = next(r for r, u in enumerate(screen.model.rows) if u.username == "leader")
+    screen.table.selectRow(row)
+    assert screen.member_button.isEnabled()
+    dialog = MemberLinkDialog(screen.ctx, screen.model.rows[row], parent=screen)
+    qtbot.addWidget(dialog)
+    dialog.member.setCurrentIndex(dialog.member.findData(env.member_ids[1]))
+    assert dialog.save()
+    assert cell(screen, row, 4) == "ນາງ ບົວ"
+    with env.db.read() as s:
+        assert users.is_same_person(s, env.user(s, "leader"), env.member_ids[1])
+    dialog.close()
+
+
 def test_reset_a_password_lifts_a_lock_out(window, env, qtbot):
     for _attempt in range(6):
         with pytest.raises(users.LoginFailed):
