@@ -234,7 +234,8 @@ class ReasonDialog(FormDialog):
     def __init__(self, ctx: ScreenContext, title: str, button: str, op,  # noqa: ANN001
                  parent=None, done: str = "") -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.ctx, self.title, self.button, self.op, self.done = ctx, title, button, op, done
+        self.ctx, self.title, self.button, self.op = ctx, title, button, op
+        self.done_message = done  # not `done`: that would hide QDialog.done()
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
         self.retranslate()
@@ -248,7 +249,7 @@ class ReasonDialog(FormDialog):
         reason = self.reason.text()
         return bool(self.ctx.run(self, lambda s, actor: self.op(s, actor, reason),
                                  changed={"loans", "journal"}, on_user_error=self.show_problems,
-                                 message=self.done or None))
+                                 message=self.done_message or None))
 
 
 class RescheduleDialog(FormDialog):
