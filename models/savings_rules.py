@@ -21,7 +21,7 @@ from models.i18n import N_
 from models.ledger import fmt_date
 from models.money import currency, format_money
 from models.permissions import Permission, require
-from models.schema import Group, GroupSetting, User
+from models.schema import Group, User
 from models.schema_savings import SavingsCycle
 
 SHARES, FREE = "shares", "free"
@@ -120,7 +120,6 @@ SHAREOUT_ROUND_TO = settings.register(
 RULE_SPECS = (MODE, SHARE_PRICE, MIN_SHARES, MAX_SHARES, MIN_DEPOSIT, WITHDRAWALS, NOTICE_DAYS,
               WITHDRAWAL_PERCENT, LOAN_SECURITY, FINE_ABSENCE, FINE_LATE, CUSTOM_FINES,
               SHAREOUT_METHOD, SHAREOUT_LOANS, SHAREOUT_ROUND_TO)
-RULE_KEYS = tuple(spec.key for spec in RULE_SPECS)
 
 
 @dataclass(frozen=True)
@@ -166,10 +165,9 @@ def rules(session: Session, group_id: int, on: dt.date) -> SavingsRules:
     if group is None:
         raise NotFound(N_("No such group."))
     cycle = cycle_on(session, group_id, on)
-    values = _settings_on(session, group_id, on)
 
     def get(spec: settings.SettingSpec) -> Any:
-        return values.get(spec.key, spec.default)
+        return settings.get(session, group_id, spec.key, on=on)
 
     if cycle is not None:
         mode, price = cycle.mode, cycle.share_price
@@ -186,18 +184,6 @@ def rules(session: Session, group_id: int, on: dt.date) -> SavingsRules:
         custom_fines=tuple(FineType(f["name"], f["amount"]) for f in get(CUSTOM_FINES)),
         shareout_method=get(SHAREOUT_METHOD), shareout_loans=get(SHAREOUT_LOANS),
         shareout_round_to=get(SHAREOUT_ROUND_TO), meeting_frequency=group.meeting_frequency)
-
-
-def _settings_on(session: Session, group_id: int, on: dt.date) -> dict[str, Any]:
-    """Every savings setting in force on ``on`` in one query (``settings.get`` per key is
-    one query each, and the meeting grid reads the rules for every cell): the newest row
-    effective by then wins, as in ``settings.get``."""
-    rows = session.execute(
-        select(GroupSetting.key, GroupSetting.value)
-        .where(GroupSetting.group_id == group_id, GroupSetting.key.in_(RULE_KEYS),
-               GroupSetting.effective_from <= on)
-        .order_by(GroupSetting.effective_from, GroupSetting.id))
-    return dict(rows.all())
 
 
 def set_rules(session: Session, actor: User, *, group_id: int, effective_from: dt.date,
