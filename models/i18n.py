@@ -133,3 +133,11 @@ def _(message: str) -> str:
 
 def N_(message: str) -> str:
     return message
+
+
+class Deferred(str):
+    """An ``N_()`` text passed as a message parameter: translated when the message is
+    shown (in the language of that moment), not when it was raised."""
+
+    def __format__(self, spec: str) -> str:
+        return format(gettext(str(self)), spec)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, chart, clock
 from models.errors import LedgerIntegrityError, NotFound, UserError
-from models.i18n import N_
+from models.i18n import N_, Deferred
 from models.permissions import Permission, require
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
 
@@ -151,7 +151,7 @@ def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line
                 if after < 0:
                     raise LedgerIntegrityError(
                         N_("{account} holds only {amount}; it cannot pay this."),
-                        account=_AccountName(acc.name),
+                        account=Deferred(acc.name),
                         amount=raw_sum(session, account_id))
     for (account_id, member_id), delta in deltas.items():
         if delta <= 0:
@@ -164,16 +164,7 @@ def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line
             member = session.get(Member, member_id)
             raise LedgerIntegrityError(
                 N_("This would leave {member} with less than nothing in {account}."),
-                member=member.name_lao, account=_AccountName(acc.name))
-
-
-class _AccountName(str):
-    """An account name, translated when the message is shown."""
-
-    def __format__(self, spec: str) -> str:
-        from models.i18n import gettext
-
-        return format(gettext(str(self)), spec)
+                member=member.name_lao, account=Deferred(acc.name))
 
 
 def _resolve_account(session: Session, group_id: int, ref: str | int) -> int:

@@ -109,6 +109,15 @@ def _validate(session: Session, details: MemberDetails, member_id: int | None) -
         raise ValidationError(problems)
 
 
+def validate_details(session: Session, details: MemberDetails,
+                     member_id: int | None = None) -> MemberDetails:
+    """The member form's checks for other entry points (the opening import): returns the
+    tidied details or raises ``ValidationError`` listing every problem."""
+    details = _clean(details)
+    _validate(session, details, member_id)
+    return details
+
+
 def add_member(session: Session, actor: User, *, group_id: int,
                details: MemberDetails) -> MemberRow:
     require(session, actor, Permission.MANAGE_MEMBERS, group_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.errors import PermissionDenied
-from models.i18n import N_
+from models.i18n import N_, Deferred
 from models.schema import RoleGrant, User
 
 
@@ -103,13 +103,4 @@ def require(session: Session, user: User, permission: Permission, group_id: int 
     if not has_permission(session, user, permission, group_id):
         raise PermissionDenied(
             N_("{user} may not {action} here."),
-            user=user.username, action=_translated(PERMISSION_NAMES[permission]))
-
-
-class _translated(str):
-    """A parameter translated when the message is shown, not when it is raised."""
-
-    def __format__(self, spec: str) -> str:
-        from models.i18n import gettext
-
-        return format(gettext(str(self)), spec)
+            user=user.username, action=Deferred(PERMISSION_NAMES[permission]))

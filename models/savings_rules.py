@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, settings
 from models.errors import NotFound, UserError, ValidationError
-from models.i18n import N_
+from models.i18n import N_, Deferred
 from models.ledger import fmt_date
 from models.money import currency, format_money
 from models.permissions import Permission, require
@@ -219,13 +219,8 @@ def set_rules(session: Session, actor: User, *, group_id: int, effective_from: d
     return rules(session, group_id, effective_from)
 
 
-class Label(str):
-    """An N_() text passed as a message parameter: translated when the message is shown."""
-
-    def __format__(self, spec: str) -> str:
-        from models.i18n import gettext
-
-        return format(gettext(str(self)), spec)
+# A message parameter translated when shown (kept under this name for its users).
+Label = Deferred
 
 
 def money_text(session: Session, group_id: int, amount: int) -> str:

@@ -73,8 +73,9 @@ def table(rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#dfe8f1")),
     ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#dfe8f1")))
     if zebra:
         for r in range(header_rows, len(rows) - (1 if total_row else 0)):
             if (r - header_rows) % 2:
