@@ -7,16 +7,16 @@ template; any other source works too). ``preview_opening`` lists every problem o
 row at once and computes the entry; ``import_opening`` posts it all or nothing. Amounts are
 in major units as people write them (``1,250,000`` kip, ``12.50`` baht).
 
-Outstanding loans need a loan record with its terms, which the loans capability owns: they
-are imported through ``models.loans.import_opening_loan(session, actor, group_id=,
-member_id=, principal=, annual_rate=, installments=, method=, first_due=, disbursed_on=)``,
-which records the loan (without posting) and returns its id; this module posts its
-receivable in the opening entry. Without that function loan rows are refused.
+Outstanding loans need a loan record with its terms, which the loans capability owns: each
+row is checked by ``models.loans.opening_loan_problems`` and recorded by
+``models.loans.import_opening_loan`` (a running loan whose schedule is the principal still
+owed over the installments left; nothing posted), and this module posts its receivable,
+naming the member and the loan, in the one opening entry. A rate outside the group's loan
+policy is only a warning: the old loan keeps the terms it was made with.
 """
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -25,12 +25,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import audit, clock, ledger, members
+from models import audit, clock, ledger, loans, members
 from models.errors import UserError, ValidationError
 from models.i18n import N_
 from models.ledger import Line, fmt_date
 from models.money import Currency, currency, format_money, parse_money
 from models.permissions import Permission, require
+from models.loan_policy import get_policy
 from models.savings_rules import Label, cycle_for_posting, rules
 from models.schema import Group, Member, User
 
@@ -63,6 +64,7 @@ LOAN_FIELDS = (
     ("first_due", N_("Next installment due")),
     ("method", N_("Interest (flat, declining)")),
     ("disbursed_on", N_("Paid out on")),
+    ("original_principal", N_("Amount first lent")),
 )
 GENDERS = {"f": "f", "m": "m", "x": "x", "woman": "f", "man": "m", "ຍິງ": "f", "ຊາຍ": "m",
            "ຍ": "f", "ຊ": "m"}
@@ -111,6 +113,7 @@ class OpeningLoan:
     first_due: dt.date
     method: str
     disbursed_on: dt.date | None
+    original_principal: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class OpeningPreview:
     members: tuple[OpeningMember, ...]
     loans: tuple[OpeningLoan, ...]
     problems: tuple[UserError, ...]
+    # Worth a look, not stopping the import (a loan's rate outside today's policy).
+    warnings: tuple[UserError, ...] = ()
 
     @property
     def total_savings(self) -> int:
@@ -293,22 +298,17 @@ def preview_opening(session: Session, actor: User, *, group_id: int,
                                                  fines))
 
     numbers = seen | set(existing)
-    opening_loans = []
-    loans_api = _loans_api()
+    opening_loans, warnings = [], []
     for values in data.loans:
         row = _Row(LOANS_SHEET, values.get("row"), values, dict(LOAN_FIELDS), problems)
-        if loans_api is None:
-            row.add(UserError(N_("Outstanding loans cannot be brought in yet: this version "
-                                 "cannot record a loan's terms from a template. Leave the "
-                                 "Loans sheet empty and enter each loan on the loans screen.")))
-            continue
         number = row.get("member_number", _whole, required=True)
-        principal = row.get("principal", lambda v: _amount(v, cur), required=True, default=0)
+        principal = row.get("principal", lambda v: _amount(v, cur), required=True)
         rate = row.get("annual_rate", _rate, required=True)
         count = row.get("installments", _whole, required=True)
         first_due = row.get("first_due", _date, required=True)
         method = _text(values.get("method")).lower() or "declining"
         disbursed = row.get("disbursed_on", _date)
+        original = row.get("original_principal", lambda v: _amount(v, cur)) or None
         if number is not None and number not in numbers:
             row.add(UserError(N_("There is no member number {number}."), number=number))
         if principal is not None and principal <= 0:
@@ -320,11 +320,23 @@ def preview_opening(session: Session, actor: User, *, group_id: int,
         if first_due is not None and as_of is not None and first_due <= as_of:
             row.add(UserError(N_("The next installment must fall due after {date}."),
                               date=fmt_date(as_of)))
-        if row.ok:
+        if row.ok and as_of is not None:
+            for problem in loans.opening_loan_problems(
+                    session, group_id=group_id, principal=principal, annual_rate=rate,
+                    installments=count, method=method, first_due=first_due, as_of=as_of,
+                    disbursed_on=disbursed, original_principal=original):
+                row.add(problem)
+        if row.ok and as_of is not None:
+            policy = get_policy(session, group_id, as_of)
+            if not policy.min_rate <= rate <= policy.max_rate:
+                warnings.append(RowProblem(LOANS_SHEET, row.row, UserError(
+                    N_("The rate of {rate} % a year is outside the group's range, "
+                       "{low}–{high} %; the loan keeps the rate it was made with."),
+                    rate=rate, low=policy.min_rate, high=policy.max_rate)))
             opening_loans.append(OpeningLoan(row.row, number, principal, rate, count,
-                                             first_due, method, disbursed))
+                                             first_due, method, disbursed, original))
     return OpeningPreview(as_of, cash or 0, bank or 0, welfare or 0, tuple(opening_members),
-                          tuple(opening_loans), tuple(problems))
+                          tuple(opening_loans), tuple(problems), tuple(warnings))
 
 
 def _rate(value: Any) -> Decimal:
@@ -341,14 +353,6 @@ def _rate(value: Any) -> Decimal:
 
 def _money(amount: int, cur: Currency) -> str:
     return format_money(amount, cur)
-
-
-def _loans_api():  # noqa: ANN202
-    try:
-        loans = importlib.import_module("models.loans")
-    except ModuleNotFoundError:
-        return None
-    return getattr(loans, "import_opening_loan", None)
 
 
 # ----- import ----------------------------------------------------------------------------
@@ -394,14 +398,13 @@ def _opening_lines(session: Session, actor: User, group_id: int, preview: Openin
         lines.append(Line("cash", preview.cash))
     if preview.bank:
         lines.append(Line("bank", preview.bank))
-    loans_api = _loans_api()
     for loan in preview.loans:
         member_id = ids[loan.member_number]
-        loan_id = loans_api(session, actor, group_id=group_id, member_id=member_id,
-                            principal=loan.principal, annual_rate=loan.annual_rate,
-                            installments=loan.installments, method=loan.method,
-                            first_due=loan.first_due, disbursed_on=loan.disbursed_on or
-                            preview.as_of)
+        loan_id = loans.import_opening_loan(
+            session, actor, group_id=group_id, member_id=member_id, principal=loan.principal,
+            annual_rate=loan.annual_rate, installments=loan.installments, method=loan.method,
+            first_due=loan.first_due, as_of=preview.as_of, disbursed_on=loan.disbursed_on,
+            original_principal=loan.original_principal)
         lines.append(Line("loans_receivable", loan.principal, member_id=member_id,
                           loan_id=loan_id))
     for m in preview.members:

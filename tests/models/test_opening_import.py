@@ -98,8 +98,8 @@ def test_a_bad_sheet_lists_every_problem_and_brings_in_nothing(new_group):
             {"row": 4, "number": "two", "name_lao": "ນາງ ແສງ", "gender": "q",
              "joined_on": dt.date(2027, 1, 1), "phone": "020-CALL-ME"},
         ],
-        loans=[{"row": 2, "member_number": 1, "principal": 500_000, "annual_rate": 18,
-                "installments": 6, "first_due": dt.date(2026, 7, 31)}],
+        loans=[{"row": 2, "member_number": 7, "principal": "-5", "annual_rate": "lots",
+                "installments": 0, "first_due": "soon"}],
     )
     with pytest.raises(ValidationError) as caught:
         run_import(env, bad)
@@ -114,9 +114,11 @@ def test_a_bad_sheet_lists_every_problem_and_brings_in_nothing(new_group):
         "Members, row 3: Member number 1 is used twice.",
         "Members, row 4: Member no.: “two” is not a whole number.",
         "Members, row 4: Write f for a woman or m for a man.",
-        "Loans, row 2: Outstanding loans cannot be brought in yet: this version cannot record "
-        "a loan's terms from a template. Leave the Loans sheet empty and enter each loan on "
-        "the loans screen.",
+        "Loans, row 2: Still owed (principal): The amount cannot be negative.",
+        "Loans, row 2: Interest, % a year: “lots” is not a rate; write 18 for 18 % a year.",
+        "Loans, row 2: Next installment due: “soon” is not a date; write dd/mm/yyyy.",
+        "Loans, row 2: There is no member number 7.",
+        "Loans, row 2: The loan needs at least one installment.",
     ]
     with env.db.read() as s:
         assert s.scalars(select(Member).where(Member.group_id == env.group_id)).all() == []
