@@ -156,7 +156,9 @@ class PortfolioPanel(QWidget):
             Column(N_("Principal still owed"), lambda b: self._money(b.outstanding),
                    right=True),
         ], self)
-        layout.addWidget(TableView(self.aging_model))
+        aging = TableView(self.aging_model)
+        aging.stretch_column(0)
+        layout.addWidget(aging)
         self.arrears_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name),
@@ -165,7 +167,9 @@ class PortfolioPanel(QWidget):
             Column(N_("Overdue"), lambda r: self._money(r.overdue), right=True),
             Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
         ], self)
-        layout.addWidget(TableView(self.arrears_model), 2)
+        arrears_view = TableView(self.arrears_model)
+        arrears_view.stretch_column(1)  # the member's name takes the spare width
+        layout.addWidget(arrears_view, 2)
         due_row = QHBoxLayout()
         self.due_label = QLabel()
         self.meeting_day = DateField(clock.today())
@@ -186,7 +190,9 @@ class PortfolioPanel(QWidget):
             Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
             Column(N_("Clears the loan"), lambda r: self._money(r.payoff), right=True),
         ], self)
-        layout.addWidget(TableView(self.due_model), 2)
+        due_view = TableView(self.due_model)
+        due_view.stretch_column(0)
+        layout.addWidget(due_view, 2)
         self.retranslate()
 
     def _money(self, amount: int) -> str:

@@ -30,8 +30,8 @@ from desktop.screens.loan_dialogs import (
     schedule_rows,
 )
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
+from desktop.widgets import Column, FlowLayout, RowTableModel, Screen, TableView, date_text, \
+    heading, mark_data
 from models import loans
 from models.i18n import N_, _
 from models.loan_policy import LOAN_METHOD_NAMES
@@ -131,22 +131,20 @@ class LoansScreen(Screen):
         splitter.addWidget(below)
         layout.addWidget(splitter, 1)
         self.buttons = {}
-        # Two rows, so the buttons keep their whole (Lao) text on a laptop screen:
-        # the loan's way to the money, then what happens while it is repaid.
-        for row in ((("apply", self.apply), ("approve", self.approve),
-                     ("refuse", self.refuse), ("pay_out", self.pay_out),
-                     ("print", self.print_schedule)),
-                    (("repay", self.repay), ("pay_off", self.pay_off),
-                     ("reverse", self.reverse), ("reschedule", self.reschedule),
-                     ("write_off", self.write_off), ("decide", self.decide))):
-            buttons = QHBoxLayout()
-            for key, handler in row:
-                button = QPushButton()
-                button.clicked.connect(handler)
-                self.buttons[key] = button
-                buttons.addWidget(button)
-            buttons.addStretch(1)
-            layout.addLayout(buttons)
+        # The loan's way to the money, then what happens while it is repaid; the buttons
+        # wrap onto a second line, so each keeps its whole (Lao) text on a laptop screen.
+        buttons = FlowLayout()
+        for key, handler in (("apply", self.apply), ("approve", self.approve),
+                             ("refuse", self.refuse), ("pay_out", self.pay_out),
+                             ("print", self.print_schedule),
+                             ("repay", self.repay), ("pay_off", self.pay_off),
+                             ("reverse", self.reverse), ("reschedule", self.reschedule),
+                             ("write_off", self.write_off), ("decide", self.decide)):
+            button = QPushButton()
+            button.clicked.connect(handler)
+            self.buttons[key] = button
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
         self.buttons["apply"].setObjectName("primaryButton")
         self.tabs.addTab(tab, "")
 

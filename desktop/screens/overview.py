@@ -107,6 +107,7 @@ class OverviewScreen(Screen):
                    right=True),
         ], self)
         self.table = TableView(self.model)
+        self.table.stretch_column(1)  # the account's name takes the spare width
         layout.addWidget(self.table, 1)
         totals = QHBoxLayout()
         totals.addStretch(1)
