@@ -227,6 +227,9 @@ class UsersScreen(Screen):
             Column(N_("Is member"), lambda u: ", ".join(u.members), tip=True),
         ], self)
         self.table = TableView(self.model)
+        # A user's roles in every group make a long line: it takes the spare width (whole
+        # in its tooltip) so the table needs no sideways scroll bar.
+        self.table.stretch_column(3)
         layout.addWidget(self.table, 1)
         self.role_choice = QComboBox()
         buttons = QHBoxLayout()

@@ -116,11 +116,11 @@ class WelfareScreen(Screen):
         layout.addLayout(tools)
         self.claims_model = RowTableModel([
             Column(N_("Number"), lambda c: c.number, right=True),
-            Column(N_("Date of the event"), lambda c: date_text(c.event_date)),
-            Column(N_("Member"), lambda c: c.member_name),
-            Column(N_("Kind of claim"), lambda c: c.type_label),
-            Column(N_("For"), _beneficiary),
-            Column(N_("Amount asked"), lambda c: self.money(c.amount_asked), right=True),
+            Column(N_("Event date"), lambda c: date_text(c.event_date)),
+            Column(N_("Member"), lambda c: c.member_name, tip=True),
+            Column(N_("Kind of claim"), lambda c: c.type_label, tip=True),
+            Column(N_("For"), _beneficiary, tip=True),
+            Column(N_("Asked"), lambda c: self.money(c.amount_asked), right=True),
             Column(N_("Paid"), lambda c: self.money(c.paid), right=True),
             Column(N_("Still owed"), lambda c: self.money(c.owed) if c.owed else "",
                    right=True),
@@ -130,6 +130,9 @@ class WelfareScreen(Screen):
                                                else str(len(c.approvals)))),
         ], self)
         self.claims = TableView(self.claims_model)
+        # Ten columns: the three text ones give way (whole text in their tooltip), so the
+        # money, status and approvals stay in sight on a laptop screen.
+        self.claims.stretch_column(2, 3, 4)
         # The list above, the chosen claim's details and rule check below; the treasurer
         # can drag the divider.
         split = QSplitter(Qt.Orientation.Vertical)
