@@ -118,7 +118,7 @@ class WelfareScreen(Screen):
             Column(N_("Number"), lambda c: c.number, right=True),
             Column(N_("Event date"), lambda c: date_text(c.event_date)),
             Column(N_("Member"), lambda c: c.member_name, tip=True),
-            Column(N_("Kind of claim"), lambda c: c.type_label, tip=True),
+            Column(N_("Kind"), lambda c: c.type_label, tip=True),
             Column(N_("For"), _beneficiary, tip=True),
             Column(N_("Asked"), lambda c: self.money(c.amount_asked), right=True),
             Column(N_("Paid"), lambda c: self.money(c.paid), right=True),
@@ -309,8 +309,13 @@ class WelfareScreen(Screen):
         if c.status == "rejected":
             lines.append(_("Refused by {name}: {reason}").format(name=c.rejected_by,
                                                                  reason=c.rejection_reason))
-        if c.evidence_note or c.note:
-            lines.append(" · ".join(t for t in (c.evidence_note, c.note) if t))
+        notes = []
+        if c.evidence_note:
+            notes.append(_("Evidence seen: {evidence}").format(evidence=c.evidence_note))
+        if c.note:
+            notes.append(_("Note: {note}").format(note=c.note))
+        if notes:
+            lines.append(" · ".join(notes))
         return "\n".join(lines)
 
     # -- actions ----------------------------------------------------------------------
