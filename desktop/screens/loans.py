@@ -87,6 +87,7 @@ class LoansScreen(Screen):
                    lambda r: self.money(r.principal_outstanding), right=True),
         ], self)
         self.register = TableView(self.loans_model)
+        self.register.stretch_column(1)  # the member's name takes the spare width
         self.register.selectionModel().selectionChanged.connect(self._selected)
         splitter.addWidget(self.register)
         below = QWidget()
