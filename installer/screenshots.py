@@ -7,7 +7,8 @@ register with a loan's details, the loan portfolio (arrears), the welfare claims
 claim's rule check, users and settings. The group shown is the demo's fourth (the
 vegetable growers, 23 members). Run it under a display
 (``xvfb-run -a -s "-screen 0 1600x1000x24" ...``) so fonts render as on a desktop.
-``--groups N`` builds fewer groups (faster; the group shown is then the last one)."""
+``--groups N`` builds fewer groups (faster; the group shown is then the last one);
+``--all`` also saves every other tab as ``check-*.png``, for checking by eye."""
 from __future__ import annotations
 
 import argparse
@@ -60,6 +61,29 @@ def pick_loan(screen) -> None:
     select_row(screen.register, best)
 
 
+def shoot_more(window: MainWindow, outdir: Path, language: str) -> None:
+    """Every other tab, for checking by eye (``--all``; not for the docs)."""
+    def shot(name: str) -> None:
+        save(window, outdir / f"check-{name}-{language}.png")
+
+    window.show_section("groups")
+    shot("groups")
+    loans = window.show_section("loans")
+    loans.tabs.setCurrentWidget(loans.calculator)
+    shot("loans-calculator")
+    pick_loan(loans)
+    for index in (1, 2):
+        loans.tabs.setCurrentIndex(0)
+        loans.detail_tabs.setCurrentIndex(index)
+        shot(f"loans-detail{index}")
+    loans.detail_tabs.setCurrentIndex(0)
+    welfare = window.show_section("welfare")
+    for index in range(1, welfare.tabs.count()):
+        welfare.tabs.setCurrentIndex(index)
+        shot(f"welfare-tab{index}")
+    welfare.tabs.setCurrentIndex(0)
+
+
 def shoot_window(window: MainWindow, outdir: Path, language: str) -> None:
     def shot(name: str) -> None:
         save(window, outdir / f"{name}-{language}.png")
@@ -90,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--groups", type=int, default=5)
+    parser.add_argument("--all", action="store_true",
+                        help="also every other tab, as check-*.png (for checking by eye)")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
@@ -111,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             picker = window.group_picker
             picker.setCurrentIndex(min(GROUP_INDEX, picker.count() - 1))
             shoot_window(window, args.outdir, language)
+            if args.all:
+                shoot_more(window, args.outdir, language)
             window.close()
             window.deleteLater()
         database.dispose()
