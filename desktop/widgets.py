@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -216,12 +216,53 @@ class TableView(QTableView):
     def stretch_column(self, *columns: int) -> None:
         """Give the spare width to ``columns`` (name or text columns), not to the last one:
         money columns stay sized to their numbers, right-aligned beside each other. On a
-        narrow window the stretched columns shrink (their text elided) before the table
-        needs a sideways scroll bar."""
+        narrow window these columns give way first (their text elided, never narrower
+        than their heading) before the table needs a sideways scroll bar. No columns:
+        every column keeps its content's width and the spare width stays empty."""
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
+        self._give_way = tuple(columns)
         for column in columns:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        if not columns:
+            return
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_columns)
+        model = self.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.rowsRemoved, model.dataChanged, model.headerDataChanged):
+            signal.connect(self._fit_timer.start)
+        self._fit_timer.start()
+
+    def fit_columns(self) -> None:
+        """Share the width left by the other columns among the give-way columns: each
+        gets its content's width when all fit, else a share, but at least its heading."""
+        columns = getattr(self, "_give_way", ())
+        if not columns:
+            return
+        header = self.horizontalHeader()
+        count = header.count()
+        others = sum(header.sectionSize(c) for c in range(count)
+                     if c not in columns and not header.isSectionHidden(c))
+        available = max(0, self.viewport().width() - others)
+        heading = {c: header.sectionSizeHint(c) for c in columns}
+        wanted = {c: max(heading[c], self.sizeHintForColumn(c)) for c in columns}
+        total = sum(wanted.values()) or 1
+        spare = max(0, available - sum(heading.values()))
+        need = sum(wanted[c] - heading[c] for c in columns) or 1
+        for c in columns:
+            if total <= available:
+                width = wanted[c] + (available - total) // len(columns)
+            else:
+                width = heading[c] + (wanted[c] - heading[c]) * spare // need
+            header.resizeSection(c, width)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if getattr(self, "_give_way", ()):
+            self._fit_timer.start()
 
     def selected_row(self) -> Any:
         index = self.currentIndex()

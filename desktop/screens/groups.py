@@ -113,8 +113,8 @@ class GroupsScreen(Screen):
         self.title = heading()
         layout.addWidget(self.title)
         self.model = RowTableModel([
-            Column(N_("Group name"), lambda g: g.name),
-            Column(N_("Name in Latin letters"), lambda g: g.name_latin or ""),
+            Column(N_("Group name"), lambda g: g.name, tip=True),
+            Column(N_("Name in Latin letters"), lambda g: g.name_latin or "", tip=True),
             Column(N_("Village"), lambda g: g.village or ""),
             Column(N_("District"), lambda g: g.district or ""),
             Column(N_("Currency"), lambda g: g.currency),
@@ -125,6 +125,8 @@ class GroupsScreen(Screen):
                    else g.distance_km, right=True),
         ], self)
         self.table = TableView(self.model)
+        # The two names give way (whole in their tooltips): every column stays in sight.
+        self.table.stretch_column(0, 1)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton()

@@ -73,7 +73,9 @@ class CalculatorPanel(QWidget):
             Column(N_("To pay"), lambda i: self._money(i.total), right=True),
             Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
         ], self)
-        layout.addWidget(TableView(self.model), 1)
+        schedule = TableView(self.model)
+        schedule.stretch_column()  # money columns sized to their numbers, side by side
+        layout.addWidget(schedule, 1)
         buttons = QHBoxLayout()
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_schedule)

@@ -122,7 +122,7 @@ class WelfareScreen(Screen):
             Column(N_("For"), _beneficiary, tip=True),
             Column(N_("Asked"), lambda c: self.money(c.amount_asked), right=True),
             Column(N_("Paid"), lambda c: self.money(c.paid), right=True),
-            Column(N_("Still owed"), lambda c: self.money(c.owed) if c.owed else "",
+            Column(N_("Owed"), lambda c: self.money(c.owed) if c.owed else "",
                    right=True),
             Column(N_("Status"), lambda c: c.status_label),
             Column(N_("Approvals"), lambda c: (f"{len(c.approvals)} / {c.approvals_needed}"
@@ -188,7 +188,9 @@ class WelfareScreen(Screen):
             Column(N_("Overdue loans"), lambda r: "" if r.overdue_loans is None
                    else r.overdue_loans, right=True),
         ], self)
-        layout.addWidget(TableView(self.standing_model), 1)
+        standing_view = TableView(self.standing_model)
+        standing_view.stretch_column(1)  # the name takes the spare width
+        layout.addWidget(standing_view, 1)
         self.year_title = QLabel()
         self.year_title.setObjectName("subheading")
         layout.addWidget(self.year_title)
@@ -200,7 +202,9 @@ class WelfareScreen(Screen):
             Column(N_("Granted"), lambda r: self.money(r.granted), right=True),
             Column(N_("Paid"), lambda r: self.money(r.paid), right=True),
         ], self)
-        layout.addWidget(TableView(self.year_model), 1)
+        year_view = TableView(self.year_model)
+        year_view.stretch_column(0)  # the name takes the spare width
+        layout.addWidget(year_view, 1)
         row = QHBoxLayout()
         self.contribution_button = QPushButton()
         self.contribution_button.clicked.connect(self.record_contribution)
@@ -220,7 +224,9 @@ class WelfareScreen(Screen):
             Column(N_("Owed at the month's end"), lambda m: self.money(m.owed), right=True),
             Column(N_("Fund at the month's end"), lambda m: self.money(m.balance), right=True),
         ], self)
-        layout.addWidget(TableView(self.history_model), 1)
+        history_view = TableView(self.history_model)
+        history_view.stretch_column()  # money side by side, sized to their numbers
+        layout.addWidget(history_view, 1)
         self.tabs.addTab(tab, "")
 
     # -- reading ----------------------------------------------------------------------

@@ -67,10 +67,10 @@ def rule_columns(money) -> list[Column]:  # noqa: ANN001
 
     return [
         Column(N_("Maximum amount"), of(lambda r: money(r.max_amount)), right=True),
-        Column(N_("How often"), of(frequency_text)),
+        Column(N_("How often"), of(frequency_text), tip=True),
         Column(N_("Waiting period"), of(lambda r: _("{months} months").format(
             months=r.waiting_months))),
-        Column(N_("Pays for"), of(beneficiaries_text)),
+        Column(N_("Pays for"), of(beneficiaries_text), tip=True),
         Column(N_("Contributions paid up"), of(lambda r: _(YES_NO[r.requires_good_standing]))),
         Column(N_("Evidence to see"), of(lambda r: _(r.evidence) if r.evidence else ""),
                tip=True),
@@ -433,12 +433,14 @@ class ClaimTypesPanel(QWidget):
         layout = QVBoxLayout(self)
         money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
         self.model = RowTableModel([
-            Column(N_("Kind of claim"), lambda t: t.label),
+            Column(N_("Kind of claim"), lambda t: t.label, tip=True),
             Column(N_("In use"), lambda t: _(YES_NO[t.is_active])),
             *rule_columns(money),
             Column(N_("Rules since"), lambda t: date_text(t.rule_from)),
         ], self)
         self.table = TableView(self.model)
+        # Nine columns: the four text ones give way (whole in their tooltips).
+        self.table.stretch_column(0, 3, 5, 7)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton()
