@@ -37,7 +37,8 @@ AMOUNT_FORMAT = "#,##0"
 AMOUNT_FORMAT_DECIMALS = "#,##0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DFE8F1")
 DATE_KEYS = {"as_of", "joined_on", "first_due", "disbursed_on"}
-AMOUNT_KEYS = {"cash", "bank", "welfare_fund", "savings", "fines_owed", "principal"}
+AMOUNT_KEYS = {"cash", "bank", "welfare_fund", "savings", "fines_owed", "principal",
+               "original_principal"}
 TEXT_KEYS = {"phone"}
 WIDTHS = {"name_lao": 28, "name_latin": 24, "village": 20, "phone": 16}
 DATA_ROWS = 200  # rows prepared with formats and choices
