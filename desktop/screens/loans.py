@@ -74,6 +74,9 @@ class LoansScreen(Screen):
         self.filter.currentIndexChanged.connect(self.refresh)
         tools.addWidget(self.filter)
         tools.addStretch(1)
+        self.policy_button = QPushButton()
+        self.policy_button.clicked.connect(self.show_policy)
+        tools.addWidget(self.policy_button)
         layout.addLayout(tools)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.loans_model = RowTableModel([
@@ -149,9 +152,16 @@ class LoansScreen(Screen):
         self.buttons["apply"].setObjectName("primaryButton")
         self.tabs.addTab(tab, "")
 
+    def show_policy(self) -> None:
+        from desktop.screens.loan_policy_dialog import LoanPolicyDialog
+
+        if self.ctx.group_id is not None:
+            LoanPolicyDialog.ask(self, self.ctx)
+
     # -- text -------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.title.setText(_("Loans"))
+        self.policy_button.setText(_("Loan rules…"))
         for index, text in enumerate((N_("Loans"), N_("Calculator"), N_("Portfolio"))):
             self.tabs.setTabText(index, _(text))
         for index, text in enumerate((N_("Schedule"), N_("Repayments"), N_("History"))):

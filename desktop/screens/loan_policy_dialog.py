@@ -1,0 +1,184 @@
+"""The group's loan rules (administrators): read them, change them from a date on.
+
+Every figure is a dated setting (``models.loan_policy``): a change applies to applications
+from its date; loans already made keep their terms. Money is typed in the group's currency
+and empty means "no limit"."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+
+from desktop.context import ScreenContext
+from desktop.widgets import DateField, FormDialog
+from models import clock, loan_policy
+from models.errors import UserError
+from models.i18n import N_, _
+from models.loan_policy import (
+    COMPONENT_NAMES,
+    LOAN_METHOD_NAMES,
+    PENALTY_KIND_NAMES,
+    LoanPolicy,
+)
+from models.money import format_amount, parse_money
+from models.permissions import Permission
+
+ROUNDING_NAMES = {"half-even": N_("Half to even (bankers')"), "half-up": N_("Half up")}
+INTEREST_PERIOD_NAMES = {"repayment": N_("Per installment period"),
+                         "daily": N_("By the actual days")}
+
+
+def _spin(low: int, high: int, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    return box
+
+
+class LoanPolicyDialog(FormDialog):
+    def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved = False
+        self.cur = ctx.currency()
+        self.policy: LoanPolicy = ctx.read(
+            lambda s, actor: loan_policy.get_policy(s, ctx.group_id, clock.today()))
+        p = self.policy
+        self.min_rate = QLineEdit(str(p.min_rate))
+        self.max_rate = QLineEdit(str(p.max_rate))
+        rates = QHBoxLayout()
+        rates.addWidget(self.min_rate)
+        rates.addWidget(self.max_rate)
+        rates_box = QWidget()
+        rates_box.setLayout(rates)
+        self.method_boxes: dict[str, QCheckBox] = {}
+        methods = QHBoxLayout()
+        for code in LOAN_METHOD_NAMES:
+            box = QCheckBox()
+            box.setChecked(code in p.methods)
+            self.method_boxes[code] = box
+            methods.addWidget(box)
+        methods_box = QWidget()
+        methods_box.setLayout(methods)
+        self.interest_period = self._combo(INTEREST_PERIOD_NAMES, p.interest_period)
+        self.max_term = _spin(1, 120, p.max_term_months)
+        self.max_amount = QLineEdit(self._money(p.max_amount))
+        self.savings_multiple = QLineEdit("" if p.savings_multiple is None
+                                          else str(p.savings_multiple))
+        self.guarantors_above = QLineEdit(self._money(p.guarantors_above))
+        self.guarantors_required = _spin(0, 5, p.guarantors_required)
+        self.max_active = _spin(1, 10, p.max_active_loans)
+        self.rounding = self._combo(ROUNDING_NAMES, p.rounding)
+        self.multiple = QLineEdit(self._money(p.installment_multiple or None))
+        self.penalty_kind = self._combo(PENALTY_KIND_NAMES, p.penalty_kind)
+        self.penalty_flat = QLineEdit(self._money(p.penalty_flat or None))
+        self.penalty_percent = QLineEdit(str(p.penalty_percent))
+        self.grace = _spin(0, 60, p.grace_days)
+        self.orders = list(itertools.permutations(COMPONENT_NAMES))
+        self.order = QComboBox()
+        for order in self.orders:
+            self.order.addItem("", order)
+        self.order.setCurrentIndex(self.orders.index(tuple(p.allocation_order)))
+        self.effective = DateField(clock.today())
+        # Everyone may read the rules; only administrators change them.
+        self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
+        for title, field in (
+                (N_("Rate a year, lowest and highest (%)"), rates_box),
+                (N_("Kinds of loan offered"), methods_box),
+                (N_("Interest counted"), self.interest_period),
+                (N_("Longest loan (months)"), self.max_term),
+                (N_("Largest loan (empty: no limit)"), self.max_amount),
+                (N_("Largest loan, times the borrower's savings (empty: no limit)"),
+                 self.savings_multiple),
+                (N_("Guarantors needed above (empty: never)"), self.guarantors_above),
+                (N_("How many guarantors"), self.guarantors_required),
+                (N_("Loans one member may have at once"), self.max_active),
+                (N_("Rounding of amounts"), self.rounding),
+                (N_("Installments rounded to a multiple of (empty: none)"), self.multiple),
+                (N_("Late penalty"), self.penalty_kind),
+                (N_("Penalty amount"), self.penalty_flat),
+                (N_("Penalty percent"), self.penalty_percent),
+                (N_("Days of grace before a penalty"), self.grace),
+                (N_("A payment pays first"), self.order),
+                (N_("These rules apply from"), self.effective)):
+            self.add_row(title, field)
+        self.retranslate()
+
+    def _combo(self, names: dict[str, str], value: str) -> QComboBox:
+        box = QComboBox()
+        for code in names:
+            box.addItem("", code)
+        box.setCurrentIndex(max(0, box.findData(value)))
+        box.kongthun_names = names
+        return box
+
+    def _money(self, value: int | None) -> str:
+        return "" if value is None else format_amount(value, self.cur)
+
+    def _read_money(self, field: QLineEdit, name: str) -> int | None:
+        text = field.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_money(text, self.cur)
+        except UserError as problem:
+            # Only placeholders: nothing to translate in the frame itself.
+            raise UserError("{field}: {problem}", field=_(name), problem=str(problem)) from None
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Loan rules"))
+        self.save_button.setText(_("Save the rules"))
+        for code, box in self.method_boxes.items():
+            box.setText(_(LOAN_METHOD_NAMES[code]))
+        for box in (self.interest_period, self.rounding, self.penalty_kind):
+            for i in range(box.count()):
+                box.setItemText(i, _(box.kongthun_names[box.itemData(i)]))
+        for i, order in enumerate(self.orders):
+            self.order.setItemText(i, " → ".join(_(COMPONENT_NAMES[c]) for c in order))
+
+    def save(self) -> bool:
+        try:
+            policy = dataclasses.replace(
+                self.policy,
+                min_rate=self.min_rate.text().strip(), max_rate=self.max_rate.text().strip(),
+                methods=tuple(c for c, box in self.method_boxes.items() if box.isChecked()),
+                interest_period=self.interest_period.currentData(),
+                max_term_months=self.max_term.value(),
+                max_amount=self._read_money(self.max_amount, N_("Largest loan")),
+                savings_multiple=self.savings_multiple.text().strip() or None,
+                guarantors_above=self._read_money(self.guarantors_above, N_("Guarantors")),
+                guarantors_required=self.guarantors_required.value(),
+                max_active_loans=self.max_active.value(),
+                rounding=self.rounding.currentData(),
+                installment_multiple=self._read_money(self.multiple, N_("Multiple")) or 0,
+                penalty_kind=self.penalty_kind.currentData(),
+                penalty_flat=self._read_money(self.penalty_flat, N_("Penalty amount")) or 0,
+                penalty_percent=self.penalty_percent.text().strip() or "0",
+                grace_days=self.grace.value(),
+                allocation_order=self.order.currentData())
+        except UserError as problem:
+            self.show_problems(problem)
+            return False
+        if not policy.methods:
+            self.show_problems(UserError(N_("Offer at least one kind of loan.")))
+            return False
+        day = self.effective.date()
+        if day is None:
+            self.show_problems(UserError(N_("Give the day the rules apply from.")))
+            return False
+        gid = self.ctx.group_id
+        outcome = self.ctx.run(
+            self, lambda s, actor: loan_policy.set_policy(s, actor, group_id=gid,
+                                                          policy=policy, effective_from=day),
+            changed={"settings", "loans"}, on_user_error=self.show_problems,
+            message=_("The loan rules were saved."))
+        self.saved = bool(outcome)
+        return self.saved
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext) -> bool:  # noqa: ANN001
+        dialog = cls(ctx, parent)
+        return bool(dialog.exec()) and dialog.saved
+
