@@ -1,0 +1,123 @@
+"""Share-out: the cycle now running, the step-by-step share-out that closes it, and the
+share-outs made before with what each member got."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from desktop.actions import run_query
+from desktop.context import ScreenContext
+from desktop.screens import Section
+from desktop.shareout_wizard import ShareOutWizard
+from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
+    mark_data
+from models import shareout
+from models.i18n import N_, _
+from models.permissions import Permission
+from models.savings_rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
+
+
+class ShareOutScreen(Screen):
+    topics = ("shareout", "savings", "meetings", "journal", "settings")
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.cycle: CycleRow | None = None
+        layout = QVBoxLayout(self)
+        self.title = heading()
+        layout.addWidget(self.title)
+        row = QHBoxLayout()
+        self.cycle_label = mark_data(QLabel())
+        self.cycle_label.setObjectName("subheading")
+        self.cycle_label.setWordWrap(True)
+        row.addWidget(self.cycle_label, 1)
+        self.start_button = QPushButton()
+        self.start_button.setObjectName("primaryButton")
+        row.addWidget(self.start_button)
+        layout.addLayout(row)
+        self.past_title = QLabel()
+        self.past_title.setObjectName("subheading")
+        layout.addWidget(self.past_title)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        self.records_model = RowTableModel([
+            Column(N_("Cycle"), lambda r: r.cycle_number, right=True),
+            Column(N_("Shared out on"), lambda r: date_text(r.on)),
+            Column(N_("Method"), lambda r: _(SHAREOUT_METHOD_NAMES.get(r.method, r.method))),
+            Column(N_("Shared out"), lambda r: self.money(r.distributable), right=True),
+            Column(N_("Savings"), lambda r: self.money(r.total_savings), right=True),
+            Column(N_("Profit"), lambda r: self.money(r.distributable - r.total_savings),
+                   right=True),
+            Column(N_("Rounding residue"), lambda r: self.money(r.residue), right=True),
+        ], self)
+        self.records = TableView(self.records_model)
+        split.addWidget(self.records)
+        self.lines_model = RowTableModel([
+            Column(N_("Number"), lambda r: r.number, right=True),
+            Column(N_("Member"), lambda r: r.name),
+            Column(N_("Savings"), lambda r: self.money(r.savings), right=True),
+            Column(N_("Shares"), lambda r: r.shares, right=True),
+            Column(N_("Payout"), lambda r: self.money(r.payout), right=True),
+            Column(N_("For her debts"), lambda r: self.money(r.netted)
+                   if r.netted else "", right=True),
+            Column(N_("Re-invested"), lambda r: self.money(r.reinvest) if r.reinvest else "",
+                   right=True),
+            Column(N_("Cash taken home"), lambda r: self.money(r.cash), right=True),
+        ], self)
+        split.addWidget(TableView(self.lines_model))
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        self.start_button.clicked.connect(self.share_out)
+        self.records.selectionModel().selectionChanged.connect(self._record_selected)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        gid = self.ctx.group_id
+        if gid is None:
+            self.cycle = None
+            self.records_model.set_rows([])
+            self.lines_model.set_rows([])
+            return
+        found = run_query(self.ctx, self, lambda s, a: (
+            list_cycles(s, a, gid), shareout.share_outs(s, a, gid)), None)
+        if found is None:
+            return
+        cycles, records = found
+        self.cycle = next((c for c in cycles if c.is_open), None)
+        self.records_model.set_rows(records)
+        self.records.select_first()
+        self._record_selected()
+        self._show_cycle()
+        self.start_button.setEnabled(self.cycle is not None and self.ctx.can(Permission.RECORD))
+
+    def _show_cycle(self) -> None:
+        c = self.cycle
+        if c is None:
+            self.cycle_label.setText(_("No savings cycle is running yet; it starts with the "
+                                       "group's first savings."))
+            return
+        price = _("{price} a share").format(price=self.money(c.share_price)) \
+            if c.mode == "shares" else _("free amounts")
+        self.cycle_label.setText(_("Cycle {number} since {date} · {price}").format(
+            number=c.number, date=date_text(c.start_date), price=price))
+
+    def _record_selected(self, *_args: object) -> None:
+        record = self.records.selected_row()
+        self.lines_model.set_rows(record.rows if record is not None else [])
+
+    def share_out(self) -> None:
+        if self.start_button.isEnabled():
+            ShareOutWizard.ask(self, self.ctx)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Share-out"))
+        self.start_button.setText(_("Share out this cycle…"))
+        self.past_title.setText(_("Share-outs made"))
+        self.records_model.retranslate()
+        self.lines_model.retranslate()
+        self._show_cycle()
+
+
+SECTION = Section("shareout", title=N_("Share-out"), order=65, factory=ShareOutScreen,
+                  permission=Permission.READ)

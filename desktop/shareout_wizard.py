@@ -1,0 +1,477 @@
+"""The share-out, step by step: the day and the method → what each member gets (shares,
+payout, what she owes taken from it, the rounding residue said in so many words) → what
+members re-invest in the next cycle (all, none, or each her own amount) → a last look →
+posted exactly as previewed. A dialog of our own rather than ``QWizard``, whose buttons
+Qt names in English only."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import errors
+from desktop.context import ScreenContext
+from desktop.widgets import (
+    ROW_HEIGHT,
+    Column,
+    DateField,
+    RowTableModel,
+    TableView,
+    date_text,
+    heading,
+    mark_data,
+)
+from models import clock, shareout
+from models.errors import UserError
+from models.i18n import N_, _
+from models.money import Currency, format_amount, format_money, parse_money
+from models.savings_rules import LOAN_POLICY_NAMES, SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS, \
+    rules
+from models.shareout import ShareOutPreview, ShareOutRow
+
+SHAREOUT_TOPICS = {"shareout", "savings", "journal", "cash", "loans", "meetings"}
+STEPS = (N_("Day and method"), N_("What each member gets"), N_("What members re-invest"),
+         N_("Check and post"))
+ALL, NONE, EACH = shareout.ALL, shareout.NONE, "each"
+
+
+def payout_columns(money) -> list[Column]:  # noqa: ANN001
+    return [
+        Column(N_("Number"), lambda r: r.number, right=True),
+        Column(N_("Member"), lambda r: r.name),
+        Column(N_("Savings"), lambda r: money(r.savings), right=True),
+        Column(N_("Shares"), lambda r: r.shares, right=True),
+        Column(N_("Payout"), lambda r: money(r.payout), right=True),
+        Column(N_("Profit"), lambda r: money(r.profit), right=True),
+        Column(N_("For her debts"), lambda r: money(r.netted) if r.netted else "",
+               right=True),
+        Column(N_("Still owed"), lambda r: money(r.debt_left) if r.debt_left else "",
+               right=True),
+        Column(N_("Hers after debts"), lambda r: money(r.net), right=True),
+    ]
+
+
+@dataclass
+class ReinvestLine:
+    member_id: int
+    number: int
+    name: str
+    net: int  # what is hers after her debts
+    reinvest: int
+
+
+class ReinvestModel(QAbstractTableModel):
+    """Each member's re-investment, typed in the last column (a plain editable table)."""
+
+    TITLES = (N_("Number"), N_("Member"), N_("Hers after debts"), N_("Re-invest"),
+              N_("Cash to take home"))
+    EDITABLE = 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines: list[ReinvestLine] = []
+        self.currency: Currency | None = None
+        self.problems: dict[int, str] = {}
+        self.changed_callback = None
+        self.error_callback = None
+
+    def load(self, rows: list[ShareOutRow], currency: Currency,
+             keep: dict[int, int] | None) -> None:
+        self.beginResetModel()
+        self.currency = currency
+        self.lines = [ReinvestLine(r.member_id, r.number, r.name, r.net,
+                                   (keep or {}).get(r.member_id, r.reinvest))
+                      for r in rows if r.net > 0]
+        self.endResetModel()
+
+    def amounts(self) -> dict[int, int]:
+        return {line.member_id: line.reinvest for line in self.lines}
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.TITLES)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == self.EDITABLE else flags
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.TITLES):
+            return _(self.TITLES[section])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+            return None
+        line, column = self.lines[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == 0:
+                return str(line.number)
+            if column == 1:
+                return line.name
+            if column == 2:
+                return format_money(line.net, self.currency)
+            if column == 4:
+                return format_money(line.net - line.reinvest, self.currency)
+            if role == Qt.ItemDataRole.EditRole:
+                return format_amount(line.reinvest, self.currency)
+            return format_money(line.reinvest, self.currency)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignLeft if column == 1 else Qt.AlignmentFlag.AlignRight
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.EDITABLE:
+            return self.problems.get(line.member_id)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() \
+                or index.column() != self.EDITABLE:
+            return False
+        try:
+            amount = parse_money(str(value or "0"), self.currency)
+        except UserError as error:
+            line = self.lines[index.row()]
+            self.problems[line.member_id] = f"{line.name}: {error}"
+            if self.error_callback is not None:
+                self.error_callback([self.problems[line.member_id]])
+            return False
+        self.lines[index.row()].reinvest = amount
+        self.problems.pop(self.lines[index.row()].member_id, None)
+        self.dataChanged.emit(index, self.index(index.row(), len(self.TITLES) - 1))
+        if self.changed_callback is not None:
+            self.changed_callback()
+        return True
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.TITLES) - 1)
+
+
+class ShareOutWizard(QDialog):
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: ShareOutPreview | None = None
+        self.posted: ShareOutPreview | None = None
+        self.resize(1120, 760)
+        layout = QVBoxLayout(self)
+        self.step_label = heading()
+        layout.addWidget(self.step_label)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages, 1)
+        self.problems = QLabel()
+        self.problems.setObjectName("problems")
+        self.problems.setWordWrap(True)
+        self.problems.setVisible(False)
+        layout.addWidget(self.problems)
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        self.back_button = QPushButton()
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("primaryButton")
+        self.next_button.setDefault(True)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        layout.addLayout(buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._build_method_page()
+        self._build_preview_page()
+        self._build_carry_page()
+        self._build_confirm_page()
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self._timer.timeout.connect(self.compute)
+        self.retranslate()
+        self.go(0)
+
+    # -- pages --------------------------------------------------------------------------
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.ctx.currency())
+
+    def _build_method_page(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        gid = self.ctx.group_id
+        r = self.ctx.read(lambda s, a: rules(s, gid, clock.today()))
+        self.rules = r
+        self.day = DateField(clock.today())
+        self.method = QComboBox()
+        for code in SHAREOUT_METHODS:
+            self.method.addItem("", code)
+        self.method.setCurrentIndex(max(0, self.method.findData(r.shareout_method)))
+        self.day_label, self.method_label = QLabel(), QLabel()
+        self.day_label.setBuddy(self.day)
+        self.method_label.setBuddy(self.method)
+        form.addRow(self.day_label, self.day)
+        form.addRow(self.method_label, self.method)
+        self.method_rules = QLabel()
+        self.method_rules.setWordWrap(True)
+        form.addRow(self.method_rules)
+        self.pages.addWidget(page)
+
+    def _build_preview_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.figures = mark_data(QLabel())
+        self.figures.setWordWrap(True)
+        layout.addWidget(self.figures)
+        self.residue = mark_data(QLabel())
+        self.residue.setWordWrap(True)
+        self.residue.setObjectName("subheading")
+        layout.addWidget(self.residue)
+        self.rows_model = RowTableModel(payout_columns(self.money), self)
+        self.rows_table = TableView(self.rows_model)
+        layout.addWidget(self.rows_table, 1)
+        self.pages.addWidget(page)
+
+    def _build_carry_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.carry_intro = QLabel()
+        self.carry_intro.setWordWrap(True)
+        layout.addWidget(self.carry_intro)
+        self.carry_group = QButtonGroup(self)
+        self.carry_buttons: dict[str, QRadioButton] = {}
+        for key in (ALL, NONE, EACH):
+            button = QRadioButton()
+            self.carry_group.addButton(button)
+            self.carry_buttons[key] = button
+            layout.addWidget(button)
+        self.carry_buttons[ALL].setChecked(True)
+        self.reinvest_model = ReinvestModel(self)
+        self.reinvest_model.changed_callback = self._timer.start
+        self.reinvest_model.error_callback = self._show_problems
+        self.reinvest_table = QTableView()
+        self.reinvest_table.setModel(self.reinvest_model)
+        self.reinvest_table.verticalHeader().setVisible(False)
+        self.reinvest_table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.reinvest_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.reinvest_table.horizontalHeader().setMinimumSectionSize(120)
+        self.reinvest_table.setAlternatingRowColors(True)
+        self.reinvest_table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                            | QAbstractItemView.EditTrigger.DoubleClicked
+                                            | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.reinvest_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        layout.addWidget(self.reinvest_table, 1)
+        self.reinvest_table.setEnabled(False)
+        for button in self.carry_buttons.values():
+            button.toggled.connect(self._carry_changed)
+        self.carry_totals = mark_data(QLabel())
+        self.carry_totals.setWordWrap(True)
+        self.carry_totals.setObjectName("subheading")
+        layout.addWidget(self.carry_totals)
+        self.pages.addWidget(page)
+
+    def _build_confirm_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.final = mark_data(QLabel())
+        self.final.setWordWrap(True)
+        self.final.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.final, 1)
+        self.pages.addWidget(page)
+
+    # -- the figures --------------------------------------------------------------------
+    def carry_over(self) -> shareout.CarryOver:
+        if self.carry_buttons[NONE].isChecked():
+            return NONE
+        if self.carry_buttons[EACH].isChecked():
+            return self.reinvest_model.amounts()
+        return ALL
+
+    def compute(self) -> ShareOutPreview | None:
+        """The preview for the form as it is (nothing is written)."""
+        self._timer.stop()
+        self.problems.setVisible(False)
+        try:
+            on = self.day.date()
+        except UserError as error:
+            self._show_problems([str(error)])
+            return None
+        if on is None:
+            self._show_problems([_("Enter the date.")])
+            return None
+        gid, method, carry = self.ctx.group_id, self.method.currentData(), self.carry_over()
+        try:
+            preview = self.ctx.read(lambda s, a: shareout.preview_share_out(
+                s, a, group_id=gid, on=on, method=method, carry_over=carry))
+        except UserError as error:
+            self.preview = None
+            self._show_problems([str(error)])
+            return None
+        self.preview = preview
+        self.rows_model.set_rows(preview.rows)
+        if not self.carry_buttons[EACH].isChecked():
+            self.reinvest_model.load(list(preview.rows), self.ctx.currency(), None)
+        self._show_figures()
+        if preview.problems:
+            self._show_problems([str(p) for p in preview.problems])
+        self._update_buttons()
+        return preview
+
+    def _show_problems(self, lines: list[str]) -> None:
+        self.problems.setText("\n".join("• " + line for line in lines))
+        self.problems.setVisible(True)
+        self._update_buttons()
+
+    def _show_figures(self) -> None:
+        p = self.preview
+        if p is None:
+            return
+        lines = [_("Cycle {number}, from {start} to {end} · {method}").format(
+            number=p.cycle.number, start=date_text(p.cycle.start_date), end=date_text(p.on),
+            method=_(SHAREOUT_METHOD_NAMES[p.method])),
+            _("To share out (the loan fund): {fund} = savings {savings} + profit {profit}")
+            .format(fund=self.money(p.distributable), savings=self.money(p.total_savings),
+                    profit=self.money(p.profit))]
+        if p.method == shareout.VALUE_PER_SHARE and p.total_shares:
+            lines.append(_("{shares} shares · value of one share: {value}").format(
+                shares=p.total_shares, value=f"{p.value_per_share:,.2f}"))
+        if p.loan_interest:
+            lines.append(_("Interest of the loans paid off from payouts: {amount}").format(
+                amount=self.money(p.loan_interest)))
+        self.figures.setText("\n".join(lines))
+        self.residue.setText(_("Rounding residue: {amount}. Payouts are rounded down to "
+                               "{step}; the residue stays in the group's reserve and starts "
+                               "the next cycle.").format(amount=self.money(p.residue),
+                                                         step=self.money(p.round_to)))
+        self.carry_totals.setText(_("Re-invested: {reinvest} · cash paid out: {cash} · the box "
+                                    "holds {held}").format(
+            reinvest=self.money(p.total_reinvest), cash=self.money(p.total_cash),
+            held=self.money(p.cash_held)))
+        self.final.setText("\n".join([
+            _("Share out cycle {number} on {date}.").format(number=p.cycle.number,
+                                                           date=date_text(p.on)),
+            _(SHAREOUT_METHOD_NAMES[p.method]), "",
+            _("Payouts: {amount}").format(amount=self.money(p.total_payout)),
+            _("Taken for what members owe: {amount}").format(amount=self.money(p.total_netted)),
+            _("Re-invested in cycle {number}: {amount}").format(
+                number=p.cycle.number + 1, amount=self.money(p.total_reinvest)),
+            _("Cash paid out from the box: {amount}").format(amount=self.money(p.total_cash)),
+            _("Rounding residue kept for the next cycle: {amount}").format(
+                amount=self.money(p.residue)),
+            _("The next cycle starts on {date} at {price} a share.").format(
+                date=date_text(p.on), price=self.money(p.next_share_price)), "",
+            _("This closes the cycle and cannot be undone.")]))
+
+    def _carry_changed(self, checked: bool) -> None:
+        if not checked:
+            return
+        each = self.carry_buttons[EACH].isChecked()
+        self.reinvest_table.setEnabled(each)
+        if each and self.preview is not None:
+            self.reinvest_model.load(list(self.preview.rows), self.ctx.currency(),
+                                     self.reinvest_model.amounts() or None)
+        self.compute()
+
+    # -- moving -------------------------------------------------------------------------
+    def step(self) -> int:
+        return self.pages.currentIndex()
+
+    def go(self, step: int) -> None:
+        self.pages.setCurrentIndex(step)
+        self.step_label.setText(_("Step {step} of {steps}: {title}").format(
+            step=step + 1, steps=len(STEPS), title=_(STEPS[step])))
+        if step > 0:
+            self.compute()
+        else:
+            self.problems.setVisible(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        step = self.step()
+        self.back_button.setEnabled(step > 0)
+        last = step == len(STEPS) - 1
+        self.next_button.setText(_("Post the share-out…") if last else _("Next"))
+        blocked = step >= 2 and (self.preview is None or bool(self.preview.problems))
+        self.next_button.setEnabled(not blocked and (step == 0 or self.preview is not None))
+
+    def back(self) -> None:
+        if self.step() > 0:
+            self.go(self.step() - 1)
+
+    def next(self) -> None:
+        if self.step() < len(STEPS) - 1:
+            self.go(self.step() + 1)
+        else:
+            self.post()
+
+    def post(self) -> bool:
+        preview = self.compute()
+        if preview is None or preview.problems:
+            return False
+        if not errors.confirm(self, _("Share out cycle {number} now? Every member's payout is "
+                                      "recorded and the cycle is closed.").format(
+                number=preview.cycle.number), confirm_text=_("Post the share-out"),
+                danger=True):
+            return False
+        gid, on, method, carry = self.ctx.group_id, preview.on, preview.method, self.carry_over()
+        seq = preview.ledger_seq
+        outcome = self.ctx.run(
+            self, lambda s, actor: shareout.post_share_out(
+                s, actor, group_id=gid, on=on, method=method, carry_over=carry,
+                preview_seq=seq),
+            changed=SHAREOUT_TOPICS,
+            on_user_error=lambda error: self._show_problems([errors.error_text(error)]),
+            message=lambda p: _("Cycle {number} is shared out; cycle {next} has begun.").format(
+                number=p.cycle.number, next=p.cycle.number + 1))
+        if outcome:
+            self.posted = outcome.value
+            self.accept()
+        return bool(outcome)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Share-out"))
+        self.cancel_button.setText(_("Cancel"))
+        self.back_button.setText(_("Back"))
+        self.day_label.setText(_("Day of the share-out"))
+        self.method_label.setText(_("How to divide the fund"))
+        for index in range(self.method.count()):
+            self.method.setItemText(index, _(SHAREOUT_METHOD_NAMES[self.method.itemData(index)]))
+        r = self.rules
+        self.method_rules.setText("\n".join([
+            _("Loans still owed: {policy}.").format(policy=_(LOAN_POLICY_NAMES[r.shareout_loans])),
+            _("Payouts are rounded down to {step}.").format(step=self.money(r.shareout_round_to)),
+            _("Only the loan fund is shared out; the welfare fund stays with the group.")]))
+        self.carry_intro.setText(_("What each member gets can go into the next cycle as new "
+                                   "savings (whole shares) or home in cash."))
+        self.carry_buttons[ALL].setText(_("Everyone re-invests all that buys whole shares"))
+        self.carry_buttons[NONE].setText(_("Everyone takes everything home"))
+        self.carry_buttons[EACH].setText(_("Each member says how much she re-invests"))
+        self.rows_model.retranslate()
+        self.reinvest_model.retranslate()
+        self.go(self.step())
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext) -> ShareOutPreview | None:  # noqa: ANN001
+        dialog = cls(ctx, parent)
+        return dialog.posted if dialog.exec() else None
