@@ -1508,6 +1508,10 @@ def _member_states(session: Session, group_id: int, member_id: int,
 
 
 def _expected(session: Session, ctx: meeting_columns.CellContext) -> int:
+    """What falls due by the meeting; nothing is prefilled for a member marked absent
+    (someone who pays for her is marked as representing her)."""
+    if savings.attendance_status(session, ctx.meeting_id, ctx.member_id) == savings.ABSENT:
+        return 0
     return sum(state.due for _, state in _member_states(session, ctx.group_id, ctx.member_id,
                                                         ctx.on))
 

@@ -289,3 +289,24 @@ def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):
     assert info.loan.closed_on == info.installments[-1].due_date
     assert all(i.status == "paid" for i in info.installments)
     assert_ledger_whole(db)
+
+
+def test_the_meeting_grid_prefills_nothing_for_an_absent_borrower(env):
+    import datetime as dt
+
+    from models import meeting_columns, meetings, savings
+    from models.meeting_columns import CellContext
+
+    with env.db.write() as s:
+        save(s, env, 0, 2_000_000)
+    open_loan(env.db, env, member=0, amount=1_000_000, disbursed=dt.date(2026, 9, 1))
+    with env.db.write() as s:
+        meeting = meetings.open_meeting(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                        on=dt.date(2026, 11, 20))
+        ctx = CellContext(env.group_id, env.member_ids[0], meeting.id, dt.date(2026, 11, 20))
+        column = next(c for c in meeting_columns.columns(s, env.group_id, ctx.on)
+                      if c.key == "loan_repayment")
+        assert column.expected(s, ctx) > 0
+        meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting.id,
+                                   attendance={env.member_ids[0]: savings.ABSENT})
+        assert column.expected(s, ctx) == 0
