@@ -142,17 +142,19 @@ def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line
         if line.member_id is not None:
             key = (account_id, line.member_id)
             deltas[key] = deltas.get(key, 0) + line.amount
+    per_account: dict[int, int] = {}
     for line, account_id in zip(lines, account_ids):
-        if line.amount < 0:
-            acc = session.get(Account, account_id)
-            if acc.key in NON_NEGATIVE_ACCOUNTS:
-                after = raw_sum(session, account_id) + sum(
-                    ln.amount for ln, aid in zip(lines, account_ids) if aid == account_id)
-                if after < 0:
-                    raise LedgerIntegrityError(
-                        N_("{account} holds only {amount}; it cannot pay this."),
-                        account=Deferred(acc.name),
-                        amount=raw_sum(session, account_id))
+        per_account[account_id] = per_account.get(account_id, 0) + line.amount
+    for account_id, delta in per_account.items():
+        if delta >= 0:
+            continue
+        acc = session.get(Account, account_id)
+        if acc.key in NON_NEGATIVE_ACCOUNTS:
+            held = raw_sum(session, account_id)
+            if held + delta < 0:
+                raise LedgerIntegrityError(
+                    N_("{account} holds only {amount}; it cannot pay this."),
+                    account=Deferred(acc.name), amount=held)
     for (account_id, member_id), delta in deltas.items():
         if delta <= 0:
             continue  # a credit only raises a savings balance

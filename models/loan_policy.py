@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import settings
 from models.errors import UserError, ValidationError
-from models.i18n import N_
+from models.i18n import N_, Deferred
 from models.permissions import Permission, require
 from models.schema import User
 
@@ -271,7 +271,7 @@ def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPoli
         except UserError as problem:
             # Only placeholders: nothing to translate in the frame itself.
             problems.append(UserError("{setting}: {problem}",
-                                      setting=_Label(spec.label), problem=_Problem(problem)))
+                                      setting=Deferred(spec.label), problem=_Problem(problem)))
     if not problems:
         low, high = Decimal(cleaned["min_rate"]), Decimal(cleaned["max_rate"])
         if low > high:
@@ -288,15 +288,6 @@ def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPoli
             settings.set_value(session, actor, group_id=group_id, key=_KEYS[f.name],
                                value=cleaned[f.name], effective_from=effective_from)
     return get_policy(session, group_id, effective_from)
-
-
-class _Label(str):
-    """A setting's label, translated when the message is shown."""
-
-    def __format__(self, spec: str) -> str:
-        from models.i18n import gettext
-
-        return format(gettext(str(self)), spec)
 
 
 class _Problem:

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, cashbox, chart, clock, ledger, meeting_columns, savings, users, verify
 from models.errors import NotFound, PermissionDenied, UserError, ValidationError
-from models.i18n import N_, _, gettext
+from models.i18n import N_, Deferred, _, gettext
 from models.ledger import Line, fmt_date
 from models.loan_allocation import (
     Arrears,
@@ -472,7 +472,7 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
         problems.append(UserError(N_("Unknown way of charging interest.")))
     elif method not in policy.methods:
         problems.append(UserError(N_("The group does not offer loans with {method}."),
-                                  method=_Translated(_METHOD_PHRASES[method])))
+                                  method=Deferred(_METHOD_PHRASES[method])))
     if frequency not in FREQUENCIES:
         problems.append(UserError(N_("Choose monthly, fortnightly or weekly repayments.")))
     if isinstance(installments, bool) or not isinstance(installments, int) or installments < 1:
@@ -531,11 +531,6 @@ _METHOD_PHRASES = {
     "declining": N_("declining-balance interest and equal installments"),
     "declining_equal_principal": N_("declining-balance interest and equal principal"),
 }
-
-
-class _Translated(str):
-    def __format__(self, spec: str) -> str:
-        return format(gettext(str(self)), spec)
 
 
 def _guarantor_problems(session: Session, group_id: int, borrower_id: int,
@@ -911,7 +906,7 @@ def _add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on
     problems: list[UserError] = []
     if loan.status != ACTIVE:
         raise UserError(N_("Loan {number} is not being repaid ({status})."), number=loan.number,
-                        status=_Translated(STATUS_NAMES[loan.status]))
+                        status=Deferred(STATUS_NAMES[loan.status]))
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         problems.append(UserError(N_("The repayment must be more than zero.")))
     terms = current_version(session, loan.id)

@@ -3,28 +3,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from models import audit, backup, users
 from models.db import Database
-from models.permissions import Permission, require
-from models.schema import User
+from models.permissions import ROLE_PERMISSIONS, Permission, Role, require
+from models.schema import RoleGrant, User
 
 
 def make_backup(database: Database, actor: User, target: Path) -> backup.BackupResult:
+    """Anyone who may back up in at least one group may copy the ledger file."""
     with database.write() as session:
-        require(session, users.reload_user(session, actor), Permission.BACKUP, None) \
-            if not _any_backup_role(session, actor) else None
+        actor = users.reload_user(session, actor)
+        roles = session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == actor.id))
+        if not any(Permission.BACKUP in ROLE_PERMISSIONS[Role(r)] for r in roles):
+            require(session, actor, Permission.BACKUP, None)  # raises, with the message
         audit.record(session, actor, "backup", path=str(target))
     return backup.write_backup(database, Path(target))
-
-
-def _any_backup_role(session, actor: User) -> bool:  # noqa: ANN001
-    """Backing up is allowed to anyone who may back up in at least one group."""
-    from models.permissions import ROLE_PERMISSIONS, Role
-    from models.schema import RoleGrant
-    from sqlalchemy import select
-
-    roles = session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == actor.id))
-    return any(Permission.BACKUP in ROLE_PERMISSIONS[Role(r)] for r in roles)
 
 
 def restore_backup(database: Database, actor: User, source: Path) -> backup.BackupResult:

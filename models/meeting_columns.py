@@ -9,7 +9,6 @@ half-recorded.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,11 +52,8 @@ def register(column: MeetingColumn) -> MeetingColumn:
 
 def columns(session: Session, group_id: int, on: dt.date) -> list[MeetingColumn]:
     """The enabled columns for a group on a date, in display order."""
-    for name in FEATURE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    from models.tables import load_features
+
+    load_features()
     return sorted((c for c in _REGISTRY.values() if c.enabled(session, group_id, on)),
                   key=lambda c: c.order)

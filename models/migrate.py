@@ -71,6 +71,22 @@ def append_only_sql(table: str, dialect: str) -> list[str]:
     return []
 
 
+def guard_append_only(op, tables) -> None:  # noqa: ANN001
+    """In a migration's upgrade: make ``tables`` append-only on the running dialect."""
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        for statement in append_only_sql(table, dialect):
+            op.execute(statement)
+
+
+def unguard_append_only(op, tables) -> None:  # noqa: ANN001
+    """In a migration's downgrade: drop the guards ``guard_append_only`` made."""
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        for statement in drop_append_only_sql(table, dialect):
+            op.execute(statement)
+
+
 def drop_append_only_sql(table: str, dialect: str) -> list[str]:
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {table}_no_update",

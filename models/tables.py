@@ -1,6 +1,7 @@
 """Import every table module so ``Base.metadata`` knows all tables."""
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 
@@ -15,6 +16,7 @@ def load_all() -> type[Base]:
     return Base
 
 
+@functools.cache
 def load_features() -> None:
     """Import every capability module, so their verify checks, reversal handlers, meeting
     columns and settings are registered whichever front end started (the command line

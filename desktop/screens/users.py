@@ -25,6 +25,14 @@ def _password_pair() -> tuple[QLineEdit, QLineEdit]:
     return fields
 
 
+def _passwords_match(dialog: FormDialog) -> bool:
+    """Whether the two password fields agree; shows the problem in the dialog if not."""
+    if dialog.password.text() == dialog.password_again.text():
+        return True
+    dialog.show_problems(UserError(N_("The two passwords are not the same.")))
+    return False
+
+
 def role_text(grant: tuple[int | None, str], group_names: dict[int, str]) -> str:
     group_id, role = grant
     where = _("all groups") if group_id is None else group_names.get(group_id, str(group_id))
@@ -55,8 +63,7 @@ class NewUserDialog(FormDialog):
         self.save_button.setText(_("Add user"))
 
     def save(self) -> bool:
-        if self.password.text() != self.password_again.text():
-            self.show_problems(UserError(N_("The two passwords are not the same.")))
+        if not _passwords_match(self):
             return False
         values = dict(username=self.username.text(), display_name=self.display_name.text(),
                       password=self.password.text(), language=self.language.currentData())
@@ -145,8 +152,7 @@ class PasswordDialog(FormDialog):
         self.save_button.setText(_("Set password"))
 
     def save(self) -> bool:
-        if self.password.text() != self.password_again.text():
-            self.show_problems(UserError(N_("The two passwords are not the same.")))
+        if not _passwords_match(self):
             return False
         user_id, password = self.user.id, self.password.text()
         outcome = self.ctx.run(

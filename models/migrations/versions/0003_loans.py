@@ -7,7 +7,7 @@ Revises: 0001_foundation
 from alembic import op
 import sqlalchemy as sa
 
-from models.migrate import append_only_sql, drop_append_only_sql
+from models.migrate import guard_append_only, unguard_append_only
 
 revision = "0003_loans"
 down_revision = "0001_foundation"
@@ -180,17 +180,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('loan_id', 'version', name=op.f('uq_loan_terms_loan_id_version'))
     )
 
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for statement in append_only_sql(table, dialect):
-            op.execute(statement)
+    guard_append_only(op, APPEND_ONLY)
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for statement in drop_append_only_sql(table, dialect):
-            op.execute(statement)
+    unguard_append_only(op, APPEND_ONLY)
     op.drop_table('loan_terms')
     with op.batch_alter_table('loan_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_requests_loan_id'))

@@ -6,7 +6,7 @@ Revises: 0001_foundation
 from alembic import op
 import sqlalchemy as sa
 
-from models.migrate import append_only_sql, drop_append_only_sql
+from models.migrate import guard_append_only, unguard_append_only
 
 revision = "0004_welfare"
 down_revision = "0001_foundation"
@@ -122,17 +122,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_welfare_claim_approvals_claim_id"), ["claim_id"],
                               unique=False)
 
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for statement in append_only_sql(table, dialect):
-            op.execute(statement)
+    guard_append_only(op, APPEND_ONLY)
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for statement in drop_append_only_sql(table, dialect):
-            op.execute(statement)
+    unguard_append_only(op, APPEND_ONLY)
     with op.batch_alter_table("welfare_claim_approvals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_welfare_claim_approvals_claim_id"))
     op.drop_table("welfare_claim_approvals")
