@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from models import chart
 from models.i18n import N_, gettext
 from models.ledger import entry_hash
 from models.schema import (
@@ -115,9 +114,11 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
             add(N_("Group {group}: {count} lines on {account} name no member or loan, so the "
                    "subledger does not tie to the control account."),
                 group=group.name, count=orphans, account=acc.code)
-    savings = chart.account(session, gid, "member_savings")
+    # Read, never create: verify also runs on read-only backups.
     negative = session.execute(
-        select(JournalLine.member_id).where(JournalLine.account_id == savings.id)
+        select(JournalLine.member_id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(Account.group_id == gid, Account.key == "member_savings")
         .group_by(JournalLine.member_id).having(func.sum(JournalLine.amount) > 0)).all()
     for (member_id,) in negative:
         add(N_("Group {group}: member {member} has negative savings."),
