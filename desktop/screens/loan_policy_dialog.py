@@ -8,7 +8,15 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.context import ScreenContext
 from desktop.widgets import DateField, FormDialog
@@ -53,7 +61,8 @@ class LoanPolicyDialog(FormDialog):
         rates_box = QWidget()
         rates_box.setLayout(rates)
         self.method_boxes: dict[str, QCheckBox] = {}
-        methods = QHBoxLayout()
+        methods = QVBoxLayout()  # one kind a line: the names are long in Lao and English
+        methods.setContentsMargins(0, 0, 0, 0)
         for code in LOAN_METHOD_NAMES:
             box = QCheckBox()
             box.setChecked(code in p.methods)
