@@ -75,10 +75,12 @@ class LoanArrearsRow:
     penalties: int          # charged and unpaid
     days_overdue: int       # 0: not overdue
     oldest_due: dt.date | None
+    overdue_fees: int = 0
 
     @property
     def overdue(self) -> int:
-        return self.overdue_principal + self.overdue_interest + self.penalties
+        return self.overdue_principal + self.overdue_interest + self.penalties + \
+            self.overdue_fees
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def loan_arrears(session: Session, actor: User, *, group_id: int,
         rows.append(LoanArrearsRow(loan.id, loan.number, loan.member_id, member.name_lao,
                                    state.position.principal_outstanding, late.principal,
                                    late.interest, late.penalties, late.days(on),
-                                   late.oldest_due))
+                                   late.oldest_due, late.fees))
     return rows
 
 
@@ -193,7 +195,7 @@ def due_list(session: Session, actor: User, *, group_id: int, on: dt.date) -> li
         member = session.get(Member, loan.member_id)
         upcoming = [i.due_date for i in state.plan.items
                     if i.n > 0 and i.due_date > on]
-        overdue = late.principal + late.interest + late.penalties
+        overdue = late.total
         rows.append(DueRow(loan.id, loan.number, member.id, member.number, member.name_lao,
                            due, overdue, late.days(on), min(upcoming, default=None),
                            state.quote.total))

@@ -60,6 +60,7 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("interest_income", "4000", N_("Loan interest"), INCOME, LOAN_FUND),
     AccountSpec("penalty_income", "4010", N_("Late penalties"), INCOME, LOAN_FUND),
     AccountSpec("fine_income", "4020", N_("Fines"), INCOME, LOAN_FUND),
+    AccountSpec("fee_income", "4030", N_("Loan fees"), INCOME, LOAN_FUND),
     AccountSpec("other_income", "4090", N_("Other income"), INCOME, LOAN_FUND),
     AccountSpec("expenses", "5000", N_("Group expenses"), EXPENSE, LOAN_FUND),
     AccountSpec("cash_over_short", "5010", N_("Cash over or short"), EXPENSE, LOAN_FUND),

@@ -5,14 +5,16 @@ the version's first day, holds what an earlier version left unpaid), the late pe
 charged on them and the group's allocation order. ``allocate`` runs the repayments in
 date order (ties by their key, i.e. in the order they were recorded), each one paying the
 oldest installment first and, within it, the components in the allocation order
-(default penalties → interest → principal, Fineract's order without fees). A penalty pays
-only from repayments dated on or after the day it was charged. Money beyond what is due
-pays the next installments in the same way (Fineract's default for advance payments).
+(default penalties → fees → interest → principal, Fineract's default order). A penalty
+pays only from repayments dated on or after the day it was charged. Money beyond what is
+due pays the next installments in the same way (Fineract's default for advance payments).
 
 A repayment equal to the payoff quote clears the loan: for declining-balance loans the
 interest is recomputed to the day (``models.schedule.payoff_amount``: the interest of
 installments already due, plus interest accrued on the principal since the last due
-date, less the interest already paid, and never more than the schedule's). A repayment
+date, less the interest already paid, and never more than the schedule's). The loan fee
+is a charge for making the loan, only spread over the installments to ease paying it:
+paying off early pays what is left of it. A repayment
 larger than the quote is refused (``Overpayment``). Allocation is a function of the
 repayments alone, so reversing one and replaying the rest is allocating again without it.
 """
@@ -22,8 +24,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from models.loan_policy import INTEREST, PENALTIES, PRINCIPAL
+from models.loan_policy import COMPONENTS, FEES, INTEREST, PENALTIES, PRINCIPAL
 from models.schedule import ScheduleTerms, payoff_amount
+
+
+# The parts an installment schedules (penalties are charged on it later).
+SCHEDULED = (FEES, INTEREST, PRINCIPAL)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Item:
     due_date: dt.date
     principal: int
     interest: int
+    fee: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,14 @@ class Split:
     key: int
     paid_on: dt.date
     penalty: int
+    fee: int
     interest: int
     principal: int
     closes: bool = False
 
     @property
     def total(self) -> int:
-        return self.penalty + self.interest + self.principal
+        return self.penalty + self.fee + self.interest + self.principal
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,13 @@ class Quote:
     """What clears the loan on a day."""
 
     penalty: int
+    fee: int
     interest: int
     principal: int
 
     @property
     def total(self) -> int:
-        return self.penalty + self.interest + self.principal
+        return self.penalty + self.fee + self.interest + self.principal
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ class Plan:
     terms: ScheduleTerms  # this version's terms: principal and start (``disbursed``)
     items: tuple[Item, ...]
     charges: tuple[Charge, ...] = ()
-    order: tuple[str, ...] = (PENALTIES, INTEREST, PRINCIPAL)
+    order: tuple[str, ...] = COMPONENTS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(sorted(self.items, key=lambda i: i.n)))
@@ -98,6 +107,10 @@ class Plan:
     @property
     def interest(self) -> int:
         return sum(i.interest for i in self.items)
+
+    @property
+    def fee(self) -> int:
+        return sum(i.fee for i in self.items)
 
     def charged(self, n: int, on: dt.date | None = None) -> int:
         return sum(c.amount for c in self.charges
@@ -127,6 +140,8 @@ class Position:
     def owed(self, item: Item, component: str, on: dt.date | None) -> int:
         if component == PENALTIES:
             scheduled = self.plan.charged(item.n, on)
+        elif component == FEES:
+            scheduled = item.fee
         elif component == INTEREST:
             scheduled = item.interest
         else:
@@ -148,12 +163,13 @@ class Position:
 
 
 def payoff_quote(plan: Plan, position: Position, on: dt.date) -> Quote:
-    """What clears the loan on ``on``: penalties charged by then, the interest owed (flat:
-    all the schedule's interest not yet paid; declining: recomputed to the day), and the
-    principal still owed."""
+    """What clears the loan on ``on``: penalties charged by then, the fee not yet paid,
+    the interest owed (flat: all the schedule's interest not yet paid; declining:
+    recomputed to the day), and the principal still owed."""
     if position.is_closed:
-        return Quote(0, 0, 0)
+        return Quote(0, 0, 0, 0)
     penalty = sum(position.owed(item, PENALTIES, on) for item in plan.items)
+    fee = sum(position.owed(item, FEES, on) for item in plan.items)
     principal = position.principal_outstanding
     interest_paid = position.total_paid(INTEREST)
     unpaid_interest = plan.interest - interest_paid
@@ -167,54 +183,61 @@ def payoff_quote(plan: Plan, position: Position, on: dt.date) -> Quote:
         accrued = payoff_amount(plan.terms, paid_principal, on,
                                 interest_from=min(last_due, on)).interest
         interest = min(max(0, due_interest + accrued - interest_paid), unpaid_interest)
-    return Quote(penalty, max(0, interest), principal)
+    return Quote(penalty, fee, max(0, interest), principal)
 
 
 def due_by(plan: Plan, position: Position, on: dt.date) -> int:
-    """What falls due by ``on`` and is unpaid: penalties charged by then and the interest
-    and principal of installments due by then."""
+    """What falls due by ``on`` and is unpaid: penalties charged by then and the fee,
+    interest and principal of installments due by then."""
     if position.is_closed:
         return 0
     total = 0
     for item in plan.items:
         total += position.owed(item, PENALTIES, on)
         if item.n == 0 or item.due_date <= on:
-            total += position.owed(item, INTEREST, on) + position.owed(item, PRINCIPAL, on)
+            total += sum(position.owed(item, c, on) for c in SCHEDULED)
     return total
 
 
 @dataclass(frozen=True)
 class Arrears:
-    """Installments due before a day and not fully paid (interest and principal)."""
+    """Installments due before a day and not fully paid (fee, interest and principal)."""
 
     oldest_due: dt.date | None
     principal: int
     interest: int
     penalties: int
+    fees: int = 0
 
     def days(self, on: dt.date) -> int:
         return 0 if self.oldest_due is None else (on - self.oldest_due).days
 
+    @property
+    def total(self) -> int:
+        return self.principal + self.interest + self.penalties + self.fees
+
 
 def arrears(plan: Plan, position: Position, on: dt.date) -> Arrears:
     """What is overdue on ``on``: installments due strictly before ``on`` (installment 0
-    from its day on) with interest or principal unpaid, and unpaid penalties."""
+    from its day on) with fee, interest or principal unpaid, and unpaid penalties."""
     if position.is_closed:
         return Arrears(None, 0, 0, 0)
     oldest = None
-    principal = interest = 0
+    principal = interest = fees = 0
     for item in plan.items:
         if item.due_date >= on and item.n != 0:
             continue
         p = position.owed(item, PRINCIPAL, on)
         i = position.owed(item, INTEREST, on)
-        if p or i:
+        f = position.owed(item, FEES, on)
+        if p or i or f:
             principal += p
             interest += i
+            fees += f
             if item.due_date < on and (oldest is None or item.due_date < oldest):
                 oldest = item.due_date
     penalties = sum(position.owed(item, PENALTIES, on) for item in plan.items)
-    return Arrears(oldest, principal, interest, penalties)
+    return Arrears(oldest, principal, interest, penalties, fees)
 
 
 def apply_payment(plan: Plan, position: Position, payment: Payment) -> Split:
@@ -228,13 +251,14 @@ def apply_payment(plan: Plan, position: Position, payment: Payment) -> Split:
         for item in plan.items:
             position.paid[(item.n, PENALTIES)] = max(plan.charged(item.n, payment.paid_on),
                                                      position.paid_of(item.n, PENALTIES))
+            position.paid[(item.n, FEES)] = item.fee
             position.paid[(item.n, INTEREST)] = item.interest
             position.paid[(item.n, PRINCIPAL)] = item.principal
         position.closed_on = payment.paid_on
-        return Split(payment.key, payment.paid_on, quote.penalty, quote.interest,
-                     quote.principal, closes=True)
+        return Split(payment.key, payment.paid_on, penalty=quote.penalty, fee=quote.fee,
+                     interest=quote.interest, principal=quote.principal, closes=True)
     left = payment.amount
-    taken = {PENALTIES: 0, INTEREST: 0, PRINCIPAL: 0}
+    taken = dict.fromkeys(COMPONENTS, 0)
     for item in plan.items:
         for component in plan.order:
             if not left:
@@ -246,12 +270,12 @@ def apply_payment(plan: Plan, position: Position, payment: Payment) -> Split:
                 left -= take
     # ``left`` is zero: the quote is never more than everything still scheduled.
     closes = all(position.owed(item, c, None) == 0 for item in plan.items
-                 for c in (INTEREST, PRINCIPAL)) and \
+                 for c in SCHEDULED) and \
         all(position.owed(item, PENALTIES, payment.paid_on) == 0 for item in plan.items)
     if closes:
         position.closed_on = payment.paid_on
-    return Split(payment.key, payment.paid_on, taken[PENALTIES], taken[INTEREST],
-                 taken[PRINCIPAL], closes=closes)
+    return Split(payment.key, payment.paid_on, penalty=taken[PENALTIES], fee=taken[FEES],
+                 interest=taken[INTEREST], principal=taken[PRINCIPAL], closes=closes)
 
 
 def ordered(payments: Iterable[Payment]) -> list[Payment]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import settings
 from models.errors import UserError, ValidationError
 from models.i18n import N_, Deferred
+from models.money import round_to_minor
 from models.permissions import Permission, require
 from models.schema import User
 
@@ -43,10 +44,27 @@ PENALTY_KIND_NAMES = {
     PENALTY_TOTAL: N_("A percent of the late installment's unpaid principal and interest"),
 }
 
-PENALTIES, INTEREST, PRINCIPAL = "penalties", "interest", "principal"
-COMPONENTS = (PENALTIES, INTEREST, PRINCIPAL)
-COMPONENT_NAMES = {PENALTIES: N_("Penalties"), INTEREST: N_("Interest"),
+PENALTIES, FEES, INTEREST, PRINCIPAL = "penalties", "fees", "interest", "principal"
+COMPONENTS = (PENALTIES, FEES, INTEREST, PRINCIPAL)
+COMPONENT_NAMES = {PENALTIES: N_("Penalties"), FEES: N_("Fees"), INTEREST: N_("Interest"),
                    PRINCIPAL: N_("Principal")}
+
+# The loan fee: none, a fixed amount per loan, or a percent of the amount lent; kept from
+# the money paid out, or owed with the installments (spread evenly, the rounding remainder
+# on the last one, as the schedule does with its residue).
+FEE_NONE, FEE_FLAT, FEE_PERCENT = "none", "flat", "percent"
+FEE_KINDS = (FEE_NONE, FEE_FLAT, FEE_PERCENT)
+FEE_KIND_NAMES = {
+    FEE_NONE: N_("No loan fee"),
+    FEE_FLAT: N_("A fixed amount per loan"),
+    FEE_PERCENT: N_("A percent of the amount lent"),
+}
+FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS = "payout", "installments"
+FEE_TIMINGS = (FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS)
+FEE_TIMING_NAMES = {
+    FEE_AT_PAYOUT: N_("Kept from the money paid out"),
+    FEE_WITH_INSTALLMENTS: N_("Paid with the installments"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +72,7 @@ class LoanPolicy:
     """The rules a loan application is checked against, in force on one day.
 
     Rates are percent a year; money is minor units; ``None`` means no limit. The
-    allocation order applies within each installment, oldest installment first (there
-    are no loan fees: the chart has no fee accounts)."""
+    allocation order applies within each installment, oldest installment first."""
 
     min_rate: Decimal = Decimal(12)
     max_rate: Decimal = Decimal(24)
@@ -74,6 +91,10 @@ class LoanPolicy:
     penalty_percent: Decimal = Decimal(0)
     grace_days: int = 3
     allocation_order: tuple[str, ...] = COMPONENTS
+    fee_kind: str = FEE_NONE
+    fee_flat: int = 0
+    fee_percent: Decimal = Decimal(0)
+    fee_timing: str = FEE_AT_PAYOUT
 
 
 DEFAULT = LoanPolicy()
@@ -146,9 +167,19 @@ def _choice(*allowed: str):  # noqa: ANN202
 
 def _order(value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or sorted(value) != sorted(COMPONENTS):
-        raise UserError(N_("The payment order must name penalties, interest and principal, "
-                           "each once."))
+        raise UserError(N_("The payment order must name penalties, fees, interest and "
+                           "principal, each once."))
     return list(value)
+
+
+def with_fees(order: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """An allocation order stored before loans had fees names three components: fees go
+    right after penalties (Fineract's order keeps them together)."""
+    order = tuple(order)
+    if FEES in order:
+        return order
+    at = order.index(PENALTIES) + 1
+    return order[:at] + (FEES,) + order[at:]
 
 
 MIN_RATE = settings.register("loans.min_rate", str(DEFAULT.min_rate),
@@ -190,6 +221,14 @@ GRACE_DAYS = settings.register("loans.grace_days", DEFAULT.grace_days,
                                _whole(0, 90))
 ORDER = settings.register("loans.allocation_order", list(DEFAULT.allocation_order),
                           N_("What a repayment pays first"), _order)
+FEE_KIND = settings.register("loans.fee_kind", DEFAULT.fee_kind, N_("Loan fee"),
+                             _choice(*FEE_KINDS))
+FEE_FLAT_AMOUNT = settings.register("loans.fee_flat", DEFAULT.fee_flat,
+                                    N_("Loan fee amount"), _whole(0))
+FEE_PERCENT_VALUE = settings.register("loans.fee_percent", str(DEFAULT.fee_percent),
+                                      N_("Loan fee percent"), _percent)
+FEE_TIMING = settings.register("loans.fee_timing", DEFAULT.fee_timing,
+                               N_("When the loan fee is paid"), _choice(*FEE_TIMINGS))
 
 # Policy field -> setting key (the rounding mode is the group's own setting).
 _KEYS = {
@@ -201,6 +240,8 @@ _KEYS = {
     "installment_multiple": MULTIPLE.key, "penalty_kind": PENALTY_KIND.key,
     "penalty_flat": PENALTY_FLAT_AMOUNT.key, "penalty_percent": PENALTY_PERCENT.key,
     "grace_days": GRACE_DAYS.key, "allocation_order": ORDER.key,
+    "fee_kind": FEE_KIND.key, "fee_flat": FEE_FLAT_AMOUNT.key,
+    "fee_percent": FEE_PERCENT_VALUE.key, "fee_timing": FEE_TIMING.key,
 }
 
 
@@ -214,11 +255,13 @@ def _stored(name: str, value: Any) -> Any:
 
 
 def _loaded(name: str, value: Any) -> Any:
-    if name in ("min_rate", "max_rate", "penalty_percent"):
+    if name in ("min_rate", "max_rate", "penalty_percent", "fee_percent"):
         return Decimal(str(value))
     if name == "savings_multiple":
         return None if value is None else Decimal(str(value))
-    if name in ("methods", "allocation_order"):
+    if name == "allocation_order":
+        return with_fees(value)
+    if name == "methods":
         return tuple(value)
     return value
 
@@ -251,7 +294,36 @@ def penalty_rule(session: Session, group_id: int, on: dt.date) -> PenaltyRule:
 
 
 def allocation_order(session: Session, group_id: int, on: dt.date) -> tuple[str, ...]:
-    return tuple(settings.get(session, group_id, ORDER.key, on=on))
+    return with_fees(settings.get(session, group_id, ORDER.key, on=on))
+
+
+@dataclass(frozen=True)
+class LoanFee:
+    """The fee a loan gets: ``amount`` (minor units) and when it is paid."""
+
+    amount: int
+    timing: str
+
+
+def loan_fee(policy: LoanPolicy, amount: int) -> LoanFee:
+    """The fee the policy charges on a loan of ``amount`` (minor units): the flat amount,
+    or the percent of the amount rounded once to minor units with the group's rounding
+    mode (as late penalties are)."""
+    if policy.fee_kind == FEE_FLAT:
+        return LoanFee(policy.fee_flat, policy.fee_timing)
+    if policy.fee_kind == FEE_PERCENT:
+        return LoanFee(round_to_minor(Decimal(amount) * policy.fee_percent / 100, 0,
+                                      policy.rounding), policy.fee_timing)
+    return LoanFee(0, policy.fee_timing)
+
+
+def spread_fee(fee: int, count: int) -> list[int]:
+    """The fee split over ``count`` installments: equal whole parts, the remainder on the
+    last installment (where the schedule puts its rounding residue)."""
+    if count <= 0 or fee <= 0:
+        return [0] * max(count, 0)
+    part = fee // count
+    return [part] * (count - 1) + [fee - part * (count - 1)]
 
 
 def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPolicy,
@@ -281,6 +353,10 @@ def set_policy(session: Session, actor: User, *, group_id: int, policy: LoanPoli
         if cleaned["penalty_kind"] in (PENALTY_PRINCIPAL, PENALTY_TOTAL) and \
                 Decimal(cleaned["penalty_percent"]) == 0:
             problems.append(UserError(N_("Give the percent of the late penalty.")))
+        if cleaned["fee_kind"] == FEE_FLAT and not cleaned["fee_flat"]:
+            problems.append(UserError(N_("Give the amount of the loan fee.")))
+        if cleaned["fee_kind"] == FEE_PERCENT and Decimal(cleaned["fee_percent"]) == 0:
+            problems.append(UserError(N_("Give the percent of the loan fee.")))
     if problems:
         raise ValidationError(problems)
     for f in fields(LoanPolicy):

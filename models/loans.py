@@ -7,24 +7,30 @@ with rescheduling and write-off decided by a leader, and corrections by reversal
 - Approval (leader, never the borrower: users are linked to the member they are).
 - Disbursement (treasurer): from the cash box or the bank; the schedule is fixed then from
   ``models.schedule.build_schedule`` and stored (version 1).
+- Loan fee (the policy's, fixed at application): kept from the money paid out, or
+  spread over the installments (the remainder on the last) and paid with them.
 - Repayments (treasurer, at a meeting or on any day): allocated by
-  ``models.loan_allocation`` (oldest installment first; penalties → interest → principal by
-  default). A repayment equal to the payoff quote closes the loan; declining-balance loans
+  ``models.loan_allocation`` (oldest installment first; penalties → fees → interest →
+  principal by default). A repayment equal to the payoff quote closes the loan; declining-balance loans
   get their interest recomputed to the day. Recording a backdated repayment, reversing
   one, or charging a penalty allocates every repayment again; each whose allocation
   changes has its posting reversed and a new one made (dated the day of the correction),
   so posted entries are never edited.
 - Rescheduling and write-off: the treasurer asks with a reason, a leader (not the
   borrower) decides. Rescheduling starts a new schedule version for the principal still
-  owed; interest and penalties due and unpaid are carried into it, owed at once.
+  owed; interest, fees and penalties due and unpaid are carried into it, owed at once, and
+  fees not yet due are spread over the new installments.
 
-Accounting is on a cash basis: interest is income when it is paid (credit
-``interest_income``), so nothing sits in ``interest_receivable``. Disbursement debits
-``loans_receivable`` (each line names the member and the loan) and credits cash or bank;
+Accounting is on a cash basis: interest and fees are income when they are paid (credit
+``interest_income``, ``fee_income``), so nothing sits in ``interest_receivable``.
+Disbursement debits ``loans_receivable`` for the whole loan (each line names the member
+and the loan) and credits cash or bank with what the member receives, and ``fee_income``
+with a fee kept from the payout;
 a penalty debits ``penalties_receivable`` and credits ``penalty_income``; a repayment
 debits cash (or bank, or the member's savings at a settlement) and credits penalties
-receivable, interest income and loans receivable as allocated; a write-off debits
-``loan_write_offs`` for the principal and ``penalty_income`` for the penalties waived.
+receivable, fee income, interest income and loans receivable as allocated; a write-off
+debits ``loan_write_offs`` for the principal and ``penalty_income`` for the penalties
+waived (unpaid interest and fees were never income, so nothing is undone for them).
 
 Importing this module registers the reversal rules of loan entries, the loans check of
 ``verify``, the "loan_repayment" column of the meeting grid and the loans' debt source
@@ -52,6 +58,7 @@ from models.loan_allocation import (
     Plan,
     Position,
     Quote,
+    Split,
     allocate,
     arrears,
     due_by,
@@ -59,13 +66,19 @@ from models.loan_allocation import (
     position_on,
 )
 from models.loan_policy import (
+    FEE_AT_PAYOUT,
+    FEE_WITH_INSTALLMENTS,
+    FEES,
     INTEREST,
     LOAN_METHODS,
     PENALTIES,
     PRINCIPAL,
+    LoanFee,
     LoanPolicy,
     allocation_order,
     get_policy,
+    loan_fee,
+    spread_fee,
 )
 from models.money import Currency, currency, format_money
 from models.permissions import Permission, require
@@ -77,7 +90,7 @@ from models.schedule import (
     build_schedule,
     due_dates,
 )
-from models.schema import Group, JournalEntry, JournalLine, Member, User
+from models.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.schema_loans import (
     Loan,
     LoanEvent,
@@ -176,10 +189,22 @@ class LoanRow:
     guarantor_ids: tuple[int, ...]
     guarantor_names: tuple[str, ...]
     decision_note: str | None
+    fee: int = 0
+    fee_timing: str = FEE_AT_PAYOUT
 
     @property
     def status_name(self) -> str:
         return gettext(STATUS_NAMES[self.status])
+
+    @property
+    def fee_at_payout(self) -> int:
+        """The fee kept from the money paid out (0 when it is paid with the installments)."""
+        return self.fee if self.fee_timing == FEE_AT_PAYOUT else 0
+
+    @property
+    def paid_out(self) -> int:
+        """What the member receives."""
+        return self.amount - self.fee_at_payout
 
 
 @dataclass(frozen=True)
@@ -194,14 +219,16 @@ class InstallmentRow:
     paid_interest: int
     paid_penalty: int
     status: str
+    fee: int = 0
+    paid_fee: int = 0
 
     @property
     def total(self) -> int:
-        return self.principal + self.interest + self.penalty
+        return self.principal + self.interest + self.penalty + self.fee
 
     @property
     def paid(self) -> int:
-        return self.paid_principal + self.paid_interest + self.paid_penalty
+        return self.paid_principal + self.paid_interest + self.paid_penalty + self.paid_fee
 
     @property
     def left(self) -> int:
@@ -222,6 +249,7 @@ class RepaymentRow:
     meeting_id: int | None
     entry_seq: int | None
     reversal_reason: str | None
+    fee: int = 0
 
 
 @dataclass(frozen=True)
@@ -263,10 +291,11 @@ class PayoffRow:
     penalty: int
     interest: int
     principal: int
+    fee: int = 0
 
     @property
     def total(self) -> int:
-        return self.penalty + self.interest + self.principal
+        return self.penalty + self.fee + self.interest + self.principal
 
 
 @dataclass(frozen=True)
@@ -379,7 +408,7 @@ def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
     rows = session.scalars(select(LoanInstallment).where(
         LoanInstallment.loan_id == loan.id, LoanInstallment.version == terms.version)
         .order_by(LoanInstallment.n)).all()
-    items = tuple(Item(r.n, r.due_date, r.principal, r.interest) for r in rows)
+    items = tuple(Item(r.n, r.due_date, r.principal, r.interest, r.fee) for r in rows)
     charges = [Charge(p.n, p.amount, p.charged_on) for p in session.scalars(
         select(LoanPenalty).where(LoanPenalty.loan_id == loan.id,
                                   LoanPenalty.version == terms.version,
@@ -484,6 +513,10 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
             problems.append(UserError(
                 N_("The last installment would fall due on {date}, after the longest term "
                    "of {months} months."), date=fmt_date(last), months=policy.max_term_months))
+    fee = loan_fee(policy, amount).amount if amount else 0
+    if fee and fee >= amount:
+        problems.append(UserError(N_("The loan fee of {fee} is as much as the loan itself."),
+                                  fee=format_money(fee, cur)))
     if amount and policy.max_amount is not None and amount > policy.max_amount:
         problems.append(UserError(N_("{amount} is more than the group's largest loan, "
                                      "{maximum}."), amount=format_money(amount, cur),
@@ -579,6 +612,7 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
     if problems:
         raise ValidationError(problems)
     policy = get_policy(session, group_id, applied_on)
+    fee = loan_fee(policy, amount)
     schedule_method, amortization = LOAN_METHODS[method]
     number = (session.scalar(select(func.max(Loan.number)).where(Loan.group_id == group_id))
               or 0) + 1
@@ -588,7 +622,8 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
                 amortization=amortization, interest_period=policy.interest_period,
                 multiple=policy.installment_multiple, rounding=policy.rounding,
                 status=APPLIED, applied_on=applied_on, recorded_by=actor.id,
-                recorded_at=clock.now(), principal_outstanding=0)
+                recorded_at=clock.now(), principal_outstanding=0, fee=fee.amount,
+                fee_timing=fee.timing)
     session.add(loan)
     session.flush()
     for gid in dict.fromkeys(guarantor_ids):
@@ -676,9 +711,11 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
         raise UserError(N_("Loan {number} is not approved for payout."), number=loan.number)
     _check_date(on, problems, not_before=loan.applied_on,
                 before_text=N_("A loan cannot be paid out before it was asked for ({date})."))
+    kept = loan.fee if loan.fee_timing == FEE_AT_PAYOUT else 0
     if paid_from not in PAY_ACCOUNTS:
         problems.append(UserError(N_("Money is paid from the cash box or the bank.")))
-    elif (short := cashbox.shortfall(session, loan.group_id, paid_from, loan.amount)) is not None:
+    elif (short := cashbox.shortfall(session, loan.group_id, paid_from,
+                                     loan.amount - kept)) is not None:
         problems.append(short)
     terms_row = LoanTerms(loan_id=loan.id, version=1, starts_on=on, principal=loan.amount,
                           annual_rate_bp=loan.annual_rate_bp, installments=loan.installments,
@@ -692,12 +729,16 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
     if problems:
         raise ValidationError(problems)
     session.add(terms_row)
-    _store_installments(session, loan, 1, schedule)
+    fees = spread_fee(loan.fee, len(schedule)) if loan.fee_timing == FEE_WITH_INSTALLMENTS \
+        else None
+    _store_installments(session, loan, 1, schedule, fees)
+    lines = [Line("loans_receivable", loan.amount, member_id=loan.member_id, loan_id=loan.id),
+             Line(paid_from, -(loan.amount - kept))]
+    if kept:
+        lines.append(Line("fee_income", -kept, member_id=loan.member_id, loan_id=loan.id))
     entry = ledger.post_entry(
         session, actor, group_id=loan.group_id, value_date=on, kind=KIND_DISBURSEMENT,
-        memo=_memo(session, loan, N_("Loan paid out")), loan_id=loan.id,
-        lines=[Line("loans_receivable", loan.amount, member_id=loan.member_id, loan_id=loan.id),
-               Line(paid_from, -loan.amount)])
+        memo=_memo(session, loan, N_("Loan paid out")), loan_id=loan.id, lines=lines)
     loan.status = ACTIVE
     loan.disbursed_on = on
     loan.disbursed_via = paid_from
@@ -710,15 +751,18 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
 
 
 def _store_installments(session: Session, loan: Loan, version: int,
-                        schedule: list[Installment], carried_interest: int = 0,
+                        schedule: list[Installment], fees: list[int] | None = None, *,
+                        carried_interest: int = 0, carried_fees: int = 0,
                         carried_on: dt.date | None = None) -> None:
-    if carried_interest and carried_on is not None:
+    """Store a schedule version; ``fees``: each installment's part of the loan fee;
+    installment 0 holds the interest and fees carried over (due on ``carried_on``)."""
+    if (carried_interest or carried_fees) and carried_on is not None:
         session.add(LoanInstallment(loan_id=loan.id, version=version, n=0, due_date=carried_on,
-                                    principal=0, interest=carried_interest))
-    for inst in schedule:
+                                    principal=0, interest=carried_interest, fee=carried_fees))
+    for inst, fee in zip(schedule, fees or [0] * len(schedule), strict=True):
         session.add(LoanInstallment(loan_id=loan.id, version=version, n=inst.n,
                                     due_date=inst.due_date, principal=inst.principal,
-                                    interest=inst.interest))
+                                    interest=inst.interest, fee=fee))
     session.flush()
 
 
@@ -949,8 +993,9 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
             owed=money_text(session, loan.group_id, over.owed), number=loan.number) from None
     for split in splits:
         row = by_id[split.key]
-        new = (split.penalty, split.interest, split.principal)
-        if row.entry_id is not None and (row.penalty, row.interest, row.principal) == new:
+        new = (split.penalty, split.fee, split.interest, split.principal)
+        if row.entry_id is not None and \
+                (row.penalty, row.fee, row.interest, row.principal) == new:
             continue
         if row.entry_id is not None:
             old = session.get(JournalEntry, row.entry_id)
@@ -960,10 +1005,9 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
             dated = value_date
         else:
             dated = row.paid_on
-        entry = _post_repayment(session, actor, loan, row, split.penalty, split.interest,
-                                split.principal, dated)
+        entry = _post_repayment(session, actor, loan, row, split, dated)
         row.entry_id = entry.id
-        row.penalty, row.interest, row.principal = new
+        row.penalty, row.fee, row.interest, row.principal = new
     was = loan.status
     loan.principal_outstanding = position.principal_outstanding
     if position.is_closed:
@@ -980,17 +1024,16 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
 
 
 def _post_repayment(session: Session, actor: User, loan: Loan, row: LoanRepayment,
-                    penalty: int, interest: int, principal: int,
-                    value_date: dt.date) -> JournalEntry:
+                    split: Split, value_date: dt.date) -> JournalEntry:
     member = loan.member_id
     source_member = member if row.paid_from in MEMBER_ACCOUNTS else None
     lines = [Line(row.paid_from, row.amount, member_id=source_member)]
-    if penalty:
-        lines.append(Line("penalties_receivable", -penalty, member_id=member, loan_id=loan.id))
-    if interest:
-        lines.append(Line("interest_income", -interest, member_id=member, loan_id=loan.id))
-    if principal:
-        lines.append(Line("loans_receivable", -principal, member_id=member, loan_id=loan.id))
+    for account, amount in (("penalties_receivable", split.penalty),
+                            ("fee_income", split.fee),
+                            ("interest_income", split.interest),
+                            ("loans_receivable", split.principal)):
+        if amount:
+            lines.append(Line(account, -amount, member_id=member, loan_id=loan.id))
     memo = _memo(session, loan, N_("Repayment of {date}"), date=fmt_date(row.paid_on))
     return ledger.post_entry(session, actor, group_id=loan.group_id, value_date=value_date,
                              kind=KIND_REPAYMENT, memo=memo, lines=lines, loan_id=loan.id,
@@ -999,8 +1042,8 @@ def _post_repayment(session: Session, actor: User, loan: Loan, row: LoanRepaymen
 
 def payoff(session: Session, actor: User, *, loan_id: int,
            on: dt.date | None = None) -> PayoffRow:
-    """What clears the loan on ``on``: penalties, interest (recomputed to the day for
-    declining-balance loans) and principal."""
+    """What clears the loan on ``on``: penalties, the fee still owed, interest (recomputed
+    to the day for declining-balance loans) and principal."""
     loan = _loan(session, loan_id)
     require(session, actor, Permission.READ, loan.group_id)
     on = on or clock.today()
@@ -1008,7 +1051,7 @@ def payoff(session: Session, actor: User, *, loan_id: int,
     if state is None or loan.status not in (ACTIVE, CLOSED):
         return PayoffRow(loan.id, on, 0, 0, 0)
     q = state.quote
-    return PayoffRow(loan.id, on, q.penalty, q.interest, q.principal)
+    return PayoffRow(loan.id, on, q.penalty, q.interest, q.principal, q.fee)
 
 
 def pay_off_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | None = None,
@@ -1283,15 +1326,24 @@ def _reschedule(session: Session, actor: User, loan: Loan, request: LoanRequest)
     due_interest = sum(i.interest for i in state.plan.items if i.n == 0 or i.due_date <= on)
     carried_interest = max(0, due_interest - position.total_paid(INTEREST))
     carried_penalties = sum(position.owed(i, PENALTIES, None) for i in state.plan.items)
+    # Fees of installments already due are owed at once; the rest of the fee is spread
+    # over the new installments.
+    carried_fees = sum(position.owed(i, FEES, None) for i in state.plan.items
+                       if i.n == 0 or i.due_date <= on)
+    later_fees = sum(position.owed(i, FEES, None) for i in state.plan.items) - carried_fees
     new = LoanTerms(loan_id=loan.id, version=terms.version + 1, starts_on=on,
                     principal=principal,
                     annual_rate_bp=request.annual_rate_bp or terms.annual_rate_bp,
                     installments=request.installments, first_due=request.first_due,
                     carried_interest=carried_interest, carried_penalties=carried_penalties,
-                    reason=request.reason, recorded_by=actor.id, recorded_at=clock.now())
+                    carried_fees=carried_fees, reason=request.reason, recorded_by=actor.id,
+                    recorded_at=clock.now())
     schedule = build_schedule(_schedule_terms(session, loan, new, request.installments))
     session.add(new)
-    _store_installments(session, loan, new.version, schedule, carried_interest, on)
+    _store_installments(session, loan, new.version, schedule,
+                        spread_fee(later_fees, len(schedule)),
+                        carried_interest=carried_interest, carried_fees=carried_fees,
+                        carried_on=on)
     _event(session, loan, actor, "rescheduled", on, amount=principal, note=request.reason)
     reallocate(session, actor, loan, value_date=clock.today())
 
@@ -1308,7 +1360,7 @@ def loan_row(session: Session, loan: Loan) -> LoanRow:
                    loan.frequency, _method_key(loan), loan.status, loan.applied_on,
                    loan.disbursed_on, loan.closed_on, loan.principal_outstanding,
                    tuple(g[0] for g in guarantors), tuple(g[1] for g in guarantors),
-                   loan.decision_note)
+                   loan.decision_note, loan.fee, loan.fee_timing)
 
 
 def repayment_row(session: Session, row: LoanRepayment) -> RepaymentRow:
@@ -1316,7 +1368,7 @@ def repayment_row(session: Session, row: LoanRepayment) -> RepaymentRow:
         if row.entry_id else None
     return RepaymentRow(row.id, row.loan_id, row.paid_on, row.amount, row.paid_from,
                         row.penalty, row.interest, row.principal, row.status, row.meeting_id,
-                        seq, row.reversal_reason)
+                        seq, row.reversal_reason, row.fee)
 
 
 def request_row(session: Session, r: LoanRequest) -> RequestRow:
@@ -1375,7 +1427,8 @@ def loan_detail(session: Session, actor: User, loan_id: int,
             charged = state.plan.charged(item.n)
             paid = (pos.paid_of(item.n, PRINCIPAL), pos.paid_of(item.n, INTEREST),
                     min(pos.paid_of(item.n, PENALTIES), charged))
-            left = item.principal + item.interest + charged - sum(paid)
+            paid_fee = pos.paid_of(item.n, FEES)
+            left = item.principal + item.interest + item.fee + charged - sum(paid) - paid_fee
             if left <= 0:
                 status = STATUS_PAID
             elif item.due_date < on or (item.n == 0 and item.due_date <= on):
@@ -1388,10 +1441,10 @@ def loan_detail(session: Session, actor: User, loan_id: int,
                 status = STATUS_FUTURE
             installments.append(InstallmentRow(state.version, item.n, item.due_date,
                                                item.principal, item.interest, charged, *paid,
-                                               status))
+                                               status, item.fee, paid_fee))
         if loan.status in (ACTIVE, CLOSED):
             q = state.quote
-            quote = PayoffRow(loan.id, on, q.penalty, q.interest, q.principal)
+            quote = PayoffRow(loan.id, on, q.penalty, q.interest, q.principal, q.fee)
             days = state.arrears.days(on)
             due = state.due
     repayments = [repayment_row(session, r) for r in session.scalars(
@@ -1424,6 +1477,30 @@ def preview_schedule(session: Session, actor: User, *, group_id: int, amount: in
         interest_period=policy.interest_period, frequency=frequency,
         exponent=group_currency(session, group_id).exponent,
         multiple=policy.installment_multiple, rounding=policy.rounding, first_due=first_due))
+
+
+@dataclass(frozen=True)
+class FeePreview:
+    """The fee a loan would get: its amount, when it is paid, and each installment's part
+    (all zero when the fee is kept from the payout)."""
+
+    amount: int
+    timing: str
+    parts: tuple[int, ...]
+
+    @property
+    def at_payout(self) -> int:
+        return self.amount if self.timing == FEE_AT_PAYOUT else 0
+
+
+def preview_fee(session: Session, actor: User, *, group_id: int, amount: int,
+                installments: int, on: dt.date | None = None) -> FeePreview:
+    """The loan fee the group's policy (in force on ``on``) charges on ``amount``."""
+    require(session, actor, Permission.READ, group_id)
+    fee: LoanFee = loan_fee(get_policy(session, group_id, on or clock.today()), amount)
+    parts = spread_fee(fee.amount, installments) if fee.timing == FEE_WITH_INSTALLMENTS \
+        else [0] * installments
+    return FeePreview(fee.amount, fee.timing, tuple(parts))
 
 
 def member_active_loans(session: Session, group_id: int, member_id: int) -> list[Loan]:
@@ -1469,6 +1546,7 @@ def _verify_loans(session: Session, group: Group) -> list[verify.Problem]:
             problems.append(verify.Problem(
                 N_("Group {group}: loan {number} has negative penalties due."),
                 {"group": group.name, "number": loan.number}, group.id))
+    problems.extend(_verify_fees(session, group, loans))
     unknown = set(ledger_principal) - set(loans)
     for loan_id in sorted(unknown):
         problems.append(verify.Problem(
@@ -1483,6 +1561,39 @@ def _verify_loans(session: Session, group: Group) -> list[verify.Problem]:
         problems.append(verify.Problem(
             N_("Group {group}: lines of loan {number} name another member than the borrower."),
             {"group": group.name, "number": number}, group.id))
+    return problems
+
+
+def _verify_fees(session: Session, group: Group, loans: dict[int, Loan]) -> list[verify.Problem]:
+    """Fee income on the ledger, per loan, is the fee kept from its payout plus the fees
+    its posted repayments were allocated (reversed entries net to nothing)."""
+    fee_account = session.scalar(select(Account.id).where(Account.group_id == group.id,
+                                                          Account.key == "fee_income"))
+    if fee_account is None:  # the group predates loan fees and never charged one
+        return []
+    on_ledger = {loan_id: -int(total) for loan_id, total in session.execute(
+        select(JournalLine.loan_id, func.sum(JournalLine.amount))
+        .where(JournalLine.account_id == fee_account, JournalLine.loan_id.is_not(None))
+        .group_by(JournalLine.loan_id))}
+    repaid = dict(session.execute(
+        select(LoanRepayment.loan_id, func.sum(LoanRepayment.fee))
+        .join(Loan, Loan.id == LoanRepayment.loan_id)
+        .where(Loan.group_id == group.id, LoanRepayment.status == "posted")
+        .group_by(LoanRepayment.loan_id)).all())
+    problems = []
+    for loan_id in sorted(set(on_ledger) | {i for i, v in repaid.items() if v}):
+        loan = loans.get(loan_id)
+        if loan is None:
+            continue  # named by the loans-receivable check when it matters
+        kept = loan.fee if loan.fee_timing == FEE_AT_PAYOUT and loan.disbursed_on \
+            and loan.status != CANCELLED else 0
+        expected = kept + int(repaid.get(loan_id) or 0)
+        if on_ledger.get(loan_id, 0) != expected:
+            problems.append(verify.Problem(
+                N_("Group {group}: loan {number} has {ledger} of fees on the ledger but "
+                   "{record} by its record."),
+                {"group": group.name, "number": loan.number,
+                 "ledger": on_ledger.get(loan_id, 0), "record": expected}, group.id))
     return problems
 
 

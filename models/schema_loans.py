@@ -64,6 +64,11 @@ class Loan(Base):
     disbursed_via: Mapped[str | None] = mapped_column(String(24))
     principal_outstanding: Mapped[int] = mapped_column(BigInteger, default=0)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The loan fee fixed at application from the policy, and when it is paid: "payout"
+    # (kept from the money paid out) or "installments" (owed with them).
+    fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    fee_timing: Mapped[str] = mapped_column(String(16), default="payout",
+                                            server_default="payout")
 
 
 class LoanGuarantor(Base):
@@ -77,8 +82,8 @@ class LoanGuarantor(Base):
 
 class LoanTerms(Base):
     """A version of the schedule: version 1 at disbursement, one more per rescheduling.
-    ``principal`` is what the version amortizes; ``carried_interest`` and
-    ``carried_penalties`` are what was due and unpaid when it started (owed at once).
+    ``principal`` is what the version amortizes; ``carried_interest``, ``carried_fees``
+    and ``carried_penalties`` are what was due and unpaid when it started (owed at once).
     Append-only."""
 
     __tablename__ = "loan_terms"
@@ -94,6 +99,7 @@ class LoanTerms(Base):
     first_due: Mapped[dt.date | None] = mapped_column(Date)
     carried_interest: Mapped[int] = mapped_column(BigInteger, default=0)
     carried_penalties: Mapped[int] = mapped_column(BigInteger, default=0)
+    carried_fees: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -112,6 +118,7 @@ class LoanInstallment(Base):
     due_date: Mapped[dt.date] = mapped_column(Date)
     principal: Mapped[int] = mapped_column(BigInteger)
     interest: Mapped[int] = mapped_column(BigInteger)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class LoanPenalty(Base):
@@ -134,7 +141,7 @@ class LoanPenalty(Base):
 
 class LoanRepayment(Base):
     """Money a member paid on a loan. ``entry_id`` is the posting that allocates it now
-    and ``penalty``/``interest``/``principal`` that allocation: when an earlier repayment is
+    and ``penalty``/``fee``/``interest``/``principal`` that allocation: when an earlier repayment is
     reversed or a backdated one recorded, the old posting is reversed and a new one
     made (the entries are never edited). ``paid_from`` is the account the money came
     from: cash, bank, or a member's savings at a settlement."""
@@ -153,6 +160,7 @@ class LoanRepayment(Base):
     penalty: Mapped[int] = mapped_column(BigInteger, default=0)
     interest: Mapped[int] = mapped_column(BigInteger, default=0)
     principal: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16))  # posted reversed
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -75,7 +75,7 @@ def test_a_payment_pays_penalties_then_interest_then_principal(db, env, flat_loa
 
 
 def test_the_order_is_a_group_setting(db, env, flat_loan):
-    set_policy(db, env, allocation_order=("principal", "interest", "penalties"))
+    set_policy(db, env, allocation_order=("principal", "interest", "penalties", "fees"))
     repay(db, env, flat_loan, 110_000, D(2026, 7, 10))
     assert splits(db, env, flat_loan)[0][2:5] == (0, 10_000, 100_000)
 

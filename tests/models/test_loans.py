@@ -39,7 +39,8 @@ def test_the_default_policy_is_the_briefs_rate_range_and_three_times_savings(db,
         policy = loan_policy.get_policy(s, env.group_id)
     assert (policy.min_rate, policy.max_rate) == (Decimal(12), Decimal(24))
     assert policy.savings_multiple == Decimal(3)
-    assert policy.allocation_order == ("penalties", "interest", "principal")
+    assert policy.allocation_order == ("penalties", "fees", "interest", "principal")
+    assert policy.fee_kind == "none"
     assert policy.max_active_loans == 1
 
 

@@ -82,3 +82,26 @@ def test_checking_a_backup_leaves_the_file_untouched(env, tmp_path):
     assert result.ok
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
     assert not (tmp_path / "copy.sqlite3-wal").exists()
+
+
+def test_the_fee_columns_come_with_a_default_and_keep_the_append_only_guards(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "before-fees.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003_loans")
+    database.dispose()
+    reopened = open_database(str(path), backup_dir=tmp_path / "backups")
+    reopened.dispose()
+    con = sqlite3.connect(path)
+    columns = {row[1]: row[4] for row in con.execute("PRAGMA table_info(loan_installments)")}
+    triggers = {row[0] for row in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name IN ('loan_installments', 'loan_terms')")}
+    con.close()
+    assert columns["fee"] == "'0'"
+    assert triggers == {"loan_installments_no_update", "loan_installments_no_delete",
+                        "loan_terms_no_update", "loan_terms_no_delete"}
