@@ -402,12 +402,13 @@ class FormDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self._labels: list[tuple[QLabel, str]] = []
 
-    def add_row(self, title: str, field: QWidget) -> QLabel:
-        """``title`` is an ``N_()`` text (retranslated with the dialog)."""
+    def add_row(self, title: str, field: QWidget, form: QFormLayout | None = None) -> QLabel:
+        """``title`` is an ``N_()`` text (retranslated with the dialog); ``form``: another
+        form of the dialog (a tab's) instead of the main one."""
         label = QLabel(_(title))
         label.setBuddy(field)
         self._labels.append((label, title))
-        self.form.addRow(label, field)
+        (form or self.form).addRow(label, field)
         return label
 
     def retranslate(self) -> None:

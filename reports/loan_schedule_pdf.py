@@ -14,7 +14,7 @@ from reportlab.platypus import Spacer
 
 from models.i18n import N_, _
 from models.ledger import fmt_date
-from models.loan_policy import LOAN_METHOD_NAMES
+from models.loan_policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
 from models.money import Currency, format_money
 from models.schedule import Installment
 from reports import pdf
@@ -25,7 +25,8 @@ WIDTH = 180 * mm
 @dataclass(frozen=True)
 class SchedulePrint:
     """What the schedule page shows. ``member_name`` and ``loan_number`` are empty for a
-    calculator preview."""
+    calculator preview. ``fee``: the loan fee; ``fee_timing`` "payout" (kept from the money
+    paid out) or "installments", when ``fees`` gives each installment's part."""
 
     group_name: str
     currency: Currency
@@ -40,6 +41,12 @@ class SchedulePrint:
     loan_number: int | None = None
     purpose: str = ""
     is_demo: bool = False
+    fee: int = 0
+    fee_timing: str = FEE_AT_PAYOUT
+    fees: Sequence[int] = ()
+
+    def fee_of(self, index: int) -> int:
+        return self.fees[index] if index < len(self.fees) else 0
 
 
 TITLE_PREVIEW = N_("Loan calculation")
@@ -57,6 +64,7 @@ def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
         footer = _("DEMO DATA") + " · " + footer
     doc = pdf.document(str(path), title=title, footer=footer + " ·")
     total_interest = sum(i.interest for i in sheet.installments)
+    fees_in_installments = sum(sheet.fees)
     facts = []
     if sheet.member_name:
         facts.append((_("Member"), sheet.member_name))
@@ -69,30 +77,49 @@ def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
         (_("Paid out on"), fmt_date(sheet.disbursed)),
         (_("Installments"), str(len(sheet.installments))),
         (_("Total interest"), money(total_interest)),
-        (_("Total to repay"), money(sheet.amount + total_interest)),
     ]
+    if sheet.fee and sheet.fee_timing == FEE_AT_PAYOUT:
+        facts.append((_("Loan fee"), _("{fee}, kept from the money paid out: the member "
+                                       "receives {received}").format(
+            fee=money(sheet.fee), received=money(sheet.amount - sheet.fee))))
+    elif sheet.fee:
+        facts.append((_("Loan fee"), _("{fee}, paid with the installments").format(
+            fee=money(sheet.fee))))
+    facts.append((_("Total to repay"), money(sheet.amount + total_interest
+                                              + fees_in_installments)))
     story: list = [pdf.para(sheet.group_name, st["bold"]), pdf.para(title, st["title"]),
                    pdf.table([[pdf.para(k, st["bold"]), pdf.para(v, st["body"])]
                               for k, v in facts], [60 * mm, 120 * mm], header_rows=0,
                              zebra=False),
                    Spacer(1, 5 * mm)]
-    header = [pdf.para(_(h), st["bold"]) for h in
-              (N_("No."), N_("Due date"), N_("Principal"), N_("Interest"),
-               N_("To pay"), N_("Left to repay"))]
-    rows = [header]
-    for i in sheet.installments:
-        rows.append([pdf.para(i.n, st["centre"]), pdf.para(fmt_date(i.due_date), st["body"]),
-                     pdf.para(money(i.principal), st["number"]),
-                     pdf.para(money(i.interest), st["number"]),
-                     pdf.para(money(i.total), st["number_bold"]),
-                     pdf.para(money(i.balance), st["number"])])
-    rows.append([pdf.para("", st["body"]), pdf.para(_("Total"), st["bold"]),
-                 pdf.para(money(sheet.amount), st["number_bold"]),
-                 pdf.para(money(total_interest), st["number_bold"]),
-                 pdf.para(money(sheet.amount + total_interest), st["number_bold"]),
-                 pdf.para("", st["body"])])
-    story.append(pdf.table(rows, [14 * mm, 30 * mm, 34 * mm, 32 * mm, 36 * mm, 34 * mm],
-                           total_row=True))
+    with_fee = bool(fees_in_installments)
+    titles = [N_("No."), N_("Due date"), N_("Principal"), N_("Interest")]
+    widths = [14 * mm, 30 * mm, 34 * mm, 32 * mm, 36 * mm, 34 * mm]
+    if with_fee:  # a column of its own only when the installments carry the fee
+        titles.append(N_("Fee"))
+        widths = [12 * mm, 27 * mm, 30 * mm, 27 * mm, 23 * mm, 31 * mm, 30 * mm]
+    titles += [N_("To pay"), N_("Left to repay")]
+    rows = [[pdf.para(_(h), st["bold"]) for h in titles]]
+    for index, i in enumerate(sheet.installments):
+        fee = sheet.fee_of(index)
+        row = [pdf.para(i.n, st["centre"]), pdf.para(fmt_date(i.due_date), st["body"]),
+               pdf.para(money(i.principal), st["number"]),
+               pdf.para(money(i.interest), st["number"])]
+        if with_fee:
+            row.append(pdf.para(money(fee), st["number"]))
+        row += [pdf.para(money(i.total + fee), st["number_bold"]),
+                pdf.para(money(i.balance), st["number"])]
+        rows.append(row)
+    total = [pdf.para("", st["body"]), pdf.para(_("Total"), st["bold"]),
+             pdf.para(money(sheet.amount), st["number_bold"]),
+             pdf.para(money(total_interest), st["number_bold"])]
+    if with_fee:
+        total.append(pdf.para(money(fees_in_installments), st["number_bold"]))
+    total += [pdf.para(money(sheet.amount + total_interest + fees_in_installments),
+                       st["number_bold"]),
+              pdf.para("", st["body"])]
+    rows.append(total)
+    story.append(pdf.table(rows, widths, total_row=True))
     story += [Spacer(1, 6 * mm),
               pdf.para(_("Pay on or before each due date. A late installment may be charged "
                          "a penalty under the group's rules. Keep this page with your "

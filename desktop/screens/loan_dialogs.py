@@ -122,8 +122,13 @@ class ApplicationDialog(FormDialog):
         if problems:
             self.check.setText(_("Against the group's rules:") + "\n"
                                + "\n".join(f"• {p}" for p in problems))
-        else:
-            self.check.setText(_("The application follows every rule of the group."))
+            return
+        text = _("The application follows every rule of the group.")
+        fee = loan_policy.loan_fee(self.policy, values["amount"])
+        if fee.amount:
+            text += "\n" + fee_text(fee.amount, fee.timing, values["amount"],
+                                    self.ctx.currency())
+        self.check.setText(text)
 
     def save(self) -> bool:
         try:
@@ -153,6 +158,9 @@ class DisburseDialog(FormDialog):
         for key in loans.PAY_ACCOUNTS:
             self.paid_from.addItem("", key)
         self.first_due = DateField()
+        self.receives = QLabel()
+        self.receives.setWordWrap(True)
+        self.form.addRow(self.receives)
         self.add_row(N_("Paid out on"), self.on)
         self.add_row(N_("Paid from"), self.paid_from)
         self.add_row(N_("First due date (empty: a period later)"), self.first_due)
@@ -162,6 +170,10 @@ class DisburseDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Pay out loan {number}").format(number=self.loan.number))
         self.save_button.setText(_("Pay out"))
+        loan, cur = self.loan, self.ctx.currency()
+        self.receives.setText(_("Give {member} {amount}.").format(
+            member=loan.member_name, amount=format_money(loan.paid_out, cur))
+            + (" " + fee_text(loan.fee, loan.fee_timing, loan.amount, cur) if loan.fee else ""))
         for i in range(self.paid_from.count()):
             self.paid_from.setItemText(i, _(loans.PAY_ACCOUNT_NAMES[self.paid_from.itemData(i)]))
 
@@ -290,6 +302,15 @@ class RescheduleDialog(FormDialog):
             message=_("The rescheduling waits for a leader.")))
 
 
+def fee_text(fee: int, timing: str, amount: int, cur) -> str:  # noqa: ANN001
+    """One sentence on a loan's fee, for the forms."""
+    money = lambda v: format_money(v, cur)  # noqa: E731
+    if timing == loan_policy.FEE_AT_PAYOUT:
+        return _("Loan fee {fee}, kept from the money paid out: the member receives "
+                 "{received}.").format(fee=money(fee), received=money(amount - fee))
+    return _("Loan fee {fee}, paid with the installments.").format(fee=money(fee))
+
+
 def schedule_rows(detail: loans.LoanDetail) -> list[Installment]:
     """The schedule in force as ``Installment`` rows (with the principal left after each)."""
     left = sum(i.principal for i in detail.installments)
@@ -320,9 +341,11 @@ def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | Non
 
 def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001
                disbursed: dt.date, rows: list[Installment], member_name: str = "",
-               loan_number: int | None = None, purpose: str = "") -> SchedulePrint:
+               loan_number: int | None = None, purpose: str = "", fee: int = 0,
+               fee_timing: str = loan_policy.FEE_AT_PAYOUT,
+               fees: tuple[int, ...] = ()) -> SchedulePrint:
     group = session.get(Group, group_id)
     return SchedulePrint(group.name, loans.group_currency(session, group_id), amount, rate,
                          method, disbursed, rows, clock.now(), actor.display_name,
                          member_name=member_name, loan_number=loan_number, purpose=purpose,
-                         is_demo=group.is_demo)
+                         is_demo=group.is_demo, fee=fee, fee_timing=fee_timing, fees=fees)

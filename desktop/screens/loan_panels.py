@@ -3,6 +3,7 @@ print) and the portfolio (arrears per loan, aging, portfolio at risk, late penal
 is due at the next meeting)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.screens.loan_dialogs import FREQUENCY_NAMES, parse_rate, print_data, \
+from desktop.screens.loan_dialogs import FREQUENCY_NAMES, fee_text, parse_rate, print_data, \
     save_schedule
 from desktop.widgets import Column, DateField, RowTableModel, TableView, date_text, mark_data
 from models import arrears, clock, loan_policy, loans
@@ -27,7 +28,29 @@ from models.errors import UserError
 from models.i18n import N_, _
 from models.money import format_money, parse_money
 from models.permissions import Permission
-from models.schedule import FREQUENCIES, summarize
+from models.schedule import FREQUENCIES, Installment, summarize
+
+
+@dataclass(frozen=True)
+class CalculatorRow:
+    """An installment of the preview with its part of the loan fee (0 when the fee is
+    kept from the payout); ``to_pay`` includes it."""
+
+    installment: Installment
+    fee: int
+
+    n = property(lambda self: self.installment.n)
+    due_date = property(lambda self: self.installment.due_date)
+    principal = property(lambda self: self.installment.principal)
+    interest = property(lambda self: self.installment.interest)
+    balance = property(lambda self: self.installment.balance)
+
+    @property
+    def to_pay(self) -> int:
+        return self.installment.total + self.fee
+
+
+FEE_COLUMN = 4
 
 
 class CalculatorPanel(QWidget):
@@ -70,12 +93,14 @@ class CalculatorPanel(QWidget):
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
             Column(N_("Principal"), lambda i: self._money(i.principal), right=True),
             Column(N_("Interest"), lambda i: self._money(i.interest), right=True),
-            Column(N_("To pay"), lambda i: self._money(i.total), right=True),
+            Column(N_("Fee"), lambda i: self._money(i.fee), right=True),
+            Column(N_("To pay"), lambda i: self._money(i.to_pay), right=True),
             Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
         ], self)
-        schedule = TableView(self.model)
-        schedule.stretch_column()  # money columns sized to their numbers, side by side
-        layout.addWidget(schedule, 1)
+        self.fee = None
+        self.schedule = TableView(self.model)
+        self.schedule.stretch_column()  # money columns sized to their numbers, side by side
+        layout.addWidget(self.schedule, 1)
         buttons = QHBoxLayout()
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_schedule)
@@ -113,32 +138,48 @@ class CalculatorPanel(QWidget):
                     frequency=self.frequency.currentData(), disbursed=start)
 
     def update_schedule(self) -> None:
-        self.rows = []
+        self.rows, self.fee = [], None
         if self.ctx.group_id is None or not self.amount.text().strip():
             self.message.setText(_("Type an amount to see the schedule."))
         else:
             try:
                 inputs = self._inputs()
-                self.rows = self.ctx.read(lambda s, a: loans.preview_schedule(
-                    s, a, group_id=self.ctx.group_id, **inputs))
+                gid = self.ctx.group_id
+
+                def query(s, a):  # noqa: ANN001, ANN202
+                    schedule = loans.preview_schedule(s, a, group_id=gid, **inputs)
+                    return schedule, loans.preview_fee(
+                        s, a, group_id=gid, amount=inputs["amount"],
+                        installments=len(schedule), on=inputs["disbursed"])
+
+                schedule, self.fee = self.ctx.read(query)
             except UserError as error:
                 self.message.setText(str(error))
             else:
-                totals = summarize(self.rows)
-                self.message.setText(_("Interest in all: {interest} · to repay in all: "
-                                       "{total}").format(interest=self._money(totals.interest),
-                                                         total=self._money(totals.total)))
+                self.rows = [CalculatorRow(i, f) for i, f in zip(schedule, self.fee.parts,
+                                                                  strict=True)]
+                totals = summarize(schedule)
+                text = _("Interest in all: {interest} · to repay in all: {total}").format(
+                    interest=self._money(totals.interest),
+                    total=self._money(totals.total + sum(self.fee.parts)))
+                if self.fee.amount:
+                    text += "\n" + fee_text(self.fee.amount, self.fee.timing, inputs["amount"],
+                                            self.ctx.currency())
+                self.message.setText(text)
         self.model.set_rows(self.rows)
+        self.schedule.setColumnHidden(FEE_COLUMN, not any(r.fee for r in self.rows))
         self.print_button.setEnabled(bool(self.rows))
 
     def print_schedule(self):  # noqa: ANN201
         if not self.rows:
             return None
-        inputs, rows = self._inputs(), list(self.rows)
+        inputs, fee = self._inputs(), self.fee
+        rows = [r.installment for r in self.rows]
         return save_schedule(self, self.ctx, lambda s, actor: print_data(
             s, actor, group_id=self.ctx.group_id, amount=inputs["amount"],
             rate=Decimal(inputs["annual_rate"]), method=inputs["method"],
-            disbursed=inputs["disbursed"], rows=rows), "loan-calculation.pdf")
+            disbursed=inputs["disbursed"], rows=rows, fee=fee.amount, fee_timing=fee.timing,
+            fees=fee.parts), "loan-calculation.pdf")
 
 
 class PortfolioPanel(QWidget):

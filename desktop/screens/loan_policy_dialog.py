@@ -2,7 +2,8 @@
 
 Every figure is a dated setting (``models.loan_policy``): a change applies to applications
 from its date; loans already made keep their terms. Money is typed in the group's currency
-and empty means "no limit"."""
+and empty means "no limit". The rules sit on three tabs (who may borrow and how much; how
+interest and payments are counted; fees and penalties) so the dialog fits a laptop screen."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,9 +12,11 @@ import itertools
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,8 +28,16 @@ from models.errors import UserError
 from models.i18n import N_, _
 from models.loan_policy import (
     COMPONENT_NAMES,
+    FEE_FLAT,
+    FEE_KIND_NAMES,
+    FEE_PERCENT,
+    FEE_TIMING_NAMES,
+    FEES,
     LOAN_METHOD_NAMES,
+    PENALTIES,
+    PENALTY_FLAT,
     PENALTY_KIND_NAMES,
+    PENALTY_NONE,
     LoanPolicy,
 )
 from models.money import format_amount, parse_money
@@ -35,6 +46,21 @@ from models.permissions import Permission
 ROUNDING_NAMES = {"half-even": N_("Half to even (bankers')"), "half-up": N_("Half up")}
 INTEREST_PERIOD_NAMES = {"repayment": N_("Per installment period"),
                          "daily": N_("By the actual days")}
+TAB_NAMES = (N_("Who may borrow and how much"), N_("Interest and payments"),
+             N_("Fees and penalties"))
+
+
+def offered_orders(current: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The payment orders offered: penalties, interest and principal in any order, with
+    fees right after penalties (Fineract's strategies are among them), and the group's
+    current order if it is another."""
+    orders = []
+    for three in itertools.permutations(c for c in COMPONENT_NAMES if c != FEES):
+        at = three.index(PENALTIES) + 1
+        orders.append(three[:at] + (FEES,) + three[at:])
+    if tuple(current) not in orders:
+        orders.append(tuple(current))
+    return orders
 
 
 def _spin(low: int, high: int, value: int) -> QSpinBox:
@@ -84,7 +110,11 @@ class LoanPolicyDialog(FormDialog):
         self.penalty_flat = QLineEdit(self._money(p.penalty_flat or None))
         self.penalty_percent = QLineEdit(str(p.penalty_percent))
         self.grace = _spin(0, 60, p.grace_days)
-        self.orders = list(itertools.permutations(COMPONENT_NAMES))
+        self.fee_kind = self._combo(FEE_KIND_NAMES, p.fee_kind)
+        self.fee_flat = QLineEdit(self._money(p.fee_flat or None))
+        self.fee_percent = QLineEdit(str(p.fee_percent))
+        self.fee_timing = self._combo(FEE_TIMING_NAMES, p.fee_timing)
+        self.orders = offered_orders(p.allocation_order)
         self.order = QComboBox()
         for order in self.orders:
             self.order.addItem("", order)
@@ -92,27 +122,55 @@ class LoanPolicyDialog(FormDialog):
         self.effective = DateField(clock.today())
         # Everyone may read the rules; only administrators change them.
         self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
-        for title, field in (
-                (N_("Rate a year, lowest and highest (%)"), rates_box),
-                (N_("Kinds of loan offered"), methods_box),
-                (N_("Interest counted"), self.interest_period),
-                (N_("Longest loan (months)"), self.max_term),
-                (N_("Largest loan (empty: no limit)"), self.max_amount),
-                (N_("Largest loan, times the borrower's savings (empty: no limit)"),
-                 self.savings_multiple),
-                (N_("Guarantors needed above (empty: never)"), self.guarantors_above),
-                (N_("How many guarantors"), self.guarantors_required),
-                (N_("Loans one member may have at once"), self.max_active),
-                (N_("Rounding of amounts"), self.rounding),
-                (N_("Installments rounded to a multiple of (empty: none)"), self.multiple),
-                (N_("Late penalty"), self.penalty_kind),
-                (N_("Penalty amount"), self.penalty_flat),
-                (N_("Penalty percent"), self.penalty_percent),
-                (N_("Days of grace before a penalty"), self.grace),
-                (N_("A payment pays first"), self.order),
-                (N_("These rules apply from"), self.effective)):
-            self.add_row(title, field)
+        self.tabs = QTabWidget()
+        self.layout().insertWidget(1, self.tabs)
+        pages = (
+            ((N_("Rate a year, lowest and highest (%)"), rates_box),
+             (N_("Kinds of loan offered"), methods_box),
+             (N_("Longest loan (months)"), self.max_term),
+             (N_("Largest loan (empty: no limit)"), self.max_amount),
+             (N_("Largest loan, times the borrower's savings (empty: no limit)"),
+              self.savings_multiple),
+             (N_("Guarantors needed above (empty: never)"), self.guarantors_above),
+             (N_("How many guarantors"), self.guarantors_required),
+             (N_("Loans one member may have at once"), self.max_active)),
+            ((N_("Interest counted"), self.interest_period),
+             (N_("Rounding of amounts"), self.rounding),
+             (N_("Installments rounded to a multiple of (empty: none)"), self.multiple),
+             (N_("A payment pays first"), self.order)),
+            ((N_("Loan fee"), self.fee_kind),
+             (N_("Fee amount"), self.fee_flat),
+             (N_("Fee percent of the amount lent"), self.fee_percent),
+             (N_("How the fee is paid"), self.fee_timing),
+             (N_("Late penalty"), self.penalty_kind),
+             (N_("Penalty amount"), self.penalty_flat),
+             (N_("Penalty percent"), self.penalty_percent),
+             (N_("Days of grace before a penalty"), self.grace)),
+        )
+        for rows in pages:
+            page = QWidget()
+            form = QFormLayout(page)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            for title, field in rows:
+                self.add_row(title, field, form)
+            self.tabs.addTab(page, "")
+        self.add_row(N_("These rules apply from"), self.effective)
+        self.fee_kind.currentIndexChanged.connect(self._enable_amounts)
+        self.penalty_kind.currentIndexChanged.connect(self._enable_amounts)
+        self._enable_amounts()
         self.retranslate()
+
+    def _enable_amounts(self) -> None:
+        """Only the amount or percent the chosen kind of fee or penalty uses is open."""
+        fee = self.fee_kind.currentData()
+        self.fee_flat.setEnabled(fee == FEE_FLAT)
+        self.fee_percent.setEnabled(fee == FEE_PERCENT)
+        self.fee_timing.setEnabled(fee != loan_policy.FEE_NONE)
+        penalty = self.penalty_kind.currentData()
+        self.penalty_flat.setEnabled(penalty == PENALTY_FLAT)
+        self.penalty_percent.setEnabled(penalty not in (PENALTY_NONE, PENALTY_FLAT))
+        self.grace.setEnabled(penalty != PENALTY_NONE)
 
     def _combo(self, names: dict[str, str], value: str) -> QComboBox:
         box = QComboBox()
@@ -141,7 +199,10 @@ class LoanPolicyDialog(FormDialog):
         self.save_button.setText(_("Save the rules"))
         for code, box in self.method_boxes.items():
             box.setText(_(LOAN_METHOD_NAMES[code]))
-        for box in (self.interest_period, self.rounding, self.penalty_kind):
+        for i, name in enumerate(TAB_NAMES):
+            self.tabs.setTabText(i, _(name))
+        for box in (self.interest_period, self.rounding, self.penalty_kind, self.fee_kind,
+                    self.fee_timing):
             for i in range(box.count()):
                 box.setItemText(i, _(box.kongthun_names[box.itemData(i)]))
         for i, order in enumerate(self.orders):
@@ -166,6 +227,10 @@ class LoanPolicyDialog(FormDialog):
                 penalty_flat=self._read_money(self.penalty_flat, N_("Penalty amount")) or 0,
                 penalty_percent=self.penalty_percent.text().strip() or "0",
                 grace_days=self.grace.value(),
+                fee_kind=self.fee_kind.currentData(),
+                fee_flat=self._read_money(self.fee_flat, N_("Fee amount")) or 0,
+                fee_percent=self.fee_percent.text().strip() or "0",
+                fee_timing=self.fee_timing.currentData(),
                 allocation_order=self.order.currentData())
         except UserError as problem:
             self.show_problems(problem)

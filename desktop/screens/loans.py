@@ -25,6 +25,7 @@ from desktop.screens.loan_dialogs import (
     ReasonDialog,
     RepaymentDialog,
     RescheduleDialog,
+    fee_text,
     print_data,
     save_schedule,
     schedule_rows,
@@ -32,10 +33,13 @@ from desktop.screens.loan_dialogs import (
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
 from desktop.widgets import Column, FlowLayout, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models import loans
+from models import loan_policy, loans
 from models.i18n import N_, _
 from models.loan_policy import LOAN_METHOD_NAMES
 from models.permissions import Permission
+
+# The fee columns of the schedule and of the repayments (hidden when a loan has no fee).
+SCHEDULE_FEE_COLUMN, REPAYMENT_FEE_COLUMN = 4, 3
 
 journal.KIND_NAMES.update({
     loans.KIND_DISBURSEMENT: N_("Loan paid out"),
@@ -103,6 +107,7 @@ class LoansScreen(Screen):
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
             Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
             Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
+            Column(N_("Fee"), lambda i: self.money(i.fee) if i.fee else "", right=True),
             Column(N_("Penalty"), lambda i: self.money(i.penalty) if i.penalty else "",
                    right=True),
             Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
@@ -112,6 +117,7 @@ class LoansScreen(Screen):
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
             Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
             Column(N_("Penalty"), lambda r: self.money(r.penalty), right=True),
+            Column(N_("Fee"), lambda r: self.money(r.fee), right=True),
             Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
             Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
             Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
@@ -229,6 +235,9 @@ class LoansScreen(Screen):
             if loan.guarantor_names:
                 parts.append(_("Guarantors: {names}").format(
                     names=", ".join(loan.guarantor_names)))
+            if loan.fee:
+                parts.append(fee_text(loan.fee, loan.fee_timing, loan.amount,
+                                      self.ctx.currency()).rstrip("."))
             if d.payoff is not None and loan.status == loans.ACTIVE:
                 parts.append(_("Due now: {due} · clears the loan today: {payoff}").format(
                     due=self.money(d.due_now), payoff=self.money(d.payoff.total)))
@@ -238,6 +247,11 @@ class LoansScreen(Screen):
             self.schedule_model.set_rows(d.installments)
             self.repayments_model.set_rows(d.repayments)
             self.events_model.set_rows(d.events)
+        # The fee columns only for a loan whose installments or repayments carry a fee.
+        self.schedule_view.setColumnHidden(
+            SCHEDULE_FEE_COLUMN, not (d and any(i.fee for i in d.installments)))
+        self.repayments_view.setColumnHidden(
+            REPAYMENT_FEE_COLUMN, not (d and any(r.fee for r in d.repayments)))
         self.update_buttons()
 
     def update_buttons(self, *_args) -> None:  # noqa: ANN002
@@ -342,11 +356,16 @@ class LoansScreen(Screen):
         if d is None or not d.installments:
             return None
         loan, rows = d.loan, schedule_rows(d)
+        # The fee kept from the payout belongs on the first schedule only.
+        kept = loan.fee_at_payout if d.version == 1 else 0
+        fees = tuple(i.fee for i in d.installments)
         return save_schedule(self, self.ctx, lambda s, actor: print_data(
             s, actor, group_id=loan.group_id, amount=sum(r.principal for r in rows),
             rate=loan.annual_rate, method=loan.method,
             disbursed=loan.disbursed_on, rows=rows, member_name=loan.member_name,
-            loan_number=loan.number, purpose=loan.purpose), f"loan-{loan.number}.pdf")
+            loan_number=loan.number, purpose=loan.purpose,
+            fee=kept or sum(fees), fee_timing=loan.fee_timing if kept else
+            loan_policy.FEE_WITH_INSTALLMENTS, fees=fees), f"loan-{loan.number}.pdf")
 
 
 SECTION = Section("loans", title=N_("Loans"), order=40, factory=LoansScreen,

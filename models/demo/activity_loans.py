@@ -33,6 +33,16 @@ REASON_REFUSED = "ເງິນກູ້ເກົ່າຍັງຊຳລະຊ�
 STEP = 1_000  # the smallest note worth counting at a meeting
 
 
+# Loan fees (illustrative: the brief does not report them): the vegetable growers take 1 %
+# with the installments, the weavers 10,000 kip kept from the payout; the others none.
+FEES = {
+    3: dict(fee_kind=loan_policy.FEE_PERCENT, fee_percent=Decimal(1),
+            fee_timing=loan_policy.FEE_WITH_INSTALLMENTS),
+    4: dict(fee_kind=loan_policy.FEE_FLAT, fee_flat=10_000,
+            fee_timing=loan_policy.FEE_AT_PAYOUT),
+}
+
+
 def _round_down(amount: int, step: int) -> int:
     return amount // step * step
 
@@ -46,7 +56,8 @@ def setup(ctx, group) -> None:  # noqa: ANN001
                                           penalty_kind=loan_policy.PENALTY_FLAT,
                                           penalty_flat=5_000, grace_days=3,
                                           max_active_loans=2,
-                                          methods=("flat", "declining")))
+                                          methods=("flat", "declining"),
+                                          **FEES.get(group.index, {})))
     # One member falls ill and stops paying: her loan is rescheduled, then written off.
     troubled = group.rng(NAME + ".setup").choice(group.members)
     group.state[NAME] = {"written_off": 0, "rescheduled": 0, "troubled": troubled.id}

@@ -58,3 +58,32 @@ def test_the_rules_are_all_in_lao(make_ctx, qtbot, lao):
     switch_language("en")
     dialog.retranslate()
     assert dialog.windowTitle() == "Loan rules"
+
+
+def test_an_admin_sets_a_loan_fee_paid_with_the_installments(make_ctx, env, qtbot):
+    dialog = LoanPolicyDialog(make_ctx("admin"))
+    qtbot.addWidget(dialog)
+    # Until a kind of fee is chosen, its amount and percent stay closed.
+    assert not dialog.fee_flat.isEnabled() and not dialog.fee_percent.isEnabled()
+    dialog.fee_kind.setCurrentIndex(dialog.fee_kind.findData("percent"))
+    assert dialog.fee_percent.isEnabled() and not dialog.fee_flat.isEnabled()
+    dialog.fee_percent.setText("1.5")
+    dialog.fee_timing.setCurrentIndex(dialog.fee_timing.findData("installments"))
+    # The default order is offered first: penalties → fees → interest → principal.
+    assert dialog.order.currentData() == ("penalties", "fees", "interest", "principal")
+    assert len(dialog.orders) == 6
+    assert dialog.save(), dialog.problems.text()
+    with env.db.read() as s:
+        policy = loan_policy.get_policy(s, env.group_id)
+    assert (policy.fee_kind, policy.fee_percent, policy.fee_timing) == \
+        ("percent", Decimal("1.5"), "installments")
+
+
+def test_a_fee_without_its_amount_is_refused(make_ctx, env, qtbot):
+    dialog = LoanPolicyDialog(make_ctx("admin"))
+    qtbot.addWidget(dialog)
+    dialog.fee_kind.setCurrentIndex(dialog.fee_kind.findData("flat"))
+    assert not dialog.save()
+    assert "Give the amount of the loan fee." in dialog.problems.text()
+    with env.db.read() as s:
+        assert loan_policy.get_policy(s, env.group_id).fee_kind == "none"

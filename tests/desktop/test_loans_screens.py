@@ -147,3 +147,52 @@ def test_table_models_pass_the_model_tester(saved, make_window, qtmodeltester):
     for model in screen.findChildren(RowTableModel):
         qtmodeltester.check(model)
     assert isinstance(screen.portfolio, loan_panels.PortfolioPanel)
+
+
+def test_a_loan_fee_shows_in_the_forms_the_schedule_and_the_calculator(
+        saved, make_window, qtbot, monkeypatch, tmp_path):
+    from decimal import Decimal
+
+    from tests.models.loan_support import set_policy
+
+    env = saved
+    set_policy(env.db, env, fee_kind="percent", fee_percent=Decimal(1),
+               fee_timing="installments")
+    screen = open_loans(make_window("treasurer"))
+    calc = screen.calculator
+    calc.amount.setText("600,000")
+    calc.installments.setValue(6)
+    calc.update_schedule()
+    assert [r.fee for r in calc.model.rows] == [1_000] * 6
+    assert not calc.schedule.isColumnHidden(4)
+    assert "Loan fee 6,000 ₭, paid with the installments." in calc.message.text()
+    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
+    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    path = calc.print_schedule()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                              text=True).stdout
+        assert "6,000 ₭, paid with the installments" in text
+
+    set_policy(env.db, env, fee_kind="flat", fee_flat=20_000, fee_timing="payout")
+    dialog = ApplicationDialog(screen.ctx, parent=screen)
+    qtbot.addWidget(dialog)
+    choose(dialog.member, env.member_ids[0])
+    dialog.amount.setText("600,000")
+    dialog.purpose.setText("Loom")
+    dialog.update_check()
+    assert "Loan fee 20,000 ₭, kept from the money paid out: the member receives " \
+        "580,000 ₭." in dialog.check.text()
+    assert dialog.save()
+    with env.db.write() as s:
+        loans.approve_loan(s, env.user(s, "leader"), loan_id=dialog.saved.id)
+    screen.refresh()
+    payout = DisburseDialog(screen.ctx, screen.selected_loan(), parent=screen)
+    qtbot.addWidget(payout)
+    assert payout.receives.text().startswith("Give ")
+    assert "580,000 ₭." in payout.receives.text()
+    assert payout.save()
+    screen.refresh()
+    # The fee was kept at payout: the installments carry none, so no fee column.
+    assert screen.schedule_view.isColumnHidden(4)
+    assert "Loan fee 20,000 ₭, kept from the money paid out" in screen.summary.text()

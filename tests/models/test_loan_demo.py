@@ -59,3 +59,23 @@ def test_the_same_seed_gives_the_same_loans(tmp_path):
         return rows
 
     assert build("a.sqlite3") == build("b.sqlite3")
+
+
+def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
+    from models.db import open_database
+    from models.schema import Group
+
+    database = open_database(str(tmp_path / "demo.sqlite3"))
+    build_demo(database, seed=3, groups=5, years=1, today=dt.date(2026, 11, 20),
+               activities=[SAVINGS, ACTIVITY])
+    with database.read() as s:
+        groups = s.scalars(select(Group.id).order_by(Group.id)).all()
+        timing = [set(s.scalars(select(Loan.fee_timing).where(Loan.group_id == g,
+                                                             Loan.fee > 0)))
+                  for g in groups]
+        income = [ledger.balance(s, g, "fee_income") for g in groups]
+        problems = [str(p) for p in verify_database(s)]
+    assert problems == []
+    assert timing == [set(), set(), set(), {"installments"}, {"payout"}]
+    assert [amount > 0 for amount in income] == [False, False, False, True, True]
+    database.dispose()
