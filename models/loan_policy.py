@@ -317,12 +317,15 @@ def loan_fee(policy: LoanPolicy, amount: int) -> LoanFee:
     return LoanFee(0, policy.fee_timing)
 
 
-def spread_fee(fee: int, count: int) -> list[int]:
-    """The fee split over ``count`` installments: equal whole parts, the remainder on the
-    last installment (where the schedule puts its rounding residue)."""
+def spread_fee(fee: int, count: int, multiple: int = 0) -> list[int]:
+    """The fee split over ``count`` installments: equal parts, rounded down to whole minor
+    units (or to the installment ``multiple``, so installments stay in notes worth
+    counting), the remainder on the last installment (where the schedule puts its rounding
+    residue)."""
     if count <= 0 or fee <= 0:
         return [0] * max(count, 0)
-    part = fee // count
+    step = multiple if multiple > 0 else 1
+    part = fee // count // step * step
     return [part] * (count - 1) + [fee - part * (count - 1)]
 
 

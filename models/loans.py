@@ -729,8 +729,8 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
     if problems:
         raise ValidationError(problems)
     session.add(terms_row)
-    fees = spread_fee(loan.fee, len(schedule)) if loan.fee_timing == FEE_WITH_INSTALLMENTS \
-        else None
+    fees = spread_fee(loan.fee, len(schedule), loan.multiple) \
+        if loan.fee_timing == FEE_WITH_INSTALLMENTS else None
     _store_installments(session, loan, 1, schedule, fees)
     lines = [Line("loans_receivable", loan.amount, member_id=loan.member_id, loan_id=loan.id),
              Line(paid_from, -(loan.amount - kept))]
@@ -1341,7 +1341,7 @@ def _reschedule(session: Session, actor: User, loan: Loan, request: LoanRequest)
     schedule = build_schedule(_schedule_terms(session, loan, new, request.installments))
     session.add(new)
     _store_installments(session, loan, new.version, schedule,
-                        spread_fee(later_fees, len(schedule)),
+                        spread_fee(later_fees, len(schedule), loan.multiple),
                         carried_interest=carried_interest, carried_fees=carried_fees,
                         carried_on=on)
     _event(session, loan, actor, "rescheduled", on, amount=principal, note=request.reason)
@@ -1497,9 +1497,10 @@ def preview_fee(session: Session, actor: User, *, group_id: int, amount: int,
                 installments: int, on: dt.date | None = None) -> FeePreview:
     """The loan fee the group's policy (in force on ``on``) charges on ``amount``."""
     require(session, actor, Permission.READ, group_id)
-    fee: LoanFee = loan_fee(get_policy(session, group_id, on or clock.today()), amount)
-    parts = spread_fee(fee.amount, installments) if fee.timing == FEE_WITH_INSTALLMENTS \
-        else [0] * installments
+    policy = get_policy(session, group_id, on or clock.today())
+    fee: LoanFee = loan_fee(policy, amount)
+    parts = spread_fee(fee.amount, installments, policy.installment_multiple) \
+        if fee.timing == FEE_WITH_INSTALLMENTS else [0] * installments
     return FeePreview(fee.amount, fee.timing, tuple(parts))
 
 

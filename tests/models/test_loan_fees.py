@@ -131,6 +131,8 @@ def test_the_spread_puts_the_remainder_on_the_last_installment():
     assert spread_fee(10_000, 3) == [3_333, 3_333, 3_334]
     assert spread_fee(5, 12) == [0] * 11 + [5]
     assert spread_fee(0, 4) == [0, 0, 0, 0]
+    # Installments rounded to 1,000 kip: the parts are too, the rest comes last.
+    assert spread_fee(15_500, 6, 1_000) == [2_000] * 5 + [5_500]
 
 
 # ----- paid with the installments --------------------------------------------------------------
