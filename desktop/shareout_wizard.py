@@ -357,7 +357,7 @@ class ShareOutWizard(QDialog):
             lines.append(_("{shares} shares · value of one share: {value}").format(
                 shares=p.total_shares, value=f"{p.value_per_share:,.2f}"))
         if p.loan_interest:
-            lines.append(_("Interest of the loans paid off from payouts: {amount}").format(
+            lines.append(_("Interest and fees of the loans paid off from payouts: {amount}").format(
                 amount=self.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
         self.residue.setText(_("Rounding residue: {amount}. Payouts are rounded down to "

@@ -17,8 +17,8 @@ residue stays in the loan fund reserve and is carried to the next cycle (shown o
 preview). What members owe is paid from their payout first (``savings.shareout_loans`` =
 net) or stops the share-out until loans are repaid (block). A member's loans are paid off
 in full from her payout or not at all (then they run on into the next cycle, which must
-hold enough to cover them); paying them off brings in their interest (the loans are on a
-cash basis), which is part of D, so it is shared out now. The new cycle starts on the
+hold enough to cover them); paying them off brings in their interest and unpaid loan fees
+(the loans are on a cash basis), which are part of D, so they are shared out now. The new cycle starts on the
 share-out day, with what members re-invest (all, none, or per member) as its first savings.
 """
 from __future__ import annotations
@@ -151,8 +151,8 @@ class ShareOutPreview:
     method: str
     loans_policy: str
     round_to: int
-    distributable: int  # D, with the interest the loans paid off today bring in
-    loan_interest: int  # that interest
+    distributable: int  # D, with the interest and fees the loans paid off today bring in
+    loan_interest: int  # that interest and those fees
     total_savings: int
     total_shares: int
     rows: tuple[ShareOutRow, ...]
@@ -234,7 +234,8 @@ class _Owed:
 
     loans: tuple[savings.Debt, ...]  # settled through the loans capability, all or none
     others: tuple[savings.Debt, ...]  # fines (and loans no capability settles: never netted)
-    interest: int  # what paying the loans in full adds to the fund (interest not yet income)
+    interest: int  # what paying the loans in full adds to the fund (interest and fees not
+    # yet income)
 
     @property
     def loan_total(self) -> int:
