@@ -27,16 +27,21 @@ def test_fresh_ledger_is_at_every_head(tmp_path):
     database.dispose()
 
 
-def test_an_older_ledger_is_backed_up_before_it_is_upgraded(tmp_path):
-    path = tmp_path / "old.sqlite3"
-    database = Database(f"sqlite:///{path}")
-    config = migrate.alembic_config()
+def _ledger_at(path, revision: str) -> None:  # noqa: ANN001
+    """A ledger file migrated only up to ``revision`` (an older version of the app)."""
     from alembic import command
 
+    database = Database(f"sqlite:///{path}")
+    config = migrate.alembic_config()
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001_foundation")
+        command.upgrade(config, revision)
     database.dispose()
+
+
+def test_an_older_ledger_is_backed_up_before_it_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    _ledger_at(path, "0001_foundation")
     if migrate.head_revisions() == {"0001_foundation"}:
         # Only the first revision exists: pretend the file is older by stamping it empty.
         con = sqlite3.connect(path)
@@ -85,15 +90,8 @@ def test_checking_a_backup_leaves_the_file_untouched(env, tmp_path):
 
 
 def test_the_fee_columns_come_with_a_default_and_keep_the_append_only_guards(tmp_path):
-    from alembic import command
-
     path = tmp_path / "before-fees.sqlite3"
-    database = Database(f"sqlite:///{path}")
-    config = migrate.alembic_config()
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003_loans")
-    database.dispose()
+    _ledger_at(path, "0003_loans")
     reopened = open_database(str(path), backup_dir=tmp_path / "backups")
     reopened.dispose()
     con = sqlite3.connect(path)
