@@ -77,6 +77,13 @@ def create_standard_accounts(session: Session, group_id: int) -> None:
     session.flush()
 
 
+def find_account(session: Session, group_id: int, key: str) -> Account | None:
+    """The group's account with system ``key``, or ``None``: never creates one (for checks
+    that must not write, e.g. verifying a read-only backup)."""
+    return session.scalar(select(Account).where(Account.group_id == group_id,
+                                                Account.key == key))
+
+
 def account(session: Session, group_id: int, key: str) -> Account:
     """The group's account with system ``key``; created from the standard chart if a newer
     version of the chart added it after the group was made."""

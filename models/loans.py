@@ -1518,17 +1518,20 @@ def _verify_loans(session: Session, group: Group) -> list[verify.Problem]:
     principal and is never negative; receivable lines name a loan that exists, of the
     member they name; penalties receivable per loan never negative."""
     problems: list[verify.Problem] = []
-    receivable = chart.account(session, group.id, "loans_receivable")
-    penalties = chart.account(session, group.id, "penalties_receivable")
+    # Read, never create, the accounts: verify also runs on read-only backups.
+    receivable = chart.find_account(session, group.id, "loans_receivable")
+    penalties = chart.find_account(session, group.id, "penalties_receivable")
 
-    def sums(account_id: int) -> dict[int, int]:
+    def sums(account: Account | None) -> dict[int, int]:
+        if account is None:
+            return {}
         return {loan_id: int(total) for loan_id, total in session.execute(
             select(JournalLine.loan_id, func.sum(JournalLine.amount))
-            .where(JournalLine.account_id == account_id, JournalLine.loan_id.is_not(None))
+            .where(JournalLine.account_id == account.id, JournalLine.loan_id.is_not(None))
             .group_by(JournalLine.loan_id))}
 
-    ledger_principal = sums(receivable.id)
-    ledger_penalties = sums(penalties.id)
+    ledger_principal = sums(receivable)
+    ledger_penalties = sums(penalties)
     loans = {loan.id: loan for loan in session.scalars(select(Loan).where(
         Loan.group_id == group.id))}
     for loan in loans.values():
@@ -1553,7 +1556,7 @@ def _verify_loans(session: Session, group: Group) -> list[verify.Problem]:
         problems.append(verify.Problem(
             N_("Group {group}: loans receivable names loan {loan}, which does not exist."),
             {"group": group.name, "loan": loan_id}, group.id))
-    wrong_member = session.execute(
+    wrong_member = [] if receivable is None else session.execute(
         select(Loan.number).join(JournalLine, JournalLine.loan_id == Loan.id)
         .where(Loan.group_id == group.id, JournalLine.account_id == receivable.id,
                (JournalLine.member_id.is_(None)) | (JournalLine.member_id != Loan.member_id))
@@ -1568,13 +1571,12 @@ def _verify_loans(session: Session, group: Group) -> list[verify.Problem]:
 def _verify_fees(session: Session, group: Group, loans: dict[int, Loan]) -> list[verify.Problem]:
     """Fee income on the ledger, per loan, is the fee kept from its payout plus the fees
     its posted repayments were allocated (reversed entries net to nothing)."""
-    fee_account = session.scalar(select(Account.id).where(Account.group_id == group.id,
-                                                          Account.key == "fee_income"))
+    fee_account = chart.find_account(session, group.id, "fee_income")
     if fee_account is None:  # the group predates loan fees and never charged one
         return []
     on_ledger = {loan_id: -int(total) for loan_id, total in session.execute(
         select(JournalLine.loan_id, func.sum(JournalLine.amount))
-        .where(JournalLine.account_id == fee_account, JournalLine.loan_id.is_not(None))
+        .where(JournalLine.account_id == fee_account.id, JournalLine.loan_id.is_not(None))
         .group_by(JournalLine.loan_id))}
     repaid = dict(session.execute(
         select(LoanRepayment.loan_id, func.sum(LoanRepayment.fee))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from models import chart
 from models.i18n import N_, gettext
 from models.ledger import entry_hash
 from models.schema import (
@@ -105,7 +106,7 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
 
     for key, column in [(k, JournalLine.member_id) for k in MEMBER_SUBLEDGERS] + \
                        [(k, JournalLine.loan_id) for k in LOAN_SUBLEDGERS]:
-        acc = session.scalar(select(Account).where(Account.group_id == gid, Account.key == key))
+        acc = chart.find_account(session, gid, key)
         if acc is None:
             continue
         orphans = session.scalar(select(func.count(JournalLine.id))
