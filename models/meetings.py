@@ -338,6 +338,9 @@ def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells
         totals = column_totals({k: v for k, v in cells.items() if v})
         audit.record(session, actor, "meeting.post", group_id=meeting.group_id,
                      meeting=meeting.id, on=meeting.meeting_date, totals=totals)
+        from models.meeting_drafts import clear_draft  # it imports this module
+
+        clear_draft(session, meeting.id)  # the typed amounts are posted: the draft is spent
     return _row(session, meeting)
 
 
