@@ -5,7 +5,8 @@ paid in all, a note), and the totals row.
 ``MeetingGridModel`` is a thin Qt model over plain ``GridLine`` rows built from
 ``models.meetings.MeetingGrid``; it never writes to the ledger. It announces what the
 treasurer changed (``amount_changed``, ``attendance_changed``, ``note_changed``) and the
-screen checks the cell with the domain and hands back the problems to mark.
+screen checks the cell with the domain and hands back the problems to mark, and keeps
+the cell's draft (``draft_value``); a draft read back is loaded over the expected amounts.
 
 The view with its spreadsheet keys is ``desktop.meeting_grid_view``.
 """
@@ -92,20 +93,34 @@ class MeetingGridModel(QAbstractTableModel):
         self.problems: dict[Cell, str] = {}
 
     # -- loading ------------------------------------------------------------------------
-    def load(self, grid: MeetingGrid | None, currency: Currency, *, editable: bool) -> None:
+    def load(self, grid: MeetingGrid | None, currency: Currency, *, editable: bool,
+             drafts: Mapping[Cell, int] | None = None) -> int:
+        """Show ``grid``; in an editable grid the ``drafts`` (amounts typed before, by
+        cell) replace the expected amounts as typed cells. Returns how many drafted
+        cells were put in (those of members and columns no longer in the grid are not)."""
         self.beginResetModel()
         self.currency = currency
         self.fields = grid_fields(grid)
         self.editable = editable and grid is not None and not grid.meeting.is_posted
         self.problems = {}
         self.lines = []
+        restored = 0
         if grid is not None:
             cells = grid.expected_cells()
+            keys = {c.key for c in grid.columns}
             for row in grid.rows:
                 amounts = {c.key: cells.get((row.member_id, c.key), 0) for c in grid.columns}
-                self.lines.append(GridLine(row.member_id, row.number, row.name, row.attendance,
-                                           row.note, dict(row.expected), amounts))
+                line = GridLine(row.member_id, row.number, row.name, row.attendance,
+                                row.note, dict(row.expected), amounts)
+                if self.editable and drafts:
+                    for key in keys:
+                        if (row.member_id, key) in drafts:
+                            line.amounts[key] = drafts[(row.member_id, key)]
+                            line.edited.add(key)
+                            restored += 1
+                self.lines.append(line)
         self.endResetModel()
+        return restored
 
     # -- what was entered ---------------------------------------------------------------
     def money_keys(self) -> list[str]:
@@ -145,6 +160,14 @@ class MeetingGridModel(QAbstractTableModel):
                 except UserError as error:
                     found[(line.member_id, key)] = str(error)
         return found
+
+    def draft_value(self, member_id: int, key: str) -> int | None:
+        """What the draft keeps of a money cell: the amount typed (0 for a cell emptied on
+        purpose), or ``None`` where the cell shows its expected amount."""
+        line = self.line_of(member_id)
+        if line is None or key not in line.edited:
+            return None
+        return line.amounts.get(key, 0)
 
     def line_of(self, member_id: int) -> GridLine | None:
         return next((line for line in self.lines if line.member_id == member_id), None)

@@ -4,8 +4,11 @@ problems of its cells as they are typed, posting it whole, and its papers.
 Every cell is checked with the domain (``meetings.check_cells``) as soon as it changes;
 a bad cell turns red, says why in its tooltip and in the line under the grid, and stops
 the posting. Attendance and notes are recorded on the open meeting as they change (the
-expected amounts follow the roll call); amounts are only written when the whole meeting
-is posted, in one action."""
+expected amounts follow the roll call). Each amount typed is kept at once in the
+meeting's draft (``models.meeting_drafts``), so a power cut loses none: showing the
+meeting again puts the drafted amounts back, and says so when they were typed before
+this window was opened. The amounts reach the ledger only when the whole meeting is
+posted, in one action (which deletes the draft)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,7 +26,7 @@ from desktop.meeting_grid import MeetingGridModel, MeetingTotalsModel
 from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.widgets import date_text, heading, mark_data
-from models import meeting_columns, meetings
+from models import meeting_columns, meeting_drafts, meetings
 from models.errors import UserError, ValidationError
 from models.i18n import _, gettext
 from models.meeting_columns import CellContext
@@ -58,6 +61,8 @@ class MeetingPage(QWidget):
         self.ctx = ctx
         self.grid_data: MeetingGrid | None = None
         self.general_problems: list[str] = []
+        self.restored = 0  # drafted amounts brought back from before this window opened
+        self._drafted_here: set[int] = set()  # meetings whose draft this page saved
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -69,6 +74,11 @@ class MeetingPage(QWidget):
         self.state = QLabel()
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        layout.addWidget(self.notice)
         self.model = MeetingGridModel(self)
         self.grid = MeetingGridView(self.model)
         self.totals_model = MeetingTotalsModel(self.model, self)
@@ -124,7 +134,13 @@ class MeetingPage(QWidget):
             return False
         self.grid_data = grid
         may_record = self.ctx.can(Permission.RECORD, grid.meeting.group_id)
-        self.model.load(grid, self.ctx.currency(grid.meeting.group_id), editable=may_record)
+        drafts = {} if grid.meeting.is_posted or not may_record else run_query(
+            self.ctx, self, lambda s, a: meeting_drafts.draft_cells(s, a, meeting_id), {})
+        restored = self.model.load(grid, self.ctx.currency(grid.meeting.group_id),
+                                   editable=may_record, drafts=drafts)
+        # Amounts this page drafted come back silently (the grid as she left it); those
+        # from before (a crash, a power cut, another window) are announced.
+        self.restored = 0 if meeting_id in self._drafted_here else restored
         self.grid.fit_columns()
         self.totals.follow_grid()
         self.general_problems = []
@@ -160,11 +176,21 @@ class MeetingPage(QWidget):
             self.state.setText(_("Open: the treasurer has not posted it yet."))
         self.post_button.setVisible(self.model.editable)
         self.hint.setVisible(self.model.editable)
+        self.notice.setVisible(bool(self.restored) and self.model.editable)
+        self.notice.setText(self.notice_text())
         posted = meeting.is_posted
         self.summary_button.setVisible(posted)
         self.receipts_button.setVisible(posted)
         self.count_button.setVisible(posted and self.ctx.can(Permission.RECORD,
                                                              meeting.group_id))
+
+    def notice_text(self) -> str:
+        if not self.restored:
+            return ""
+        if self.restored == 1:
+            return _("One amount typed before the program closed was brought back.")
+        return _("{count} amounts typed before the program closed were brought back.").format(
+            count=self.restored)
 
     # -- checking -----------------------------------------------------------------------
     def _check(self, cells: dict[tuple[int, str], int]) -> list[UserError]:
@@ -207,6 +233,21 @@ class MeetingPage(QWidget):
 
     def _amount_changed(self, member_id: int, key: str) -> None:
         self._check_row(member_id, [key])
+        self._save_draft(member_id, key)
+
+    def _save_draft(self, member_id: int, key: str) -> None:
+        """Keep the cell as typed (or forget it, back to its expected amount) in one small
+        transaction. Text that is not an amount is not kept: the draft keeps the cell's
+        last amount."""
+        line = self.model.line_of(member_id)
+        if self.meeting is None or not self.model.editable or line is None \
+                or key in line.typed:
+            return
+        meeting_id, amount = self.meeting.id, self.model.draft_value(member_id, key)
+        if self.ctx.run(self, lambda s, actor: meeting_drafts.save_draft_cells(
+                s, actor, meeting_id=meeting_id, cells={(member_id, key): amount}),
+                on_user_error=self._show_error):
+            self._drafted_here.add(meeting_id)
 
     def _attendance_changed(self, member_id: int, status: str, before: str) -> None:
         meeting_id = self.meeting.id
