@@ -39,7 +39,7 @@ def _footer(summary: MeetingSummary) -> str:
 
 
 def _heading(summary: MeetingSummary, title: str, st: dict, size: str = "title") -> list:
-    place = summary.group_name + (f" · {summary.village}" if summary.village else "")
+    place = pdf.place(summary.group_name, summary.village)
     when = _("Meeting {number} of cycle {cycle} · {date}").format(
         number=summary.meeting.number, cycle=summary.meeting.cycle_number,
         date=fmt_date(summary.meeting.meeting_date))

@@ -57,6 +57,14 @@ def styles(base_size: float = 11) -> dict[str, ParagraphStyle]:
     }
 
 
+def place(group_name: str, village: str | None) -> str:
+    """The group and its village for a page's first line; the village once only (group
+    names often already end with it)."""
+    if not village or village in group_name:
+        return group_name
+    return f"{group_name} · {village}"
+
+
 def para(text: object, style: ParagraphStyle) -> Paragraph:
     """A shaped paragraph of plain text (escaped; newlines become line breaks)."""
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)

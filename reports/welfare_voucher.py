@@ -42,8 +42,7 @@ def write_voucher(voucher: ClaimVoucher, path: Path | str) -> Path:
         footer = _("DEMO DATA") + " · " + footer
     doc = pdf.document(str(path), title=title, footer=footer + " ·")
     story: list = [
-        pdf.para(voucher.group_name + (f" · {voucher.group_village}"
-                                       if voucher.group_village else ""), st["bold"]),
+        pdf.para(pdf.place(voucher.group_name, voucher.group_village), st["bold"]),
         pdf.para(title, st["title"]),
         pdf.para(_("Claim {number}").format(number=claim.number), st["heading"]),
     ]

@@ -19,6 +19,8 @@ from models.i18n import N_, _
 from models.money import format_amount, format_money, parse_money
 from models.schedule import FREQUENCIES, Installment
 from models.schema import Group
+from models.loan_receipts import repayment_receipt
+from reports.loan_receipt_pdf import write_repayment_receipt
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule
 
 FREQUENCY_NAMES = {"monthly": N_("Monthly"), "fortnightly": N_("Every two weeks"),
@@ -322,21 +324,38 @@ def schedule_rows(detail: loans.LoanDetail) -> list[Installment]:
     return rows
 
 
-def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
-    """Ask for a folder and write the schedule PDF there (``sheet_of(session, actor)``
-    gives the ``SchedulePrint``)."""
-    folder = choose_folder(parent, _("Where to save the schedule"))
+def save_pdf(parent, ctx: ScreenContext, write, name: str, *, where: str,  # noqa: ANN001
+             saved: str) -> Path | None:
+    """Ask for a folder, write a PDF named ``name`` there with ``write(session, actor,
+    path)`` (read in one transaction), say so with ``saved`` (``{path}`` in it) and open
+    it. ``None`` when nothing was written."""
+    folder = choose_folder(parent, where)
     if not folder:
         return None
     path = Path(folder) / name
-    outcome = ctx.run(parent, lambda s, actor: write_schedule(sheet_of(s, actor), path),
-                      message=_("The schedule was saved to {path}.").format(path=str(path)))
+    outcome = ctx.run(parent, lambda s, actor: write(s, actor, path),
+                      message=saved.format(path=str(path)))
     if not outcome:
         return None
     from desktop.screens.welfare_dialogs import open_document
 
     open_document(path)
     return path
+
+
+def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
+    """Ask for a folder and write the schedule PDF there (``sheet_of(session, actor)``
+    gives the ``SchedulePrint``)."""
+    return save_pdf(parent, ctx, lambda s, actor, path: write_schedule(sheet_of(s, actor), path),
+                    name, where=_("Where to save the schedule"),
+                    saved=_("The schedule was saved to {path}."))
+
+
+def save_receipt(parent, ctx: ScreenContext, repayment_id: int) -> Path | None:  # noqa: ANN001
+    """The receipt of a loan repayment, as a PDF the member takes home."""
+    return save_pdf(parent, ctx, lambda s, actor, path: write_repayment_receipt(
+        repayment_receipt(s, actor, repayment_id), path), f"receipt-{repayment_id}.pdf",
+        where=_("Where to save the receipt"), saved=_("The receipt was saved to {path}."))
 
 
 def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001

@@ -27,6 +27,7 @@ from desktop.screens.loan_dialogs import (
     RescheduleDialog,
     fee_text,
     print_data,
+    save_receipt,
     save_schedule,
     schedule_rows,
 )
@@ -148,7 +149,8 @@ class LoansScreen(Screen):
                              ("refuse", self.refuse), ("pay_out", self.pay_out),
                              ("print", self.print_schedule),
                              ("repay", self.repay), ("pay_off", self.pay_off),
-                             ("reverse", self.reverse), ("reschedule", self.reschedule),
+                             ("reverse", self.reverse), ("receipt", self.print_receipt),
+                             ("reschedule", self.reschedule),
                              ("write_off", self.write_off), ("decide", self.decide)):
             button = QPushButton()
             button.clicked.connect(handler)
@@ -178,6 +180,7 @@ class LoansScreen(Screen):
                           ("refuse", N_("Refuse…")), ("pay_out", N_("Pay out…")),
                           ("repay", N_("Record a repayment…")), ("pay_off", N_("Pay off…")),
                           ("reverse", N_("Reverse the repayment…")),
+                          ("receipt", N_("Print a receipt…")),
                           ("reschedule", N_("Ask to reschedule…")),
                           ("write_off", N_("Ask to write off…")),
                           ("decide", N_("Decide the request…")),
@@ -268,6 +271,7 @@ class LoansScreen(Screen):
             "repay": Permission.RECORD in may and status == loans.ACTIVE,
             "pay_off": Permission.RECORD in may and status == loans.ACTIVE,
             "reverse": Permission.REVERSE in may and self._selected_repayment() is not None,
+            "receipt": self._selected_repayment() is not None,
             "reschedule": Permission.RECORD in may and status == loans.ACTIVE and not pending,
             "write_off": Permission.RECORD in may and status == loans.ACTIVE and not pending,
             "decide": Permission.APPROVE in may and bool(pending),
@@ -322,6 +326,10 @@ class LoansScreen(Screen):
             lambda s, actor, reason: loans.reverse_repayment(
                 s, actor, repayment_id=row.id, reason=reason), parent=self,
             done=_("The repayment was reversed; the later ones were allocated again.")).exec()
+
+    def print_receipt(self):  # noqa: ANN201
+        row = self._selected_repayment()
+        return None if row is None else save_receipt(self, self.ctx, row.id)
 
     def reschedule(self) -> None:
         RescheduleDialog(self.ctx, self.selected_loan(), parent=self).exec()

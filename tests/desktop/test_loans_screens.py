@@ -196,3 +196,26 @@ def test_a_loan_fee_shows_in_the_forms_the_schedule_and_the_calculator(
     # The fee was kept at payout: the installments carry none, so no fee column.
     assert screen.schedule_view.isColumnHidden(4)
     assert "Loan fee 20,000 ₭, kept from the money paid out" in screen.summary.text()
+
+
+def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp_path):
+    env = saved
+    loan_id = open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
+    with env.db.write() as s:
+        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=112_000,
+                               on=D(2026, 10, 20))
+    screen = open_loans(make_window("treasurer"))
+    screen.refresh()
+    # Nothing selected in the repayments: no receipt to print.
+    assert not screen.buttons["receipt"].isEnabled()
+    screen.detail_tabs.setCurrentIndex(1)
+    screen.repayments_view.selectRow(0)
+    assert screen.buttons["receipt"].isEnabled()
+    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
+    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    path = screen.print_receipt()
+    assert path is not None and path.exists()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                              text=True).stdout
+        assert "112,000" in text and "500,000" in text  # paid; principal still owed
