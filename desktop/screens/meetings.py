@@ -236,8 +236,8 @@ class MeetingsScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(_("Meetings"))
         self.explain.setText(_("At each meeting: open it, mark who came, check what each "
-                               "member pays, then post it. Nothing is recorded until you "
-                               "post."))
+                               "member pays, then post it. What you type is kept as you "
+                               "type it; the money goes into the books when you post."))
         self.other_day_button.setText(_("Meeting on another day…"))
         self.open_button.setText(_("Show the meeting"))
         self.today_button.setToolTip(_("Shortcut: Ctrl+T"))
