@@ -1,20 +1,26 @@
 """Share-out: the cycle now running, the step-by-step share-out that closes it, and the
-share-outs made before with what each member got."""
+share-outs made before with what each member got, printed as one statement the members
+sign when they take their money."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
+from desktop.widgets import Column, RowTableModel, Screen, TableView, choose_folder, date_text, \
+    heading, mark_data
 from models import shareout
 from models.i18n import N_, _
 from models.permissions import Permission
 from models.savings_rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
+from models.shareout import ShareOutRecord
+from reports import shareout_pdf
 
 
 class ShareOutScreen(Screen):
@@ -35,9 +41,14 @@ class ShareOutScreen(Screen):
         self.start_button.setObjectName("primaryButton")
         row.addWidget(self.start_button)
         layout.addLayout(row)
+        past = QHBoxLayout()
         self.past_title = QLabel()
         self.past_title.setObjectName("subheading")
-        layout.addWidget(self.past_title)
+        past.addWidget(self.past_title, 1)
+        self.print_button = QPushButton()
+        self.print_button.setEnabled(False)
+        past.addWidget(self.print_button)
+        layout.addLayout(past)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.records_model = RowTableModel([
@@ -69,6 +80,7 @@ class ShareOutScreen(Screen):
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
         self.start_button.clicked.connect(self.share_out)
+        self.print_button.clicked.connect(lambda: self.print_statement())
         self.records.selectionModel().selectionChanged.connect(self._record_selected)
         self.retranslate()
 
@@ -105,15 +117,47 @@ class ShareOutScreen(Screen):
     def _record_selected(self, *_args: object) -> None:
         record = self.records.selected_row()
         self.lines_model.set_rows(record.rows if record is not None else [])
+        self.print_button.setEnabled(record is not None)
 
     def share_out(self) -> None:
-        if self.start_button.isEnabled():
-            ShareOutWizard.ask(self, self.ctx)
+        if not self.start_button.isEnabled():
+            return
+        posted = ShareOutWizard.ask(self, self.ctx)
+        if posted is None or not errors.confirm(
+                self, _("Print the share-out statement now, for the members to sign as they "
+                        "take their money?"), confirm_text=_("Print the statement…")):
+            return
+        record = run_query(self.ctx, self, lambda s, actor: shareout.share_out_record(
+            s, actor, posted.share_out_id), None)
+        if record is not None:
+            self.print_statement(record)
+
+    def print_statement(self, record: ShareOutRecord | None = None) -> Path | None:
+        """Ask for a folder, write the statement of the selected share-out (or ``record``)
+        there in the current language and open it for printing."""
+        record = record or self.records.selected_row()
+        if record is None:
+            return None
+        folder = choose_folder(self, _("Where to save the statement"))
+        if not folder:
+            return None
+        path = Path(folder) / shareout_pdf.file_name(record)
+        gid = self.ctx.group_id
+        outcome = self.ctx.run(self, lambda s, actor: shareout_pdf.write_statement(
+            shareout_pdf.statement(s, actor, group_id=gid, share_out_id=record.id), path),
+            message=_("The statement was saved to {path}.").format(path=str(path)))
+        if not outcome:
+            return None
+        from desktop.screens.welfare_dialogs import open_document
+
+        open_document(path)
+        return path
 
     def retranslate(self) -> None:
         self.title.setText(_("Share-out"))
         self.start_button.setText(_("Share out this cycle…"))
         self.past_title.setText(_("Share-outs made"))
+        self.print_button.setText(_("Print the statement…"))
         self.records_model.retranslate()
         self.lines_model.retranslate()
         self._show_cycle()

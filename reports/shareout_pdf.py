@@ -1,0 +1,231 @@
+"""A share-out on paper: one statement for the whole group, which each member signs as she
+receives her money, kept with the group's records and shown to auditors.
+
+A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
+figures are exactly those of the stored share-out (``models.shareout.share_out_record``):
+nothing is worked out again here but the column totals and the profit (fund less savings,
+as the share-out screen shows it). Long groups run onto further pages with the column
+titles repeated.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from sqlalchemy.orm import Session
+
+from models import clock, shareout
+from models.errors import NotFound
+from models.groups import get_group
+from models.i18n import N_, _
+from models.ledger import fmt_date
+from models.money import Currency, currency, format_amount, format_money
+from models.savings_rules import SHARES, SHAREOUT_METHOD_NAMES, list_cycles
+from models.schema import User
+from models.shareout import ShareOutRecord
+from reports import pdf
+
+WIDTH = 180 * mm  # A4 less the margins
+SIGN_HEIGHT = 6 * mm  # the empty box a member signs in (plus the cell's padding)
+NAME_WIDTH, NAME_MIN = 34 * mm, 26 * mm  # the name column gives way to the signature box
+SIGN_WIDTH = 36 * mm  # wide enough to sign in
+TABLE_SIZES = (8.5, 8, 7.5, 7)  # type sizes of the members' table, largest first
+FIGURE_WIDTH = 13 * mm  # at least, for an even look
+PAD = 3  # points either side of a cell's text
+TITLE = N_("Share-out of {date}")
+
+
+@dataclass(frozen=True)
+class ShareOutStatement:
+    """What the statement shows: the stored share-out and the group it belongs to.
+    ``cycle_start`` is the day the shared-out cycle began; ``in_shares`` whether that cycle
+    counted savings in shares (otherwise members saved free amounts and the shares column
+    is left out)."""
+
+    record: ShareOutRecord
+    group_name: str
+    village: str
+    currency: Currency
+    cycle_start: dt.date | None
+    in_shares: bool
+    printed_at: dt.datetime
+    printed_by: str
+    ledger_seal: str
+    is_demo: bool = False
+
+
+def statement(session: Session, actor: User, *, group_id: int,
+              share_out_id: int) -> ShareOutStatement:
+    """The statement of a posted share-out of ``group_id`` (read permission needed)."""
+    record = next((r for r in shareout.share_outs(session, actor, group_id)
+                   if r.id == share_out_id), None)
+    if record is None:
+        raise NotFound(N_("No such share-out."))
+    cycle = next((c for c in list_cycles(session, actor, group_id)
+                  if c.number == record.cycle_number), None)
+    group = get_group(session, group_id)
+    return ShareOutStatement(
+        record, group.name, group.village or "", currency(group.currency),
+        cycle.start_date if cycle else None, cycle is None or cycle.mode == SHARES,
+        clock.now(), actor.display_name, group.head_hash or "", group.is_demo)
+
+
+def file_name(record: ShareOutRecord) -> str:
+    return f"share-out-cycle-{record.cycle_number}-{record.on.isoformat()}.pdf"
+
+
+def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
+    record = sheet.record
+    money = lambda amount: format_money(amount, sheet.currency)  # noqa: E731
+    st = pdf.styles(10)
+    title = _(TITLE).format(date=fmt_date(record.on))
+    footer = _("Ledger seal {seal} · printed {when} by {who}").format(
+        seal=sheet.ledger_seal[:16], when=sheet.printed_at.strftime("%d/%m/%Y %H:%M"),
+        who=sheet.printed_by)
+    if sheet.is_demo:
+        footer = _("DEMO DATA") + " · " + footer
+    doc = pdf.document(str(path), title=title, footer=footer + " ·")
+    story: list = [
+        pdf.para(sheet.group_name + (f" · {sheet.village}" if sheet.village else ""),
+                 st["bold"]),
+        pdf.para(title, st["title"]),
+        _pairs(_facts(sheet, money), st),
+        Spacer(1, 3 * mm),
+        pdf.para(_("Each member signs when she receives her money. Amounts in {currency}.")
+                 .format(currency=sheet.currency.symbol), st["small"]),
+        Spacer(1, 1 * mm),
+        _members_table(sheet),
+    ]
+    owing = [r for r in record.rows if r.debt_left]
+    if owing:
+        story += [Spacer(1, 3 * mm), pdf.para(_("Still owed after the share-out"), st["heading"])]
+        story += [pdf.para(f"{r.number} · {r.name}: {money(r.debt_left)}", st["body"])
+                  for r in owing]
+    story += [Spacer(1, 8 * mm), KeepTogether(_signatures(
+        [_("Treasurer"), _("Leader"), _("Member who counted the cash")], st))]
+    pdf.build(doc, story)
+    return Path(path)
+
+
+def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: ANN001
+    record = sheet.record
+    if sheet.cycle_start is not None:
+        cycle = _("{number}, from {start} to {end}").format(
+            number=record.cycle_number, start=fmt_date(sheet.cycle_start),
+            end=fmt_date(record.on))
+    else:
+        cycle = _("{number}, shared out on {end}").format(number=record.cycle_number,
+                                                         end=fmt_date(record.on))
+    facts = [
+        (_("Cycle"), cycle),
+        (_("Method"), _(SHAREOUT_METHOD_NAMES.get(record.method, record.method))),
+        (_("Shared out"), _("{fund} = savings {savings} + profit {profit}").format(
+            fund=money(record.distributable), savings=money(record.total_savings),
+            profit=money(record.distributable - record.total_savings))),
+    ]
+    if sheet.in_shares:
+        facts.append((_("Shares"), f"{sum(r.shares for r in record.rows):,}"))
+    facts.append((_("Rounding residue"),
+                  _("{amount}, kept in the group's reserve for the next cycle").format(
+                      amount=money(record.residue))))
+    netted = sum(r.netted for r in record.rows)
+    if netted:
+        facts.append((_("Taken for loans and fines"), money(netted)))
+    return facts
+
+
+def _pairs(pairs: list[tuple[str, str]], st: dict) -> Table:
+    """Label–value lines without a header row."""
+    t = Table([[pdf.para(label, st["small"]), pdf.para(value, st["body"])]
+               for label, value in pairs], colWidths=[42 * mm, WIDTH - 42 * mm], hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return t
+
+
+def _members_table(sheet: ShareOutStatement) -> Table:
+    """One row per member with an empty box to sign in; totals at the foot. Each figure
+    column is as wide as its widest figure (or title word); the name and the signature box
+    share what is left. Very large sums take a smaller type, so the box stays wide enough
+    to sign in."""
+    record = sheet.record
+    amount = lambda value: format_amount(value, sheet.currency)  # noqa: E731
+    columns: list[tuple[str, object, object]] = []  # (title, the row's figure, its text)
+    if sheet.in_shares:
+        columns.append((_("Shares"), lambda r: r.shares, lambda n: f"{n:,}"))
+    columns += [(title, value, amount) for title, value in (
+        (_("Savings back"), lambda r: r.savings),
+        (_("Profit"), lambda r: r.profit),
+        (_("Gross payout"), lambda r: r.payout),
+        (_("For her debts"), lambda r: r.netted),
+        (_("Into next cycle"), lambda r: r.reinvest),
+        (_("Cash paid to her"), lambda r: r.cash),
+    )]
+    figures = [[text(value(r)) if value(r) else "–" for r in record.rows]
+               for _title, value, text in columns]
+    totals = [text(sum(value(r) for r in record.rows)) for _title, value, text in columns]
+
+    for size in TABLE_SIZES:
+        st = pdf.styles(size)
+        head = ParagraphStyle("head", parent=st["bold"], fontSize=size - 0.5,
+                              leading=(size - 0.5) * 1.4)
+        num, num_bold = st["number"], st["number_bold"]
+        figure_widths = [max(_fit(title.split(), head, [*cells, total], num_bold),
+                             FIGURE_WIDTH if index or not sheet.in_shares else 0)
+                         for index, ((title, _v, _t), cells, total)
+                         in enumerate(zip(columns, figures, totals))]
+        number_width = _fit([_("Number")], head, [str(r.number) for r in record.rows], num)
+        name_width = max(NAME_MIN, min(NAME_WIDTH, WIDTH - SIGN_WIDTH - number_width
+                                       - sum(figure_widths)))
+        widths = [number_width, name_width, *figure_widths]
+        widths.append(WIDTH - sum(widths))
+        if widths[-1] >= SIGN_WIDTH:
+            break
+
+    rows = [[pdf.para(_("Number"), head), pdf.para(_("Member"), head)]
+            + [pdf.para(title, head) for title, _v, _t in columns]
+            + [pdf.para(_("Signature"), head)]]
+    for index, r in enumerate(record.rows):
+        rows.append([pdf.para(r.number, num), pdf.para(r.name, st["body"])]
+                    + [pdf.para(cells[index], num) for cells in figures]
+                    + [Spacer(1, SIGN_HEIGHT)])
+    rows.append([pdf.para("", num), pdf.para(_("Total"), st["bold"])]
+                + [pdf.para(total, num_bold) for total in totals] + [pdf.para("", num)])
+
+    t = pdf.table(rows, widths, total_row=True)
+    t.setStyle(TableStyle([
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("BACKGROUND", (-1, 1), (-1, -2), colors.white),
+        ("LINEBEFORE", (-1, 0), (-1, -1), 1.2, colors.black),
+    ]))
+    return t
+
+
+def _fit(words: list[str], word_style: ParagraphStyle, cells: list[str],
+         cell_style: ParagraphStyle) -> float:
+    """The width a column needs so no title word and no figure is broken."""
+    wide = max([stringWidth(w, word_style.fontName, word_style.fontSize) for w in words]
+               + [stringWidth(c, cell_style.fontName, cell_style.fontSize) for c in cells])
+    return wide + 2 * PAD + 1
+
+
+def _signatures(roles: list[str], st: dict) -> Table:
+    cells = [[pdf.para("_" * 26, st["body"]) for _role in roles],
+             [pdf.para(role, st["small"]) for role in roles]]
+    t = Table(cells, colWidths=[WIDTH / len(roles)] * len(roles), hAlign="LEFT")
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
