@@ -497,6 +497,18 @@ class ShareOutRecord:
     residue: int
     rows: tuple[ShareOutRow, ...]
 
+    @property
+    def total_shares(self) -> int:
+        return sum(r.shares for r in self.rows)
+
+    @property
+    def value_per_share(self) -> Decimal:
+        """V = D / total shares, as the preview computed it (exact to 4 places)."""
+        if not self.total_shares:
+            return Decimal(0)
+        return (Decimal(self.distributable) / Decimal(self.total_shares)).quantize(
+            Decimal("0.0001"))
+
 
 def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareOutRecord:
     """A posted share-out, as the members' payout statements show it."""

@@ -26,7 +26,7 @@ from models.groups import get_group
 from models.i18n import N_, _
 from models.ledger import fmt_date
 from models.money import Currency, currency, format_amount, format_money
-from models.savings_rules import SHARES, SHAREOUT_METHOD_NAMES, list_cycles
+from models.savings_rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.schema import User
 from models.shareout import ShareOutRecord
 from reports import pdf
@@ -92,7 +92,7 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         footer = _("DEMO DATA") + " · " + footer
     doc = pdf.document(str(path), title=title, footer=footer + " ·")
     story: list = [
-        pdf.para(sheet.group_name + (f" · {sheet.village}" if sheet.village else ""),
+        pdf.para(pdf.place(sheet.group_name, sheet.village),
                  st["bold"]),
         pdf.para(title, st["title"]),
         _pairs(_facts(sheet, money), st),
@@ -130,7 +130,9 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
             profit=money(record.distributable - record.total_savings))),
     ]
     if sheet.in_shares:
-        facts.append((_("Shares"), f"{sum(r.shares for r in record.rows):,}"))
+        facts.append((_("Shares"), f"{record.total_shares:,}"))
+        if record.method == VALUE_PER_SHARE and record.total_shares:
+            facts.append((_("Value of one share"), f"{record.value_per_share:,.2f}"))
     facts.append((_("Rounding residue"),
                   _("{amount}, kept in the group's reserve for the next cycle").format(
                       amount=money(record.residue))))
