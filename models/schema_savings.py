@@ -137,6 +137,8 @@ class ShareOut(Base):
     distributable: Mapped[int] = mapped_column(BigInteger)
     total_savings: Mapped[int] = mapped_column(BigInteger)
     residue: Mapped[int] = mapped_column(BigInteger)
+    # Interest and fees of the loans paid off from payouts (part of ``distributable``).
+    loan_interest: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     next_cycle_id: Mapped[int] = mapped_column(ForeignKey("savings_cycles.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)

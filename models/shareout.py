@@ -427,7 +427,8 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                           method=preview.method, loans_policy=preview.loans_policy,
                           round_to=preview.round_to, distributable=preview.distributable,
                           total_savings=preview.total_savings, residue=preview.residue,
-                          next_cycle_id=following.id, user_id=actor.id, recorded_at=clock.now())
+                          loan_interest=preview.loan_interest, next_cycle_id=following.id,
+                          user_id=actor.id, recorded_at=clock.now())
         session.add(record)
         session.flush()
         for row in preview.rows:
@@ -496,6 +497,8 @@ class ShareOutRecord:
     total_savings: int
     residue: int
     rows: tuple[ShareOutRow, ...]
+    round_to: int = 0  # payouts were rounded down to this (minor units)
+    loan_interest: int = 0  # interest and fees of the loans paid off from payouts
 
     @property
     def total_shares(self) -> int:
@@ -526,7 +529,7 @@ def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareO
                                 line.debts_netted, line.debt_left))
     return ShareOutRecord(record.id, cycle.number, record.share_out_date, record.method,
                           record.distributable, record.total_savings, record.residue,
-                          tuple(rows))
+                          tuple(rows), record.round_to, record.loan_interest)
 
 
 def share_outs(session: Session, actor: User, group_id: int) -> list[ShareOutRecord]:

@@ -133,6 +133,11 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
         facts.append((_("Shares"), f"{record.total_shares:,}"))
         if record.method == VALUE_PER_SHARE and record.total_shares:
             facts.append((_("Value of one share"), f"{record.value_per_share:,.2f}"))
+    if record.loan_interest:
+        facts.append((_("Interest and fees of loans paid off from payouts"),
+                      money(record.loan_interest)))
+    if record.round_to > 1:
+        facts.append((_("Payouts rounded down to"), money(record.round_to)))
     facts.append((_("Rounding residue"),
                   _("{amount}, kept in the group's reserve for the next cycle").format(
                       amount=money(record.residue))))

@@ -206,7 +206,11 @@ def test_a_loan_is_paid_off_from_the_payout_and_its_interest_is_shared_out(three
     row = p.rows[1]
     assert (row.payout, row.netted, row.cash, row.debt_left) == (11_461, 5_300, 6_161, 0)
     assert [(d.label, d.netted) for d in row.debts] == [("Loan 1", 5_300)]
-    share_out(env, method="value_per_share", carry_over="none", preview_seq=p.ledger_seq)
+    posted = share_out(env, method="value_per_share", carry_over="none",
+                       preview_seq=p.ledger_seq)
+    with env.db.read() as s:
+        record = shareout.share_out_record(s, env.user(s, "auditor"), posted.share_out_id)
+    assert (record.loan_interest, record.distributable) == (300, 32_300)
     assert balance(env, "loans_receivable", bua) == 0
     assert balance(env, "interest_income") == 0  # shared out with the rest
     assert balance(env, "cash") == 1 == balance(env, "loan_fund_reserve")

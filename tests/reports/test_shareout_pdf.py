@@ -120,6 +120,10 @@ def test_every_member_her_payout_and_the_totals_are_on_paper(three_savers, tmp_p
     som = next(r for r in record.rows if r.name == "ທ້າວ ສົມ")
     assert som.netted > 2_000  # her loan and its interest came out of her payout
     assert "Taken for loans and fines" in text
+    # Her loan's interest was paid from the payout, so it is part of the fund shared out.
+    assert record.loan_interest > 0
+    assert "Interest and fees of loans" in " ".join(text.split())
+    assert f"{record.loan_interest:,} ₭" in text
     assert "DEMO DATA" not in text and "printed 20/11/2026 09:30 by Auditor" in text
 
 
