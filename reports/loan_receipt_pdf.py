@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
 from models.i18n import N_, _
 from models.ledger import fmt_date
@@ -47,8 +47,7 @@ def write_repayment_receipt(receipt: RepaymentReceipt, path: Path | str) -> Path
     story: list = [
         pdf.para(pdf.place(receipt.group_name, receipt.group_village), st["bold"]),
         pdf.para(title, st["title"]),
-        pdf.table([[pdf.para(k, st["small"]), pdf.para(v, st["body"])] for k, v in facts],
-                  [40 * mm, WIDTH - 40 * mm], header_rows=0, zebra=False),
+        pdf.pairs(facts, st, width=WIDTH, label_width=40 * mm),
         Spacer(1, 4 * mm),
         pdf.table(rows, [WIDTH * 0.6, WIDTH * 0.4], header_rows=0, zebra=False,
                   total_row=True),
@@ -57,16 +56,7 @@ def write_repayment_receipt(receipt: RepaymentReceipt, path: Path | str) -> Path
                     pdf.para(money(receipt.principal_left), st["number_bold"])]],
                   [WIDTH * 0.6, WIDTH * 0.4], header_rows=0, zebra=False),
         Spacer(1, 12 * mm),
-        _signatures([_("Received by (treasurer)"), _("Member")], st),
+        pdf.signatures([_("Received by (treasurer)"), _("Member")], st, width=WIDTH, line=22),
     ]
     pdf.build(doc, story)
     return Path(path)
-
-
-def _signatures(roles: list[str], st: dict) -> Table:
-    """A line to sign above each role, no grid."""
-    t = Table([[pdf.para("_" * 22, st["body"]) for _role in roles],
-               [pdf.para(role, st["small"]) for role in roles]],
-              colWidths=[WIDTH / len(roles)] * len(roles), hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return t

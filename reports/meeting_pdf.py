@@ -116,8 +116,9 @@ def write_meeting_summary(summary: MeetingSummary, path: Path | str) -> Path:
         story.append(pdf.para(_("Corrected since: entries {entries} of this meeting were "
                                 "reversed.").format(
             entries=", ".join(str(s) for s in summary.reversed_seqs)), st["bold"]))
-    story += [Spacer(1, 10 * mm), _signatures(
-        [_("Treasurer"), _("Leader"), _("Member who counted the cash")], LANDSCAPE_WIDTH, st)]
+    story += [Spacer(1, 10 * mm), pdf.signatures(
+        [_("Treasurer"), _("Leader"), _("Member who counted the cash")], st,
+        width=LANDSCAPE_WIDTH, line=28)]
     pdf.build(doc, story)
     return Path(path)
 
@@ -149,14 +150,6 @@ def _cash_table(summary: MeetingSummary, money, st: dict) -> Table:  # noqa: ANN
 def _plain(t: Table) -> Table:
     """A two-column list without the header shading ``pdf.table`` gives row 0."""
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.white)]))
-    return t
-
-
-def _signatures(roles: list[str], width: float, st: dict) -> Table:
-    cells = [[pdf.para("_" * 28, st["body"]) for _role in roles],
-             [pdf.para(role, st["small"]) for role in roles]]
-    t = Table(cells, colWidths=[width / len(roles)] * len(roles), hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return t
 
 
@@ -204,7 +197,7 @@ def _receipt(summary: MeetingSummary, row: SummaryRow, money, st: dict) -> Table
             Spacer(1, 2 * mm),
             _plain(pdf.table(after, [inner * 0.6, inner * 0.4], header_rows=0, zebra=False)),
             Spacer(1, 8 * mm),
-            _signatures([_("Received by (treasurer)"), _("Member")], inner, st)]
+            pdf.signatures([_("Received by (treasurer)"), _("Member")], st, width=inner, line=28)]
     box = Table([[body]], colWidths=[PORTRAIT_WIDTH])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, RECEIPT_BOX),
                              ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),

@@ -94,6 +94,30 @@ def table(rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,
     return t
 
 
+def pairs(rows: Sequence[tuple[str, str]], st: dict, *, width: float, label_width: float,
+          bold: bool = False, padding: float = 2) -> Table:
+    """Label–value lines without a header row: small grey labels, a hairline under each."""
+    value_style = st["bold"] if bold else st["body"]
+    t = Table([[para(label, st["small"]), para(value, value_style)] for label, value in rows],
+              colWidths=[label_width, width - label_width], hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]))
+    return t
+
+
+def signatures(roles: Sequence[str], st: dict, *, width: float, line: int = 26) -> Table:
+    """A line to sign above each role, side by side, no grid."""
+    t = Table([[para("_" * line, st["body"]) for _role in roles],
+               [para(role, st["small"]) for role in roles]],
+              colWidths=[width / len(roles)] * len(roles), hAlign="LEFT")
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return t
+
+
 def document(path: str, *, title: str, size: str = "A4", footer: str = "") -> SimpleDocTemplate:
     """A document with 15 mm margins whose pages carry ``footer`` and the page number."""
     register_fonts()

@@ -95,7 +95,7 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         pdf.para(pdf.place(sheet.group_name, sheet.village),
                  st["bold"]),
         pdf.para(title, st["title"]),
-        _pairs(_facts(sheet, money), st),
+        pdf.pairs(_facts(sheet, money), st, width=WIDTH, label_width=42 * mm, padding=1),
         Spacer(1, 3 * mm),
         pdf.para(_("Each member signs when she receives her money. Amounts in {currency}.")
                  .format(currency=sheet.currency.symbol), st["small"]),
@@ -107,8 +107,8 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         story += [Spacer(1, 3 * mm), pdf.para(_("Still owed after the share-out"), st["heading"])]
         story += [pdf.para(f"{r.number} · {r.name}: {money(r.debt_left)}", st["body"])
                   for r in owing]
-    story += [Spacer(1, 8 * mm), KeepTogether(_signatures(
-        [_("Treasurer"), _("Leader"), _("Member who counted the cash")], st))]
+    story += [Spacer(1, 8 * mm), KeepTogether(pdf.signatures(
+        [_("Treasurer"), _("Leader"), _("Member who counted the cash")], st, width=WIDTH))]
     pdf.build(doc, story)
     return Path(path)
 
@@ -145,19 +145,6 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
     if netted:
         facts.append((_("Taken for loans and fines"), money(netted)))
     return facts
-
-
-def _pairs(pairs: list[tuple[str, str]], st: dict) -> Table:
-    """Label–value lines without a header row."""
-    t = Table([[pdf.para(label, st["small"]), pdf.para(value, st["body"])]
-               for label, value in pairs], colWidths=[42 * mm, WIDTH - 42 * mm], hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ]))
-    return t
 
 
 def _members_table(sheet: ShareOutStatement) -> Table:
@@ -228,11 +215,3 @@ def _fit(words: list[str], word_style: ParagraphStyle, cells: list[str],
     wide = max([stringWidth(w, word_style.fontName, word_style.fontSize) for w in words]
                + [stringWidth(c, cell_style.fontName, cell_style.fontSize) for c in cells])
     return wide + 2 * PAD + 1
-
-
-def _signatures(roles: list[str], st: dict) -> Table:
-    cells = [[pdf.para("_" * 26, st["body"]) for _role in roles],
-             [pdf.para(role, st["small"]) for role in roles]]
-    t = Table(cells, colWidths=[WIDTH / len(roles)] * len(roles), hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return t

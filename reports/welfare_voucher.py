@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from models.i18n import N_, _
 from models.ledger import fmt_date
@@ -109,15 +108,5 @@ def write_voucher(voucher: ClaimVoucher, path: Path | str) -> Path:
     return Path(path)
 
 
-def _pairs(pairs: list[tuple[str, str]], st: dict, *, bold: bool = False) -> Table:
-    """Label–value lines without a header row."""
-    value_style = st["bold"] if bold else st["body"]
-    t = Table([[pdf.para(label, st["small"]), pdf.para(value, value_style)]
-               for label, value in pairs], colWidths=[45 * mm, WIDTH - 45 * mm], hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return t
+def _pairs(rows: list[tuple[str, str]], st: dict, *, bold: bool = False) -> Table:
+    return pdf.pairs(rows, st, width=WIDTH, label_width=45 * mm, bold=bold)
