@@ -22,42 +22,24 @@ from models import audit, clock, meeting_columns, meetings
 from models.errors import UserError, ValidationError
 from models.i18n import N_
 from models.ledger import fmt_date
-from models.meetings import CellProblem
 from models.permissions import Permission, require
 from models.schema import User
 from models.schema_meeting_drafts import MeetingDraftCell
 
 Cell = tuple[int, str]  # (member id, column key)
-LARGEST = 2 ** 63 - 1  # what a BigInteger holds
 
 
 def _problems(session: Session, meeting: meetings.MeetingRow,
               cells: Mapping[Cell, int | None]) -> list[UserError]:
+    """The posting's own shape checks (member, column, a whole amount that fits); whether
+    the amount could be posted is left to the grid and to posting."""
     members = {m.id: m for m in meetings.meeting_members(session, meeting.group_id,
                                                          meeting.meeting_date)}
     columns = {c.key: c for c in meeting_columns.columns(session, meeting.group_id,
                                                          meeting.meeting_date)}
-    problems: list[UserError] = []
-    for (member_id, key), amount in sorted(cells.items(), key=lambda item: item[0]):
-        member, column = members.get(member_id), columns.get(key)
-        if member is None:
-            problems.append(UserError(N_("Member {member} is not in this meeting."),
-                                      member=member_id))
-        elif column is None:
-            problems.append(UserError(N_("There is no column {column} in this meeting."),
-                                      column=key))
-        elif amount is None:
-            continue
-        elif isinstance(amount, bool) or not isinstance(amount, int):
-            problems.append(CellProblem(member, column, UserError(
-                N_("Amounts must be whole numbers of the smallest unit."))))
-        elif amount < 0:
-            problems.append(CellProblem(member, column,
-                                        UserError(N_("The amount cannot be negative."))))
-        elif amount > LARGEST:
-            problems.append(CellProblem(member, column,
-                                        UserError(N_("The amount is too large."))))
-    return problems
+    # A cell being forgotten (None) needs only a member and a column that exist.
+    shaped = {cell: 0 if amount is None else amount for cell, amount in cells.items()}
+    return meetings.cell_problems(members, columns, shaped)
 
 
 def _stored(session: Session, meeting_id: int) -> dict[Cell, MeetingDraftCell]:

@@ -261,8 +261,14 @@ class CellProblem(UserError):
         self.problem = problem
 
 
-def _cell_problems(session: Session, meeting: Meeting, members: dict[int, Member],
-                   columns: dict[str, MeetingColumn], cells: Cells) -> list[UserError]:
+LARGEST_AMOUNT = 2 ** 63 - 1  # what a BigInteger column holds
+
+
+def cell_problems(members: Mapping[int, Member], columns: Mapping[str, MeetingColumn],
+                  cells: Cells, check=None) -> list[UserError]:  # noqa: ANN001
+    """Every problem of the cells, in cell order: naming no member or column of the
+    meeting, or not a whole, non-negative amount a column can store; then, for a
+    well-formed cell, what ``check(member, column, amount)`` finds."""
     problems: list[UserError] = []
     for (member_id, key), amount in sorted(cells.items()):
         member, column = members.get(member_id), columns.get(key)
@@ -278,10 +284,21 @@ def _cell_problems(session: Session, meeting: Meeting, members: dict[int, Member
         elif amount < 0:
             problems.append(CellProblem(member, column,
                                         UserError(N_("The amount cannot be negative."))))
-        else:
-            problems.extend(CellProblem(member, column, p)
-                            for p in column.validate(session, _ctx(meeting, member_id), amount))
+        elif amount > LARGEST_AMOUNT:
+            problems.append(CellProblem(member, column,
+                                        UserError(N_("The amount is too large."))))
+        elif check is not None:
+            problems.extend(check(member, column, amount))
     return problems
+
+
+def _cell_problems(session: Session, meeting: Meeting, members: dict[int, Member],
+                   columns: dict[str, MeetingColumn], cells: Cells) -> list[UserError]:
+    def check(member: Member, column: MeetingColumn, amount: int) -> list[UserError]:
+        return [CellProblem(member, column, p)
+                for p in column.validate(session, _ctx(meeting, member.id), amount)]
+
+    return cell_problems(members, columns, cells, check)
 
 
 def check_cells(session: Session, actor: User, *, meeting_id: int, cells: Cells) -> list[UserError]:
