@@ -109,7 +109,7 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
         if not short:
             loans.disburse_loan(session, treasurer, loan_id=loan.id, on=day)
 
-    for _ in range(rng.choice((0, 1, 1, 2))):
+    for _ in range(rng.choice((1, 1, 2, 3))):
         _apply(ctx, group, day, rng, list(members.values()))
 
 
@@ -147,7 +147,7 @@ def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN00
     saved = ledger.balance(session, group.id, "member_savings", member_id=member.id)
     cash = ledger.balance(session, group.id, "cash")
     cap = int(saved * (policy.savings_multiple or Decimal(3)))
-    wish = ctx.member_income(group, member, day.month) * rng.choice((1, 2, 3, 4))
+    wish = ctx.member_income(group, member, day.month) * rng.choice((2, 3, 4, 6))
     amount = _round_down(min(cap, wish, cash // 2), 50_000)
     if amount < 100_000:
         return
