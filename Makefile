@@ -20,6 +20,8 @@ bench: venv
 
 screenshots: venv
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python installer/screenshots.py docs/screenshots
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python installer/meeting_screenshots.py docs/screenshots
+	$(BIN)/python installer/pdf_screenshots.py docs/screenshots
 
 # Debian libraries Qt needs even offscreen, plus Xvfb and pdftoppm for looking at what we draw.
 system:

@@ -33,7 +33,7 @@ from desktop.main_window import MainWindow  # noqa: E402
 from desktop.meeting_grid import ATTEND, NOTE  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
-from models import cashbox, clock, groups, users  # noqa: E402
+from models import cashbox, clock, groups, meeting_drafts, users  # noqa: E402
 from models.db import Database, open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 
@@ -131,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             screen.open_today()
             fill_grid(screen.page)
             save(window, args.outdir / f"meeting-grid-{language}.png")
+            # What was typed is kept as a draft; forget it so the other language's
+            # picture starts from the same expected amounts (and no "brought back" line).
+            window.ctx.run(window, lambda s, actor, m=screen.page.meeting.id:
+                           meeting_drafts.discard_draft(s, actor, meeting_id=m))
             close(window)
         database.dispose()
     return 0
