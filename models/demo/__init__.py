@@ -18,6 +18,7 @@ Create ``models/demo/activity_<name>.py`` defining::
     def setup(ctx, group): ...                 # optional
     def on_meeting(ctx, group, day): ...       # optional
     def finish(ctx, group): ...                # optional
+    def meeting_cells(ctx, group, day, attendance): ...  # optional: {(member, column): amount}
 
     ACTIVITY = Activity(name="savings", order=10, setup=setup, on_meeting=on_meeting)
 
@@ -58,6 +59,11 @@ What a hook gets:
 - ``group.rng(name)``: your own ``random.Random`` for this group, seeded from the demo seed,
   the group and ``name``. Draw only from it (never ``random`` itself), so the same seed gives
   the same ledger and a new activity does not change what the others draw.
+
+The activity that posts a meeting (savings) asks every activity's ``meeting_cells(ctx,
+group, day, attendance)`` for its columns before posting, so what members pay at the
+meeting goes through one grid (welfare contributions, loan repayments); without it, those
+activities record their money one payment at a time in ``on_meeting``.
 
 Dates come from the clock the builder sets (``models.clock.today()`` is the meeting day);
 an activity may move the clock forward inside a meeting (e.g. to date a repayment a few

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import arrears, ledger, loan_policy, loans
+from models import arrears, ledger, loan_policy, loans, savings
 from models.demo import Activity
 from models.schema_loans import Loan, LoanRequest
 
@@ -63,14 +63,16 @@ def setup(ctx, group) -> None:  # noqa: ANN001
     group.state[NAME] = {"written_off": 0, "rescheduled": 0, "troubled": troubled.id}
 
 
-def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
+def _repayments(ctx, group, day: dt.date, away: set[int]) -> dict[int, int]:  # noqa: ANN001
+    """What each borrower pays on her loans today: usually what is due, sometimes part of
+    it or nothing (more often in a lean month), now and then the whole loan. Penalties
+    due by today are charged first. The troubled member and members ``away`` pay nothing."""
     rng = group.rng(NAME)
     session = ctx.session
-    treasurer, leader = ctx.actor("treasurer"), ctx.actor("leader")
-    arrears.post_due_penalties(session, treasurer, group_id=group.id, on=day)
+    arrears.post_due_penalties(session, ctx.actor("treasurer"), group_id=group.id, on=day)
     factor = ctx.income_factor(group, day.month)
     members = {m.id: m for m in group.active_members(day)}
-
+    paid: dict[int, int] = {}
     for loan in _loans(session, group.id, loans.ACTIVE):
         state = loans.loan_state(session, loan, day)
         if state is None:
@@ -79,10 +81,10 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
         member = members.get(loan.member_id)
         if member is None:  # she left: the exit settlement deals with it
             continue
-        if member.id == group.state[NAME]["troubled"]:
+        if member.id == group.state[NAME]["troubled"] or member.id in away:
             continue
         if quote and rng.random() < 0.04 * float(factor):
-            loans.record_repayment(session, treasurer, loan_id=loan.id, amount=quote, on=day)
+            paid[member.id] = paid.get(member.id, 0) + quote
             continue
         due = state.due
         if not due:
@@ -91,8 +93,29 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
         if draw < 0.08 / float(factor):
             continue  # nothing this month
         share = 1.0 if draw < 0.85 else rng.uniform(0.3, 0.8)
-        amount = min(quote, max(STEP, _round_down(int(due * share), STEP)))
-        loans.record_repayment(session, treasurer, loan_id=loan.id, amount=amount, on=day)
+        paid[member.id] = paid.get(member.id, 0) + \
+            min(quote, max(STEP, _round_down(int(due * share), STEP)))
+    return paid
+
+
+def meeting_cells(ctx, group, day: dt.date,  # noqa: ANN001
+                  attendance: dict[int, str]) -> dict[tuple[int, str], int]:
+    """The loan repayment column of the meeting grid (a member with two loans pays one
+    amount; the grid pays her oldest loan first)."""
+    group.state[NAME]["grid_day"] = day
+    away = {m for m, status in attendance.items() if status == savings.ABSENT}
+    return {(member_id, "loan_repayment"): amount
+            for member_id, amount in _repayments(ctx, group, day, away).items()}
+
+
+def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
+    rng = group.rng(NAME)
+    session = ctx.session
+    treasurer, leader = ctx.actor("treasurer"), ctx.actor("leader")
+    members = {m.id: m for m in group.active_members(day)}
+    if group.state[NAME].get("grid_day") != day:  # no meeting grid: repaid one by one
+        for member_id, amount in _repayments(ctx, group, day, set()).items():
+            _repay_outside(ctx, group, member_id, amount, day)
 
     _handle_arrears(ctx, group, day)
 
@@ -111,6 +134,17 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
 
     for _ in range(rng.choice((1, 1, 2, 3))):
         _apply(ctx, group, day, rng, list(members.values()))
+
+
+def _repay_outside(ctx, group, member_id: int, amount: int, day: dt.date) -> None:  # noqa: ANN001
+    """Repayments without a meeting: her loans oldest first, as the grid would."""
+    session = ctx.session
+    states = [(loan, loans.loan_state(session, loan, day))
+              for loan in loans.member_active_loans(session, group.id, member_id)]
+    for loan, part in loans.split_across_loans([(ln, st) for ln, st in states if st], amount):
+        if part:
+            loans.record_repayment(session, ctx.actor("treasurer"), loan_id=loan.id,
+                                   amount=part, on=day)
 
 
 def _loans(session, group_id: int, status: str) -> list[Loan]:  # noqa: ANN001
@@ -220,4 +254,5 @@ def finish(ctx, group) -> None:  # noqa: ANN001
             state["written_off"] += 1
 
 
-ACTIVITY = Activity(name=NAME, order=30, setup=setup, on_meeting=on_meeting, finish=finish)
+ACTIVITY = Activity(name=NAME, order=30, setup=setup, on_meeting=on_meeting, finish=finish,
+                    meeting_cells=meeting_cells)

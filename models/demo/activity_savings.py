@@ -1,5 +1,7 @@
 """Demo: each group's savings rules, and at every meeting the roll call and the grid's
-savings and fines, posted through ``models.meetings`` as a treasurer would.
+savings and fines — with every other activity's columns (``Activity.meeting_cells``:
+welfare contributions, loan repayments) — posted through ``models.meetings`` as a
+treasurer would.
 
 Members buy shares with what their month allows (the season of their trade: lean months
 bring fewer shares, some none); most come, a few come late, send someone or miss the
@@ -72,6 +74,10 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
             cells[(member.id, "fines")] = fines
     notes = {m_id: "ລູກສາວມາແທນ" for m_id, status in attendance.items()
              if status == savings.REPRESENTED}
+    # The other capabilities' columns (welfare, loan repayments) go into the same grid.
+    for activity in sorted(ctx.activities, key=lambda a: (a.order, a.name)):
+        if activity.meeting_cells is not None:
+            cells.update(activity.meeting_cells(ctx, group, day, attendance))
     meetings.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells, notes=notes)
     if state["meetings"] % EXPENSE_EVERY == 0:
         cashbox.record_expense(session, treasurer, group_id=group.id, amount=15_000, on=day,

@@ -5,22 +5,20 @@ approved or refused by the leader with the reason, and paid (in part when the fu
 short). Every group gets at least one claim of each kind and at least one refusal.
 
 Contributions are per month (the groups meet monthly; the meeting grid prefills what is
-still due for the month). They go into the meeting when another activity has posted the
-meeting's money, otherwise they are recorded as paid outside a meeting.
+still due for the month). They are the welfare column of the meeting grid
+(``Activity.meeting_cells``) when an activity posts the meeting, otherwise they are
+recorded as paid outside a meeting.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import select
 
-from models import members, settings, welfare, welfare_fund, welfare_types
+from models import members, savings, settings, welfare, welfare_fund, welfare_types
 from models.demo import Activity, DemoContext, DemoGroup
 from models.demo.core import DemoMember
 from models.errors import UserError, ValidationError
-from models.meeting_columns import CellContext
-from models.schema import JournalEntry
 from models.schema_welfare import WelfareClaim
 from models.welfare_rules import BENEFICIARIES
 
@@ -126,28 +124,20 @@ def _fits(code: str, member: DemoMember, day: dt.date) -> bool:
     return True
 
 
-def _meeting_id(ctx: DemoContext, group: DemoGroup, day: dt.date) -> int | None:
-    return ctx.session.scalar(select(JournalEntry.meeting_id).where(
-        JournalEntry.group_id == group.id, JournalEntry.value_date == day,
-        JournalEntry.meeting_id.is_not(None)).limit(1))
-
-
-def _collect_contributions(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
-    """Each active member pays what the month asks; in a lean month some cannot, and pay
-    the missed months later."""
+def _contributions(ctx: DemoContext, group: DemoGroup, day: dt.date,
+                   away: set[int]) -> dict[int, int]:
+    """What each active member pays the welfare fund today: the month's contribution, and
+    in a good month what she missed. In a lean month some cannot pay, nor can a member
+    who is ``away``; they pay the missed months later. New members pay their joining fee
+    (recorded at once)."""
     session, treasurer = ctx.session, ctx.actor("treasurer")
-    meeting_id = _meeting_id(ctx, group, day)
-    if meeting_id is not None and session.scalar(select(JournalEntry.id).where(
-            JournalEntry.meeting_id == meeting_id,
-            JournalEntry.kind == "welfare_contribution").limit(1)):
-        return  # the meeting's grid already took them
     rng = group.rng(NAME)
     behind: dict[int, int] = group.state[NAME]["behind"]
     lean = ctx.income_factor(group, day.month) < 1
     # One meeting a month: the whole month's contribution is due at it.
     due = settings.get(session, group.id, "welfare_contribution", day)
+    paid: dict[int, int] = {}
     for member in group.active_members(day):
-        ctx_cell = CellContext(group.id, member.id, meeting_id, day)
         if member.joined_on > group.starts_on and member.id not in behind:
             behind[member.id] = 0
             if settings.get(session, group.id, "welfare_joining_fee", member.joined_on):
@@ -155,16 +145,30 @@ def _collect_contributions(ctx: DemoContext, group: DemoGroup, day: dt.date) -> 
                                                 member_id=member.id, on=day)
         if due <= 0:
             continue
-        if rng.random() < (0.25 if lean else 0.04):
+        if rng.random() < (0.25 if lean else 0.04) or member.id in away:
             behind[member.id] = behind.get(member.id, 0) + due
             continue
-        amount = due + (behind.pop(member.id, 0) if not lean else 0)
+        paid[member.id] = due + (behind.pop(member.id, 0) if not lean else 0)
         behind.setdefault(member.id, 0)
-        if meeting_id is not None:
-            welfare_fund.MEETING_COLUMN.post(session, treasurer, ctx_cell, amount)
-        else:
-            welfare_fund.record_contribution(session, treasurer, group_id=group.id,
-                                             member_id=member.id, amount=amount, on=day)
+    return paid
+
+
+def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
+                  attendance: dict[int, str]) -> dict[tuple[int, str], int]:
+    """The welfare column of the meeting grid (members marked absent pay next time)."""
+    group.state[NAME]["grid_day"] = day
+    away = {m for m, status in attendance.items() if status == savings.ABSENT}
+    return {(member_id, welfare_fund.MEETING_COLUMN.key): amount
+            for member_id, amount in _contributions(ctx, group, day, away).items()}
+
+
+def _collect_contributions(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
+    """Without a meeting grid (no savings activity): each contribution on its own."""
+    if group.state[NAME].get("grid_day") == day:
+        return  # the meeting's grid took them
+    for member_id, amount in _contributions(ctx, group, day, set()).items():
+        welfare_fund.record_contribution(ctx.session, ctx.actor("treasurer"), group_id=group.id,
+                                         member_id=member_id, amount=amount, on=day)
 
 
 def _claim(ctx: DemoContext, group: DemoGroup, member: DemoMember, code: str, day: dt.date,
@@ -216,4 +220,5 @@ def _pay_what_waits(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
             waiting.remove(claim_id)
 
 
-ACTIVITY = Activity(name=NAME, order=20, setup=setup, on_meeting=on_meeting, finish=finish)
+ACTIVITY = Activity(name=NAME, order=20, setup=setup, on_meeting=on_meeting, finish=finish,
+                    meeting_cells=meeting_cells)

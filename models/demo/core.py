@@ -115,17 +115,24 @@ class DemoGroup:
 
 Hook = Callable[["DemoContext", DemoGroup], None]
 MeetingHook = Callable[["DemoContext", DemoGroup, dt.date], None]
+# (ctx, group, day, attendance {member id: status}) -> {(member id, column key): amount}
+CellsHook = Callable[["DemoContext", DemoGroup, dt.date, dict[int, str]],
+                     dict[tuple[int, str], int]]
 
 
 @dataclass(frozen=True)
 class Activity:
-    """What one capability adds to the demo. Activities run in ``(order, name)`` order."""
+    """What one capability adds to the demo. Activities run in ``(order, name)`` order.
+    ``meeting_cells``: what members pay in this capability's columns of the meeting grid;
+    the activity that posts the meeting asks every activity before posting, so the grid
+    holds everything paid at the meeting (as a treasurer's does)."""
 
     name: str
     order: int = 100
     setup: Hook | None = None
     on_meeting: MeetingHook | None = None
     finish: Hook | None = None
+    meeting_cells: CellsHook | None = None
 
 
 class DemoContext:

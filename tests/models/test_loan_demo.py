@@ -10,7 +10,7 @@ from models import ledger, loans
 from models.demo import Activity, build_demo
 from models.demo.activity_loans import ACTIVITY
 from models.ledger import Line
-from models.schema_loans import Loan, LoanTerms
+from models.schema_loans import Loan, LoanRepayment, LoanTerms
 from models.verify import verify_database
 
 
@@ -78,4 +78,32 @@ def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
     assert problems == []
     assert timing == [set(), set(), set(), {"installments"}, {"payout"}]
     assert [amount > 0 for amount in income] == [False, False, False, True, True]
+    database.dispose()
+
+
+def test_demo_meetings_take_loan_repayments_and_welfare_in_their_grid(tmp_path):
+    """Members repay loans and pay the welfare fund at the meeting, in its grid, so the
+    meeting summary shows what each paid (no one marked absent pays)."""
+    from models.db import open_database
+    from models.schema_savings import MeetingAttendance, MeetingCell
+
+    database = open_database(str(tmp_path / "demo.sqlite3"))
+    build_demo(database, seed=3, groups=1, years=1, today=dt.date(2026, 11, 20))
+    with database.read() as s:
+        cells = dict(s.execute(select(MeetingCell.column_key, func.count(MeetingCell.id))
+                               .group_by(MeetingCell.column_key)).all())
+        repayments = s.execute(select(func.count(), func.count(LoanRepayment.meeting_id))
+                               .where(LoanRepayment.status == "posted")).one()
+        absent_paid = s.scalar(select(func.count(MeetingCell.id)).join(
+            MeetingAttendance, (MeetingAttendance.meeting_id == MeetingCell.meeting_id)
+            & (MeetingAttendance.member_id == MeetingCell.member_id))
+            .where(MeetingAttendance.status == "absent",
+                   MeetingCell.column_key.in_(("loan_repayment", "welfare"))))
+        problems = [str(p) for p in verify_database(s)]
+    assert problems == []
+    assert cells["loan_repayment"] >= 10 and cells["welfare"] >= 50, cells
+    # Repayments outside meetings remain only for share-outs and exits.
+    total, at_meetings = repayments
+    assert at_meetings >= total * 0.8, repayments
+    assert absent_paid == 0
     database.dispose()
