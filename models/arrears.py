@@ -40,7 +40,6 @@ from models.loans import (
     CLOSED,
     KIND_PENALTY,
     WRITTEN_OFF,
-    _event,
     _memo,
     _posted,
     current_version,
@@ -48,6 +47,7 @@ from models.loans import (
     payments_of,
     plan_of,
     reallocate,
+    record_event,
 )
 from models.money import round_to_minor
 from models.permissions import Permission, require
@@ -287,7 +287,7 @@ def post_due_penalties(session: Session, actor: User, *, group_id: int,
             session.add(LoanPenalty(loan_id=loan.id, version=terms.version, n=item.n,
                                     amount=amount, charged_on=charged_on, entry_id=entry.id,
                                     waived=False))
-            _event(session, loan, actor, "penalty", charged_on, amount=amount, entry=entry,
+            record_event(session, loan, actor, "penalty", charged_on, amount=amount, entry=entry,
                    note=str(item.n))
             charged.append(PenaltyRow(loan.id, loan.number, member.name_lao, item.n,
                                       item.due_date, charged_on, amount))

@@ -39,13 +39,13 @@ for exits and share-outs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, cashbox, chart, clock, ledger, meeting_columns, savings, users, verify
+from models import audit, cashbox, chart, clock, ledger, users, verify
 from models.errors import NotFound, PermissionDenied, UserError, ValidationError
 from models.i18n import N_, Deferred, _, gettext
 from models.ledger import Line, fmt_date
@@ -336,7 +336,7 @@ def rate_of(bp: int) -> Decimal:
     return (Decimal(bp) / 100).normalize() if bp % 100 else Decimal(bp // 100)
 
 
-def _loan(session: Session, loan_id: int) -> Loan:
+def loan_by_id(session: Session, loan_id: int) -> Loan:
     loan = session.get(Loan, loan_id)
     if loan is None:
         raise NotFound(N_("No such loan."))
@@ -357,7 +357,7 @@ def _method_key(loan: Loan) -> str:
     return loan.method
 
 
-def _event(session: Session, loan: Loan, actor: User, kind: str, on: dt.date, *,
+def record_event(session: Session, loan: Loan, actor: User, kind: str, on: dt.date, *,
            amount: int | None = None, entry: JournalEntry | None = None,
            note: str = "") -> None:
     session.add(LoanEvent(loan_id=loan.id, on=on, at=clock.now(), user_id=actor.id, kind=kind,
@@ -628,7 +628,7 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
     session.flush()
     for gid in dict.fromkeys(guarantor_ids):
         session.add(LoanGuarantor(loan_id=loan.id, member_id=gid))
-    _event(session, loan, actor, "applied", applied_on, amount=amount, note=loan.purpose)
+    record_event(session, loan, actor, "applied", applied_on, amount=amount, note=loan.purpose)
     audit.record(session, actor, "loan.apply", group_id=group_id, loan=loan.id,
                  member=member_id, amount=amount)
     session.flush()
@@ -644,7 +644,7 @@ def _require_decider(session: Session, actor: User, loan: Loan) -> None:
 
 def approve_loan(session: Session, actor: User, *, loan_id: int, note: str = "") -> LoanRow:
     """A leader approves (never the borrower). The policy is checked again as of today."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     _require_decider(session, actor, loan)
     if loan.status != APPLIED:
         raise UserError(N_("Loan {number} is not waiting for approval."), number=loan.number)
@@ -661,13 +661,13 @@ def approve_loan(session: Session, actor: User, *, loan_id: int, note: str = "")
     loan.decided_by = actor.id
     loan.decided_at = clock.now()
     loan.decision_note = (note or "").strip() or None
-    _event(session, loan, actor, "approved", clock.today(), note=note)
+    record_event(session, loan, actor, "approved", clock.today(), note=note)
     audit.record(session, actor, "loan.approve", group_id=loan.group_id, loan=loan.id)
     return loan_row(session, loan)
 
 
 def reject_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> LoanRow:
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     _require_decider(session, actor, loan)
     if loan.status not in (APPLIED, APPROVED):
         raise UserError(N_("Loan {number} can no longer be refused."), number=loan.number)
@@ -677,7 +677,7 @@ def reject_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> 
     loan.decided_by = actor.id
     loan.decided_at = clock.now()
     loan.decision_note = reason.strip()
-    _event(session, loan, actor, "rejected", clock.today(), note=reason.strip())
+    record_event(session, loan, actor, "rejected", clock.today(), note=reason.strip())
     audit.record(session, actor, "loan.reject", group_id=loan.group_id, loan=loan.id,
                  reason=reason.strip())
     return loan_row(session, loan)
@@ -685,7 +685,7 @@ def reject_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> 
 
 def cancel_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> LoanRow:
     """The member no longer wants the loan (treasurer), before it is paid out."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     if loan.status not in (APPLIED, APPROVED):
         raise UserError(N_("Only a loan not yet paid out can be cancelled."))
@@ -693,7 +693,7 @@ def cancel_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> 
         raise UserError(N_("Give the reason for cancelling."))
     loan.status = CANCELLED
     loan.decision_note = reason.strip()
-    _event(session, loan, actor, "cancelled", clock.today(), note=reason.strip())
+    record_event(session, loan, actor, "cancelled", clock.today(), note=reason.strip())
     audit.record(session, actor, "loan.cancel", group_id=loan.group_id, loan=loan.id)
     return loan_row(session, loan)
 
@@ -703,7 +703,7 @@ def cancel_loan(session: Session, actor: User, *, loan_id: int, reason: str) -> 
 def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | None = None,
                   paid_from: str = "cash", first_due: dt.date | None = None) -> LoanRow:
     """Pay an approved loan out (treasurer) and fix its schedule."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     on = on or clock.today()
     problems: list[UserError] = []
@@ -731,7 +731,7 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
     session.add(terms_row)
     fees = spread_fee(loan.fee, len(schedule), loan.multiple) \
         if loan.fee_timing == FEE_WITH_INSTALLMENTS else None
-    _store_installments(session, loan, 1, schedule, fees)
+    store_installments(session, loan, 1, schedule, fees)
     lines = [Line("loans_receivable", loan.amount, member_id=loan.member_id, loan_id=loan.id),
              Line(paid_from, -(loan.amount - kept))]
     if kept:
@@ -743,14 +743,14 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
     loan.disbursed_on = on
     loan.disbursed_via = paid_from
     loan.principal_outstanding = loan.amount
-    _event(session, loan, actor, "disbursed", on, amount=loan.amount, entry=entry)
+    record_event(session, loan, actor, "disbursed", on, amount=loan.amount, entry=entry)
     audit.record(session, actor, "loan.disburse", group_id=loan.group_id, loan=loan.id,
                  amount=loan.amount, entry=entry.seq)
     session.flush()
     return loan_row(session, loan)
 
 
-def _store_installments(session: Session, loan: Loan, version: int,
+def store_installments(session: Session, loan: Loan, version: int,
                         schedule: list[Installment], fees: list[int] | None = None, *,
                         carried_interest: int = 0, carried_fees: int = 0,
                         carried_on: dt.date | None = None) -> None:
@@ -766,168 +766,6 @@ def _store_installments(session: Session, loan: Loan, version: int,
     session.flush()
 
 
-# ----- loans brought in from the paper books -----------------------------------------------
-
-OPENING_VIA = "opening_balance"
-
-
-def _period_before(day: dt.date, frequency: str) -> dt.date:
-    if frequency == "monthly":
-        return add_months(day, -1)
-    return day - dt.timedelta(days=14 if frequency == "fortnightly" else 7)
-
-
-def opening_loan_problems(session: Session, *, group_id: int, principal: int,
-                          annual_rate: Decimal | int | str, installments: int, method: str,
-                          first_due: dt.date, as_of: dt.date,
-                          disbursed_on: dt.date | None = None,
-                          original_principal: int | None = None,
-                          frequency: str = "monthly") -> list[UserError]:
-    """Every reason a running loan of the paper books cannot be brought in as given (the
-    borrower is checked by ``import_opening_loan``). The group's loan policy is not applied:
-    the loan keeps the terms it was made with."""
-    try:
-        _opening_schedule(session, group_id=group_id, principal=principal,
-                          annual_rate=annual_rate, installments=installments, method=method,
-                          first_due=first_due, as_of=as_of, disbursed_on=disbursed_on,
-                          original_principal=original_principal, frequency=frequency)
-    except ValidationError as failed:
-        return list(failed.problems)
-    return []
-
-
-def _opening_schedule(session: Session, *, group_id: int, principal: int,
-                      annual_rate: Decimal | int | str, installments: int, method: str,
-                      first_due: dt.date, as_of: dt.date, disbursed_on: dt.date | None,
-                      original_principal: int | None, frequency: str,
-                      ) -> tuple[dt.date, int, tuple[str, str], list[Installment]]:
-    """(start of the schedule, rate in hundredths, (method, amortization), installments)
-    or ``ValidationError`` listing every problem."""
-    problems: list[UserError] = []
-    if isinstance(principal, bool) or not isinstance(principal, int) or principal <= 0:
-        problems.append(UserError(N_("The amount still owed must be more than zero.")))
-    if original_principal is not None and isinstance(principal, int) \
-            and original_principal < principal:
-        problems.append(UserError(
-            N_("The amount first lent, {original}, is less than what is still owed, "
-               "{owed}."), original=money_text(session, group_id, original_principal),
-            owed=money_text(session, group_id, principal)))
-    if method not in LOAN_METHODS:
-        problems.append(UserError(N_("Unknown way of charging interest.")))
-    if frequency not in FREQUENCIES:
-        problems.append(UserError(N_("Unknown repayment frequency.")))
-    bp = 0
-    try:
-        bp = rate_bp(annual_rate)
-    except UserError as problem:
-        problems.append(problem)
-    if as_of > clock.today():
-        problems.append(UserError(N_("{date} is in the future."), date=fmt_date(as_of)))
-    if first_due <= as_of:
-        problems.append(UserError(N_("The next installment must fall due after {date}."),
-                                  date=fmt_date(as_of)))
-    if disbursed_on is not None and disbursed_on > as_of:
-        problems.append(UserError(N_("The loan was paid out after {date}, the day of the "
-                                     "balances."), date=fmt_date(as_of)))
-    if problems:
-        raise ValidationError(problems)
-    # Interest of the next installment runs from the installment before it (paid in the
-    # paper books), or from the payout when the next installment is the first.
-    starts_on = min(as_of, _period_before(first_due, frequency))
-    if disbursed_on is not None and disbursed_on > starts_on:
-        starts_on = disbursed_on
-    policy = get_policy(session, group_id, as_of)
-    schedule_method, amortization = LOAN_METHODS[method]
-    exponent = group_currency(session, group_id).exponent
-
-    def build(amount: int) -> list[Installment]:
-        return build_schedule(ScheduleTerms(
-            amount, rate_of(bp), installments=installments, disbursed=starts_on,
-            method=schedule_method, amortization=amortization,
-            interest_period=policy.interest_period, frequency=frequency, exponent=exponent,
-            multiple=policy.installment_multiple, rounding=policy.rounding,
-            first_due=first_due))
-
-    try:
-        schedule = build(principal)
-        if schedule_method == "flat" and original_principal and original_principal != principal:
-            # Flat interest is charged on the amount first lent, not on what is left.
-            on_original = build(original_principal)
-            schedule = [replace(inst, interest=on_original[i].interest,
-                                total=inst.principal + on_original[i].interest)
-                        if i < len(on_original) else inst
-                        for i, inst in enumerate(schedule)]
-    except UserError as problem:
-        raise ValidationError([problem]) from None
-    return starts_on, bp, (schedule_method, amortization), schedule
-
-
-def import_opening_loan(session: Session, actor: User, *, group_id: int, member_id: int,
-                        principal: int, annual_rate: Decimal | int | str, installments: int,
-                        method: str, first_due: dt.date, as_of: dt.date,
-                        disbursed_on: dt.date | None = None,
-                        original_principal: int | None = None,
-                        frequency: str = "monthly") -> int:
-    """Record a loan still being repaid when the group is brought in from its paper books,
-    and return its id. Posts nothing: the caller's opening entry debits
-    ``loans_receivable`` with ``principal`` (naming the member and this loan) against
-    ``opening_balance``.
-
-    The installments already paid were paid in the paper books, outside the ledger, so
-    the schedule is *re-based*: version 1 amortizes the principal still owed
-    (``principal``) over the installments left (``installments``), the first falling due
-    on ``first_due``, built by ``build_schedule`` with the group's rounding and multiple as
-    a payout would. Its interest runs from one period before ``first_due`` (the last
-    installment paid; the payout day if later, ``as_of`` if earlier), so the next
-    installment carries a whole period's interest. A flat loan given its
-    ``original_principal`` keeps charging flat interest on that amount. The loan's record
-    of principal still owed is ``principal``, what the opening entry posts, so arrears,
-    payoff, repayments and ``verify`` work on it as on any loan. The loan's history says it
-    was brought in from the paper books on ``as_of``. The group's loan policy is not
-    applied: the old loan keeps its terms.
-    """
-    require(session, actor, Permission.RECORD, group_id)
-    problems: list[UserError] = []
-    member = session.get(Member, member_id)
-    if member is None or member.group_id != group_id:
-        problems.append(UserError(N_("No such member.")))
-    try:
-        starts_on, bp, (schedule_method, amortization), schedule = _opening_schedule(
-            session, group_id=group_id, principal=principal, annual_rate=annual_rate,
-            installments=installments, method=method, first_due=first_due, as_of=as_of,
-            disbursed_on=disbursed_on, original_principal=original_principal,
-            frequency=frequency)
-    except ValidationError as failed:
-        problems.extend(failed.problems)
-    if problems:
-        raise ValidationError(problems)
-    policy = get_policy(session, group_id, as_of)
-    number = (session.scalar(select(func.max(Loan.number)).where(Loan.group_id == group_id))
-              or 0) + 1
-    paid_out = disbursed_on or as_of
-    loan = Loan(group_id=group_id, number=number, member_id=member_id,
-                amount=original_principal or principal, purpose="", annual_rate_bp=bp,
-                installments=installments, frequency=frequency, method=schedule_method,
-                amortization=amortization, interest_period=policy.interest_period,
-                multiple=policy.installment_multiple, rounding=policy.rounding,
-                status=ACTIVE, applied_on=paid_out, recorded_by=actor.id,
-                recorded_at=clock.now(), decided_by=actor.id, decided_at=clock.now(),
-                disbursed_on=paid_out, disbursed_via=OPENING_VIA,
-                principal_outstanding=principal)
-    session.add(loan)
-    session.flush()
-    session.add(LoanTerms(loan_id=loan.id, version=1, starts_on=starts_on, principal=principal,
-                          annual_rate_bp=bp, installments=installments, first_due=first_due,
-                          carried_interest=0, carried_penalties=0, reason="",
-                          recorded_by=actor.id, recorded_at=clock.now()))
-    _store_installments(session, loan, 1, schedule)
-    _event(session, loan, actor, "opening", as_of, amount=principal)
-    audit.record(session, actor, "loan.opening", group_id=group_id, loan=loan.id,
-                 member=member_id, principal=principal, as_of=as_of)
-    session.flush()
-    return loan.id
-
-
 # ----- repayments and their allocation ------------------------------------------------------
 
 def record_repayment(session: Session, actor: User, *, loan_id: int, amount: int,
@@ -935,17 +773,17 @@ def record_repayment(session: Session, actor: User, *, loan_id: int, amount: int
                      meeting_id: int | None = None) -> RepaymentRow:
     """Record money paid on a loan (treasurer). Refused when it is more than what clears
     the loan that day. A backdated repayment re-allocates the later ones."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     on = on or clock.today()
     if paid_from not in PAY_ACCOUNTS:
         raise UserError(N_("Money is paid into the cash box or the bank."))
-    row = _add_repayment(session, actor, loan, amount=amount, on=on, paid_from=paid_from,
+    row = add_repayment(session, actor, loan, amount=amount, on=on, paid_from=paid_from,
                          meeting_id=meeting_id)
     return repayment_row(session, row)
 
 
-def _add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on: dt.date,
+def add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on: dt.date,
                    paid_from: str, meeting_id: int | None) -> LoanRepayment:
     problems: list[UserError] = []
     if loan.status != ACTIVE:
@@ -966,7 +804,7 @@ def _add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on
     session.add(row)
     session.flush()
     reallocate(session, actor, loan, value_date=clock.today())
-    _event(session, loan, actor, "repaid", on, amount=amount,
+    record_event(session, loan, actor, "repaid", on, amount=amount,
            entry=session.get(JournalEntry, row.entry_id))
     audit.record(session, actor, "loan.repay", group_id=loan.group_id, loan=loan.id,
                  amount=amount, on=on, entry=session.get(JournalEntry, row.entry_id).seq)
@@ -1001,7 +839,7 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
             old = session.get(JournalEntry, row.entry_id)
             ledger.post_reversal(session, actor, old, reason=_memo(
                 session, loan, N_("Repayment allocated again")), value_date=value_date)
-            _event(session, loan, actor, "reallocated", row.paid_on, amount=row.amount)
+            record_event(session, loan, actor, "reallocated", row.paid_on, amount=row.amount)
             dated = value_date
         else:
             dated = row.paid_on
@@ -1014,12 +852,12 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
         loan.status = CLOSED
         loan.closed_on = position.closed_on
         if was != CLOSED:
-            _event(session, loan, actor, "closed", position.closed_on)
+            record_event(session, loan, actor, "closed", position.closed_on)
     else:
         loan.status = ACTIVE
         loan.closed_on = None
         if was == CLOSED:
-            _event(session, loan, actor, "reopened", value_date)
+            record_event(session, loan, actor, "reopened", value_date)
     session.flush()
 
 
@@ -1044,7 +882,7 @@ def payoff(session: Session, actor: User, *, loan_id: int,
            on: dt.date | None = None) -> PayoffRow:
     """What clears the loan on ``on``: penalties, the fee still owed, interest (recomputed
     to the day for declining-balance loans) and principal."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.READ, loan.group_id)
     on = on or clock.today()
     state = loan_state(session, loan, on)
@@ -1081,7 +919,7 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
     row = session.scalar(select(LoanRepayment).where(LoanRepayment.entry_id == entry.id))
     if row is None:
         return ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
-    loan = _loan(session, row.loan_id)
+    loan = loan_by_id(session, row.loan_id)
     if loan.status == WRITTEN_OFF:
         raise UserError(N_("Loan {number} was written off; its repayments can no longer be "
                            "reversed."), number=loan.number)
@@ -1092,7 +930,7 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
     reversal = ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
     row.status = "reversed"
     row.reversal_reason = reason
-    _event(session, loan, actor, "repayment_reversed", row.paid_on, amount=row.amount,
+    record_event(session, loan, actor, "repayment_reversed", row.paid_on, amount=row.amount,
            entry=reversal, note=reason)
     session.flush()
     reallocate(session, actor, loan, value_date=value_date)
@@ -1117,7 +955,7 @@ def _reverse_disbursement_entry(session: Session, actor: User, entry: JournalEnt
     loan.status = CANCELLED
     loan.principal_outstanding = 0
     loan.decision_note = reason
-    _event(session, loan, actor, "disbursement_reversed", value_date, amount=loan.amount,
+    record_event(session, loan, actor, "disbursement_reversed", value_date, amount=loan.amount,
            entry=reversal, note=reason)
     session.flush()
     return reversal
@@ -1128,14 +966,14 @@ def _reverse_penalty_entry(session: Session, actor: User, entry: JournalEntry, r
     penalty = session.scalar(select(LoanPenalty).where(LoanPenalty.entry_id == entry.id))
     if penalty is None:
         return ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
-    loan = _loan(session, penalty.loan_id)
+    loan = loan_by_id(session, penalty.loan_id)
     terms = current_version(session, loan.id)
     if loan.status == WRITTEN_OFF or penalty.version != terms.version:
         raise UserError(N_("This penalty belongs to an earlier schedule of loan {number}; it "
                            "can no longer be waived."), number=loan.number)
     reversal = ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
     penalty.waived = True
-    _event(session, loan, actor, "penalty_waived", value_date, amount=penalty.amount,
+    record_event(session, loan, actor, "penalty_waived", value_date, amount=penalty.amount,
            entry=reversal, note=reason)
     session.flush()
     reallocate(session, actor, loan, value_date=value_date)
@@ -1161,7 +999,7 @@ def request_reschedule(session: Session, actor: User, *, loan_id: int, reason: s
                        first_due: dt.date | None = None,
                        on: dt.date | None = None) -> RequestRow:
     """Ask for a new schedule of the principal still owed, from ``on`` (default today)."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     on = on or clock.today()
     problems = _request_problems(session, loan, reason, on)
@@ -1184,7 +1022,7 @@ def request_reschedule(session: Session, actor: User, *, loan_id: int, reason: s
                           requested_at=clock.now())
     session.add(request)
     session.flush()
-    _event(session, loan, actor, "reschedule_requested", on, note=reason.strip())
+    record_event(session, loan, actor, "reschedule_requested", on, note=reason.strip())
     audit.record(session, actor, "loan.request_reschedule", group_id=loan.group_id,
                  loan=loan.id, request=request.id)
     return request_row(session, request)
@@ -1193,7 +1031,7 @@ def request_reschedule(session: Session, actor: User, *, loan_id: int, reason: s
 def request_write_off(session: Session, actor: User, *, loan_id: int, reason: str,
                       on: dt.date | None = None) -> RequestRow:
     """Ask to write the loan off (the member cannot pay), with the reason."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     on = on or clock.today()
     problems = _request_problems(session, loan, reason, on)
@@ -1204,7 +1042,7 @@ def request_write_off(session: Session, actor: User, *, loan_id: int, reason: st
                           requested_at=clock.now())
     session.add(request)
     session.flush()
-    _event(session, loan, actor, "write_off_requested", on, note=reason.strip())
+    record_event(session, loan, actor, "write_off_requested", on, note=reason.strip())
     audit.record(session, actor, "loan.request_write_off", group_id=loan.group_id,
                  loan=loan.id, request=request.id)
     return request_row(session, request)
@@ -1231,7 +1069,7 @@ def approve_request(session: Session, actor: User, *, request_id: int,
     """A leader (not the borrower) approves a write-off or rescheduling; it takes effect
     now, on the day asked for."""
     request = _request(session, request_id)
-    loan = _loan(session, request.loan_id)
+    loan = loan_by_id(session, request.loan_id)
     _require_decider(session, actor, loan)
     if request.status != PENDING:
         raise UserError(N_("This request was already decided."))
@@ -1253,7 +1091,7 @@ def approve_request(session: Session, actor: User, *, request_id: int,
 
 def reject_request(session: Session, actor: User, *, request_id: int, reason: str) -> RequestRow:
     request = _request(session, request_id)
-    loan = _loan(session, request.loan_id)
+    loan = loan_by_id(session, request.loan_id)
     _require_decider(session, actor, loan)
     if request.status != PENDING:
         raise UserError(N_("This request was already decided."))
@@ -1263,7 +1101,7 @@ def reject_request(session: Session, actor: User, *, request_id: int, reason: st
     request.decided_by = actor.id
     request.decided_at = clock.now()
     request.decision_note = reason.strip()
-    _event(session, loan, actor, "request_rejected", clock.today(), note=reason.strip())
+    record_event(session, loan, actor, "request_rejected", clock.today(), note=reason.strip())
     audit.record(session, actor, "loan.request_reject", group_id=loan.group_id, loan=loan.id,
                  request=request.id)
     return request_row(session, request)
@@ -1307,7 +1145,7 @@ def _write_off(session: Session, actor: User, loan: Loan, request: LoanRequest) 
     loan.status = WRITTEN_OFF
     loan.principal_outstanding = 0
     loan.closed_on = on
-    _event(session, loan, actor, "written_off", on, amount=principal, entry=entry,
+    record_event(session, loan, actor, "written_off", on, amount=principal, entry=entry,
            note=request.reason)
 
 
@@ -1340,11 +1178,11 @@ def _reschedule(session: Session, actor: User, loan: Loan, request: LoanRequest)
                     recorded_at=clock.now())
     schedule = build_schedule(_schedule_terms(session, loan, new, request.installments))
     session.add(new)
-    _store_installments(session, loan, new.version, schedule,
+    store_installments(session, loan, new.version, schedule,
                         spread_fee(later_fees, len(schedule), loan.multiple),
                         carried_interest=carried_interest, carried_fees=carried_fees,
                         carried_on=on)
-    _event(session, loan, actor, "rescheduled", on, amount=principal, note=request.reason)
+    record_event(session, loan, actor, "rescheduled", on, amount=principal, note=request.reason)
     reallocate(session, actor, loan, value_date=clock.today())
 
 
@@ -1397,7 +1235,7 @@ def list_loans(session: Session, actor: User, group_id: int, *,
 
 
 def get_loan(session: Session, actor: User, loan_id: int) -> LoanRow:
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.READ, loan.group_id)
     return loan_row(session, loan)
 
@@ -1414,7 +1252,7 @@ def loan_detail(session: Session, actor: User, loan_id: int,
                 on: dt.date | None = None) -> LoanDetail:
     """Everything the loan screen shows: the schedule in force with what was paid of each
     installment, the repayments, the history, requests, the payoff quote."""
-    loan = _loan(session, loan_id)
+    loan = loan_by_id(session, loan_id)
     require(session, actor, Permission.READ, loan.group_id)
     on = on or clock.today()
     state = loan_state(session, loan, on) if loan.disbursed_on else None
@@ -1603,102 +1441,6 @@ def _verify_fees(session: Session, group: Group, loans: dict[int, Loan]) -> list
 verify.register_check(_verify_loans)
 
 
-# ----- the meeting grid --------------------------------------------------------------------
-
-def _member_states(session: Session, group_id: int, member_id: int,
-                   on: dt.date) -> list[tuple[Loan, LoanState]]:
-    out = []
-    for loan in member_active_loans(session, group_id, member_id):
-        if loan.disbursed_on is not None and loan.disbursed_on <= on:
-            state = loan_state(session, loan, on)
-            if state is not None:
-                out.append((loan, state))
-    return out
-
-
-def _expected(session: Session, ctx: meeting_columns.CellContext) -> int:
-    """What falls due by the meeting; nothing is prefilled for a member marked absent
-    (someone who pays for her is marked as representing her)."""
-    if savings.attendance_status(session, ctx.meeting_id, ctx.member_id) == savings.ABSENT:
-        return 0
-    return sum(state.due for _, state in _member_states(session, ctx.group_id, ctx.member_id,
-                                                        ctx.on))
-
-
-def _validate_cell(session: Session, ctx: meeting_columns.CellContext,
-                   amount: int) -> list[UserError]:
-    if not amount:
-        return []
-    if amount < 0:
-        return [UserError(N_("A repayment cannot be negative."))]
-    states = _member_states(session, ctx.group_id, ctx.member_id, ctx.on)
-    if not states:
-        member = session.get(Member, ctx.member_id)
-        return [UserError(N_("{member} has no loan to repay."), member=member.name_lao)]
-    most = sum(state.quote.total for _, state in states)
-    if amount > most:
-        return [UserError(N_("{amount} is more than the {owed} that clears every loan."),
-                          amount=money_text(session, ctx.group_id, amount),
-                          owed=money_text(session, ctx.group_id, most))]
-    return []
-
-
-def split_across_loans(states: list[tuple[Loan, LoanState]], amount: int) -> list[tuple[Loan, int]]:
-    """Share ``amount`` between a member's loans, oldest first: first what is due on each,
-    then towards clearing each."""
-    shares: dict[int, int] = {}
-    left = amount
-    for loan, state in states:
-        take = min(left, state.due)
-        shares[loan.id] = take
-        left -= take
-    for loan, state in states:
-        take = min(left, state.quote.total - shares[loan.id])
-        shares[loan.id] += take
-        left -= take
-    return [(loan, shares[loan.id]) for loan, _ in states if shares[loan.id] > 0]
-
-
-def _post_cell(session: Session, actor: User, ctx: meeting_columns.CellContext,
-               amount: int) -> None:
-    require(session, actor, Permission.RECORD, ctx.group_id)
-    problems = _validate_cell(session, ctx, amount)
-    if problems:
-        raise ValidationError(problems)
-    states = _member_states(session, ctx.group_id, ctx.member_id, ctx.on)
-    for loan, share in split_across_loans(states, amount):
-        _add_repayment(session, actor, loan, amount=share, on=ctx.on, paid_from="cash",
-                       meeting_id=ctx.meeting_id)
-
-
-def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
-    return session.scalar(select(Loan.id).where(Loan.group_id == group_id,
-                                                Loan.status == ACTIVE).limit(1)) is not None
-
-
-meeting_columns.register(meeting_columns.MeetingColumn(
-    key="loan_repayment", label=N_("Loan repayment"), order=30, expected=_expected,
-    validate=_validate_cell, post=_post_cell, enabled=_column_enabled))
-
-
-# ----- exits and share-outs: loans paid from the member's own money ------------------------
-
-def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
-    return [savings.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
-                         params={"number": loan.number})
-            for loan, state in _member_states(session, group_id, member_id, on)]
-
-
-def _settle(session: Session, actor: User, debt: savings.Debt, amount: int,
-            source: savings.SettleFrom) -> None:
-    loan = _loan(session, debt.loan_id)
-    require(session, actor, Permission.RECORD, loan.group_id)
-    if source.account not in MEMBER_ACCOUNTS + PAY_ACCOUNTS:
-        raise UserError(N_("A loan cannot be paid from that account."))
-    _add_repayment(session, actor, loan, amount=amount, on=source.on,
-                   paid_from=source.account, meeting_id=None)
-
-
-savings.register_debt_source(savings.DebtSource(
-    "loans", 30, ("loans_receivable", "interest_receivable", "penalties_receivable"),
-    _debts, _settle))
+# The meeting grid's repayment column and the debt source for exits and share-outs live in
+# their own module; importing this one registers them too.
+from models import loan_meeting  # noqa: E402, F401

@@ -8,8 +8,8 @@ row at once and computes the entry; ``import_opening`` posts it all or nothing. 
 in major units as people write them (``1,250,000`` kip, ``12.50`` baht).
 
 Outstanding loans need a loan record with its terms, which the loans capability owns: each
-row is checked by ``models.loans.opening_loan_problems`` and recorded by
-``models.loans.import_opening_loan`` (a running loan whose schedule is the principal still
+row is checked by ``models.loan_opening.opening_loan_problems`` and recorded by
+``models.loan_opening.import_opening_loan`` (a running loan whose schedule is the principal still
 owed over the installments left; nothing posted), and this module posts its receivable,
 naming the member and the loan, in the one opening entry. A rate outside the group's loan
 policy is only a warning: the old loan keeps the terms it was made with.
@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import audit, clock, ledger, loans, members
+from models import audit, clock, ledger, loan_opening, members
 from models.errors import UserError, ValidationError
 from models.i18n import N_
 from models.ledger import Line, fmt_date
@@ -321,7 +321,7 @@ def preview_opening(session: Session, actor: User, *, group_id: int,
             row.add(UserError(N_("The next installment must fall due after {date}."),
                               date=fmt_date(as_of)))
         if row.ok and as_of is not None:
-            for problem in loans.opening_loan_problems(
+            for problem in loan_opening.opening_loan_problems(
                     session, group_id=group_id, principal=principal, annual_rate=rate,
                     installments=count, method=method, first_due=first_due, as_of=as_of,
                     disbursed_on=disbursed, original_principal=original):
@@ -400,7 +400,7 @@ def _opening_lines(session: Session, actor: User, group_id: int, preview: Openin
         lines.append(Line("bank", preview.bank))
     for loan in preview.loans:
         member_id = ids[loan.member_number]
-        loan_id = loans.import_opening_loan(
+        loan_id = loan_opening.import_opening_loan(
             session, actor, group_id=group_id, member_id=member_id, principal=loan.principal,
             annual_rate=loan.annual_rate, installments=loan.installments, method=loan.method,
             first_due=loan.first_due, as_of=preview.as_of, disbursed_on=loan.disbursed_on,

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import arrears, ledger, loan_policy, loans, savings
+from models import arrears, ledger, loan_meeting, loan_policy, loans, savings
 from models.demo import Activity
 from models.schema_loans import Loan, LoanRequest
 
@@ -138,13 +138,8 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
 
 def _repay_outside(ctx, group, member_id: int, amount: int, day: dt.date) -> None:  # noqa: ANN001
     """Repayments without a meeting: her loans oldest first, as the grid would."""
-    session = ctx.session
-    states = [(loan, loans.loan_state(session, loan, day))
-              for loan in loans.member_active_loans(session, group.id, member_id)]
-    for loan, part in loans.split_across_loans([(ln, st) for ln, st in states if st], amount):
-        if part:
-            loans.record_repayment(session, ctx.actor("treasurer"), loan_id=loan.id,
-                                   amount=part, on=day)
+    loan_meeting.repay_member_loans(ctx.session, ctx.actor("treasurer"), group_id=group.id,
+                                    member_id=member_id, amount=amount, on=day)
 
 
 def _loans(session, group_id: int, status: str) -> list[Loan]:  # noqa: ANN001

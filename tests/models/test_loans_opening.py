@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from models import loans
+from models import loan_opening, loans
 from models.errors import ValidationError
 from models.opening_import import OpeningData, import_opening, preview_opening
 from models.schema_loans import Loan
@@ -166,7 +166,7 @@ def test_bad_loan_rows_are_listed_with_the_others_and_nothing_is_written(weavers
 def test_the_service_refuses_a_borrower_of_another_group(weavers):
     env = weavers
     with pytest.raises(ValidationError) as refused, env.db.write() as s:
-        loans.import_opening_loan(
+        loan_opening.import_opening_loan(
             s, env.user(s, "treasurer"), group_id=env.group_id, member_id=10_000,
             principal=100_000, annual_rate=Decimal(18), installments=2, method="flat",
             first_due=D(2026, 10, 15), as_of=AS_OF)
