@@ -25,11 +25,8 @@ def write_repayment_receipt(receipt: RepaymentReceipt, path: Path | str) -> Path
     money = lambda amount: format_money(amount, receipt.currency)  # noqa: E731
     st = pdf.styles(10.5)
     title = _("Loan repayment receipt")
-    footer = _("Printed {when} by {who}").format(
-        when=receipt.printed_at.strftime("%d/%m/%Y %H:%M"), who=receipt.printed_by)
-    if receipt.is_demo:
-        footer = _("DEMO DATA") + " · " + footer
-    doc = pdf.document(str(path), title=title, size="A5", footer=footer + " ·")
+    doc = pdf.document(str(path), title=title, size="A5", footer=pdf.footer(
+        receipt.printed_at, receipt.printed_by, is_demo=receipt.is_demo))
     facts = [
         (_("Receipt number"), str(receipt.receipt_number)),
         (_("Member"), f"{receipt.member_number} · {receipt.member_name}"),

@@ -58,11 +58,8 @@ def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
     st = pdf.styles(10.5)
     title = (_(TITLE_LOAN).format(number=sheet.loan_number) if sheet.loan_number
              else _(TITLE_PREVIEW))
-    footer = _("Printed {when} by {who}").format(
-        when=sheet.printed_at.strftime("%d/%m/%Y %H:%M"), who=sheet.printed_by)
-    if sheet.is_demo:
-        footer = _("DEMO DATA") + " · " + footer
-    doc = pdf.document(str(path), title=title, footer=footer + " ·")
+    doc = pdf.document(str(path), title=title, footer=pdf.footer(
+        sheet.printed_at, sheet.printed_by, is_demo=sheet.is_demo))
     total_interest = sum(i.interest for i in sheet.installments)
     fees_in_installments = sum(sheet.fees)
     facts = []

@@ -30,12 +30,8 @@ def _money(summary: MeetingSummary):  # noqa: ANN202
 
 
 def _footer(summary: MeetingSummary) -> str:
-    footer = _("Ledger seal {seal} · printed {when} by {who}").format(
-        seal=summary.ledger_seal[:16], when=summary.printed_at.strftime("%d/%m/%Y %H:%M"),
-        who=summary.printed_by)
-    if summary.is_demo:
-        footer = _("DEMO DATA") + " · " + footer
-    return footer + " ·"
+    return pdf.footer(summary.printed_at, summary.printed_by, is_demo=summary.is_demo,
+                      seal=summary.ledger_seal)
 
 
 def _heading(summary: MeetingSummary, title: str, st: dict, size: str = "title") -> list:

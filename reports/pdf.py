@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from models.i18n import _
 from resources import font_path
 
 FONT, FONT_BOLD = "KongthunPDF", "KongthunPDF-Bold"
@@ -116,6 +117,20 @@ def signatures(roles: Sequence[str], st: dict, *, width: float, line: int = 26) 
               colWidths=[width / len(roles)] * len(roles), hAlign="LEFT")
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return t
+
+
+def footer(printed_at, printed_by: str, *, is_demo: bool, seal: str | None = None) -> str:  # noqa: ANN001
+    """The line at the foot of every page: the ledger seal (when the page shows the
+    ledger's state), when and by whom it was printed, and DEMO DATA for demo groups."""
+    when = printed_at.strftime("%d/%m/%Y %H:%M")
+    if seal:
+        text = _("Ledger seal {seal} · printed {when} by {who}").format(
+            seal=seal[:16], when=when, who=printed_by)
+    else:
+        text = _("Printed {when} by {who}").format(when=when, who=printed_by)
+    if is_demo:
+        text = _("DEMO DATA") + " · " + text
+    return text + " ·"
 
 
 def document(path: str, *, title: str, size: str = "A4", footer: str = "") -> SimpleDocTemplate:

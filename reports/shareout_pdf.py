@@ -85,12 +85,8 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
     money = lambda amount: format_money(amount, sheet.currency)  # noqa: E731
     st = pdf.styles(10)
     title = _(TITLE).format(date=fmt_date(record.on))
-    footer = _("Ledger seal {seal} · printed {when} by {who}").format(
-        seal=sheet.ledger_seal[:16], when=sheet.printed_at.strftime("%d/%m/%Y %H:%M"),
-        who=sheet.printed_by)
-    if sheet.is_demo:
-        footer = _("DEMO DATA") + " · " + footer
-    doc = pdf.document(str(path), title=title, footer=footer + " ·")
+    doc = pdf.document(str(path), title=title, footer=pdf.footer(
+        sheet.printed_at, sheet.printed_by, is_demo=sheet.is_demo, seal=sheet.ledger_seal))
     story: list = [
         pdf.para(pdf.place(sheet.group_name, sheet.village),
                  st["bold"]),

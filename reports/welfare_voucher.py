@@ -34,12 +34,9 @@ def write_voucher(voucher: ClaimVoucher, path: Path | str) -> Path:
     money = lambda amount: format_money(amount, voucher.currency)  # noqa: E731
     st = pdf.styles(10.5)
     title = _(TITLES[claim.status])
-    footer = _("Ledger seal {seal} · printed {when} by {who}").format(
-        seal=voucher.ledger_seal[:16], when=voucher.printed_at.strftime("%d/%m/%Y %H:%M"),
-        who=voucher.printed_by)
-    if voucher.is_demo:
-        footer = _("DEMO DATA") + " · " + footer
-    doc = pdf.document(str(path), title=title, footer=footer + " ·")
+    doc = pdf.document(str(path), title=title, footer=pdf.footer(
+        voucher.printed_at, voucher.printed_by, is_demo=voucher.is_demo,
+        seal=voucher.ledger_seal))
     story: list = [
         pdf.para(pdf.place(voucher.group_name, voucher.group_village), st["bold"]),
         pdf.para(title, st["title"]),

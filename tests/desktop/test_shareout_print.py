@@ -11,24 +11,11 @@ from pathlib import Path
 import pytest
 
 from desktop.screens import shareout as shareout_screen
-from models import savings, shareout
-from models.ledger import Line
+from models import shareout
 from tests.desktop.conftest import english_left
-from tests.models.savings_support import post, with_rules
+from tests.desktop.test_shareout_screens import three_savers  # noqa: F401 (a fixture)
 
-JAN, JUNE, TODAY = dt.date(2026, 1, 10), dt.date(2026, 6, 1), dt.date(2026, 11, 20)
-
-
-@pytest.fixture
-def three_savers(env):  # noqa: ANN001, ANN201
-    """Keo 7, Bua 11 and Som 13 shares of 1,000; the loans earned 1,000."""
-    with_rules(env, share_price=1_000, max_shares=20)
-    with env.db.write() as s:
-        treasurer = env.user(s, "treasurer")
-        for member_id, amount in zip(env.member_ids, (7_000, 11_000, 13_000)):
-            savings.record_deposit(s, treasurer, member_id=member_id, amount=amount, on=JAN)
-    post(env, Line("cash", 1_000), Line("interest_income", -1_000), on=JUNE)
-    return env
+TODAY = dt.date(2026, 11, 20)
 
 
 def share_out(env):  # noqa: ANN001, ANN201
