@@ -63,7 +63,7 @@ def write_meeting_summary(summary: MeetingSummary, path: Path | str) -> Path:
     story += [pdf.para(counts, st["body"]), Spacer(1, 3 * mm)]
 
     columns = summary.columns
-    fixed = {"no": 21 * mm, "name": 48 * mm, "att": 26 * mm, "total": 28 * mm, "saved": 40 * mm}
+    fixed = {"no": 19 * mm, "name": 48 * mm, "att": 26 * mm, "total": 28 * mm, "saved": 45 * mm}
     each = min(32 * mm, (LANDSCAPE_WIDTH - sum(fixed.values())) / max(len(columns), 1))
     header = [pdf.para(_("Number"), st["bold"]), pdf.para(_("Member"), st["bold"]),
               pdf.para(_("Attendance"), st["bold"])]
