@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -21,7 +20,15 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.widgets import DateField, FormDialog, date_text, mark_data
+from desktop.widgets import (
+    ChoiceBox,
+    DateField,
+    FormDialog,
+    date_text,
+    mark_data,
+    read_date,
+    read_money,
+)
 from models import cashbox, clock
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
@@ -283,34 +290,13 @@ class CashCountDialog(QDialog):
         return bool(cls(ctx, meeting_id=meeting_id, on=on, parent=parent).exec())
 
 
-def _amount(field: QLineEdit, ctx: ScreenContext, problems: list[UserError]) -> int:
-    try:
-        return parse_money(field.text(), ctx.currency())
-    except UserError as error:
-        problems.append(error)
-        return 0
-
-
-def _date(field: DateField, problems: list[UserError]) -> dt.date | None:
-    try:
-        value = field.date()
-    except UserError as error:
-        problems.append(error)
-        return None
-    if value is None:
-        problems.append(UserError(N_("Enter the date.")))
-    return value
-
-
 class TransferDialog(FormDialog):
     """Take cash to the bank or bring it back."""
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.direction = QComboBox()
-        for code in DIRECTION_NAMES:
-            self.direction.addItem("", code)
+        self.direction = ChoiceBox(DIRECTION_NAMES)
         self.amount = mark_data(QLineEdit())
         self.on = DateField(clock.today())
         self.note = mark_data(QLineEdit())
@@ -324,14 +310,13 @@ class TransferDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Cash and the bank"))
         self.save_button.setText(_("Record"))
-        for index in range(self.direction.count()):
-            self.direction.setItemText(index, _(DIRECTION_NAMES[self.direction.itemData(index)]))
+        self.direction.retranslate()
         self.note.setPlaceholderText(_("for example the bank's slip number"))
 
     def save(self) -> bool:
         problems: list[UserError] = []
-        amount = _amount(self.amount, self.ctx, problems)
-        on = _date(self.on, problems)
+        amount = read_money(self.amount.text(), self.ctx, problems)
+        on = read_date(self.on, problems)
         if problems:
             self.show_problems(ValidationError(problems))
             return False
@@ -358,9 +343,7 @@ class ExpenseDialog(FormDialog):
         self.ctx = ctx
         self.memo = mark_data(QLineEdit())
         self.amount = mark_data(QLineEdit())
-        self.paid_from = QComboBox()
-        for code in PAY_FROM_NAMES:
-            self.paid_from.addItem("", code)
+        self.paid_from = ChoiceBox(PAY_FROM_NAMES)
         self.on = DateField(clock.today())
         self.add_row(N_("What it was for"), self.memo)
         self.add_row(N_("Amount"), self.amount)
@@ -372,14 +355,13 @@ class ExpenseDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Group expense"))
         self.save_button.setText(_("Record the expense"))
-        for index in range(self.paid_from.count()):
-            self.paid_from.setItemText(index, _(PAY_FROM_NAMES[self.paid_from.itemData(index)]))
+        self.paid_from.retranslate()
         self.memo.setPlaceholderText(_("for example notebooks and pens"))
 
     def save(self) -> bool:
         problems: list[UserError] = []
-        amount = _amount(self.amount, self.ctx, problems)
-        on = _date(self.on, problems)
+        amount = read_money(self.amount.text(), self.ctx, problems)
+        on = read_date(self.on, problems)
         if problems:
             self.show_problems(ValidationError(problems))
             return False

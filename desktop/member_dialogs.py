@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop import errors
 from desktop.context import ScreenContext
 from desktop.widgets import (
+    ChoiceBox,
     Column,
     DateField,
     FormDialog,
@@ -50,9 +51,7 @@ class MemberDialog(FormDialog):
         self.saved: MemberRow | None = None
         self.name_lao = mark_data(QLineEdit())
         self.name_latin = mark_data(QLineEdit())
-        self.gender = QComboBox()
-        for code in members.GENDERS:
-            self.gender.addItem(_(members.GENDER_NAMES[code]), code)
+        self.gender = ChoiceBox(members.GENDER_NAMES, members.GENDERS)
         self.birth_date = DateField()
         self.village = mark_data(QLineEdit())
         self.occupation = mark_data(QLineEdit())
@@ -73,7 +72,7 @@ class MemberDialog(FormDialog):
     def fill(self, m: MemberRow) -> None:
         self.name_lao.setText(m.name_lao)
         self.name_latin.setText(m.name_latin or "")
-        self.gender.setCurrentIndex(max(0, self.gender.findData(m.gender)))
+        self.gender.choose(m.gender)
         self.birth_date.set_date(m.birth_date)
         for field in ("village", "occupation", "phone", "id_number", "nssf_number"):
             getattr(self, field).setText(getattr(m, field) or "")
@@ -84,8 +83,7 @@ class MemberDialog(FormDialog):
         adding = self.member is None
         self.setWindowTitle(_("Add member") if adding else _("Edit member"))
         self.save_button.setText(_("Add member") if adding else _("Save"))
-        for index, code in enumerate(members.GENDERS):
-            self.gender.setItemText(index, _(members.GENDER_NAMES[code]))
+        self.gender.retranslate()
 
     def details(self) -> MemberDetails:
         """The form as ``MemberDetails``; unreadable dates raise a ``ValidationError``."""
@@ -156,9 +154,7 @@ class StatusDialog(FormDialog):
         self.saved: MemberRow | None = None
         self.who = mark_data(heading(member.display_name))
         self.layout().insertWidget(1, self.who)
-        self.status = QComboBox()
-        for code in STATUS_CHOICES[member.status]:
-            self.status.addItem(_(members.STATUS_NAMES[code]), code)
+        self.status = ChoiceBox(members.STATUS_NAMES, STATUS_CHOICES[member.status])
         self.on = DateField(clock.today())
         self.note = mark_data(QLineEdit())
         self.add_row(N_("New status"), self.status)
@@ -170,8 +166,7 @@ class StatusDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Change member status"))
         self.save_button.setText(_("Save"))
-        for index in range(self.status.count()):
-            self.status.setItemText(index, _(members.STATUS_NAMES[self.status.itemData(index)]))
+        self.status.retranslate()
 
     def save(self) -> bool:
         try:

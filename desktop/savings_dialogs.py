@@ -7,7 +7,6 @@ import datetime as dt
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.context import ScreenContext
 from desktop.widgets import (
+    ChoiceBox,
     Column,
     DateField,
     FormDialog,
@@ -29,11 +29,13 @@ from desktop.widgets import (
     date_text,
     heading,
     mark_data,
+    read_date,
+    read_money,
 )
 from models import clock, savings
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
-from models.money import format_money, parse_money
+from models.money import format_money
 from models.savings import MemberSavingsRow, SettlementStatement
 from models.savings_rules import SavingsRules, rules
 
@@ -57,18 +59,6 @@ def rules_text(r: SavingsRules, money) -> str:  # noqa: ANN001
     return _("Save any amount.")
 
 
-def _combo(names: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    for code in names:
-        combo.addItem(_(names[code]), code)
-    return combo
-
-
-def _retranslate_combo(combo: QComboBox, names: dict[str, str]) -> None:
-    for index in range(combo.count()):
-        combo.setItemText(index, _(names[combo.itemData(index)]))
-
-
 class _MemberForm(FormDialog):
     """A form about one member (her name on top) with an amount, a date and a note."""
 
@@ -90,17 +80,8 @@ class _MemberForm(FormDialog):
 
     def read_amount_and_date(self) -> tuple[int, dt.date] | None:
         problems: list[UserError] = []
-        amount, on = 0, None
-        try:
-            amount = parse_money(self.amount.text(), self.ctx.currency())
-        except UserError as error:
-            problems.append(error)
-        try:
-            on = self.on.date()
-        except UserError as error:
-            problems.append(error)
-        if on is None and not problems:
-            problems.append(UserError(N_("Enter the date.")))
+        amount = read_money(self.amount.text(), self.ctx, problems)
+        on = read_date(self.on, problems)
         if problems:
             self.show_problems(ValidationError(problems))
             return None
@@ -122,7 +103,7 @@ class DepositDialog(_MemberForm):
     def __init__(self, ctx: ScreenContext, member: MemberSavingsRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, member, parent)
-        self.into = _combo(INTO_NAMES)
+        self.into = ChoiceBox(INTO_NAMES)
         self.note = mark_data(QLineEdit())
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Date"), self.on)
@@ -134,7 +115,7 @@ class DepositDialog(_MemberForm):
         super().retranslate()
         self.setWindowTitle(_("Savings deposit"))
         self.save_button.setText(_("Record the deposit"))
-        _retranslate_combo(self.into, INTO_NAMES)
+        self.into.retranslate()
         self.info.setText(rules_text(read_rules(self.ctx), self.money))
 
     def save(self) -> bool:
@@ -158,7 +139,7 @@ class WithdrawalDialog(_MemberForm):
     def __init__(self, ctx: ScreenContext, member: MemberSavingsRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, member, parent)
-        self.paid_from = _combo(INTO_NAMES)
+        self.paid_from = ChoiceBox(INTO_NAMES)
         self.note = mark_data(QLineEdit())
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Date"), self.on)
@@ -170,7 +151,7 @@ class WithdrawalDialog(_MemberForm):
         super().retranslate()
         self.setWindowTitle(_("Savings withdrawal"))
         self.save_button.setText(_("Pay the withdrawal"))
-        _retranslate_combo(self.paid_from, INTO_NAMES)
+        self.paid_from.retranslate()
         gid, member_id, today = self.ctx.group_id, self.member.member_id, clock.today()
         r = read_rules(self.ctx)
         if not r.withdrawals_allowed:
@@ -266,9 +247,9 @@ class ExitDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(mark_data(heading(f"{member.number} · {member.name}")))
         fields = QFormLayout()
-        self.reason = _combo(REASON_NAMES)
+        self.reason = ChoiceBox(REASON_NAMES)
         self.on = DateField(clock.today())
-        self.paid_from = _combo(INTO_NAMES)
+        self.paid_from = ChoiceBox(INTO_NAMES)
         self.paid_to = mark_data(QLineEdit())
         self.note = mark_data(QLineEdit())
         self.labels: list[tuple[QLabel, str]] = []
@@ -391,8 +372,8 @@ class ExitDialog(QDialog):
         self.setWindowTitle(_("Leaving the group"))
         for label, title in self.labels:
             label.setText(_(title))
-        _retranslate_combo(self.reason, REASON_NAMES)
-        _retranslate_combo(self.paid_from, INTO_NAMES)
+        self.reason.retranslate()
+        self.paid_from.retranslate()
         self.statement_title.setText(_("Settlement statement"))
         self.cancel_button.setText(_("Cancel"))
         self.settle_button.setText(_("Settle and pay…"))

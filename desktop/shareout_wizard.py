@@ -12,7 +12,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -29,9 +28,10 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.context import ScreenContext
 from desktop.widgets import (
-    ROW_HEIGHT,
+    ChoiceBox,
     Column,
     DateField,
+    ROW_HEIGHT,
     RowTableModel,
     TableView,
     date_text,
@@ -223,10 +223,8 @@ class ShareOutWizard(QDialog):
         r = self.ctx.read(lambda s, a: rules(s, gid, clock.today()))
         self.rules = r
         self.day = DateField(clock.today())
-        self.method = QComboBox()
-        for code in SHAREOUT_METHODS:
-            self.method.addItem("", code)
-        self.method.setCurrentIndex(max(0, self.method.findData(r.shareout_method)))
+        self.method = ChoiceBox(SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS)
+        self.method.choose(r.shareout_method)
         self.day_label, self.method_label = QLabel(), QLabel()
         self.day_label.setBuddy(self.day)
         self.method_label.setBuddy(self.method)
@@ -455,8 +453,7 @@ class ShareOutWizard(QDialog):
         self.back_button.setText(_("Back"))
         self.day_label.setText(_("Day of the share-out"))
         self.method_label.setText(_("How to divide the fund"))
-        for index in range(self.method.count()):
-            self.method.setItemText(index, _(SHAREOUT_METHOD_NAMES[self.method.itemData(index)]))
+        self.method.retranslate()
         r = self.rules
         self.method_rules.setText("\n".join([
             _("Loans still owed: {policy}.").format(policy=_(LOAN_POLICY_NAMES[r.shareout_loans])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSiz
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -32,7 +33,7 @@ from desktop.errors import error_text
 from models.errors import UserError
 from models.i18n import N_, _
 from models.ledger import fmt_date
-from models.money import format_money
+from models.money import format_money, parse_money
 
 ROW_HEIGHT = 40
 
@@ -323,6 +324,50 @@ class DateField(QLineEdit):
 
     def date(self) -> dt.date | None:
         return parse_date(self.text())
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down of codes shown by their names (``N_()`` texts), in ``codes`` order
+    (default: the order of ``names``); ``retranslate()`` puts the names in the current
+    language."""
+
+    def __init__(self, names: Mapping[Any, str], codes: Iterable[Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names = names
+        for code in (names if codes is None else codes):
+            self.addItem(_(names[code]), code)
+
+    def choose(self, code: Any) -> None:
+        """Select ``code`` (the first choice when it is not offered)."""
+        self.setCurrentIndex(max(0, self.findData(code)))
+
+    def retranslate(self) -> None:
+        for index in range(self.count()):
+            self.setItemText(index, _(self.names[self.itemData(index)]))
+
+
+def read_money(text: str, ctx: ScreenContext, problems: list[UserError]) -> int:
+    """An amount typed in the group's currency; 0 with the problem added to ``problems``
+    when it is not one (so a form lists every problem at once)."""
+    try:
+        return parse_money(text, ctx.currency())
+    except UserError as error:
+        problems.append(error)
+        return 0
+
+
+def read_date(field: DateField, problems: list[UserError]) -> dt.date | None:
+    """The date typed in ``field``; ``None`` with the problem added to ``problems`` when it
+    is not a date or is left empty."""
+    try:
+        value = field.date()
+    except UserError as error:
+        problems.append(error)
+        return None
+    if value is None:
+        problems.append(UserError(N_("Enter the date.")))
+    return value
 
 
 # -- screens and forms ------------------------------------------------------------------

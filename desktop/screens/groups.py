@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QV
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.screens import Section
-from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, heading, \
-    mark_data
+from desktop.widgets import ChoiceBox, Column, FormDialog, RowTableModel, Screen, TableView, \
+    heading, mark_data
 from models import groups
 from models.errors import UserError
 from models.groups import GroupRow
@@ -41,10 +41,8 @@ class GroupDialog(FormDialog):
         self.currency = mark_data(QComboBox())
         for code, cur in CURRENCIES.items():
             self.currency.addItem(f"{code} ({cur.symbol})", code)
-        self.frequency = QComboBox()
-        for code in groups.FREQUENCIES:
-            self.frequency.addItem(_(groups.FREQUENCY_NAMES[code]), code)
-        self.frequency.setCurrentIndex(self.frequency.findData("monthly"))
+        self.frequency = ChoiceBox(groups.FREQUENCY_NAMES, groups.FREQUENCIES)
+        self.frequency.choose("monthly")
         self.distance = mark_data(QLineEdit())
         self.add_row(N_("Group name"), self.name)
         self.add_row(N_("Name in Latin letters"), self.name_latin)
@@ -69,8 +67,7 @@ class GroupDialog(FormDialog):
         adding = self.group is None
         self.setWindowTitle(_("Add group") if adding else _("Edit group"))
         self.save_button.setText(_("Add group") if adding else _("Save"))
-        for index, code in enumerate(groups.FREQUENCIES):
-            self.frequency.setItemText(index, _(groups.FREQUENCY_NAMES[code]))
+        self.frequency.retranslate()
 
     def save(self) -> bool:
         try:

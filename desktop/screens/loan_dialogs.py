@@ -12,19 +12,17 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWi
     QSpinBox
 
 from desktop.context import ScreenContext
-from desktop.widgets import DateField, FormDialog, choose_folder, mark_data
+from desktop.widgets import ChoiceBox, DateField, FormDialog, choose_folder, mark_data
 from models import clock, loan_policy, loans, members
 from models.errors import UserError
+from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
+from models.loan_receipts import repayment_receipt
 from models.money import format_amount, format_money, parse_money
 from models.schedule import FREQUENCIES, Installment
 from models.schema import Group
-from models.loan_receipts import repayment_receipt
 from reports.loan_receipt_pdf import write_repayment_receipt
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule
-
-FREQUENCY_NAMES = {"monthly": N_("Monthly"), "fortnightly": N_("Every two weeks"),
-                   "weekly": N_("Weekly")}
 
 
 def parse_rate(text: str) -> Decimal:
@@ -59,12 +57,8 @@ class ApplicationDialog(FormDialog):
         self.installments.setRange(1, 120)
         self.installments.setValue(min(6, self.policy.max_term_months))
         self.rate = mark_data(QLineEdit(str(self.policy.max_rate)))
-        self.method = QComboBox()
-        for key in self.policy.methods:
-            self.method.addItem("", key)
-        self.frequency = QComboBox()
-        for key in FREQUENCIES:
-            self.frequency.addItem("", key)
+        self.method = ChoiceBox(loan_policy.LOAN_METHOD_NAMES, self.policy.methods)
+        self.frequency = ChoiceBox(FREQUENCY_NAMES, FREQUENCIES)
         self.add_row(N_("Member"), self.member)
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Purpose"), self.purpose)
@@ -92,10 +86,8 @@ class ApplicationDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("New loan application"))
         self.save_button.setText(_("Record the application"))
-        for i in range(self.method.count()):
-            self.method.setItemText(i, _(loan_policy.LOAN_METHOD_NAMES[self.method.itemData(i)]))
-        for i in range(self.frequency.count()):
-            self.frequency.setItemText(i, _(FREQUENCY_NAMES[self.frequency.itemData(i)]))
+        self.method.retranslate()
+        self.frequency.retranslate()
         self.update_check()
 
     def guarantor_ids(self) -> tuple[int, ...]:
@@ -156,9 +148,7 @@ class DisburseDialog(FormDialog):
         super().__init__(parent)
         self.ctx, self.loan = ctx, loan
         self.on = DateField(clock.today())
-        self.paid_from = QComboBox()
-        for key in loans.PAY_ACCOUNTS:
-            self.paid_from.addItem("", key)
+        self.paid_from = ChoiceBox(loans.PAY_ACCOUNT_NAMES, loans.PAY_ACCOUNTS)
         self.first_due = DateField()
         self.receives = QLabel()
         self.receives.setWordWrap(True)
@@ -176,8 +166,7 @@ class DisburseDialog(FormDialog):
         self.receives.setText(_("Give {member} {amount}.").format(
             member=loan.member_name, amount=format_money(loan.paid_out, cur))
             + (" " + fee_text(loan.fee, loan.fee_timing, loan.amount, cur) if loan.fee else ""))
-        for i in range(self.paid_from.count()):
-            self.paid_from.setItemText(i, _(loans.PAY_ACCOUNT_NAMES[self.paid_from.itemData(i)]))
+        self.paid_from.retranslate()
 
     def save(self) -> bool:
         on, first_due = self.on.date(), self.first_due.date()
@@ -206,9 +195,7 @@ class RepaymentDialog(FormDialog):
         self.amount = mark_data(QLineEdit(format_amount(self.due, ctx.currency())
                                           if self.due else ""))
         self.on = DateField(clock.today())
-        self.paid_from = QComboBox()
-        for key in loans.PAY_ACCOUNTS:
-            self.paid_from.addItem("", key)
+        self.paid_from = ChoiceBox(loans.PAY_ACCOUNT_NAMES, loans.PAY_ACCOUNTS)
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Paid on"), self.on)
         self.add_row(N_("Paid into"), self.paid_from)
@@ -221,8 +208,7 @@ class RepaymentDialog(FormDialog):
         self.save_button.setText(_("Record the repayment"))
         self.owed.setText(_("Due by today: {due} · clears the loan today: {payoff}").format(
             due=money(self.due), payoff=money(self.payoff)))
-        for i in range(self.paid_from.count()):
-            self.paid_from.setItemText(i, _(loans.PAY_ACCOUNT_NAMES[self.paid_from.itemData(i)]))
+        self.paid_from.retranslate()
 
     def save(self) -> bool:
         try:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,11 +19,19 @@ from PySide6.QtWidgets import (
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.screens.loan_dialogs import FREQUENCY_NAMES, fee_text, parse_rate, print_data, \
-    save_schedule
-from desktop.widgets import Column, DateField, RowTableModel, TableView, date_text, mark_data
+from desktop.screens.loan_dialogs import fee_text, parse_rate, print_data, save_schedule
+from desktop.widgets import (
+    ChoiceBox,
+    Column,
+    DateField,
+    RowTableModel,
+    TableView,
+    date_text,
+    mark_data,
+)
 from models import arrears, clock, loan_policy, loans
 from models.errors import UserError
+from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
 from models.money import format_money, parse_money
 from models.permissions import Permission
@@ -67,12 +74,8 @@ class CalculatorPanel(QWidget):
         self.installments = QSpinBox()
         self.installments.setRange(1, 120)
         self.installments.setValue(6)
-        self.method = QComboBox()
-        for key in loan_policy.LOAN_METHODS:
-            self.method.addItem("", key)
-        self.frequency = QComboBox()
-        for key in FREQUENCIES:
-            self.frequency.addItem("", key)
+        self.method = ChoiceBox(loan_policy.LOAN_METHOD_NAMES, loan_policy.LOAN_METHODS)
+        self.frequency = ChoiceBox(FREQUENCY_NAMES, FREQUENCIES)
         self.start = DateField(clock.today())
         self.labels = []
         for title, field in ((N_("Amount"), self.amount),
@@ -120,10 +123,8 @@ class CalculatorPanel(QWidget):
     def retranslate(self) -> None:
         for label, title in self.labels:
             label.setText(_(title))
-        for i in range(self.method.count()):
-            self.method.setItemText(i, _(loan_policy.LOAN_METHOD_NAMES[self.method.itemData(i)]))
-        for i in range(self.frequency.count()):
-            self.frequency.setItemText(i, _(FREQUENCY_NAMES[self.frequency.itemData(i)]))
+        self.method.retranslate()
+        self.frequency.retranslate()
         self.print_button.setText(_("Print the schedule…"))
         self.model.retranslate()
         self.update_schedule()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
-from desktop.widgets import DateField, FormDialog
+from desktop.widgets import ChoiceBox, DateField, FormDialog
 from models import clock, loan_policy
 from models.errors import UserError
 from models.i18n import N_, _
@@ -96,7 +96,7 @@ class LoanPolicyDialog(FormDialog):
             methods.addWidget(box)
         methods_box = QWidget()
         methods_box.setLayout(methods)
-        self.interest_period = self._combo(INTEREST_PERIOD_NAMES, p.interest_period)
+        self.interest_period = self._choice(INTEREST_PERIOD_NAMES, p.interest_period)
         self.max_term = _spin(1, 120, p.max_term_months)
         self.max_amount = QLineEdit(self._money(p.max_amount))
         self.savings_multiple = QLineEdit("" if p.savings_multiple is None
@@ -104,16 +104,16 @@ class LoanPolicyDialog(FormDialog):
         self.guarantors_above = QLineEdit(self._money(p.guarantors_above))
         self.guarantors_required = _spin(0, 5, p.guarantors_required)
         self.max_active = _spin(1, 10, p.max_active_loans)
-        self.rounding = self._combo(ROUNDING_NAMES, p.rounding)
+        self.rounding = self._choice(ROUNDING_NAMES, p.rounding)
         self.multiple = QLineEdit(self._money(p.installment_multiple or None))
-        self.penalty_kind = self._combo(PENALTY_KIND_NAMES, p.penalty_kind)
+        self.penalty_kind = self._choice(PENALTY_KIND_NAMES, p.penalty_kind)
         self.penalty_flat = QLineEdit(self._money(p.penalty_flat or None))
         self.penalty_percent = QLineEdit(str(p.penalty_percent))
         self.grace = _spin(0, 60, p.grace_days)
-        self.fee_kind = self._combo(FEE_KIND_NAMES, p.fee_kind)
+        self.fee_kind = self._choice(FEE_KIND_NAMES, p.fee_kind)
         self.fee_flat = QLineEdit(self._money(p.fee_flat or None))
         self.fee_percent = QLineEdit(str(p.fee_percent))
-        self.fee_timing = self._combo(FEE_TIMING_NAMES, p.fee_timing)
+        self.fee_timing = self._choice(FEE_TIMING_NAMES, p.fee_timing)
         self.orders = offered_orders(p.allocation_order)
         self.order = QComboBox()
         for order in self.orders:
@@ -172,12 +172,10 @@ class LoanPolicyDialog(FormDialog):
         self.penalty_percent.setEnabled(penalty not in (PENALTY_NONE, PENALTY_FLAT))
         self.grace.setEnabled(penalty != PENALTY_NONE)
 
-    def _combo(self, names: dict[str, str], value: str) -> QComboBox:
-        box = QComboBox()
-        for code in names:
-            box.addItem("", code)
-        box.setCurrentIndex(max(0, box.findData(value)))
-        box.kongthun_names = names
+    @staticmethod
+    def _choice(names: dict[str, str], value: str) -> ChoiceBox:
+        box = ChoiceBox(names)
+        box.choose(value)
         return box
 
     def _money(self, value: int | None) -> str:
@@ -203,8 +201,7 @@ class LoanPolicyDialog(FormDialog):
             self.tabs.setTabText(i, _(name))
         for box in (self.interest_period, self.rounding, self.penalty_kind, self.fee_kind,
                     self.fee_timing):
-            for i in range(box.count()):
-                box.setItemText(i, _(box.kongthun_names[box.itemData(i)]))
+            box.retranslate()
         for i, order in enumerate(self.orders):
             self.order.setItemText(i, " → ".join(_(COMPONENT_NAMES[c]) for c in order))
 

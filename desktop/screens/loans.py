@@ -4,7 +4,6 @@ for a rescheduling or a write-off and decide it); the calculator; the portfolio.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,8 +31,8 @@ from desktop.screens.loan_dialogs import (
     schedule_rows,
 )
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
-from desktop.widgets import Column, FlowLayout, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
+    date_text, heading, mark_data
 from models import loan_policy, loans
 from models.i18n import N_, _
 from models.loan_policy import LOAN_METHOD_NAMES
@@ -73,9 +72,7 @@ class LoansScreen(Screen):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         tools = QHBoxLayout()
-        self.filter = QComboBox()
-        for code in FILTERS:
-            self.filter.addItem("", code)
+        self.filter = ChoiceBox(FILTERS)
         self.filter.currentIndexChanged.connect(self.refresh)
         tools.addWidget(self.filter)
         tools.addStretch(1)
@@ -174,8 +171,7 @@ class LoansScreen(Screen):
             self.tabs.setTabText(index, _(text))
         for index, text in enumerate((N_("Schedule"), N_("Repayments"), N_("History"))):
             self.detail_tabs.setTabText(index, _(text))
-        for i in range(self.filter.count()):
-            self.filter.setItemText(i, _(FILTERS[self.filter.itemData(i)]))
+        self.filter.retranslate()
         for key, text in (("apply", N_("New application…")), ("approve", N_("Approve")),
                           ("refuse", N_("Refuse…")), ("pay_out", N_("Pay out…")),
                           ("repay", N_("Record a repayment…")), ("pay_off", N_("Pay off…")),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,8 +28,8 @@ from desktop.screens.welfare_dialogs import (
     save_voucher,
 )
 from desktop.screens.welfare_setup import ClaimTypesPanel, SettingsPanel
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
+from desktop.widgets import ChoiceBox, Column, RowTableModel, Screen, TableView, date_text, \
+    heading, mark_data
 from models import clock, welfare, welfare_fund, welfare_types
 from models.i18n import N_, _
 from models.permissions import Permission
@@ -107,9 +106,7 @@ class WelfareScreen(Screen):
         layout = QVBoxLayout(tab)
         tools = QHBoxLayout()
         self.filter_label = QLabel()
-        self.status_filter = QComboBox()
-        for code in FILTERS:
-            self.status_filter.addItem("", code)
+        self.status_filter = ChoiceBox(FILTERS)
         tools.addWidget(self.filter_label)
         tools.addWidget(self.status_filter)
         tools.addStretch(1)
@@ -382,8 +379,7 @@ class WelfareScreen(Screen):
                                        N_("Settings"))):
             self.tabs.setTabText(index, _(title))
         self.filter_label.setText(_("Show:"))
-        for index in range(self.status_filter.count()):
-            self.status_filter.setItemText(index, _(FILTERS[self.status_filter.itemData(index)]))
+        self.status_filter.retranslate()
         self.new_button.setText(_("New claim…"))
         self.approve_button.setText(_("Approve"))
         self.reject_button.setText(_("Refuse…"))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from desktop.context import ScreenContext
 from desktop.widgets import (
+    ChoiceBox,
     Column,
     DateField,
     FormDialog,
@@ -20,11 +21,12 @@ from desktop.widgets import (
     choose_folder,
     heading,
     mark_data,
+    read_money,
 )
 from models import clock, members, welfare, welfare_fund, welfare_types
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
-from models.money import format_amount, format_money, parse_money
+from models.money import format_amount, format_money
 from models.welfare_rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
 from reports.welfare_voucher import write_voucher
 
@@ -62,19 +64,6 @@ class RuleCheckTable(TableView):
         self.rules_model.set_rows(results)
 
 
-def _combo_texts(combo: QComboBox, names: dict[str, str]) -> None:
-    for index in range(combo.count()):
-        combo.setItemText(index, _(names[combo.itemData(index)]))
-
-
-def _amount(text: str, ctx: ScreenContext, problems: list[UserError]) -> int:
-    try:
-        return parse_money(text, ctx.currency())
-    except UserError as error:
-        problems.append(error)
-        return 0
-
-
 class ClaimDialog(FormDialog):
     """Record a claim (treasurer). The rule check below the form follows every change, so
     the treasurer sees before saving whether the claim passes."""
@@ -95,9 +84,7 @@ class ClaimDialog(FormDialog):
             self.claim_type.addItem(t.label, t.id)
         self.event_date = DateField()
         self.claim_date = DateField(clock.today())
-        self.beneficiary = QComboBox()
-        for code in BENEFICIARIES:
-            self.beneficiary.addItem(_(BENEFICIARY_NAMES[code]), code)
+        self.beneficiary = ChoiceBox(BENEFICIARY_NAMES, BENEFICIARIES)
         self.beneficiary_name = mark_data(QLineEdit())
         self.amount = mark_data(QLineEdit())
         self.evidence = mark_data(QLineEdit())
@@ -138,7 +125,7 @@ class ClaimDialog(FormDialog):
         self.setWindowTitle(_("New welfare claim"))
         self.save_button.setText(_("Record claim"))
         self.check_title.setText(_("Rule check"))
-        _combo_texts(self.beneficiary, BENEFICIARY_NAMES)
+        self.beneficiary.retranslate()
         for index, t in enumerate(self.types):
             self.claim_type.setItemText(index, t.label)
         self.amount.setPlaceholderText(_("for example 300,000"))
@@ -162,7 +149,7 @@ class ClaimDialog(FormDialog):
                 dates[key] = None
         if dates["event_date"] is None and not problems:
             problems.append(UserError(N_("Enter the date of the event.")))
-        amount = _amount(self.amount.text(), self.ctx, problems)
+        amount = read_money(self.amount.text(), self.ctx, problems)
         if self.member.currentData() is None:
             problems.append(UserError(N_("Choose the member who claims.")))
         if self.claim_type.currentData() is None:
@@ -279,9 +266,7 @@ class PayDialog(FormDialog):
         self.fund_note = QLabel()
         self.fund_note.setWordWrap(True)
         self.layout().insertWidget(2, self.fund_note)
-        self.method = QComboBox()
-        for code in welfare_fund.METHODS:
-            self.method.addItem(_(welfare_fund.METHOD_NAMES[code]), code)
+        self.method = ChoiceBox(welfare_fund.METHOD_NAMES, welfare_fund.METHODS)
         self.on = DateField(clock.today())
         self.add_row(N_("Paid from"), self.method)
         self.add_row(N_("Date"), self.on)
@@ -300,7 +285,7 @@ class PayDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Pay what is owed") if self.owed else _("Pay a claim"))
         self.save_button.setText(_("Pay"))
-        _combo_texts(self.method, welfare_fund.METHOD_NAMES)
+        self.method.retranslate()
         self.fund_note.setText(
             _("The fund holds {cash}; {free} of it is free for new claims; it owes {owed}.")
             .format(cash=self._money(self.position.cash),
@@ -311,7 +296,7 @@ class PayDialog(FormDialog):
         try:
             on = self.on.date() or clock.today()
             problems: list[UserError] = []
-            amount = _amount(self.amount.text(), self.ctx, problems) if self.owed else None
+            amount = read_money(self.amount.text(), self.ctx, problems) if self.owed else None
             if problems:
                 raise ValidationError(problems)
         except UserError as error:
@@ -361,9 +346,7 @@ class ContributionDialog(FormDialog):
         self.amount = mark_data(QLineEdit(format_amount(contribution, ctx.currency())
                                           if contribution else ""))
         self.on = DateField(clock.today())
-        self.method = QComboBox()
-        for code in welfare_fund.METHODS:
-            self.method.addItem(_(welfare_fund.METHOD_NAMES[code]), code)
+        self.method = ChoiceBox(welfare_fund.METHOD_NAMES, welfare_fund.METHODS)
         self.note = mark_data(QLineEdit())
         self.add_row(N_("Member"), self.member)
         self.add_row(N_("Amount"), self.amount)
@@ -379,11 +362,11 @@ class ContributionDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Welfare contribution"))
         self.save_button.setText(_("Record contribution"))
-        _combo_texts(self.method, welfare_fund.METHOD_NAMES)
+        self.method.retranslate()
 
     def save(self) -> bool:
         problems: list[UserError] = []
-        amount = _amount(self.amount.text(), self.ctx, problems)
+        amount = read_money(self.amount.text(), self.ctx, problems)
         try:
             on = self.on.date() or clock.today()
         except UserError as error:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import ScreenContext
 from desktop.widgets import (
+    ChoiceBox,
     Column,
     DateField,
     FormDialog,
@@ -26,11 +26,12 @@ from desktop.widgets import (
     TableView,
     date_text,
     mark_data,
+    read_money,
 )
 from models import clock, welfare_fund, welfare_types
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
-from models.money import format_amount, format_money, parse_money
+from models.money import format_amount, format_money
 from models.permissions import Permission
 from models.welfare_rules import (
     BENEFICIARIES,
@@ -84,26 +85,6 @@ def _spin(low: int, high: int) -> QSpinBox:
     return spin
 
 
-def _choices(names: dict[str, str], codes) -> QComboBox:  # noqa: ANN001
-    combo = QComboBox()
-    for code in codes:
-        combo.addItem(_(names[code]), code)
-    return combo
-
-
-def _retranslate_combo(combo: QComboBox, names: dict[str, str]) -> None:
-    for index in range(combo.count()):
-        combo.setItemText(index, _(names[combo.itemData(index)]))
-
-
-def _money_field(ctx: ScreenContext, text: str, problems: list[UserError]) -> int:
-    try:
-        return parse_money(text, ctx.currency())
-    except UserError as error:
-        problems.append(error)
-        return 0
-
-
 class SettingsPanel(QWidget):
     """The fund's settings in force today; an administrator records new values from a
     date on (the past keeps its values)."""
@@ -123,11 +104,11 @@ class SettingsPanel(QWidget):
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.contribution = mark_data(QLineEdit())
-        self.basis = _choices(welfare_fund.BASIS_NAMES, welfare_fund.BASES)
+        self.basis = ChoiceBox(welfare_fund.BASIS_NAMES, welfare_fund.BASES)
         self.joining_fee = mark_data(QLineEdit())
         self.min_reserve = mark_data(QLineEdit())
         self.reserve_extra_approvals = _spin(0, 5)
-        self.shortfall = _choices(welfare_fund.SHORTFALL_NAMES, welfare_fund.SHORTFALL)
+        self.shortfall = ChoiceBox(welfare_fund.SHORTFALL_NAMES, welfare_fund.SHORTFALL)
         self.approvals_required = _spin(1, 5)
         self.max_missed_contributions = _spin(0, 24)
         self.effective_from = DateField(clock.today())
@@ -166,8 +147,8 @@ class SettingsPanel(QWidget):
         self.intro.setText(_("A change applies from the date you give; claims and "
                              "contributions before it keep the old values."))
         self.save_button.setText(_("Save settings"))
-        _retranslate_combo(self.basis, welfare_fund.BASIS_NAMES)
-        _retranslate_combo(self.shortfall, welfare_fund.SHORTFALL_NAMES)
+        self.basis.retranslate()
+        self.shortfall.retranslate()
 
     def load(self, values: welfare_fund.WelfareSettings, may_change: bool) -> None:
         cur = self.ctx.currency()
@@ -187,7 +168,7 @@ class SettingsPanel(QWidget):
 
     def values(self) -> tuple[welfare_fund.WelfareSettings, dt.date]:
         problems: list[UserError] = []
-        amounts = [_money_field(self.ctx, field.text(), problems)
+        amounts = [read_money(field.text(), self.ctx, problems)
                    for field in (self.contribution, self.joining_fee, self.min_reserve)]
         on = None
         try:
@@ -246,9 +227,9 @@ class RuleDialog(FormDialog):
             self.layout().insertWidget(1, mark_data(QLabel(claim_type.label)))
         self.max_amount = mark_data(QLineEdit())
         self.frequency_count = _spin(0, 12)
-        self.frequency_window = _choices(WINDOW_NAMES, WINDOWS)
+        self.frequency_window = ChoiceBox(WINDOW_NAMES, WINDOWS)
         self.frequency_months = _spin(1, 120)
-        self.frequency_scope = _choices(SCOPE_NAMES, SCOPES)
+        self.frequency_scope = ChoiceBox(SCOPE_NAMES, SCOPES)
         self.waiting_months = _spin(0, 120)
         self.beneficiaries = {code: QCheckBox() for code in BENEFICIARIES}
         who = QWidget()
@@ -314,8 +295,8 @@ class RuleDialog(FormDialog):
         adding = self.claim_type is None
         self.setWindowTitle(_("Add a claim type") if adding else _("Change the rules"))
         self.save_button.setText(_("Add claim type") if adding else _("Save rules"))
-        _retranslate_combo(self.frequency_window, WINDOW_NAMES)
-        _retranslate_combo(self.frequency_scope, SCOPE_NAMES)
+        self.frequency_window.retranslate()
+        self.frequency_scope.retranslate()
         for code, box in self.beneficiaries.items():
             box.setText(_(BENEFICIARY_NAMES[code]))
         self.good_standing.setText(_("The member must be up to date with contributions "
@@ -327,7 +308,7 @@ class RuleDialog(FormDialog):
 
     def rule(self) -> tuple[ClaimRule, dt.date]:
         problems: list[UserError] = []
-        max_amount = _money_field(self.ctx, self.max_amount.text(), problems)
+        max_amount = read_money(self.max_amount.text(), self.ctx, problems)
         on = None
         try:
             on = self.effective_from.date()
