@@ -12,9 +12,17 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWi
     QSpinBox
 
 from desktop.context import ScreenContext
-from desktop.widgets import ChoiceBox, DateField, FormDialog, choose_folder, mark_data
+from desktop.widgets import (
+    ChoiceBox,
+    DateField,
+    FormDialog,
+    choose_folder,
+    mark_data,
+    read_date,
+    read_money,
+)
 from models import clock, loan_policy, loans, members
-from models.errors import UserError
+from models.errors import UserError, ValidationError
 from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
 from models.loan_receipts import repayment_receipt
@@ -169,9 +177,15 @@ class DisburseDialog(FormDialog):
         self.paid_from.retranslate()
 
     def save(self) -> bool:
-        on, first_due = self.on.date(), self.first_due.date()
-        if on is None:
-            self.show_problems(UserError(N_("Enter the date as dd/mm/yyyy.")))
+        problems: list[UserError] = []
+        on = read_date(self.on, problems)
+        first_due = None
+        try:
+            first_due = self.first_due.date()
+        except UserError as error:
+            problems.append(error)
+        if problems:
+            self.show_problems(ValidationError(problems))
             return False
         return bool(self.ctx.run(
             self, lambda s, actor: loans.disburse_loan(
@@ -211,14 +225,11 @@ class RepaymentDialog(FormDialog):
         self.paid_from.retranslate()
 
     def save(self) -> bool:
-        try:
-            amount = parse_money(self.amount.text(), self.ctx.currency())
-        except UserError as error:
-            self.show_problems(error)
-            return False
-        on = self.on.date()
-        if on is None:
-            self.show_problems(UserError(N_("Enter the date as dd/mm/yyyy.")))
+        problems: list[UserError] = []
+        amount = read_money(self.amount.text(), self.ctx, problems)
+        on = read_date(self.on, problems)
+        if problems:
+            self.show_problems(ValidationError(problems))
             return False
         return bool(self.ctx.run(
             self, lambda s, actor: loans.record_repayment(

@@ -219,3 +219,37 @@ def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                               text=True).stdout
         assert "112,000" in text and "500,000" in text  # paid; principal still owed
+
+
+def test_a_payout_or_repayment_with_a_wrong_date_is_refused_with_a_message(saved, make_window,
+                                                                        qtbot):
+    from tests.models.loan_support import set_policy
+
+    env = saved
+    set_policy(env.db, env, max_active_loans=2)
+    loan_id = open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
+    screen = open_loans(make_window("treasurer"))
+    screen.refresh()
+    repayment = RepaymentDialog(screen.ctx, screen.selected_loan(), parent=screen)
+    qtbot.addWidget(repayment)
+    repayment.amount.setText("lots")
+    repayment.on.setText("31/02/2026")
+    assert not repayment.save()
+    # Both problems at once, and nothing recorded.
+    assert "31/02/2026" in repayment.problems.text()
+    assert len(repayment.problems.text().splitlines()) >= 2
+    with env.db.read() as s:
+        assert loans.loan_detail(s, env.user(s, "auditor"), loan_id).repayments == ()
+    with env.db.write() as s:
+        row = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                   member_id=env.member_ids[0], amount=100_000,
+                                   purpose="Seeds", installments=2, annual_rate=18,
+                                   method="flat", applied_on=D(2026, 10, 1))
+        with_approval = loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+    payout = DisburseDialog(screen.ctx, with_approval, parent=screen)
+    qtbot.addWidget(payout)
+    payout.first_due.setText("soon")
+    assert not payout.save()
+    assert "soon" in payout.problems.text()
+    with env.db.read() as s:
+        assert loans.get_loan(s, env.user(s, "auditor"), row.id).status == loans.APPROVED
