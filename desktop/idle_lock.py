@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import errors
-from desktop.widgets import heading, mark_data
+from desktop.widgets import heading, mark_data, problems_label
 from models import users
 from models.db import Database
 from models.errors import UserError
@@ -92,10 +92,7 @@ class LockCover(QFrame):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_label.setBuddy(self.password)
-        self.message = QLabel()
-        self.message.setObjectName("problems")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = problems_label()
         buttons = QHBoxLayout()
         self.logout_button = QPushButton()
         self.unlock_button = QPushButton()

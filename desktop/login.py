@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.qt_i18n import language_bridge, switch_language
-from desktop.widgets import FormDialog, heading, mark_data
+from desktop.widgets import FormDialog, heading, mark_data, problems_label
 from models import i18n, users
 from models.db import Database
 from models.errors import UserError
@@ -193,10 +193,7 @@ class LoginDialog(QDialog):
             label.setBuddy(field)
             layout.addWidget(label)
             layout.addWidget(field)
-        self.message = QLabel()
-        self.message.setObjectName("problems")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = problems_label()
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.quit_button = QPushButton()

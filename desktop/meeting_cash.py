@@ -26,6 +26,7 @@ from desktop.widgets import (
     FormDialog,
     date_text,
     mark_data,
+    problems_label,
     read_date,
     read_money,
 )
@@ -67,10 +68,7 @@ class CashCountPanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("subheading")
         layout.addWidget(self.title)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         # Notes in two columns, largest first down the left, so the count fits beside
         # the box's statement: each note's value, then how many (the sum is the tooltip).

@@ -25,7 +25,7 @@ from desktop.meeting_cash import CashCountDialog
 from desktop.meeting_grid import MeetingGridModel, MeetingTotalsModel
 from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
-from desktop.widgets import date_text, heading, mark_data
+from desktop.widgets import date_text, heading, mark_data, problems_label
 from models import meeting_columns, meeting_drafts, meetings
 from models.errors import UserError, ValidationError
 from models.i18n import _, gettext
@@ -85,10 +85,7 @@ class MeetingPage(QWidget):
         self.totals = mark_data(TotalsView(self.totals_model, self.grid))
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.totals)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         # The hint names keys by what is printed on them (Tab, Enter, Esc), in Latin
         # letters on a Lao keyboard too, so the no-English check skips it.

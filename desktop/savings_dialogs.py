@@ -29,6 +29,7 @@ from desktop.widgets import (
     date_text,
     heading,
     mark_data,
+    problems_label,
     read_date,
     read_money,
 )
@@ -271,10 +272,7 @@ class ExitDialog(QDialog):
         self.debts_model = RowTableModel(debt_columns(self.money), self)
         self.debts = TableView(self.debts_model)
         layout.addWidget(self.debts, 1)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -303,13 +301,10 @@ class ExitDialog(QDialog):
         """Read the statement for the form as it is; nothing is written."""
         self.statement = None
         self.problems.setVisible(False)
-        try:
-            on = self.on.date()
-        except UserError as error:
-            self._show_problems([str(error)])
-            return None
-        if on is None:
-            self._show_problems([_("Enter the date.")])
+        problems: list[UserError] = []
+        on = read_date(self.on, problems)
+        if problems:
+            self._show_problems([str(p) for p in problems])
             return None
         member_id, reason, paid_from = (self.member.member_id, self.reason.currentData(),
                                         self.paid_from.currentData())

@@ -37,6 +37,8 @@ from desktop.widgets import (
     date_text,
     heading,
     mark_data,
+    problems_label,
+    read_date,
 )
 from models import clock, shareout
 from models.errors import UserError
@@ -182,10 +184,7 @@ class ShareOutWizard(QDialog):
         layout.addWidget(self.step_label)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages, 1)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton()
@@ -310,13 +309,10 @@ class ShareOutWizard(QDialog):
         """The preview for the form as it is (nothing is written)."""
         self._timer.stop()
         self.problems.setVisible(False)
-        try:
-            on = self.day.date()
-        except UserError as error:
-            self._show_problems([str(error)])
-            return None
-        if on is None:
-            self._show_problems([_("Enter the date.")])
+        problems: list[UserError] = []
+        on = read_date(self.day, problems)
+        if problems:
+            self._show_problems([str(p) for p in problems])
             return None
         gid, method, carry = self.ctx.group_id, self.method.currentData(), self.carry_over()
         try:

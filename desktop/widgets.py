@@ -370,6 +370,16 @@ def read_date(field: DateField, problems: list[UserError]) -> dt.date | None:
     return value
 
 
+def problems_label() -> QLabel:
+    """The hidden, wrapping, red-framed line where a form lists what is wrong (style
+    ``QLabel#problems``)."""
+    label = QLabel()
+    label.setObjectName("problems")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
 # -- screens and forms ------------------------------------------------------------------
 
 class Screen(QWidget):
@@ -424,10 +434,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)

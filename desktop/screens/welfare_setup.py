@@ -26,6 +26,7 @@ from desktop.widgets import (
     TableView,
     date_text,
     mark_data,
+    problems_label,
     read_money,
 )
 from models import clock, welfare_fund, welfare_types
@@ -96,10 +97,7 @@ class SettingsPanel(QWidget):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setVisible(False)
+        self.problems = problems_label()
         layout.addWidget(self.problems)
         self.form = QFormLayout()
         layout.addLayout(self.form)
