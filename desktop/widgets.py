@@ -144,6 +144,10 @@ class RowTableModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
+    def column_of(self, title: str) -> int:
+        """The position of the column titled ``title`` (its ``N_()`` text)."""
+        return next(i for i, c in enumerate(self.columns) if c.title == title)
+
     def row_at(self, index: QModelIndex | int) -> Any:
         number = index if isinstance(index, int) else index.row()
         return self.rows[number] if 0 <= number < len(self.rows) else None

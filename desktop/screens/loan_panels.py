@@ -57,7 +57,7 @@ class CalculatorRow:
         return self.installment.total + self.fee
 
 
-FEE_COLUMN = 4
+FEE = N_("Fee")  # the fee column, hidden when the loan has no fee
 
 
 class CalculatorPanel(QWidget):
@@ -96,7 +96,7 @@ class CalculatorPanel(QWidget):
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
             Column(N_("Principal"), lambda i: self._money(i.principal), right=True),
             Column(N_("Interest"), lambda i: self._money(i.interest), right=True),
-            Column(N_("Fee"), lambda i: self._money(i.fee), right=True),
+            Column(FEE, lambda i: self._money(i.fee), right=True),
             Column(N_("To pay"), lambda i: self._money(i.to_pay), right=True),
             Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
         ], self)
@@ -168,7 +168,7 @@ class CalculatorPanel(QWidget):
                                             self.ctx.currency())
                 self.message.setText(text)
         self.model.set_rows(self.rows)
-        self.schedule.setColumnHidden(FEE_COLUMN, not any(r.fee for r in self.rows))
+        self.schedule.setColumnHidden(self.model.column_of(FEE), not any(r.fee for r in self.rows))
         self.print_button.setEnabled(bool(self.rows))
 
     def print_schedule(self):  # noqa: ANN201

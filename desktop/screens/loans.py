@@ -38,8 +38,7 @@ from models.i18n import N_, _
 from models.loan_policy import LOAN_METHOD_NAMES
 from models.permissions import Permission
 
-# The fee columns of the schedule and of the repayments (hidden when a loan has no fee).
-SCHEDULE_FEE_COLUMN, REPAYMENT_FEE_COLUMN = 4, 3
+FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
 
 journal.KIND_NAMES.update({
     loans.KIND_DISBURSEMENT: N_("Loan paid out"),
@@ -105,7 +104,7 @@ class LoansScreen(Screen):
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
             Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
             Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
-            Column(N_("Fee"), lambda i: self.money(i.fee) if i.fee else "", right=True),
+            Column(FEE, lambda i: self.money(i.fee) if i.fee else "", right=True),
             Column(N_("Penalty"), lambda i: self.money(i.penalty) if i.penalty else "",
                    right=True),
             Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
@@ -115,7 +114,7 @@ class LoansScreen(Screen):
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
             Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
             Column(N_("Penalty"), lambda r: self.money(r.penalty), right=True),
-            Column(N_("Fee"), lambda r: self.money(r.fee), right=True),
+            Column(FEE, lambda r: self.money(r.fee), right=True),
             Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
             Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
             Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
@@ -248,9 +247,9 @@ class LoansScreen(Screen):
             self.events_model.set_rows(d.events)
         # The fee columns only for a loan whose installments or repayments carry a fee.
         self.schedule_view.setColumnHidden(
-            SCHEDULE_FEE_COLUMN, not (d and any(i.fee for i in d.installments)))
+            self.schedule_model.column_of(FEE), not (d and any(i.fee for i in d.installments)))
         self.repayments_view.setColumnHidden(
-            REPAYMENT_FEE_COLUMN, not (d and any(r.fee for r in d.repayments)))
+            self.repayments_model.column_of(FEE), not (d and any(r.fee for r in d.repayments)))
         self.update_buttons()
 
     def update_buttons(self, *_args) -> None:  # noqa: ANN002
