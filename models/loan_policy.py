@@ -130,22 +130,10 @@ def _percent(value: Any) -> str:
     return str(_decimal(value, low=Decimal(0), high=Decimal(100)))
 
 
-def _whole(low: int, high: int | None = None):  # noqa: ANN202
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(N_("Enter a whole number."))
-        if value < low or (high is not None and value > high):
-            if high is None:
-                raise UserError(N_("Enter a number of at least {low}."), low=low)
-            raise UserError(N_("Enter a number from {low} to {high}."), low=low, high=high)
-        return value
-    return check
-
-
 def _optional_amount(value: Any) -> int | None:
     if value is None:
         return None
-    return _whole(1)(value)
+    return settings.whole(1)(value)
 
 
 def _methods(value: Any) -> list[str]:
@@ -155,14 +143,6 @@ def _methods(value: Any) -> list[str]:
     if len(chosen) != len(set(value)):
         raise UserError(N_("Choose one of: {choices}."), choices=", ".join(LOAN_METHODS))
     return chosen
-
-
-def _choice(*allowed: str):  # noqa: ANN202
-    def check(value: Any) -> str:
-        if value not in allowed:
-            raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
-        return value
-    return check
 
 
 def _order(value: Any) -> list[str]:
@@ -190,9 +170,9 @@ METHODS = settings.register("loans.methods", list(DEFAULT.methods),
                             N_("Ways of charging interest the group offers"), _methods)
 INTEREST_PERIOD = settings.register("loans.interest_period", DEFAULT.interest_period,
                                     N_("Interest counted per installment or per day"),
-                                    _choice("repayment", "daily"))
+                                    settings.choice("repayment", "daily"))
 MAX_TERM = settings.register("loans.max_term_months", DEFAULT.max_term_months,
-                             N_("Longest loan, in months"), _whole(1, 120))
+                             N_("Longest loan, in months"), settings.whole(1, 120))
 MAX_AMOUNT = settings.register("loans.max_amount", DEFAULT.max_amount,
                                N_("Largest loan (empty: no limit)"), _optional_amount)
 SAVINGS_MULTIPLE = settings.register(
@@ -204,31 +184,31 @@ GUARANTORS_ABOVE = settings.register(
     N_("Loans above this amount need guarantors (empty: never)"), _optional_amount)
 GUARANTORS_REQUIRED = settings.register("loans.guarantors_required",
                                         DEFAULT.guarantors_required,
-                                        N_("Guarantors such a loan needs"), _whole(1, 10))
+                                        N_("Guarantors such a loan needs"), settings.whole(1, 10))
 MAX_ACTIVE = settings.register("loans.max_active_loans", DEFAULT.max_active_loans,
-                               N_("Loans a member may have at once"), _whole(1, 10))
+                               N_("Loans a member may have at once"), settings.whole(1, 10))
 MULTIPLE = settings.register("loans.installment_multiple", DEFAULT.installment_multiple,
                              N_("Round installments to a multiple of (0: no rounding)"),
-                             _whole(0))
+                             settings.whole(0))
 PENALTY_KIND = settings.register("loans.penalty_kind", DEFAULT.penalty_kind,
-                                 N_("Late penalty"), _choice(*PENALTY_KINDS))
+                                 N_("Late penalty"), settings.choice(*PENALTY_KINDS))
 PENALTY_FLAT_AMOUNT = settings.register("loans.penalty_flat", DEFAULT.penalty_flat,
-                                        N_("Late penalty amount"), _whole(0))
+                                        N_("Late penalty amount"), settings.whole(0))
 PENALTY_PERCENT = settings.register("loans.penalty_percent", str(DEFAULT.penalty_percent),
                                     N_("Late penalty percent"), _percent)
 GRACE_DAYS = settings.register("loans.grace_days", DEFAULT.grace_days,
                                N_("Days of grace before an installment is late"),
-                               _whole(0, 90))
+                               settings.whole(0, 90))
 ORDER = settings.register("loans.allocation_order", list(DEFAULT.allocation_order),
                           N_("What a repayment pays first"), _order)
 FEE_KIND = settings.register("loans.fee_kind", DEFAULT.fee_kind, N_("Loan fee"),
-                             _choice(*FEE_KINDS))
+                             settings.choice(*FEE_KINDS))
 FEE_FLAT_AMOUNT = settings.register("loans.fee_flat", DEFAULT.fee_flat,
-                                    N_("Loan fee amount"), _whole(0))
+                                    N_("Loan fee amount"), settings.whole(0))
 FEE_PERCENT_VALUE = settings.register("loans.fee_percent", str(DEFAULT.fee_percent),
                                       N_("Loan fee percent"), _percent)
 FEE_TIMING = settings.register("loans.fee_timing", DEFAULT.fee_timing,
-                               N_("When the loan fee is paid"), _choice(*FEE_TIMINGS))
+                               N_("When the loan fee is paid"), settings.choice(*FEE_TIMINGS))
 
 # Policy field -> setting key (the rounding mode is the group's own setting).
 _KEYS = {

@@ -44,26 +44,6 @@ LOAN_POLICY_NAMES = {
 WITHDRAWALS_NEVER, WITHDRAWALS_ALLOWED = "never", "allowed"
 
 
-def _choice(*allowed: str):  # noqa: ANN202
-    def check(value: Any) -> str:
-        if value not in allowed:
-            raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
-        return value
-    return check
-
-
-def _whole(low: int, high: int | None = None):  # noqa: ANN202
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(N_("Enter a whole number."))
-        if value < low or (high is not None and value > high):
-            if high is None:
-                raise UserError(N_("Enter a number of at least {low}."), low=low)
-            raise UserError(N_("Enter a number from {low} to {high}."), low=low, high=high)
-        return value
-    return check
-
-
 def _custom_fines(value: Any) -> list[dict]:
     if not isinstance(value, list):
         raise UserError(N_("Custom fines are a list of names with amounts."))
@@ -82,40 +62,42 @@ def _custom_fines(value: Any) -> list[dict]:
     return cleaned
 
 
-MODE = settings.register("savings.mode", SHARES, N_("How members save"), _choice(*MODES))
+MODE = settings.register("savings.mode", SHARES, N_("How members save"), settings.choice(*MODES))
 SHARE_PRICE = settings.register("savings.share_price", 10_000, N_("Price of one share"),
-                                _whole(1))
+                                settings.whole(1))
 MIN_SHARES = settings.register("savings.min_shares", 1,
-                               N_("Fewest shares a member buys when she saves"), _whole(0))
+                               N_("Fewest shares a member buys when she saves"), settings.whole(0))
 MAX_SHARES = settings.register("savings.max_shares", 5, N_("Most shares per meeting"),
-                               _whole(1))
+                               settings.whole(1))
 MIN_DEPOSIT = settings.register("savings.min_deposit", 0,
-                                N_("Smallest deposit (free-amount groups)"), _whole(0))
+                                N_("Smallest deposit (free-amount groups)"), settings.whole(0))
 WITHDRAWALS = settings.register("savings.withdrawals", WITHDRAWALS_NEVER,
                                 N_("Withdrawals during the cycle"),
-                                _choice(WITHDRAWALS_NEVER, WITHDRAWALS_ALLOWED))
+                                settings.choice(WITHDRAWALS_NEVER, WITHDRAWALS_ALLOWED))
 NOTICE_DAYS = settings.register("savings.withdrawal_notice_days", 0,
-                                N_("Days of notice before a withdrawal"), _whole(0, 365))
+                                N_("Days of notice before a withdrawal"), settings.whole(0, 365))
 WITHDRAWAL_PERCENT = settings.register(
     "savings.withdrawal_max_percent", 100,
-    N_("Largest withdrawal, in percent of the member's savings"), _whole(1, 100))
+    N_("Largest withdrawal, in percent of the member's savings"), settings.whole(1, 100))
 LOAN_SECURITY = settings.register(
     "savings.loan_security_percent", 100,
     N_("Savings kept to secure a member's loans, in percent of what she still owes"),
-    _whole(0, 100))
+    settings.whole(0, 100))
 FINE_ABSENCE = settings.register("savings.fine_absence", 0, N_("Fine for missing a meeting"),
-                                 _whole(0))
-FINE_LATE = settings.register("savings.fine_late", 0, N_("Fine for coming late"), _whole(0))
+                                 settings.whole(0))
+FINE_LATE = settings.register("savings.fine_late", 0, N_("Fine for coming late"),
+                              settings.whole(0))
 CUSTOM_FINES = settings.register("savings.custom_fines", [], N_("Other fines"), _custom_fines)
 SHAREOUT_METHOD = settings.register("savings.shareout_method", VALUE_PER_SHARE,
                                     N_("How the share-out divides the fund"),
-                                    _choice(*SHAREOUT_METHODS))
+                                    settings.choice(*SHAREOUT_METHODS))
 SHAREOUT_LOANS = settings.register("savings.shareout_loans", NET_LOANS,
                                    N_("Loans still owed at share-out"),
-                                   _choice(*LOAN_POLICIES))
+                                   settings.choice(*LOAN_POLICIES))
 SHAREOUT_ROUND_TO = settings.register(
     "savings.shareout_round_to", 1,
-    N_("Round payouts down to a multiple of (smallest note, in the smallest unit)"), _whole(1))
+    N_("Round payouts down to a multiple of (smallest note, in the smallest unit)"),
+    settings.whole(1))
 
 RULE_SPECS = (MODE, SHARE_PRICE, MIN_SHARES, MAX_SHARES, MIN_DEPOSIT, WITHDRAWALS, NOTICE_DAYS,
               WITHDRAWAL_PERCENT, LOAN_SECURITY, FINE_ABSENCE, FINE_LATE, CUSTOM_FINES,

@@ -38,7 +38,8 @@ def register(key: str, default: Any, label: str,
     return spec
 
 
-def _choice(*allowed: str) -> Callable[[Any], Any]:
+def choice(*allowed: str) -> Callable[[Any], Any]:
+    """A validator: the value must be one of ``allowed``."""
     def check(value: Any) -> Any:
         if value not in allowed:
             raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
@@ -46,8 +47,21 @@ def _choice(*allowed: str) -> Callable[[Any], Any]:
     return check
 
 
+def whole(low: int, high: int | None = None) -> Callable[[Any], int]:
+    """A validator: a whole number from ``low`` (to ``high``)."""
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(N_("Enter a whole number."))
+        if value < low or (high is not None and value > high):
+            if high is None:
+                raise UserError(N_("Enter a number of at least {low}."), low=low)
+            raise UserError(N_("Enter a number from {low} to {high}."), low=low, high=high)
+        return value
+    return check
+
+
 register("rounding", "half-even", N_("Rounding of computed amounts"),
-         _choice("half-even", "half-up"))
+         choice("half-even", "half-up"))
 register("idle_lock_minutes", 10, N_("Lock the window after this many idle minutes"))
 
 

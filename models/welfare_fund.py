@@ -54,21 +54,13 @@ def _whole(low: int, high: int | None = None):  # noqa: ANN202
     return check
 
 
-def _choice(*allowed: str):  # noqa: ANN202
-    def check(value: Any) -> str:
-        if value not in allowed:
-            raise UserError(N_("Choose one of: {choices}."), choices=", ".join(allowed))
-        return value
-    return check
-
-
 # Amounts are minor units of the group's currency.
 SETTINGS = {
     "welfare_contribution": settings.register(
         "welfare_contribution", 0, N_("Welfare contribution per member"), _whole(0)),
     "welfare_contribution_basis": settings.register(
         "welfare_contribution_basis", "meeting", N_("The contribution is due"),
-        _choice(*BASES)),
+        settings.choice(*BASES)),
     "welfare_joining_fee": settings.register(
         "welfare_joining_fee", 0, N_("Joining fee into the welfare fund"), _whole(0)),
     "welfare_min_reserve": settings.register(
@@ -77,7 +69,7 @@ SETTINGS = {
         "welfare_reserve_extra_approvals", 1,
         N_("Extra approvals for a payout below the reserve"), _whole(0, 5)),
     "welfare_shortfall": settings.register(
-        "welfare_shortfall", "partial", N_("When the fund is short"), _choice(*SHORTFALL)),
+        "welfare_shortfall", "partial", N_("When the fund is short"), settings.choice(*SHORTFALL)),
     "welfare_approvals_required": settings.register(
         "welfare_approvals_required", 1, N_("Leaders who must approve a claim"), _whole(1, 5)),
     "welfare_max_missed_contributions": settings.register(
