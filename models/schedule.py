@@ -30,6 +30,14 @@ to the last minor unit:
   the remaining interest. Should rounding to a multiple make an earlier installment
   clear the balance, the schedule ends there (that installment is the last), as
   Fineract's generator stops once the balance is zero.
+- A first due date later than one period: interest runs from disbursement to each due
+  date (Fineract with interest charged from the disbursement date). The first
+  installment carries, besides its own period's interest, the interest from the
+  disbursement to one period before its due date (on the whole principal, as
+  ``periods_between`` counts it: whole periods and a fraction by days); that extra
+  interest does not reduce the principal the installment repays. Flat loans the same:
+  the principal × rate for the extra time, on the first installment. A first due date
+  sooner than one period charges a whole period (Fineract).
 - Due dates: one period after disbursement unless a first due date is given; monthly
   dates keep the seed day (the first due date's day, or the disbursement day) and are
   clamped to the month's end: 31 Jan → 28/29 Feb → 31 Mar. Weekly and fortnightly add 7
@@ -207,6 +215,41 @@ def _next_due(previous: dt.date, seed: dt.date, frequency: str) -> dt.date:
     return previous + dt.timedelta(days=7 * _FREQUENCY_RULES[frequency][1])
 
 
+def period_before(day: dt.date, frequency: str) -> dt.date:
+    """One repayment period before ``day`` (a month, clamped to the month's end; 7 or 14
+    days)."""
+    if frequency == "monthly":
+        return add_months(day, -1)
+    return day - dt.timedelta(days=7 * _FREQUENCY_RULES[frequency][1])
+
+
+def periods_between(start: dt.date, end: dt.date, frequency: str) -> Decimal:
+    """Repayment periods from ``start`` to ``end``: whole periods, then the rest as a
+    fraction of the next period's days (Fineract's ``calculatePeriodsBetweenDates``)."""
+    if end <= start:
+        return Decimal(0)
+    if frequency != "monthly":
+        return _WIDE.divide(Decimal((end - start).days),
+                            Decimal(7 * _FREQUENCY_RULES[frequency][1]))
+    whole = 0
+    while add_months(start, whole + 1) <= end:
+        whole += 1
+    since = add_months(start, whole)
+    rest = (end - since).days
+    if rest == 0:
+        return Decimal(whole)
+    span = (add_months(start, whole + 1) - since).days
+    return Decimal(whole) + _WIDE.divide(Decimal(rest), Decimal(span))
+
+
+def ideal_start(terms: "ScheduleTerms") -> dt.date:
+    """Where the first installment's own period starts: one period before the first due
+    date, or the disbursement when the first period is not longer than one period."""
+    if terms.first_due is None:
+        return terms.disbursed
+    return max(terms.disbursed, period_before(terms.first_due, terms.frequency))
+
+
 def due_dates(disbursed: dt.date, installments: int, *, frequency: Frequency = "monthly",
               first_due: dt.date | None = None) -> list[dt.date]:
     """The ``installments`` due dates of a loan disbursed on ``disbursed``.
@@ -336,14 +379,16 @@ def _declining(terms: ScheduleTerms, dates: Sequence[dt.date]) -> list[Installme
 
     schedule: list[Installment] = []
     balance = terms.principal
-    start = terms.disbursed
+    start = ideal_start(terms)
+    extra = _extra_interest(terms, a, start)
     for n, due in enumerate(dates, start=1):
         if terms.interest_period == "daily":
             rate = _rate_for_days(terms, a, (due - start).days)
         else:
             rate = flat_rate
-        interest = a.minor(a.mul(balance, rate))
-        principal = emi - interest if equal_installments else fixed_principal
+        regular = a.minor(a.mul(balance, rate))
+        interest = regular + (extra if n == 1 else 0)
+        principal = emi - regular if equal_installments else fixed_principal
         if principal < 0:
             raise _too_large_multiple(terms)
         if principal >= balance or n == count:
@@ -356,11 +401,25 @@ def _declining(terms: ScheduleTerms, dates: Sequence[dt.date]) -> list[Installme
     return schedule
 
 
-def _flat_total_interest(terms: ScheduleTerms, a: _Arithmetic, dates: Sequence[dt.date]) -> int:
-    """Interest over the whole term on the original principal (Fineract's
-    ``calculateTotalFlatInterestDueWithoutGrace``)."""
+def _extra_interest(terms: ScheduleTerms, a: _Arithmetic, start: dt.date) -> int:
+    """Interest on the whole principal from the disbursement to ``start`` (where the first
+    installment's own period begins): nothing unless the first period is long."""
+    if start <= terms.disbursed:
+        return 0
     if terms.interest_period == "daily":
-        rate = _rate_per_day(terms, a) * (dates[-1] - terms.disbursed).days
+        rate = _rate_for_days(terms, a, (start - terms.disbursed).days)
+    else:
+        rate = a.mul(_rate_per_period(terms, a),
+                     periods_between(terms.disbursed, start, terms.frequency))
+    return a.minor(a.mul(terms.principal, rate))
+
+
+def _flat_total_interest(terms: ScheduleTerms, a: _Arithmetic, dates: Sequence[dt.date]) -> int:
+    """Interest over the installments' own periods on the original principal (Fineract's
+    ``calculateTotalFlatInterestDueWithoutGrace``); a long first period's extra is
+    ``_extra_interest``."""
+    if terms.interest_period == "daily":
+        rate = _rate_per_day(terms, a) * (dates[-1] - ideal_start(terms)).days
     else:
         per_year, every, _ = _FREQUENCY_RULES[terms.frequency]
         rate = a.div(a.div(terms.annual_rate, per_year), _HUNDRED) * (every * len(dates))
@@ -384,6 +443,7 @@ def _flat(terms: ScheduleTerms, dates: Sequence[dt.date]) -> list[Installment]:
     if principal_each < 0:
         raise _too_large_multiple(terms)
 
+    extra = _extra_interest(terms, a, ideal_start(terms))
     schedule: list[Installment] = []
     balance = terms.principal
     interest_so_far = 0
@@ -396,6 +456,8 @@ def _flat(terms: ScheduleTerms, dates: Sequence[dt.date]) -> list[Installment]:
             interest = total_interest - interest_so_far
         balance -= principal
         interest_so_far += interest
+        if n == 1:
+            interest += extra
         schedule.append(Installment(n, due, principal, interest, principal + interest, balance))
         if balance == 0:
             break

@@ -71,7 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--disbursed", metavar="DATE",
                         help="disbursement date YYYY-MM-DD (default: today)")
     parser.add_argument("--first-due", metavar="DATE",
-                        help="first due date YYYY-MM-DD (default: one period after disbursement)")
+                        help="first due date YYYY-MM-DD (default: one period after disbursement); "
+                             "interest runs from disbursement, so a first due date two "
+                             "months late adds two months of interest to installment 1")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
                         help="output format (default: table)")
     parser.set_defaults(func=run)

@@ -96,11 +96,37 @@ def test_flat_weekly_with_first_due(capsys):
                        "--frequency", "weekly", "--disbursed", "2024-01-01",
                        "--first-due", "2024-01-10", "--format", "csv")
     assert code == 0
-    # 1,000,000 × 26 % / 52 × 4 weeks = 20,000 interest, 5,000 a week.
-    assert out.splitlines()[1:] == ["1,2024-01-10,250000,5000,255000,750000",
+    # 1,000,000 × 26 % / 52 = 5,000 a week; the first due date is 9 days out, 2 days
+    # more than a week: 5,000 × 2/7 = 1,428.57 → 1,429 more on the first installment.
+    assert out.splitlines()[1:] == ["1,2024-01-10,250000,6429,256429,750000",
                                     "2,2024-01-17,250000,5000,255000,500000",
                                     "3,2024-01-24,250000,5000,255000,250000",
                                     "4,2024-01-31,250000,5000,255000,0"]
+
+
+def test_a_first_due_date_three_months_out_matches_the_hand_worked_schedule(capsys):
+    """Issue 10, fault 2: 1,200,000 ₭ at 24 % a year flat, 12 monthly, paid out
+    15/01/2026, first due 15/04/2026. Each month's interest is 1,200,000 × 2 % = 24,000;
+    the first installment pays for three months (72,000), so 100,000 + 72,000 = 172,000;
+    the other eleven 124,000; the last due 15/03/2027 (14 months after payout), interest
+    14 × 24,000 = 336,000 in all. Declining balance: EMI 113,472; installment 1 =
+    24,000 + 48,000 interest and 113,472 − 24,000 = 89,472 principal."""
+    late = ["loan-schedule", "--principal", "1200000", "--annual-rate", "24",
+            "--installments", "12", "--disbursed", "2026-01-15", "--first-due", "2026-04-15",
+            "--format", "csv"]
+    code, out, _ = run(capsys, *late, "--method", "flat")
+    assert code == 0
+    expected = ["1,2026-04-15,100000,72000,172000,1100000"]
+    for n in range(2, 13):
+        year, month = (2026, n + 3) if n <= 9 else (2027, n - 9)
+        expected.append(f"{n},{year}-{month:02d}-15,100000,24000,124000,{1_200_000 - n * 100_000}")
+    assert out.splitlines()[1:] == expected
+
+    code, out, _ = run(capsys, *late, "--method", "declining")
+    lines = out.splitlines()
+    assert lines[1] == "1,2026-04-15,89472,72000,161472,1110528"
+    assert lines[2] == "2,2026-05-15,91261,22211,113472,1019267"
+    assert lines[12].startswith("12,2027-03-15,") and lines[12].endswith(",0")
 
 
 def test_defaults_disburse_today_and_first_due_a_month_later(capsys):

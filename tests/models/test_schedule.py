@@ -29,6 +29,7 @@ from models.schedule import (
     due_dates,
     payoff_amount,
     summarize,
+    summarize,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,13 +272,50 @@ def test_first_due_date_must_follow_disbursement():
         fineract_terms(first_due=D(2022, 10, 1))
 
 
-def test_interest_per_repayment_period_ignores_a_long_first_period():
-    # Fineract without partial-period interest charges one period's interest however long
-    # the first period is; choose the daily interest period to charge by days.
+def test_a_first_due_date_three_months_out_charges_three_months_of_interest():
+    """Issue 10, fault 2. Nang Kham borrows 1,200,000 ₭ at 24 % a year (2 % a month), 12
+    monthly installments, paid out 15/01/2026, first due 15/04/2026: three months.
+
+    Declining balance, equal installments: EMI = PMT(2 %, 12, 1,200,000) = 113,471.75 →
+    113,472. Installment 1 carries its own month (1,200,000 × 2 % = 24,000) and the two
+    months before it (1,200,000 × 2 % × 2 = 48,000): 72,000 interest; its principal is
+    113,472 − 24,000 = 89,472 (the extra interest does not eat into the principal), so it
+    is 161,472 in all. Installment 2: 1,110,528 × 2 % = 22,210.56 → 22,211 interest,
+    91,261 principal. Old code: 24,000 interest on the first (one month), two months free.
+
+    Flat: 24,000 interest a month on 1,200,000 over 14 months from payout to the last due
+    date (15/03/2027) = 336,000; installment 1 = 100,000 + 72,000, the others 100,000 +
+    24,000. Old code: 288,000 (12 months).
+    """
+    late = dict(principal=1_200_000, annual_rate=Decimal(24), installments=12,
+                disbursed=D(2026, 1, 15), first_due=D(2026, 4, 15))
+    declining = build_schedule(ScheduleTerms(**late))
+    assert (declining[0].principal, declining[0].interest, declining[0].total) == \
+        (89_472, 72_000, 161_472)
+    assert (declining[1].principal, declining[1].interest, declining[1].total) == \
+        (91_261, 22_211, 113_472)
+    assert declining[-1].due_date == D(2027, 3, 15) and declining[-1].balance == 0
+
+    flat = build_schedule(ScheduleTerms(**late, method="flat"))
+    assert [(i.principal, i.interest) for i in flat[:2]] == [(100_000, 72_000),
+                                                             (100_000, 24_000)]
+    assert summarize(flat).interest == 336_000
+
+
+def test_a_long_first_period_charges_the_fraction_of_a_month_by_days():
+    # 15 Jan → 1 Mar (one period before 1 Apr): one month to 15 Feb, then 14 of the 28
+    # days to 15 Mar: 1.5 months; 1,200,000 × 2 % × 1.5 = 36,000 on top of the 24,000.
+    assert sched.periods_between(D(2026, 1, 15), D(2026, 3, 1), "monthly") == Decimal("1.5")
+    first = build_schedule(ScheduleTerms(1_200_000, Decimal(24), installments=12,
+                                         disbursed=D(2026, 1, 15), first_due=D(2026, 4, 1),
+                                         method="flat"))[0]
+    assert first.interest == 60_000
+
+
+def test_a_first_due_date_sooner_than_a_period_charges_a_whole_period():
     short = build_schedule(fineract_terms())
-    long = build_schedule(fineract_terms(first_due=D(2022, 12, 20)))
-    assert [i.interest for i in long] == [i.interest for i in short]
-    assert long[0].due_date == D(2022, 12, 20) and long[1].due_date == D(2023, 1, 20)
+    early = build_schedule(fineract_terms(first_due=D(2022, 11, 20)))
+    assert [i.interest for i in early] == [i.interest for i in short]
 
 
 # --- validation ------------------------------------------------------------------------
@@ -396,16 +434,19 @@ def test_schedule_invariants(terms):
     assert dates == sorted(set(dates)) and dates[0] > terms.disbursed
     if terms.multiple > 1 and terms.method == "declining" \
             and terms.amortization == "equal-installments":
-        assert all(i.total % terms.multiple == 0 for i in schedule[:-1])
+        # A long first period's extra interest sits on top of the first installment.
+        regular = schedule[1:-1] if sched.ideal_start(terms) > terms.disbursed \
+            else schedule[:-1]
+        assert all(i.total % terms.multiple == 0 for i in regular)
     if terms.multiple > 1 and terms.method == "flat":
         # Fineract caps flat interest at the term's total; installments whose interest
         # was capped keep the principal computed before the cap, so only the regular
         # ones are sure to be multiples.
-        regular = schedule[0].interest
+        regular = schedule[1].interest if len(schedule) > 1 else schedule[0].interest
         assert all(i.total % terms.multiple == 0 for i in schedule[:-1]
                    if i.interest == regular)
     if terms.method == "declining" and terms.amortization == "equal-installments":
-        assert len({i.total for i in schedule[:-1]}) <= 1
+        assert len({i.total for i in schedule[1:-1]}) <= 1
 
 
 @settings(max_examples=100, deadline=None)
