@@ -468,13 +468,30 @@ def loan_state(session: Session, loan: Loan, on: dt.date | None = None) -> LoanS
 
 # ----- the policy check -------------------------------------------------------------------
 
+def term_problems(policy: LoanPolicy, start: dt.date, installments: int, *, frequency: str,
+                  first_due: dt.date | None = None) -> list[UserError]:
+    """The longest-term rule: from the payout ``start`` to the last due date (a late first
+    due date pushes every installment later, so it counts)."""
+    if first_due is not None and first_due <= start:
+        return []  # the schedule itself refuses this date, with its own message
+    last = due_dates(start, installments, frequency=frequency, first_due=first_due)[-1]
+    if last > add_months(start, policy.max_term_months):
+        return [UserError(
+            N_("The last installment would fall due on {date}, after the longest term "
+               "of {months} months."), date=fmt_date(last), months=policy.max_term_months)]
+    return []
+
+
 def application_problems(session: Session, *, group_id: int, member_id: int, amount: int,
                          annual_rate: Decimal | int | str, installments: int, method: str,
                          frequency: str = "monthly", guarantor_ids: tuple[int, ...] = (),
                          on: dt.date | None = None,
-                         loan_id: int | None = None) -> list[UserError]:
+                         loan_id: int | None = None,
+                         first_due: dt.date | None = None) -> list[UserError]:
     """Every rule of the group's loan policy (in force on ``on``) that the application
-    breaks, each named. An empty list: the application may be approved."""
+    breaks, each named. An empty list: the application may be approved. The term runs
+    from ``on`` (the payout, when checked again then) to the last due date, counted from
+    ``first_due`` when one is given."""
     on = on or clock.today()
     policy = get_policy(session, group_id, on)
     cur = group_currency(session, group_id)
@@ -507,12 +524,8 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
     if isinstance(installments, bool) or not isinstance(installments, int) or installments < 1:
         problems.append(UserError(N_("The loan needs at least one installment.")))
     elif frequency in FREQUENCIES:
-        last = due_dates(on, installments, frequency=frequency)[-1]
-        limit = add_months(on, policy.max_term_months)
-        if last > limit:
-            problems.append(UserError(
-                N_("The last installment would fall due on {date}, after the longest term "
-                   "of {months} months."), date=fmt_date(last), months=policy.max_term_months))
+        problems.extend(term_problems(policy, on, installments, frequency=frequency,
+                                      first_due=first_due))
     fee = loan_fee(policy, amount).amount if amount else 0
     if fee and fee >= amount:
         problems.append(UserError(N_("The loan fee of {fee} is as much as the loan itself."),
@@ -553,7 +566,8 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
                 amount, rate, installments=installments, disbursed=on, method=schedule_method,
                 amortization=amortization, interest_period=policy.interest_period,
                 frequency=frequency, exponent=cur.exponent,
-                multiple=policy.installment_multiple, rounding=policy.rounding))
+                multiple=policy.installment_multiple, rounding=policy.rounding,
+                first_due=first_due))
         except UserError as problem:
             problems.append(problem)
     return problems
@@ -597,8 +611,11 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
                    amount: int, purpose: str, installments: int,
                    annual_rate: Decimal | int | str, method: str,
                    frequency: str = "monthly", guarantor_ids: tuple[int, ...] = (),
-                   applied_on: dt.date | None = None) -> LoanRow:
-    """Record a member's application (treasurer). Refused with every failed rule listed."""
+                   applied_on: dt.date | None = None,
+                   first_due: dt.date | None = None) -> LoanRow:
+    """Record a member's application (treasurer). Refused with every failed rule listed.
+    ``first_due``, when the member already knows it, is checked against the longest term
+    as if paid out today; the date itself is fixed at payout and checked again then."""
     require(session, actor, Permission.RECORD, group_id)
     applied_on = applied_on or clock.today()
     problems: list[UserError] = []
@@ -608,7 +625,8 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
     problems.extend(application_problems(
         session, group_id=group_id, member_id=member_id, amount=amount,
         annual_rate=annual_rate, installments=installments, method=method,
-        frequency=frequency, guarantor_ids=tuple(guarantor_ids), on=applied_on))
+        frequency=frequency, guarantor_ids=tuple(guarantor_ids), on=applied_on,
+        first_due=first_due))
     if problems:
         raise ValidationError(problems)
     policy = get_policy(session, group_id, applied_on)
@@ -717,6 +735,9 @@ def disburse_loan(session: Session, actor: User, *, loan_id: int, on: dt.date | 
     elif (short := cashbox.shortfall(session, loan.group_id, paid_from,
                                      loan.amount - kept)) is not None:
         problems.append(short)
+    problems.extend(term_problems(get_policy(session, loan.group_id, on), on,
+                                  loan.installments, frequency=loan.frequency,
+                                  first_due=first_due))
     terms_row = LoanTerms(loan_id=loan.id, version=1, starts_on=on, principal=loan.amount,
                           annual_rate_bp=loan.annual_rate_bp, installments=loan.installments,
                           first_due=first_due, carried_interest=0, carried_penalties=0,
