@@ -255,9 +255,10 @@ def _facts(session: Session, group_id: int, draft: ClaimDraft, cur: Currency,
     return ClaimFacts(
         claim_type_id=draft.claim_type_id, amount=draft.amount, event_date=draft.event_date,
         beneficiary=draft.beneficiary, joined_on=member.joined_on,
-        # Only leaving ends cover: the family of a member who died still claims for her
-        # death (and what happened before it).
+        # Leaving ends cover after the day she left; death after the day she died (the
+        # family still claims for her death, the event on that day, and what came before).
         left_on=member.status_date if member.status == "left" else None,
+        died_on=member.status_date if member.status == "deceased" else None,
         earlier_claims=tuple(EarlierClaim(c.number, c.claim_type_id, c.event_date)
                              for c in session.scalars(earlier.order_by(WelfareClaim.number))),
         contributions_behind=standing.behind, contributions_missed=standing.missed,

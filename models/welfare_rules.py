@@ -128,6 +128,7 @@ class ClaimFacts:
     max_missed: int
     overdue_loans: int | None  # None: this ledger keeps no loans to check
     currency: Currency
+    died_on: dt.date | None = None  # the day the member died: nothing after it is covered
 
 
 def evaluate(rule: ClaimRule | None, facts: ClaimFacts) -> list[RuleResult]:
@@ -213,6 +214,10 @@ def _membership(facts: ClaimFacts) -> RuleResult:
         return RuleResult(MEMBERSHIP, False,
                           N_("The event on {date} was after the member left ({left})."),
                           {"date": fmt_date(facts.event_date), "left": fmt_date(facts.left_on)})
+    if facts.died_on is not None and facts.event_date > facts.died_on:
+        return RuleResult(MEMBERSHIP, False,
+                          N_("The event on {date} was after the member died ({died})."),
+                          {"date": fmt_date(facts.event_date), "died": fmt_date(facts.died_on)})
     return RuleResult(MEMBERSHIP, True, N_("A member since {joined}."),
                       {"joined": fmt_date(facts.joined_on)})
 

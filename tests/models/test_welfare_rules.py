@@ -235,3 +235,18 @@ def test_a_real_overdue_loan_fails_good_standing(fund):
         assert failures(s, fund, member=1) == {}
         # The death of a member does not ask about loans.
         assert failures(s, fund, member=0, code="death_member", amount=1_000_000) == {}
+
+
+def test_a_member_who_died_is_covered_for_her_death_but_not_for_later_events(fund):
+    """Fault 6. Nang Kham (member 0) died on 01/10/2026. Her family's claim for her death,
+    the event on 01/10/2026, passes the membership rule; a hospital stay dated 05/10/2026,
+    four days after her death, does not (old code: it passed, as if she were alive, since
+    only leaving ended cover)."""
+    with fund.db.write() as s:
+        members.set_status(s, fund.user(s, "admin"), member_id=fund.member_ids[0],
+                           status="deceased", on=dt.date(2026, 10, 1))
+        assert failures(s, fund, event=dt.date(2026, 10, 5))["membership"] == (
+            "The event on 05/10/2026 was after the member died (01/10/2026).")
+        assert failures(s, fund, code="death_member", amount=1_000_000,
+                        event=dt.date(2026, 10, 1)) == {}
+        assert "membership" not in failures(s, fund, event=dt.date(2026, 9, 20))
