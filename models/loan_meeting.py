@@ -121,6 +121,13 @@ def _settle(session: Session, actor: User, debt: savings.Debt, amount: int,
                         paid_from=source.account, meeting_id=None)
 
 
+def _income(session: Session, debt: savings.Debt, amount: int, on: dt.date) -> int:
+    """The interest and fee part of paying ``amount`` on the loan on ``on``, allocated as
+    the repayment would be (cash basis: those parts become income when paid)."""
+    loan = loans.loan_by_id(session, debt.loan_id)
+    return loans.payment_income(session, loan, amount=amount, on=on)
+
+
 savings.register_debt_source(savings.DebtSource(
     "loans", 30, ("loans_receivable", "interest_receivable", "penalties_receivable"),
-    _debts, _settle))
+    _debts, _settle, _income))

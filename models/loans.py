@@ -882,6 +882,18 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
     session.flush()
 
 
+def payment_income(session: Session, loan: Loan, *, amount: int, on: dt.date) -> int:
+    """How much of a repayment of ``amount`` on ``on`` would be interest and fee (income
+    on a cash basis), allocated after the repayments already posted; nothing is written."""
+    terms = current_version(session, loan.id)
+    plan = plan_of(session, loan, terms)
+    rows = _posted(session, loan.id, terms.version)
+    key = max((r.id for r in rows), default=0) + 1
+    splits, _ = allocate(plan, [*payments_of(rows), Payment(key, on, amount)])
+    mine = next(split for split in splits if split.key == key)
+    return mine.fee + mine.interest
+
+
 def _post_repayment(session: Session, actor: User, loan: Loan, row: LoanRepayment,
                     split: Split, value_date: dt.date) -> JournalEntry:
     member = loan.member_id

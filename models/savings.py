@@ -449,13 +449,17 @@ class SettleFrom:
 class DebtSource:
     """A capability that holds members' debts. ``accounts`` are the receivable accounts it
     answers for; ``owed`` lists a member's debts on a day (oldest first); ``settle`` pays
-    ``amount`` of one debt from ``SettleFrom`` in the caller's transaction."""
+    ``amount`` of one debt from ``SettleFrom`` in the caller's transaction; ``income``
+    says how much of paying ``amount`` of a debt on a day becomes the fund's income then
+    (a loan's interest and fees, on a cash basis; None: nothing, the debt is all on the
+    ledger already)."""
 
     key: str
     order: int
     accounts: tuple[str, ...]
     owed: Callable[[Session, int, int, dt.date], list[Debt]]
     settle: Callable[[Session, User, Debt, int, SettleFrom], None]
+    income: Callable[[Session, Debt, int, dt.date], int] | None = None
 
 
 _DEBT_SOURCES: dict[str, DebtSource] = {}
@@ -535,14 +539,30 @@ class DebtLine:
 
 
 def plan_netting(debts: list[Debt], available: int) -> list[DebtLine]:
-    """Pay debts in order from ``available`` until it runs out. Debts no source can settle
-    (loans outside the loans module) are never netted."""
+    """Pay debts in order from ``available`` until it runs out: the one netting rule of an
+    exit and a share-out (VSLA). The member's money goes to her debts first, in the order
+    ``member_debts`` lists them (loans oldest first, then fines); a debt it cannot clear
+    is paid as far as the money reaches and the rest stays owed; only what is left after
+    every debt is hers in cash. Debts no source can settle (loans outside the loans
+    module) are never netted."""
     lines = []
     for debt in debts:
         take = 0 if debt.source == UNMANAGED else min(debt.amount, max(available, 0))
         available -= take
         lines.append(DebtLine(debt, take))
     return lines
+
+
+def netting_income(session: Session, lines: list[DebtLine], on: dt.date) -> int:
+    """What paying ``lines`` on ``on`` brings into the fund as income (interest and fees
+    of loans, on a cash basis)."""
+    sources = {s.key: s for s in debt_sources()}
+    total = 0
+    for line in lines:
+        source = sources.get(line.debt.source)
+        if line.netted and source is not None and source.income is not None:
+            total += source.income(session, line.debt, line.netted, on)
+    return total
 
 
 def apply_netting(session: Session, actor: User, lines: list[DebtLine],

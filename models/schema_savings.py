@@ -163,6 +163,24 @@ class ShareOutLine(Base):
     debt_left: Mapped[int] = mapped_column(BigInteger)
 
 
+class ShareOutDebt(Base):
+    """One debt on a member's share-out statement: what she owed, what her payout paid
+    (the rest stayed owed). ``label``/``params`` are the debt's N_() text and values."""
+
+    __tablename__ = "share_out_debts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    share_out_id: Mapped[int] = mapped_column(ForeignKey("share_outs.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON)
+    loan_id: Mapped[int | None] = mapped_column(Integer)
+    owed: Mapped[int] = mapped_column(BigInteger)
+    netted: Mapped[int] = mapped_column(BigInteger)
+
+
 class ExitSettlement(Base):
     """What a leaving (or deceased) member's savings paid, and what she still owed."""
 

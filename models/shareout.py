@@ -53,13 +53,16 @@ from models.savings_rules import (
     rules,
 )
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.schema_savings import Meeting, SavingsCycle, ShareOut, ShareOutLine
+from models.schema_savings import Meeting, SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
 
 KIND_SHARE_OUT = "share_out"
 KIND_REINVEST = "share_out_reinvest"
 KIND_PAYMENT = "share_out_payment"
 ALL, NONE = "all", "none"
 CarryOver = str | Mapping[int, int]
+# Working the payouts out again with the interest the netted repayments bring in settles
+# in a round or two; this only bounds a pathological case (posting then refuses).
+_MAX_ROUNDS = 50
 
 
 # ----- the arithmetic (pure) -------------------------------------------------------------
@@ -228,29 +231,8 @@ def _checks(session: Session, group_id: int, cycle: SavingsCycle,
     return problems
 
 
-@dataclass(frozen=True)
-class _Owed:
-    """A member's debts split as the share-out treats them."""
-
-    loans: tuple[savings.Debt, ...]  # settled through the loans capability, all or none
-    others: tuple[savings.Debt, ...]  # fines (and loans no capability settles: never netted)
-    interest: int  # what paying the loans in full adds to the fund (interest and fees not
-    # yet income)
-
-    @property
-    def loan_total(self) -> int:
-        return sum(d.amount for d in self.loans)
-
-
-def _owed(session: Session, group_id: int, member_id: int, on: dt.date) -> _Owed:
-    debts = savings.member_debts(session, group_id, member_id, on)
-    loans = tuple(d for d in debts if d.loan_id is not None and d.source != savings.UNMANAGED)
-    interest = 0
-    for debt in loans:
-        on_ledger = sum(ledger.balance(session, group_id, key, loan_id=debt.loan_id)
-                        for key in savings.LOAN_ACCOUNTS)
-        interest += max(debt.amount - on_ledger, 0)
-    return _Owed(loans, tuple(d for d in debts if d not in loans), interest)
+def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
+    return savings.member_debts(session, group_id, member_id, on)
 
 
 def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
@@ -258,10 +240,12 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     """Compute the share-out of the open cycle on ``on``; nothing is written. ``problems``
     lists everything that stops posting it.
 
-    Loans are paid from a payout in full or not at all: a member whose payout covers all
-    she owes on loans has them paid off (the interest this brings in is part of D, so it
-    is shared out in this cycle); otherwise her loans carry on into the next cycle,
-    shown as still owed. Fines are paid from what is left of the payout."""
+    What a member owes is paid from her payout first, as at an exit
+    (``savings.plan_netting``): loans oldest first, then fines, as far as the payout
+    reaches; she takes cash (or re-invests) only what is left once every debt is cleared,
+    and what the payout could not cover stays owed on her loan into the next cycle. The
+    interest and fees the netted repayments bring in are part of D, so they are shared out
+    in this cycle: the payouts are worked out again with them until nothing changes."""
     require(session, actor, Permission.READ, group_id)
     cycle = open_cycle(session, group_id)
     if cycle is None:
@@ -282,56 +266,53 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     debtors = {m for m in members
                if any(ledger.balance(session, group_id, key, member_id=m) > 0
                       for key in (*savings.LOAN_ACCOUNTS, "fines_receivable"))}
-    owed = {m: _owed(session, group_id, m, on) for m in debtors}
+    owed = {m: _debts(session, group_id, m, on) for m in debtors}
     netting = r.shareout_loans != BLOCK_LOANS
-    covered = {m for m, o in owed.items() if o.loans and netting and m in holdings}
+    nettable = {m for m in owed if netting and m in holdings}
     base = distributable(session, group_id)
-    fund, payouts, residue = base, {m: 0 for m in holdings}, base
+    fund, payouts, residue, interest = base, {m: 0 for m in holdings}, base, 0
     if not holdings:
         problems.append(UserError(N_("No member has savings to share out.")))
     elif method == TIME_WEIGHTED and not sum(w for _, w in holdings.values()):
         problems.append(UserError(N_("No savings were held for a day yet; the time-weighted "
                                      "share-out has nothing to go by.")))
     else:
-        while True:  # drop members whose payout cannot clear their loans, until none is left
-            fund = base + sum(owed[m].interest for m in covered)
+        for _round in range(_MAX_ROUNDS):
+            fund = base + interest
             if fund <= 0:
                 problems.append(UserError(N_("The loan fund holds {amount}; there is nothing "
                                              "to share out."),
                                           amount=money_text(session, group_id, fund)))
                 break
             payouts, residue = split(method, fund, holdings, r.shareout_round_to)
-            still = {m for m in covered if payouts[m] >= owed[m].loan_total}
-            if still == covered:
+            brought = sum(savings.netting_income(
+                session, savings.plan_netting(owed[m], payouts[m]), on) for m in nettable)
+            if brought == interest:
                 break
-            covered = still
+            interest = brought
 
     next_mode, next_price = _next_cycle_terms(session, group_id, on)
     rows = []
     for member_id in sorted(set(holdings) | debtors, key=lambda m: members[m].number):
         member = members[member_id]
         payout = payouts.get(member_id, 0)
-        debt = owed.get(member_id, _Owed((), (), 0))
+        debt = owed.get(member_id, [])
+        unmanaged = [d for d in debt if d.source == savings.UNMANAGED]
         if payout < 0:
             problems.append(UserError(N_("The fund's loss is larger than {name}'s savings."),
                                       name=member.name_lao))
-        if not netting and (debt.loans or any(d.source == savings.UNMANAGED
-                                              for d in debt.others)):
+        loan_total = sum(d.amount for d in debt if d.loan_id is not None or d in unmanaged)
+        if not netting and loan_total:
             problems.append(UserError(
                 N_("{name} still owes {amount} on loans; the rules want every loan repaid "
-                   "before the share-out."), name=member.name_lao, amount=money_text(
-                    session, group_id, debt.loan_total + sum(
-                        d.amount for d in debt.others if d.source == savings.UNMANAGED))))
+                   "before the share-out."), name=member.name_lao,
+                amount=money_text(session, group_id, loan_total)))
         elif payout > 0:
-            problems.extend(savings.unmanaged_problem(session, member, d) for d in debt.others
-                            if d.source == savings.UNMANAGED)
-        if member_id in covered:
-            lines = tuple(savings.DebtLine(d, d.amount) for d in debt.loans)
-            rest = payout - debt.loan_total
-        else:
-            lines = tuple(savings.DebtLine(d, 0) for d in debt.loans)
-            rest = payout
-        lines += tuple(savings.plan_netting(list(debt.others), rest))
+            problems.extend(savings.unmanaged_problem(session, member, d) for d in unmanaged)
+        netted_debts = [d for d in debt if d.loan_id is None] if not netting else debt
+        lines = tuple(savings.plan_netting(netted_debts, payout))
+        if not netting:
+            lines += tuple(savings.DebtLine(d, 0) for d in debt if d not in netted_debts)
         netted = sum(line.netted for line in lines)
         reinvest = _reinvest(payout - netted, next_price, carry_over, member_id)
         if reinvest < 0 or reinvest > max(payout - netted, 0):
@@ -360,7 +341,6 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
                                      "{held}; bring money from the bank first."),
                                   needed=money_text(session, group_id, cash_needed),
                                   held=money_text(session, group_id, cash_held)))
-    interest = sum(owed[m].interest for m in covered)
     lent_after = _loan_fund_assets(session, group_id) - sum(row.netted for row in rows) + interest
     kept = residue + sum(row.reinvest for row in rows)
     if not problems and lent_after > kept:
@@ -437,6 +417,12 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                                      payout=row.payout, debts_netted=row.netted,
                                      reinvested=row.reinvest, cash_paid=row.cash,
                                      debt_left=row.debt_left))
+            for position, line in enumerate(row.debts, start=1):
+                session.add(ShareOutDebt(
+                    share_out_id=record.id, member_id=row.member_id, position=position,
+                    source=line.debt.source, label=line.debt.label,
+                    params=dict(line.debt.params), loan_id=line.debt.loan_id,
+                    owed=line.owed, netted=line.netted))
         audit.record(session, actor, "shareout.post", group_id=group_id,
                      cycle=preview.cycle.number, method=preview.method,
                      distributable=preview.distributable, residue=preview.residue)
@@ -520,12 +506,19 @@ def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareO
         raise NotFound(N_("No such share-out."))
     require(session, actor, Permission.READ, record.group_id)
     cycle = session.get(SavingsCycle, record.cycle_id)
+    debts: dict[int, list[savings.DebtLine]] = {}
+    for d in session.scalars(select(ShareOutDebt).where(ShareOutDebt.share_out_id == record.id)
+                             .order_by(ShareOutDebt.member_id, ShareOutDebt.position)):
+        debts.setdefault(d.member_id, []).append(savings.DebtLine(
+            savings.Debt(d.source, d.label, d.owed, loan_id=d.loan_id, params=dict(d.params)),
+            d.netted))
     rows = []
     for line, member in session.execute(
             select(ShareOutLine, Member).join(Member, Member.id == ShareOutLine.member_id)
             .where(ShareOutLine.share_out_id == record.id).order_by(Member.number)):
         rows.append(ShareOutRow(member.id, member.number, member.name_lao, line.savings,
-                                line.shares, line.weight, line.payout, (), line.reinvested,
+                                line.shares, line.weight, line.payout,
+                                tuple(debts.get(member.id, ())), line.reinvested,
                                 line.debts_netted, line.debt_left))
     return ShareOutRecord(record.id, cycle.number, record.share_out_date, record.method,
                           record.distributable, record.total_savings, record.residue,

@@ -228,26 +228,62 @@ def test_a_loan_nothing_can_settle_stops_the_share_out(three_savers, without_loa
         "ນາງ ບົວ still owes 5,000 ₭ on loans; record the repayment on the loans screen first."]
 
 
-def test_a_loan_the_payout_cannot_clear_carries_on_but_not_on_welfare_money(three_savers):
+def test_a_loan_bigger_than_the_payout_takes_all_of_it_and_the_rest_stays_owed(three_savers):
+    """Fault 1 (VSLA: the payout pays her debts first; no cash until they are cleared).
+
+    Keo (7 shares) borrowed 20,000 on 01/06/2026, flat 12 % for 6 months: 200 interest
+    and 3,333 principal a month (3,335 the last), 21,200 in all, none of it paid by the
+    share-out on 20/11/2026. Her payout goes to the loan, oldest installment first,
+    interest before principal: installments 1 and 2 (3,533 each) and 200 interest + 95
+    principal of installment 3. That brings in 600 of interest, so D = 32,000 + 600 =
+    32,600 and a share is worth 32,600 / 31 = 1,051.61: Keo 7 × → 7,361, Bua 11 × →
+    11,567, Som 13 × → 13,670, residue 2. Keo's 7,361 all goes to the loan: no cash,
+    21,200 − 7,361 = 13,839 still owed (13,239 of it principal). Old code netted nothing
+    and paid her 7,225 in cash while she still owed 21,200."""
     env = three_savers
     keo, bua, som = env.member_ids
-    lend(env, keo, 20_000, on=JUNE)  # owes 21,200; her payout is about 7,200
+    lend(env, keo, 20_000, on=JUNE)
     post(env, Line("cash", 50_000), Line("welfare_fund", -50_000), on=JUNE)
     p = preview(env, method="value_per_share", carry_over="none")
-    assert p.loan_interest == 0 and p.distributable == 32_000
+    assert (p.loan_interest, p.distributable) == (600, 32_600)
+    assert [r.payout for r in p.rows] == [7_361, 11_567, 13_670] and p.residue == 2
     keo_row = p.rows[0]
     assert (keo_row.payout, keo_row.netted, keo_row.cash, keo_row.debt_left) == \
-        (7_225, 0, 7_225, 21_200)
+        (7_361, 7_361, 0, 13_839)
+    assert [(d.label, d.owed, d.netted, d.left) for d in keo_row.debts] == \
+        [("Loan 1", 21_200, 7_361, 13_839)]
+    # What stays lent must stay in the loan fund, not come out of the welfare money.
     assert [str(x) for x in p.problems] == [
-        "20,000 ₭ stays lent out after the share-out but the new cycle starts with only 2 ₭; "
+        "13,239 ₭ stays lent out after the share-out but the new cycle starts with only 2 ₭; "
         "the payouts would use welfare money. Collect the loans or re-invest more."]
-    p = preview(env, method="value_per_share", carry_over={som: 13_000, bua: 11_000})
-    assert p.problems == ()
-    share_out(env, method="value_per_share", carry_over={som: 13_000, bua: 11_000})
-    assert balance(env, "loans_receivable", keo) == 20_000
+    carry = {som: 13_000, bua: 11_000}
+    assert preview(env, method="value_per_share", carry_over=carry).problems == ()
+    posted = share_out(env, method="value_per_share", carry_over=carry)
+    assert balance(env, "loans_receivable", keo) == 13_239
     assert balance(env, "welfare_fund") == 50_000
-    assert balance(env, "cash") == 50_000 + 2 + 24_000 - 20_000
+    # 62,000 in the box less Bua's 567 and Som's 670 in cash; Keo takes none.
+    assert balance(env, "cash") == 62_000 - 567 - 670 == 50_000 + 2 + 24_000 - 13_239
+    with env.db.read() as s:
+        record = shareout.share_out_record(s, env.user(s, "auditor"), posted.share_out_id)
+    assert [(d.label, d.owed, d.netted, d.left) for d in record.rows[0].debts] == \
+        [("Loan 1", 21_200, 7_361, 13_839)]
     assert_ledger_whole(env)
+
+
+def test_exit_and_share_out_net_a_debt_by_the_same_rule(three_savers):
+    """Keo owes 21,200 on a loan and has 7,000 saved. Leaving, her 7,000 of savings pay the
+    loan as her share-out payout would (savings.plan_netting): 7,000 netted, nothing in
+    cash, 14,200 still owed on her loan."""
+    env = three_savers
+    keo = env.member_ids[0]
+    lend(env, keo, 20_000, on=JUNE)
+    with env.db.read() as s:
+        statement = savings.settlement_statement(s, env.user(s, "treasurer"), member_id=keo,
+                                                 on=TODAY)
+    assert (statement.netted, statement.payout, statement.debt_left) == (7_000, 0, 14_200)
+    with env.db.read() as s:
+        debts = savings.member_debts(s, env.group_id, keo, TODAY)
+    assert savings.plan_netting(debts, 7_000) == list(statement.debts)
 
 
 def test_welfare_money_is_not_shared_out(three_savers):
