@@ -247,6 +247,9 @@ class ShareOutWizard(QDialog):
         self.rows_model = RowTableModel(payout_columns(self.money), self)
         self.rows_table = TableView(self.rows_model)
         layout.addWidget(self.rows_table, 1)
+        self.debts = mark_data(QLabel())
+        self.debts.setWordWrap(True)
+        layout.addWidget(self.debts)
         self.pages.addWidget(page)
 
     def _build_carry_page(self) -> None:
@@ -351,9 +354,13 @@ class ShareOutWizard(QDialog):
             lines.append(_("{shares} shares · value of one share: {value}").format(
                 shares=p.total_shares, value=f"{p.value_per_share:,.2f}"))
         if p.loan_interest:
-            lines.append(_("Interest and fees of the loans paid off from payouts: {amount}").format(
+            lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
                 amount=self.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
+        owed = shareout.debt_lines(p.rows, self.money)
+        self.debts.setText("\n".join([_("Paid from payouts first (no cash until her debts "
+                                        "are cleared):"), *owed]) if owed else "")
+        self.debts.setVisible(bool(owed))
         self.residue.setText(_("Rounding residue: {amount}. Payouts are rounded down to "
                                "{step}; the residue stays in the group's reserve and starts "
                                "the next cycle.").format(amount=self.money(p.residue),

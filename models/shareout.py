@@ -24,7 +24,7 @@ share-out day, with what members re-invest (all, none, or per member) as its fir
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -469,6 +469,24 @@ def _pay_out(session: Session, actor: User, preview: ShareOutPreview, kind: str,
         lines.append(Line(to, -sum(amounts.values())))
     ledger.post_entry(session, actor, group_id=preview.group_id, value_date=preview.on,
                       kind=kind, memo=memo, lines=lines)
+
+
+def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> list[str]:
+    """Per member with debts, translated: each debt, what her payout paid on it and what
+    is still owed on it after the share-out (the preview and the printed statement)."""
+    out = []
+    for row in rows:
+        for line in row.debts:
+            if not line.owed:
+                continue
+            if line.left:
+                text = _("{number} · {member}: {debt} — {netted} from her payout, "
+                         "{left} still owed")
+            else:
+                text = _("{number} · {member}: {debt} — {netted} from her payout, cleared")
+            out.append(text.format(number=row.number, member=row.name, debt=line.label,
+                                   netted=money(line.netted), left=money(line.left)))
+    return out
 
 
 # ----- past share-outs -------------------------------------------------------------------

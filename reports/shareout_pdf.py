@@ -28,7 +28,7 @@ from models.ledger import fmt_date
 from models.money import Currency, currency, format_amount, format_money
 from models.savings_rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.schema import User
-from models.shareout import ShareOutRecord
+from models.shareout import ShareOutRecord, debt_lines
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins
@@ -98,11 +98,15 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         Spacer(1, 1 * mm),
         _members_table(sheet),
     ]
-    owing = [r for r in record.rows if r.debt_left]
-    if owing:
+    debts = debt_lines(record.rows, money)
+    if debts:
+        story += [Spacer(1, 3 * mm), pdf.para(_("Debts paid from payouts, and what is still "
+                                                "owed"), st["heading"])]
+        story += [pdf.para(line, st["body"]) for line in debts]
+    elif any(r.debt_left for r in record.rows):  # share-outs kept before each debt was
         story += [Spacer(1, 3 * mm), pdf.para(_("Still owed after the share-out"), st["heading"])]
         story += [pdf.para(f"{r.number} · {r.name}: {money(r.debt_left)}", st["body"])
-                  for r in owing]
+                  for r in record.rows if r.debt_left]
     story += [Spacer(1, 8 * mm), KeepTogether(pdf.signatures(
         [_("Treasurer"), _("Leader"), _("Member who counted the cash")], st, width=WIDTH))]
     pdf.build(doc, story)

@@ -147,3 +147,23 @@ def test_the_wizard_tables_pass_the_model_tester(three_savers, make_window, qtbo
     wizard.carry_buttons["each"].setChecked(True)
     wizard.reinvest_model.setData(wizard.reinvest_model.index(0, 3), "3,000")
     wizard.compute()
+
+
+def test_the_preview_shows_what_each_payout_paid_on_which_debt(three_savers, make_window, qtbot):
+    """Keo (7 shares) owes 21,200 on loan 1 (20,000 at 12 % flat for 6 months): her whole
+    payout of 7,361 goes to it and 13,839 is still owed; Bua and Som owe nothing."""
+    from tests.models.savings_support import lend
+
+    env = three_savers
+    lend(env, env.member_ids[0], 20_000, on=JUNE)
+    post(env, Line("cash", 50_000), Line("welfare_fund", -50_000), on=JUNE)
+    window = make_window("treasurer")
+    screen = window.show_section("shareout")
+    wizard = ShareOutWizard(screen.ctx, screen)
+    qtbot.addWidget(wizard)
+    wizard.next_button.click()
+    keo = wizard.rows_model.rows[0]
+    assert (keo.payout, keo.netted, keo.debt_left, keo.net) == (7_361, 7_361, 13_839, 0)
+    assert wizard.debts.text().splitlines() == [
+        "Paid from payouts first (no cash until her debts are cleared):",
+        "1 · ນາງ ແກ້ວ: Loan 1 — 7,361 ₭ from her payout, 13,839 ₭ still owed"]

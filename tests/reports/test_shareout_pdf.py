@@ -128,6 +128,23 @@ def test_every_member_her_payout_and_the_totals_are_on_paper(three_savers, tmp_p
 
 
 @needs_poppler
+def test_the_statement_says_which_debt_each_payout_paid_and_what_is_still_owed(env, tmp_path):
+    """Keo (7 shares) owes 21,200 on loan 1; her payout of 7,361 all goes to it, 13,839 is
+    still owed (see tests/models/test_shareout.py for the figures worked by hand)."""
+    with_rules(env, share_price=1_000, max_shares=20)
+    save_all(env, [7_000, 11_000, 13_000])
+    post(env, Line("cash", 1_000), Line("interest_income", -1_000), on=JUNE)
+    lend(env, env.member_ids[0], 20_000, on=JUNE)
+    share_out_id = share_out(env, carry_over={env.member_ids[1]: 11_000,
+                                              env.member_ids[2]: 13_000})
+    path = write(env, share_out_id, tmp_path / "statement.pdf")
+    keep_png(path, "shareout-netted-en")
+    text = " ".join(pdf_text(path).split())
+    assert "Debts paid from payouts, and what is still owed" in text
+    assert "1 · ນາງ ແກ້ວ: Loan 1 — 7,361 ₭ from her payout, 13,839 ₭ still owed" in text
+
+
+@needs_poppler
 def test_the_totals_row_adds_up_the_columns(three_savers, tmp_path):
     env = three_savers
     share_out_id = share_out(env, carry_over="all")
