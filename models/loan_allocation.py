@@ -7,12 +7,20 @@ date order (ties by their key, i.e. in the order they were recorded), each one p
 oldest installment first and, within it, the components in the allocation order
 (default penalties → fees → interest → principal, Fineract's default order). A penalty
 pays only from repayments dated on or after the day it was charged. Money beyond what is
-due pays the next installments in the same way (Fineract's default for advance payments).
+due on the repayment's day goes, on a declining-balance loan, where the loan policy says
+(``Plan.extra``, a dated choice): by default to the principal of the next installments,
+oldest first (the common rule: she owes less principal, so a payoff charges less
+interest), then to their interest; or, the other choice, to the next installments whole
+in the allocation order (Fineract's default for advance payments). A flat loan's
+interest does not depend on the principal owed, so its extra money always pays the next
+installments whole.
 
 A repayment equal to the payoff quote clears the loan: for declining-balance loans the
 interest is recomputed to the day (``models.schedule.payoff_amount``: the interest of
 installments already due, plus interest accrued on the principal since the last due
-date, less the interest already paid, and never more than the schedule's). The loan fee
+date, less the interest already paid, and never more than the schedule's). Interest paid
+ahead beyond that is credited: the quote's interest is then negative and lowers what
+clears the loan, so nobody pays interest twice. The loan fee
 is a charge for making the loan, only spread over the installments to ease paying it:
 paying off early pays what is left of it. A repayment
 larger than the quote is refused (``Overpayment``). Allocation is a function of the
@@ -24,7 +32,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from models.loan_policy import COMPONENTS, FEES, INTEREST, PENALTIES, PRINCIPAL
+from models.loan_policy import (
+    COMPONENTS,
+    EXTRA_PRINCIPAL,
+    FEES,
+    INTEREST,
+    PENALTIES,
+    PRINCIPAL,
+)
 from models.schedule import ScheduleTerms, payoff_amount
 
 
@@ -96,6 +111,7 @@ class Plan:
     items: tuple[Item, ...]
     charges: tuple[Charge, ...] = ()
     order: tuple[str, ...] = COMPONENTS
+    extra: str = EXTRA_PRINCIPAL  # where money beyond what is due goes
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(sorted(self.items, key=lambda i: i.n)))
@@ -165,7 +181,8 @@ class Position:
 def payoff_quote(plan: Plan, position: Position, on: dt.date) -> Quote:
     """What clears the loan on ``on``: penalties charged by then, the fee not yet paid,
     the interest owed (flat: all the schedule's interest not yet paid; declining:
-    recomputed to the day), and the principal still owed."""
+    recomputed to the day, less the interest already paid — negative, a credit, when
+    more was paid ahead than had accrued), and the principal still owed."""
     if position.is_closed:
         return Quote(0, 0, 0, 0)
     penalty = sum(position.owed(item, PENALTIES, on) for item in plan.items)
@@ -182,7 +199,10 @@ def payoff_quote(plan: Plan, position: Position, on: dt.date) -> Quote:
         paid_principal = plan.terms.principal - principal
         accrued = payoff_amount(plan.terms, paid_principal, on,
                                 interest_from=min(last_due, on)).interest
-        interest = min(max(0, due_interest + accrued - interest_paid), unpaid_interest)
+        interest = min(due_interest + accrued - interest_paid, unpaid_interest)
+        # The credit is never more than what it is set against.
+        interest = max(interest, -(penalty + fee + principal))
+        return Quote(penalty, fee, interest, principal)
     return Quote(penalty, fee, max(0, interest), principal)
 
 
@@ -259,19 +279,38 @@ def apply_payment(plan: Plan, position: Position, payment: Payment) -> Split:
                      interest=quote.interest, principal=quote.principal, closes=True)
     left = payment.amount
     taken = dict.fromkeys(COMPONENTS, 0)
+
+    def pay(item: Item, component: str) -> None:
+        nonlocal left
+        take = min(left, position.owed(item, component, payment.paid_on))
+        if take:
+            position.paid[(item.n, component)] = position.paid_of(item.n, component) + take
+            taken[component] += take
+            left -= take
+
+    def is_due(item: Item) -> bool:
+        return item.n == 0 or item.due_date <= payment.paid_on
+
+    # What is due first, oldest installment first, in the allocation order (penalties are
+    # due once charged, whichever installment they are on).
+    principal_first = plan.extra == EXTRA_PRINCIPAL and plan.terms.method == "declining"
     for item in plan.items:
         for component in plan.order:
-            if not left:
-                break
-            take = min(left, position.owed(item, component, payment.paid_on))
-            if take:
-                position.paid[(item.n, component)] = position.paid_of(item.n, component) + take
-                taken[component] += take
-                left -= take
+            if not principal_first or is_due(item) or component == PENALTIES:
+                pay(item, component)
+    if principal_first:
+        for item in plan.items:
+            pay(item, PRINCIPAL)
+        for item in plan.items:
+            for component in plan.order:
+                pay(item, component)
     # ``left`` is zero: the quote is never more than everything still scheduled.
     closes = all(position.owed(item, c, None) == 0 for item in plan.items
                  for c in SCHEDULED) and \
         all(position.owed(item, PENALTIES, payment.paid_on) == 0 for item in plan.items)
+    if not closes and position.principal_outstanding == 0 \
+            and payoff_quote(plan, position, payment.paid_on).total == 0:
+        closes = True  # principal paid ahead and nothing more accrues
     if closes:
         position.closed_on = payment.paid_on
     return Split(payment.key, payment.paid_on, penalty=taken[PENALTIES], fee=taken[FEES],

@@ -49,6 +49,16 @@ COMPONENTS = (PENALTIES, FEES, INTEREST, PRINCIPAL)
 COMPONENT_NAMES = {PENALTIES: N_("Penalties"), FEES: N_("Fees"), INTEREST: N_("Interest"),
                    PRINCIPAL: N_("Principal")}
 
+# Where money beyond what is due goes on a declining-balance loan: to the principal of the
+# next installments (the common rule: she owes less and pays less interest), or to the
+# next installments whole, their interest first (how Kongthun allocated it before).
+EXTRA_PRINCIPAL, EXTRA_NEXT = "principal", "next_installments"
+EXTRA_PAYMENTS = (EXTRA_PRINCIPAL, EXTRA_NEXT)
+EXTRA_PAYMENT_NAMES = {
+    EXTRA_PRINCIPAL: N_("To the principal still owed (she owes less)"),
+    EXTRA_NEXT: N_("To the next installments, their interest first"),
+}
+
 # The loan fee: none, a fixed amount per loan, or a percent of the amount lent; kept from
 # the money paid out, or owed with the installments (spread evenly, the rounding remainder
 # on the last one, as the schedule does with its residue).
@@ -95,6 +105,7 @@ class LoanPolicy:
     fee_flat: int = 0
     fee_percent: Decimal = Decimal(0)
     fee_timing: str = FEE_AT_PAYOUT
+    extra_payment: str = EXTRA_PRINCIPAL
 
 
 DEFAULT = LoanPolicy()
@@ -209,6 +220,9 @@ FEE_PERCENT_VALUE = settings.register("loans.fee_percent", str(DEFAULT.fee_perce
                                       N_("Loan fee percent"), _percent)
 FEE_TIMING = settings.register("loans.fee_timing", DEFAULT.fee_timing,
                                N_("When the loan fee is paid"), settings.choice(*FEE_TIMINGS))
+EXTRA_PAYMENT = settings.register("loans.extra_payment", DEFAULT.extra_payment,
+                                  N_("Where money paid beyond what is due goes (declining-balance loans)"),
+                                  settings.choice(*EXTRA_PAYMENTS))
 
 # Policy field -> setting key (the rounding mode is the group's own setting).
 _KEYS = {
@@ -222,6 +236,7 @@ _KEYS = {
     "grace_days": GRACE_DAYS.key, "allocation_order": ORDER.key,
     "fee_kind": FEE_KIND.key, "fee_flat": FEE_FLAT_AMOUNT.key,
     "fee_percent": FEE_PERCENT_VALUE.key, "fee_timing": FEE_TIMING.key,
+    "extra_payment": EXTRA_PAYMENT.key,
 }
 
 
@@ -275,6 +290,11 @@ def penalty_rule(session: Session, group_id: int, on: dt.date) -> PenaltyRule:
 
 def allocation_order(session: Session, group_id: int, on: dt.date) -> tuple[str, ...]:
     return with_fees(settings.get(session, group_id, ORDER.key, on=on))
+
+
+def extra_payment(session: Session, group_id: int, on: dt.date) -> str:
+    """Where money beyond what is due goes, for loans (re)scheduled on ``on``."""
+    return settings.get(session, group_id, EXTRA_PAYMENT.key, on=on)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ from models.loan_policy import (
     LoanFee,
     LoanPolicy,
     allocation_order,
+    extra_payment,
     get_policy,
     loan_fee,
     spread_fee,
@@ -417,7 +418,8 @@ def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
         charges.append(Charge(0, terms.carried_penalties, terms.starts_on))
     count = sum(1 for i in items if i.n > 0)
     return Plan(_schedule_terms(session, loan, terms, count), items, tuple(charges),
-                allocation_order(session, loan.group_id, terms.starts_on))
+                allocation_order(session, loan.group_id, terms.starts_on),
+                extra_payment(session, loan.group_id, terms.starts_on))
 
 
 def _posted(session: Session, loan_id: int, version: int) -> list[LoanRepayment]:

@@ -28,6 +28,7 @@ from models.errors import UserError
 from models.i18n import N_, _
 from models.loan_policy import (
     COMPONENT_NAMES,
+    EXTRA_PAYMENT_NAMES,
     FEE_FLAT,
     FEE_KIND_NAMES,
     FEE_PERCENT,
@@ -119,6 +120,7 @@ class LoanPolicyDialog(FormDialog):
         for order in self.orders:
             self.order.addItem("", order)
         self.order.setCurrentIndex(self.orders.index(tuple(p.allocation_order)))
+        self.extra_payment = self._choice(EXTRA_PAYMENT_NAMES, p.extra_payment)
         self.effective = DateField(clock.today())
         # Everyone may read the rules; only administrators change them.
         self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
@@ -137,7 +139,8 @@ class LoanPolicyDialog(FormDialog):
             ((N_("Interest counted"), self.interest_period),
              (N_("Rounding of amounts"), self.rounding),
              (N_("Installments rounded to a multiple of (empty: none)"), self.multiple),
-             (N_("A payment pays first"), self.order)),
+             (N_("A payment pays first"), self.order),
+             (N_("Money paid beyond what is due (declining balance)"), self.extra_payment)),
             ((N_("Loan fee"), self.fee_kind),
              (N_("Fee amount"), self.fee_flat),
              (N_("Fee percent of the amount lent"), self.fee_percent),
@@ -200,7 +203,7 @@ class LoanPolicyDialog(FormDialog):
         for i, name in enumerate(TAB_NAMES):
             self.tabs.setTabText(i, _(name))
         for box in (self.interest_period, self.rounding, self.penalty_kind, self.fee_kind,
-                    self.fee_timing):
+                    self.fee_timing, self.extra_payment):
             box.retranslate()
         for i, order in enumerate(self.orders):
             self.order.setItemText(i, " → ".join(_(COMPONENT_NAMES[c]) for c in order))
@@ -228,7 +231,8 @@ class LoanPolicyDialog(FormDialog):
                 fee_flat=self._read_money(self.fee_flat, N_("Fee amount")) or 0,
                 fee_percent=self.fee_percent.text().strip() or "0",
                 fee_timing=self.fee_timing.currentData(),
-                allocation_order=self.order.currentData())
+                allocation_order=self.order.currentData(),
+                extra_payment=self.extra_payment.currentData())
         except UserError as problem:
             self.show_problems(problem)
             return False

@@ -87,3 +87,17 @@ def test_a_fee_without_its_amount_is_refused(make_ctx, env, qtbot):
     assert "Give the amount of the loan fee." in dialog.problems.text()
     with env.db.read() as s:
         assert loan_policy.get_policy(s, env.group_id).fee_kind == "none"
+
+
+def test_an_admin_chooses_where_extra_money_goes_from_a_date(make_ctx, env, qtbot):
+    dialog = LoanPolicyDialog(make_ctx("admin"))
+    qtbot.addWidget(dialog)
+    assert dialog.extra_payment.currentData() == loan_policy.EXTRA_PRINCIPAL
+    dialog.extra_payment.choose(loan_policy.EXTRA_NEXT)
+    dialog.effective.setText("01/12/2026")
+    assert dialog.save(), dialog.problems.text()
+    with env.db.read() as s:
+        assert loan_policy.get_policy(s, env.group_id, dt.date(2026, 11, 30)).extra_payment \
+            == loan_policy.EXTRA_PRINCIPAL
+        assert loan_policy.get_policy(s, env.group_id, dt.date(2026, 12, 1)).extra_payment \
+            == loan_policy.EXTRA_NEXT
