@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import audit, clock, ledger
@@ -51,7 +51,7 @@ from models.loans import (
 )
 from models.money import round_to_minor
 from models.permissions import Permission, require
-from models.schema import Member, User
+from models.schema import JournalEntry, Member, User
 from models.schema_loans import Loan, LoanPenalty, LoanRepayment
 
 BUCKETS: tuple[tuple[int, int | None, str], ...] = (
@@ -215,6 +215,146 @@ class PenaltyRow:
     amount: int
 
 
+def _late_amount(session: Session, group_id: int, plan, payments, item,  # noqa: ANN001
+                 rules: dict) -> tuple[int, dt.date]:
+    """The penalty installment ``item`` earns with the repayments ``payments`` (0: none,
+    it was paid by the end of its grace days or the rule charges nothing), and its first
+    late day."""
+    if item.due_date not in rules:
+        rules[item.due_date] = penalty_rule(session, group_id, item.due_date)
+    policy = rules[item.due_date]
+    last_grace_day = item.due_date + dt.timedelta(days=policy.grace_days)
+    late_day = last_grace_day + dt.timedelta(days=1)
+    if policy.kind == PENALTY_NONE:
+        return 0, late_day
+    position = position_on(plan, payments, last_grace_day)
+    if position.is_closed:
+        return 0, late_day
+    unpaid_principal = position.owed(item, PRINCIPAL, None)
+    unpaid_interest = position.owed(item, INTEREST, None)
+    if not unpaid_principal and not unpaid_interest:
+        return 0, late_day
+    return max(0, penalty_amount(policy.kind, flat=policy.flat, percent=policy.percent,
+                                 unpaid_principal=unpaid_principal,
+                                 unpaid_interest=unpaid_interest,
+                                 rounding=policy.rounding)), late_day
+
+
+def _charge_loan(session: Session, actor: User, loan: Loan, on: dt.date,
+                 rules: dict) -> list[PenaltyRow]:
+    """Charge the loan's installments late after their grace days by ``on`` and not
+    charged yet (one penalty per installment); repayments since then pay them first."""
+    locked = ledger.locked_through(session, loan.group_id)
+    terms = current_version(session, loan.id)
+    plan = plan_of(session, loan, terms)
+    payments = payments_of(_posted(session, loan.id, terms.version))
+    done = set(session.scalars(select(LoanPenalty.n).where(
+        LoanPenalty.loan_id == loan.id, LoanPenalty.version == terms.version)))
+    member = session.get(Member, loan.member_id)
+    charged: list[PenaltyRow] = []
+    earliest = None
+    for item in plan.items:
+        if item.n == 0 or item.n in done or item.due_date >= on:
+            continue
+        amount, late_day = _late_amount(session, loan.group_id, plan, payments, item, rules)
+        if amount <= 0 or late_day > on:
+            continue
+        charged_on = _charge_date(locked, late_day, on)
+        entry = _post_penalty(session, actor, loan, item.n, amount, charged_on)
+        session.add(LoanPenalty(loan_id=loan.id, version=terms.version, n=item.n,
+                                amount=amount, charged_on=charged_on, entry_id=entry.id,
+                                waived=False))
+        record_event(session, loan, actor, "penalty", charged_on, amount=amount, entry=entry,
+                     note=str(item.n))
+        charged.append(PenaltyRow(loan.id, loan.number, member.name_lao, item.n,
+                                  item.due_date, charged_on, amount))
+        earliest = charged_on if earliest is None else min(earliest, charged_on)
+    if earliest is not None:
+        session.flush()
+        later = session.scalar(select(LoanRepayment.id).where(
+            LoanRepayment.loan_id == loan.id, LoanRepayment.version == terms.version,
+            LoanRepayment.status == "posted", LoanRepayment.paid_on >= earliest).limit(1))
+        if later is not None:
+            # Repayments since the first late day pay the penalty first.
+            reallocate(session, actor, loan, value_date=on)
+    return charged
+
+
+def _charge_date(locked: dt.date | None, late_day: dt.date, on: dt.date) -> dt.date:
+    """A penalty is dated its first late day, unless the books are closed by then."""
+    if locked is not None and late_day <= locked:
+        return min(on, locked + dt.timedelta(days=1))
+    return late_day
+
+
+def _post_penalty(session: Session, actor: User, loan: Loan, n: int, amount: int,
+                  charged_on: dt.date):  # noqa: ANN202
+    return ledger.post_entry(
+        session, actor, group_id=loan.group_id, value_date=charged_on, kind=KIND_PENALTY,
+        memo=_memo(session, loan, N_("Late penalty on installment {n}"), n=n),
+        loan_id=loan.id,
+        lines=[Line("penalties_receivable", amount, member_id=loan.member_id, loan_id=loan.id),
+               Line("penalty_income", -amount, member_id=loan.member_id, loan_id=loan.id)])
+
+
+def redecide_penalties(session: Session, actor: User, loan: Loan, *, value_date: dt.date,
+                       charge_new: bool) -> None:
+    """Decide the loan's penalties again after a repayment was entered late or reversed.
+
+    A penalty an installment no longer earns (it was paid within its grace days after
+    all) is reversed with the reason and kept at 0; one whose amount changed is reversed
+    and charged again; one decided away earlier is charged again if the installment is
+    late once more (a reversed repayment). Never an edit of the ledger: reversing entries
+    dated ``value_date``, new charges dated their first late day. With ``charge_new`` (a
+    reversal), installments now late and never charged are charged as
+    ``post_due_penalties`` would have on the last day penalties were charged in the group.
+    A penalty a leader waived stays waived."""
+    if loan.status not in (ACTIVE, CLOSED):
+        return
+    terms = current_version(session, loan.id)
+    locked = ledger.locked_through(session, loan.group_id)
+    rules: dict[dt.date, object] = {}
+    changed = False
+    for penalty in session.scalars(select(LoanPenalty).where(
+            LoanPenalty.loan_id == loan.id, LoanPenalty.version == terms.version,
+            LoanPenalty.waived.is_(False)).order_by(LoanPenalty.n)).all():
+        plan = plan_of(session, loan, terms)
+        payments = payments_of(_posted(session, loan.id, terms.version))
+        item = next(i for i in plan.items if i.n == penalty.n)
+        amount, late_day = _late_amount(session, loan.group_id, plan, payments, item, rules)
+        if late_day > clock.today():
+            amount = 0
+        if amount == penalty.amount:
+            continue
+        if penalty.amount > 0:
+            reason = _memo(session, loan, N_("Repayments entered or reversed later: the "
+                                             "penalty on installment {n} is decided again"),
+                           n=penalty.n)
+            reversal = ledger.post_reversal(session, actor,
+                                            session.get(JournalEntry, penalty.entry_id),
+                                            reason=reason, value_date=value_date)
+            record_event(session, loan, actor, "penalty_waived", value_date,
+                         amount=penalty.amount, entry=reversal, note=reason)
+        if amount > 0:
+            charged_on = _charge_date(locked, late_day, value_date)
+            entry = _post_penalty(session, actor, loan, penalty.n, amount, charged_on)
+            penalty.entry_id, penalty.charged_on = entry.id, charged_on
+            record_event(session, loan, actor, "penalty", charged_on, amount=amount,
+                         entry=entry, note=str(penalty.n))
+        penalty.amount = amount
+        session.flush()
+        changed = True
+    if changed:
+        reallocate(session, actor, loan, value_date=value_date)
+    if charge_new and loan.status == ACTIVE:
+        # As far as penalties were run in the group: the next run charges the rest.
+        through = session.scalar(select(func.max(LoanPenalty.charged_on))
+                                 .join(Loan, Loan.id == LoanPenalty.loan_id)
+                                 .where(Loan.group_id == loan.group_id))
+        if through is not None:
+            _charge_loan(session, actor, loan, min(through, clock.today()), rules)
+
+
 def penalty_amount(kind: str, *, flat: int, percent: Decimal, unpaid_principal: int,
                    unpaid_interest: int, rounding: str = "half-even") -> int:
     """The penalty on one late installment under the rule ``kind``."""
@@ -238,68 +378,9 @@ def post_due_penalties(session: Session, actor: User, *, group_id: int,
     loans = session.scalars(select(Loan).where(Loan.group_id == group_id,
                                                Loan.status == ACTIVE)
                             .order_by(Loan.disbursed_on, Loan.id)).all()
-    locked = ledger.locked_through(session, group_id)
     rules: dict[dt.date, object] = {}  # the penalty rule in force on each due date
     for loan in loans:
-        terms = current_version(session, loan.id)
-        plan = plan_of(session, loan, terms)
-        payments = payments_of(_posted(session, loan.id, terms.version))
-        done = set(session.scalars(select(LoanPenalty.n).where(
-            LoanPenalty.loan_id == loan.id, LoanPenalty.version == terms.version)))
-        member = session.get(Member, loan.member_id)
-        earliest = None
-        for item in plan.items:
-            if item.n == 0 or item.n in done or item.due_date >= on:
-                continue
-            if item.due_date not in rules:
-                rules[item.due_date] = penalty_rule(session, group_id, item.due_date)
-            policy = rules[item.due_date]
-            if policy.kind == PENALTY_NONE:
-                continue
-            last_grace_day = item.due_date + dt.timedelta(days=policy.grace_days)
-            late_day = last_grace_day + dt.timedelta(days=1)
-            if late_day > on:
-                continue
-            position = position_on(plan, payments, last_grace_day)
-            if position.is_closed:
-                continue
-            unpaid_principal = position.owed(item, PRINCIPAL, None)
-            unpaid_interest = position.owed(item, INTEREST, None)
-            if not unpaid_principal and not unpaid_interest:
-                continue
-            amount = penalty_amount(policy.kind, flat=policy.flat, percent=policy.percent,
-                                    unpaid_principal=unpaid_principal,
-                                    unpaid_interest=unpaid_interest, rounding=policy.rounding)
-            if amount <= 0:
-                continue
-            # Dated the first late day, unless the books are closed by then.
-            charged_on = late_day
-            if locked is not None and charged_on <= locked:
-                charged_on = min(on, locked + dt.timedelta(days=1))
-            entry = ledger.post_entry(
-                session, actor, group_id=group_id, value_date=charged_on, kind=KIND_PENALTY,
-                memo=_memo(session, loan, N_("Late penalty on installment {n}"), n=item.n),
-                loan_id=loan.id,
-                lines=[Line("penalties_receivable", amount, member_id=loan.member_id,
-                            loan_id=loan.id),
-                       Line("penalty_income", -amount, member_id=loan.member_id,
-                            loan_id=loan.id)])
-            session.add(LoanPenalty(loan_id=loan.id, version=terms.version, n=item.n,
-                                    amount=amount, charged_on=charged_on, entry_id=entry.id,
-                                    waived=False))
-            record_event(session, loan, actor, "penalty", charged_on, amount=amount, entry=entry,
-                   note=str(item.n))
-            charged.append(PenaltyRow(loan.id, loan.number, member.name_lao, item.n,
-                                      item.due_date, charged_on, amount))
-            earliest = charged_on if earliest is None else min(earliest, charged_on)
-        if earliest is not None:
-            session.flush()
-            later = session.scalar(select(LoanRepayment.id).where(
-                LoanRepayment.loan_id == loan.id, LoanRepayment.version == terms.version,
-                LoanRepayment.status == "posted", LoanRepayment.paid_on >= earliest).limit(1))
-            if later is not None:
-                # Repayments since the first late day pay the penalty first.
-                reallocate(session, actor, loan, value_date=on)
+        charged += _charge_loan(session, actor, loan, on, rules)
     if charged:
         audit.record(session, actor, "loan.penalties", group_id=group_id, on=on,
                      count=len(charged), total=sum(p.amount for p in charged))

@@ -413,7 +413,7 @@ def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
     charges = [Charge(p.n, p.amount, p.charged_on) for p in session.scalars(
         select(LoanPenalty).where(LoanPenalty.loan_id == loan.id,
                                   LoanPenalty.version == terms.version,
-                                  LoanPenalty.waived.is_(False)))]
+                                  LoanPenalty.waived.is_(False), LoanPenalty.amount > 0))]
     if terms.carried_penalties:
         charges.append(Charge(0, terms.carried_penalties, terms.starts_on))
     count = sum(1 for i in items if i.n > 0)
@@ -827,6 +827,11 @@ def add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on:
     session.add(row)
     session.flush()
     reallocate(session, actor, loan, value_date=clock.today())
+    if on < clock.today():
+        from models import arrears  # arrears builds on this module
+
+        arrears.redecide_penalties(session, actor, loan, value_date=clock.today(),
+                                   charge_new=False)
     record_event(session, loan, actor, "repaid", on, amount=amount,
            entry=session.get(JournalEntry, row.entry_id))
     audit.record(session, actor, "loan.repay", group_id=loan.group_id, loan=loan.id,
@@ -969,6 +974,9 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
            entry=reversal, note=reason)
     session.flush()
     reallocate(session, actor, loan, value_date=value_date)
+    from models import arrears  # arrears builds on this module
+
+    arrears.redecide_penalties(session, actor, loan, value_date=value_date, charge_new=True)
     return reversal
 
 
@@ -982,7 +990,8 @@ def _reverse_disbursement_entry(session: Session, actor: User, entry: JournalEnt
     repaid = session.scalar(select(func.count(LoanRepayment.id)).where(
         LoanRepayment.loan_id == loan.id, LoanRepayment.status == "posted"))
     charged = session.scalar(select(func.count(LoanPenalty.id)).where(
-        LoanPenalty.loan_id == loan.id, LoanPenalty.waived.is_(False)))
+        LoanPenalty.loan_id == loan.id, LoanPenalty.waived.is_(False),
+        LoanPenalty.amount > 0))
     if loan.status != ACTIVE or repaid or charged:
         raise UserError(N_("Loan {number} has repayments or penalties; reverse those first."),
                         number=loan.number)

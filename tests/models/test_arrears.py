@@ -212,3 +212,39 @@ def test_the_loan_detail_shows_days_overdue_and_what_is_due(db, env, flat_loan):
     info = detail(db, env, flat_loan)
     # Nothing paid: five installments of 124,000 due by 20/11; late since 10/07.
     assert (info.days_overdue, info.due_now) == (133, 5 * 124_000)
+
+
+def test_a_payment_entered_late_takes_back_the_penalty_it_avoided(db, env, flat_loan):
+    """Fault 5. Installment 1 (124,000) was due 10/07/2026, with 3 days of grace (to
+    13/07) and a 5,000 penalty after. The treasurer ran penalties on 14/07: 5,000
+    charged. Then she enters Nang Kham's payment of 124,000 made on 12/07, inside the
+    grace days. The penalty is reversed (a reversing entry with the reason; the charge
+    stays in the journal), nothing is owed in penalties and the repayment pays
+    24,000 interest and 100,000 principal. Old code left the 5,000 owed. When the
+    payment turns out to be a mistake and is reversed, the installment is late again
+    and the penalty is charged again, dated 14/07."""
+    set_policy(db, env, penalty_kind="flat", penalty_flat=5_000, grace_days=3)
+    assert [(p.installment, p.amount) for p in _run_penalties(db, env, on=D(2026, 7, 14))] \
+        == [(1, 5_000)]
+    repayment = repay(db, env, flat_loan, 124_000, D(2026, 7, 12))
+    assert receivable(db, env, flat_loan, "penalties_receivable") == 0
+    assert balance(db, env, "penalty_income") == 0
+    assert splits(db, env, flat_loan) == [
+        (D(2026, 7, 12), 124_000, 0, 24_000, 100_000, "posted")]
+    with db.read() as s:
+        penalties = s.query(JournalEntry).filter_by(kind=loans.KIND_PENALTY).all()
+        reversal = s.query(JournalEntry).filter(
+            JournalEntry.reverses_id == penalties[0].id).one()
+        assert "decided again" in reversal.memo
+    assert detail(db, env, flat_loan, D(2026, 7, 14)).installments[0].n == 1
+    assert_ledger_whole(db)
+
+    with db.write() as s:
+        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=repayment,
+                                reason="Entered twice")
+    assert receivable(db, env, flat_loan, "penalties_receivable") == 5_000
+    with db.read() as s:
+        charged = [e.value_date for e in s.query(JournalEntry).filter_by(
+            kind=loans.KIND_PENALTY) if e.reverses_id is None]
+    assert charged == [D(2026, 7, 14), D(2026, 7, 14)]  # the first, reversed; the second
+    assert_ledger_whole(db)
