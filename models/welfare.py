@@ -266,7 +266,10 @@ def _facts(session: Session, group_id: int, draft: ClaimDraft, cur: Currency,
                                 claim_date),
         overdue_loans=welfare_fund.overdue_loan_count(session, group_id, member.id,
                                                       claim_date),
-        currency=cur)
+        currency=cur,
+        year_cap=settings.get(session, group_id, "welfare_year_cap", claim_date),
+        year_claimed=sum(c.amount_asked for c in session.scalars(earlier)
+                         if c.event_date.year == draft.event_date.year))
 
 
 def _judge(session: Session, group_id: int, draft: ClaimDraft,

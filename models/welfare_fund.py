@@ -41,6 +41,11 @@ BASIS_NAMES = {"meeting": N_("Per meeting"), "month": N_("Per month")}
 SHORTFALL = ("partial", "refuse")
 SHORTFALL_NAMES = {"partial": N_("Pay what the fund has; owe the rest"),
                    "refuse": N_("Pay only in full; the claim waits")}
+# When a late loan payment stops a claim: after the loans' own grace days (the common rule:
+# a payment the loan rules still accept does not cost her her cover), or from the due date.
+LOAN_GRACE = ("grace", "due_date")
+LOAN_GRACE_NAMES = {"grace": N_("After the loans' grace days"),
+                    "due_date": N_("From the day it falls due")}
 
 
 def _whole(low: int, high: int | None = None):  # noqa: ANN202
@@ -75,6 +80,12 @@ SETTINGS = {
     "welfare_max_missed_contributions": settings.register(
         "welfare_max_missed_contributions", 2,
         N_("Contributions a member may be behind and still claim"), _whole(0, 24)),
+    "welfare_year_cap": settings.register(
+        "welfare_year_cap", 0, N_("Most one member may get in a calendar year (0: no limit)"),
+        _whole(0)),
+    "welfare_loan_grace": settings.register(
+        "welfare_loan_grace", "grace", N_("A loan payment counts as late for claims"),
+        settings.choice(*LOAN_GRACE)),
 }
 
 
@@ -88,6 +99,8 @@ class WelfareSettings:
     shortfall: str
     approvals_required: int
     max_missed_contributions: int
+    year_cap: int = 0  # minor units a member may get in a calendar year; 0: no limit
+    loan_grace: str = "grace"
 
 
 _FIELD_KEYS = {name: f"welfare_{name}" for name in WelfareSettings.__dataclass_fields__}
@@ -404,7 +417,9 @@ MEETING_COLUMN = register(MeetingColumn(
 def overdue_loan_count(session: Session, group_id: int, member_id: int,
                        on: dt.date) -> int | None:
     """How many of the member's loans are overdue on ``on``, asked of ``models.loans``;
-    None when the ledger has no loans module to ask."""
+    None when the ledger has no loans module to ask. With the setting
+    ``welfare_loan_grace`` at "grace" (the default) an installment counts as overdue only
+    after the grace days the loan rules in force on its due date give."""
     try:
         loans = importlib.import_module("models.loans")
     except ModuleNotFoundError as exc:
@@ -418,11 +433,19 @@ def overdue_loan_count(session: Session, group_id: int, member_id: int,
         return None
     # Until the loans module names overdue loans itself: a loan is overdue when an
     # installment due before the day is unpaid.
+    honour_grace = settings.get(session, group_id, "welfare_loan_grace", on) == "grace"
     count = 0
     for loan in loans.member_active_loans(session, group_id, member_id):
         state = loans.loan_state(session, loan, on)
-        if state is not None and state.arrears.oldest_due is not None:
-            count += 1
+        if state is None or state.arrears.oldest_due is None:
+            continue
+        oldest = state.arrears.oldest_due
+        if honour_grace:
+            policy = importlib.import_module("models.loan_policy")
+            grace = policy.penalty_rule(session, group_id, oldest).grace_days
+            if on <= oldest + dt.timedelta(days=grace):
+                continue
+        count += 1
     return count
 
 

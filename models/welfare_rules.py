@@ -31,12 +31,14 @@ SCOPE_NAMES = {"type": N_("Claims of this type"), "all": N_("Claims of every typ
 # Rule keys, in the order they are listed.
 MEMBERSHIP, WAITING, BENEFICIARY, CAP, FREQUENCY, CONTRIBUTIONS, LOANS = (
     "membership", "waiting", "beneficiary", "cap", "frequency", "contributions", "loans")
+YEAR_CAP = "year_cap"  # listed only when the group sets a yearly limit per member
 RULE_NAMES = {
     MEMBERSHIP: N_("Member on the day"),
     WAITING: N_("Waiting period"),
     BENEFICIARY: N_("Who the benefit is for"),
     CAP: N_("Maximum amount"),
     FREQUENCY: N_("How often"),
+    YEAR_CAP: N_("Most in a year"),
     CONTRIBUTIONS: N_("Welfare contributions paid"),
     LOANS: N_("Loans repaid on time"),
 }
@@ -129,6 +131,8 @@ class ClaimFacts:
     overdue_loans: int | None  # None: this ledger keeps no loans to check
     currency: Currency
     died_on: dt.date | None = None  # the day the member died: nothing after it is covered
+    year_cap: int = 0  # most a member may get in a calendar year (0: no limit)
+    year_claimed: int = 0  # what her other counted claims with events that year ask
 
 
 def evaluate(rule: ClaimRule | None, facts: ClaimFacts) -> list[RuleResult]:
@@ -172,6 +176,19 @@ def evaluate(rule: ClaimRule | None, facts: ClaimFacts) -> list[RuleResult]:
                                   {"amount": money(facts.amount), "max": money(rule.max_amount)}))
 
     results.append(_frequency(rule, facts))
+    if facts.year_cap:
+        year = facts.event_date.year
+        params = {"claimed": money(facts.year_claimed), "year": year,
+                  "amount": money(facts.amount), "cap": money(facts.year_cap)}
+        if facts.year_claimed + facts.amount <= facts.year_cap:
+            results.append(RuleResult(YEAR_CAP, True,
+                                      N_("Claimed {claimed} in {year} before this; a member "
+                                         "may get up to {cap} a year."), params))
+        else:
+            results.append(RuleResult(YEAR_CAP, False,
+                                      N_("Claimed {claimed} in {year} before this; with "
+                                         "{amount} more it passes the {cap} a member may get "
+                                         "in a year."), params))
 
     if not rule.requires_good_standing:
         results.append(RuleResult(CONTRIBUTIONS, True,

@@ -109,6 +109,8 @@ class SettingsPanel(QWidget):
         self.shortfall = ChoiceBox(welfare_fund.SHORTFALL_NAMES, welfare_fund.SHORTFALL)
         self.approvals_required = _spin(1, 5)
         self.max_missed_contributions = _spin(0, 24)
+        self.year_cap = mark_data(QLineEdit())
+        self.loan_grace = ChoiceBox(welfare_fund.LOAN_GRACE_NAMES, welfare_fund.LOAN_GRACE)
         self.effective_from = DateField(clock.today())
         self._labels: list[tuple[QLabel, str]] = []
         spec = welfare_fund.SETTINGS
@@ -120,7 +122,9 @@ class SettingsPanel(QWidget):
                             ("welfare_shortfall", self.shortfall),
                             ("welfare_approvals_required", self.approvals_required),
                             ("welfare_max_missed_contributions",
-                             self.max_missed_contributions)):
+                             self.max_missed_contributions),
+                            ("welfare_year_cap", self.year_cap),
+                            ("welfare_loan_grace", self.loan_grace)):
             self._add(spec[key].label, widget)
         self._add(N_("These values apply from"), self.effective_from)
         row = QHBoxLayout()
@@ -147,6 +151,7 @@ class SettingsPanel(QWidget):
         self.save_button.setText(_("Save settings"))
         self.basis.retranslate()
         self.shortfall.retranslate()
+        self.loan_grace.retranslate()
 
     def load(self, values: welfare_fund.WelfareSettings, may_change: bool) -> None:
         cur = self.ctx.currency()
@@ -158,16 +163,20 @@ class SettingsPanel(QWidget):
         self.shortfall.setCurrentIndex(self.shortfall.findData(values.shortfall))
         self.approvals_required.setValue(values.approvals_required)
         self.max_missed_contributions.setValue(values.max_missed_contributions)
+        self.year_cap.setText(format_amount(values.year_cap, cur))
+        self.loan_grace.setCurrentIndex(self.loan_grace.findData(values.loan_grace))
         for widget in (self.contribution, self.basis, self.joining_fee, self.min_reserve,
                        self.reserve_extra_approvals, self.shortfall, self.approvals_required,
-                       self.max_missed_contributions, self.effective_from, self.save_button):
+                       self.max_missed_contributions, self.year_cap, self.loan_grace,
+                       self.effective_from, self.save_button):
             widget.setEnabled(may_change)
         self.problems.setVisible(False)
 
     def values(self) -> tuple[welfare_fund.WelfareSettings, dt.date]:
         problems: list[UserError] = []
         amounts = [read_money(field.text(), self.ctx, problems)
-                   for field in (self.contribution, self.joining_fee, self.min_reserve)]
+                   for field in (self.contribution, self.joining_fee, self.min_reserve,
+                                 self.year_cap)]
         on = None
         try:
             on = self.effective_from.date()
@@ -183,7 +192,8 @@ class SettingsPanel(QWidget):
             reserve_extra_approvals=self.reserve_extra_approvals.value(),
             shortfall=self.shortfall.currentData(),
             approvals_required=self.approvals_required.value(),
-            max_missed_contributions=self.max_missed_contributions.value()), on
+            max_missed_contributions=self.max_missed_contributions.value(),
+            year_cap=amounts[3], loan_grace=self.loan_grace.currentData()), on
 
     def save(self) -> bool:
         self.problems.setVisible(False)

@@ -19,6 +19,7 @@ from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     fund,
     hold_meeting,
     record,
+    set_settings,
 )
 
 
@@ -34,7 +35,8 @@ def failures(s, env, **kw) -> dict[str, str]:
 def test_a_good_claim_passes_every_rule_and_lists_them_all(fund):
     with fund.db.read() as s:
         results = check(s, fund, amount=300_000)
-    assert [r.rule for r in results] == list(RULE_NAMES)
+    # The yearly limit per member is listed only when the group sets one.
+    assert [r.rule for r in results] == [r for r in RULE_NAMES if r != "year_cap"]
     assert all(r.passed for r in results)
     by_rule = {r.rule: r.explanation for r in results}
     assert by_rule["cap"] == "Asks 300,000 ₭; the most is 500,000 ₭."
@@ -250,3 +252,39 @@ def test_a_member_who_died_is_covered_for_her_death_but_not_for_later_events(fun
         assert failures(s, fund, code="death_member", amount=1_000_000,
                         event=dt.date(2026, 10, 1)) == {}
         assert "membership" not in failures(s, fund, event=dt.date(2026, 9, 20))
+
+
+def test_a_yearly_limit_per_member_counts_her_other_claims_that_year(fund):
+    """The group lets one member get at most 600,000 ₭ a calendar year. Nang Kham (member
+    0) claimed 400,000 for a hospital stay in March 2026; a childbirth claim of 300,000 in
+    October 2026 would bring her to 700,000: refused on that rule alone. 200,000 passes
+    (600,000 exactly), and so does 300,000 for an event in January 2027."""
+    with fund.db.write() as s:
+        set_settings(s, fund, year_cap=600_000)
+        change_rule(s, fund, "childbirth", dt.date(2025, 1, 1), waiting_months=0)
+        record(s, fund, event=dt.date(2026, 3, 2), amount=400_000, claim_date=dt.date(2026, 3, 3))
+        assert failures(s, fund, code="childbirth", amount=300_000,
+                        event=dt.date(2026, 10, 5)) == {
+            "year_cap": "Claimed 400,000 ₭ in 2026 before this; with 300,000 ₭ more it passes "
+                        "the 600,000 ₭ a member may get in a year."}
+        assert failures(s, fund, code="childbirth", amount=200_000,
+                        event=dt.date(2026, 10, 5)) == {}
+
+
+def test_good_standing_waits_for_the_loans_grace_days(fund):
+    """Loan 1 (1,200,000 ₭ flat, paid out 10/10/2026) has its first installment due
+    10/11/2026 and the loan rules give 3 days of grace. A claim on 12/11/2026 for an event
+    the day before passes the loan rule: the installment is not late yet by the loan rules.
+    If the group counts lateness from the due date instead, the same claim fails."""
+    from models import loan_policy
+    from tests.models.loan_support import open_loan, save
+
+    with fund.db.write() as s:
+        save(s, fund, 0, 2_000_000)
+    open_loan(fund.db, fund, amount=1_200_000, disbursed=dt.date(2026, 10, 10))
+    claim = dict(event=dt.date(2026, 11, 11), claim_date=dt.date(2026, 11, 12))
+    with fund.db.write() as s:
+        assert loan_policy.get_policy(s, fund.group_id).grace_days == 3
+        assert "loans" not in failures(s, fund, **claim)
+        set_settings(s, fund, loan_grace="due_date")
+        assert failures(s, fund, **claim) == {"loans": "Overdue loans: 1."}
