@@ -316,9 +316,15 @@ class ExitDialog(QDialog):
             return None
         self.statement = statement
         self.debts_model.set_rows(statement.debts)
+        below_par = [_("The fund is worth less than its savings: her savings are worth "
+                       "{worth} today, {cut} less (her part of the loss stays with the "
+                       "group).").format(worth=self.money(statement.worth),
+                                         cut=self.money(statement.below_par))] \
+            if statement.below_par else []
         self.figures.setText("\n".join([
             _("Savings: {amount} ({shares} shares)").format(amount=self.money(statement.savings),
                                                            shares=statement.shares),
+            *below_par,
             _("Taken from her savings for what she owes: {amount}").format(
                 amount=self.money(statement.netted)),
             _("Paid out: {amount}").format(amount=self.money(statement.payout)),

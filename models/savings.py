@@ -25,6 +25,7 @@ from models.ledger import Line, fmt_date
 from models.members import set_status
 from models.permissions import Permission, require
 from models.savings_rules import (
+    EXIT_CURRENT_VALUE,
     SavingsRules,
     cycle_for_posting,
     cycle_on,
@@ -53,6 +54,7 @@ KIND_WITHDRAWAL = "savings_withdrawal"
 KIND_FINE = "fine"
 KIND_FINE_PAYMENT = "fine_payment"
 KIND_EXIT = "exit_settlement"
+KIND_EXIT_BELOW_PAR = "exit_below_par"
 
 
 @dataclass(frozen=True)
@@ -589,6 +591,12 @@ class SettlementStatement:
     debts: tuple[DebtLine, ...]
     payout: int
     problems: tuple[UserError, ...]
+    below_par: int = 0  # what her savings lose to the fund's loss (kept by the group)
+
+    @property
+    def worth(self) -> int:
+        """What her savings are worth today: all of them, less her part of a loss."""
+        return self.savings - self.below_par
 
     @property
     def netted(self) -> int:
@@ -611,9 +619,10 @@ def settlement_statement(session: Session, actor: User, *, member_id: int, on: d
     gid = member.group_id
     r = rules(session, gid, on)
     savings = savings_balance(session, gid, member.id)
+    cut = below_par_cut(session, gid, savings) if r.exit_below_par == EXIT_CURRENT_VALUE else 0
     debts = member_debts(session, gid, member.id, on)
-    lines = plan_netting(debts, savings)
-    payout = savings - sum(line.netted for line in lines)
+    lines = plan_netting(debts, savings - cut)
+    payout = savings - cut - sum(line.netted for line in lines)
     problems: list[UserError] = []
     if member.status != "active":
         problems.append(UserError(N_("{name} has already left the group."), name=member.name_lao))
@@ -628,7 +637,20 @@ def settlement_statement(session: Session, actor: User, *, member_id: int, on: d
     elif payout and (short := cashbox.shortfall(session, gid, paid_from, payout)) is not None:
         problems.append(short)
     return SettlementStatement(member.id, member.number, member.name_lao, on, reason, savings,
-                               r.shares(savings), tuple(lines), payout, tuple(problems))
+                               r.shares(savings), tuple(lines), payout, tuple(problems), cut)
+
+
+def below_par_cut(session: Session, group_id: int, saved: int) -> int:
+    """What ``saved`` loses when the loan fund is worth less than all members' savings:
+    her share of the loss, ``saved × (1 − fund ÷ savings)``, rounded so the group never
+    pays out more than her savings are worth (0 when the fund is at or above par)."""
+    total = ledger.balance(session, group_id, "member_savings")
+    fund = (ledger.fund_balance(session, group_id, chart.LOAN_FUND)
+            - ledger.balance(session, group_id, "share_out_payable"))
+    if saved <= 0 or total <= 0 or fund >= total:
+        return 0
+    worth = max(fund, 0) * saved // total
+    return saved - worth
 
 
 def settle_exit(session: Session, actor: User, *, member_id: int, on: dt.date,
@@ -646,6 +668,13 @@ def settle_exit(session: Session, actor: User, *, member_id: int, on: dt.date,
     gid = member.group_id
     memo = (note or "").strip()
     with session.begin_nested():
+        if statement.below_par:
+            # Her part of the fund's loss stays with the group (the loan fund's reserve).
+            ledger.post_entry(session, actor, group_id=gid, value_date=on,
+                              kind=KIND_EXIT_BELOW_PAR, memo=memo or paid_to.strip(),
+                              lines=[Line("member_savings", statement.below_par,
+                                          member_id=member.id),
+                                     Line("loan_fund_reserve", -statement.below_par)])
         apply_netting(session, actor, list(statement.debts),
                       SettleFrom("member_savings", member.id, on, memo))
         if statement.payout:
@@ -664,7 +693,7 @@ def settle_exit(session: Session, actor: User, *, member_id: int, on: dt.date,
         set_status(session, actor, member_id=member.id, status=reason, on=on, note=memo)
         audit.record(session, actor, "savings.exit", group_id=gid, member=member.id,
                      savings=statement.savings, netted=statement.netted, paid=statement.payout,
-                     left=statement.debt_left)
+                     left=statement.debt_left, below_par=statement.below_par)
     return statement
 
 
@@ -784,7 +813,7 @@ def _reverse_savings_entry(session: Session, actor: User, entry: JournalEntry, r
     if cycle is not None and cycle.closed_on is not None:
         raise UserError(N_("Entry {seq} belongs to cycle {number}, already shared out."),
                         seq=entry.seq, number=cycle.number)
-    if entry.kind == KIND_EXIT:
+    if entry.kind in (KIND_EXIT, KIND_EXIT_BELOW_PAR):
         raise UserError(N_("An exit settlement cannot be reversed; if the member comes back, "
                            "record her savings as a new deposit."))
     savings_id = chart.account_id(session, entry.group_id, "member_savings")
@@ -799,7 +828,7 @@ def _reverse_savings_entry(session: Session, actor: User, entry: JournalEntry, r
     return ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
 
 
-for _kind in (KIND_DEPOSIT, KIND_WITHDRAWAL, KIND_EXIT):
+for _kind in (KIND_DEPOSIT, KIND_WITHDRAWAL, KIND_EXIT, KIND_EXIT_BELOW_PAR):
     ledger.REVERSAL_HANDLERS[_kind] = _reverse_savings_entry
 
 

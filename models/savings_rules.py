@@ -42,6 +42,20 @@ LOAN_POLICY_NAMES = {
     BLOCK_LOANS: N_("No share-out until every loan is repaid"),
 }
 WITHDRAWALS_NEVER, WITHDRAWALS_ALLOWED = "never", "allowed"
+# The time-weighted share-out counts savings held by the day (Fineract, tontines) or by
+# whole months (share-months: the count paper groups make).
+SHARE_DAYS, SHARE_MONTHS = "days", "months"
+TIME_UNITS = (SHARE_DAYS, SHARE_MONTHS)
+TIME_UNIT_NAMES = {SHARE_DAYS: N_("Share-days (every day counts)"),
+                   SHARE_MONTHS: N_("Share-months (whole months, as paper books count)")}
+# A member who leaves while the loan fund is worth less than its savings (below par) gets
+# her shares' current value, the loss being hers too (the common rule), or all her savings.
+EXIT_CURRENT_VALUE, EXIT_PAR = "current_value", "par"
+EXIT_VALUES = (EXIT_CURRENT_VALUE, EXIT_PAR)
+EXIT_VALUE_NAMES = {
+    EXIT_CURRENT_VALUE: N_("Her savings' current value (the fund's loss is hers too)"),
+    EXIT_PAR: N_("All her savings (the members who stay carry the loss)"),
+}
 
 
 def _custom_fines(value: Any) -> list[dict]:
@@ -98,10 +112,18 @@ SHAREOUT_ROUND_TO = settings.register(
     "savings.shareout_round_to", 1,
     N_("Round payouts down to a multiple of (smallest note, in the smallest unit)"),
     settings.whole(1))
+SHAREOUT_TIME_UNIT = settings.register(
+    "savings.shareout_time_unit", SHARE_DAYS,
+    N_("The time-weighted share-out counts savings held by"), settings.choice(*TIME_UNITS))
+EXIT_BELOW_PAR = settings.register(
+    "savings.exit_below_par", EXIT_CURRENT_VALUE,
+    N_("A member who leaves while the fund is below its savings gets"),
+    settings.choice(*EXIT_VALUES))
 
 RULE_SPECS = (MODE, SHARE_PRICE, MIN_SHARES, MAX_SHARES, MIN_DEPOSIT, WITHDRAWALS, NOTICE_DAYS,
               WITHDRAWAL_PERCENT, LOAN_SECURITY, FINE_ABSENCE, FINE_LATE, CUSTOM_FINES,
-              SHAREOUT_METHOD, SHAREOUT_LOANS, SHAREOUT_ROUND_TO)
+              SHAREOUT_METHOD, SHAREOUT_LOANS, SHAREOUT_ROUND_TO, SHAREOUT_TIME_UNIT,
+              EXIT_BELOW_PAR)
 
 
 @dataclass(frozen=True)
@@ -130,6 +152,8 @@ class SavingsRules:
     shareout_loans: str
     shareout_round_to: int
     meeting_frequency: str
+    shareout_time_unit: str = SHARE_DAYS
+    exit_below_par: str = EXIT_CURRENT_VALUE
 
     @property
     def is_shares(self) -> bool:
@@ -165,7 +189,8 @@ def rules(session: Session, group_id: int, on: dt.date) -> SavingsRules:
         fine_late=get(FINE_LATE),
         custom_fines=tuple(FineType(f["name"], f["amount"]) for f in get(CUSTOM_FINES)),
         shareout_method=get(SHAREOUT_METHOD), shareout_loans=get(SHAREOUT_LOANS),
-        shareout_round_to=get(SHAREOUT_ROUND_TO), meeting_frequency=group.meeting_frequency)
+        shareout_round_to=get(SHAREOUT_ROUND_TO), meeting_frequency=group.meeting_frequency,
+        shareout_time_unit=get(SHAREOUT_TIME_UNIT), exit_below_par=get(EXIT_BELOW_PAR))
 
 
 def set_rules(session: Session, actor: User, *, group_id: int, effective_from: dt.date,

@@ -42,6 +42,7 @@ from models.savings_rules import (
     MODE,
     SHARE_PRICE,
     SHARES,
+    SHARE_MONTHS,
     SHAREOUT_METHODS,
     TIME_WEIGHTED,
     VALUE_PER_SHARE,
@@ -52,6 +53,7 @@ from models.savings_rules import (
     open_cycle,
     rules,
 )
+from models.schedule import add_months
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.schema_savings import Meeting, SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
 
@@ -113,6 +115,30 @@ def share_days(session: Session, group_id: int, start: dt.date, on: dt.date) -> 
         days = (on - max(day, start)).days
         out[member_id] = out.get(member_id, 0) - int(raw) * days
     return out
+
+
+def share_months(session: Session, group_id: int, start: dt.date,
+                 on: dt.date) -> dict[int, int]:
+    """Savings × whole months held until ``on``, per member (share-months, as paper groups
+    count them): a deposit made less than a month before counts for nothing yet.
+    Savings from before ``start`` count from ``start``."""
+    acc = chart.account_id(session, group_id, "member_savings")
+    rows = session.execute(
+        select(JournalLine.member_id, JournalEntry.value_date, func.sum(JournalLine.amount))
+        .join(JournalEntry).where(JournalLine.account_id == acc, JournalEntry.value_date <= on)
+        .group_by(JournalLine.member_id, JournalEntry.value_date))
+    out: dict[int, int] = {}
+    for member_id, day, raw in rows:
+        out[member_id] = out.get(member_id, 0) - int(raw) * whole_months(max(day, start), on)
+    return out
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (15/01 → 14/03 is one, → 15/03 two)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
 
 
 # ----- preview ---------------------------------------------------------------------------
@@ -261,7 +287,8 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     members = {m.id: m for m in session.scalars(select(Member).where(Member.group_id == group_id))}
     saved = {m: s for m, s in ledger.member_balances(session, group_id, "member_savings").items()
              if s > 0}
-    weights = share_days(session, group_id, cycle.start_date, on)
+    weigh = share_months if r.shareout_time_unit == SHARE_MONTHS else share_days
+    weights = weigh(session, group_id, cycle.start_date, on)
     holdings = {m: (s, max(weights.get(m, 0), 0)) for m, s in saved.items()}
     debtors = {m for m in members
                if any(ledger.balance(session, group_id, key, member_id=m) > 0
@@ -274,8 +301,12 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     if not holdings:
         problems.append(UserError(N_("No member has savings to share out.")))
     elif method == TIME_WEIGHTED and not sum(w for _, w in holdings.values()):
-        problems.append(UserError(N_("No savings were held for a day yet; the time-weighted "
-                                     "share-out has nothing to go by.")))
+        if r.shareout_time_unit == SHARE_MONTHS:
+            problems.append(UserError(N_("No savings were held for a whole month yet; the "
+                                         "share-months share-out has nothing to go by.")))
+        else:
+            problems.append(UserError(N_("No savings were held for a day yet; the "
+                                         "time-weighted share-out has nothing to go by.")))
     else:
         for _round in range(_MAX_ROUNDS):
             fund = base + interest

@@ -230,3 +230,29 @@ def test_the_savings_table_passes_the_model_tester(env, make_window, qtmodeltest
     assert not screen.deposit_button.isEnabled()  # the auditor only looks
     qtmodeltester.check(screen.model, force_py=True)
     screen.refresh()
+
+
+def test_the_exit_statement_shows_what_a_fund_below_par_takes_off(env, make_window, qtbot):
+    """Bua and Keo saved 40,000 each; the group spent 8,000, so the fund holds 72,000 for
+    80,000 of savings (90 %). Bua leaving gets 40,000 × 72,000 / 80,000 = 36,000: the
+    4,000 difference is shown before anything is posted."""
+    from models.ledger import Line
+    from tests.models.savings_support import post
+
+    keo, bua = env.member_ids[:2]
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        for member_id in (keo, bua):
+            savings.record_deposit(s, treasurer, member_id=member_id, amount=40_000,
+                                   on=dt.date(2026, 3, 1))
+    post(env, Line("expenses", 8_000), Line("cash", -8_000), on=dt.date(2026, 4, 1))
+    window = make_window("treasurer")
+    screen = window.show_section("savings")
+    dialog = ExitDialog(screen.ctx, row_of(screen, bua), screen)
+    qtbot.addWidget(dialog)
+    assert dialog.figures.text().splitlines() == [
+        "Savings: 40,000 ₭ (4 shares)",
+        "The fund is worth less than its savings: her savings are worth 36,000 ₭ today, "
+        "4,000 ₭ less (her part of the loss stays with the group).",
+        "Taken from her savings for what she owes: 0 ₭",
+        "Paid out: 36,000 ₭", "Still owed after the settlement: 0 ₭"]

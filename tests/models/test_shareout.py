@@ -374,3 +374,47 @@ def test_a_share_out_conserves_money(holdings, profit, round_to, method):
     assert sum(payouts.values()) + residue == fund
     assert 0 <= residue < len(holdings) * round_to
     assert all(p % round_to == 0 and p >= 0 for p in payouts.values())
+
+
+def test_time_weighting_by_share_months_as_paper_books_count(three_savers):
+    """The group counts share-months. From 10/01 to the share-out on 20/11/2026 Keo's
+    7,000 and Bua's 11,000 were held 10 whole months (70,000 and 110,000 share-months);
+    Som's 13,000 from 01/06, 5 whole months (65,000): 245,000 in all. The 1,000 profit
+    goes 1,000 × 70/245 = 285.71 → 285 to Keo, 448.98 → 448 to Bua, 265.31 → 265 to
+    Som, rounded down; residue 2."""
+    env = three_savers
+    with_rules(env, shareout_time_unit="months")
+    p = preview(env, method="time_weighted")
+    assert [r.weight for r in p.rows] == [70_000, 110_000, 65_000]
+    assert [r.payout for r in p.rows] == [7_285, 11_448, 13_265] and p.residue == 2
+    assert shareout.whole_months(dt.date(2026, 1, 15), dt.date(2026, 3, 14)) == 1
+    assert shareout.whole_months(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == 1
+
+
+def test_a_member_leaving_below_par_gets_her_savings_current_value(three_savers):
+    """The loans earned 1,000 but the group spent 4,100 (an expense), so the fund holds
+    27,900 for 31,000 of savings: 90 %.
+    Keo leaves with 7,000 saved; by the common rule (the default) she gets their current
+    value, 7,000 × 27,900 / 31,000 = 6,300, and the 700 difference stays with the group,
+    so the members who stay still have 90 % (21,600 for 24,000). The statement shows the
+    700 before anything is posted. With the rule "all her savings" she gets 7,000."""
+    env = three_savers
+    keo = env.member_ids[0]
+    post(env, Line("expenses", 4_100), Line("cash", -4_100), on=JUNE)
+    with env.db.read() as s:
+        statement = savings.settlement_statement(s, env.user(s, "treasurer"), member_id=keo,
+                                                 on=TODAY)
+    assert (statement.savings, statement.below_par, statement.worth, statement.payout) == \
+        (7_000, 700, 6_300, 6_300)
+    with_rules(env, exit_below_par="par")
+    with env.db.read() as s:
+        assert savings.settlement_statement(s, env.user(s, "treasurer"), member_id=keo,
+                                            on=TODAY).payout == 7_000
+    with_rules(env, on=TODAY, exit_below_par="current_value")
+    with env.db.write() as s:
+        savings.settle_exit(s, env.user(s, "treasurer"), member_id=keo, on=TODAY)
+    assert balance(env, "member_savings", keo) == 0
+    with env.db.read() as s:
+        assert shareout.distributable(s, env.group_id) == 21_600
+    assert balance(env, "member_savings") == 24_000
+    assert_ledger_whole(env)
