@@ -126,6 +126,7 @@ class LoanPolicyDialog(FormDialog):
         self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
         self.tabs = QTabWidget()
         self.layout().insertWidget(1, self.tabs)
+        self.setMinimumWidth(760)  # the choices are sentences; Lao ones are long
         pages = (
             ((N_("Rate a year, lowest and highest (%)"), rates_box),
              (N_("Kinds of loan offered"), methods_box),
@@ -140,7 +141,7 @@ class LoanPolicyDialog(FormDialog):
              (N_("Rounding of amounts"), self.rounding),
              (N_("Installments rounded to a multiple of (empty: none)"), self.multiple),
              (N_("A payment pays first"), self.order),
-             (N_("Money paid beyond what is due (declining balance)"), self.extra_payment)),
+             (N_("Money paid beyond what is due"), self.extra_payment)),
             ((N_("Loan fee"), self.fee_kind),
              (N_("Fee amount"), self.fee_flat),
              (N_("Fee percent of the amount lent"), self.fee_percent),
