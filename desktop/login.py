@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -140,24 +141,63 @@ def offer_demo(database: Database, parent: QWidget | None = None) -> str | None:
                  errors.Button("empty", _("Create my administrator"), default=True)])
     if choice != "demo":
         return None
-    demo = importlib.import_module("models.demo")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        summary = demo.build_demo(database, seed=1)
+        summary = build_demo_with_progress(database, parent)
     except UserError as error:
-        QApplication.restoreOverrideCursor()
         errors.show_error(parent, error)
         return None
     except Exception as exc:  # noqa: BLE001
-        QApplication.restoreOverrideCursor()
         errors.show_unexpected(parent, exc)
         return None
-    QApplication.restoreOverrideCursor()
     username = summary.usernames[0] if getattr(summary, "usernames", None) else "admin"
     password = getattr(summary, "password", "demo")
     errors.show_info(parent, _("The demo is ready. Log in as {user} with the password "
                                "{password}.").format(user=username, password=password))
     return username
+
+
+class DemoProgressDialog(QProgressDialog):
+    """Building the demo takes a while: a bar with the step and the group being built.
+    It cannot be cancelled (half a demo would leave the ledger no longer empty)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoProgress")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setCancelButton(None)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(520)
+        self.setWindowTitle(_("Loading the demo"))
+        self.setLabelText(_("Creating the demo users…"))
+        self.setRange(0, 0)
+
+    def show_progress(self, step) -> None:  # noqa: ANN001
+        """Show a ``models.demo.DemoProgress`` and let the window draw itself."""
+        self.setRange(0, step.total)
+        self.setValue(step.done)
+        if step.group is not None:
+            self.setLabelText(_("Building demo group {number} of {count}: {name}").format(
+                number=step.group, count=step.groups, name=step.group_name))
+        QApplication.processEvents()
+
+
+GROUPS = 5  # the demo the first run offers: the study's five groups
+
+
+def build_demo_with_progress(database: Database, parent: QWidget | None = None):  # noqa: ANN201
+    """Build the demo (seed 1, five groups) while a progress dialog shows each step."""
+    demo = importlib.import_module("models.demo")
+    dialog = DemoProgressDialog(parent)
+    dialog.show()
+    QApplication.processEvents()
+    try:
+        return demo.build_demo(database, seed=1, groups=GROUPS,
+                               progress=dialog.show_progress)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
 
 
 class LoginDialog(QDialog):

@@ -192,3 +192,42 @@ def test_the_backup_of_run_app_is_made_once_a_day(app, tmp_path, monkeypatch):
     run_app(str(path))
     run_app(str(path))
     assert len(list((tmp_path / "backups").glob("kongthun-*.sqlite3"))) == 1
+
+
+def test_loading_the_demo_shows_each_step_and_the_window_keeps_drawing(app, db, messages,
+                                                                       monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from models import demo
+
+    real_build = demo.build_demo
+    seen, ticks = [], []
+
+    def small_demo(database, *, seed, groups, progress):  # noqa: ANN001, ANN202
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(0)
+
+        def watch(step):  # noqa: ANN001, ANN202
+            progress(step)
+            dialog = next(w for w in QApplication.topLevelWidgets()
+                          if w.objectName() == "demoProgress")
+            seen.append((dialog.isVisible(), dialog.value(), dialog.maximum(),
+                         dialog.labelText()))
+
+        try:  # one group, one year: the same steps as the five-group demo, sooner
+            return real_build(database, seed=seed, groups=1, years=1, progress=watch)
+        finally:
+            timer.stop()
+
+    monkeypatch.setattr(demo, "build_demo", small_demo)
+    messages.answer = "demo"
+    assert offer_demo(db) == "admin"
+    assert seen and all(visible for visible, *_ in seen)
+    values = [value for _, value, _, _ in seen]
+    assert values == sorted(values) and values[-1] == seen[-1][2] == 1 + 12 + 1
+    assert "Building demo group 1 of 1:" in seen[-1][3]
+    assert len(ticks) >= 5  # the event loop ran while the demo was built
+    assert "The demo is ready" in messages.last.text
+    assert not [w for w in QApplication.topLevelWidgets()
+                if w.objectName() == "demoProgress" and w.isVisible()]
