@@ -22,6 +22,7 @@ from desktop.qt_i18n import language_bridge, switch_language
 from models import backup, i18n, users
 from models.db import Database, open_database
 from models.i18n import _
+from models.schema import User
 from resources import FONTS, ROOT
 
 log = logging.getLogger("kongthun.desktop")
@@ -101,14 +102,28 @@ class AppController(QObject):
         if answer is None:
             return False
         user, language_chosen = answer
-        if not language_chosen and user.language in i18n.LANGUAGES \
-                and user.language != i18n.current_language():
+        if language_chosen:
+            self._keep_language(user)
+        elif user.language in i18n.LANGUAGES and user.language != i18n.current_language():
             switch_language(user.language)
         self.last_username = user.username
         self.window = MainWindow(ScreenContext(self.database, user))
         self.window.logged_out.connect(self._after_log_out)
         self.window.show()
         return True
+
+    def _keep_language(self, user: User) -> None:
+        """The language chosen before logging in is the window's, and the account's from
+        now on (the next log-in opens in it)."""
+        language = i18n.current_language()
+        if user.language == language:
+            return
+        try:
+            with self.database.write() as session:
+                users.set_language(session, session.get(User, user.id), language)
+            user.language = language
+        except Exception:  # noqa: BLE001 - the window still opens in the chosen language
+            log.exception("could not remember the language")
 
     def _after_log_out(self) -> None:
         window, self.window = self.window, None

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,13 @@ LANGUAGE_NAMES = {"lo": "ລາວ", "en": "English"}  # each in its own languag
 
 
 class LanguageButtons(QWidget):
-    """Two buttons, ລາວ | English; the current language is the pressed one."""
+    """Two buttons, ລາວ | English; the current language is the pressed one.
+
+    ``chosen``: pressed in this widget. ``LanguageButtons.picked``: pressed anywhere since
+    the program started (the first-run question, the log-in): the person at the screen
+    chose, so logging in keeps that language instead of the account's stored one."""
+
+    picked = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +58,7 @@ class LanguageButtons(QWidget):
 
     def choose(self, language: str) -> None:
         self.chosen = True
+        LanguageButtons.picked = True
         if language != i18n.current_language():
             switch_language(language)
         self.show_current()
@@ -125,39 +133,124 @@ class FirstRunDialog(FormDialog):
         return dialog.username if dialog.exec() else None
 
 
+class DemoOfferDialog(QDialog):
+    """The first question on a new ledger: the demo or my own administrator, with the
+    language switch (the person may not read the language it opens in)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoOffer")
+        self.setMinimumWidth(560)
+        self.choice = ""
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        self.languages = LanguageButtons()
+        layout.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignRight)
+        self.title = heading()
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        buttons = QHBoxLayout()
+        self.demo_button = QPushButton()
+        self.own_button = QPushButton()
+        self.own_button.setObjectName("primaryButton")
+        self.own_button.setDefault(True)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.own_button)
+        layout.addLayout(buttons)
+        self.demo_button.clicked.connect(lambda: self._answer("demo"))
+        self.own_button.clicked.connect(lambda: self._answer("empty"))
+        self.retranslate()
+        language_bridge().changed.connect(self.retranslate)
+
+    def _answer(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+    def retranslate(self, *_args: object) -> None:
+        self.setWindowTitle(_("Try the demo?"))
+        self.title.setText(_("Try the demo?"))
+        self.text.setText(_("This ledger is new. Load demo groups with members, meetings and "
+                            "loans to try the app, or start with your own administrator? Demo "
+                            "data always shows a banner saying it is only a demo."))
+        self.demo_button.setText(_("Load the demo"))
+        self.own_button.setText(_("Create my administrator"))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None) -> str:
+        """"demo", "empty" (my own administrator), or "" when closed."""
+        dialog = cls(parent)
+        dialog.exec()
+        return dialog.choice
+
+
 def offer_demo(database: Database, parent: QWidget | None = None) -> str | None:
     """On a new, empty ledger: offer the demo groups (only when the demo builder is
     installed; it builds into an empty ledger only, so this comes before the administrator
     is created). Returns the demo's user name to log in with, or ``None``."""
     if not demo_available():
         return None
-    choice = errors.MessageDialog.ask(
-        parent, kind=errors.QUESTION, title=_("Try the demo?"),
-        text=_("This ledger is new. Load demo groups with members, meetings and loans to "
-               "try the app, or start with your own administrator? Demo data always shows "
-               "a banner saying it is only a demo."),
-        buttons=[errors.Button("demo", _("Load the demo")),
-                 errors.Button("empty", _("Create my administrator"), default=True)])
-    if choice != "demo":
+    if DemoOfferDialog.ask(parent) != "demo":
         return None
-    demo = importlib.import_module("models.demo")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        summary = demo.build_demo(database, seed=1)
+        summary = build_demo_with_progress(database, parent)
     except UserError as error:
-        QApplication.restoreOverrideCursor()
         errors.show_error(parent, error)
         return None
     except Exception as exc:  # noqa: BLE001
-        QApplication.restoreOverrideCursor()
         errors.show_unexpected(parent, exc)
         return None
-    QApplication.restoreOverrideCursor()
     username = summary.usernames[0] if getattr(summary, "usernames", None) else "admin"
     password = getattr(summary, "password", "demo")
     errors.show_info(parent, _("The demo is ready. Log in as {user} with the password "
                                "{password}.").format(user=username, password=password))
     return username
+
+
+class DemoProgressDialog(QProgressDialog):
+    """Building the demo takes a while: a bar with the step and the group being built.
+    It cannot be cancelled (half a demo would leave the ledger no longer empty)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoProgress")
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setCancelButton(None)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(520)
+        self.setWindowTitle(_("Loading the demo"))
+        self.setLabelText(_("Creating the demo users…"))
+        self.setRange(0, 0)
+
+    def show_progress(self, step) -> None:  # noqa: ANN001
+        """Show a ``models.demo.DemoProgress`` and let the window draw itself."""
+        self.setRange(0, step.total)
+        self.setValue(step.done)
+        if step.group is not None:
+            self.setLabelText(_("Building demo group {number} of {count}: {name}").format(
+                number=step.group, count=step.groups, name=step.group_name))
+        QApplication.processEvents()
+
+
+GROUPS = 5  # the demo the first run offers: the study's five groups
+
+
+def build_demo_with_progress(database: Database, parent: QWidget | None = None):  # noqa: ANN201
+    """Build the demo (seed 1, five groups) while a progress dialog shows each step."""
+    demo = importlib.import_module("models.demo")
+    dialog = DemoProgressDialog(parent)
+    dialog.show()
+    QApplication.processEvents()
+    try:
+        return demo.build_demo(database, seed=1, groups=GROUPS,
+                               progress=dialog.show_progress)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
 
 
 class LoginDialog(QDialog):
@@ -247,5 +340,5 @@ class LoginDialog(QDialog):
         when the user quit."""
         dialog = cls(database, parent, username)
         if dialog.exec() and dialog.user is not None:
-            return dialog.user, dialog.languages.chosen
+            return dialog.user, dialog.languages.chosen or LanguageButtons.picked
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import audit, chart, clock, ledger
@@ -179,11 +179,14 @@ class CashBoxStatement:
 
 
 def cash_movements(session: Session, group_id: int, *, after_seq: int = 0,
-                   meeting_id: int | None = None,
+                   through_seq: int | None = None,
                    counts: bool = True) -> tuple[int, tuple[CashMovement, ...]]:
-    """(cash held through entry ``after_seq``, movements of the later entries, or of the
-    entries of one meeting; without the counts' over/short entries when ``counts`` is
-    false)."""
+    """(cash held through entry ``after_seq``, movements of the later entries up to
+    ``through_seq``; without the counts' over/short entries when ``counts`` is false).
+
+    Each entry's cash goes to the accounts on the other side of it: a claim paid in part
+    (the benefit debited, cash and "claims owed" credited) is cash paid for the benefit,
+    never money received from the claims owed."""
     cash_id = chart.account_id(session, group_id, "cash")
     opening = int(session.scalar(
         select(func.coalesce(func.sum(JournalLine.amount), 0)).join(JournalEntry)
@@ -192,19 +195,36 @@ def cash_movements(session: Session, group_id: int, *, after_seq: int = 0,
     touching = (select(JournalLine.entry_id).join(JournalEntry)
                 .where(JournalLine.account_id == cash_id, JournalEntry.group_id == group_id,
                        JournalEntry.seq > after_seq))
+    if through_seq is not None:
+        touching = touching.where(JournalEntry.seq <= through_seq)
     if not counts:
         touching = touching.where(JournalEntry.kind != KIND_COUNT)
-    if meeting_id is not None:
-        touching = touching.where(JournalEntry.meeting_id == meeting_id)
-    rows = session.execute(
-        select(Account.code, Account.name,
-               func.sum(case((JournalLine.amount < 0, -JournalLine.amount), else_=0)),
-               func.sum(case((JournalLine.amount > 0, JournalLine.amount), else_=0)))
-        .join(Account, Account.id == JournalLine.account_id)
-        .where(JournalLine.entry_id.in_(touching), JournalLine.account_id != cash_id)
-        .group_by(Account.code, Account.name).order_by(Account.code))
-    return opening, tuple(CashMovement(code, name, int(rec), int(paid))
-                          for code, name, rec, paid in rows if rec or paid)
+    lines: dict[int, list[tuple[int, int]]] = {}
+    for entry_id, account_id, amount in session.execute(
+            select(JournalLine.entry_id, JournalLine.account_id, JournalLine.amount)
+            .where(JournalLine.entry_id.in_(touching)).order_by(JournalLine.id)):
+        lines.setdefault(entry_id, []).append((account_id, int(amount)))
+    received: dict[int, int] = {}
+    paid: dict[int, int] = {}
+    for entry_lines in lines.values():
+        cash = sum(amount for account_id, amount in entry_lines if account_id == cash_id)
+        if not cash:
+            continue
+        into = received if cash > 0 else paid
+        left = abs(cash)
+        # The other side of cash carries the opposite sign; it may hold more than the cash
+        # (what else was credited with it), so the cash is shared out as far as it goes.
+        for account_id, amount in entry_lines:
+            if account_id == cash_id or (amount > 0) == (cash > 0) or not left:
+                continue
+            part = min(abs(amount), left)
+            into[account_id] = into.get(account_id, 0) + part
+            left -= part
+    accounts = {a.id: a for a in session.scalars(
+        select(Account).where(Account.id.in_(set(received) | set(paid))))}
+    return opening, tuple(
+        CashMovement(accounts[a].code, accounts[a].name, received.get(a, 0), paid.get(a, 0))
+        for a in sorted(accounts, key=lambda a: accounts[a].code))
 
 
 def cash_box(session: Session, actor: User, group_id: int) -> CashBoxStatement:

@@ -111,6 +111,25 @@ def meeting_members(session: Session, group_id: int, on: dt.date) -> list[Member
         .order_by(Member.number)))
 
 
+def members_of(session: Session, meeting: Meeting) -> list[Member]:
+    """The members a meeting shows: those of the group on its day and, once it is posted,
+    anyone it recorded (a roll-call mark or an amount) even if she has left or died since,
+    so what the meeting took in is always shown against a name."""
+    on_day = meeting_members(session, meeting.group_id, meeting.meeting_date)
+    if meeting.status != POSTED:
+        return on_day
+    known = {m.id for m in on_day}
+    recorded = set(session.scalars(select(MeetingCell.member_id)
+                                   .where(MeetingCell.meeting_id == meeting.id)))
+    recorded |= set(session.scalars(select(MeetingAttendance.member_id)
+                                    .where(MeetingAttendance.meeting_id == meeting.id)))
+    extra = recorded - known
+    if not extra:
+        return on_day
+    gone = session.scalars(select(Member).where(Member.id.in_(extra)))
+    return sorted([*on_day, *gone], key=lambda m: m.number)
+
+
 # ----- roll call -------------------------------------------------------------------------
 
 def _attendance_problems(members: dict[int, Member], attendance: Mapping[int, str],
@@ -237,7 +256,7 @@ def meeting_grid(session: Session, actor: User, meeting_id: int) -> MeetingGrid:
     for cell in session.scalars(select(MeetingCell).where(MeetingCell.meeting_id == meeting.id)):
         posted.setdefault(cell.member_id, {})[cell.column_key] = cell.amount
     rows = []
-    for member in meeting_members(session, meeting.group_id, meeting.meeting_date):
+    for member in members_of(session, meeting):
         att = roll.get(member.id)
         expected = {} if meeting.status == POSTED else {
             c.key: c.expected(session, _ctx(meeting, member.id)) for c in columns}
@@ -438,7 +457,7 @@ def meeting_summary(session: Session, actor: User, meeting_id: int) -> MeetingSu
                 for key in ("member_savings", "fines_receivable", "loans_receivable")}
     roll = _roll_call(session, meeting.id)
     rows, counts = [], {status: 0 for status in savings.ATTENDANCE}
-    for member in meeting_members(session, gid, on):
+    for member in members_of(session, meeting):
         att = roll.get(member.id)
         status = att.status if att else savings.PRESENT
         counts[status] += 1
@@ -448,27 +467,43 @@ def meeting_summary(session: Session, actor: User, meeting_id: int) -> MeetingSu
                                fines_charged.get(member.id, 0), saved, r.shares(saved),
                                balances["fines_receivable"].get(member.id, 0),
                                balances["loans_receivable"].get(member.id, 0)))
-    seqs = list(session.scalars(select(JournalEntry.seq).where(
-        JournalEntry.group_id == gid, JournalEntry.meeting_id == meeting.id,
-        JournalEntry.reverses_id.is_(None))))
-    first = min(seqs) if seqs else group.entry_count + 1
-    opening, movements = cashbox.cash_movements(session, gid, after_seq=first - 1,
-                                                meeting_id=meeting.id, counts=False)
+    count = session.scalar(select(CashCount).where(CashCount.meeting_id == meeting.id)
+                           .order_by(CashCount.id.desc()).limit(1))
+    opening, movements = _day_cash(session, group, meeting, count)
     reversed_seqs = tuple(sorted(session.scalars(
         select(JournalEntry.seq).where(JournalEntry.id.in_(
             select(JournalEntry.reverses_id).where(JournalEntry.group_id == gid,
                                                    JournalEntry.reverses_id.is_not(None))),
             JournalEntry.meeting_id == meeting.id, JournalEntry.group_id == gid))))
-    count = session.scalar(select(CashCount).where(CashCount.meeting_id == meeting.id)
-                           .order_by(CashCount.id.desc()).limit(1))
     return MeetingSummary(
         gid, group.name, group.village, group.currency, _row(session, meeting), r.mode,
         r.share_price, tuple(columns), tuple(rows),
-        column_totals({(m, k): v for m, a in cells.items() for k, v in a.items()}), counts,
+        column_totals({(row.member_id, k): v for row in rows for k, v in row.amounts.items()}),
+        counts,
         opening, movements, cashbox.count_row(session, count) if count else None,
         ledger.fund_balance(session, gid, "loan", as_of=on),
         ledger.fund_balance(session, gid, "welfare", as_of=on), reversed_seqs, group.is_demo,
         group.head_hash or "", clock.now(), actor.username)
+
+
+def _day_cash(session: Session, group: Group, meeting: Meeting,
+              count: CashCount | None) -> tuple[int, tuple[cashbox.CashMovement, ...]]:
+    """The cash of the meeting's day: what the box held before the day's first entry (of
+    the meeting or dated that day), then every entry that moved cash up to the meeting's
+    count (or to the day's last entry): the grid's money, loans paid out, claims paid,
+    expenses. Opening plus these is what the count expected."""
+    day = (JournalEntry.meeting_id == meeting.id) | (JournalEntry.value_date == meeting.meeting_date)
+    first, last = session.execute(
+        select(func.min(JournalEntry.seq), func.max(JournalEntry.seq))
+        .where(JournalEntry.group_id == group.id, JournalEntry.reverses_id.is_(None), day)).one()
+    if first is None:
+        first = last = group.entry_count
+    else:
+        first -= 1
+    if count is not None and count.head_seq is not None:
+        last = count.head_seq
+    return cashbox.cash_movements(session, group.id, after_seq=first, through_seq=last,
+                                  counts=False)
 
 
 def _fines_charged(session: Session, group_id: int, meeting_id: int) -> dict[int, int]:

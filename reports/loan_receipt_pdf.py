@@ -21,6 +21,14 @@ PAID_FROM_NAMES = {**PAY_ACCOUNT_NAMES, "member_savings": N_("The member's savin
                    "share_out_payable": N_("The member's share-out")}
 
 
+RECEIVED_INTO = ("cash", "bank")  # money the group took in; the rest comes out of her own
+
+
+def file_name(receipt: RepaymentReceipt) -> str:
+    """Named by the number printed on it (the journal entry's)."""
+    return f"receipt-{receipt.receipt_number}.pdf"
+
+
 def write_repayment_receipt(receipt: RepaymentReceipt, path: Path | str) -> Path:
     money = lambda amount: format_money(amount, receipt.currency)  # noqa: E731
     st = pdf.styles(10.5)
@@ -32,7 +40,8 @@ def write_repayment_receipt(receipt: RepaymentReceipt, path: Path | str) -> Path
         (_("Member"), f"{receipt.member_number} · {receipt.member_name}"),
         (_("Loan"), str(receipt.loan_number)),
         (_("Paid on"), fmt_date(receipt.paid_on)),
-        (_("Paid from"), _(PAID_FROM_NAMES.get(receipt.paid_from, receipt.paid_from))),
+        (_("Received into") if receipt.paid_from in RECEIVED_INTO else _("Paid from"),
+         _(PAID_FROM_NAMES.get(receipt.paid_from, receipt.paid_from))),
     ]
     split = [(_(name), amount) for name, amount in (
         (N_("Late penalty"), receipt.penalty), (N_("Loan fee"), receipt.fee),

@@ -7,6 +7,7 @@ nothing, so every piece of text — table cells included — goes through ``para
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -16,8 +17,10 @@ from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.abag import ABag
+from reportlab.pdfbase.ttfonts import ShapedFragWord, TTFont, shapeFragWord
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from models.i18n import _
 from resources import font_path
@@ -66,9 +69,118 @@ def place(group_name: str, village: str | None) -> str:
     return f"{group_name} · {village}"
 
 
+PREPOSED_VOWELS = "\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4"  # ເ ແ ໂ ໃ ໄ: written before their consonant
+FOLLOWING = "\u0eb0\u0eb2\u0eb3\u0ec6"  # ະ າ ຳ ໆ: never begin a line
+WIDTH_SLACK = 0.98  # keep a little room for rounding
+
+
+def _is_lao(ch: str) -> bool:
+    return "\u0e80" <= ch <= "\u0eff"
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+
+def _break_points(word: str) -> list[list[int]]:
+    """Where a word without spaces may break, best first: before a preposed vowel (a
+    syllable surely starts there); before a consonant that carries a vowel or tone mark
+    (an initial, not a final); anywhere else between two clusters of Lao."""
+    tiers: list[list[int]] = [[], [], []]
+    for i in range(1, len(word)):
+        before, ch = word[i - 1], word[i]
+        if not (_is_lao(ch) or _is_lao(before)):
+            continue
+        if _is_mark(ch) or ch in FOLLOWING or before in PREPOSED_VOWELS:
+            continue
+        after = word[i + 1] if i + 1 < len(word) else ""
+        if ch in PREPOSED_VOWELS:
+            tiers[0].append(i)
+        elif after and (_is_mark(after) or after in FOLLOWING):
+            tiers[1].append(i)
+        else:
+            tiers[2].append(i)
+    return tiers
+
+
+def shaped_width(text: str, font: str, size: float) -> float:
+    """The width ``text`` takes once shaped (marks stacked, glyphs substituted)."""
+    plain = pdfmetrics.stringWidth(text, font, size)
+    if not text:
+        return plain
+    shaped = shapeFragWord([plain, (ABag(fontName=font, fontSize=size), text)])
+    return shaped[0] if isinstance(shaped, ShapedFragWord) else plain
+
+
+def _best_cut(word: str, fits) -> int | None:  # noqa: ANN001
+    """The break of the best tier that still fills at least half of what the worst tier
+    would."""
+    fitting = [[i for i in tier if fits(word[:i])] for tier in _break_points(word)]
+    longest = max((max(tier) for tier in fitting if tier), default=None)
+    if longest is None:
+        return None
+    return next(max(tier) for tier in fitting if tier and max(tier) * 2 >= longest)
+
+
+def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width``: at spaces, and inside a run of
+    Lao (which has no spaces between words) only between whole clusters, never between a
+    consonant and its vowel or tone marks. Each line is then shaped whole: ReportLab's own
+    splitting of a long word breaks shaped glyphs apart and prints empty boxes."""
+    register_fonts()
+
+    def fits(s: str) -> bool:
+        return shaped_width(s, font, size) <= width * WIDTH_SLACK
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if fits(candidate):
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            while word and not fits(word):
+                cut = _best_cut(word, fits)
+                if cut is None:
+                    break  # one cluster wider than the line: leave it whole
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+class ShapedParagraph(Paragraph):
+    """A Paragraph of plain text that breaks its own lines (``break_lines``) for the width
+    it is given, so every line — the wrapped ones too — is shaped as a whole."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        self.plain = text
+        self._broken_for: float | None = None
+        super().__init__(self._markup([text]), style)
+
+    @staticmethod
+    def _markup(lines: Sequence[str]) -> str:
+        return "<br/>".join(escape(line).replace("\n", "<br/>") for line in lines)
+
+    def wrap(self, availWidth: float, availHeight: float):  # noqa: ANN201, N803
+        style = self.style
+        width = availWidth - style.leftIndent - style.rightIndent - style.firstLineIndent
+        if width > 0 and width != self._broken_for:
+            lines = break_lines(self.plain, style.fontName, style.fontSize, width)
+            self._setup(self._markup(lines), style, self.bulletText, None, cleanBlockQuotedText)
+            self._broken_for = width
+        return super().wrap(availWidth, availHeight)
+
+
 def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """A shaped paragraph of plain text (escaped; newlines become line breaks)."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    """A shaped paragraph of plain text (escaped; newlines become line breaks; every
+    wrapped line shaped whole, see ``break_lines``)."""
+    return ShapedParagraph(str(text), style)
 
 
 def table(rows: Sequence[Sequence[object]], col_widths: Sequence[float], *,

@@ -87,3 +87,20 @@ def env(db) -> Env:
             member_ids.append(row.id)
         gid = group.id
     return Env(db, gid, member_ids, ids)
+
+
+@pytest.fixture(scope="session")
+def demo_ledger(tmp_path_factory) -> Path:
+    """The demo a new treasurer loads from the first-run question (seed 1, five groups,
+    two years, ending before 20/11/2026), built once per run; copy it before changing it."""
+    from models.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    database = open_database(str(path))
+    clock.set_now(TODAY)
+    try:
+        build_demo(database, seed=1)
+    finally:
+        clock.set_now(None)
+        database.dispose()
+    return path

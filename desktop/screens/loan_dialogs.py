@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, \
     QSpinBox
 
+from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.widgets import (
     ChoiceBox,
@@ -29,6 +30,7 @@ from models.loan_receipts import repayment_receipt
 from models.money import format_amount, format_money, parse_money
 from models.schedule import FREQUENCIES, Installment
 from models.schema import Group
+from reports.loan_receipt_pdf import file_name as receipt_file_name
 from reports.loan_receipt_pdf import write_repayment_receipt
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule
 
@@ -350,8 +352,12 @@ def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | Non
 
 def save_receipt(parent, ctx: ScreenContext, repayment_id: int) -> Path | None:  # noqa: ANN001
     """The receipt of a loan repayment, as a PDF the member takes home."""
+    name = run_query(ctx, parent, lambda s, actor: receipt_file_name(
+        repayment_receipt(s, actor, repayment_id)), None)
+    if name is None:
+        return None
     return save_pdf(parent, ctx, lambda s, actor, path: write_repayment_receipt(
-        repayment_receipt(s, actor, repayment_id), path), f"receipt-{repayment_id}.pdf",
+        repayment_receipt(s, actor, repayment_id), path), name,
         where=_("Where to save the receipt"), saved=_("The receipt was saved to {path}."))
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.screens import Section, journal
+from desktop.screens import Section
 from desktop.screens.loan_dialogs import (
     ApplicationDialog,
     DisburseDialog,
@@ -40,12 +40,6 @@ from models.permissions import Permission
 
 FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
 
-journal.KIND_NAMES.update({
-    loans.KIND_DISBURSEMENT: N_("Loan paid out"),
-    loans.KIND_REPAYMENT: N_("Loan repayment"),
-    loans.KIND_PENALTY: N_("Late penalty"),
-    loans.KIND_WRITE_OFF: N_("Written off"),
-})
 FILTERS = {"": N_("All loans"), **loans.STATUS_NAMES}
 
 

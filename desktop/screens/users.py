@@ -2,15 +2,15 @@
 switch accounts off."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.login import LANGUAGE_NAMES
 from desktop.screens import Section
-from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, heading, \
-    mark_data
+from desktop.widgets import Column, FlowLayout, FormDialog, RowTableModel, Screen, TableView, \
+    heading, mark_data
 from models import clock, groups, i18n, members, users
 from models.errors import UserError
 from models.i18n import N_, _
@@ -238,7 +238,10 @@ class UsersScreen(Screen):
         self.table.stretch_column(3)
         layout.addWidget(self.table, 1)
         self.role_choice = QComboBox()
-        buttons = QHBoxLayout()
+        # As wide as its longest role ("Administrator in all groups"), never cut; the row
+        # wraps instead of widening the window.
+        self.role_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        buttons = FlowLayout()
         self.add_button = QPushButton()
         self.add_button.setObjectName("primaryButton")
         self.grant_button = QPushButton()
@@ -250,7 +253,6 @@ class UsersScreen(Screen):
                        self.role_choice, self.member_button, self.password_button,
                        self.active_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.add_user)
         self.grant_button.clicked.connect(self.grant_role)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.screens import Section, journal
+from desktop.screens import Section
 from desktop.screens.welfare_dialogs import (
     ClaimDialog,
     ContributionDialog,
@@ -36,12 +36,6 @@ from models.permissions import Permission
 from models.schedule import add_months
 from models.welfare_rules import BENEFICIARY_NAMES, RuleResult
 
-journal.KIND_NAMES.update({
-    "welfare_contribution": N_("Welfare contribution"),
-    "welfare_joining_fee": N_("Welfare joining fee"),
-    "welfare_payout": N_("Welfare claim paid"),
-    "welfare_owed_payment": N_("Welfare claim: owed part paid"),
-})
 FILTERS = {"": N_("All claims"), **welfare.STATUS_NAMES}
 
 

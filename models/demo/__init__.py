@@ -77,6 +77,7 @@ from models.demo.core import (
     DemoGroup,
     DemoGroupSummary,
     DemoMember,
+    DemoProgress,
     DemoSummary,
     build_demo,
     discover_activities,
@@ -86,7 +87,8 @@ from models.demo.core import (
 from models.demo.data import DEMO_PASSWORD, DEMO_USERS, KINDS, GroupKind, Village
 
 __all__ = [
-    "Activity", "DemoContext", "DemoGroup", "DemoGroupSummary", "DemoMember", "DemoSummary",
+    "Activity", "DemoContext", "DemoGroup", "DemoGroupSummary", "DemoMember", "DemoProgress",
+    "DemoSummary",
     "build_demo", "discover_activities", "meeting_calendar", "plan_groups", "DEMO_PASSWORD",
     "DEMO_USERS", "KINDS", "GroupKind", "Village",
 ]

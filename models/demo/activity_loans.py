@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from models import arrears, ledger, loan_meeting, loan_policy, loans, savings
 from models.demo import Activity
+from models.savings_rules import rules
 from models.schema_loans import Loan, LoanRequest
 
 NAME = "loans"
@@ -31,6 +32,7 @@ REASONS_LATE = ("ລາຍຮັບຫຼຸດລົງໃນລະດູຝົ
 REASON_WRITE_OFF = "ຍ້າຍໄປເຮັດວຽກຕ່າງປະເທດ, ຕິດຕໍ່ບໍ່ໄດ້"
 REASON_REFUSED = "ເງິນກູ້ເກົ່າຍັງຊຳລະຊ້າ"
 STEP = 1_000  # the smallest note worth counting at a meeting
+KEEP_MARGIN = 100_000  # kept in the box beyond a share-out's change (see kept_in_box)
 
 
 # Loan fees (illustrative: the brief does not report them): the vegetable growers take 1 %
@@ -121,19 +123,33 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
 
     late_payers = {row.member_id for row in arrears.loan_arrears(
         session, treasurer, group_id=group.id, on=day) if row.days_overdue > 30}
+    room = _room(session, group, day)
     for loan in _loans(session, group.id, loans.APPLIED):
         problems = _problems(session, loan, day)
         if problems or loan.member_id in late_payers or rng.random() < 0.05:
             loans.reject_loan(session, leader, loan_id=loan.id, reason=REASON_REFUSED)
-        else:
+        elif loan.amount <= room:  # the leader approves only what the box can pay out
             loans.approve_loan(session, leader, loan_id=loan.id)
+            room -= loan.amount
     for loan in _loans(session, group.id, loans.APPROVED):
-        short = ledger.balance(session, group.id, "cash") < loan.amount
-        if not short:
+        if loan.amount <= _room(session, group, day):
             loans.disburse_loan(session, treasurer, loan_id=loan.id, on=day)
 
     for _ in range(rng.choice((1, 1, 2, 3))):
         _apply(ctx, group, day, rng, list(members.values()))
+
+
+def kept_in_box(session, group, day: dt.date) -> int:  # noqa: ANN001
+    """Cash the treasurer keeps back when lending: enough to pay every member the part of
+    a share-out that does not buy a whole share, with a margin, so a share-out can always
+    be paid."""
+    price = rules(session, group.id, day).share_price
+    return len(group.active_members(day)) * price + KEEP_MARGIN
+
+
+def _room(session, group, day: dt.date) -> int:  # noqa: ANN001
+    """What the box can lend today and still keep ``kept_in_box``."""
+    return max(ledger.balance(session, group.id, "cash") - kept_in_box(session, group, day), 0)
 
 
 def _repay_outside(ctx, group, member_id: int, amount: int, day: dt.date) -> None:  # noqa: ANN001
@@ -174,7 +190,7 @@ def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN00
         return
     member = first[0] if first else rng.choice(others)
     saved = ledger.balance(session, group.id, "member_savings", member_id=member.id)
-    cash = ledger.balance(session, group.id, "cash")
+    cash = _room(session, group, day)
     cap = int(saved * (policy.savings_multiple or Decimal(3)))
     wish = ctx.member_income(group, member, day.month) * rng.choice((2, 3, 4, 6))
     amount = _round_down(min(cap, wish, cash // 2), 50_000)
@@ -231,7 +247,7 @@ def finish(ctx, group) -> None:  # noqa: ANN001
     if not _loans(session, group.id, loans.APPROVED):
         _apply(ctx, group, day, rng, members)
         for loan in _loans(session, group.id, loans.APPLIED)[:1]:
-            if not _problems(session, loan, day):
+            if not _problems(session, loan, day) and loan.amount <= _room(session, group, day):
                 loans.approve_loan(session, ctx.actor("leader"), loan_id=loan.id)
     if not _loans(session, group.id, loans.APPLIED):
         _apply(ctx, group, day, rng, members)

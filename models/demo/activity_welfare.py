@@ -26,8 +26,8 @@ NAME = "welfare"
 # Kip a month per member, by kind of group: the poorer groups ask less.
 CONTRIBUTION = {"tailors": 10_000, "tray_makers": 5_000, "recyclers": 5_000,
                 "vegetable_farmers": 10_000, "weavers": 5_000}
-# Chance in a month that a member has such an event (the death of a member is left to the
-# end of the demo, so no other activity meets a deceased member mid-way).
+# Chance in a month that a member has such an event (the death of a member is planned for
+# the end of the demo: she dies a few days before the last meeting, which she misses).
 CHANCES = {"hospitalization": 0.006, "surgery": 0.002, "childbirth": 0.003,
            "death_family": 0.002}
 # What the leader writes when she refuses (demo data, in Lao as she would write it).
@@ -66,7 +66,8 @@ def setup(ctx: DemoContext, group: DemoGroup) -> None:
                        shortfall=rng.choice(("partial", "partial", "refuse")),
                        max_missed_contributions=2))
     # "waiting": approved claims not yet paid and claims the fund still owes on.
-    group.state[NAME] = {"claimed": set(), "refused": 0, "behind": {}, "waiting": []}
+    group.state[NAME] = {"claimed": set(), "refused": 0, "behind": {}, "waiting": [],
+                         "gone": _plan_death(group)}
     # Half-way, the group lowers the hospital benefit: later stays are judged by the new
     # rule, earlier ones keep the old.
     halfway = group.meeting_dates[len(group.meeting_dates) // 2]
@@ -75,6 +76,20 @@ def setup(ctx: DemoContext, group: DemoGroup) -> None:
     welfare_types.set_claim_rule(session, admin, claim_type_id=hospital,
                                  effective_from=halfway,
                                  rule=replace(rule, max_amount=rule.max_amount * 4 // 5))
+
+
+def _plan_death(group: DemoGroup) -> int | None:
+    """The eldest long-standing member dies four days before the last meeting. Planned
+    from the start so that every activity (``active_members``) leaves her out of that
+    meeting: nobody saves, repays or contributes in a dead woman's name. Returns her
+    place in ``group.members``."""
+    last = group.meeting_dates[-1]
+    people = [m for m in group.members if m.joined_on < last - dt.timedelta(days=300)]
+    if not people:
+        return None
+    gone = min(people, key=lambda m: (m.birth_date, m.number))
+    gone.status, gone.status_date = "deceased", last - dt.timedelta(days=4)
+    return group.members.index(gone)
 
 
 def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
@@ -103,13 +118,13 @@ def finish(ctx: DemoContext, group: DemoGroup) -> None:
         _claim(ctx, group, rng.choice(people), "hospitalization", day, too_much=True)
     _pay_what_waits(ctx, group, day)
     # The last meeting mourns a member: the fund pays her family.
-    gone = min(people, key=lambda m: (m.birth_date, m.number))  # the eldest
-    died = day - dt.timedelta(days=4)
-    _claim(ctx, group, gone, "death_member", day, too_much=False, event=died)
-    _pay_what_waits(ctx, group, day)
-    members.set_status(ctx.session, ctx.actor("admin"), member_id=gone.id, status="deceased",
-                       on=died, note="ສະມາຊິກເສຍຊີວິດ")
-    gone.status, gone.status_date = "deceased", died
+    if state["gone"] is not None:
+        gone = group.members[state["gone"]]
+        died = gone.status_date
+        members.set_status(ctx.session, ctx.actor("admin"), member_id=gone.id,
+                           status="deceased", on=died, note="ສະມາຊິກເສຍຊີວິດ")
+        _claim(ctx, group, gone, "death_member", day, too_much=False, event=died)
+        _pay_what_waits(ctx, group, day)
 
 
 def _type_id(ctx: DemoContext, group: DemoGroup, code: str) -> int:

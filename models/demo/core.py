@@ -322,16 +322,34 @@ def _plan_members(rng: random.Random, group: DemoGroup, today: dt.date) -> list[
 
 # ----- building --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class DemoProgress:
+    """How far a build is: ``done`` of ``total`` steps (the users, then each group's
+    meetings and its closing step); ``group`` is the group being built (1-based, of
+    ``groups``) and its name, ``None`` before the first."""
+
+    done: int
+    total: int
+    groups: int
+    group: int | None = None
+    group_name: str = ""
+
+
+Progress = Callable[[DemoProgress], None]
+
+
 def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int = 2,
                today: dt.date | None = None,
-               activities: Sequence[Activity] | None = None) -> DemoSummary:
+               activities: Sequence[Activity] | None = None,
+               progress: Progress | None = None) -> DemoSummary:
     """Fill an empty ledger with the demo: ``groups`` groups (the study's five kinds, then the
     same kinds again in other villages), ``years`` years of monthly meetings ending before
     ``today`` (default: the clock's today), users ``admin``, ``treasurer``, ``leader``,
     ``auditor`` with password ``demo``. ``activities`` default to the discovered
     ``models/demo/activity_*.py``. The same seed, ``today`` and activities give the same
     ledger. One transaction for the users and one per group; the clock is frozen at each
-    step (so every timestamp follows from the seed) and given back afterwards."""
+    step (so every timestamp follows from the seed) and given back afterwards.
+    ``progress`` is called after each step (a window shows it and stays responsive)."""
     problems = []
     if not 1 <= groups <= MAX_GROUPS:
         problems.append(UserError(N_("The number of groups must be between 1 and {maximum}."),
@@ -347,15 +365,27 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
     plans = plan_groups(seed, groups, years, today)
     ctx = DemoContext(seed=seed, years=years, today=today, demo_groups=plans,
                       activities=ordered)
+    total = 1 + sum(len(g.meeting_dates) + 1 for g in plans)
+    done = 0
+
+    def step(group: DemoGroup | None = None) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(DemoProgress(done, total, len(plans),
+                                  None if group is None else group.index + 1,
+                                  "" if group is None else group.name_lao))
+
     try:
         clock.set_now(dt.datetime.combine(min(g.starts_on for g in plans), dt.time(8, 0)))
         with database.write() as session:
             _refuse_data(session)
             ctx.user_ids = _create_users(session)
+        step()
         for group in plans:
             with database.write() as session:
                 ctx._enter(session)
-                _build_group(ctx, group)
+                _build_group(ctx, group, lambda: step(group))
                 ctx._enter(None)
     finally:
         ctx._enter(None)
@@ -392,7 +422,7 @@ def _create_users(session: Session) -> dict[str, int]:
     return ids
 
 
-def _build_group(ctx: DemoContext, group: DemoGroup) -> None:
+def _build_group(ctx: DemoContext, group: DemoGroup, step: Callable[[], None]) -> None:
     session = ctx.session
     admin = ctx.actor("admin")
     clock.set_now(dt.datetime.combine(group.starts_on, group.meeting_time))
@@ -421,7 +451,9 @@ def _build_group(ctx: DemoContext, group: DemoGroup) -> None:
         for activity in ctx.activities:
             if activity.on_meeting is not None:
                 activity.on_meeting(ctx, group, day)
+        step()
     clock.set_now(dt.datetime.combine(group.meeting_dates[-1], group.meeting_time))
     for activity in ctx.activities:
         if activity.finish is not None:
             activity.finish(ctx, group)
+    step()

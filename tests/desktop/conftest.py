@@ -175,3 +175,13 @@ def _dispose_qt_objects(qapp):
     qapp.processEvents()
     gc.collect()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def _no_language_picked_yet():
+    """Each test starts as a fresh program: nobody has pressed a language button."""
+    from desktop.login import LanguageButtons
+
+    LanguageButtons.picked = False
+    yield
+    LanguageButtons.picked = False

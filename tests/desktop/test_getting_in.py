@@ -10,7 +10,8 @@ from desktop import app as app_module
 from desktop import login as login_module
 from desktop.app import AppController, register_fonts, run_app
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
-from models import users
+from desktop.qt_i18n import switch_language
+from models import i18n, users
 from models.i18n import gettext
 
 
@@ -59,11 +60,79 @@ def test_the_demo_is_offered_only_when_its_builder_is_installed(app, db, message
     assert offer_demo(db) is None
     assert messages.shown == []
     monkeypatch.setattr(login_module, "demo_available", lambda: True)
-    messages.answer = "empty"
+    asked = []
+    monkeypatch.setattr(login_module.DemoOfferDialog, "ask",
+                        classmethod(lambda cls, parent=None: asked.append(1) or "empty"))
     assert offer_demo(db) is None
-    assert messages.last.title == "Try the demo?"
+    assert asked == [1]
     with db.read() as s:
         assert not users.has_users(s)
+
+
+def test_the_first_run_question_has_a_language_switch(app, qtbot):
+    switch_language("lo")
+    dialog = login_module.DemoOfferDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == gettext("Try the demo?", "lo")
+    assert dialog.languages.buttons["lo"].isChecked()
+    dialog.languages.buttons["en"].click()
+    assert dialog.title.text() == "Try the demo?"
+    assert dialog.demo_button.text() == "Load the demo"
+    assert dialog.own_button.text() == "Create my administrator"
+    dialog.demo_button.click()
+    assert dialog.choice == "demo" and dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_the_language_chosen_at_log_in_is_the_windows_and_stays(app, env, monkeypatch, qtbot):
+    with env.db.write() as s:  # the treasurer's account is in Lao
+        users.set_language(s, env.user(s, "treasurer"), "lo")
+    switch_language("lo")
+    pressed = {"english": True}
+
+    def exec_(dialog):  # noqa: ANN001, ANN202
+        if pressed["english"]:
+            dialog.languages.buttons["en"].click()  # she reads English better
+        dialog.user_name.setText("treasurer")
+        dialog.password.setText("demo")
+        return dialog.try_login()
+
+    monkeypatch.setattr(LoginDialog, "exec", exec_)
+    controller = AppController(env.db)
+    assert controller.log_in()
+    qtbot.addWidget(controller.window)
+    assert i18n.current_language() == "en"
+    assert controller.window.logout_button.text() == "Log out"
+    with env.db.read() as s:
+        assert env.user(s, "treasurer").language == "en"  # the next log-in opens in it
+    pressed["english"] = False
+    login_module.LanguageButtons.picked = False  # as after starting the program again
+    controller.window.log_out()
+    qtbot.addWidget(controller.window)
+    assert i18n.current_language() == "en"
+    assert controller.window.logout_button.text() == "Log out"
+
+
+def test_english_picked_at_the_first_question_carries_into_the_demo_window(app, db,
+                                                                           monkeypatch, qtbot):
+    """The demo's users are Lao; she pressed English on the first question and logs in
+    without touching the switch again."""
+    from models import demo
+
+    demo.build_demo(db, seed=1, groups=1, years=1, activities=[])
+    switch_language("lo")
+    login_module.LanguageButtons().choose("en")
+
+    def exec_(dialog):  # noqa: ANN001, ANN202
+        dialog.user_name.setText("treasurer")
+        dialog.password.setText("demo")
+        return dialog.try_login()
+
+    monkeypatch.setattr(LoginDialog, "exec", exec_)
+    controller = AppController(db)
+    assert controller.log_in()
+    qtbot.addWidget(controller.window)
+    assert i18n.current_language() == "en"
+    assert controller.window.logout_button.text() == "Log out"
 
 
 def test_log_in_with_the_right_password(app, env, qtbot):
@@ -192,3 +261,43 @@ def test_the_backup_of_run_app_is_made_once_a_day(app, tmp_path, monkeypatch):
     run_app(str(path))
     run_app(str(path))
     assert len(list((tmp_path / "backups").glob("kongthun-*.sqlite3"))) == 1
+
+
+def test_loading_the_demo_shows_each_step_and_the_window_keeps_drawing(app, db, messages,
+                                                                       monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from models import demo
+
+    real_build = demo.build_demo
+    seen, ticks = [], []
+
+    def small_demo(database, *, seed, groups, progress):  # noqa: ANN001, ANN202
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(0)
+
+        def watch(step):  # noqa: ANN001, ANN202
+            progress(step)
+            dialog = next(w for w in QApplication.topLevelWidgets()
+                          if w.objectName() == "demoProgress")
+            seen.append((dialog.isVisible(), dialog.value(), dialog.maximum(),
+                         dialog.labelText()))
+
+        try:  # one group, one year: the same steps as the five-group demo, sooner
+            return real_build(database, seed=seed, groups=1, years=1, progress=watch)
+        finally:
+            timer.stop()
+
+    monkeypatch.setattr(demo, "build_demo", small_demo)
+    monkeypatch.setattr(login_module.DemoOfferDialog, "ask",
+                        classmethod(lambda cls, parent=None: "demo"))
+    assert offer_demo(db) == "admin"
+    assert seen and all(visible for visible, *_ in seen)
+    values = [value for _, value, _, _ in seen]
+    assert values == sorted(values) and values[-1] == seen[-1][2] == 1 + 12 + 1
+    assert "Building demo group 1 of 1:" in seen[-1][3]
+    assert len(ticks) >= 5  # the event loop ran while the demo was built
+    assert "The demo is ready" in messages.last.text
+    assert not [w for w in QApplication.topLevelWidgets()
+                if w.objectName() == "demoProgress" and w.isVisible()]

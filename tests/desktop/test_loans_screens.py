@@ -219,6 +219,9 @@ def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                               text=True).stdout
         assert "112,000" in text and "500,000" in text  # paid; principal still owed
+        # The file carries the receipt number printed on it (the journal entry's).
+        number = path.stem.removeprefix("receipt-")
+        assert f"Receipt number {number}" in " ".join(text.split())
 
 
 def test_a_payout_or_repayment_with_a_wrong_date_is_refused_with_a_message(saved, make_window,

@@ -5,10 +5,11 @@ import shutil
 import subprocess
 
 import pytest
+from sqlalchemy import select
 
 from models import i18n
 from models.loan_receipts import repayment_receipt
-from reports.loan_receipt_pdf import write_repayment_receipt
+from reports.loan_receipt_pdf import file_name, write_repayment_receipt
 from tests.models.loan_support import D, open_loan, repay, save
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
@@ -48,3 +49,21 @@ def test_the_receipt_in_lao_has_no_english_words(receipt, tmp_path):
     assert "ໃບຮັບເງິນ" in text
     assert not [w for w in ("Loan", "Paid", "Receipt", "Member", "Interest", "Principal",
                             "Printed") if w in text]
+
+
+@needs_poppler
+def test_money_received_in_cash_reads_received_into_the_cash_box(receipt, tmp_path):
+    assert receipt.paid_from == "cash"
+    text = pdf_text(write_repayment_receipt(receipt, tmp_path / "r.pdf"))
+    assert "Received into" in text and "Cash box" in text
+    assert "Paid from" not in text
+
+
+def test_the_file_is_named_by_the_receipt_number_printed_on_it(db, env, receipt):
+    from models.schema_loans import LoanRepayment
+
+    with db.read() as s:
+        repayment_id = s.scalar(select(LoanRepayment.id))
+    # Entries before it (the savings, the payout) make the two numbers differ.
+    assert receipt.receipt_number != repayment_id
+    assert file_name(receipt) == f"receipt-{receipt.receipt_number}.pdf"
