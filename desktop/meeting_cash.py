@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,9 @@ from desktop.context import ScreenContext
 from desktop.widgets import (
     ChoiceBox,
     DateField,
+    FittedDialog,
     FormDialog,
+    ScrollBody,
     date_text,
     mark_data,
     problems_label,
@@ -258,7 +259,7 @@ class CashCountPanel(QWidget):
         self.update_totals()
 
 
-class CashCountDialog(QDialog):
+class CashCountDialog(FittedDialog):
     """The count panel on its own, after a meeting (the count is linked to it)."""
 
     def __init__(self, ctx: ScreenContext, *, meeting_id: int | None, on: dt.date,
@@ -266,8 +267,8 @@ class CashCountDialog(QDialog):
         super().__init__(parent)
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
-        self.panel = CashCountPanel(ctx, meeting_id=meeting_id, on=on, parent=self)
-        layout.addWidget(self.panel)
+        self.panel = CashCountPanel(ctx, meeting_id=meeting_id, on=on)
+        layout.addWidget(ScrollBody(self.panel, self), 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.close_button = QPushButton()

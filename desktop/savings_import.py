@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, \
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, \
     QVBoxLayout, QWidget
 
 from desktop import errors
@@ -15,6 +15,7 @@ from desktop.context import ScreenContext
 from desktop.meeting_print import open_document
 from desktop.widgets import (
     Column,
+    FittedDialog,
     RowTableModel,
     TableView,
     choose_file,
@@ -50,7 +51,7 @@ def problem_rows(preview: OpeningPreview) -> list[ProblemRow]:
     return rows
 
 
-class OpeningImportDialog(QDialog):
+class OpeningImportDialog(FittedDialog):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -12,8 +12,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSiz
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
+    QFrame,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -429,10 +432,77 @@ class Screen(QWidget):
         super().showEvent(event)
 
 
-class FormDialog(QDialog):
+TITLE_BAR = 32  # what the window system's title bar and frame take of the screen's height
+
+
+class ScrollBody(QScrollArea):
+    """A frameless scrolling area for a dialog's or screen's contents: as large as its
+    contents when the screen has room, and scrolling (never pushing the buttons below it
+    off the screen) when it has not. ``least``: the smallest it may become (default: its
+    contents' width, 160 px high)."""
+
+    def __init__(self, contents: QWidget | None = None, parent: QWidget | None = None,
+                 *, least: QSize | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.least = least or QSize(16_000, 160)
+        self.setWidget(contents if contents is not None else QWidget())
+        self.widget().setObjectName("scrollBody")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().sizeHint().expandedTo(self.widget().minimumSizeHint())
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, inner.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, inner.height()).boundedTo(self.least)
+
+
+def usable_screen(widget: QWidget) -> QSize:
+    """The room a window of ``widget`` has: the screen less the taskbar and a title bar."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+    return QSize(area.width(), area.height() - TITLE_BAR)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Size a dialog as it asks, but never larger than the screen (it scrolls instead),
+    and keep it on the screen."""
+    room = usable_screen(window)
+    want = window.sizeHint().expandedTo(window.size())
+    window.resize(want.boundedTo(room).expandedTo(window.minimumSizeHint().boundedTo(room)))
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        frame = window.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            window.move(max(x, area.x()), max(y, area.y()))
+
+
+class FittedDialog(QDialog):
+    """A dialog that is fitted to the screen when it is first shown (``fit_to_screen``)."""
+
+    _fitted = False
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not self._fitted:
+            self._fitted = True
+            fit_to_screen(self)
+        super().showEvent(event)
+
+
+class FormDialog(FittedDialog):
     """A form with its problems shown inside it: when saving fails the dialog stays open,
-    lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` and
-    implement ``save() -> bool``."""
+    lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` (or
+    widgets to ``self.body``, the scrolling part above and below it) and implement
+    ``save() -> bool``. The problems and the buttons stay in view; the form scrolls when
+    the screen is too small for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -440,11 +510,15 @@ class FormDialog(QDialog):
         layout = QVBoxLayout(self)
         self.problems = problems_label()
         layout.addWidget(self.problems)
+        self.scroll = ScrollBody()
+        self.body = QVBoxLayout(self.scroll.widget())
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addLayout(self.form)
-        layout.addStretch(1)
+        self.body.addLayout(self.form)
+        self.body.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.save_button = QPushButton()

@@ -123,7 +123,7 @@ class LoanPolicyDialog(FormDialog):
         # Everyone may read the rules; only administrators change them.
         self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
         self.tabs = QTabWidget()
-        self.layout().insertWidget(1, self.tabs)
+        self.body.insertWidget(0, self.tabs)
         pages = (
             ((N_("Rate a year, lowest and highest (%)"), rates_box),
              (N_("Kinds of loan offered"), methods_box),

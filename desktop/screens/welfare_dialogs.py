@@ -220,7 +220,7 @@ class RejectDialog(FormDialog):
         self.claim = claim
         self.succeeded = False
         self.summary = mark_data(heading(claim_summary(claim, self._money)))
-        self.layout().insertWidget(1, self.summary)
+        self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
         self.retranslate()
@@ -262,10 +262,10 @@ class PayDialog(FormDialog):
         self.owed = owed
         self.payment: welfare.PaymentResult | None = None
         self.summary = mark_data(heading(claim_summary(claim, self._money)))
-        self.layout().insertWidget(1, self.summary)
+        self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
         self.fund_note.setWordWrap(True)
-        self.layout().insertWidget(2, self.fund_note)
+        self.body.insertWidget(1, self.fund_note)
         self.method = ChoiceBox(welfare_fund.METHOD_NAMES, welfare_fund.METHODS)
         self.on = DateField(clock.today())
         self.add_row(N_("Paid from"), self.method)

@@ -222,7 +222,7 @@ class RuleDialog(FormDialog):
         if claim_type is None:
             self.add_row(N_("Name"), self.name)
         else:
-            self.layout().insertWidget(1, mark_data(QLabel(claim_type.label)))
+            self.body.insertWidget(0, mark_data(QLabel(claim_type.label)))
         self.max_amount = mark_data(QLineEdit())
         self.frequency_count = _spin(0, 12)
         self.frequency_window = ChoiceBox(WINDOW_NAMES, WINDOWS)
