@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -71,6 +71,11 @@ class CashCountPanel(QWidget):
         layout.addWidget(self.title)
         self.problems = problems_label()
         layout.addWidget(self.problems)
+        # The count scrolls on a small screen; the title, the problems and the buttons stay.
+        outer, self.scroll = layout, ScrollBody(least=QSize(16_000, 180))
+        layout = QVBoxLayout(self.scroll.widget())
+        layout.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll, 1)
         # Notes in two columns, largest first down the left, so the count fits beside
         # the box's statement: each note's value, then how many (the sum is the tooltip).
         grid = QGridLayout()
@@ -133,6 +138,7 @@ class CashCountPanel(QWidget):
         form.addWidget(self.why_label, 1, 0)
         form.addWidget(self.why, 1, 1)
         layout.addLayout(form)
+        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.clear_button = QPushButton()
@@ -140,8 +146,7 @@ class CashCountPanel(QWidget):
         self.record_button.setObjectName("primaryButton")
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.record_button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        outer.addLayout(buttons)
         self.clear_button.clicked.connect(self.clear)
         self.record_button.clicked.connect(self.record)
         self.retranslate()
@@ -267,8 +272,8 @@ class CashCountDialog(FittedDialog):
         super().__init__(parent)
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
-        self.panel = CashCountPanel(ctx, meeting_id=meeting_id, on=on)
-        layout.addWidget(ScrollBody(self.panel, self), 1)
+        self.panel = CashCountPanel(ctx, meeting_id=meeting_id, on=on, parent=self)
+        layout.addWidget(self.panel, 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.close_button = QPushButton()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,7 @@ from models.i18n import N_, _
 from models.ledger import fmt_date
 from models.money import format_money, parse_money
 
-ROW_HEIGHT = 40
+ROW_HEIGHT = 34
 
 
 class FlowLayout(QLayout):
@@ -439,17 +439,39 @@ class ScrollBody(QScrollArea):
     """A frameless scrolling area for a dialog's or screen's contents: as large as its
     contents when the screen has room, and scrolling (never pushing the buttons below it
     off the screen) when it has not. ``least``: the smallest it may become (default: its
-    contents' width, 160 px high)."""
+    contents' width, 160 px high).
+
+    The contents fill the area and shrink to their minimum height before it scrolls (Qt's
+    own resizable scroll area keeps contents with wrapping text or a tab widget at their
+    preferred height, which scrolls buttons out of sight under tables that could shrink)."""
 
     def __init__(self, contents: QWidget | None = None, parent: QWidget | None = None,
                  *, least: QSize | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWidgetResizable(False)
         self.least = least or QSize(16_000, 160)
         self.setWidget(contents if contents is not None else QWidget())
         self.widget().setObjectName("scrollBody")
+        self.widget().installEventFilter(self)
+
+    def fit_contents(self) -> None:
+        inner = self.widget()
+        least = inner.minimumSizeHint().expandedTo(inner.minimumSize())
+        room = self.maximumViewportSize()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = max(room.width() - (bar if least.height() > room.height() else 0),
+                    least.width())
+        inner.resize(width, max(room.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.fit_contents()
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self.fit_contents)
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         inner = self.widget().sizeHint().expandedTo(self.widget().minimumSizeHint())
