@@ -453,6 +453,10 @@ class ScrollBody(QScrollArea):
         self.least = least or QSize(16_000, 160)
         self.setWidget(contents if contents is not None else QWidget())
         self.widget().setObjectName("scrollBody")
+        self._fit_timer = QTimer(self)  # dies with the area, unlike a bare single shot
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_contents)
         self.widget().installEventFilter(self)
 
     def fit_contents(self) -> None:
@@ -470,7 +474,7 @@ class ScrollBody(QScrollArea):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self.fit_contents)
+            self._fit_timer.start()
         return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -588,14 +592,9 @@ class FormDialog(FittedDialog):
 # -- files ------------------------------------------------------------------------------
 
 def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
-    """Qt's own file dialog (not the system's) so every label can be in Lao."""
-    dialog = QFileDialog(parent, title)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _("Look in:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileName, _("File name:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _("Files of type:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.Reject, _("Cancel"))
-    return dialog
+    from desktop.documents import file_dialog
+
+    return file_dialog(parent, title)
 
 
 def choose_folder(parent: QWidget | None, title: str) -> str | None:
