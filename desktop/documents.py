@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop import errors
 from desktop.context import ScreenContext
+from desktop.widgets import usable_screen
 from models import audit
 from models.errors import UserError
 from models.i18n import N_, _
@@ -81,6 +82,14 @@ def file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
 
 def choose_save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
     """Ask where to save the file ``name`` (she may rename it); ``None`` when cancelled."""
+    dialog = save_dialog(parent, title, name)
+    if dialog.exec() and dialog.selectedFiles():
+        return Path(dialog.selectedFiles()[0])
+    return None
+
+
+def save_dialog(parent: QWidget | None, title: str, name: str) -> QFileDialog:
+    """The file dialog that saves ``name``: its type's filter, Lao labels, the last folder."""
     dialog = file_dialog(parent, title)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
@@ -92,9 +101,8 @@ def choose_save_path(parent: QWidget | None, title: str, name: str) -> Path | No
     dialog.setDefaultSuffix(suffix)
     dialog.selectFile(name)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))
-    if dialog.exec() and dialog.selectedFiles():
-        return Path(dialog.selectedFiles()[0])
-    return None
+    dialog.resize(QSize(900, 560).boundedTo(usable_screen(dialog)))
+    return dialog
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:
