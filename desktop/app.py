@@ -109,7 +109,7 @@ class AppController(QObject):
         self.last_username = user.username
         self.window = MainWindow(ScreenContext(self.database, user))
         self.window.logged_out.connect(self._after_log_out)
-        self.window.show()
+        self.window.show_as_last_time()
         return True
 
     def _keep_language(self, user: User) -> None:

@@ -5,7 +5,7 @@ Screens are found by ``desktop.screens.discover()``; the window only places them
 the ones the user's roles allow in the group in view, and retranslates them."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,11 +26,12 @@ from desktop.idle_lock import IdleWatcher, LockCover
 from desktop.login import LanguageButtons
 from desktop.qt_i18n import language_bridge
 from desktop.screens import Section, discover
-from desktop.widgets import mark_data
+from desktop.widgets import ScrollBody, mark_data, usable_screen
 from models import groups, settings, users
 from models.i18n import _
 
 STATUS_SECONDS = 8
+GEOMETRY, MAXIMIZED = "window/geometry", "window/maximized"
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +44,7 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         self._logging_out = False
         self.setObjectName("mainWindow")
-        self.resize(1280, 800)
+        self.resize(QSize(1280, 800).boundedTo(usable_screen(self)))
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -187,8 +188,10 @@ class MainWindow(QMainWindow):
             screen = section.factory(self.ctx)
             screen.setObjectName(f"screen_{section.key}")
             self.screens[section.key] = screen
-            self.stack.addWidget(screen)
-        self.stack.setCurrentWidget(screen)
+            # On a small screen (or at 125 %) the screen scrolls inside the window instead
+            # of pushing the window, its status bar and its buttons past the screen's edge.
+            self.stack.addWidget(ScrollBody(screen, least=QSize(320, 240)))
+        self.stack.setCurrentWidget(screen.parentWidget().parentWidget())
 
     def show_section(self, key: str) -> QWidget:
         """Switch to the section ``key`` and return its screen."""
@@ -197,7 +200,26 @@ class MainWindow(QMainWindow):
         return self.screens[key]
 
     def current_screen(self) -> QWidget:
-        return self.stack.currentWidget()
+        current = self.stack.currentWidget()
+        return current.widget() if isinstance(current, ScrollBody) else current
+
+    # -- size and place -----------------------------------------------------------------
+    def show_as_last_time(self) -> None:
+        """Show the window where and as large as it was when it was last closed; maximized
+        the first time, and whenever it was maximized then."""
+        prefs = QSettings()
+        geometry = prefs.value(GEOMETRY)
+        if geometry is not None and self.restoreGeometry(geometry) \
+                and not prefs.value(MAXIMIZED, True, type=bool):
+            self.show()
+        else:
+            self.showMaximized()
+
+    def remember_geometry(self) -> None:
+        prefs = QSettings()
+        prefs.setValue(GEOMETRY, self.saveGeometry())
+        prefs.setValue(MAXIMIZED, self.isMaximized())
+        prefs.sync()
 
     # -- changes, language --------------------------------------------------------------
     def _on_ledger_changed(self, change: Change) -> None:
@@ -256,9 +278,12 @@ class MainWindow(QMainWindow):
             return
         self._logging_out = True
         self.idle.stop()
+        self.remember_geometry()
         self.close()
         self.logged_out.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.idle.stop()
+        if not self._logging_out and self.isVisible():
+            self.remember_geometry()
         super().closeEvent(event)

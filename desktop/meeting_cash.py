@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,9 @@ from desktop.context import ScreenContext
 from desktop.widgets import (
     ChoiceBox,
     DateField,
+    FittedDialog,
     FormDialog,
+    ScrollBody,
     date_text,
     mark_data,
     problems_label,
@@ -70,6 +71,11 @@ class CashCountPanel(QWidget):
         layout.addWidget(self.title)
         self.problems = problems_label()
         layout.addWidget(self.problems)
+        # The count scrolls on a small screen; the title, the problems and the buttons stay.
+        outer, self.scroll = layout, ScrollBody(least=QSize(16_000, 180))
+        layout = QVBoxLayout(self.scroll.widget())
+        layout.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll, 1)
         # Notes in two columns, largest first down the left, so the count fits beside
         # the box's statement: each note's value, then how many (the sum is the tooltip).
         grid = QGridLayout()
@@ -132,6 +138,7 @@ class CashCountPanel(QWidget):
         form.addWidget(self.why_label, 1, 0)
         form.addWidget(self.why, 1, 1)
         layout.addLayout(form)
+        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.clear_button = QPushButton()
@@ -139,8 +146,7 @@ class CashCountPanel(QWidget):
         self.record_button.setObjectName("primaryButton")
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.record_button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        outer.addLayout(buttons)
         self.clear_button.clicked.connect(self.clear)
         self.record_button.clicked.connect(self.record)
         self.retranslate()
@@ -258,7 +264,7 @@ class CashCountPanel(QWidget):
         self.update_totals()
 
 
-class CashCountDialog(QDialog):
+class CashCountDialog(FittedDialog):
     """The count panel on its own, after a meeting (the count is linked to it)."""
 
     def __init__(self, ctx: ScreenContext, *, meeting_id: int | None, on: dt.date,
@@ -267,7 +273,7 @@ class CashCountDialog(QDialog):
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         self.panel = CashCountPanel(ctx, meeting_id=meeting_id, on=on, parent=self)
-        layout.addWidget(self.panel)
+        layout.addWidget(self.panel, 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.close_button = QPushButton()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop import errors
 from desktop.context import ScreenContext
@@ -11,6 +11,7 @@ from desktop.widgets import (
     ChoiceBox,
     Column,
     DateField,
+    FittedDialog,
     FormDialog,
     RowTableModel,
     TableView,
@@ -153,7 +154,7 @@ class StatusDialog(FormDialog):
         self.member = member
         self.saved: MemberRow | None = None
         self.who = mark_data(heading(member.display_name))
-        self.layout().insertWidget(1, self.who)
+        self.body.insertWidget(0, self.who)
         self.status = ChoiceBox(members.STATUS_NAMES, STATUS_CHOICES[member.status])
         self.on = DateField(clock.today())
         self.note = mark_data(QLineEdit())
@@ -223,7 +224,7 @@ def change_text(field: str, value: str | None) -> str:
     return value
 
 
-class HistoryDialog(QDialog):
+class HistoryDialog(FittedDialog):
     """Every change to a member's details: when, who, what, before, after."""
 
     def __init__(self, ctx: ScreenContext, member: MemberRow, parent=None) -> None:  # noqa: ANN001

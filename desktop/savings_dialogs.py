@@ -7,7 +7,6 @@ import datetime as dt
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,8 +22,10 @@ from desktop.widgets import (
     ChoiceBox,
     Column,
     DateField,
+    FittedDialog,
     FormDialog,
     RowTableModel,
+    ScrollBody,
     TableView,
     date_text,
     heading,
@@ -69,10 +70,10 @@ class _MemberForm(FormDialog):
         self.ctx = ctx
         self.member = member
         self.who = mark_data(heading(f"{member.number} · {member.name}"))
-        self.layout().insertWidget(1, self.who)
+        self.body.insertWidget(0, self.who)
         self.info = mark_data(QLabel())
         self.info.setWordWrap(True)
-        self.layout().insertWidget(2, self.info)
+        self.body.insertWidget(1, self.info)
         self.amount = mark_data(QLineEdit())
         self.on = DateField(clock.today())
 
@@ -232,7 +233,7 @@ def debt_columns(money) -> list[Column]:  # noqa: ANN001
             Column(N_("Still owed"), lambda d: money(d.left) if d.left else "", right=True)]
 
 
-class ExitDialog(QDialog):
+class ExitDialog(FittedDialog):
     """Settle with a member who leaves or died. The statement follows the form (savings,
     each debt and what her savings pay of it, the payout, what stops it); the settlement is
     posted only after a confirmation, exactly as the statement shows."""
@@ -245,7 +246,11 @@ class ExitDialog(QDialog):
         self.statement: SettlementStatement | None = None
         self.done_statement: SettlementStatement | None = None
         self.resize(820, 720)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        scroll = ScrollBody()
+        layout = QVBoxLayout(scroll.widget())
+        layout.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
         layout.addWidget(mark_data(heading(f"{member.number} · {member.name}")))
         fields = QFormLayout()
         self.reason = ChoiceBox(REASON_NAMES)
@@ -273,7 +278,7 @@ class ExitDialog(QDialog):
         self.debts = TableView(self.debts_model)
         layout.addWidget(self.debts, 1)
         self.problems = problems_label()
-        layout.addWidget(self.problems)
+        outer.addWidget(self.problems)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.cancel_button = QPushButton()
@@ -281,7 +286,7 @@ class ExitDialog(QDialog):
         self.settle_button.setObjectName("dangerButton")
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.settle_button)
-        layout.addLayout(buttons)
+        outer.addLayout(buttons)
         self.cancel_button.clicked.connect(self.reject)
         self.settle_button.clicked.connect(self.settle)
         self._timer = QTimer(self)

@@ -6,19 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, \
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, \
     QVBoxLayout, QWidget
 
 from desktop import errors
-from desktop.actions import run_task
 from desktop.context import ScreenContext
-from desktop.meeting_print import open_document
+from desktop.documents import Paper, save_document
 from desktop.widgets import (
     Column,
+    FittedDialog,
     RowTableModel,
     TableView,
     choose_file,
-    choose_folder,
     date_text,
     mark_data,
 )
@@ -50,7 +49,7 @@ def problem_rows(preview: OpeningPreview) -> list[ProblemRow]:
     return rows
 
 
-class OpeningImportDialog(QDialog):
+class OpeningImportDialog(FittedDialog):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -111,25 +110,17 @@ class OpeningImportDialog(QDialog):
 
     # -- the template -------------------------------------------------------------------
     def save_template(self) -> Path | None:
-        folder = choose_folder(self, _("Where to save the template"))
-        if not folder:
-            return None
-        path = Path(folder) / TEMPLATE_NAME
         gid, cur = self.ctx.group_id, self.ctx.currency()
 
-        def write() -> Path:
-            name, rows = self.ctx.read(lambda s, a: (
-                groups.get_group(s, gid).name,
-                members.list_members(s, a, gid, include_inactive=False)))
-            return write_template(path, group_name=name, currency_exponent=cur.exponent,
-                                  as_of=clock.today(), members=rows)
+        def write(s, actor, path: Path) -> None:  # noqa: ANN001
+            write_template(path, group_name=groups.get_group(s, gid).name,
+                           currency_exponent=cur.exponent, as_of=clock.today(),
+                           members=members.list_members(s, actor, gid, include_inactive=False))
 
-        outcome = run_task(self.ctx, self, write,
-                           message=_("The template was saved to {path}.").format(path=path))
-        if not outcome:
-            return None
-        open_document(path)
-        return path
+        saved = save_document(self, self.ctx, [Paper(TEMPLATE_NAME, write)],
+                              what=_("the template"), printable=False,
+                              saved=_("The template was saved to {path}."))
+        return saved[0] if saved else None
 
     # -- choosing and checking ----------------------------------------------------------
     def choose(self) -> OpeningPreview | None:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from desktop.widgets import (
     ChoiceBox,
     Column,
     DateField,
+    FittedDialog,
     ROW_HEIGHT,
     RowTableModel,
     TableView,
@@ -172,7 +172,7 @@ class ReinvestModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.TITLES) - 1)
 
 
-class ShareOutWizard(QDialog):
+class ShareOutWizard(FittedDialog):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

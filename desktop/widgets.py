@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
+    QFrame,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,7 +38,7 @@ from models.i18n import N_, _
 from models.ledger import fmt_date
 from models.money import format_money, parse_money
 
-ROW_HEIGHT = 40
+ROW_HEIGHT = 34
 
 
 class FlowLayout(QLayout):
@@ -429,10 +432,103 @@ class Screen(QWidget):
         super().showEvent(event)
 
 
-class FormDialog(QDialog):
+TITLE_BAR = 32  # what the window system's title bar and frame take of the screen's height
+
+
+class ScrollBody(QScrollArea):
+    """A frameless scrolling area for a dialog's or screen's contents: as large as its
+    contents when the screen has room, and scrolling (never pushing the buttons below it
+    off the screen) when it has not. ``least``: the smallest it may become (default: its
+    contents' width, 160 px high).
+
+    The contents fill the area and shrink to their minimum height before it scrolls (Qt's
+    own resizable scroll area keeps contents with wrapping text or a tab widget at their
+    preferred height, which scrolls buttons out of sight under tables that could shrink)."""
+
+    def __init__(self, contents: QWidget | None = None, parent: QWidget | None = None,
+                 *, least: QSize | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.least = least or QSize(16_000, 160)
+        self.setWidget(contents if contents is not None else QWidget())
+        self.widget().setObjectName("scrollBody")
+        self._fit_timer = QTimer(self)  # dies with the area, unlike a bare single shot
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_contents)
+        self.widget().installEventFilter(self)
+
+    def fit_contents(self) -> None:
+        inner = self.widget()
+        least = inner.minimumSizeHint().expandedTo(inner.minimumSize())
+        room = self.maximumViewportSize()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = max(room.width() - (bar if least.height() > room.height() else 0),
+                    least.width())
+        inner.resize(width, max(room.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.fit_contents()
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().sizeHint().expandedTo(self.widget().minimumSizeHint())
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, inner.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, inner.height()).boundedTo(self.least)
+
+
+def usable_screen(widget: QWidget) -> QSize:
+    """The room a window of ``widget`` has: the screen less the taskbar and a title bar."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    area = screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+    return QSize(area.width(), area.height() - TITLE_BAR)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Size a dialog as it asks, but never larger than the screen (it scrolls instead),
+    and keep it on the screen."""
+    room = usable_screen(window)
+    want = window.sizeHint().expandedTo(window.size())
+    window.resize(want.boundedTo(room).expandedTo(window.minimumSizeHint().boundedTo(room)))
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        frame = window.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            window.move(max(x, area.x()), max(y, area.y()))
+
+
+class FittedDialog(QDialog):
+    """A dialog that is fitted to the screen when it is first shown (``fit_to_screen``)."""
+
+    _fitted = False
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not self._fitted:
+            self._fitted = True
+            fit_to_screen(self)
+        super().showEvent(event)
+
+
+class FormDialog(FittedDialog):
     """A form with its problems shown inside it: when saving fails the dialog stays open,
-    lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` and
-    implement ``save() -> bool``."""
+    lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` (or
+    widgets to ``self.body``, the scrolling part above and below it) and implement
+    ``save() -> bool``. The problems and the buttons stay in view; the form scrolls when
+    the screen is too small for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -440,11 +536,15 @@ class FormDialog(QDialog):
         layout = QVBoxLayout(self)
         self.problems = problems_label()
         layout.addWidget(self.problems)
+        self.scroll = ScrollBody()
+        self.body = QVBoxLayout(self.scroll.widget())
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addLayout(self.form)
-        layout.addStretch(1)
+        self.body.addLayout(self.form)
+        self.body.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.save_button = QPushButton()
@@ -492,14 +592,9 @@ class FormDialog(QDialog):
 # -- files ------------------------------------------------------------------------------
 
 def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
-    """Qt's own file dialog (not the system's) so every label can be in Lao."""
-    dialog = QFileDialog(parent, title)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _("Look in:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileName, _("File name:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _("Files of type:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.Reject, _("Cancel"))
-    return dialog
+    from desktop.documents import file_dialog
+
+    return file_dialog(parent, title)
 
 
 def choose_folder(parent: QWidget | None, title: str) -> str | None:

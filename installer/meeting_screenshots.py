@@ -12,7 +12,7 @@ someone, who bought more shares, a note in Lao), then saves in Lao and in Englis
 
 Run it under a display so fonts render as on a desktop::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python installer/meeting_screenshots.py
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python installer/meeting_screenshots.py
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from models import cashbox, clock, groups, meeting_drafts, users  # noqa: E402
 from models.db import Database, open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 
-SIZE = (1280, 800)
+SIZE = (1366, 728)  # a 1366×768 laptop screen less its taskbar
 NOW = dt.datetime(2026, 11, 20, 9, 30)
 GROUP = "vegetable"  # in the demo group's Latin name
 # (row, column, value) typed into the grid: attendance codes, amounts, a note.

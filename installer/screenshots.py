@@ -1,12 +1,12 @@
 """Screenshots of the window for the docs: ``python installer/screenshots.py OUTDIR``.
 
 Builds the demo ledger (``models.demo.build_demo``: five groups, two years of meetings) in a
-temporary folder, logs in as ``admin`` and saves, in Lao and in English, 1280×800 PNGs named
+temporary folder, logs in as ``admin`` and saves, in Lao and in English, 1366×728 PNGs (a 1366×768 laptop screen less its taskbar) named
 ``<screen>-<lang>.png``: the log-in dialog, the overview, members, journal, the loan
 register with a loan's details, the loan portfolio (arrears), the welfare claims with a
 claim's rule check, users and settings. The group shown is the demo's fourth (the
 vegetable growers, 23 members). Run it under a display
-(``xvfb-run -a -s "-screen 0 1600x1000x24" ...``) so fonts render as on a desktop.
+(``xvfb-run -a -s "-screen 0 1366x768x24" ...``) so fonts render as on a desktop.
 ``--groups N`` builds fewer groups (faster; the group shown is then the last one);
 ``--all`` also saves every other tab as ``check-*.png``, for checking by eye."""
 from __future__ import annotations
@@ -31,7 +31,7 @@ from models import clock, users  # noqa: E402
 from models.db import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 
-SIZE = (1280, 800)
+SIZE = (1366, 728)  # a 1366×768 laptop screen less its taskbar
 USERNAME, PASSWORD = "admin", "demo"
 GROUP_INDEX = 3  # the demo's fourth group: vegetable growers, 23 members
 

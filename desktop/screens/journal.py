@@ -45,7 +45,7 @@ class ReverseDialog(FormDialog):
             f"{entry.seq} · {date_text(entry.value_date)} · {entry.memo} · "
             f"{format_money(entry.amount, ctx.currency())}"))
         self.summary.setWordWrap(True)
-        self.layout().insertWidget(1, self.summary)
+        self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
         self.retranslate()

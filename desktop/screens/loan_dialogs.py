@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWi
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.documents import Paper, save_document
 from desktop.widgets import (
     ChoiceBox,
     DateField,
     FormDialog,
-    choose_folder,
     mark_data,
     read_date,
     read_money,
@@ -323,42 +323,25 @@ def schedule_rows(detail: loans.LoanDetail) -> list[Installment]:
     return rows
 
 
-def save_pdf(parent, ctx: ScreenContext, write, name: str, *, where: str,  # noqa: ANN001
-             saved: str) -> Path | None:
-    """Ask for a folder, write a PDF named ``name`` there with ``write(session, actor,
-    path)`` (read in one transaction), say so with ``saved`` (``{path}`` in it) and open
-    it. ``None`` when nothing was written."""
-    folder = choose_folder(parent, where)
-    if not folder:
-        return None
-    path = Path(folder) / name
-    outcome = ctx.run(parent, lambda s, actor: write(s, actor, path),
-                      message=saved.format(path=str(path)))
-    if not outcome:
-        return None
-    from desktop.screens.welfare_dialogs import open_document
-
-    open_document(path)
-    return path
-
-
 def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
-    """Ask for a folder and write the schedule PDF there (``sheet_of(session, actor)``
-    gives the ``SchedulePrint``)."""
-    return save_pdf(parent, ctx, lambda s, actor, path: write_schedule(sheet_of(s, actor), path),
-                    name, where=_("Where to save the schedule"),
-                    saved=_("The schedule was saved to {path}."))
+    """Print the schedule or save it as a PDF (``sheet_of(session, actor)`` gives the
+    ``SchedulePrint``)."""
+    papers = [Paper(name, lambda s, actor, path: write_schedule(sheet_of(s, actor), path))]
+    return next(iter(save_document(
+        parent, ctx, papers, what=_("the schedule"),
+        saved=_("The schedule was saved to {path}."))), None)
 
 
 def save_receipt(parent, ctx: ScreenContext, repayment_id: int) -> Path | None:  # noqa: ANN001
-    """The receipt of a loan repayment, as a PDF the member takes home."""
+    """The receipt of a loan repayment, as a paper the member takes home."""
     name = run_query(ctx, parent, lambda s, actor: receipt_file_name(
         repayment_receipt(s, actor, repayment_id)), None)
     if name is None:
         return None
-    return save_pdf(parent, ctx, lambda s, actor, path: write_repayment_receipt(
-        repayment_receipt(s, actor, repayment_id), path), name,
-        where=_("Where to save the receipt"), saved=_("The receipt was saved to {path}."))
+    papers = [Paper(name, lambda s, actor, path:
+                    write_repayment_receipt(repayment_receipt(s, actor, repayment_id), path))]
+    return next(iter(save_document(parent, ctx, papers, what=_("the receipt"),
+                                   saved=_("The receipt was saved to {path}."))), None)
 
 
 def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001

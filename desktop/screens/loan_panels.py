@@ -67,7 +67,10 @@ class CalculatorPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.rows = []
-        layout = QVBoxLayout(self)
+        # The terms on the left, the schedule beside them with the whole height of the
+        # screen, so a laptop shows most of a loan's installments at once.
+        layout = QHBoxLayout(self)
+        terms = QVBoxLayout()
         form = QFormLayout()
         self.amount = mark_data(QLineEdit())
         self.rate = mark_data(QLineEdit("24"))
@@ -87,10 +90,13 @@ class CalculatorPanel(QWidget):
             label = QLabel()
             self.labels.append((label, title))
             form.addRow(label, field)
-        layout.addLayout(form)
+        terms.addLayout(form)
         self.message = mark_data(QLabel())
         self.message.setWordWrap(True)
-        layout.addWidget(self.message)
+        terms.addWidget(self.message)
+        terms.addStretch(1)
+        layout.addLayout(terms, 2)
+        right = QVBoxLayout()
         self.model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
@@ -103,13 +109,14 @@ class CalculatorPanel(QWidget):
         self.fee = None
         self.schedule = TableView(self.model)
         self.schedule.stretch_column()  # money columns sized to their numbers, side by side
-        layout.addWidget(self.schedule, 1)
+        right.addWidget(self.schedule, 1)
         buttons = QHBoxLayout()
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_schedule)
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        right.addLayout(buttons)
+        layout.addLayout(right, 3)
         for field in (self.amount, self.rate, self.start):
             field.textChanged.connect(self.update_schedule)
         for combo in (self.method, self.frequency):

@@ -125,7 +125,7 @@ class LoanPolicyDialog(FormDialog):
         # Everyone may read the rules; only administrators change them.
         self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
         self.tabs = QTabWidget()
-        self.layout().insertWidget(1, self.tabs)
+        self.body.insertWidget(0, self.tabs)
         self.setMinimumWidth(760)  # the choices are sentences; Lao ones are long
         pages = (
             ((N_("Rate a year, lowest and highest (%)"), rates_box),

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.documents import Paper, save_document
 from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
-from desktop.widgets import Column, RowTableModel, Screen, TableView, choose_folder, date_text, \
+from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
 from models import shareout
 from models.i18n import N_, _
@@ -133,25 +134,18 @@ class ShareOutScreen(Screen):
             self.print_statement(record)
 
     def print_statement(self, record: ShareOutRecord | None = None) -> Path | None:
-        """Ask for a folder, write the statement of the selected share-out (or ``record``)
-        there in the current language and open it for printing."""
+        """Print the statement of the selected share-out (or ``record``) in the current
+        language, or save it as a PDF."""
         record = record or self.records.selected_row()
         if record is None:
             return None
-        folder = choose_folder(self, _("Where to save the statement"))
-        if not folder:
-            return None
-        path = Path(folder) / shareout_pdf.file_name(record)
         gid = self.ctx.group_id
-        outcome = self.ctx.run(self, lambda s, actor: shareout_pdf.write_statement(
-            shareout_pdf.statement(s, actor, group_id=gid, share_out_id=record.id), path),
-            message=_("The statement was saved to {path}.").format(path=str(path)))
-        if not outcome:
-            return None
-        from desktop.screens.welfare_dialogs import open_document
-
-        open_document(path)
-        return path
+        papers = [Paper(shareout_pdf.file_name(record), lambda s, actor, path:
+                        shareout_pdf.write_statement(shareout_pdf.statement(
+                            s, actor, group_id=gid, share_out_id=record.id), path))]
+        return next(iter(save_document(
+            self, self.ctx, papers, what=_("the statement"),
+            saved=_("The statement was saved to {path}."))), None)
 
     def retranslate(self) -> None:
         self.title.setText(_("Share-out"))

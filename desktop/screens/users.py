@@ -92,7 +92,7 @@ class RoleDialog(FormDialog):
         self.user = user
         self.saved = False
         self.who = mark_data(heading(user.display_name))
-        self.layout().insertWidget(1, self.who)
+        self.body.insertWidget(0, self.who)
         self.group = QComboBox()
         self.group.addItem("", None)
         for gid, name in group_names.items():
@@ -140,7 +140,7 @@ class PasswordDialog(FormDialog):
         self.ctx = ctx
         self.user = user
         self.saved = False
-        self.layout().insertWidget(1, mark_data(heading(user.display_name)))
+        self.body.insertWidget(0, mark_data(heading(user.display_name)))
         self.password, self.password_again = _password_pair()
         self.add_row(N_("New password"), self.password)
         self.add_row(N_("Password again"), self.password_again)
@@ -179,7 +179,7 @@ class MemberLinkDialog(FormDialog):
         self.user = user
         self.saved = False
         self.who = mark_data(heading(user.display_name))
-        self.layout().insertWidget(1, self.who)
+        self.body.insertWidget(0, self.who)
         self.member = mark_data(QComboBox())
         gid = ctx.group_id
         rows = run_query(ctx, self, lambda s, actor: members.list_members(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from desktop.context import ScreenContext
+from desktop.documents import Paper, save_document
 from desktop.widgets import (
     ChoiceBox,
     Column,
@@ -18,7 +19,6 @@ from desktop.widgets import (
     FormDialog,
     RowTableModel,
     TableView,
-    choose_folder,
     heading,
     mark_data,
     read_money,
@@ -220,7 +220,7 @@ class RejectDialog(FormDialog):
         self.claim = claim
         self.succeeded = False
         self.summary = mark_data(heading(claim_summary(claim, self._money)))
-        self.layout().insertWidget(1, self.summary)
+        self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
         self.retranslate()
@@ -262,10 +262,10 @@ class PayDialog(FormDialog):
         self.owed = owed
         self.payment: welfare.PaymentResult | None = None
         self.summary = mark_data(heading(claim_summary(claim, self._money)))
-        self.layout().insertWidget(1, self.summary)
+        self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
         self.fund_note.setWordWrap(True)
-        self.layout().insertWidget(2, self.fund_note)
+        self.body.insertWidget(1, self.fund_note)
         self.method = ChoiceBox(welfare_fund.METHOD_NAMES, welfare_fund.METHODS)
         self.on = DateField(clock.today())
         self.add_row(N_("Paid from"), self.method)
@@ -393,27 +393,13 @@ class ContributionDialog(FormDialog):
         return dialog.entry_seq if dialog.exec() else None
 
 
-def open_document(path: Path) -> None:
-    """Open a saved PDF with the computer's viewer (to look at it and print it)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def save_voucher(parent, ctx: ScreenContext, claim: welfare.ClaimRow) -> Path | None:  # noqa: ANN001
-    """Ask for a folder, write the claim's voucher there in the current language, note it
-    in the audit log and open it for printing."""
-    folder = choose_folder(parent, _("Where to save the voucher"))
-    if not folder:
-        return None
-    path = Path(folder) / f"welfare-claim-{claim.number}.pdf"
-
-    def op(s, actor):  # noqa: ANN001, ANN202
+    """Print the claim's voucher or save it as a PDF, in the current language, and note it
+    in the claim's history."""
+    def write(s, actor, path: Path) -> None:  # noqa: ANN001
         write_voucher(welfare.claim_voucher(s, actor, claim.id), path)
         welfare.record_voucher_printed(s, actor, claim_id=claim.id, path=str(path))
-        return path
 
-    outcome = ctx.run(parent, op, message=_("The voucher was saved to {path}.").format(
-        path=str(path)))
-    if not outcome:
-        return None
-    open_document(path)
-    return path
+    papers = [Paper(f"welfare-claim-{claim.number}.pdf", write)]
+    return next(iter(save_document(parent, ctx, papers, what=_("the voucher"),
+                                   saved=_("The voucher was saved to {path}."))), None)

@@ -23,6 +23,7 @@ from desktop.widgets import (
     DateField,
     FormDialog,
     RowTableModel,
+    ScrollBody,
     TableView,
     date_text,
     mark_data,
@@ -94,13 +95,18 @@ class SettingsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        layout.addWidget(self.intro)
         self.problems = problems_label()
         layout.addWidget(self.problems)
+        scroll = ScrollBody()
+        body = QVBoxLayout(scroll.widget())
+        body.setContentsMargins(0, 0, 0, 0)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        body.addWidget(self.intro)
         self.form = QFormLayout()
-        layout.addLayout(self.form)
+        body.addLayout(self.form)
+        body.addStretch(1)
+        layout.addWidget(scroll, 1)
         self.contribution = mark_data(QLineEdit())
         self.basis = ChoiceBox(welfare_fund.BASIS_NAMES, welfare_fund.BASES)
         self.joining_fee = mark_data(QLineEdit())
@@ -134,7 +140,6 @@ class SettingsPanel(QWidget):
         row.addWidget(self.save_button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addStretch(1)
         self.retranslate()
 
     def _add(self, title: str, widget: QWidget) -> None:
@@ -232,7 +237,7 @@ class RuleDialog(FormDialog):
         if claim_type is None:
             self.add_row(N_("Name"), self.name)
         else:
-            self.layout().insertWidget(1, mark_data(QLabel(claim_type.label)))
+            self.body.insertWidget(0, mark_data(QLabel(claim_type.label)))
         self.max_amount = mark_data(QLineEdit())
         self.frequency_count = _spin(0, 12)
         self.frequency_window = ChoiceBox(WINDOW_NAMES, WINDOWS)

@@ -185,3 +185,33 @@ def _no_language_picked_yet():
     LanguageButtons.picked = False
     yield
     LanguageButtons.picked = False
+
+
+@pytest.fixture(autouse=True)
+def _own_preferences(tmp_path, monkeypatch):
+    """Each test keeps the window's remembered size and folders (QSettings) to itself,
+    never in the real user's settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    QSettings().clear()
+
+
+def save_papers_to(monkeypatch, folder, *, viewer: bool = True) -> list:  # noqa: ANN001
+    """The treasurer chooses "Save as PDF…" and ``folder`` in the file dialog; returns the
+    list of files the computer's viewer is asked to open (``viewer``: whether it has one)."""
+    from pathlib import Path
+
+    from desktop import documents
+
+    opened: list = []
+    monkeypatch.setattr(documents, "ask_how", lambda parent, what, printable: documents.SAVE)
+    monkeypatch.setattr(documents, "choose_save_path",
+                        lambda parent, title, name: Path(folder) / name)
+    monkeypatch.setattr(documents, "choose_folder", lambda parent, title: Path(folder))
+    monkeypatch.setattr(documents, "open_document",
+                        lambda path: opened.append(path) or viewer)
+    return opened

@@ -15,7 +15,7 @@ from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, Repa
 from desktop.widgets import RowTableModel
 from models import loans
 from models.verify import verify_database
-from tests.desktop.conftest import english_left
+from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.loan_support import D, open_loan, save
 
 
@@ -104,8 +104,7 @@ def test_the_calculator_previews_and_prints_a_schedule_in_lao(saved, make_window
     calc.update_schedule()
     assert len(calc.model.rows) == 10
     assert sum(r.principal for r in calc.model.rows) == 3_000_000
-    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
-    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    save_papers_to(monkeypatch, tmp_path)
     path = calc.print_schedule()
     assert path is not None and path.exists()
     if shutil.which("pdftotext"):
@@ -166,8 +165,7 @@ def test_a_loan_fee_shows_in_the_forms_the_schedule_and_the_calculator(
     assert [r.fee for r in calc.model.rows] == [1_000] * 6
     assert not calc.schedule.isColumnHidden(4)
     assert "Loan fee 6,000 ₭, paid with the installments." in calc.message.text()
-    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
-    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    save_papers_to(monkeypatch, tmp_path)
     path = calc.print_schedule()
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
@@ -211,8 +209,7 @@ def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp
     screen.detail_tabs.setCurrentIndex(1)
     screen.repayments_view.selectRow(0)
     assert screen.buttons["receipt"].isEnabled()
-    monkeypatch.setattr(loan_dialogs, "choose_folder", lambda *a: str(tmp_path))
-    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", lambda path: None)
+    save_papers_to(monkeypatch, tmp_path)
     path = screen.print_receipt()
     assert path is not None and path.exists()
     if shutil.which("pdftotext"):

@@ -12,11 +12,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop import meeting_print
 from desktop.meeting_grid import ATTEND, NOTE
 from models import ledger, meetings, verify
 from models.schema import Group
-from tests.desktop.conftest import english_left
+from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 
 TODAY = dt.date(2026, 11, 20)
@@ -113,10 +112,9 @@ def test_a_whole_meeting_is_typed_into_the_grid_posted_and_printed(
     assert page.problem_texts() == []
 
     # Post: the confirmation shows the totals; then the papers are printed.
-    folder, opened = tmp_path / "papers", []
+    folder = tmp_path / "papers"
     folder.mkdir()
-    monkeypatch.setattr(meeting_print, "choose_folder", lambda parent, title: str(folder))
-    monkeypatch.setattr(meeting_print, "open_document", opened.append)
+    opened = save_papers_to(monkeypatch, folder)
     before = entry_count(env)
     assert page.post()
     confirm, printed = messages.shown

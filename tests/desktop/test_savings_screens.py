@@ -13,7 +13,7 @@ from desktop.savings_dialogs import DepositDialog, ExitDialog, NoticeDialog, Wit
 from desktop.savings_import import OpeningImportDialog
 from models import groups, ledger, members, savings, users, verify
 from models.schema import Group
-from tests.desktop.conftest import english_left
+from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 
 DAY = dt.date(2026, 11, 20)
@@ -169,9 +169,7 @@ def test_an_existing_group_is_brought_in_all_at_once_after_every_problem_is_show
     assert screen.import_button.isEnabled()
     dialog = OpeningImportDialog(screen.ctx, screen)
     qtbot.addWidget(dialog)
-    opened = []
-    monkeypatch.setattr(savings_import, "choose_folder", lambda parent, title: str(tmp_path))
-    monkeypatch.setattr(savings_import, "open_document", opened.append)
+    opened = save_papers_to(monkeypatch, tmp_path)
     template = dialog.save_template()
     assert template == tmp_path / "opening-balances.xlsx" and opened == [template]
 

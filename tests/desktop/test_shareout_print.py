@@ -12,7 +12,7 @@ import pytest
 
 from desktop.screens import shareout as shareout_screen
 from models import shareout
-from tests.desktop.conftest import english_left
+from tests.desktop.conftest import english_left, save_papers_to
 from tests.desktop.test_shareout_screens import three_savers  # noqa: F401 (a fixture)
 
 TODAY = dt.date(2026, 11, 20)
@@ -33,10 +33,7 @@ def shared_out(three_savers):  # noqa: ANN001, ANN201
 @pytest.fixture
 def saving_to(monkeypatch, tmp_path):  # noqa: ANN001, ANN201
     """The folder chooser answers ``tmp_path``; what would be opened for printing is noted."""
-    opened: list[Path] = []
-    monkeypatch.setattr(shareout_screen, "choose_folder", lambda parent, title: str(tmp_path))
-    monkeypatch.setattr("desktop.screens.welfare_dialogs.open_document", opened.append)
-    return opened
+    return save_papers_to(monkeypatch, tmp_path)
 
 
 def pdf_text(path: Path) -> str:

@@ -20,7 +20,7 @@ from desktop.screens.welfare_dialogs import (
 from desktop.screens.welfare_setup import RuleDialog, TypeDialog
 from desktop.widgets import RowTableModel
 from models import users, verify, welfare, welfare_fund
-from tests.desktop.conftest import english_left
+from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     fund,
     hold_meeting,
@@ -133,9 +133,7 @@ def test_a_claim_is_recorded_checked_approved_by_two_leaders_and_paid(
     paid = claim_row(screen, 1)
     assert (paid.status_label, paid.paid, paid.owed) == ("Paid", 450_000, 0)
     assert screen.summary.text().startswith("In the fund: 240,000 ₭")
-    opened = []
-    monkeypatch.setattr(welfare_dialogs, "choose_folder", lambda parent, title: str(tmp_path))
-    monkeypatch.setattr(welfare_dialogs, "open_document", opened.append)
+    opened = save_papers_to(monkeypatch, tmp_path)
     screen.select_claim(claim.id)
     screen.voucher()
     voucher = tmp_path / "welfare-claim-1.pdf"
