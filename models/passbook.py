@@ -422,3 +422,20 @@ def print_history(session: Session, actor: User, member_id: int) -> list[PrintHi
         .where(PassbookPrint.member_id == member_id).order_by(PassbookPrint.id.desc())).all()
     return [PrintHistoryRow(p.section, p.first_seq, p.last_seq, p.lines, p.page, p.line,
                             p.is_copy, name, p.printed_at) for p, name in rows]
+
+
+def meeting_attendees(session: Session, actor: User, meeting_id: int) -> list[int]:
+    """The members who came to a meeting (present, late or represented), by number: whose
+    books are on the table after it is posted."""
+    from models.schema_savings import Meeting, MeetingAttendance
+
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(N_("No such meeting."))
+    require(session, actor, Permission.READ, meeting.group_id)
+    from models.meetings import meeting_members
+
+    absent = set(session.scalars(select(MeetingAttendance.member_id).where(
+        MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.status == "absent")))
+    return [m.id for m in meeting_members(session, meeting.group_id, meeting.meeting_date)
+            if m.id not in absent]
