@@ -137,7 +137,6 @@ class OverviewScreen(Screen):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.village, 1, Qt.AlignmentFlag.AlignBottom)
-        layout.addLayout(top)
         grid = QGridLayout()
         grid.setSpacing(12)
         self.card_titles: dict[str, QLabel] = {}
@@ -158,7 +157,7 @@ class OverviewScreen(Screen):
             self.card_titles[key], self.card_values[key] = caption, value
             grid.addWidget(card, 0, index)
         layout.addLayout(grid)
-        seal_row = QHBoxLayout()
+        seal_row = top  # the seal sits on the title's line, to leave the height to charts
         self.seal_caption = QLabel()
         self.seal_value = mark_data(QLabel())
         self.seal_value.setObjectName("seal")
@@ -166,9 +165,8 @@ class OverviewScreen(Screen):
         self.entries_value = mark_data(QLabel())
         for widget in (self.seal_caption, self.seal_value, self.entries_caption,
                        self.entries_value):
-            seal_row.addWidget(widget)
-        seal_row.addStretch(1)
-        layout.addLayout(seal_row)
+            seal_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.insertLayout(0, top)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         board = QWidget()
