@@ -201,6 +201,9 @@ class NextMeetingPanel(QFrame):
         layout.addWidget(self.title)
         self.table = QLabel()
         self.table.setTextFormat(Qt.TextFormat.RichText)
+        # Rich text (the markup is not words to translate); its words are the meeting
+        # columns' translated names.
+        self.table.setProperty("data", True)
         layout.addWidget(self.table)
         layout.addStretch(1)
 
