@@ -21,7 +21,8 @@ def _deposit(env, amount: int, on: dt.date) -> None:
                                amount=amount, on=on)
 
 
-def test_the_dashboard_draws_the_funds_loans_and_meetings(window, env, messages):
+def test_the_dashboard_draws_the_funds_loans_and_meetings(window, env, messages,
+                                                          qtmodeltester):
     _deposit(env, 50_000, dt.date(2026, 10, 5))
     overview = window.show_section("overview")
     overview.refresh()
@@ -38,6 +39,8 @@ def test_the_dashboard_draws_the_funds_loans_and_meetings(window, env, messages)
     assert overview.tabs.isTabVisible(2)  # the administrator sees every group
     rows = overview.federation_model.rows
     assert [r.name for r in rows] == ["ກຸ່ມຕັດຫຍິບ", "All groups"]
+    qtmodeltester.check(overview.federation_model, force_py=True)
+    overview.refresh()
     assert messages.shown == []
 
 

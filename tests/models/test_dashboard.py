@@ -92,5 +92,3 @@ def _member_of(session, env, group_id: int) -> int:
     return members.add_member(session, env.user(session, "admin"), group_id=group_id,
                               details=members.MemberDetails(name_lao="ນາງ ດາວ", gender="f",
                                                             joined_on=D(2025, 1, 1))).id
-
-
