@@ -9,10 +9,10 @@ Works on a copy of a demo ledger (``kongthun demo``; built here in a temporary f
   (the usable part of a 1366×768 screen) with the group's dashboard, and the all-groups
   table of the administrator;
 - ``passbook-cover-<lang>.png``, ``passbook-first-<lang>.png``: a member's first print (the
-  cover and her savings page);
+  cover and the last page of her savings part, which ends part-way down);
 - ``passbook-continued-<lang>.png``: the next print after one more deposit, on the same page
   (the earlier lines blank, so the paper lines up);
-- ``passbook-calibration.png``: the calibration page.
+- ``passbook-calibration.png``: the calibration page (in Lao).
 
 PDF pages are rendered with ``pdftoppm -r 80``. Run under a display::
 
@@ -63,13 +63,17 @@ def render(pdf: Path, page: int, out: Path) -> None:
 def passbooks(database: Database, outdir: Path, tmp: Path, language: str) -> None:
     with database.write() as s:
         treasurer = users.reload_user(s, users.login(database, "treasurer", "demo"))
-        group = s.scalar(select(Group).order_by(Group.id))
-        member = s.scalar(select(Member).where(Member.group_id == group.id,
-                                               Member.status == "active")
-                          .order_by(Member.number))
+        per_page = passbook.page_layout(s, 1).lines
+        # A member whose savings lines end part-way down a page: the next print goes on it.
+        member = next(m for m in s.scalars(select(Member).where(Member.status == "active")
+                                           .order_by(Member.group_id, Member.number))
+                      if 8 <= len(passbook.member_lines(s, m.group_id, m.id).get("savings", []))
+                      % per_page <= per_page - 4)
+        group = s.get(Group, member.group_id)
         job = passbook.print_passbooks(s, treasurer, group_id=group.id, member_ids=[member.id],
                                        mode=passbook.NEW)
         write_passbook(job, tmp / f"first-{language}.pdf")
+        savings_pages = len({p.page for p in job.members[0].sections[0].lines})
         savings.record_deposit(s, treasurer, member_id=member.id, amount=20_000,
                                on=clock.today(), note="ຝາກເພີ່ມ")
         savings.record_deposit(s, treasurer, member_id=member.id, amount=10_000,
@@ -81,9 +85,12 @@ def passbooks(database: Database, outdir: Path, tmp: Path, language: str) -> Non
         write_calibration(layout, tmp / "calibration.pdf", group_name=group.name)
         s.rollback()  # pictures only: the copy's print records are not kept
     render(tmp / f"first-{language}.pdf", 1, outdir / f"passbook-cover-{language}.png")
-    render(tmp / f"first-{language}.pdf", 2, outdir / f"passbook-first-{language}.png")
+    # the savings part's last page of the first print: where the next print continues
+    render(tmp / f"first-{language}.pdf", 1 + savings_pages,
+           outdir / f"passbook-first-{language}.png")
     render(tmp / f"next-{language}.pdf", 1, outdir / f"passbook-continued-{language}.png")
-    render(tmp / "calibration.pdf", 1, outdir / "passbook-calibration.png")
+    if language == "lo":
+        render(tmp / "calibration.pdf", 1, outdir / "passbook-calibration.png")
 
 
 def main(argv: list[str] | None = None) -> int:

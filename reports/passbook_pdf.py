@@ -254,6 +254,9 @@ def write_calibration(layout: PageLayout, path: str | Path, *, group_name: str) 
                       "If the lines do not sit on the book's lines, change the margins or "
                       "the offset in the page settings."), st["small"])
     _w, h = note.wrap(page.width - 4 * mm, 60 * mm)
-    note.drawOn(canvas, page.x0 + 2 * mm, page.row_bottom(HEADER_LINES + 2) - h)
+    y = page.row_bottom(HEADER_LINES + 2) - h
+    canvas.setFillColor(colors.white)
+    canvas.rect(page.x0 + 1 * mm, y - 1 * mm, page.width - 2 * mm, h + 2 * mm, stroke=0, fill=1)
+    note.drawOn(canvas, page.x0 + 2 * mm, y)
     canvas.showPage()
     canvas.save()
