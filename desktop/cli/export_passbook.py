@@ -1,7 +1,8 @@
 """``kongthun export passbook --db PATH --user U --group N [--member M] [--continue]
 --out FILE.pdf``: members' passbooks on the group's passbook page size.
 
-N is the group's number and M the member's number, as the screens show them. Without
+N is the group's number (its id, listed when N is wrong) and M the member's number, as
+the members screen shows it. Without
 ``--continue`` the whole book is printed from its first page (a copy when it was printed
 before); with it, only the lines not yet printed, on the page where the last print ended.
 When there is nothing new, it says so and writes no file. The print is recorded (so the
@@ -18,6 +19,7 @@ from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli.verify import schema_problem
 from models import passbook, users
+from models.groups import visible_groups
 from models.i18n import _
 from models.schema import Group, Member
 from models.tables import load_features
@@ -51,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         with database.write() as session:
             actor = users.reload_user(session, user)
             if session.get(Group, args.group) is None:
-                raise CliUsageError(_("There is no group {number}.").format(number=args.group))
+                known = "; ".join(f"{g.id} {g.name}" for g in visible_groups(session, actor))
+                raise CliUsageError(_("There is no group {number}. Groups: {groups}").format(
+                    number=args.group, groups=known or "—"))
             member_ids = None
             if args.member is not None:
                 member_id = session.scalar(select(Member.id).where(

@@ -39,6 +39,9 @@ def test_a_member_the_group_does_not_have_is_a_clear_error(capsys, tmp_path, mon
                               "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "Group 1 has no member 99." in err
     code, out, err = kongthun(capsys, "export", "passbook", "--db", str(ledger), "--user",
+                              "treasurer", "--group", "7", "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "There is no group 7. Groups: 1 " in err
+    code, out, err = kongthun(capsys, "export", "passbook", "--db", str(ledger), "--user",
                               "auditor", "--group", "1", "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "may not print passbooks" in err
     assert not (tmp_path / "x.pdf").exists()
