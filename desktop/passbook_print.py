@@ -90,6 +90,9 @@ class PassbookDialog(FormDialog):
         self.dates = holder
         for button in self.buttons.values():
             button.toggled.connect(self._update)
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.add_row(N_("Printed so far"), self.where)
         page = QHBoxLayout()
         self.page_text = QLabel()
         self.page_button = QPushButton()
@@ -102,6 +105,15 @@ class PassbookDialog(FormDialog):
         self.add_row(N_("Page size"), holder)
         self.retranslate()
         self._show_layout()
+
+    def _show_where(self) -> None:
+        positions = self.ctx.read(
+            lambda s, actor: passbook.last_positions(s, self.member.id))
+        lines = [_("{section}: page {page}, line {line}").format(
+            section=_(spec.title), page=positions[key].page, line=positions[key].line)
+            for key, spec in passbook.SECTIONS.items() if key in positions]
+        self.where.setText("\n".join(lines) or _("Nothing yet: the next print starts with "
+                                                   "the cover."))
 
     def _show_layout(self) -> None:
         gid = self.member.group_id
@@ -161,6 +173,7 @@ class PassbookDialog(FormDialog):
             button.setText(_(CHOICES[code]))
         self.page_button.setText(_("Change…"))
         self.save_button.setText(_("Print…"))
+        self._show_where()
         self._update()
 
     @classmethod

@@ -46,6 +46,7 @@ def test_print_keos_new_lines_from_the_members_screen(env, make_window, qtbot, m
     dialog = PassbookDialog(screen, screen.ctx, screen.table.selected_row())
     qtbot.addWidget(dialog)
     assert dialog.chosen() == NEW_LINES and not dialog.dates.isEnabled()
+    assert dialog.where.text() == "Nothing yet: the next print starts with the cover."
     assert dialog.page_text.text() == "148 × 210 mm, 24 lines"
     assert not dialog.page_button.isVisibleTo(dialog)  # page size: the administrator's
     assert dialog.save()
@@ -53,6 +54,7 @@ def test_print_keos_new_lines_from_the_members_screen(env, make_window, qtbot, m
     assert "20,000" in _text(path) and "ນາງ ແກ້ວ" in _text(path)
     again = PassbookDialog(screen, screen.ctx, screen.table.selected_row())
     qtbot.addWidget(again)
+    assert again.where.text() == "Savings: page 1, line 1"
     assert not again.save()
     assert messages.last.text.startswith("Nothing new to print")
     with env.db.read() as s:
