@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from models.i18n import _
@@ -68,6 +69,7 @@ class _Page:
         self.top = (layout.height - layout.top - layout.offset_y) * mm
         self.width = layout.text_width * mm
         self.line_h = layout.line_height * mm
+        self.shaped: dict[tuple[str, str, float], tuple] = {}
         self.cols = []
         x = self.x0
         for part in COLUMNS:
@@ -81,19 +83,38 @@ class _Page:
 
     def text(self, canvas: Canvas, text: str, style: ParagraphStyle, *, x: float, width: float,
              row: int) -> None:
-        p = pdf.para(_fit(text, style, width - 2), style)
-        _w, h = p.wrap(width - 2, self.line_h * 3)
+        """One line of text in row ``row``, shortened with "…" to fit ``width``. Dates and
+        amounts (plain ASCII, nothing to shape) are drawn directly, on the baseline a
+        one-line Paragraph would use; anything else goes through a shaped Paragraph."""
+        text = _fit(text, style, width - 2)
+        bottom = self.row_bottom(row) + (self.line_h - style.leading) / 2
+        if text.isascii():
+            canvas.setFont(style.fontName, style.fontSize)
+            canvas.setFillColor(style.textColor)
+            baseline = bottom + style.leading - style.fontSize
+            if style.alignment == TA_RIGHT:
+                canvas.drawRightString(x + width - 1, baseline, text)
+            else:
+                canvas.drawString(x + 1, baseline, text)
+            return
+        key = (text, style.name, width)
+        shaped = self.shaped.get(key)
+        if shaped is None:  # the same words come back line after line: shape them once
+            p = pdf.para(text, style)
+            shaped = self.shaped[key] = (p, p.wrap(width - 2, self.line_h * 3)[1])
+        p, h = shaped
         p.drawOn(canvas, x + 1, self.row_bottom(row) + (self.line_h - h) / 2)
 
 
 def _fit(text: str, style: ParagraphStyle, width: float) -> str:
-    """``text`` shortened with an ellipsis until it fits on one line of ``width``."""
+    """``text`` shortened with an ellipsis until it fits on one line of ``width``. The
+    unshaped width is close enough for Lao (its marks stack, they do not widen a line)."""
+    if stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
     while len(text) > 1:
-        p = pdf.para(text, style)
-        p.wrap(width, 1000)
-        if len(p.blPara.lines) <= 1:
-            return text
         text = text[:-2].rstrip() + "…"
+        if stringWidth(text, style.fontName, style.fontSize) <= width:
+            return text
     return text
 
 
