@@ -111,3 +111,15 @@ def test_after_posting_a_meeting_the_books_of_those_who_came_are_printed(
     text = _text(path)
     assert "ນາງ ແກ້ວ" in text and "ທ້າວ ສົມ" in text and "ນາງ ບົວ" not in text
     assert text.count("Passbook") == 2  # a cover for each, their first print
+
+
+def test_the_settings_screen_shows_and_changes_the_passbook_page(window, qtbot, monkeypatch):
+    screen = window.show_section("settings")
+    screen.refresh()
+    assert screen.passbook_box.isVisibleTo(screen)
+    assert screen.passbook_page.text() == "148 × 210 mm, 24 lines"
+    asked = []
+    monkeypatch.setattr(PageSizeDialog, "ask",
+                        classmethod(lambda cls, parent, ctx, gid: asked.append(gid) or False))
+    screen.passbook_button.click()
+    assert asked == [window.ctx.group_id]
