@@ -25,6 +25,7 @@ from desktop.meeting_cash import CashCountDialog
 from desktop.meeting_grid import MeetingGridModel, MeetingTotalsModel
 from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
+from desktop.passbook_print import print_meeting_passbooks
 from desktop.widgets import date_text, heading, mark_data, problems_label
 from models import meeting_columns, meeting_drafts, meetings
 from models.errors import UserError, ValidationError
@@ -100,10 +101,12 @@ class MeetingPage(QWidget):
         buttons.addWidget(self.hint, 1)
         self.summary_button = QPushButton()
         self.receipts_button = QPushButton()
+        self.passbooks_button = QPushButton()
         self.count_button = QPushButton()
         self.post_button = QPushButton()
         self.post_button.setObjectName("primaryButton")
-        for button in (self.summary_button, self.receipts_button, self.count_button):
+        for button in (self.summary_button, self.receipts_button, self.passbooks_button,
+                       self.count_button):
             buttons.addWidget(button)
         buttons.addWidget(self.post_button)
         layout.addLayout(buttons)
@@ -114,6 +117,7 @@ class MeetingPage(QWidget):
         self.post_button.clicked.connect(self.post)
         self.summary_button.clicked.connect(lambda: self.print_papers((SUMMARY,)))
         self.receipts_button.clicked.connect(lambda: self.print_papers((RECEIPTS,)))
+        self.passbooks_button.clicked.connect(self.print_passbooks)
         self.count_button.clicked.connect(self.count_cash)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.post,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -178,6 +182,7 @@ class MeetingPage(QWidget):
         posted = meeting.is_posted
         self.summary_button.setVisible(posted)
         self.receipts_button.setVisible(posted)
+        self.passbooks_button.setVisible(posted and self.ctx.can(Permission.PRINT_PASSBOOK))
         self.count_button.setVisible(posted and self.ctx.can(Permission.RECORD,
                                                              meeting.group_id))
 
@@ -354,9 +359,12 @@ class MeetingPage(QWidget):
             text=_("The meeting is posted. Print the summary for the records and the members' "
                    "receipts now?"),
             buttons=[errors.Button("print", _("Print summary and receipts"), default=True),
+                     errors.Button("passbooks", _("Print passbooks")),
                      errors.Button("later", _("Later"))])
         if choice == "print":
             self.print_papers((SUMMARY, RECEIPTS))
+        elif choice == "passbooks":
+            self.print_passbooks()
         return True
 
     def _post_refused(self, error: UserError) -> None:
@@ -370,6 +378,10 @@ class MeetingPage(QWidget):
         if self.meeting is not None and self.meeting.is_posted:
             print_meeting(self, self.ctx, self.meeting, what)
 
+    def print_passbooks(self) -> None:
+        if self.meeting is not None and self.meeting.is_posted:
+            print_meeting_passbooks(self, self.ctx, self.meeting)
+
     def count_cash(self) -> None:
         if self.meeting is not None:
             CashCountDialog.ask(self, self.ctx, meeting_id=self.meeting.id,
@@ -381,6 +393,7 @@ class MeetingPage(QWidget):
         self.post_button.setToolTip(_("Shortcut: Ctrl+Enter"))
         self.summary_button.setText(_("Print the summary…"))
         self.receipts_button.setText(_("Print the receipts…"))
+        self.passbooks_button.setText(_("Print passbooks…"))
         self.count_button.setText(_("Count the cash box…"))
         self.hint.setText(_("Type an amount to replace a cell · Tab: next cell · Enter: next "
                             "member · Esc: back to the expected amount\nAttendance: 1 present · "

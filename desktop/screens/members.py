@@ -6,6 +6,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop.actions import run_query
+from desktop.passbook_print import PassbookDialog
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading
@@ -55,8 +56,9 @@ class MembersScreen(Screen):
         self.edit_button = QPushButton()
         self.status_button = QPushButton()
         self.history_button = QPushButton()
+        self.passbook_button = QPushButton()
         for button in (self.add_button, self.edit_button, self.status_button,
-                       self.history_button):
+                       self.history_button, self.passbook_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -71,6 +73,7 @@ class MembersScreen(Screen):
         self.edit_button.clicked.connect(self.edit_member)
         self.status_button.clicked.connect(self.change_status)
         self.history_button.clicked.connect(self.show_history)
+        self.passbook_button.clicked.connect(self.print_passbook)
         self.table.row_activated.connect(lambda row: self.edit_member(row))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Ctrl+N"), self, self.add_member,
@@ -106,6 +109,7 @@ class MembersScreen(Screen):
         self.edit_button.setEnabled(self.may_edit and chosen)
         self.status_button.setEnabled(self.may_edit and chosen)
         self.history_button.setEnabled(chosen)
+        self.passbook_button.setEnabled(chosen)
 
     def select_member(self, member_id: int) -> None:
         ids = [r.id for r in self.model.rows]
@@ -138,6 +142,11 @@ class MembersScreen(Screen):
         if member is not None:
             HistoryDialog.ask(self, self.ctx, member)
 
+    def print_passbook(self) -> None:
+        member = self.table.selected_row()
+        if member is not None:
+            PassbookDialog.ask(self, self.ctx, member)
+
     def retranslate(self) -> None:
         self.title.setText(_("Members"))
         self.search.setPlaceholderText(_("Search: name, number, village, phone…"))
@@ -146,6 +155,7 @@ class MembersScreen(Screen):
         self.edit_button.setText(_("Edit"))
         self.status_button.setText(_("Left or deceased…"))
         self.history_button.setText(_("Change history"))
+        self.passbook_button.setText(_("Print passbook…"))
         self.add_button.setToolTip(_("Shortcut: Ctrl+N"))
         self.model.retranslate()
 

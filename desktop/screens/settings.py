@@ -115,6 +115,16 @@ class SettingsScreen(Screen):
         row.addStretch(1)
         layout.addWidget(self.idle_box)
 
+        self.passbook_box = QGroupBox()
+        row = QHBoxLayout(self.passbook_box)
+        self.passbook_page = QLabel()
+        self.passbook_button = QPushButton()
+        self.passbook_button.clicked.connect(self.change_passbook_page)
+        row.addWidget(self.passbook_page)
+        row.addWidget(self.passbook_button)
+        row.addStretch(1)
+        layout.addWidget(self.passbook_box)
+
         self.backup_box = QGroupBox()
         box = QVBoxLayout(self.backup_box)
         self.backup_note = QLabel()
@@ -156,6 +166,7 @@ class SettingsScreen(Screen):
         has_group = gid is not None
         self.lock_box.setVisible(has_group and self.ctx.can(Permission.LOCK_PERIOD))
         self.idle_box.setVisible(has_group and self.ctx.can(Permission.CHANGE_SETTINGS))
+        self.passbook_box.setVisible(has_group and self.ctx.can(Permission.CHANGE_SETTINGS))
         self.restore_button.setVisible(self.ctx.can(Permission.RESTORE_BACKUP, None))
         self.locked: dt.date | None = None
         if has_group:
@@ -164,10 +175,26 @@ class SettingsScreen(Screen):
             minutes = run_query(self.ctx, self, lambda s, actor: settings.get(
                 s, gid, "idle_lock_minutes"), 10)
             self.idle_minutes.setValue(int(minutes or 10))
+            self._show_passbook_page()
         self._show_lock_state()
         self.backups.set_rows(backup_files(self.ctx.database))
 
     locked: dt.date | None = None
+
+    def _show_passbook_page(self) -> None:
+        from desktop.passbook_print import layout_text
+        from models import passbook
+
+        gid = self.ctx.group_id
+        layout = run_query(self.ctx, self, lambda s, actor: passbook.page_layout(s, gid), None)
+        self.passbook_page.setText(layout_text(layout) if layout else "")
+
+    def change_passbook_page(self) -> None:
+        from desktop.passbook_print import PageSizeDialog
+
+        if self.ctx.group_id is not None and PageSizeDialog.ask(self, self.ctx,
+                                                                self.ctx.group_id):
+            self._show_passbook_page()
 
     def _show_lock_state(self) -> None:
         if self.locked is None:
@@ -265,6 +292,10 @@ class SettingsScreen(Screen):
         self.idle_box.setTitle(_("Idle lock"))
         self.idle_label.setText(_("Lock the window after this many idle minutes:"))
         self.idle_button.setText(_("Save"))
+        self.passbook_box.setTitle(_("Passbook page size"))
+        self.passbook_button.setText(_("Change…"))
+        if self.ctx.group_id is not None and self.passbook_box.isVisibleTo(self):
+            self._show_passbook_page()
         self.backup_box.setTitle(_("Backups"))
         self.backup_note.setText(_("A backup is made automatically every day. Save another "
                                    "copy on a USB stick and keep it somewhere else."))

@@ -122,7 +122,7 @@ def test_a_whole_meeting_is_typed_into_the_grid_posted_and_printed(
         "Post the meeting of 20/11/2026?", "", "Savings: 50,000 ₭", "Fines paid: 0 ₭",
         "Received in all: 50,000 ₭"]
     assert confirm.buttons == ["Post the meeting", "Cancel"]
-    assert printed.buttons == ["Print summary and receipts", "Later"]
+    assert printed.buttons == ["Print summary and receipts", "Print passbooks", "Later"]
     summary, receipts = folder / "meeting-2026-11-20-summary.pdf", \
         folder / "meeting-2026-11-20-receipts.pdf"
     assert opened == [summary, receipts]
