@@ -5,8 +5,9 @@ Posted entries are never updated or deleted. A mistake is corrected by a linked 
 hash chain: an entry's hash covers the previous hash and a canonical serialisation of the
 entry and its lines; the group row keeps the chain head.
 
-``post_entry`` checks the ledger's invariants but not permissions: the services that call it
-check those (they know which permission the business action needs).
+``post_entry`` checks the ledger's invariants and that the actor holds a writing role in the
+group (``permissions.require_writer``); the services that call it check the narrower
+permission the business action needs.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from models import audit, chart, clock
 from models.errors import LedgerIntegrityError, NotFound, UserError
 from models.i18n import N_, Deferred
-from models.permissions import Permission, require
+from models.permissions import Permission, require, require_writer
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
 
 
@@ -74,7 +75,8 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
 
     Refused (``LedgerIntegrityError``, nothing written): no group, fewer than two lines, a
     zero or non-integer amount, lines that do not sum to zero, an account or member of
-    another group, an inactive account, a date in a locked period or the future."""
+    another group, an inactive account, a date in a locked period or the future;
+    ``PermissionDenied`` unless ``actor`` holds a writing role in the group."""
     locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
     if group_id in locked:
         group = session.get(Group, group_id)
@@ -86,6 +88,7 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
             locked.add(group_id)
     if group is None:
         raise NotFound(N_("No such group."))
+    require_writer(session, actor, group_id)
     if len(lines) < 2:
         raise LedgerIntegrityError(N_("An entry needs at least two lines."))
     for line in lines:
@@ -242,7 +245,8 @@ def reverse_entry(session: Session, actor: User, *, entry_id: int, reason: str,
 
 def post_reversal(session: Session, actor: User, entry: JournalEntry, *, reason: str,
                   value_date: dt.date) -> JournalEntry:
-    """The plain reversal, for handlers that add their own steps around it."""
+    """The plain reversal, for handlers that add their own steps around it (the actor
+    needs a writing role in the group, checked by ``post_entry``)."""
     lines = [Line(ln.account_id, -ln.amount, member_id=ln.member_id, loan_id=ln.loan_id,
                   memo=ln.memo) for ln in entry.lines]
     return post_entry(session, actor, group_id=entry.group_id, value_date=value_date,
