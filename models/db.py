@@ -126,16 +126,19 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
 @event.listens_for(Session, "before_flush")
 def _refuse_huge_numbers(session: Session, _context, _instances) -> None:  # noqa: ANN001
     """The last line before SQLite: a number that does not fit its 64-bit integers (a
-    service that forgot ``money.check_within``) becomes the user's message, not an
-    ``OverflowError`` in the middle of a transaction."""
+    service that forgot ``money.check_within``) or text with broken characters becomes
+    the user's message, not an ``OverflowError`` or ``UnicodeEncodeError`` in the middle
+    of a transaction."""
+    from models.errors import UserError, check_text
+    from models.i18n import N_
+
     for obj in (*session.new, *session.dirty):
         for value in vars(obj).values():
             if type(value) is int and not -INT64_MAX <= value <= INT64_MAX:
-                from models.errors import UserError
-                from models.i18n import N_
-
                 raise UserError(N_("The number {value} is too large to keep."),
                                 value=f"{value:,}")
+            if type(value) is str:
+                check_text(value)
 
 
 class Database:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from models.i18n import gettext
+from models.i18n import N_, gettext
 
 
 class UserError(Exception):
@@ -54,3 +54,15 @@ class UserCancelled(Exception):
     """The user backed out of a dialog: unwind quietly."""
 
 
+
+
+def check_text(text: str) -> str:
+    """Refuse text that cannot be stored: broken characters (lone surrogates), as a
+    terminal with the wrong encoding or a damaged file can give."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        raise UserError(N_("The text “{text}” has broken characters; type it again."),
+                        text=shown) from None
+    return text

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import audit, chart, clock, settings
 from models.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
-from models.errors import LedgerIntegrityError, NotFound, UserError
+from models.errors import LedgerIntegrityError, NotFound, UserError, check_text
 from models.i18n import N_, Deferred
 from models.permissions import Permission, require, require_writer
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
@@ -100,6 +100,9 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     if group is None:
         raise NotFound(N_("No such group."))
     require_writer(session, actor, group_id)
+    check_text(memo or "")
+    for line in lines:
+        check_text(line.memo or "")
     if len(lines) < 2:
         raise LedgerIntegrityError(N_("An entry needs at least two lines."))
     for line in lines:
