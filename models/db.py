@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "Kongthun"
@@ -141,6 +142,12 @@ def _refuse_huge_numbers(session: Session, _context, _instances) -> None:  # noq
                 check_text(value)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 class Database:
     """One open ledger. ``write()`` is one user action: one transaction, committed only if
     the block finishes; ``read()`` never commits."""
@@ -163,10 +170,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        """One transaction. Another window holding the write lock past the busy timeout
+        becomes ``LedgerBusy`` (nothing was written; the front end may try again)."""
         session = self._write()
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy(exc):
+                from models.errors import LedgerBusy
+
+                raise LedgerBusy() from exc
+            raise
         except BaseException:
             session.rollback()
             raise

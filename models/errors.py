@@ -50,6 +50,15 @@ class LedgerIntegrityError(UserError):
     """A posting would break the ledger's invariants (unbalanced, empty, locked period...)."""
 
 
+class LedgerBusy(UserError):
+    """Another window or program held the ledger's write lock too long; nothing was
+    written, and the same action may simply be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The ledger is busy: another window is saving. Nothing was "
+                            "written; try again in a moment."))
+
+
 class UserCancelled(Exception):
     """The user backed out of a dialog: unwind quietly."""
 
