@@ -285,7 +285,9 @@ def start_first_cycle(session: Session, actor: User, *, group_id: int,
 
 def cycle_for_posting(session: Session, actor: User, group_id: int, on: dt.date) -> SavingsCycle:
     """The open cycle that money dated ``on`` goes into. A group's very first money starts
-    its first cycle on that day; a day of a cycle already shared out is refused."""
+    its first cycle on that day; a day of a cycle already shared out is refused. The actor
+    needs a writing role in the group (money is about to be posted)."""
+    require_writer(session, actor, group_id)
     cycle = cycle_on(session, group_id, on)
     if cycle is None:
         if session.scalar(select(SavingsCycle.id).where(SavingsCycle.group_id == group_id)):
