@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session
 
 from desktop import errors
 from desktop.context import Change, ScreenContext
 from models import users
-from models.errors import UserCancelled, UserError
+from models.errors import LedgerBusy, UserCancelled, UserError
+from models.i18n import _
 from models.schema import User
 
 T = TypeVar("T")
@@ -68,9 +70,10 @@ def run_task(ctx: ScreenContext, parent, task: Callable[[], T], *,  # noqa: ANN0
              message: Callable[[T], str] | str | None = None,
              on_user_error: Callable[[UserError], None] | None = None) -> Outcome[T]:
     """Like ``run_action`` for services that manage their own transactions (backup,
-    restore): the same error handling and announcement."""
+    restore): the same error handling and announcement. A busy ledger (another window
+    saving) is said in the status bar and tried again, ``BUSY_RETRIES`` times."""
     try:
-        value = task()
+        value = _with_retries(ctx, task)
     except UserCancelled:
         return FAILED
     except UserError as error:
@@ -87,6 +90,24 @@ def run_task(ctx: ScreenContext, parent, task: Callable[[], T], *,  # noqa: ANN0
         text = message(value) if callable(message) else message
         ctx.signals.status_posted.emit(text)
     return Outcome(True, value)
+
+
+BUSY_RETRIES = 3
+
+
+def _with_retries(ctx: ScreenContext, task: Callable[[], T]) -> T:
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            return task()
+        except LedgerBusy:
+            if attempt == BUSY_RETRIES:
+                raise
+            # Nothing was written (the transaction rolled back), so trying again is safe.
+            ctx.signals.status_posted.emit(
+                _("Busy — another window is saving; retrying ({attempt} of {count})…")
+                .format(attempt=attempt + 1, count=BUSY_RETRIES))
+            QApplication.processEvents()
+    raise AssertionError("unreachable")
 
 
 def run_query(ctx: ScreenContext, parent, query: Callable[[Session, User], T],  # noqa: ANN001

@@ -117,6 +117,7 @@ class FirstRunDialog(FormDialog):
                     session, username=self.user_name.text(),
                     display_name=self.display_name.text(), password=self.password.text(),
                     language=i18n.current_language())
+                code = users.new_recovery_code(session, user)
                 self.username = user.username
         except UserError as error:
             self.show_problems(error)
@@ -124,6 +125,11 @@ class FirstRunDialog(FormDialog):
         except Exception as exc:  # noqa: BLE001
             errors.show_unexpected(self, exc)
             return False
+        errors.show_info(self, _(
+            "Your recovery code:\n\n{code}\n\nWrite it on paper now and keep it with the "
+            "cash box key. If you forget your password or are locked out, it lets you set a "
+            "new one (kongthun recover). It is shown only this once.").format(code=code),
+            title=_("Recovery code"))
         return True
 
     @classmethod

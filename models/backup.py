@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import clock
-from models.db import Database
+from models.db import Database, create_private_file
 from models.errors import UserError
 from models.i18n import N_
 
@@ -56,26 +56,42 @@ def write_backup(database: Database, target: Path) -> BackupResult:
     renamed, so a power cut never leaves a half backup under the real name."""
     source_path = _require_sqlite(database)
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source_path))
     try:
-        dst = sqlite3.connect(str(partial))
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    try:
-        result = check_backup(partial)
-    except BaseException:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
+        create_private_file(partial)
+        src = sqlite3.connect(str(source_path))
+        try:
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        result = check_backup(partial)
+        partial.replace(target)
+    except BaseException as exc:
+        _discard(partial)
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            raise UserError(N_("The backup could not be written to {folder}: {detail}. Is the "
+                               "stick full, or locked against writing?"),
+                            folder=str(target.parent), detail=_detail(exc)) from exc
         raise
-    partial.replace(target)
     return BackupResult(target, target.stat().st_size, result.entries, result.problems)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _detail(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def check_backup(path: Path) -> BackupResult:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "Kongthun"
+INT64_MAX = 2**63 - 1
 DB_FILENAME = "kongthun.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 
@@ -25,7 +27,29 @@ BUSY_TIMEOUT_MS = 15_000
 def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
-    return user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
+    path = user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
+    owner_only(path)
+    return path
+
+
+def owner_only(path: Path) -> None:
+    """Take away group and other access (0700 folders, 0600 files): the ledger holds
+    members' names, savings and password hashes. Best effort on files we do not own."""
+    try:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    except OSError:
+        pass
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only (0600) unless it exists; its folder, when
+    made here, is 0700. SQLite then fills it, and gives its -wal and -shm files the same
+    mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def default_database_url() -> str:
@@ -69,9 +93,11 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
                 target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
             _configure_sqlite(engine, read_only=True)
             return engine
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        if path is not None:
+            @event.listens_for(engine, "do_connect")
+            def _private(*_args):  # noqa: ANN002
+                create_private_file(path)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -98,6 +124,30 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+@event.listens_for(Session, "before_flush")
+def _refuse_huge_numbers(session: Session, _context, _instances) -> None:  # noqa: ANN001
+    """The last line before SQLite: a number that does not fit its 64-bit integers (a
+    service that forgot ``money.check_within``) or text with broken characters becomes
+    the user's message, not an ``OverflowError`` or ``UnicodeEncodeError`` in the middle
+    of a transaction."""
+    from models.errors import UserError, check_text
+    from models.i18n import N_
+
+    for obj in (*session.new, *session.dirty):
+        for value in vars(obj).values():
+            if type(value) is int and not -INT64_MAX <= value <= INT64_MAX:
+                raise UserError(N_("The number {value} is too large to keep."),
+                                value=f"{value:,}")
+            if type(value) is str:
+                check_text(value)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 class Database:
     """One open ledger. ``write()`` is one user action: one transaction, committed only if
     the block finishes; ``read()`` never commits."""
@@ -120,10 +170,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        """One transaction. Another window holding the write lock past the busy timeout
+        becomes ``LedgerBusy`` (nothing was written; the front end may try again)."""
         session = self._write()
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy(exc):
+                from models.errors import LedgerBusy
+
+                raise LedgerBusy() from exc
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from models.i18n import gettext
+from models.i18n import N_, gettext
 
 
 class UserError(Exception):
@@ -50,7 +50,28 @@ class LedgerIntegrityError(UserError):
     """A posting would break the ledger's invariants (unbalanced, empty, locked period...)."""
 
 
+class LedgerBusy(UserError):
+    """Another window or program held the ledger's write lock too long; nothing was
+    written, and the same action may simply be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The ledger is busy: another window is saving. Nothing was "
+                            "written; try again in a moment."))
+
+
 class UserCancelled(Exception):
     """The user backed out of a dialog: unwind quietly."""
 
 
+
+
+def check_text(text: str) -> str:
+    """Refuse text that cannot be stored: broken characters (lone surrogates), as a
+    terminal with the wrong encoding or a damaged file can give."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        raise UserError(N_("The text “{text}” has broken characters; type it again."),
+                        text=shown) from None
+    return text

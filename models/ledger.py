@@ -5,8 +5,9 @@ Posted entries are never updated or deleted. A mistake is corrected by a linked 
 hash chain: an entry's hash covers the previous hash and a canonical serialisation of the
 entry and its lines; the group row keeps the chain head.
 
-``post_entry`` checks the ledger's invariants but not permissions: the services that call it
-check those (they know which permission the business action needs).
+``post_entry`` checks the ledger's invariants and that the actor holds a writing role in the
+group (``permissions.require_writer``); the services that call it check the narrower
+permission the business action needs.
 """
 from __future__ import annotations
 
@@ -19,11 +20,21 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, chart, clock
-from models.errors import LedgerIntegrityError, NotFound, UserError
+from models import audit, chart, clock, settings
+from models.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
+from models.errors import LedgerIntegrityError, NotFound, UserError, check_text
 from models.i18n import N_, Deferred
-from models.permissions import Permission, require
+from models.permissions import Permission, require, require_writer
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
+
+
+MAX_AMOUNT = settings.register(
+    "max_amount", 10**12, N_("Largest amount of one entry line, in the smallest unit"),
+    settings.whole(1, HARD_MAX_MINOR))
+# Lines below this cannot bring a balance near ``MAX_BALANCE`` in any ledger that fits on a
+# laptop (it would take ten million of them in one account), so only larger ones pay for
+# summing their accounts.
+BALANCE_CHECK_FROM = 10**9
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,8 @@ def locked_through(session: Session, group_id: int) -> dt.date | None:
 
 
 def check_open_date(session: Session, group_id: int, value_date: dt.date) -> None:
-    """Refuse dates inside a locked period and dates in the future."""
+    """Refuse dates inside a locked period, in the future, or off the usable calendar."""
+    clock.check_date(value_date)
     locked = locked_through(session, group_id)
     if locked is not None and value_date <= locked:
         raise LedgerIntegrityError(
@@ -74,7 +86,8 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
 
     Refused (``LedgerIntegrityError``, nothing written): no group, fewer than two lines, a
     zero or non-integer amount, lines that do not sum to zero, an account or member of
-    another group, an inactive account, a date in a locked period or the future."""
+    another group, an inactive account, a date in a locked period or the future;
+    ``PermissionDenied`` unless ``actor`` holds a writing role in the group."""
     locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
     if group_id in locked:
         group = session.get(Group, group_id)
@@ -86,6 +99,10 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
             locked.add(group_id)
     if group is None:
         raise NotFound(N_("No such group."))
+    require_writer(session, actor, group_id)
+    check_text(memo or "")
+    for line in lines:
+        check_text(line.memo or "")
     if len(lines) < 2:
         raise LedgerIntegrityError(N_("An entry needs at least two lines."))
     for line in lines:
@@ -93,6 +110,13 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
             raise LedgerIntegrityError(N_("Amounts must be whole numbers of the smallest unit."))
         if line.amount == 0:
             raise LedgerIntegrityError(N_("An entry line cannot be zero."))
+    largest = max(abs(line.amount) for line in lines)
+    if largest > HARD_MAX_MINOR or largest > settings.get(session, group_id, MAX_AMOUNT.key):
+        limit = min(HARD_MAX_MINOR, settings.get(session, group_id, MAX_AMOUNT.key))
+        raise LedgerIntegrityError(
+            N_("{amount} is more than this group's largest amount, {limit}."),
+            amount=format_money(largest, currency(group.currency)),
+            limit=format_money(limit, currency(group.currency)))
     total = sum(line.amount for line in lines)
     if total != 0:
         raise LedgerIntegrityError(N_("The entry does not balance: debits and credits differ "
@@ -110,6 +134,7 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
         known.update(member_ids)
 
     _check_member_balances(session, group_id, lines, account_ids)
+    _check_balance_bound(session, group, lines, account_ids)
 
     entry = JournalEntry(
         group_id=group_id, seq=group.entry_count + 1, value_date=value_date,
@@ -167,6 +192,25 @@ def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line
             raise LedgerIntegrityError(
                 N_("This would leave {member} with less than nothing in {account}."),
                 member=member.name_lao, account=Deferred(acc.name))
+
+
+def _check_balance_bound(session: Session, group: Group, lines: Sequence[Line],
+                         account_ids: Sequence[int]) -> None:
+    """No account's balance may leave ±``MAX_BALANCE``: sums must never overflow."""
+    per_account: dict[int, int] = {}
+    for line, account_id in zip(lines, account_ids):
+        if abs(line.amount) >= BALANCE_CHECK_FROM:
+            per_account[account_id] = 0
+    for line, account_id in zip(lines, account_ids):
+        if account_id in per_account:
+            per_account[account_id] += line.amount
+    for account_id, delta in per_account.items():
+        if abs(raw_sum(session, account_id) + delta) > MAX_BALANCE:
+            acc = session.get(Account, account_id)
+            raise LedgerIntegrityError(
+                N_("{account} would pass {limit}, more than the ledger can add up."),
+                account=Deferred(acc.name),
+                limit=format_money(MAX_BALANCE, currency(group.currency)))
 
 
 def _resolve_account(session: Session, group_id: int, ref: str | int) -> int:
@@ -242,7 +286,8 @@ def reverse_entry(session: Session, actor: User, *, entry_id: int, reason: str,
 
 def post_reversal(session: Session, actor: User, entry: JournalEntry, *, reason: str,
                   value_date: dt.date) -> JournalEntry:
-    """The plain reversal, for handlers that add their own steps around it."""
+    """The plain reversal, for handlers that add their own steps around it (the actor
+    needs a writing role in the group, checked by ``post_entry``)."""
     lines = [Line(ln.account_id, -ln.amount, member_id=ln.member_id, loan_id=ln.loan_id,
                   memo=ln.memo) for ln in entry.lines]
     return post_entry(session, actor, group_id=entry.group_id, value_date=value_date,

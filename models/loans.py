@@ -808,6 +808,8 @@ def record_repayment(session: Session, actor: User, *, loan_id: int, amount: int
 
 def add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on: dt.date,
                    paid_from: str, meeting_id: int | None) -> LoanRepayment:
+    """Record one repayment of ``loan`` and allocate it (the treasurer's permission)."""
+    require(session, actor, Permission.RECORD, loan.group_id)
     problems: list[UserError] = []
     if loan.status != ACTIVE:
         raise UserError(N_("Loan {number} is not being repaid ({status})."), number=loan.number,

@@ -7,18 +7,31 @@ from sqlalchemy import select
 
 from models import audit, backup, users
 from models.db import Database
-from models.permissions import ROLE_PERMISSIONS, Permission, Role, require
-from models.schema import RoleGrant, User
+from models.errors import PermissionDenied
+from models.i18n import N_
+from models.permissions import Permission, has_permission, require
+from models.schema import Group, User
 
 
 def make_backup(database: Database, actor: User, target: Path) -> backup.BackupResult:
-    """Anyone who may back up in at least one group may copy the ledger file."""
+    """Copy the whole ledger file, for someone allowed to back up *every* group in it.
+
+    A backup is the file itself: every group's members, money and the users' password
+    hashes. Cutting out one group's part would give a file that is no ledger (the chains,
+    users and settings are shared) and could not be restored, so a backup is whole and
+    only those who may see the whole may make one: an administrator of all groups, or on a
+    laptop whose groups all grant the user a backing-up role, that user. The audit event
+    names who made it, and is itself inside the copy."""
     with database.write() as session:
         actor = users.reload_user(session, actor)
-        roles = session.scalars(select(RoleGrant.role).where(RoleGrant.user_id == actor.id))
-        if not any(Permission.BACKUP in ROLE_PERMISSIONS[Role(r)] for r in roles):
-            require(session, actor, Permission.BACKUP, None)  # raises, with the message
-        audit.record(session, actor, "backup", path=str(target))
+        group_ids = list(session.scalars(select(Group.id).order_by(Group.id)))
+        for group_id in group_ids or [None]:
+            if not has_permission(session, actor, Permission.BACKUP, group_id):
+                raise PermissionDenied(
+                    N_("{user} may not copy the whole ledger: a backup holds every group's "
+                       "records, so only someone allowed to back up every group (an "
+                       "administrator of all groups) may make one."), user=actor.username)
+        audit.record(session, actor, "backup", path=str(target), groups=len(group_ids))
     return backup.write_backup(database, Path(target))
 
 

@@ -29,7 +29,7 @@ from models import audit, clock, ledger, loan_opening, members
 from models.errors import UserError, ValidationError
 from models.i18n import N_
 from models.ledger import Line, fmt_date
-from models.money import Currency, currency, format_money, parse_money
+from models.money import HARD_MAX_MINOR, Currency, currency, format_money, parse_money
 from models.permissions import Permission, require
 from models.loan_policy import get_policy
 from models.savings_rules import Label, cycle_for_posting, rules
@@ -177,20 +177,23 @@ def _whole(value: Any) -> int:
         number = Decimal(text)
     except InvalidOperation:
         raise UserError(N_("“{text}” is not a whole number."), text=text) from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise UserError(N_("“{text}” is not a whole number."), text=text)
+    if abs(number) > HARD_MAX_MINOR:
+        raise UserError(N_("“{text}” is too large: at most {limit}."), text=text,
+                        limit=f"{HARD_MAX_MINOR:,}")
     return int(number)
 
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return clock.check_date(value.date())
     if isinstance(value, dt.date):
-        return value
+        return clock.check_date(value)
     text = _text(value)
     for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
         try:
-            return parse(text)
+            return clock.check_date(parse(text))
         except ValueError:
             continue
     raise UserError(N_("“{text}” is not a date; write dd/mm/yyyy."), text=text)

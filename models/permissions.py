@@ -98,6 +98,24 @@ def has_permission(session: Session, user: User, permission: Permission,
     return any(permission in ROLE_PERMISSIONS[r] for r in roles_of(session, user, group_id))
 
 
+# Roles that change a group's books; an auditor only reads.
+WRITING_ROLES = frozenset({Role.ADMIN, Role.TREASURER, Role.LEADER})
+
+
+def require_writer(session: Session, user: User, group_id: int) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is active and holds a writing role in
+    ``group_id``: the floor every posting to the ledger stands on (``ledger.post_entry``),
+    under the service's own, narrower ``require``. Remembered for the rest of the
+    transaction, since a meeting posts hundreds of entries."""
+    seen: set = session.info.setdefault("kongthun_writers", set())
+    if (user.id, group_id) in seen:
+        return
+    if not user.is_active or not roles_of(session, user, group_id) & WRITING_ROLES:
+        raise PermissionDenied(N_("{user} may not write in this group's books."),
+                               user=user.username)
+    seen.add((user.id, group_id))
+
+
 def require(session: Session, user: User, permission: Permission, group_id: int | None) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may do ``permission`` in ``group_id``."""
     if not has_permission(session, user, permission, group_id):

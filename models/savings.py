@@ -362,7 +362,8 @@ def charge_fine(session: Session, actor: User, *, member_id: int, amount: int, r
 def post_fines(session: Session, actor: User, *, group_id: int, on: dt.date,
                charges: dict[int, int], memo: str,
                meeting_id: int | None = None) -> JournalEntry:
-    """One entry charging several members their fines (callers check permission)."""
+    """One entry charging several members their fines."""
+    require(session, actor, Permission.RECORD, group_id)
     lines = [Line("fines_receivable", amount, member_id=member_id)
              for member_id, amount in sorted(charges.items()) if amount > 0]
     total = sum(line.amount for line in lines)

@@ -20,7 +20,7 @@ from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_, Deferred
 from models.ledger import fmt_date
 from models.money import currency, format_money
-from models.permissions import Permission, require
+from models.permissions import Permission, require, require_writer
 from models.schema import Group, User
 from models.schema_savings import SavingsCycle
 
@@ -282,7 +282,9 @@ def list_cycles(session: Session, actor: User, group_id: int) -> list[CycleRow]:
 
 def new_cycle(session: Session, actor: User, *, group_id: int, start_date: dt.date) -> SavingsCycle:
     """Start a cycle with the mode and share price the settings give on ``start_date``
-    (callers check permissions and that no other cycle is open)."""
+    (callers check that no other cycle is open). Any posting starts the group's first
+    cycle, so the floor is a writing role in the group, as for ``ledger.post_entry``."""
+    require_writer(session, actor, group_id)
     mode = settings.get(session, group_id, MODE.key, on=start_date)
     price = settings.get(session, group_id, SHARE_PRICE.key, on=start_date) if mode == SHARES else 1
     last = session.scalar(select(SavingsCycle.number).where(SavingsCycle.group_id == group_id)
@@ -308,7 +310,9 @@ def start_first_cycle(session: Session, actor: User, *, group_id: int,
 
 def cycle_for_posting(session: Session, actor: User, group_id: int, on: dt.date) -> SavingsCycle:
     """The open cycle that money dated ``on`` goes into. A group's very first money starts
-    its first cycle on that day; a day of a cycle already shared out is refused."""
+    its first cycle on that day; a day of a cycle already shared out is refused. The actor
+    needs a writing role in the group (money is about to be posted)."""
+    require_writer(session, actor, group_id)
     cycle = cycle_on(session, group_id, on)
     if cycle is None:
         if session.scalar(select(SavingsCycle.id).where(SavingsCycle.group_id == group_id)):

@@ -54,7 +54,8 @@ from typing import Literal
 
 from models.errors import UserError
 from models.i18n import N_
-from models.money import ROUNDING_MODES
+from models.clock import check_date
+from models.money import ROUNDING_MODES, check_within
 
 Method = Literal["flat", "declining"]
 Amortization = Literal["equal-installments", "equal-principal"]
@@ -128,6 +129,10 @@ class ScheduleTerms:
 
         if self.principal <= 0:
             raise UserError(N_("The loan amount must be more than zero."))
+        check_within(self.principal)
+        check_date(self.disbursed)
+        if self.first_due is not None:
+            check_date(self.first_due)
         rate = self.annual_rate
         if not rate.is_finite() or rate < 0 or rate > 100:
             raise UserError(N_("The interest rate must be between 0 and 100 % a year."))
@@ -144,6 +149,7 @@ class ScheduleTerms:
                             maximum=MAX_EXPONENT)
         if self.multiple < 0:
             raise UserError(N_("The multiple cannot be negative."))
+        check_within(self.multiple)
         if self.first_due is not None and self.first_due <= self.disbursed:
             raise UserError(N_("The first due date must be after the disbursement date {date}."),
                             date=self.disbursed.isoformat())

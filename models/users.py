@@ -21,6 +21,7 @@ from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_
 from models.permissions import Permission, Role, require
 from models.schema import Member, RoleGrant, User, UserMember
+from models.schema_recovery import RecoveryCode
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -31,10 +32,32 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+    digest = hashlib.scrypt(_encode(password), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
                             dklen=32)
     b64 = base64.b64encode
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def spend_like_a_check(password: str) -> None:
+    """Take as long as checking a real password, so that an unknown user name cannot be
+    told from a known one by how fast the answer comes."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password("not a password of anyone"))
+    check_password(password, _DUMMY_HASH[0])
+
+
+def _encode(text: str) -> bytes:
+    # A password typed on a broken terminal may carry lone surrogates; keep them as bytes
+    # rather than fail (they can never match a password set through the app anyway).
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _storable(text: str) -> str:
+    """``text`` with broken characters (from a terminal in the wrong encoding) replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -45,7 +68,7 @@ def check_password(password: str, stored: str) -> bool:
     if scheme != "scrypt":
         return False
     expected = base64.b64decode(digest)
-    actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
+    actual = hashlib.scrypt(_encode(password), salt=base64.b64decode(salt), n=int(n), r=int(r),
                             p=int(p), dklen=len(expected))
     return hmac.compare_digest(actual, expected)
 
@@ -193,9 +216,13 @@ def authenticate(session: Session, username: str, password: str) -> User:
     caller's session, so the caller must commit even when this raises
     (``Database.login`` does)."""
     now = clock.now()
-    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    name = _storable(username).strip()
+    user = None
+    if name == username.strip():
+        user = session.scalar(select(User).where(func.lower(User.username) == name.lower()))
     if user is None or not user.is_active:
-        audit.record(session, None, "login", ok=False, username=username.strip()[:60])
+        spend_like_a_check(password)
+        audit.record(session, None, "login", ok=False, username=name[:60])
         raise LoginFailed(N_("Wrong user name or password."))
     if user.locked_until is not None and user.locked_until > now:
         audit.record(session, user, "login", ok=False, reason="locked")
@@ -277,3 +304,68 @@ def member_ids_of(session: Session, user: User) -> set[int]:
 def is_same_person(session: Session, user: User, member_id: int) -> bool:
     """Whether ``user`` is the member ``member_id`` (self-approval check)."""
     return member_id in member_ids_of(session, user)
+
+
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+RECOVERY_LENGTH = 20  # 100 bits: guessing is hopeless, so tries need no lock-out
+
+
+def _plain_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_recovery_code(session: Session, actor: User) -> str:
+    """A new recovery code for ``actor``, an administrator of all groups, to write on
+    paper: shown once, stored only as a hash; any older code of theirs stops working."""
+    require(session, actor, Permission.MANAGE_USERS, None)
+    now = clock.now()
+    for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == actor.id,
+                                                          RecoveryCode.used_at.is_(None))):
+        old.used_at = now
+    code = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    session.add(RecoveryCode(user_id=actor.id, code_hash=hash_password(code), created_at=now))
+    audit.record(session, actor, "user.recovery_code")
+    return "-".join(code[i:i + 4] for i in range(0, RECOVERY_LENGTH, 4))
+
+
+def recover_with_code(session: Session, *, username: str, code: str,
+                      new_password: str) -> User:
+    """The way back in for an administrator of all groups: the recovery code from set-up
+    sets a new password and lifts any lock-out. The code is then spent. On failure raises
+    ``LoginFailed`` after recording it (commit either way: ``recover`` does)."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise UserError(N_("A password needs at least {count} characters."),
+                        count=MIN_PASSWORD_LENGTH)
+    plain = _plain_code(_storable(code))
+    name = _storable(username).strip()
+    user = session.scalar(select(User).where(func.lower(User.username) == name.lower()))
+    stored = None
+    if user is not None and user.is_active:
+        stored = session.scalar(select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+            .order_by(RecoveryCode.id.desc()).limit(1))
+    if stored is None:
+        spend_like_a_check(plain)
+    if stored is None or not check_password(plain, stored.code_hash):
+        audit.record(session, user, "user.recover", ok=False,
+                     username=name[:60])
+        raise LoginFailed(N_("The user name or the recovery code is wrong."))
+    stored.used_at = clock.now()
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(session, user, "user.recover")
+    return user
+
+
+def recover(database, username: str, code: str, new_password: str) -> None:  # noqa: ANN001
+    """``recover_with_code`` in a transaction committed either way (failures are kept)."""
+    with database.write() as session:
+        try:
+            recover_with_code(session, username=username, code=code,
+                              new_password=new_password)
+        except LoginFailed as failure:
+            error = failure
+        else:
+            return
+    raise error

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
-from models.errors import UserError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+
+from models.db import is_busy
+from models.errors import LedgerBusy, UserError
 from models.i18n import _
 
 
@@ -60,6 +64,52 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OperationalError as exc:
+        if is_busy(exc):
+            message = str(LedgerBusy())
+        else:
+            message = _("the ledger cannot be opened: {detail}.").format(detail=_first_line(exc))
+        print(_("error: {message}").format(message=message), file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        return _unreadable(exc)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(DATABASE_DRIVERS):
+            raise
+        print(_("error: {message}").format(message=_(
+            "the database driver {name} is not installed on this computer.").format(
+                name=exc.name)), file=sys.stderr)
+        return 2
+    except (ArgumentError, NoSuchModuleError):
+        print(_("error: {message}").format(message=_(
+            "this is not a ledger file or a database address Kongthun can open; give a "
+            "file path, or an address such as postgresql+psycopg://user@host/name.")),
+            file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader stopped early (``| head -5``): it has what it wanted. Point stdout at
+        # nothing so the interpreter's last flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+DATABASE_DRIVERS = ("psycopg", "pg8000", "asyncpg", "MySQLdb", "pymysql")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _unreadable(exc: DatabaseError) -> int:
+    """A ledger SQLite cannot read (damaged pages): said plainly, exit 1 (a check failed)."""
+    detail = _first_line(exc)
+    print(_("error: {message}").format(message=_(
+        "the ledger cannot be read: {detail}. The file is damaged; restore the newest good "
+        "backup (kongthun restore) and keep this file for a closer look.").format(
+            detail=detail)), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@ without changing it: no migration, no new file, a clear message for anything tha
 Kongthun ledger."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select
@@ -39,14 +40,26 @@ def open_existing(db: str | None) -> Database:
     database = open_database(db, migrate=False)
     try:
         tables = set(inspect(database.engine).get_table_names())
-    except DatabaseError:
+    except DatabaseError as exc:
         database.dispose()
+        if path is not None and is_read_only(path, exc):
+            raise CliUsageError(_("{path} is read-only: Kongthun writes to the ledger (every "
+                                  "log-in is recorded). Copy it to a folder you can write "
+                                  "to.").format(path=path)) from None
         raise CliUsageError(_("{path} is not a Kongthun ledger.").format(
             path=path or url)) from None
     if not KONGTHUN_TABLES <= tables:
         database.dispose()
         raise CliUsageError(_("{path} is not a Kongthun ledger.").format(path=path or url))
     return database
+
+
+def is_read_only(path: Path, exc: BaseException) -> bool:
+    """Whether SQLite failed because the file (or its folder, where the -wal and -shm
+    files go) cannot be written."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return ("readonly" in text or "read-only" in text or "unable to open" in text
+            or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK))
 
 
 def check_sqlite_file(path: Path) -> None:

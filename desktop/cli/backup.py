@@ -1,10 +1,11 @@
 """``kongthun backup`` and ``kongthun restore``.
 
-``kongthun backup --db PATH --out FILE [--user U]`` copies the ledger with SQLite's online
+``kongthun backup --db PATH --out FILE --user U`` copies the ledger with SQLite's online
 backup (the app may stay open), then opens the copy and verifies it. ``--out`` may name a
-folder (a USB stick): the copy is then called ``kongthun-YYYYMMDD-HHMMSS.sqlite3``. Without
-``--user`` nothing is logged in and nothing is written to the ledger; with it, the backup is
-recorded in the audit log. Exit 0 if the copy verifies, 1 if it does not (the copy is kept,
+folder (a USB stick): the copy is then called ``kongthun-YYYYMMDD-HHMMSS.sqlite3``. The user
+logs in and must be allowed to back up every group (the copy holds them all, members'
+personal data included); the backup is recorded in the audit log, under their name. The
+copy is owner-only (0600). Exit 0 if the copy verifies, 1 if it does not (the copy is kept,
 so the damage can be examined), 2 for bad usage.
 
 ``kongthun restore --db PATH --from FILE --user U`` replaces the ledger with a backup:
@@ -20,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError
 
 from desktop.cli import CliUsageError
-from desktop.cli._common import add_db_option, add_login_options
+from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
 from models import backup, clock, maintenance, users
 from models.i18n import _
@@ -31,12 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "backup", help="copy the ledger to a file and check the copy",
         description="Copy the ledger (it may stay open in the app) and verify the copy.")
-    add_db_option(parser)
+    add_login_options(parser)
     parser.add_argument("--out", required=True, metavar="FILE",
                         help="the backup file to write, or a folder to write it into")
-    parser.add_argument("--user", metavar="NAME",
-                        help="log in (password from KONGTHUN_PASSWORD or a prompt) so the "
-                             "backup is recorded in the audit log")
     parser.set_defaults(func=run_backup)
 
     parser = sub.add_parser(
@@ -68,14 +66,12 @@ def run_backup(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         target = backup_target(Path(args.out), database.path)
-        if args.user:
-            user = log_in(database, args.user)
-            result = maintenance.make_backup(database, user, target)
-        else:
-            result = backup.write_backup(database, target)
+        user = log_in(database, args.user)
+        result = maintenance.make_backup(database, user, target)
     finally:
         database.dispose()
     print(_("Backup written: {path}").format(path=result.path))
+    print(_("Made by {user}; recorded in the audit log.").format(user=args.user))
     print(_("Size: {size} bytes; journal entries: {entries}.").format(
         size=f"{result.size:,}", entries=result.entries))
     if result.ok:

@@ -71,8 +71,11 @@ def run(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
     path = sqlite_path(url)
     created = path is not None and not path.exists()
-    if path is not None and not created:
-        _refuse_foreign_file(path)
+    if path is not None and not created and _refuse_foreign_file(path):
+        _remove_ledger(path)  # demo data only, perhaps half built: start it again
+        created = True
+        print(_("{path} held only demo data (perhaps an unfinished build); it is built "
+                "again.").format(path=path))
 
     started = time.perf_counter()
     database = open_database(args.db)
@@ -107,18 +110,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_foreign_file(path: Path) -> None:
-    """An existing file must be empty or an empty Kongthun ledger: the demo never writes into
-    a ledger that holds data, nor into another program's file."""
+def _refuse_foreign_file(path: Path) -> bool:
+    """An existing file must be empty, an empty Kongthun ledger, or a demo ledger (say one
+    whose build was cut short): the demo never writes into a ledger that holds real data,
+    nor into another program's file. True when it is a demo ledger to be replaced."""
     if path.is_file() and path.stat().st_size == 0:
-        return
+        return False
     database = open_existing(str(path))
     try:
-        if holds_data(database):
-            raise CliUsageError(_("{path} already holds a ledger. The demo is built only "
-                                  "into a new file.").format(path=path))
+        if not holds_data(database):
+            return False
+        if holds_only_demo_data(database):
+            return True
+        raise CliUsageError(_("{path} already holds a ledger. The demo is built only "
+                              "into a new file.").format(path=path))
     finally:
         database.dispose()
+
+
+def holds_only_demo_data(database) -> bool:  # noqa: ANN001
+    """Every group is a demo group and every user a demo user."""
+    from sqlalchemy import func, select
+
+    from models.demo.core import DEMO_USERS
+    from models.schema import Group, User
+
+    demo_names = {name for name, _ in DEMO_USERS}
+    with database.read() as session:
+        real_groups = session.scalar(select(func.count(Group.id))
+                                     .where(Group.is_demo.is_not(True)))
+        names = set(session.scalars(select(User.username)))
+    return real_groups == 0 and names <= demo_names
 
 
 def _remove_ledger(path: Path) -> None:

@@ -20,7 +20,7 @@ from desktop.cli._common import iso_date
 from models import clock
 from models.errors import UserError
 from models.i18n import _
-from models.money import ROUNDING_MODES, Currency, format_amount
+from models.money import HARD_MAX_MINOR, ROUNDING_MODES, Currency, format_amount
 from models.schedule import (
     AMORTIZATIONS,
     FREQUENCIES,
@@ -152,6 +152,9 @@ def _parse_major(text: str, decimals: int, *, negative: str, too_precise: str) -
     if value < 0:
         raise CliUsageError(negative)
     minor = value.scaleb(decimals)
+    if abs(minor) > HARD_MAX_MINOR:
+        raise CliUsageError(_("“{text}” is too large: at most {limit}.").format(
+            text=text, limit=f"{Decimal(HARD_MAX_MINOR).scaleb(-decimals):,f}"))
     if minor != minor.to_integral_value():
         raise CliUsageError(too_precise.format(decimals=decimals))
     return int(minor)

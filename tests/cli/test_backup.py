@@ -2,11 +2,13 @@
 good backup back, by an administrator only."""
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from models import backup
 from tests.cli.ledger_helpers import (
@@ -53,7 +55,7 @@ def entries_and_head(path: Path) -> tuple[int, str]:
 def test_backup_writes_a_copy_that_verifies(capsys, ledger, usb):
     target = usb / "monday.sqlite3"
 
-    code, out, err = kongthun(capsys, "backup", "--db", str(ledger), "--out", str(target))
+    code, out, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(target))
 
     assert code == 0, err
     assert f"Backup written: {target}" in out
@@ -61,18 +63,70 @@ def test_backup_writes_a_copy_that_verifies(capsys, ledger, usb):
     assert f"Size: {target.stat().st_size:,} bytes" in out
     assert backup.check_backup(target).ok
     assert entries_and_head(target) == entries_and_head(ledger)
-    assert audit_events(ledger, "backup") == []  # nobody logged in, nothing written
+    assert "Made by admin; recorded in the audit log." in out
+    assert [(user, ok) for user, ok, _ in audit_events(ledger, "backup")] == [("admin", 1)]
+    assert backup_mode(target) == 0o600
+
+
+def backup_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_backup_needs_someone_to_log_in(capsys, ledger, usb):
+    with pytest.raises(SystemExit) as info:
+        kongthun(capsys, "backup", "--db", str(ledger), "--out", str(usb / "b.sqlite3"))
+    assert info.value.code == 2
+    assert list(usb.iterdir()) == []
+
+
+def test_a_treasurer_of_one_group_cannot_copy_every_group(capsys, ledger, usb):
+    """A backup holds all five groups' members and password hashes: a treasurer of group 2
+    alone may not carry it away (the issue's finding), and nothing is left on the stick."""
+    from models import users
+    from models.db import Database, sqlite_url
+
+    database = Database(sqlite_url(ledger))
+    with database.write() as s:
+        admin = s.scalar(select(users.User).where(users.User.username == "admin"))
+        one = users.create_user(s, admin, username="noy", display_name="Noy",
+                                password="demo")
+        users.grant_role(s, admin, user_id=one.id, role="treasurer", group_id=2)
+    database.dispose()
+
+    code, _, err = kongthun(capsys, "backup", "--user", "noy", "--db", str(ledger),
+                            "--out", str(usb))
+
+    assert code == 2
+    assert "noy may not copy the whole ledger" in err
+    assert list(usb.iterdir()) == []
+    assert audit_events(ledger, "backup") == []
+
+
+def test_a_full_stick_gives_a_plain_message_and_leaves_no_partial_file(capsys, ledger, usb,
+                                                                      monkeypatch):
+    def full(_path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "check_backup", full)
+
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger),
+                            "--out", str(usb / "b.sqlite3"))
+
+    assert code == 2
+    assert "could not be written to" in err and "No space left on device" in err
+    assert "Traceback" not in err
+    assert list(usb.iterdir()) == []
 
 
 def test_backup_into_a_folder_names_the_copy_by_date(capsys, ledger, usb):
-    code, out, _ = kongthun(capsys, "backup", "--db", str(ledger), "--out", str(usb))
+    code, out, _ = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(usb))
 
     assert code == 0
     assert [p.name for p in usb.iterdir()] == ["kongthun-20261120-093000.sqlite3"]
 
 
 def test_backup_with_a_user_is_audited(capsys, ledger, usb):
-    code, _, err = kongthun(capsys, "backup", "--db", str(ledger), "--out",
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
                             str(usb / "b.sqlite3"), "--user", "treasurer")
 
     assert code == 0, err
@@ -83,14 +137,14 @@ def test_backup_never_overwrites_and_needs_an_existing_folder(capsys, ledger, us
     existing = usb / "old.sqlite3"
     existing.write_bytes(b"precious")
 
-    code, _, err = kongthun(capsys, "backup", "--db", str(ledger), "--out", str(existing))
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(existing))
     assert code == 2 and "already exists; choose another name" in err
     assert existing.read_bytes() == b"precious"
 
-    code, _, err = kongthun(capsys, "backup", "--db", str(ledger), "--out", str(ledger))
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(ledger))
     assert code == 2 and "already exists" in err
 
-    code, _, err = kongthun(capsys, "backup", "--db", str(ledger), "--out",
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
                             str(usb / "not-mounted" / "b.sqlite3"))
     assert code == 2 and "does not exist" in err
 
@@ -99,7 +153,7 @@ def test_a_backup_of_a_tampered_ledger_says_the_copy_does_not_verify(capsys, led
     tamper(ledger, f"UPDATE journal_lines SET amount = amount + 1 "
                    f"WHERE entry_id = {entry_id(ledger, 1, 1)} AND line_no = 1")
 
-    code, out, _ = kongthun(capsys, "backup", "--db", str(ledger), "--out",
+    code, out, _ = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
                             str(usb / "b.sqlite3"))
 
     assert code == 1
@@ -108,7 +162,7 @@ def test_a_backup_of_a_tampered_ledger_says_the_copy_does_not_verify(capsys, led
 
 def test_the_admin_restores_a_backup_and_the_ledger_before_is_kept(capsys, ledger, usb):
     copy = usb / "b.sqlite3"
-    assert kongthun(capsys, "backup", "--db", str(ledger), "--out", str(copy))[0] == 0
+    assert kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(copy))[0] == 0
     post_deposits(ledger, group_id=1, count=2)  # recorded after the backup
     assert entries_and_head(ledger)[0] == 5
 
@@ -128,7 +182,7 @@ def test_the_admin_restores_a_backup_and_the_ledger_before_is_kept(capsys, ledge
 @pytest.mark.parametrize("role", ["treasurer", "leader", "auditor"])
 def test_only_an_administrator_may_restore(capsys, ledger, usb, role):
     copy = usb / "b.sqlite3"
-    kongthun(capsys, "backup", "--db", str(ledger), "--out", str(copy))
+    kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(copy))
     post_deposits(ledger, group_id=1, count=1)
 
     code, out, err = kongthun(capsys, "restore", "--db", str(ledger), "--from", str(copy),
@@ -153,7 +207,7 @@ def test_restore_refuses_a_file_that_is_not_a_good_kongthun_backup(capsys, ledge
     assert code == 2 and "is not a Kongthun backup" in err
 
     good = usb / "good.sqlite3"
-    kongthun(capsys, "backup", "--db", str(ledger), "--out", str(good))
+    kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(good))
     broken = usb / "broken.sqlite3"
     broken.write_bytes(good.read_bytes()[:100] + b"\x00" * 5000)  # a stick pulled out early
     code, _, err = kongthun(capsys, "restore", "--db", str(ledger), "--from", str(broken),

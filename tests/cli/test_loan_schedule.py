@@ -210,8 +210,9 @@ def test_installed_command_prints_csv():
 
 
 def test_every_cli_message_has_a_lao_translation():
-    catalog = parse_po((ROOT / "resources/translations/lo/schedule.po")
-                       .read_text(encoding="utf-8"))
+    catalog = {}
+    for po in sorted((ROOT / "resources/translations/lo").glob("*.po")):
+        catalog.update(parse_po(po.read_text(encoding="utf-8")))
     tree = ast.parse((ROOT / "desktop/cli/loan_schedule.py").read_text(encoding="utf-8"))
     messages = {node.args[0].value for node in ast.walk(tree)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)

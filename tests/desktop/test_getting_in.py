@@ -15,7 +15,7 @@ from models import i18n, users
 from models.i18n import gettext
 
 
-def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot):
+def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot, messages):
     dialog = FirstRunDialog(db)
     qtbot.addWidget(dialog)
     dialog.display_name.setText("ນາງ ສຸດາ")
@@ -24,6 +24,10 @@ def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot):
     dialog.password_again.setText("secret")
     assert dialog.save()
     assert dialog.username == "suda"
+    [shown] = messages.shown
+    assert shown.title == "Recovery code" and "Write it on paper" in shown.text
+    code = shown.text.split("\n\n")[1]
+    assert len(code) == 24 and code.count("-") == 4
     user = users.login(db, "suda", "secret")
     assert user.display_name == "ນາງ ສຸດາ"
     with db.read() as s:

@@ -1,0 +1,43 @@
+"""The ledger and its backups are the group's money and its members' personal data: on a
+shared laptop no other account may read them (0600 files, 0700 folders)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from models import backup
+from models.db import open_database
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_new_ledger_and_its_folder_are_owner_only(tmp_path):
+    path = tmp_path / "new-folder" / "kongthun.sqlite3"
+    database = open_database(str(path))
+    try:
+        with database.read() as session:
+            session.connection()
+        assert mode(path) == 0o600
+        assert mode(path.parent) == 0o700
+        wal = Path(str(path) + "-wal")
+        if wal.exists():
+            assert mode(wal) == 0o600
+    finally:
+        database.dispose()
+
+
+def test_daily_and_special_backups_are_owner_only(tmp_path):
+    path = tmp_path / "kongthun.sqlite3"
+    database = open_database(str(path))
+    try:
+        daily = backup.daily_backup(database)
+        special = backup.backup_before(database, reason="test")
+    finally:
+        database.dispose()
+    for result in (daily, special):
+        assert result.ok
+        assert mode(result.path) == 0o600
+        assert not Path(str(result.path) + ".partial").exists()
+    assert mode(tmp_path / "backups") == 0o700
+    assert mode(tmp_path / "backups" / "special") == 0o700

@@ -1,0 +1,446 @@
+"""Who may write what: every public write of every capability, tried by every role of the
+group and by the treasurer and administrator of another group.
+
+A role the write's permission does not include is refused with ``PermissionDenied`` (and
+nothing is written: each try rolls back); a role it includes gets past the check (the call
+may still refuse the input for other reasons, with the app's own error). A test also finds
+every public ``verb(session, actor, ...)`` in ``models`` and fails if a new one is in
+neither list, so a write added later cannot skip this matrix.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+import shutil
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+import models
+from models import (
+    clock,
+    arrears,
+    cashbox,
+    groups,
+    ledger,
+    loan_meeting,
+    loan_opening,
+    loan_policy,
+    loans,
+    meeting_drafts,
+    meetings,
+    members,
+    opening_import,
+    savings,
+    savings_rules,
+    settings,
+    shareout,
+    tables,
+    users,
+    welfare,
+    welfare_fund,
+    welfare_types,
+)
+from models.db import Database, sqlite_url
+from models.errors import PermissionDenied, UserError
+from models.ledger import Line
+from models.permissions import ROLE_PERMISSIONS, WRITING_ROLES, Permission, Role
+from models.schema import JournalEntry, User
+from models.schema_loans import Loan
+from tests.conftest import TODAY, Env
+from tests.models import loan_support, welfare_fixtures
+
+D = dt.date
+GROUP_ROLES = ["admin", "treasurer", "leader", "auditor"]
+OUTSIDERS = ["other_treasurer", "other_admin"]
+ALL_GROUPS = "all groups"  # only an administrator of every group
+WRITER = "writer"  # any writing role in the group (admin, treasurer, leader)
+
+
+def allowed_roles(permission) -> set[str]:  # noqa: ANN001
+    if permission == ALL_GROUPS:
+        return {"admin"}
+    if permission == WRITER:
+        return {str(r) for r in WRITING_ROLES}
+    return {str(r) for r in Role if permission in ROLE_PERMISSIONS[r]}
+
+
+@pytest.fixture(scope="module")
+def world_file(tmp_path_factory, template_db):
+    """One of everything in the tailors' group (savings, a loan being repaid, a loan
+    applied for, a write-off asked for, an open meeting, a withdrawal notice, a welfare
+    claim), built once; every test works on a copy and rolls every try back."""
+    clock.set_now(TODAY)
+    path = tmp_path_factory.mktemp("matrix") / "world.sqlite3"
+    shutil.copyfile(template_db, path)
+    db = Database(sqlite_url(path))
+    with db.write() as s:
+        admin = users.create_first_admin(s, username="admin", display_name="Admin",
+                                          password="demo")
+        group = groups.create_group(s, admin, name="ກຸ່ມຕັດຫຍິບ", name_latin="Tailors")
+        other = groups.create_group(s, admin, name="ກຸ່ມອື່ນ", name_latin="Others")
+        ids = {"admin": admin.id}
+        for role in ("treasurer", "leader", "auditor"):
+            u = users.create_user(s, admin, username=role, display_name=role, password="demo")
+            users.grant_role(s, admin, user_id=u.id, role=role, group_id=group.id)
+            ids[role] = u.id
+        for name, role in (("other_treasurer", "treasurer"), ("other_admin", "admin")):
+            u = users.create_user(s, admin, username=name, display_name=name, password="demo")
+            users.grant_role(s, admin, user_id=u.id, role=role, group_id=other.id)
+            ids[name] = u.id
+        member_ids = [members.add_member(s, admin, group_id=group.id, details=members.MemberDetails(
+            name_lao=name, gender="f", joined_on=D(2024, 1, 5))).id
+            for name in ("ນາງ ແກ້ວ", "ນາງ ບົວ", "ນາງ ດາ", "ນາງ ຄຳ")]
+        gid = group.id
+    env = Env(db, gid, member_ids, ids)
+    info = {}
+    with db.write() as s:
+        savings_rules.set_rules(s, env.user(s, "admin"), group_id=gid,
+                                effective_from=D(2025, 1, 1),
+                                changes={"withdrawals": "allowed"})
+        savings_rules.start_first_cycle(s, env.user(s, "treasurer"), group_id=gid,
+                                        start_date=D(2025, 1, 1))
+        for index in range(4):
+            loan_support.save(s, env, index, 2_000_000, on=D(2025, 1, 5))
+        info["entry"] = s.scalar(select(JournalEntry.id)
+                                 .where(JournalEntry.group_id == gid).limit(1))
+        welfare_types.ensure_default_claim_types(s, gid)
+        welfare_fixtures.set_settings(s, env, contribution=10_000)
+    info["loan"] = loan_support.open_loan(db, env, member=0, amount=300_000,
+                                          disbursed=D(2026, 3, 1))
+    info["repayment"] = loan_support.repay(db, env, info["loan"], 30_000, D(2026, 4, 1))
+    with db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        info["pending_loan"] = loans.apply_for_loan(
+            s, treasurer, group_id=gid, member_id=member_ids[1], amount=100_000,
+            purpose="Cloth", installments=6, annual_rate=Decimal(24), method="flat",
+            applied_on=D(2026, 11, 1)).id
+        info["request"] = loans.request_write_off(s, treasurer, loan_id=info["loan"],
+                                                  reason="moved away").id
+        info["meeting"] = meetings.open_meeting(s, treasurer, group_id=gid,
+                                                on=D(2026, 11, 15)).id
+        info["notice"] = savings.give_withdrawal_notice(s, treasurer, member_id=member_ids[2],
+                                                        amount=10_000, on=D(2026, 11, 1)).id
+        info["claim"] = welfare_fixtures.record(s, env, member=3, amount=50_000).id
+        info["claim_type"] = welfare_fixtures.type_id(s, env, "hospitalization")
+    db.dispose()
+    clock.set_now(None)
+    return path, env, info
+
+
+@pytest.fixture
+def world(world_file, tmp_path):
+    path, env, info = world_file
+    copy = tmp_path / "world.sqlite3"
+    shutil.copyfile(path, copy)
+    db = Database(sqlite_url(copy))
+    env.db = db
+    yield env, info
+    db.dispose()
+
+
+def _policy(s, w):  # noqa: ANN001, ANN202
+    return loan_policy.get_policy(s, w.group_id, D(2026, 11, 20))
+
+
+def _welfare_values(s, w):  # noqa: ANN001, ANN202
+    return welfare_fund.welfare_settings(s, w.group_id, D(2026, 11, 20))
+
+
+def _rule(s, info):  # noqa: ANN001, ANN202
+    return welfare_types.rule_in_force(s, info["claim_type"], D(2026, 11, 20))[1]
+
+
+def _details():  # noqa: ANN202
+    return members.MemberDetails(name_lao="ນາງ ໃໝ່", gender="f", joined_on=D(2026, 1, 5))
+
+
+def _loan(s, info) -> Loan:  # noqa: ANN001
+    return s.get(Loan, info["loan"])
+
+
+# name: (permission, call(session, actor, world, info))
+WRITES = {
+    "post an entry": (WRITER, lambda s, a, w, i: ledger.post_entry(
+        s, a, group_id=w.group_id, value_date=D(2026, 11, 1), kind="deposit",
+        lines=[Line("cash", 10), Line("member_savings", -10, member_id=w.member_ids[0])])),
+    "post a plain reversal": (WRITER, lambda s, a, w, i: ledger.post_reversal(
+        s, a, s.get(JournalEntry, i["entry"]), reason="slip", value_date=D(2026, 11, 1))),
+    "reverse an entry": (Permission.REVERSE, lambda s, a, w, i: ledger.reverse_entry(
+        s, a, entry_id=i["entry"], reason="slip")),
+    "lock a period": (Permission.LOCK_PERIOD, lambda s, a, w, i: ledger.lock_period(
+        s, a, group_id=w.group_id, through=D(2025, 1, 31))),
+    "post late penalties": (Permission.RECORD, lambda s, a, w, i: arrears.post_due_penalties(
+        s, a, group_id=w.group_id, on=D(2026, 11, 20))),
+    "count the cash": (Permission.RECORD, lambda s, a, w, i: cashbox.count_cash(
+        s, a, group_id=w.group_id, on=D(2026, 11, 20), notes={100_000: 1})),
+    "move cash to the bank": (Permission.RECORD, lambda s, a, w, i: cashbox.transfer_cash(
+        s, a, group_id=w.group_id, amount=10_000, direction="to_bank", on=D(2026, 11, 20))),
+    "record an expense": (Permission.RECORD, lambda s, a, w, i: cashbox.record_expense(
+        s, a, group_id=w.group_id, amount=5_000, on=D(2026, 11, 20), memo="pens")),
+    "create a group": (ALL_GROUPS, lambda s, a, w, i: groups.create_group(s, a, name="ໃໝ່")),
+    "edit the group": (Permission.MANAGE_GROUPS, lambda s, a, w, i: groups.update_group(
+        s, a, w.group_id, name="ກຸ່ມ", village=None, district=None, name_latin=None,
+        meeting_frequency="monthly", distance_km=3)),
+    "repay a member's loans": (Permission.RECORD, lambda s, a, w, i:
+                               loan_meeting.repay_member_loans(
+                                   s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=10_000,
+                                   on=D(2026, 11, 20))),
+    "bring in an opening loan": (Permission.RECORD, lambda s, a, w, i:
+                                 loan_opening.import_opening_loan(
+                                     s, a, group_id=w.group_id, member_id=w.member_ids[2],
+                                     principal=50_000, annual_rate=24, installments=6,
+                                     method="flat", first_due=D(2026, 12, 1),
+                                     as_of=D(2026, 11, 1))),
+    "change the loan policy": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                               loan_policy.set_policy(s, a, group_id=w.group_id,
+                                                      policy=_policy(s, w),
+                                                      effective_from=D(2026, 12, 1))),
+    "apply for a loan": (Permission.RECORD, lambda s, a, w, i: loans.apply_for_loan(
+        s, a, group_id=w.group_id, member_id=w.member_ids[2], amount=50_000, purpose="x",
+        installments=6, annual_rate=Decimal(24), method="flat")),
+    "approve a loan": (Permission.APPROVE, lambda s, a, w, i: loans.approve_loan(
+        s, a, loan_id=i["pending_loan"])),
+    "reject a loan": (Permission.APPROVE, lambda s, a, w, i: loans.reject_loan(
+        s, a, loan_id=i["pending_loan"], reason="no")),
+    "cancel a loan": (Permission.RECORD, lambda s, a, w, i: loans.cancel_loan(
+        s, a, loan_id=i["pending_loan"], reason="changed her mind")),
+    "pay out a loan": (Permission.RECORD, lambda s, a, w, i: loans.disburse_loan(
+        s, a, loan_id=i["pending_loan"])),
+    "record a repayment": (Permission.RECORD, lambda s, a, w, i: loans.record_repayment(
+        s, a, loan_id=i["loan"], amount=10_000)),
+    "add a repayment": (Permission.RECORD, lambda s, a, w, i: loans.add_repayment(
+        s, a, _loan(s, i), amount=10_000, on=D(2026, 11, 20), paid_from="cash",
+        meeting_id=None)),
+    "pay off a loan": (Permission.RECORD, lambda s, a, w, i: loans.pay_off_loan(
+        s, a, loan_id=i["loan"])),
+    "reverse a repayment": (Permission.REVERSE, lambda s, a, w, i: loans.reverse_repayment(
+        s, a, repayment_id=i["repayment"], reason="slip")),
+    "ask to reschedule": (Permission.RECORD, lambda s, a, w, i: loans.request_reschedule(
+        s, a, loan_id=i["loan"], reason="harvest failed", installments=12)),
+    "ask to write off": (Permission.RECORD, lambda s, a, w, i: loans.request_write_off(
+        s, a, loan_id=i["loan"], reason="gone")),
+    "approve a request": (Permission.APPROVE, lambda s, a, w, i: loans.approve_request(
+        s, a, request_id=i["request"])),
+    "reject a request": (Permission.APPROVE, lambda s, a, w, i: loans.reject_request(
+        s, a, request_id=i["request"], reason="no")),
+    "keep a meeting draft": (Permission.RECORD, lambda s, a, w, i:
+                             meeting_drafts.save_draft_cells(
+                                 s, a, meeting_id=i["meeting"],
+                                 cells={(w.member_ids[0], "savings"): 10_000})),
+    "discard a meeting draft": (Permission.RECORD, lambda s, a, w, i:
+                                meeting_drafts.discard_draft(s, a, meeting_id=i["meeting"])),
+    "open a meeting": (Permission.RECORD, lambda s, a, w, i: meetings.open_meeting(
+        s, a, group_id=w.group_id, on=D(2026, 11, 20))),
+    "take the roll call": (Permission.RECORD, lambda s, a, w, i: meetings.record_attendance(
+        s, a, meeting_id=i["meeting"], attendance={w.member_ids[0]: "present"})),
+    "post a meeting": (Permission.RECORD, lambda s, a, w, i: meetings.post_meeting(
+        s, a, meeting_id=i["meeting"], cells={})),
+    "add a member": (Permission.MANAGE_MEMBERS, lambda s, a, w, i: members.add_member(
+        s, a, group_id=w.group_id, details=_details())),
+    "edit a member": (Permission.MANAGE_MEMBERS, lambda s, a, w, i: members.update_member(
+        s, a, member_id=w.member_ids[1], details=_details())),
+    "a member leaves": (Permission.MANAGE_MEMBERS, lambda s, a, w, i: members.set_status(
+        s, a, member_id=w.member_ids[1], status="left", on=D(2026, 11, 20))),
+    "import opening balances": (Permission.RECORD, "opening"),
+    "record a deposit": (Permission.RECORD, lambda s, a, w, i: savings.record_deposit(
+        s, a, member_id=w.member_ids[0], amount=10_000, on=D(2026, 11, 20))),
+    "pay out savings": (Permission.RECORD, lambda s, a, w, i: savings.withdraw_savings(
+        s, a, member_id=w.member_ids[0], amount=10_000, on=D(2026, 11, 20))),
+    "give notice of a withdrawal": (Permission.RECORD, lambda s, a, w, i:
+                                    savings.give_withdrawal_notice(
+                                        s, a, member_id=w.member_ids[0], amount=10_000,
+                                        on=D(2026, 11, 20))),
+    "cancel a notice": (Permission.RECORD, lambda s, a, w, i:
+                        savings.cancel_withdrawal_notice(s, a, notice_id=i["notice"])),
+    "charge a fine": (Permission.RECORD, lambda s, a, w, i: savings.charge_fine(
+        s, a, member_id=w.member_ids[0], amount=1_000, reason="late", on=D(2026, 11, 20))),
+    "post fines": (Permission.RECORD, lambda s, a, w, i: savings.post_fines(
+        s, a, group_id=w.group_id, on=D(2026, 11, 20), charges={w.member_ids[0]: 1_000}, memo="late")),
+    "pay fines": (Permission.RECORD, lambda s, a, w, i: savings.pay_fines(
+        s, a, member_id=w.member_ids[0], amount=1_000, on=D(2026, 11, 20))),
+    "settle a member's exit": (Permission.RECORD, lambda s, a, w, i: savings.settle_exit(
+        s, a, member_id=w.member_ids[2], on=D(2026, 11, 20))),
+    "change the savings rules": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                                 savings_rules.set_rules(s, a, group_id=w.group_id,
+                                                         effective_from=D(2026, 12, 1),
+                                                         changes={})),
+    "start the first cycle": (Permission.RECORD, lambda s, a, w, i:
+                              savings_rules.start_first_cycle(s, a, group_id=w.group_id,
+                                                              start_date=D(2026, 1, 1))),
+    "start a new cycle": (WRITER, lambda s, a, w, i: savings_rules.new_cycle(
+        s, a, group_id=w.group_id, start_date=D(2026, 11, 20))),
+    "start the cycle money goes into": (WRITER, "cycle_for_posting"),
+    "change a setting": (Permission.CHANGE_SETTINGS, lambda s, a, w, i: settings.set_value(
+        s, a, group_id=w.group_id, key="rounding", value="half-up",
+        effective_from=D(2026, 12, 1))),
+    "share out": (Permission.RECORD, lambda s, a, w, i: shareout.post_share_out(
+        s, a, group_id=w.group_id, on=D(2026, 11, 20))),
+    "create a user": (ALL_GROUPS, lambda s, a, w, i: users.create_user(
+        s, a, username="new", display_name="New", password="secret")),
+    "grant a role": (Permission.MANAGE_USERS, lambda s, a, w, i: users.grant_role(
+        s, a, user_id=w.user_ids["auditor"], role="leader", group_id=w.group_id)),
+    "take a role away": (Permission.MANAGE_USERS, lambda s, a, w, i: users.revoke_role(
+        s, a, user_id=w.user_ids["leader"], role="leader", group_id=w.group_id)),
+    "switch a user off": (ALL_GROUPS, lambda s, a, w, i: users.set_active(
+        s, a, user_id=w.user_ids["leader"], active=False)),
+    "reset someone's password": (ALL_GROUPS, lambda s, a, w, i: users.change_password(
+        s, a, user_id=w.user_ids["leader"], new_password="fresh1")),
+    "make a recovery code": (ALL_GROUPS, lambda s, a, w, i: users.new_recovery_code(s, a)),
+    "link a user to a member": (Permission.MANAGE_USERS, lambda s, a, w, i: users.link_member(
+        s, a, user_id=w.user_ids["leader"], member_id=w.member_ids[1])),
+    "record a welfare claim": (Permission.RECORD, lambda s, a, w, i: welfare.record_claim(
+        s, a, group_id=w.group_id, draft=welfare_fixtures.draft(s, w, member=2,
+                                                                amount=10_000))),
+    "approve a claim": (Permission.APPROVE, lambda s, a, w, i: welfare.approve_claim(
+        s, a, claim_id=i["claim"])),
+    "reject a claim": (Permission.APPROVE, lambda s, a, w, i: welfare.reject_claim(
+        s, a, claim_id=i["claim"], reason="no")),
+    "pay a claim": (Permission.RECORD, lambda s, a, w, i: welfare.pay_claim(
+        s, a, claim_id=i["claim"])),
+    "pay what a claim is still owed": (Permission.RECORD, lambda s, a, w, i: welfare.pay_owed(
+        s, a, claim_id=i["claim"])),
+    # Only an audit-log line: whoever may see the claim may print its voucher.
+    "note a printed voucher": (Permission.READ, lambda s, a, w, i:
+                               welfare.record_voucher_printed(s, a, claim_id=i["claim"],
+                                                              path="voucher.pdf")),
+    "change the welfare settings": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                                    welfare_fund.set_welfare_settings(
+                                        s, a, group_id=w.group_id,
+                                        effective_from=D(2026, 12, 1),
+                                        values=_welfare_values(s, w))),
+    "record a contribution": (Permission.RECORD, lambda s, a, w, i:
+                              welfare_fund.record_contribution(
+                                  s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=10_000,
+                                  on=D(2026, 11, 20))),
+    "record a joining fee": (Permission.RECORD, lambda s, a, w, i:
+                             welfare_fund.record_joining_fee(
+                                 s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=5_000,
+                                 on=D(2026, 11, 20))),
+    "change a claim rule": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                            welfare_types.set_claim_rule(s, a, claim_type_id=i["claim_type"],
+                                                         effective_from=D(2026, 12, 1),
+                                                         rule=_rule(s, i))),
+    "add a claim type": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                         welfare_types.add_claim_type(s, a, group_id=w.group_id, name="Fire",
+                                                      rule=_rule(s, i),
+                                                      effective_from=D(2026, 12, 1))),
+    "edit a claim type": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
+                          welfare_types.update_claim_type(s, a, claim_type_id=i["claim_type"],
+                                                          name="Hospital", is_active=True)),
+}
+
+# Writes that are internal steps of the writes above, named so and checked through them.
+INTERNAL = {
+    "loans.reallocate": "replays a loan's repayments inside record/reverse repayment, whose "
+                        "callers checked RECORD/REVERSE; posts through post_entry (writer)",
+    "savings.apply_netting": "nets a leaving member's debts inside settle_exit / share-out; "
+                             "posts through post_entry (writer)",
+    "users.set_language": "the actor's own display language, nobody else's",
+}
+
+# Public (session, actor) functions that only read.
+READS = {
+    "arrears.loan_arrears", "arrears.due_list", "cashbox.counts", "cashbox.cash_box",
+    "groups.visible_groups", "ledger.entries", "loan_receipts.repayment_receipt",
+    "loans.payoff", "loans.list_loans", "loans.get_loan", "loans.pending_requests",
+    "loans.loan_detail", "loans.preview_schedule", "loans.preview_fee",
+    "meeting_drafts.draft_cells", "meetings.get_meeting", "meetings.list_meetings",
+    "meetings.meeting_grid", "meetings.check_cells", "meetings.meeting_summary",
+    "members.get_member", "members.list_members", "members.member_history",
+    "opening_import.preview_opening", "savings.open_notices", "savings.settlement_statement",
+    "savings.member_savings", "savings_rules.list_cycles", "shareout.preview_share_out",
+    "shareout.share_out_record", "shareout.share_outs", "users.list_users",
+    "welfare.get_claim", "welfare.claims_register", "welfare.check_claim",
+    "welfare.claim_check", "welfare.claims_by_member", "welfare.claim_voucher",
+    "welfare_fund.fund_history", "welfare_fund.members_not_in_good_standing",
+    "welfare_types.claim_types", "welfare_types.rule_history",
+}
+
+WRITE_FUNCTIONS = {
+    "ledger.post_entry", "ledger.post_reversal", "ledger.reverse_entry", "ledger.lock_period",
+    "arrears.post_due_penalties", "cashbox.count_cash", "cashbox.transfer_cash",
+    "cashbox.record_expense", "groups.create_group", "groups.update_group",
+    "loan_meeting.repay_member_loans", "loan_opening.import_opening_loan",
+    "loan_policy.set_policy", "loans.apply_for_loan", "loans.approve_loan",
+    "loans.reject_loan", "loans.cancel_loan", "loans.disburse_loan",
+    "loans.record_repayment", "loans.add_repayment", "loans.pay_off_loan",
+    "loans.reverse_repayment", "loans.request_reschedule", "loans.request_write_off",
+    "loans.approve_request", "loans.reject_request", "meeting_drafts.save_draft_cells",
+    "meeting_drafts.discard_draft", "meetings.open_meeting", "meetings.record_attendance",
+    "meetings.post_meeting", "members.add_member", "members.update_member",
+    "members.set_status", "opening_import.import_opening", "savings.record_deposit",
+    "savings.withdraw_savings", "savings.give_withdrawal_notice",
+    "savings.cancel_withdrawal_notice", "savings.charge_fine", "savings.post_fines",
+    "savings.pay_fines", "savings.settle_exit", "savings_rules.set_rules",
+    "savings_rules.start_first_cycle", "savings_rules.new_cycle",
+    "savings_rules.cycle_for_posting", "settings.set_value", "shareout.post_share_out",
+    "users.create_user", "users.grant_role", "users.revoke_role", "users.set_active",
+    "users.change_password", "users.new_recovery_code", "users.link_member",
+    "welfare.record_claim", "welfare.approve_claim", "welfare.reject_claim",
+    "welfare.pay_claim", "welfare.pay_owed", "welfare.record_voucher_printed",
+    "welfare_fund.set_welfare_settings", "welfare_fund.record_contribution",
+    "welfare_fund.record_joining_fee", "welfare_types.set_claim_rule",
+    "welfare_types.add_claim_type", "welfare_types.update_claim_type",
+}
+
+
+def public_services() -> set[str]:
+    tables.load_features()
+    found = set()
+    for info in pkgutil.iter_modules(models.__path__):
+        module = importlib.import_module(f"models.{info.name}")
+        for name, value in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(value):
+                continue
+            if value.__module__ != module.__name__:
+                continue
+            params = list(inspect.signature(value).parameters)
+            if params[:2] == ["session", "actor"]:
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def test_every_public_service_is_in_the_matrix_or_named_as_a_read_or_internal():
+    found = public_services()
+    listed = WRITE_FUNCTIONS | READS | set(INTERNAL)
+    assert found - listed == set(), "new services: add them to the matrix"
+    assert listed - found == set(), "services that no longer exist"
+    assert len(WRITES) == len(WRITE_FUNCTIONS)
+
+
+def _call(name, s, actor, env, info):  # noqa: ANN001, ANN202
+    permission, call = WRITES[name]
+    if call == "opening":
+        return opening_import.import_opening(s, actor, group_id=env.group_id,
+                                             data=opening_import.OpeningData(group={}))
+    if call == "cycle_for_posting":
+        return savings_rules.cycle_for_posting(s, actor, env.group_id, D(2026, 11, 20))
+    return call(s, actor, env, info)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_write_is_refused_to_every_role_without_its_permission(world, name):
+    env, info = world
+    permission = WRITES[name][0]
+    allowed = allowed_roles(permission)
+    for role in GROUP_ROLES + OUTSIDERS:
+        session = env.db._write()
+        try:
+            actor = session.get(User, env.user_ids[role])
+            if role in allowed:
+                try:
+                    _call(name, session, actor, env, info)
+                except PermissionDenied as refused:
+                    pytest.fail(f"{role} was refused {name}: {refused}")
+                except UserError:
+                    pass  # past the permission check; the input itself was refused
+            else:
+                with pytest.raises(PermissionDenied):
+                    _call(name, session, actor, env, info)
+        finally:
+            session.rollback()
+            session.close()
