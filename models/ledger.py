@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, chart, clock
+from models import audit, chart, clock, seal
 from models.errors import LedgerIntegrityError, NotFound, UserError
 from models.i18n import N_, Deferred
 from models.permissions import Permission, require
@@ -125,6 +125,7 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     session.add(entry)
     group.entry_count = entry.seq
     group.head_hash = entry.hash
+    seal.head_moved(session, group_id)
     session.flush()
     return entry
 

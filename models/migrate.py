@@ -94,3 +94,14 @@ def drop_append_only_sql(table: str, dialect: str) -> list[str]:
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
     return []
+
+
+def no_replace_sql(table: str, keys: tuple[tuple[str, ...], ...] = (("id",),)) -> list[str]:
+    """SQLite DDL that refuses an insert reusing an existing key of ``table``: ``INSERT OR
+    REPLACE`` deletes the old row without firing the delete guard, so this stops it first."""
+    taken = " OR ".join(
+        "EXISTS (SELECT 1 FROM {t} WHERE {cond})".format(
+            t=table, cond=" AND ".join(f"{c} = NEW.{c}" for c in key))
+        for key in keys)
+    return [f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: that row exists'); END"]
