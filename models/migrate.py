@@ -23,6 +23,12 @@ def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+def known_revisions() -> set[str]:
+    """Every revision this version of the program has (a file stamped with another one was
+    written by a newer version)."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revisions(database: Database) -> set[str]:
     with database.engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
