@@ -73,7 +73,7 @@ class RecoveryDialog(FormDialog):
         ])
         self.choices.set_rows(backup_choices(ledger))
         self.table = TableView(self.choices)
-        self.table.setMinimumHeight(180)
+        self.table.setMinimumHeight(200)
         self.layout().insertWidget(2, self.table)
         if self.choices.rowCount():
             self.table.selectRow(0)
@@ -96,6 +96,7 @@ class RecoveryDialog(FormDialog):
         self.new_button.clicked.connect(self._start_new)
         self.layout().itemAt(self.layout().count() - 1).layout().insertWidget(0, self.new_button)
         self.retranslate()
+        self.resize(780, 640)  # room for wrapped Lao lines; fits a 1366×768 screen
 
     def retranslate(self) -> None:
         super().retranslate()
