@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -155,7 +156,8 @@ def _check_sqlite_idle(path: Path) -> None:
 
 @dataclass(frozen=True)
 class BackupSummary:
-    path: Path
+    path: Path  # the file to copy into place: the backup, or its upgraded copy
+    source: Path  # the backup as chosen
     entries: int
     revisions: tuple[str, ...]
 
@@ -180,14 +182,29 @@ def check_source(source: Path) -> BackupSummary:
         raise UserError(N_("This backup was made by a newer version of Kongthun, so this "
                            "version cannot open it. Install the newer version, then "
                            "restore."))
+    checked_path = source
     if revisions != migrate.head_revisions():
-        # An older schema: verify with the checks that schema supports.
-        return BackupSummary(source, backup.count_entries(source), tuple(sorted(revisions)))
-    checked = backup.check_backup(source)
+        # An older schema: a copy is upgraded and checked whole, and that copy is restored.
+        checked_path = _upgraded_copy(source)
+    checked = backup.check_backup(checked_path)
     if not checked.ok:
         raise UserError(N_("The backup does not verify, so it was not restored: {problem}"),
                         problem=checked.problems[0])
-    return BackupSummary(source, checked.entries, tuple(sorted(revisions)))
+    return BackupSummary(checked_path, source, checked.entries, tuple(sorted(revisions)))
+
+
+def _upgraded_copy(source: Path) -> Path:
+    from models import migrate
+
+    folder = Path(tempfile.mkdtemp(prefix="kongthun-restore-"))
+    copy = folder / source.name
+    shutil.copyfile(source, copy)
+    database = Database(sqlite_url(copy))
+    try:
+        migrate.upgrade(database, backup_dir=folder / "backups")
+    finally:
+        database.dispose()
+    return copy
 
 
 def authorise(source: Path, username: str, password: str) -> tuple[int, str]:
@@ -297,8 +314,10 @@ def _replace(target: Path, summary: BackupSummary, *, user_id: int | None, usern
             with database.write() as session:
                 user = session.get(User, user_id) if user_id is not None else None
                 audit.record(session, user, "backup.restore", username=username,
-                             source=str(summary.path), previous=str(state),
+                             source=str(summary.source), previous=str(state),
                              kept=str(kept) if kept else None)
         finally:
             database.dispose()
-    return RestoreResult(summary.path, summary.entries, state, kept)
+    if summary.path != summary.source:
+        shutil.rmtree(summary.path.parent, ignore_errors=True)
+    return RestoreResult(summary.source, summary.entries, state, kept)

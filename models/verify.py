@@ -42,6 +42,11 @@ class Problem:
 Check = Callable[[Session, Group], list[Problem]]
 EXTRA_CHECKS: list[Check] = []
 
+# Append-only tables of the capabilities, guarded against INSERT OR REPLACE by their own
+# 0010 migrations (their update/delete guards come with the tables).
+CAPABILITY_APPEND_ONLY_TABLES = ("loan_terms", "loan_installments", "loan_events",
+                                 "welfare_claim_rules", "welfare_claim_approvals")
+
 # Accounts whose every line must name a member (a subledger per member) or a loan.
 MEMBER_SUBLEDGERS = ("member_savings", "nssf_pot", "share_out_payable")
 LOAN_SUBLEDGERS = ("loans_receivable",)
@@ -178,6 +183,14 @@ def verify_database(session: Session) -> list[Problem]:
             for suffix in ("no_update", "no_delete", "no_replace")[
                     :3 if has_seal_history(session) else 2]:
                 if f"{table}_{suffix}" not in triggers:
+                    problems.append(Problem(
+                        N_("The guard that keeps {table} append-only was removed."),
+                        {"table": table}))
+        if has_seal_history(session):
+            tables = set(session.scalars(text(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")))
+            for table in CAPABILITY_APPEND_ONLY_TABLES:
+                if table in tables and f"{table}_no_replace" not in triggers:
                     problems.append(Problem(
                         N_("The guard that keeps {table} append-only was removed."),
                         {"table": table}))
