@@ -38,14 +38,16 @@ def needs_upgrade(database: Database) -> bool:
     return current_revisions(database) != head_revisions()
 
 
-def upgrade(database: Database, *, backup_dir: Path | None = None) -> bool:
+def upgrade(database: Database, *, backup_dir: Path | None = None,
+            backup_first: bool = True) -> bool:
     """Bring the schema to the newest revision. Returns whether anything ran.
 
-    A ledger that already holds a schema is backed up (and the backup checked) first."""
+    A ledger that already holds a schema is backed up (and the backup checked) first,
+    unless it is itself a scratch copy (``backup_first=False``)."""
     current = current_revisions(database)
     if current == head_revisions():
         return False
-    if current and database.is_sqlite:
+    if current and database.is_sqlite and backup_first:
         from models import backup
 
         backup.backup_before(database, reason="migration", directory=backup_dir)

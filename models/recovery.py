@@ -201,7 +201,7 @@ def _upgraded_copy(source: Path) -> Path:
     shutil.copyfile(source, copy)
     database = Database(sqlite_url(copy))
     try:
-        migrate.upgrade(database, backup_dir=folder / "backups")
+        migrate.upgrade(database, backup_first=False)  # a scratch copy: the backup is the source
     finally:
         database.dispose()
     return copy

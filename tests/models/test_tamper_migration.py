@@ -71,3 +71,40 @@ def test_an_older_ledger_upgrades_and_verifies_with_its_history_chained(tmp_path
     database.dispose()
     assert "The audit log was changed at event 3 (backup): events were altered, removed or " \
            "slipped in." in found
+
+
+def test_an_older_backup_is_upgraded_checked_and_restored(tmp_path):
+    from models import recovery
+
+    old = tmp_path / "usb" / "old.sqlite3"
+    old.parent.mkdir()
+    ledger_before_tamper_evidence(old)
+    target = tmp_path / "kongthun.sqlite3"
+    target.write_bytes(b"")
+
+    result = recovery.restore_file(target, old, username="admin", password="old password")
+
+    assert result.previous is recovery.LedgerState.EMPTY
+    assert recovery.ledger_state(target) is recovery.LedgerState.OK
+    assert migrate.current_revisions(Database(sqlite_url(target))) == migrate.head_revisions()
+
+
+def test_an_older_backup_that_does_not_verify_is_refused(tmp_path):
+    import pytest
+
+    from models import recovery
+    from models.errors import UserError
+
+    old = tmp_path / "usb" / "old.sqlite3"
+    old.parent.mkdir()
+    ledger_before_tamper_evidence(old)
+    connection = sqlite3.connect(old)  # someone took the guard off the journal
+    connection.execute("DROP TRIGGER journal_entries_no_delete")
+    connection.commit()
+    connection.close()
+    target = tmp_path / "kongthun.sqlite3"
+    target.write_bytes(b"")
+
+    with pytest.raises(UserError, match="does not verify"):
+        recovery.restore_file(target, old, username="admin", password="old password")
+    assert target.stat().st_size == 0
