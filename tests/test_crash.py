@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.db import Database, sqlite_url
 from models.schema import JournalEntry
