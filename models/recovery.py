@@ -122,6 +122,8 @@ def exclusive(ledger: Path) -> Iterator[None]:
     lock (the window restoring from Settings) is turned into an exclusive one and back."""
     key = Path(ledger).resolve()
     own = _held.get(key)
+    if own is None:
+        key.parent.mkdir(parents=True, exist_ok=True)  # a ledger gone with its folder
     fd = own if own is not None else os.open(lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if not _flock(fd, exclusive=True):
