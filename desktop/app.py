@@ -14,13 +14,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import errors
+from desktop import errors, recovery_dialog
 from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
-from models import backup, i18n, users
-from models.db import Database, open_database
+from models import backup, i18n, recovery, users
+from models.db import Database, open_database, resolve_url, sqlite_path
+from models.errors import UserError
 from models.i18n import _
 from models.schema import User
 from resources import FONTS, ROOT
@@ -133,10 +134,38 @@ class AppController(QObject):
             QApplication.instance().quit()
 
 
+def recover_if_needed(db: str | None) -> bool:
+    """Before opening: a 0-byte, damaged or cut-short ledger (or a missing one whose backups
+    are here) is offered a restore, never opened as a new empty ledger. False: quit."""
+    path = sqlite_path(resolve_url(db))
+    if path is None:
+        return True
+    state = recovery.ledger_state(path)
+    if state is recovery.LedgerState.OK:
+        return True
+    if state is recovery.LedgerState.FOREIGN:
+        errors.MessageDialog.ask(
+            None, kind=errors.WARNING, title=_("Kongthun"),
+            text=_("{path} is not a Kongthun ledger; it was not opened or changed.").format(
+                path=path),
+            buttons=[errors.Button("ok", _("OK"), default=True)])
+        return False
+    if state is recovery.LedgerState.MISSING and not recovery_dialog.backup_choices(path):
+        return True  # a first start
+    return recovery_dialog.RecoveryDialog.ask(path, state) != "quit"
+
+
 def run_app(db: str | None) -> int:
     app = application()
     try:
+        if not recover_if_needed(db):
+            return 0
         database = open_database(db)
+        if database.path is not None:
+            recovery.hold_open(database.path)
+    except UserError as exc:
+        errors.show_error(None, exc)
+        return 1
     except Exception as exc:  # noqa: BLE001
         errors.show_unexpected(None, exc)
         return 1
@@ -156,3 +185,5 @@ def run_app(db: str | None) -> int:
         return app.exec()
     finally:
         database.dispose()
+        if database.path is not None:
+            recovery.release(database.path)

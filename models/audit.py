@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import clock
+from models import chain, clock
 from models.schema import AuditEvent, User
 
 
@@ -22,8 +22,17 @@ def record(session: Session, user: User | None, action: str, *, group_id: int | 
         detail={k: _jsonable(v) for k, v in detail.items()},
         ok=ok,
     )
+    event.prev_hash = chain.last_hash(session, AuditEvent)
+    event.hash = chain.row_hash(event_fields(event), event.prev_hash)
     session.add(event)
     return event
+
+
+def event_fields(event: AuditEvent) -> dict[str, Any]:
+    """What an audit event's hash covers."""
+    return {"at": event.at, "user": event.user_id, "username": event.username,
+            "action": event.action, "group": event.group_id, "detail": event.detail or {},
+            "ok": bool(event.ok)}
 
 
 def _jsonable(value: Any) -> Any:

@@ -8,7 +8,6 @@ migration or restore are kept apart and never rotated away by daily ones.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,23 @@ def default_directory(database: Database) -> Path:
     if path is None:
         raise UserError(N_("Backups are made of SQLite ledgers only; back up the server "
                            "database with its own tools."))
-    return path.parent / "backups"
+    return directory_for(path)
+
+
+def directory_for(ledger: Path) -> Path:
+    """Each ledger's own backups folder: ``backups/<ledger name>/`` beside it, so ledgers
+    kept in one folder (the demo beside the real one) never show each other's backups."""
+    ledger = Path(ledger)
+    return ledger.parent / "backups" / ledger.stem
+
+
+def count_entries(path: Path) -> int:
+    """Journal entries in a backup file (read-only)."""
+    connection = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    try:
+        return int(connection.execute("SELECT count(*) FROM journal_entries").fetchone()[0])
+    finally:
+        connection.close()
 
 
 def _require_sqlite(database: Database) -> Path:
@@ -193,22 +208,3 @@ def list_backups(database: Database, directory: Path | None = None) -> list[Path
     if not folder.exists():
         return []
     return sorted(folder.rglob("kongthun-*.sqlite3"), reverse=True)
-
-
-def restore(database: Database, source: Path, *, directory: Path | None = None) -> BackupResult:
-    """Replace the ledger with a checked backup, after backing up the current one. The
-    caller checks the admin permission (``models.maintenance.restore_backup``)."""
-    checked = check_backup(Path(source))
-    if not checked.ok:
-        raise UserError(N_("The backup does not verify, so it was not restored: {problem}"),
-                        problem=checked.problems[0])
-    target = _require_sqlite(database)
-    if target.exists():
-        backup_before(database, reason="restore", directory=directory)
-    database.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    staging = target.with_name(target.name + ".restoring")
-    shutil.copyfile(source, staging)
-    staging.replace(target)
-    return checked

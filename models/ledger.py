@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, chart, clock, settings
-from models.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
+from models import audit, chart, clock, seal, settings
 from models.errors import LedgerIntegrityError, NotFound, UserError, check_text
+from models.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
 from models.i18n import N_, Deferred
 from models.permissions import Permission, require, require_writer
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
@@ -150,6 +150,7 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     session.add(entry)
     group.entry_count = entry.seq
     group.head_hash = entry.hash
+    seal.head_moved(session, group_id)
     session.flush()
     return entry
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models import audit, backup, users
+from models import audit, backup, recovery, users
 from models.db import Database
 from models.errors import PermissionDenied
 from models.i18n import N_
@@ -35,13 +35,10 @@ def make_backup(database: Database, actor: User, target: Path) -> backup.BackupR
     return backup.write_backup(database, Path(target))
 
 
-def restore_backup(database: Database, actor: User, source: Path) -> backup.BackupResult:
-    """Admins (of all groups) only. The current ledger is backed up first; the restore is
-    then written to the restored ledger's own audit log."""
+def restore_backup(database: Database, actor: User, source: Path) -> recovery.RestoreResult:
+    """The window's restore: admins (of all groups) only. Refused while another window or
+    program has the ledger open; the current ledger is kept first; the restore is written
+    to the restored ledger's own audit log (``models.recovery``)."""
     with database.read() as session:
         require(session, users.reload_user(session, actor), Permission.RESTORE_BACKUP, None)
-    result = backup.restore(database, Path(source))
-    with database.write() as session:
-        audit.record(session, None, "backup.restore", username=actor.username,
-                     source=str(source))
-    return result
+    return recovery.restore_open(database, Path(source), username=actor.username)

@@ -23,6 +23,12 @@ def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+def known_revisions() -> set[str]:
+    """Every revision this version of the program has (a file stamped with another one was
+    written by a newer version)."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revisions(database: Database) -> set[str]:
     with database.engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
@@ -32,14 +38,16 @@ def needs_upgrade(database: Database) -> bool:
     return current_revisions(database) != head_revisions()
 
 
-def upgrade(database: Database, *, backup_dir: Path | None = None) -> bool:
+def upgrade(database: Database, *, backup_dir: Path | None = None,
+            backup_first: bool = True) -> bool:
     """Bring the schema to the newest revision. Returns whether anything ran.
 
-    A ledger that already holds a schema is backed up (and the backup checked) first."""
+    A ledger that already holds a schema is backed up (and the backup checked) first,
+    unless it is itself a scratch copy (``backup_first=False``)."""
     current = current_revisions(database)
     if current == head_revisions():
         return False
-    if current and database.is_sqlite:
+    if current and database.is_sqlite and backup_first:
         from models import backup
 
         backup.backup_before(database, reason="migration", directory=backup_dir)
@@ -94,3 +102,14 @@ def drop_append_only_sql(table: str, dialect: str) -> list[str]:
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
     return []
+
+
+def no_replace_sql(table: str, keys: tuple[tuple[str, ...], ...] = (("id",),)) -> list[str]:
+    """SQLite DDL that refuses an insert reusing an existing key of ``table``: ``INSERT OR
+    REPLACE`` deletes the old row without firing the delete guard, so this stops it first."""
+    taken = " OR ".join(
+        "EXISTS (SELECT 1 FROM {t} WHERE {cond})".format(
+            t=table, cond=" AND ".join(f"{c} = NEW.{c}" for c in key))
+        for key in keys)
+    return [f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: that row exists'); END"]

@@ -250,6 +250,48 @@ class AuditEvent(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Chained like the journal (``models.audit.event_hash``): an event changed, removed from
+    # the middle or slipped in breaks the chain.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessChange(Base):
+    """Who was given access, chained: a user created, a role granted or revoked, a password
+    set. ``role_grants`` and ``users`` must be what replaying this log gives
+    (``models.access_log``); a grant or user slipped in behind the app's back shows."""
+
+    __tablename__ = "access_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    change: Mapped[str] = mapped_column(String(16))  # user grant revoke password
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(60))
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    role: Mapped[str | None] = mapped_column(String(16))
+    # sha256 of the stored password hash (never the hash itself) for "user" and "password".
+    secret: Mapped[str | None] = mapped_column(String(64))
+    by_user_id: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerSeal(Base):
+    """The seal history: each group's chain head after every transaction that moved it
+    (``models.seal``). A seal printed on a page can be looked up here later, and verify
+    checks every row still matches the journal (a rewritten or shortened chain shows)."""
+
+    __tablename__ = "ledger_seals"
+    __table_args__ = (Index(None, "group_id", "entry_count"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(Integer)
+    entry_count: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 # Tables whose rows are never updated or deleted; the migrations guard them with triggers.
@@ -260,4 +302,13 @@ APPEND_ONLY_TABLES = (
     "group_settings",
     "member_changes",
     "audit_events",
+    "access_changes",
+    "ledger_seals",
 )
+
+# Unique keys per append-only table that an ``INSERT OR REPLACE`` could use to swap a row
+# without firing the delete guard; ``models.migrate.no_replace_sql`` refuses them.
+REPLACE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "journal_entries": (("id",), ("group_id", "seq"), ("reverses_id",)),
+    "journal_lines": (("id",), ("entry_id", "line_no")),
+}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import audit, clock
+from models import access_log, audit, clock
 from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_
 from models.permissions import Permission, Role, require
@@ -114,6 +114,8 @@ def create_first_admin(session: Session, *, username: str, display_name: str, pa
     session.add(user)
     session.flush()
     session.add(RoleGrant(user_id=user.id, group_id=None, role=Role.ADMIN))
+    access_log.record(session, "user", user=user, by=None)
+    access_log.record(session, "grant", user=user, by=None, role=Role.ADMIN)
     audit.record(session, user, "user.create_first_admin")
     return user
 
@@ -131,6 +133,7 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
     user = _new_user(username, display_name, password, language)
     session.add(user)
     session.flush()
+    access_log.record(session, "user", user=user, by=actor)
     audit.record(session, actor, "user.create", target=user.username)
     return user
 
@@ -150,6 +153,7 @@ def grant_role(session: Session, actor: User, *, user_id: int, role: Role | str,
     if exists:
         return
     session.add(RoleGrant(user_id=user_id, group_id=group_id, role=role))
+    access_log.record(session, "grant", user=user, by=actor, group_id=group_id, role=role)
     audit.record(session, actor, "role.grant", group_id=group_id, target=user.username,
                  role=str(role))
 
@@ -166,6 +170,8 @@ def revoke_role(session: Session, actor: User, *, user_id: int, role: Role | str
     if grant is None:
         raise NotFound(N_("That role was not granted."))
     session.delete(grant)
+    access_log.record(session, "revoke", user=grant.user, by=actor, group_id=group_id,
+                      role=role)
     audit.record(session, actor, "role.revoke", group_id=group_id, target=str(user_id),
                  role=str(role))
 
@@ -200,6 +206,7 @@ def change_password(session: Session, actor: User, *, user_id: int, new_password
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
+    access_log.record(session, "password", user=user, by=actor)
     audit.record(session, actor, "user.password", target=user.username)
 
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from models import chart
+from models import access_log, audit, chain, chart, seal
 from models.i18n import N_, gettext
 from models.ledger import entry_hash
 from models.schema import (
     APPEND_ONLY_TABLES,
     Account,
+    AuditEvent,
     Group,
     JournalEntry,
     JournalLine,
@@ -40,6 +41,11 @@ class Problem:
 
 Check = Callable[[Session, Group], list[Problem]]
 EXTRA_CHECKS: list[Check] = []
+
+# Append-only tables of the capabilities, guarded against INSERT OR REPLACE by their own
+# 0010 migrations (their update/delete guards come with the tables).
+CAPABILITY_APPEND_ONLY_TABLES = ("loan_terms", "loan_installments", "loan_events",
+                                 "welfare_claim_rules", "welfare_claim_approvals")
 
 # Accounts whose every line must name a member (a subledger per member) or a loan.
 MEMBER_SUBLEDGERS = ("member_savings", "nssf_pot", "share_out_payable")
@@ -125,8 +131,38 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
         add(N_("Group {group}: member {member} has negative savings."),
             group=group.name, member=member_id)
 
+    if has_seal_history(session):
+        for message, params in seal.history_problems(session, group):
+            problems.append(Problem(message, params, gid))
+
     for check in EXTRA_CHECKS:
         problems.extend(check(session, group))
+    return problems
+
+
+def has_seal_history(session: Session) -> bool:
+    """Whether the file has the chained audit and access logs and the seal history (a
+    backup made before the migration that added them, 0010, has not)."""
+    key = "kongthun_has_seal_history"
+    if key not in session.info:
+        session.info[key] = inspect(session.connection()).has_table("ledger_seals")
+    return session.info[key]
+
+
+def chain_problems(session: Session) -> list[Problem]:
+    """The chains outside the journal: the audit log, the access log (and the users and
+    grants it must explain), the seal history."""
+    problems: list[Problem] = []
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    broken = chain.check_chain(events, audit.event_fields)
+    if broken is not None:
+        problems.append(Problem(N_("The audit log was changed at event {number} ({action}): "
+                                   "events were altered, removed or slipped in."),
+                                {"number": broken.id, "action": broken.action}))
+    problems.extend(Problem(message, params) for message, params in access_log.problems(session))
+    found = seal.chain_problem(session)
+    if found is not None:
+        problems.append(Problem(*found))
     return problems
 
 
@@ -144,11 +180,22 @@ def verify_database(session: Session) -> list[Problem]:
         triggers = set(session.scalars(text(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")))
         for table in APPEND_ONLY_TABLES:
-            for suffix in ("no_update", "no_delete"):
+            for suffix in ("no_update", "no_delete", "no_replace")[
+                    :3 if has_seal_history(session) else 2]:
                 if f"{table}_{suffix}" not in triggers:
                     problems.append(Problem(
                         N_("The guard that keeps {table} append-only was removed."),
                         {"table": table}))
+        if has_seal_history(session):
+            tables = set(session.scalars(text(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")))
+            for table in CAPABILITY_APPEND_ONLY_TABLES:
+                if table in tables and f"{table}_no_replace" not in triggers:
+                    problems.append(Problem(
+                        N_("The guard that keeps {table} append-only was removed."),
+                        {"table": table}))
+    if has_seal_history(session):
+        problems.extend(chain_problems(session))
     for group in session.scalars(select(Group).order_by(Group.id)):
         problems.extend(verify_group(session, group))
     return problems

@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from models.i18n import _
+from models.seal import format_seal
 from resources import font_path
 
 FONT, FONT_BOLD = "KongthunPDF", "KongthunPDF-Bold"
@@ -237,7 +238,7 @@ def footer(printed_at, printed_by: str, *, is_demo: bool, seal: str | None = Non
     when = printed_at.strftime("%d/%m/%Y %H:%M")
     if seal:
         text = _("Ledger seal {seal} · printed {when} by {who}").format(
-            seal=seal[:16], when=when, who=printed_by)
+            seal=format_seal(seal), when=when, who=printed_by)
     else:
         text = _("Printed {when} by {who}").format(when=when, who=printed_by)
     if is_demo:

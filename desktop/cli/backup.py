@@ -8,24 +8,25 @@ personal data included); the backup is recorded in the audit log, under their na
 copy is owner-only (0600). Exit 0 if the copy verifies, 1 if it does not (the copy is kept,
 so the damage can be examined), 2 for bad usage.
 
-``kongthun restore --db PATH --from FILE --user U`` replaces the ledger with a backup:
-administrators of every group only; a file that is not a Kongthun backup, is damaged or does
-not verify is refused (exit 2); the current ledger is backed up first (``backups/special``
-beside it).
+``kongthun restore --db PATH --from FILE --user U`` replaces the ledger with a backup,
+whatever state the ledger is in — damaged, cut short, 0 bytes or missing: U logs in against
+the backup's own users and must be an administrator of every group there. A file that is
+not a Kongthun backup, is damaged, does not verify or was written by a newer Kongthun is
+refused (exit 2), and so is a restore while a window has the ledger open. What was at the
+ledger's place is kept first in ``backups/<ledger>/special`` beside it (a copy, or the
+damaged file itself, moved).
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from sqlalchemy.exc import DatabaseError
-
 from desktop.cli import CliUsageError
-from desktop.cli._common import add_login_options
+from desktop.cli._common import add_login_options, read_password
 from desktop.cli._ledger import log_in, open_existing
-from models import backup, clock, maintenance, users
+from models import clock, maintenance, recovery
+from models.db import resolve_url, sqlite_path
 from models.i18n import _
-from models.permissions import Permission, require
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,35 +86,30 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    """Works whatever state the ledger is in (even gone): the user logs in against the
+    backup's own users, so a damaged ledger never stands in the way of its own repair."""
     source = Path(args.source).expanduser()
     if not source.is_file():
         raise CliUsageError(_("No backup file at {path}.").format(path=source))
-    database = open_existing(args.db)
-    try:
-        if database.path is not None and source.resolve() == database.path.resolve():
-            raise CliUsageError(_("{path} is the ledger itself.").format(path=source))
-        user = log_in(database, args.user)
-        with database.read() as session:
-            require(session, users.reload_user(session, user), Permission.RESTORE_BACKUP, None)
-        _check_source(source)
-        result = maintenance.restore_backup(database, user, source)
-        kept_in = backup.default_directory(database) / "special"
-    finally:
-        database.dispose()
+    target = sqlite_path(resolve_url(args.db))
+    if target is None:
+        raise CliUsageError(_("Backups are made of SQLite ledgers only; back up the server "
+                              "database with its own tools."))
+    if target.is_dir():
+        raise CliUsageError(_("{path} is a folder; name a file.").format(path=target))
+    state = recovery.ledger_state(target)
+    if state is recovery.LedgerState.FOREIGN:
+        raise CliUsageError(_("{path} is not a Kongthun ledger; nothing was restored over "
+                              "it.").format(path=target))
+    recovery.check_source(source)  # a bad backup is refused before the password is asked
+    result = recovery.restore_file(target, source, username=args.user,
+                                   password=read_password())
     print(_("Restored {path}: {entries} journal entries; the backup verified.").format(
         path=source, entries=result.entries))
-    print(_("The ledger as it was before is kept in {folder}.").format(folder=kept_in))
+    if result.kept is not None:
+        print(_("The ledger as it was before is kept in {folder}.").format(
+            folder=result.kept.parent))
+        print("  " + str(result.kept))
+    else:
+        print(_("There was no ledger at {path}; it is now the backup.").format(path=target))
     return 0
-
-
-def _check_source(source: Path) -> None:
-    """Refuse, before anything is replaced, a file SQLite cannot read or that does not
-    verify (``restore`` checks again; this turns a damaged file into a plain message)."""
-    try:
-        checked = backup.check_backup(source)
-    except DatabaseError:
-        raise CliUsageError(_("{path} is damaged or is not a Kongthun backup.").format(
-            path=source)) from None
-    if not checked.ok:
-        raise CliUsageError(_("{path} does not verify, so nothing was restored: "
-                              "{problem}").format(path=source, problem=checked.problems[0]))

@@ -10,21 +10,30 @@ any check failed, 2 for bad usage or a refused login.
 Who may verify: a user verifies the groups in which a role gives them ``VERIFY``; a grant
 for all groups (an administrator, an auditor of the federation) verifies every group. Checks
 of the file itself (damage, guards, schema) are shown to everyone. The run is audited.
+
+``--seal HEX [--as-of DATE]``: is a seal printed on a page (its 16 digits, spaces optional;
+12 from older screens work too) still in this ledger's history, and was it the seal on
+DATE? A chain rewritten or shortened after the page was printed no longer holds it: the
+printed seals are the check from outside the file. Exit 1 if it is not found.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop.cli._common import add_login_options
+from desktop.cli import CliUsageError
+from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import describe, log_in, open_existing
 from models import audit, migrate, users
 from models.db import Database
 from models.i18n import _
+from models.errors import UserError
+from models.seal import SealMatch, find_seal, format_seal, parse_seal
 from models.permissions import Permission, has_permission, require
 from models.schema import Group, JournalEntry
 from models.verify import verify_database
@@ -37,13 +46,25 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "subledgers tie to their control accounts and the schema is current. "
                     "The ledger is not changed (only the check is written to the audit log).")
     add_login_options(parser)
+    parser.add_argument("--seal", metavar="HEX",
+                        help="a ledger seal printed on a page: say whether it is still in this "
+                             "ledger's history")
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE",
+                        help="with --seal: the day the page was printed (YYYY-MM-DD)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.as_of is not None and not args.seal:
+        raise CliUsageError(_("--as-of goes with --seal: the day a seal was printed."))
+    if args.seal:
+        try:
+            parse_seal(args.seal)
+        except UserError as exc:
+            raise CliUsageError(str(exc)) from None
     database = open_existing(args.db)
     try:
-        return verify_ledger(database, args.user)
+        return verify_ledger(database, args.user, seal=args.seal, as_of=args.as_of)
     finally:
         database.dispose()
 
@@ -67,7 +88,8 @@ def schema_problem(database: Database) -> str | None:
         found=found_text, expected=expected_text)
 
 
-def verify_ledger(database: Database, username: str) -> int:
+def verify_ledger(database: Database, username: str, *, seal: str | None = None,
+                  as_of: dt.date | None = None) -> int:
     schema = schema_problem(database)
     try:
         user = log_in(database, username)
@@ -88,6 +110,8 @@ def verify_ledger(database: Database, username: str) -> int:
                 select(JournalEntry.group_id, func.count(JournalEntry.id))
                 .group_by(JournalEntry.group_id)).all())
             summary = [(g.name, g.name_latin, counts.get(g.id, 0), g.head_hash) for g in groups]
+            seal_lines, seal_ok = ([], True) if seal is None else \
+                seal_report(find_seal(session, seal, group_ids=ids), seal, as_of)
     except SQLAlchemyError:
         if schema is None:
             raise
@@ -100,6 +124,8 @@ def verify_ledger(database: Database, username: str) -> int:
         problems.insert(0, schema)
 
     print(_("Ledger: {place}").format(place=describe(database)))
+    for line in seal_lines:
+        print(line)
     if schema is None:
         print(_("Schema: up to date ({revisions}).").format(
             revisions=", ".join(sorted(migrate.head_revisions()))))
@@ -107,7 +133,7 @@ def verify_ledger(database: Database, username: str) -> int:
         title = f"{name} ({latin})" if latin else name
         if seal:
             print("  " + _("{group}: {entries} entries, seal {seal}").format(
-                group=title, entries=entries, seal=seal))
+                group=title, entries=entries, seal=format_seal(seal)))
         else:
             print("  " + _("{group}: no entries yet").format(group=title))
     print(_("Checked {groups} groups and {entries} entries.").format(
@@ -119,8 +145,45 @@ def verify_ledger(database: Database, username: str) -> int:
               _("{count} problems found:").format(count=len(problems)))
         for problem in problems:
             print("  - " + problem)
-    _audit(database, user, ok=not problems, groups=sorted(ids), problems=len(problems))
-    return 1 if problems else 0
+    _audit(database, user, ok=not problems and seal_ok, groups=sorted(ids),
+           problems=len(problems), **({"seal": seal, "seal_found": seal_ok} if seal else {}))
+    return 1 if problems or not seal_ok else 0
+
+
+def seal_report(matches: list[SealMatch], typed: str, as_of: dt.date | None,
+                ) -> tuple[list[str], bool]:
+    """The lines ``--seal`` prints, and whether the seal stands (for ``as_of``: was the
+    ledger's seal on that day)."""
+    shown = format_seal(parse_seal(typed)) if len(parse_seal(typed)) >= 16 else typed.strip()
+
+    def when(moment: dt.datetime | None) -> str:
+        return moment.strftime("%d/%m/%Y %H:%M") if moment else "—"
+
+    if not matches:
+        return [_("Seal {seal}: NOT in this ledger's history. Either the page comes from "
+                  "another ledger, or entries were changed or removed after it was "
+                  "printed.").format(seal=shown)], False
+    lines, ok = [], False
+    for match in matches:
+        lines.append(_("Seal {seal}: in this ledger's history — {group}, after entry "
+                       "{count} (dated {date}).").format(
+            seal=shown, group=match.group_name, count=match.entry_count,
+            date=match.value_date.strftime("%d/%m/%Y")))
+        if match.first_seen is None:
+            lines.append("  " + _("It was never the seal between two saves, so no page "
+                                  "could show it."))
+            continue
+        lines.append("  " + _("It was the ledger's seal from {start} until {end}.").format(
+            start=when(match.first_seen),
+            end=when(match.superseded_at) if match.superseded_at else _("now")))
+        held = (match.first_seen.date() <= as_of and
+                (match.superseded_at is None or match.superseded_at.date() >= as_of)) \
+            if as_of is not None else True
+        if as_of is not None and not held:
+            lines.append("  " + _("It was NOT the seal on {date}: a page printed that day "
+                                  "showed another seal.").format(date=as_of.strftime("%d/%m/%Y")))
+        ok = ok or held
+    return lines, ok
 
 
 def _audit(database: Database, user, **detail) -> None:  # noqa: ANN001, ANN003

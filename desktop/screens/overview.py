@@ -33,12 +33,10 @@ from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text,
 from models import chart, dashboard, groups, ledger, members
 from models.dashboard import GroupDashboard, GroupSummaryRow
 from models.money import format_money
+from models.seal import format_seal
 from models.i18n import N_, _
 from models.ledger import TrialBalanceRow
 from models.permissions import Permission
-
-SEAL_LENGTH = 12
-
 
 @dataclass(frozen=True)
 class Overview:
@@ -66,7 +64,7 @@ def read_overview(session, actor, group_id: int) -> Overview:  # noqa: ANN001
         cash=ledger.balance(session, group_id, "cash"),
         bank=ledger.balance(session, group_id, "bank"),
         active_members=len(rows), entry_count=group.entry_count,
-        seal=(group.head_hash or "")[:SEAL_LENGTH],
+        seal=format_seal(group.head_hash),
         trial_balance=tuple(r for r in ledger.trial_balance(session, group_id)
                             if r.debit or r.credit))
 

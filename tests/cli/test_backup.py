@@ -171,7 +171,7 @@ def test_the_admin_restores_a_backup_and_the_ledger_before_is_kept(capsys, ledge
 
     assert code == 0, err
     assert entries_and_head(ledger) == entries_and_head(copy)
-    special = ledger.parent / "backups" / "special"
+    special = ledger.parent / "backups" / ledger.stem / "special"
     assert f"kept in {special}" in out
     [before] = special.glob("kongthun-*-before-restore.sqlite3")
     assert entries_and_head(before)[0] == 5
@@ -188,7 +188,7 @@ def test_only_an_administrator_may_restore(capsys, ledger, usb, role):
     code, out, err = kongthun(capsys, "restore", "--db", str(ledger), "--from", str(copy),
                               "--user", role)
 
-    assert code == 2 and f"{role} may not restore a backup here." in err
+    assert code == 2 and f"{role} may not restore backups" in err
     assert entries_and_head(ledger)[0] == 4
 
 
@@ -220,7 +220,7 @@ def test_restore_refuses_a_file_that_is_not_a_good_kongthun_backup(capsys, ledge
                      f"WHERE entry_id = {entry_id(tampered, 1, 2)}")
     code, _, err = kongthun(capsys, "restore", "--db", str(ledger), "--from", str(tampered),
                             "--user", "admin")
-    assert code == 2 and "does not verify, so nothing was restored" in err
+    assert code == 2 and "does not verify, so it was not restored" in err
 
     code, _, err = kongthun(capsys, "restore", "--db", str(ledger), "--from",
                             str(usb / "missing.sqlite3"), "--user", "admin")

@@ -203,7 +203,7 @@ def test_run_app_opens_migrates_and_makes_the_days_backup(app, tmp_path, monkeyp
     path = tmp_path / "new.sqlite3"
     assert run_app(str(path)) == 0
     assert path.exists()
-    assert list((tmp_path / "backups").glob("kongthun-*.sqlite3"))
+    assert list((tmp_path / "backups" / "new").glob("kongthun-*.sqlite3"))
 
 
 def test_first_start_runs_the_wizard_then_the_log_in_then_the_window(app, db, monkeypatch,
@@ -264,7 +264,7 @@ def test_the_backup_of_run_app_is_made_once_a_day(app, tmp_path, monkeypatch):
     path = tmp_path / "ledger.sqlite3"
     run_app(str(path))
     run_app(str(path))
-    assert len(list((tmp_path / "backups").glob("kongthun-*.sqlite3"))) == 1
+    assert len(list((tmp_path / "backups" / "ledger").glob("kongthun-*.sqlite3"))) == 1
 
 
 def test_loading_the_demo_shows_each_step_and_the_window_keeps_drawing(app, db, messages,

@@ -13,6 +13,7 @@ from desktop.screens import discover
 from desktop.screens.groups import GroupDialog
 from desktop.screens.journal import ReverseDialog
 from desktop.screens.users import NewUserDialog, PasswordDialog, RoleDialog
+from models.seal import format_seal
 from desktop.widgets import RowTableModel
 from models import backup, ledger
 from models.i18n import gettext
@@ -57,7 +58,7 @@ def test_every_screen_opens_in_both_languages(window, entries, messages, languag
     assert overview.card_values["welfare_fund"].text() == "30,000 ₭"
     assert overview.card_values["active_members"].text() == "3"
     assert overview.entries_value.text() == "2"
-    assert overview.seal_value.text() == _head(window)[:12]
+    assert overview.seal_value.text() == format_seal(_head(window))
     assert overview.total_value.text() == "480,000 ₭  /  480,000 ₭"
 
 

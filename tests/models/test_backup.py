@@ -125,7 +125,8 @@ def test_restore_is_for_administrators_and_backs_up_the_current_ledger(env, tmp_
         from models.ledger import balance
 
         assert balance(s, env.group_id, "cash") == 25_000
-    [before] = (env.db.path.parent / "backups" / "special").glob("*-before-restore.sqlite3")
+    [before] = (env.db.path.parent / "backups" / "ledger" / "special").glob(
+        "*-before-restore.sqlite3")
     assert backup.check_backup(before).entries == 2
 
 

@@ -102,4 +102,5 @@ def test_the_fee_columns_come_with_a_default_and_keep_the_append_only_guards(tmp
     con.close()
     assert columns["fee"] == "'0'"
     assert triggers == {"loan_installments_no_update", "loan_installments_no_delete",
-                        "loan_terms_no_update", "loan_terms_no_delete"}
+                        "loan_installments_no_replace", "loan_terms_no_update",
+                        "loan_terms_no_delete", "loan_terms_no_replace"}

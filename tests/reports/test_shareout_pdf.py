@@ -177,7 +177,7 @@ def test_the_statement_is_in_lao_when_the_program_is(three_savers, tmp_path):
     totals = next(line for line in text.splitlines() if line.split()[:1] == ["ລວມ"])
     assert "29,998" in totals
     # No English is left: the only Latin words are the village's and the user's names.
-    unsealed = re.sub(r"\b[0-9a-f]{16}\b", "", text)  # the ledger seal is hexadecimal
+    unsealed = re.sub(r"\b[0-9A-F]{4}(?: [0-9A-F]{4}){3}\b", "", text)  # the ledger seal
     assert set(re.findall(r"[A-Za-z]{2,}", unsealed)) == {"Ban", "Nongbone", "Auditor"}
 
 

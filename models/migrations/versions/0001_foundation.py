@@ -7,7 +7,11 @@ from alembic import op
 import sqlalchemy as sa
 
 from models.migrate import guard_append_only, unguard_append_only
-from models.schema import APPEND_ONLY_TABLES
+
+# The tables this revision guards, as they were when it was written (later revisions guard
+# the tables they add).
+APPEND_ONLY_TABLES = ("journal_entries", "journal_lines", "period_locks", "group_settings",
+                      "member_changes", "audit_events")
 
 
 revision = '0001_foundation'
