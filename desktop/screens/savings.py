@@ -65,10 +65,12 @@ class SavingsScreen(Screen):
         self.exit_button = QPushButton()
         self.exit_button.setObjectName("dangerButton")
         self.import_button = QPushButton()
+        self.rules_button = QPushButton()
         for button in (self.deposit_button, self.withdraw_button, self.notice_button,
                        self.exit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.rules_button)
         buttons.addWidget(self.import_button)
         layout.addLayout(buttons)
         self.deposit_button.clicked.connect(self.deposit)
@@ -76,6 +78,7 @@ class SavingsScreen(Screen):
         self.notice_button.clicked.connect(self.notice)
         self.exit_button.clicked.connect(self.settle_exit)
         self.import_button.clicked.connect(self.bring_in)
+        self.rules_button.clicked.connect(self.show_rules)
         self.table.row_activated.connect(lambda row: self.deposit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate()
@@ -167,6 +170,13 @@ class SavingsScreen(Screen):
             ExitDialog.ask(self, self.ctx, row)
             self.select_member(row.member_id)
 
+    def show_rules(self) -> None:
+        """The dated savings rules: administrators change them, everyone may read them."""
+        from desktop.screens.savings_rules_dialog import SavingsRulesDialog
+
+        if self.ctx.group_id is not None:
+            SavingsRulesDialog.ask(self, self.ctx)
+
     def bring_in(self) -> None:
         if self.import_button.isEnabled():
             OpeningImportDialog.ask(self, self.ctx)
@@ -178,6 +188,7 @@ class SavingsScreen(Screen):
         self.notice_button.setText(_("Notice of a withdrawal…"))
         self.exit_button.setText(_("Leaving the group…"))
         self.import_button.setText(_("Bring in an existing group…"))
+        self.rules_button.setText(_("Savings rules…"))
         self.deposit_button.setToolTip(_("Or press Enter on a member"))
         self.model.retranslate()
         self._show_texts()
