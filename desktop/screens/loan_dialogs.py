@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, \
     QSpinBox
 
+from desktop import errors
 from desktop.context import ScreenContext
 from desktop.widgets import (
     ChoiceBox,
@@ -25,6 +26,7 @@ from models import clock, loan_policy, loans, members
 from models.errors import UserError, ValidationError
 from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
+from models.ledger import fmt_date
 from models.loan_receipts import repayment_receipt
 from models.money import format_amount, format_money, parse_money
 from models.schedule import FREQUENCIES, Installment
@@ -186,6 +188,14 @@ class DisburseDialog(FormDialog):
             problems.append(error)
         if problems:
             self.show_problems(ValidationError(problems))
+            return False
+        loan, paid_from = self.loan, self.paid_from.currentData()
+        question = _("Pay out loan {number}: give {member} {amount} from the {account} on "
+                     "{date}? The money leaves the {account} in the books at once.").format(
+            number=loan.number, member=loan.member_name,
+            amount=format_money(loan.paid_out, self.ctx.currency()),
+            account=_(loans.PAY_ACCOUNT_NAMES[paid_from]).lower(), date=fmt_date(on))
+        if not errors.confirm(self, question, confirm_text=_("Pay out")):
             return False
         return bool(self.ctx.run(
             self, lambda s, actor: loans.disburse_loan(

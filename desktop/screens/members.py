@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QV
 
 from desktop.actions import run_query
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
+from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading
 from models import members
@@ -102,9 +103,11 @@ class MembersScreen(Screen):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.table.selected_row() is not None
-        self.add_button.setEnabled(self.may_edit)
-        self.edit_button.setEnabled(self.may_edit and chosen)
-        self.status_button.setEnabled(self.may_edit and chosen)
+        allow(self.add_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit)
+        allow(self.edit_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit,
+              also=chosen)
+        allow(self.status_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit,
+              also=chosen)
         self.history_button.setEnabled(chosen)
 
     def select_member(self, member_id: int) -> None:
@@ -146,7 +149,7 @@ class MembersScreen(Screen):
         self.edit_button.setText(_("Edit"))
         self.status_button.setText(_("Left or deceased…"))
         self.history_button.setText(_("Change history"))
-        self.add_button.setToolTip(_("Shortcut: Ctrl+N"))
+        set_tip(self.add_button, _("Shortcut: Ctrl+N"))
         self.model.retranslate()
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow, set_tip
 from desktop.savings_dialogs import (
     DepositDialog,
     ExitDialog,
@@ -131,15 +132,18 @@ class SavingsScreen(Screen):
         active = row is not None and row.status == "active"
         may_record = Permission.RECORD in self.permissions
         allowed = self.rules is not None and self.rules.withdrawals_allowed
-        self.deposit_button.setEnabled(may_record and active)
-        self.withdraw_button.setEnabled(may_record and active and allowed and row.savings > 0)
+        allow(self.deposit_button, self.ctx, Permission.RECORD, may=may_record, also=active)
+        allow(self.withdraw_button, self.ctx, Permission.RECORD, may=may_record,
+              also=active and allowed and row.savings > 0,
+              why_not="" if allowed or not active else _(
+                  "The group's savings rules allow no withdrawals during the cycle."))
         self.notice_button.setVisible(bool(self.rules and allowed
                                            and self.rules.withdrawal_notice_days))
-        self.notice_button.setEnabled(may_record and active)
-        self.exit_button.setEnabled(may_record and active
-                                    and Permission.MANAGE_MEMBERS in self.permissions)
-        self.import_button.setEnabled(may_record
-                                      and Permission.MANAGE_MEMBERS in self.permissions)
+        allow(self.notice_button, self.ctx, Permission.RECORD, may=may_record, also=active)
+        allow(self.exit_button, self.ctx, Permission.RECORD, may=may_record,
+              also=active and Permission.MANAGE_MEMBERS in self.permissions)
+        allow(self.import_button, self.ctx, Permission.RECORD, may=may_record,
+              also=Permission.MANAGE_MEMBERS in self.permissions)
 
     def select_member(self, member_id: int) -> None:
         ids = [r.member_id for r in self.model.rows]
@@ -189,7 +193,7 @@ class SavingsScreen(Screen):
         self.exit_button.setText(_("Leaving the group…"))
         self.import_button.setText(_("Bring in an existing group…"))
         self.rules_button.setText(_("Savings rules…"))
-        self.deposit_button.setToolTip(_("Or press Enter on a member"))
+        set_tip(self.deposit_button, _("Or press Enter on a member"))
         self.model.retranslate()
         self._show_texts()
 
