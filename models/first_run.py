@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from models import audit, groups, users
+from models.errors import UserError, ValidationError
+from models.i18n import N_
 from models.permissions import Role
 
 
@@ -26,8 +28,15 @@ def start_ledger(session: Session, *, username: str, display_name: str, password
                  meeting_frequency: str = "monthly", treasurer: bool = True) -> FirstRun:
     """Create the administrator (all groups), her group and, with ``treasurer``, her
     treasurer role in it; all or nothing (one transaction, the caller's)."""
-    user = users.create_first_admin(session, username=username, display_name=display_name,
-                                    password=password, language=language)
+    missing = [] if group_name.strip() else [UserError(N_("Enter the group's name."))]
+    try:
+        user = users.create_first_admin(session, username=username,
+                                        display_name=display_name, password=password,
+                                        language=language)
+    except ValidationError as error:  # every problem at once, the group's too
+        raise ValidationError([*error.problems, *missing]) from None
+    if missing:
+        raise ValidationError(missing)
     group = groups.create_group(session, user, name=group_name, village=village,
                                 meeting_frequency=meeting_frequency)
     if treasurer:
