@@ -110,7 +110,9 @@ class FirstRunDialog(FormDialog):
         self.add_row(N_("Village"), self.village)
         self.add_row(N_("Meets"), self.frequency)
         self.form.addRow(self.treasurer)
-        self.form.addRow(self.duties)
+        # Below the form, not in it: a form row gives a wrapping label too little height.
+        self.layout().insertWidget(self.layout().count() - 2, self.duties)
+        self.setMinimumWidth(680)
         self.treasurer.toggled.connect(self._show_duties)
         self.retranslate()
         language_bridge().changed.connect(self.retranslate)

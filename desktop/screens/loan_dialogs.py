@@ -60,7 +60,9 @@ class ApplicationDialog(FormDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.guarantors.addItem(item)
-        self.guarantors.setMaximumHeight(110)
+        # Room for three names whatever the rule check below it needs (it used to be
+        # squeezed to one row when the check grew).
+        self.guarantors.setFixedHeight(3 * 36 + 6)
         self.amount = mark_data(QLineEdit())
         self.purpose = mark_data(QLineEdit())
         self.installments = QSpinBox()
@@ -114,7 +116,21 @@ class ApplicationDialog(FormDialog):
                     method=self.method.currentData(), frequency=self.frequency.currentData(),
                     guarantor_ids=self.guarantor_ids())
 
+    def _fit_check(self) -> None:
+        """Keep the rule check as tall as its wrapped text at the width it has (a form
+        row asks for the height at a wider width, and cut the last line off)."""
+        width = self.check.width() if self.check.isVisible() else self.check.sizeHint().width()
+        self.check.setMinimumHeight(self.check.heightForWidth(max(width, 1)))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._fit_check()
+
     def update_check(self) -> None:
+        self._update_check()
+        self._fit_check()
+
+    def _update_check(self) -> None:
         if not self.amount.text().strip():
             self.check.setText(_("Fill in the amount to see the group's rules checked."))
             return
@@ -123,6 +139,13 @@ class ApplicationDialog(FormDialog):
             problems = self.ctx.read(lambda s, a: loans.application_problems(s, **values))
         except UserError as error:
             problems = [error]
+        if not self.problems.isHidden():
+            # The banner of a refused save follows the form: it goes once the application
+            # is right, and otherwise lists what is still wrong.
+            if problems:
+                self.show_problems(ValidationError(problems))
+            else:
+                self.clear_problems()
         if problems:
             self.check.setText(_("Against the group's rules:") + "\n"
                                + "\n".join(f"• {p}" for p in problems))

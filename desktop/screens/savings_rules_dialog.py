@@ -285,7 +285,10 @@ class SavingsRulesDialog(FormDialog):
             self.inputs[rule.name] = widget
             label = self.add_row(rule.title, widget, pages[rule.tab])
             label.setWordWrap(True)
-        self.layout().insertWidget(1, self.tabs, 1)
+        self.tabs.setMinimumHeight(280)
+        layout = self.layout()
+        layout.insertWidget(1, self.tabs, 1)
+        layout.setStretch(layout.count() - 2, 0)  # the tabs take the spare height
         self.effective = DateField(clock.today())
         self.add_row(N_("These rules apply from"), self.effective)
         self.preview_title = QLabel()
