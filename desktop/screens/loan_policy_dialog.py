@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.widgets import ChoiceBox, DateField, FormDialog
 from models import clock, loan_policy
 from models.errors import UserError
@@ -121,7 +122,7 @@ class LoanPolicyDialog(FormDialog):
         self.order.setCurrentIndex(self.orders.index(tuple(p.allocation_order)))
         self.effective = DateField(clock.today())
         # Everyone may read the rules; only administrators change them.
-        self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
+        allow(self.save_button, ctx, Permission.CHANGE_SETTINGS)
         self.tabs = QTabWidget()
         self.layout().insertWidget(1, self.tabs)
         pages = (

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data, read_date
 from models import clock, savings_rules, settings
 from models.errors import UserError, ValidationError
@@ -300,7 +301,7 @@ class SavingsRulesDialog(FormDialog):
         self.layout().insertWidget(3, self.preview)
         # Everyone may read the rules; only administrators change them.
         self.may_change = ctx.can(Permission.CHANGE_SETTINGS)
-        self.save_button.setEnabled(self.may_change)
+        allow(self.save_button, ctx, Permission.CHANGE_SETTINGS, may=self.may_change)
         for widget in self.inputs.values():
             self._watch(widget)
         self.effective.textChanged.connect(self.update_preview)

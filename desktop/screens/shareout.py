@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
 from desktop.widgets import Column, RowTableModel, Screen, TableView, choose_folder, date_text, \
@@ -101,7 +102,7 @@ class ShareOutScreen(Screen):
         self.records.select_first()
         self._record_selected()
         self._show_cycle()
-        self.start_button.setEnabled(self.cycle is not None and self.ctx.can(Permission.RECORD))
+        allow(self.start_button, self.ctx, Permission.RECORD, also=self.cycle is not None)
 
     def _show_cycle(self) -> None:
         c = self.cycle
