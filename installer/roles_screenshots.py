@@ -10,7 +10,12 @@ tailors' group, with a leader and five members), then saves in Lao and in Englis
 - ``roles-loan-application-<lang>.png``: a loan application refused for its amount, then
   ``roles-loan-application-fixed-<lang>.png`` after the amount is corrected (no stale banner);
 - ``roles-savings-closed-<lang>.png``: the savings screen of an administrator without the
-  treasurer's role, with the tip of the closed Deposit button drawn under it.
+  treasurer's role, with the tip of the closed Deposit button drawn under it;
+- ``roles-loan-own-<lang>.png``: the loans screen of Keo, treasurer and leader, on the
+  application she recorded herself, with the tip of the closed Approve button;
+- ``roles-payout-confirm-<lang>.png``: the question before a loan is paid out;
+- ``roles-claim-fails-<lang>.png``: what a leader sees on Approve for a claim that fails
+  the rules.
 
 Run it under a display so fonts render as on a desktop::
 
@@ -22,22 +27,35 @@ import argparse
 import datetime as dt
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
+from desktop import errors  # noqa: E402
 from desktop.app import application  # noqa: E402
 from desktop.context import ScreenContext  # noqa: E402
 from desktop.login import FirstRunDialog  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
-from desktop.screens.loan_dialogs import ApplicationDialog  # noqa: E402
+from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog  # noqa: E402
 from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # noqa: E402
-from models import clock, first_run, ledger, members, users  # noqa: E402
+from models import (  # noqa: E402
+    clock,
+    first_run,
+    ledger,
+    loans,
+    members,
+    users,
+    welfare,
+    welfare_types,
+)
 from models.db import Database, open_database  # noqa: E402
+from models.schema_welfare import WelfareClaimType  # noqa: E402
 
 SCREEN = (1366, 728)  # 1366×768 less a taskbar
 NOW = dt.datetime(2026, 11, 20, 9, 30)
@@ -67,7 +85,40 @@ def build(path: Path) -> tuple[Database, int]:
                               lines=[ledger.Line("cash", 300_000),
                                      ledger.Line("member_savings", -300_000,
                                                  member_id=row.id)])
+        users.grant_role(s, keo, user_id=keo.id, role="leader", group_id=started.group_id)
+        welfare_types.ensure_default_claim_types(s, started.group_id)
+        hospital = s.scalar(select(WelfareClaimType.id).where(
+            WelfareClaimType.group_id == started.group_id,
+            WelfareClaimType.code == "hospitalization"))
+        welfare.record_claim(s, keo, group_id=started.group_id, draft=welfare.ClaimDraft(
+            member_id=row.id, claim_type_id=hospital, event_date=dt.date(2026, 11, 10),
+            beneficiary="member", amount=700_000, evidence_note="ໃບອອກໂຮງໝໍມະໂຫສົດ"))
+        for offset, amount, decide in ((1, 600_000, True), (2, 400_000, False)):
+            loan = loans.apply_for_loan(
+                s, keo, group_id=started.group_id, member_id=row.id - offset, amount=amount,
+                purpose="ຈັກຫຍິບຜ້າ", installments=6, annual_rate=Decimal(24),
+                method="flat", guarantor_ids=())
+            if decide:
+                chan = s.scalar(select(users.User).where(users.User.username == "chan"))
+                loans.approve_loan(s, chan, loan_id=loan.id)
     return database, started.group_id
+
+
+class Grabbed(Exception):
+    """Stops a message after its picture is taken."""
+
+
+def grab_messages(outdir: Path, name: str):  # noqa: ANN201
+    """Replace ``MessageDialog.ask`` for one picture: show, save, answer "no"."""
+    def ask(cls, parent, **kw):  # noqa: ANN001, ANN202
+        dialog = cls(parent, **kw)
+        dialog.show()
+        QApplication.processEvents()
+        dialog.adjustSize()
+        save(dialog, outdir / name)
+        dialog.close()
+        return "no"
+    return classmethod(ask)
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -165,6 +216,37 @@ def main(argv: list[str] | None = None) -> int:
             shot = with_tip(window, screen.deposit_button.toolTip())
             save(shot, args.outdir / f"roles-savings-closed-{language}.png")
             shot.close()
+            window.close()
+
+            window = MainWindow(context(database, group_id, "keo"))
+            window.resize(*SCREEN)
+            window.show()
+            switch_language(language)
+            screen = window.show_section("loans")
+            rows = screen.loans_model.rows
+            screen.register.selectRow(next(i for i, r in enumerate(rows)
+                                           if r.status == loans.APPLIED))
+            shot = with_tip(window, screen.buttons["approve"].toolTip())
+            save(shot, args.outdir / f"roles-loan-own-{language}.png")
+            shot.close()
+            approved = next(r for r in rows if r.status == loans.APPROVED)
+            original = errors.MessageDialog.ask
+            try:
+                errors.MessageDialog.ask = grab_messages(
+                    args.outdir, f"roles-payout-confirm-{language}.png")
+                DisburseDialog(window.ctx, approved, window).save()
+                window.close()
+                window = MainWindow(context(database, group_id, "chan"))
+                window.resize(*SCREEN)
+                window.show()
+                switch_language(language)
+                claims = window.show_section("welfare")
+                claims.claims.select_first()
+                errors.MessageDialog.ask = grab_messages(
+                    args.outdir, f"roles-claim-fails-{language}.png")
+                claims.approve()
+            finally:
+                errors.MessageDialog.ask = original
             window.close()
         empty.dispose()
         database.dispose()
