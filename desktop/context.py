@@ -69,6 +69,16 @@ class ScreenContext:
         with self.database.read() as session:
             return query(session, users.reload_user(session, self.user))
 
+    def refresh_user(self) -> None:
+        """Read the signed-in user again after a change to users (her name, whether she is
+        still active: ``UserError`` if not). Her roles need no refresh: ``can`` reads them
+        each time."""
+        def fresh(session: Session, actor: User) -> User:
+            session.expunge(actor)
+            return actor
+
+        self.user = self.read(fresh)
+
     def can(self, permission: Permission, group_id: Any = CURRENT) -> bool:
         """Whether the user may ``permission`` in ``group_id`` (default: the current
         group; ``None``: in every group)."""

@@ -8,6 +8,7 @@ import importlib.util
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -20,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.qt_i18n import language_bridge, switch_language
-from desktop.widgets import FormDialog, heading, mark_data, problems_label
-from models import i18n, users
+from desktop.widgets import ChoiceBox, FormDialog, heading, mark_data, problems_label
+from models import first_run, i18n, users
 from models.db import Database
 from models.errors import UserError
+from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
 from models.schema import User
 
@@ -73,12 +75,16 @@ def demo_available() -> bool:
 
 
 class FirstRunDialog(FormDialog):
-    """The ledger has no users: create the administrator (all groups)."""
+    """The ledger has no users: create the first user and her group. She becomes the
+    administrator (all groups) and, unless she unticks it, the treasurer of that group, so
+    she can record from the first meeting; approving stays with the leaders, and the page
+    says so in plain words."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
         self.username = ""
+        self.group_id: int | None = None
         self.languages = LanguageButtons()
         self.layout().insertWidget(0, self.languages, 0, Qt.AlignmentFlag.AlignRight)
         self.title = heading()
@@ -92,10 +98,30 @@ class FirstRunDialog(FormDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again = QLineEdit()
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.group_name = mark_data(QLineEdit())
+        self.village = mark_data(QLineEdit())
+        self.frequency = ChoiceBox(FREQUENCY_NAMES)
+        self.frequency.choose("monthly")
+        self.treasurer = QCheckBox()
+        self.treasurer.setChecked(True)
+        self.duties = QLabel()
+        self.duties.setObjectName("duties")
+        self.duties.setWordWrap(True)
         self.add_row(N_("Your name"), self.display_name)
         self.add_row(N_("User name (one word)"), self.user_name)
         self.add_row(N_("Password"), self.password)
         self.add_row(N_("Password again"), self.password_again)
+        self.group_heading = QLabel()
+        self.group_heading.setObjectName("subheading")
+        self.form.addRow(self.group_heading)
+        self.add_row(N_("Group name"), self.group_name)
+        self.add_row(N_("Village"), self.village)
+        self.add_row(N_("Meets"), self.frequency)
+        self.form.addRow(self.treasurer)
+        # Below the form, not in it: a form row gives a wrapping label too little height.
+        self.layout().insertWidget(self.layout().count() - 2, self.duties)
+        self.setMinimumWidth(680)
+        self.treasurer.toggled.connect(self._show_duties)
         self.retranslate()
         language_bridge().changed.connect(self.retranslate)
 
@@ -103,9 +129,25 @@ class FirstRunDialog(FormDialog):
         super().retranslate()
         self.setWindowTitle(_("Welcome to Kongthun"))
         self.title.setText(_("Welcome to Kongthun"))
-        self.intro.setText(_("This ledger has no users yet. Create the administrator: the "
-                             "person who sets up groups and users. Keep the password safe."))
-        self.save_button.setText(_("Create administrator"))
+        self.intro.setText(_("This ledger has no users yet. Create yourself as the "
+                             "administrator, and the group you keep the books for. Keep the "
+                             "password safe."))
+        self.group_heading.setText(_("Your group"))
+        self.treasurer.setText(_("I am also this group's treasurer: I record the money"))
+        self.frequency.retranslate()
+        self.save_button.setText(_("Create administrator and group"))
+        self._show_duties()
+
+    def _show_duties(self, *_args: object) -> None:
+        first = (_("You will record meetings, savings and payments.")
+                 if self.treasurer.isChecked() else
+                 _("Give the treasurer's role to the person who keeps the money, under "
+                   "“Users”."))
+        self.duties.setText(" ".join((
+            _("Who does what:"), first,
+            _("Leaders approve loans and welfare claims. Nobody approves what she recorded "
+              "herself or her own loan, so that two people always see the money. Before "
+              "the first loan, add at least one leader under “Users”."))))
 
     def save(self) -> bool:
         if self.password.text() != self.password_again.text():
@@ -113,12 +155,14 @@ class FirstRunDialog(FormDialog):
             return False
         try:
             with self.database.write() as session:
-                user = users.create_first_admin(
+                started = first_run.start_ledger(
                     session, username=self.user_name.text(),
                     display_name=self.display_name.text(), password=self.password.text(),
-                    language=i18n.current_language())
-                code = users.new_recovery_code(session, user)
-                self.username = user.username
+                    language=i18n.current_language(), group_name=self.group_name.text(),
+                    village=self.village.text(), meeting_frequency=self.frequency.currentData(),
+                    treasurer=self.treasurer.isChecked())
+                self.username, self.group_id = started.username, started.group_id
+                code = users.new_recovery_code(session, session.get(User, started.user_id))
         except UserError as error:
             self.show_problems(error)
             return False

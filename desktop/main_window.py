@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import errors
 from desktop.actions import run_query
 from desktop.context import Change, ScreenContext
 from desktop.idle_lock import IdleWatcher, LockCover
@@ -28,6 +29,7 @@ from desktop.qt_i18n import language_bridge
 from desktop.screens import Section, discover
 from desktop.widgets import ScrollBody, mark_data, usable_screen
 from models import groups, settings, users
+from models.errors import UserError
 from models.i18n import _
 
 STATUS_SECONDS = 8
@@ -223,6 +225,16 @@ class MainWindow(QMainWindow):
 
     # -- changes, language --------------------------------------------------------------
     def _on_ledger_changed(self, change: Change) -> None:
+        if change.touches("users"):
+            # A role given to or taken from the signed-in user applies at once: the
+            # navigation is rebuilt and every screen refreshes its buttons.
+            try:
+                self.ctx.refresh_user()
+            except UserError as error:
+                errors.show_error(self, error)
+                self.log_out()
+                return
+            self.user_name.setText(self.ctx.user.display_name)
         if change.touches("groups", "users"):
             self._load_groups()
             self._rebuild_navigation()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.widgets import (
     ChoiceBox,
     DateField,
@@ -163,7 +164,7 @@ class CashCountPanel(QWidget):
             return
         box = run_query(self.ctx, self, lambda s, a: cashbox.cash_box(s, a, gid), None)
         self.expected = box.expected if box is not None else 0
-        self.record_button.setEnabled(self.ctx.can(Permission.RECORD))
+        allow(self.record_button, self.ctx, Permission.RECORD)
         self.update_totals()
 
     def notes(self) -> dict[int, int]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop import errors
 from desktop.context import ScreenContext
@@ -66,13 +66,21 @@ class MemberDialog(FormDialog):
                             ("phone", self.phone), ("id_number", self.id_number),
                             ("nssf_number", self.nssf_number), ("joined_on", self.joined_on)):
             self.add_row(FIELD_NAMES[key], widget)
+        self.names_note = QLabel()
+        self.names_note.setWordWrap(True)
+        self.layout().insertWidget(1, self.names_note)
         if member is not None:
             self.fill(member)
         self.retranslate()
 
     def fill(self, m: MemberRow) -> None:
-        self.name_lao.setText(m.name_lao)
-        self.name_latin.setText(m.name_latin or "")
+        if m.name_latin is None and not members.has_lao(m.name_lao):
+            # Known only by a Latin name (kept as her main name): shown where it was typed.
+            self.name_lao.setText("")
+            self.name_latin.setText(m.name_lao)
+        else:
+            self.name_lao.setText(m.name_lao)
+            self.name_latin.setText(m.name_latin or "")
         self.gender.choose(m.gender)
         self.birth_date.set_date(m.birth_date)
         for field in ("village", "occupation", "phone", "id_number", "nssf_number"):
@@ -83,6 +91,8 @@ class MemberDialog(FormDialog):
         super().retranslate()
         adding = self.member is None
         self.setWindowTitle(_("Add member") if adding else _("Edit member"))
+        self.names_note.setText(_("A name is required: in Lao, in Latin letters, or both. "
+                                  "One of the two is enough."))
         self.save_button.setText(_("Add member") if adding else _("Save"))
         self.gender.retranslate()
 

@@ -393,7 +393,7 @@ class Screen(QWidget):
     """Base of the main window's screens. Subclasses fill ``refresh()`` and
     ``retranslate()``; ``topics`` lists the ``Change`` topics that make it refresh."""
 
-    topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # "users" is always among them: roles open buttons
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -412,7 +412,7 @@ class Screen(QWidget):
         return format_money(amount, self.ctx.currency())
 
     def _on_ledger_changed(self, change: Change) -> None:
-        if change.touches(*self.topics):
+        if change.touches(*self.topics, "users"):
             self._refresh_when_visible()
 
     def _on_group_changed(self, _group_id: object) -> None:

@@ -662,10 +662,22 @@ def _require_decider(session: Session, actor: User, loan: Loan) -> None:
                                user=actor.username)
 
 
-def approve_loan(session: Session, actor: User, *, loan_id: int, note: str = "") -> LoanRow:
-    """A leader approves (never the borrower). The policy is checked again as of today."""
+def check_approver(session: Session, actor: User, *, loan_id: int) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may approve loan ``loan_id``: a leader,
+    not the borrower, and not the person who recorded the application (maker-checker:
+    even holding both roles, one person never records and approves the same loan)."""
     loan = loan_by_id(session, loan_id)
     _require_decider(session, actor, loan)
+    if loan.recorded_by == actor.id:
+        raise PermissionDenied(N_("{user} recorded this loan application, so another leader "
+                                  "must approve it."), user=actor.username)
+
+
+def approve_loan(session: Session, actor: User, *, loan_id: int, note: str = "") -> LoanRow:
+    """A leader approves (never the borrower, never who recorded the application). The
+    policy is checked again as of today."""
+    loan = loan_by_id(session, loan_id)
+    check_approver(session, actor, loan_id=loan_id)
     if loan.status != APPLIED:
         raise UserError(N_("Loan {number} is not waiting for approval."), number=loan.number)
     guarantors = tuple(session.scalars(select(LoanGuarantor.member_id)

@@ -73,10 +73,19 @@ def _row(m: Member) -> MemberRow:
                      m.nssf_number, m.joined_on, m.status, m.status_date)
 
 
+def has_lao(text: str | None) -> bool:
+    return any("\u0e80" <= ch <= "\u0eff" for ch in text or "")
+
+
 def _clean(details: MemberDetails) -> MemberDetails:
+    """Tidied details. One name is enough, in Lao or in Latin letters: a member known
+    only by a Latin name keeps it as her main name (``name_lao``, the name shown
+    everywhere) with no second name."""
     def tidy(v):  # noqa: ANN001, ANN202
         return (v.strip() or None) if isinstance(v, str) else v
     values = {f.name: tidy(getattr(details, f.name)) for f in fields(details)}
+    if not values["name_lao"] and values["name_latin"]:
+        values["name_lao"], values["name_latin"] = values["name_latin"], None
     values["name_lao"] = values["name_lao"] or ""
     return MemberDetails(**values)
 

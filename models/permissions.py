@@ -80,6 +80,12 @@ PERMISSION_NAMES = {
 }
 
 
+def roles_with(permission: Permission) -> tuple[Role, ...]:
+    """The roles that hold ``permission``, in the order of ``Role`` (to say on a closed
+    button who may do it)."""
+    return tuple(role for role in Role if permission in ROLE_PERMISSIONS[role])
+
+
 def roles_of(session: Session, user: User, group_id: int | None) -> set[Role]:
     """The user's roles in ``group_id`` (grants for all groups included); with
     ``group_id=None`` only the all-groups grants."""

@@ -332,12 +332,24 @@ def _refuse_own(session: Session, actor: User, claim: WelfareClaim) -> None:
                                user=actor.username)
 
 
-def approve_claim(session: Session, actor: User, *, claim_id: int) -> ClaimRow:
-    """One leader's approval. The claim is approved once enough different leaders (never
-    the claimant) have approved it; no one can approve while a rule fails."""
+def check_approver(session: Session, actor: User, *, claim_id: int) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may approve claim ``claim_id``: a leader,
+    not the claimant, and not the person who recorded the claim (maker-checker: even
+    holding both roles, one person never records and approves the same claim)."""
     claim = _get_claim(session, claim_id)
     require(session, actor, Permission.APPROVE, claim.group_id)
     _refuse_own(session, actor, claim)
+    if claim.recorded_by == actor.id:
+        raise PermissionDenied(N_("{user} recorded this claim, so another leader must "
+                                  "approve it."), user=actor.username)
+
+
+def approve_claim(session: Session, actor: User, *, claim_id: int) -> ClaimRow:
+    """One leader's approval. The claim is approved once enough different leaders (never
+    the claimant, never who recorded it) have approved it; no one can approve while a
+    rule fails."""
+    claim = _get_claim(session, claim_id)
+    check_approver(session, actor, claim_id=claim_id)
     if claim.status not in ("pending", "approved"):
         raise UserError(N_("Claim {number} is already {status}."), number=claim.number,
                         status=_Status(claim.status))

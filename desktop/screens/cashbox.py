@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.meeting_cash import CashCountPanel, ExpenseDialog, TransferDialog, difference_text
+from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
     mark_data
@@ -112,8 +113,8 @@ class CashBoxScreen(Screen):
         self.counts_model.set_rows(counts)
         self.count_panel.load()
         self.count_panel.setEnabled(may_record)
-        self.transfer_button.setEnabled(may_record)
-        self.expense_button.setEnabled(may_record)
+        allow(self.transfer_button, self.ctx, Permission.RECORD, may=may_record)
+        allow(self.expense_button, self.ctx, Permission.RECORD, may=may_record)
         self._show_figures()
 
     def _show_figures(self) -> None:

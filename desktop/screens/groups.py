@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QV
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import ChoiceBox, Column, FormDialog, RowTableModel, Screen, TableView, \
     heading, mark_data
@@ -144,13 +145,15 @@ class GroupsScreen(Screen):
         ids = [g.id for g in self.model.rows]
         if self.ctx.group_id in ids:
             self.table.selectRow(ids.index(self.ctx.group_id))
-        self.add_button.setEnabled(self.ctx.can(Permission.MANAGE_GROUPS, None))
+        allow(self.add_button, self.ctx, Permission.MANAGE_GROUPS,
+              may=self.ctx.can(Permission.MANAGE_GROUPS, None))
         self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
         group = self.table.selected_row()
-        self.edit_button.setEnabled(
-            group is not None and self.ctx.can(Permission.MANAGE_GROUPS, group.id))
+        allow(self.edit_button, self.ctx, Permission.MANAGE_GROUPS,
+              may=group is None or self.ctx.can(Permission.MANAGE_GROUPS, group.id),
+              also=group is not None)
 
     def add_group(self) -> None:
         if self.ctx.can(Permission.MANAGE_GROUPS, None):

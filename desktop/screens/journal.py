@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
@@ -129,9 +130,9 @@ class JournalScreen(Screen):
 
     def _update_buttons(self, *_args: object) -> None:
         entry = self.table.selected_row()
-        self.reverse_button.setEnabled(
-            self.may_reverse and entry is not None and entry.reverses_seq is None
-            and entry.reversed_by_seq is None)
+        allow(self.reverse_button, self.ctx, Permission.REVERSE, may=self.may_reverse,
+              also=entry is not None and entry.reverses_seq is None
+              and entry.reversed_by_seq is None)
 
     def show_more(self) -> None:
         self.limit += PAGE

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, \
     QSpinBox
 
+from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
@@ -26,6 +27,7 @@ from models import clock, loan_policy, loans, members
 from models.errors import UserError, ValidationError
 from models.groups import FREQUENCY_NAMES
 from models.i18n import N_, _
+from models.ledger import fmt_date
 from models.loan_receipts import repayment_receipt
 from models.money import format_amount, format_money, parse_money
 from models.schedule import FREQUENCIES, Installment
@@ -60,7 +62,9 @@ class ApplicationDialog(FormDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.guarantors.addItem(item)
-        self.guarantors.setMaximumHeight(110)
+        # Room for three names whatever the rule check below it needs (it used to be
+        # squeezed to one row when the check grew).
+        self.guarantors.setFixedHeight(3 * 36 + 6)
         self.amount = mark_data(QLineEdit())
         self.purpose = mark_data(QLineEdit())
         self.installments = QSpinBox()
@@ -114,7 +118,21 @@ class ApplicationDialog(FormDialog):
                     method=self.method.currentData(), frequency=self.frequency.currentData(),
                     guarantor_ids=self.guarantor_ids())
 
+    def _fit_check(self) -> None:
+        """Keep the rule check as tall as its wrapped text at the width it has (a form
+        row asks for the height at a wider width, and cut the last line off)."""
+        width = self.check.width() if self.check.isVisible() else self.check.sizeHint().width()
+        self.check.setMinimumHeight(self.check.heightForWidth(max(width, 1)))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._fit_check()
+
     def update_check(self) -> None:
+        self._update_check()
+        self._fit_check()
+
+    def _update_check(self) -> None:
         if not self.amount.text().strip():
             self.check.setText(_("Fill in the amount to see the group's rules checked."))
             return
@@ -123,6 +141,13 @@ class ApplicationDialog(FormDialog):
             problems = self.ctx.read(lambda s, a: loans.application_problems(s, **values))
         except UserError as error:
             problems = [error]
+        if not self.problems.isHidden():
+            # The banner of a refused save follows the form: it goes once the application
+            # is right, and otherwise lists what is still wrong.
+            if problems:
+                self.show_problems(ValidationError(problems))
+            else:
+                self.clear_problems()
         if problems:
             self.check.setText(_("Against the group's rules:") + "\n"
                                + "\n".join(f"• {p}" for p in problems))
@@ -188,6 +213,14 @@ class DisburseDialog(FormDialog):
             problems.append(error)
         if problems:
             self.show_problems(ValidationError(problems))
+            return False
+        loan, paid_from = self.loan, self.paid_from.currentData()
+        question = _("Pay out loan {number}: give {member} {amount} from the {account} on "
+                     "{date}? The money leaves the {account} in the books at once.").format(
+            number=loan.number, member=loan.member_name,
+            amount=format_money(loan.paid_out, self.ctx.currency()),
+            account=_(loans.PAY_ACCOUNT_NAMES[paid_from]).lower(), date=fmt_date(on))
+        if not errors.confirm(self, question, confirm_text=_("Pay out")):
             return False
         return bool(self.ctx.run(
             self, lambda s, actor: loans.disburse_loan(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.screens.loan_dialogs import fee_text, parse_rate, print_data, save_schedule
 from desktop.widgets import (
     ChoiceBox,
@@ -276,7 +277,7 @@ class PortfolioPanel(QWidget):
         self.aging_model.set_rows(arrears.aging(rows))
         self.arrears_model.set_rows(sorted(rows, key=lambda r: -r.days_overdue))
         self.due_model.set_rows(due)
-        self.penalty_button.setEnabled(self.ctx.can(Permission.RECORD))
+        allow(self.penalty_button, self.ctx, Permission.RECORD)
 
     def charge_penalties(self) -> None:
         gid = self.ctx.group_id

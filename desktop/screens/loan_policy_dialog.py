@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow
 from desktop.widgets import ChoiceBox, DateField, FormDialog
 from models import clock, loan_policy
 from models.errors import UserError
@@ -123,7 +124,7 @@ class LoanPolicyDialog(FormDialog):
         self.extra_payment = self._choice(EXTRA_PAYMENT_NAMES, p.extra_payment)
         self.effective = DateField(clock.today())
         # Everyone may read the rules; only administrators change them.
-        self.save_button.setEnabled(ctx.can(Permission.CHANGE_SETTINGS))
+        allow(self.save_button, ctx, Permission.CHANGE_SETTINGS)
         self.tabs = QTabWidget()
         self.body.insertWidget(0, self.tabs)
         self.setMinimumWidth(760)  # the choices are sentences; Lao ones are long

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow, refusal
 from desktop.screens import Section
 from desktop.screens.loan_dialogs import (
     ApplicationDialog,
@@ -252,22 +253,30 @@ class LoansScreen(Screen):
                if self.ctx.group_id is not None and self.ctx.can(p)}
         status = d.loan.status if d else None
         pending = [r for r in d.requests if r.status == loans.PENDING] if d else []
-        enabled = {
-            "apply": Permission.RECORD in may,
-            "approve": Permission.APPROVE in may and status == loans.APPLIED,
-            "refuse": Permission.APPROVE in may and status in (loans.APPLIED, loans.APPROVED),
-            "pay_out": Permission.RECORD in may and status == loans.APPROVED,
-            "repay": Permission.RECORD in may and status == loans.ACTIVE,
-            "pay_off": Permission.RECORD in may and status == loans.ACTIVE,
-            "reverse": Permission.REVERSE in may and self._selected_repayment() is not None,
-            "receipt": self._selected_repayment() is not None,
-            "reschedule": Permission.RECORD in may and status == loans.ACTIVE and not pending,
-            "write_off": Permission.RECORD in may and status == loans.ACTIVE and not pending,
-            "decide": Permission.APPROVE in may and bool(pending),
-            "print": bool(d and d.installments),
+        needs = {  # each button: the permission it needs and what else must hold
+            "apply": (Permission.RECORD, True),
+            "approve": (Permission.APPROVE, status == loans.APPLIED),
+            "refuse": (Permission.APPROVE, status in (loans.APPLIED, loans.APPROVED)),
+            "pay_out": (Permission.RECORD, status == loans.APPROVED),
+            "repay": (Permission.RECORD, status == loans.ACTIVE),
+            "pay_off": (Permission.RECORD, status == loans.ACTIVE),
+            "reverse": (Permission.REVERSE, self._selected_repayment() is not None),
+            "reschedule": (Permission.RECORD, status == loans.ACTIVE and not pending),
+            "write_off": (Permission.RECORD, status == loans.ACTIVE and not pending),
+            "decide": (Permission.APPROVE, bool(pending)),
         }
-        for key, value in enabled.items():
-            self.buttons[key].setEnabled(bool(value))
+        # She may approve, but not this one: the borrower, or who recorded the application.
+        why_not = ""
+        if Permission.APPROVE in may and status == loans.APPLIED:
+            loan_id = d.loan.id
+            why_not = refusal(self.ctx, lambda s, actor: loans.check_approver(
+                s, actor, loan_id=loan_id))
+        for key, (permission, also) in needs.items():
+            allow(self.buttons[key], self.ctx, permission, may=permission in may,
+                  also=bool(also) and not (key == "approve" and why_not),
+                  why_not=why_not if key == "approve" else "")
+        self.buttons["receipt"].setEnabled(self._selected_repayment() is not None)
+        self.buttons["print"].setEnabled(bool(d and d.installments))
 
     def _selected_repayment(self) -> loans.RepaymentRow | None:
         row = self.repayments_view.selected_row() if self.detail else None

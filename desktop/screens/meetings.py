@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.meeting_page import MeetingPage
+from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
 from desktop.widgets import (
     Column,
@@ -186,8 +187,9 @@ class MeetingsScreen(Screen):
         today = self.today_row()
         self.today_button.setText(_("Open today's meeting") if today is None
                                   else _("Today's meeting"))
-        self.today_button.setEnabled(today is not None or self.may_record)
-        self.other_day_button.setEnabled(self.may_record)
+        allow(self.today_button, self.ctx, Permission.RECORD, may=today is not None
+              or self.may_record)
+        allow(self.other_day_button, self.ctx, Permission.RECORD, may=self.may_record)
         self.open_button.setEnabled(self.table.selected_row() is not None)
 
     # -- moving between the list and a meeting ------------------------------------------
@@ -240,7 +242,7 @@ class MeetingsScreen(Screen):
                                "type it; the money goes into the books when you post."))
         self.other_day_button.setText(_("Meeting on another day…"))
         self.open_button.setText(_("Show the meeting"))
-        self.today_button.setToolTip(_("Shortcut: Ctrl+T"))
+        set_tip(self.today_button, _("Shortcut: Ctrl+T"))
         self.list_model.retranslate()
         self._update_buttons()
         self.page.retranslate()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QV
 from desktop.actions import run_query
 from desktop.passbook_print import PassbookDialog
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
+from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading
 from models import members
@@ -105,9 +106,11 @@ class MembersScreen(Screen):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.table.selected_row() is not None
-        self.add_button.setEnabled(self.may_edit)
-        self.edit_button.setEnabled(self.may_edit and chosen)
-        self.status_button.setEnabled(self.may_edit and chosen)
+        allow(self.add_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit)
+        allow(self.edit_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit,
+              also=chosen)
+        allow(self.status_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_edit,
+              also=chosen)
         self.history_button.setEnabled(chosen)
         self.passbook_button.setEnabled(chosen)
 
@@ -156,7 +159,7 @@ class MembersScreen(Screen):
         self.status_button.setText(_("Left or deceased…"))
         self.history_button.setText(_("Change history"))
         self.passbook_button.setText(_("Print passbook…"))
-        self.add_button.setToolTip(_("Shortcut: Ctrl+N"))
+        set_tip(self.add_button, _("Shortcut: Ctrl+N"))
         self.model.retranslate()
 
 

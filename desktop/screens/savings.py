@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow, set_tip
 from desktop.savings_dialogs import (
     DepositDialog,
     ExitDialog,
@@ -65,10 +66,12 @@ class SavingsScreen(Screen):
         self.exit_button = QPushButton()
         self.exit_button.setObjectName("dangerButton")
         self.import_button = QPushButton()
+        self.rules_button = QPushButton()
         for button in (self.deposit_button, self.withdraw_button, self.notice_button,
                        self.exit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.rules_button)
         buttons.addWidget(self.import_button)
         layout.addLayout(buttons)
         self.deposit_button.clicked.connect(self.deposit)
@@ -76,6 +79,7 @@ class SavingsScreen(Screen):
         self.notice_button.clicked.connect(self.notice)
         self.exit_button.clicked.connect(self.settle_exit)
         self.import_button.clicked.connect(self.bring_in)
+        self.rules_button.clicked.connect(self.show_rules)
         self.table.row_activated.connect(lambda row: self.deposit())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retranslate()
@@ -128,15 +132,18 @@ class SavingsScreen(Screen):
         active = row is not None and row.status == "active"
         may_record = Permission.RECORD in self.permissions
         allowed = self.rules is not None and self.rules.withdrawals_allowed
-        self.deposit_button.setEnabled(may_record and active)
-        self.withdraw_button.setEnabled(may_record and active and allowed and row.savings > 0)
+        allow(self.deposit_button, self.ctx, Permission.RECORD, may=may_record, also=active)
+        allow(self.withdraw_button, self.ctx, Permission.RECORD, may=may_record,
+              also=active and allowed and row.savings > 0,
+              why_not="" if allowed or not active else _(
+                  "The group's savings rules allow no withdrawals during the cycle."))
         self.notice_button.setVisible(bool(self.rules and allowed
                                            and self.rules.withdrawal_notice_days))
-        self.notice_button.setEnabled(may_record and active)
-        self.exit_button.setEnabled(may_record and active
-                                    and Permission.MANAGE_MEMBERS in self.permissions)
-        self.import_button.setEnabled(may_record
-                                      and Permission.MANAGE_MEMBERS in self.permissions)
+        allow(self.notice_button, self.ctx, Permission.RECORD, may=may_record, also=active)
+        allow(self.exit_button, self.ctx, Permission.RECORD, may=may_record,
+              also=active and Permission.MANAGE_MEMBERS in self.permissions)
+        allow(self.import_button, self.ctx, Permission.RECORD, may=may_record,
+              also=Permission.MANAGE_MEMBERS in self.permissions)
 
     def select_member(self, member_id: int) -> None:
         ids = [r.member_id for r in self.model.rows]
@@ -167,6 +174,13 @@ class SavingsScreen(Screen):
             ExitDialog.ask(self, self.ctx, row)
             self.select_member(row.member_id)
 
+    def show_rules(self) -> None:
+        """The dated savings rules: administrators change them, everyone may read them."""
+        from desktop.screens.savings_rules_dialog import SavingsRulesDialog
+
+        if self.ctx.group_id is not None:
+            SavingsRulesDialog.ask(self, self.ctx)
+
     def bring_in(self) -> None:
         if self.import_button.isEnabled():
             OpeningImportDialog.ask(self, self.ctx)
@@ -178,7 +192,8 @@ class SavingsScreen(Screen):
         self.notice_button.setText(_("Notice of a withdrawal…"))
         self.exit_button.setText(_("Leaving the group…"))
         self.import_button.setText(_("Bring in an existing group…"))
-        self.deposit_button.setToolTip(_("Or press Enter on a member"))
+        self.rules_button.setText(_("Savings rules…"))
+        set_tip(self.deposit_button, _("Or press Enter on a member"))
         self.model.retranslate()
         self._show_texts()
 

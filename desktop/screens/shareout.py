@@ -12,6 +12,7 @@ from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
+from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, \
@@ -102,7 +103,7 @@ class ShareOutScreen(Screen):
         self.records.select_first()
         self._record_selected()
         self._show_cycle()
-        self.start_button.setEnabled(self.cycle is not None and self.ctx.can(Permission.RECORD))
+        allow(self.start_button, self.ctx, Permission.RECORD, also=self.cycle is not None)
 
     def _show_cycle(self) -> None:
         c = self.cycle

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
+from desktop.permission_tips import allow, refusal
 from desktop.screens import Section
 from desktop.screens.welfare_dialogs import (
     ClaimDialog,
@@ -257,8 +258,10 @@ class WelfareScreen(Screen):
         may_set_up = Permission.CHANGE_SETTINGS in self.permissions
         self.types_panel.load(view.types, may_set_up)
         self.settings_panel.load(view.settings, may_set_up)
-        self.new_button.setEnabled(Permission.RECORD in self.permissions and bool(view.types))
-        self.contribution_button.setEnabled(Permission.RECORD in self.permissions)
+        may_record = Permission.RECORD in self.permissions
+        allow(self.new_button, self.ctx, Permission.RECORD, may=may_record,
+              also=bool(view.types))
+        allow(self.contribution_button, self.ctx, Permission.RECORD, may=may_record)
         self._claim_selected()
 
     def _ensure_claim_types(self, group_id: int) -> None:
@@ -289,14 +292,25 @@ class WelfareScreen(Screen):
         may_record = Permission.RECORD in self.permissions
         may_decide = Permission.APPROVE in self.permissions
         open_ = claim is not None and claim.status in ("pending", "approved")
-        self.approve_button.setEnabled(
-            may_decide and open_ and len(claim.approvals) < claim.approvals_needed
-            and self.ctx.user.id not in claim.approver_ids)
-        self.reject_button.setEnabled(may_decide and open_)
-        self.pay_button.setEnabled(may_record and claim is not None
-                                   and claim.status == "approved")
-        self.pay_owed_button.setEnabled(may_record and claim is not None
-                                        and claim.status == "paid" and claim.owed > 0)
+        waiting = open_ and len(claim.approvals) < claim.approvals_needed
+        why_not = ""
+        if may_decide and waiting:
+            if self.ctx.user.id in claim.approver_ids:
+                why_not = _("You have already approved claim {number}.").format(
+                    number=claim.number)
+            else:
+                claim_id = claim.id
+                why_not = refusal(self.ctx, lambda s, actor: welfare.check_approver(
+                    s, actor, claim_id=claim_id))
+        # A claim that fails a rule keeps Approve open: the click lists the failed rules
+        # and offers to refuse the claim (approving it is refused, see approve()).
+        allow(self.approve_button, self.ctx, Permission.APPROVE, may=may_decide,
+              also=waiting and not why_not, why_not=why_not)
+        allow(self.reject_button, self.ctx, Permission.APPROVE, may=may_decide, also=open_)
+        allow(self.pay_button, self.ctx, Permission.RECORD, may=may_record,
+              also=claim is not None and claim.status == "approved")
+        allow(self.pay_owed_button, self.ctx, Permission.RECORD, may=may_record,
+              also=claim is not None and claim.status == "paid" and claim.owed > 0)
         self.voucher_button.setEnabled(claim is not None)
 
     def _detail_text(self, c: welfare.ClaimRow) -> str:
@@ -326,14 +340,35 @@ class WelfareScreen(Screen):
             self.select_claim(row.id)
 
     def approve(self) -> None:
+        """Ask before approving. A claim that fails a rule is not approved at all (the
+        rules are the group's own; a leader who finds a rule wrong changes it from a date
+        for everyone, not for one claim): the message lists the failed rules and offers
+        to refuse the claim."""
         claim = self.selected_claim()
         if claim is None:
+            return
+        claim_id = claim.id
+        failed = [r for r in run_query(self.ctx, self, lambda s, a: welfare.claim_check(
+            s, a, claim_id), []) if not r.passed]
+        if failed:
+            text = "\n".join(
+                [_("Claim {number} of {name} for {amount} fails these rules, so it cannot "
+                   "be approved:").format(number=claim.number, name=claim.member_name,
+                                          amount=self.money(claim.amount_asked))]
+                + [f"• {r.label}: {r.explanation}" for r in failed]
+                + ["", _("Refuse it and tell the member why, or, if a rule is wrong for "
+                         "everyone, change the claim type's rules first.")])
+            choice = errors.MessageDialog.ask(
+                self, kind=errors.WARNING, title=_("This claim fails the rules"), text=text,
+                buttons=[errors.Button("close", _("Close"), default=True),
+                         errors.Button("refuse", _("Refuse the claim…"))])
+            if choice == "refuse":
+                self.reject()
             return
         text = _("Approve claim {number} of {name} for {amount}?").format(
             number=claim.number, name=claim.member_name, amount=self.money(claim.amount_asked))
         if not errors.confirm(self, text, confirm_text=_("Approve")):
             return
-        claim_id = claim.id
         self.ctx.run(self, lambda s, actor: welfare.approve_claim(s, actor, claim_id=claim_id),
                      changed={"welfare"}, message=self._approved_message)
         self.select_claim(claim_id)

@@ -11,18 +11,22 @@ from desktop import login as login_module
 from desktop.app import AppController, register_fonts, run_app
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.qt_i18n import switch_language
-from models import i18n, users
+from models import i18n, permissions, users
 from models.i18n import gettext
 
 
-def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot, messages):
+def test_the_first_run_wizard_makes_her_administrator_and_treasurer_of_her_group(
+        app, db, qtbot, messages):
     dialog = FirstRunDialog(db)
     qtbot.addWidget(dialog)
+    assert "Nobody approves what she recorded herself" in dialog.duties.text()
     dialog.display_name.setText("ນາງ ສຸດາ")
     dialog.user_name.setText("suda")
     dialog.password.setText("secret")
     dialog.password_again.setText("secret")
-    assert dialog.save()
+    dialog.group_name.setText("ກຸ່ມຕັດຫຍິບ")
+    dialog.village.setText("Ban Nongbone")
+    assert dialog.save(), dialog.problems.text()
     assert dialog.username == "suda"
     [shown] = messages.shown
     assert shown.title == "Recovery code" and "Write it on paper" in shown.text
@@ -30,6 +34,25 @@ def test_the_first_run_wizard_creates_the_administrator(app, db, qtbot, messages
     assert len(code) == 24 and code.count("-") == 4
     user = users.login(db, "suda", "secret")
     assert user.display_name == "ນາງ ສຸດາ"
+    with db.read() as s:
+        assert users.list_users(s, user)[0].roles == (
+            (None, "admin"), (dialog.group_id, "treasurer"))
+        assert permissions.has_permission(s, user, permissions.Permission.RECORD,
+                                          dialog.group_id)
+
+
+def test_the_wizard_can_leave_the_treasurer_role_to_someone_else(app, db, qtbot, messages):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.treasurer.setChecked(False)
+    assert "Give the treasurer's role to the person who keeps the money" in \
+        dialog.duties.text()
+    for field, text in ((dialog.display_name, "Suda"), (dialog.user_name, "suda"),
+                        (dialog.password, "secret"), (dialog.password_again, "secret"),
+                        (dialog.group_name, "Tailors")):
+        field.setText(text)
+    assert dialog.save(), dialog.problems.text()
+    user = users.login(db, "suda", "secret")
     with db.read() as s:
         assert users.list_users(s, user)[0].roles == ((None, "admin"),)
 
@@ -43,6 +66,7 @@ def test_the_wizard_lists_every_problem_and_creates_nobody(app, db, qtbot):
     assert not dialog.save()
     problems = dialog.problems.text()
     assert "one word" in problems and "4 characters" in problems and "name" in problems
+    assert "Enter the group's name." in problems
     with db.read() as s:
         assert not users.has_users(s)
 

@@ -253,3 +253,32 @@ def test_a_payout_or_repayment_with_a_wrong_date_is_refused_with_a_message(saved
     assert "soon" in payout.problems.text()
     with env.db.read() as s:
         assert loans.get_loan(s, env.user(s, "auditor"), row.id).status == loans.APPROVED
+
+
+def test_the_refusal_banner_goes_once_the_amount_is_corrected_and_the_form_keeps_its_shape(
+        saved, make_ctx, qtbot):
+    env = saved
+    dialog = ApplicationDialog(make_ctx("treasurer"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    list_height = dialog.guarantors.height()
+    assert list_height >= 3 * 36  # three guarantors' names, not one
+    choose(dialog.member, env.member_ids[0])
+    dialog.purpose.setText("Sewing machine")
+    dialog.amount.setText("9,000,000")
+    assert not dialog.save()
+    assert not dialog.problems.isHidden()
+    assert "more than 3 times" in dialog.problems.text()
+    dialog.update_check()
+    # The rule is shown whole: the label wraps and is as tall as its text needs.
+    assert dialog.check.wordWrap()
+    qtbot.waitUntil(lambda: dialog.check.height() >= dialog.check.heightForWidth(
+        dialog.check.width()))
+    assert dialog.guarantors.height() == list_height
+    dialog.amount.setText("600,000")
+    dialog.update_check()
+    assert dialog.problems.isHidden()
+    assert dialog.check.text() == "The application follows every rule of the group."
+    dialog.amount.setText("8,000,000")
+    dialog.update_check()
+    assert dialog.problems.isHidden() and "8,000,000" in dialog.check.text()

@@ -48,6 +48,27 @@ def test_add_a_member_with_the_form(window, qtbot):
     assert window.statusBar().currentMessage() == "ນາງ ມະນີ was added as member 4."
 
 
+def test_a_member_known_only_by_her_latin_name_is_added_and_edited(window, qtbot, env):
+    screen = open_members(window)
+    dialog = MemberDialog(screen.ctx, parent=screen)
+    qtbot.addWidget(dialog)
+    assert dialog.names_note.text() == ("A name is required: in Lao, in Latin letters, or "
+                                        "both. One of the two is enough.")
+    fill(dialog, name_lao="", name_latin="Noy Phommachan", joined_on="01/11/2026")
+    assert dialog.save(), dialog.problems.text()
+    added = screen.model.rows[-1]
+    assert (added.name_lao, added.name_latin, added.display_name) == (
+        "Noy Phommachan", None, "Noy Phommachan")
+    edit = MemberDialog(screen.ctx, added, parent=screen)
+    qtbot.addWidget(edit)
+    assert (edit.name_lao.text(), edit.name_latin.text()) == ("", "Noy Phommachan")
+    fill(edit, name_lao="ນາງ ນ້ອຍ")
+    assert edit.save(), edit.problems.text()
+    with env.db.read() as s:
+        row = members.get_member(s, env.user(s, "admin"), added.id)
+    assert (row.name_lao, row.name_latin) == ("ນາງ ນ້ອຍ", "Noy Phommachan")
+
+
 def test_problems_stay_in_the_form_and_nothing_is_saved(window, qtbot, messages):
     screen = open_members(window)
     dialog = MemberDialog(screen.ctx, parent=screen)

@@ -30,7 +30,8 @@ def test_every_problem_is_listed_at_once_and_nothing_is_saved(env):
     with pytest.raises(ValidationError) as info:
         with env.db.write() as s:
             members.add_member(s, env.user(s, "treasurer"), group_id=env.group_id, details=details(
-                name_lao="  ", gender="?", joined_on=dt.date(2027, 1, 1), phone="call me",
+                name_lao="  ", name_latin=" ", gender="?", joined_on=dt.date(2027, 1, 1),
+                phone="call me",
                 birth_date=dt.date(2030, 1, 1)))
     messages = [str(p) for p in info.value.problems]
     assert len(messages) == 5, messages
@@ -97,3 +98,14 @@ def test_leaving_and_death_are_dated_and_recorded(env):
         with env.db.write() as s:
             members.set_status(s, env.user(s, "treasurer"), member_id=env.member_ids[1],
                                status="left", on=dt.date(2020, 1, 1))
+
+
+def test_one_name_is_enough_lao_or_latin(env):
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        latin = members.add_member(s, treasurer, group_id=env.group_id, details=details(
+            name_lao="", name_latin="Noy", nssf_number=None))
+        lao = members.add_member(s, treasurer, group_id=env.group_id, details=details(
+            name_lao="ນາງ ນ້ອຍ", name_latin="", nssf_number=None))
+    assert (latin.name_lao, latin.name_latin, latin.display_name) == ("Noy", None, "Noy")
+    assert (lao.name_lao, lao.name_latin) == ("ນາງ ນ້ອຍ", None)
