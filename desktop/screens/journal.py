@@ -10,44 +10,13 @@ from desktop.screens import Section
 from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
 from models import ledger
+from models.entry_kinds import KIND_NAMES, kind_text  # noqa: F401 (capabilities extend it)
 from models.i18n import N_, _
 from models.ledger import EntryRow
 from models.money import format_money
 from models.permissions import Permission
 
 PAGE = 200
-
-# How entry kinds read on screen (the kinds the capabilities post). A kind missing here
-# shows as its code; a capability may add its own: ``KIND_NAMES["x"] = N_("...")``.
-KIND_NAMES: dict[str, str] = {
-    "reversal": N_("Reversal"),
-    "opening_balance": N_("Opening balance"),
-    "savings_deposit": N_("Savings deposit"),
-    "savings_withdrawal": N_("Savings withdrawal"),
-    "exit_settlement": N_("Settlement on leaving"),
-    "fine": N_("Fine"),
-    "fine_payment": N_("Fine paid"),
-    "loan_disbursement": N_("Loan paid out"),
-    "loan_repayment": N_("Loan repayment"),
-    "loan_penalty": N_("Late penalty"),
-    "loan_write_off": N_("Loan written off"),
-    "welfare_contribution": N_("Welfare contribution"),
-    "welfare_joining_fee": N_("Welfare joining fee"),
-    "welfare_payout": N_("Welfare benefit paid"),
-    "welfare_owed_payment": N_("Welfare benefit owed, paid"),
-    "share_out": N_("Share-out"),
-    "share_out_reinvest": N_("Share-out re-invested"),
-    "share_out_payment": N_("Share-out paid"),
-    "cash_count": N_("Cash count"),
-    "cash_transfer": N_("Cash moved to or from the bank"),
-    "expense": N_("Group expense"),
-}
-
-
-def kind_text(kind: str) -> str:
-    name = KIND_NAMES.get(kind)
-    return _(name) if name else kind.replace("_", " ")
-
 
 def link_text(entry: EntryRow) -> str:
     if entry.reverses_seq is not None:
