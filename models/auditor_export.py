@@ -493,11 +493,18 @@ def _loans(session: Session, actor: User, group_id: int,
         index = arrears.bucket_of(r.days_overdue)
         lines.append(LoanLine(
             r.number, numbers.get(r.member_id, 0), r.member_name, loan.amount,
-            loan.annual_rate_bp, loan.installments, loan.method, loan.disbursed_on,
+            loan.annual_rate_bp, loan.installments, _method_key(loan), loan.disbursed_on,
             loan.amount - r.outstanding, interest.get(r.loan_id, 0), r.outstanding,
             r.overdue_principal + r.overdue_interest + r.overdue_fees, r.penalties,
             r.days_overdue, arrears.BUCKETS[index][2] if index is not None else None))
     return tuple(lines), risk, ledger.balance(session, group_id, "loans_receivable", as_of=end)
+
+
+def _method_key(loan) -> str:  # noqa: ANN001
+    """The loan policy's name for a method and amortization (``LOAN_METHOD_NAMES``)."""
+    if loan.method == "declining" and loan.amortization == "equal-principal":
+        return "declining_equal_principal"
+    return loan.method
 
 
 def _claims(session: Session, actor: User, group_id: int, start: dt.date,
