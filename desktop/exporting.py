@@ -76,8 +76,7 @@ def export_statement(database: Database, user: User, *, group_id: int, member_nu
                      start: dt.date | None = None, end: dt.date | None = None,
                      language: str, out: Path | str,
                      progress: Progress | None = None) -> Exported:
-    """The statement as a workbook (``.xlsx``) or a one-page PDF (``.pdf``, in the current
-    language)."""
+    """The statement as a workbook (``.xlsx``) or a one-page PDF (``.pdf``)."""
     path = _check_out(out, (".xlsx", ".pdf"))
     if start and end and start > end:
         raise UserError(N_("The period starts after it ends."))
@@ -86,7 +85,7 @@ def export_statement(database: Database, user: User, *, group_id: int, member_nu
         st = member_statement(session, actor, group_id=group_id, member_number=member_number,
                               start=start, end=end)
     if path.suffix.lower() == ".pdf":
-        write_statement_pdf(st, path, progress=progress)
+        write_statement_pdf(st, path, language=language, progress=progress)
     else:
         write_statement_workbook(st, path, language=language, progress=progress)
     sha = _audit(database, user, group_id=group_id, what="member_statement", path=path,

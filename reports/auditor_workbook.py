@@ -57,18 +57,14 @@ def write_auditor_workbook(data: AuditorData, path: Path | str, *, language: str
     name = cover.group_name + (f" ({cover.group_latin})" if cover.group_latin else "")
     subtitle = t(N_("{group} · {start} to {end}")).format(
         group=name, start=fmt_date(cover.start), end=fmt_date(cover.end))
-    _cover(book, data, name)
-    _trial_balance(book, data, subtitle)
-    _balance_sheet(book, data, subtitle)
-    _income(book, data, subtitle)
-    _cash_book(book, data, subtitle)
-    _journal(book, data, subtitle)
-    _members(book, data, subtitle)
-    _loans(book, data, subtitle)
-    _claims(book, data, subtitle)
-    _meetings(book, data, subtitle)
-    _share_outs(book, data, subtitle)
-    _audit_log(book, data, subtitle)
+    try:
+        _cover(book, data, name)
+        for write in (_trial_balance, _balance_sheet, _income, _cash_book, _journal, _members,
+                      _loans, _claims, _meetings, _share_outs, _audit_log):
+            write(book, data, subtitle)
+    except BaseException:
+        book.discard()
+        raise
     book.save(path)
 
 

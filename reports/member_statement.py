@@ -39,6 +39,15 @@ def write_statement_workbook(st: MemberStatement, path: Path | str, *, language:
                              progress: Progress | None = None) -> None:
     book = Book(language=language, cur=currency(st.currency), progress=progress,
                 total=len(st.lines) + 10)
+    try:
+        _statement_sheets(book, st, language)
+    except BaseException:
+        book.discard()
+        raise
+    book.save(path)
+
+
+def _statement_sheets(book: Book, st: MemberStatement, language: str) -> None:
     t = book.t
     subtitle = _subtitle(st, t)
     columns = [Col(N_("Code"), width=8), Col(N_("Account"), width=34), Col(N_("Whose")),
@@ -73,14 +82,15 @@ def write_statement_workbook(st: MemberStatement, path: Path | str, *, language:
         book.tick()
     moves.totals({5: sum(max(x.amount, 0) for x in st.lines),
                   6: sum(max(-x.amount, 0) for x in st.lines)}, label_column=3)
-    book.save(path)
 
 
-def write_statement_pdf(st: MemberStatement, path: Path | str, *,
+def write_statement_pdf(st: MemberStatement, path: Path | str, *, language: str,
                         progress: Progress | None = None) -> None:
-    """One A4 page in the current language (through a temporary file, renamed at the end)."""
+    """One A4 page in ``language`` (through a temporary file, renamed at the end)."""
     cur = currency(st.currency)
-    t = gettext
+
+    def t(message: str) -> str:
+        return gettext(message, language)
     base = 10 if len(st.lines) <= 30 else 8
     s = pdf.styles(base)
     width = 180 * mm
@@ -105,7 +115,7 @@ def write_statement_pdf(st: MemberStatement, path: Path | str, *,
     for i, e in enumerate(entries):
         rows.append([pdf.para(fmt_date(e["date"]), small["body"]),
                      pdf.para(e["seq"], small["number"]),
-                     pdf.para(kind_text(e["kind"]), small["body"])] +
+                     pdf.para(kind_text(e["kind"], language), small["body"])] +
                     [pdf.para(_signed(e.get(k), cur), small["number"])
                      for k in ("held", "held_balance", "owes", "owes_balance", "paid_in",
                                "paid_out")])
@@ -121,8 +131,7 @@ def write_statement_pdf(st: MemberStatement, path: Path | str, *,
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     doc = pdf.document(str(partial), title=t(N_("Member statement")),
-                       footer=pdf.footer(st.printed_at, st.printed_by, is_demo=st.is_demo,
-                                         seal=st.seal))
+                       footer=_footer(st, t))
     try:
         pdf.build(doc, [KeepInFrame(width, doc.height, story, mode="shrink")])
         if progress is not None and not progress(len(st.lines) + 1, len(st.lines) + 1):
@@ -165,3 +174,16 @@ def _by_entry(st: MemberStatement) -> list[dict]:
 
 def st_kind(st: MemberStatement, code: str) -> str:
     return next((p.kind for p in st.pots if p.code == code), "")
+
+
+def _footer(st: MemberStatement, t) -> str:  # noqa: ANN001
+    """``reports.pdf.footer`` in the statement's own language."""
+    when = st.printed_at.strftime("%d/%m/%Y %H:%M")
+    if st.seal:
+        text = t("Ledger seal {seal} · printed {when} by {who}").format(
+            seal=st.seal[:16], when=when, who=st.printed_by)
+    else:
+        text = t("Printed {when} by {who}").format(when=when, who=st.printed_by)
+    if st.is_demo:
+        text = t("DEMO DATA") + " · " + text
+    return text + " ·"

@@ -120,6 +120,18 @@ class Book:
         return Sheet(self, ws, columns, heading=heading, subtitle=subtitle, samples=samples,
                      preamble=preamble)
 
+    def discard(self) -> None:
+        """Drop a workbook that will not be saved (cancelled or failed): finish each
+        sheet's stream and remove openpyxl's temporary files."""
+        for ws in self.wb.worksheets:
+            try:
+                if not ws.closed:
+                    ws.close()
+                if ws._writer is not None:  # noqa: SLF001
+                    ws._writer.cleanup()  # noqa: SLF001
+            except Exception:  # noqa: BLE001, S110 - best effort on the way out
+                pass
+
     def save(self, path: Path | str) -> None:
         path = Path(path)
         partial = path.with_name(f".{path.name}.partial")
@@ -128,6 +140,9 @@ class Book:
             if self.progress is not None and not self.progress(self.total, self.total):
                 raise UserCancelled()
             os.replace(partial, path)
+        except BaseException:
+            self.discard()
+            raise
         finally:
             if partial.exists():
                 partial.unlink()

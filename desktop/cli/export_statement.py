@@ -38,13 +38,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_group(database, args.group)
         user = log_in(database, args.user)
-        if args.export_lang:
-            i18n.set_language(args.export_lang)
         line = ProgressLine()
         try:
             done = export_statement(database, user, group_id=args.group,
                                     member_number=args.member, start=args.start, end=args.end,
-                                    language=i18n.current_language(), out=args.out,
+                                    language=args.export_lang or i18n.current_language(),
+                                    out=args.out,
                                     progress=line)
         except KeyboardInterrupt:
             line.finish()

@@ -55,8 +55,9 @@ class MembersScreen(Screen):
         self.edit_button = QPushButton()
         self.status_button = QPushButton()
         self.history_button = QPushButton()
+        self.statement_button = QPushButton()
         for button in (self.add_button, self.edit_button, self.status_button,
-                       self.history_button):
+                       self.history_button, self.statement_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -71,6 +72,7 @@ class MembersScreen(Screen):
         self.edit_button.clicked.connect(self.edit_member)
         self.status_button.clicked.connect(self.change_status)
         self.history_button.clicked.connect(self.show_history)
+        self.statement_button.clicked.connect(self.export_statement)
         self.table.row_activated.connect(lambda row: self.edit_member(row))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Ctrl+N"), self, self.add_member,
@@ -106,6 +108,7 @@ class MembersScreen(Screen):
         self.edit_button.setEnabled(self.may_edit and chosen)
         self.status_button.setEnabled(self.may_edit and chosen)
         self.history_button.setEnabled(chosen)
+        self.statement_button.setEnabled(chosen and self.ctx.can(Permission.EXPORT))
 
     def select_member(self, member_id: int) -> None:
         ids = [r.id for r in self.model.rows]
@@ -138,6 +141,13 @@ class MembersScreen(Screen):
         if member is not None:
             HistoryDialog.ask(self, self.ctx, member)
 
+    def export_statement(self) -> None:
+        member = self.table.selected_row()
+        if member is not None:
+            from desktop.export_dialogs import export_member_statement
+
+            export_member_statement(self, self.ctx, member.number)
+
     def retranslate(self) -> None:
         self.title.setText(_("Members"))
         self.search.setPlaceholderText(_("Search: name, number, village, phone…"))
@@ -146,6 +156,7 @@ class MembersScreen(Screen):
         self.edit_button.setText(_("Edit"))
         self.status_button.setText(_("Left or deceased…"))
         self.history_button.setText(_("Change history"))
+        self.statement_button.setText(_("Statement…"))
         self.add_button.setToolTip(_("Shortcut: Ctrl+N"))
         self.model.retranslate()
 

@@ -63,7 +63,7 @@ def test_the_workbook_has_every_sheet_in_english_and_in_lao(demo, tmp_path):  # 
                              "Welfare claims", "Meetings", "Share-outs", "Audit log"]
     _, lao = export(demo, tmp_path, "lao.xlsx", language="lo")
     assert len(lao.sheetnames) == 12
-    assert lao.sheetnames[1] == "ໃບດຸ່ນດ່ຽງ"
+    assert lao.sheetnames[1] == "ໃບດຸ່ນດ່ຽງທົດລອງ"
     assert "Journal" not in lao.sheetnames
     assert lao["ໃບດຸ່ນດ່ຽງ"]["A4"].value == "ລະຫັດ"
 
