@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
@@ -70,6 +71,9 @@ class ExportDialog(FormDialog):
         box.addWidget(self.file, 1)
         box.addWidget(self.browse)
         self.intro = intro
+        self.intro_label = QLabel()
+        self.intro_label.setWordWrap(True)
+        self.layout().insertWidget(0, self.intro_label)
         self.add_row(N_("From (empty: the first entry)"), self.start)
         self.add_row(N_("To (empty: today)"), self.end)
         self.add_row(N_("Language of the file"), self.language)
@@ -82,7 +86,8 @@ class ExportDialog(FormDialog):
         self.setWindowTitle(_(self.title_text))
         self.save_button.setText(_("Export"))
         self.browse.setText(_("Choose…"))
-        self.setToolTip(_(self.intro))
+        self.intro_label.setText(_(self.intro) if self.intro else "")
+        self.intro_label.setVisible(bool(self.intro))
         self.language.retranslate()
 
     def _browse(self) -> None:
