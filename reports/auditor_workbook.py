@@ -353,7 +353,10 @@ def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
              x.principal_paid, x.interest_paid, x.outstanding, x.overdue, x.penalties,
              x.days_overdue, t(x.bucket) if x.bucket else "") for x in data.loans]
     preamble = 5
-    sheet = book.sheet(N_("Loan portfolio"), columns, samples=rows, preamble=preamble,
+    par_labels = ("", "", t(N_("Outstanding of loans overdue more than N days")), t(LEDGER),
+                  t(CHECK), t(N_("Share of the portfolio")))
+    sheet = book.sheet(N_("Loan portfolio"), columns, samples=[*rows, par_labels],
+                       preamble=preamble,
                        heading=t(N_("Loan portfolio at {date}")).format(
                            date=fmt_date(data.cover.end)), subtitle=subtitle)
     first = sheet.header_row + 1

@@ -117,6 +117,12 @@ class Book:
         for bad in "[]:*?/\\":
             name = name.replace(bad, " ")
         ws = self.wb.create_sheet(name[:31])
+        # Printed (or turned into PDF) landscape, as wide as the page.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
         return Sheet(self, ws, columns, heading=heading, subtitle=subtitle, samples=samples,
                      preamble=preamble)
 
@@ -160,7 +166,8 @@ class Sheet:
                 if i < len(widths) and isinstance(value, str):
                     widths[i] = max(widths[i], text_width(value) + 2)
         for i, col in enumerate(self.columns):
-            width = col.width or widths[i]
+            # Never narrower than the title or the samples (Lao titles are long).
+            width = max(col.width or 0, widths[i])
             if col.kind == MONEY:
                 width = max(width, 16)
             elif col.kind in (DATE, DATETIME):
