@@ -213,8 +213,8 @@ class Sheet:
     def totals(self, figures: dict[int, int | None], *, label_column: int = 0,
                kinds: dict[int, str] | None = None) -> dict[str, int]:
         """The Total / Ledger's figure / Check rows under the data for the columns in
-        ``figures`` (column index -> the ledger's figure, or None for a sum without one).
-        Returns the row numbers of the three rows."""
+        ``figures`` (column index -> the ledger's figure, or None for a sum without one;
+        only the Total row when no column has a figure). Returns the rows' numbers."""
         last = self.row
         width = len(self.columns)
         kinds = kinds or {}
@@ -238,8 +238,9 @@ class Sheet:
                     self.ws, f"={col}{rows['total']}-{col}{rows['ledger']}", kind, bold=True,
                     fill=CHECK_FILL)
         self.append(total)
-        self.append(ledger)
-        self.append(check)
+        if any(figure is not None for figure in figures.values()):
+            self.append(ledger)
+            self.append(check)
         self.filter(last)
         return rows
 

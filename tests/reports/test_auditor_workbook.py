@@ -65,7 +65,7 @@ def test_the_workbook_has_every_sheet_in_english_and_in_lao(demo, tmp_path):  # 
     assert len(lao.sheetnames) == 12
     assert lao.sheetnames[1] == "ໃບດຸ່ນດ່ຽງທົດລອງ"
     assert "Journal" not in lao.sheetnames
-    assert lao["ໃບດຸ່ນດ່ຽງ"]["A4"].value == "ລະຫັດ"
+    assert lao["ໃບດຸ່ນດ່ຽງທົດລອງ"]["A4"].value == "ລະຫັດ"
 
 
 def test_the_cover_carries_the_ledger_seal_and_the_verify_result(demo, book):  # noqa: F811
