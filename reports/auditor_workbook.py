@@ -18,7 +18,6 @@ from models.i18n import N_
 from models.ledger import fmt_date
 from models.money import currency
 from reports.xlsx import (
-    BOLD,
     CHECK,
     CHECK_FILL,
     COUNT,
@@ -461,5 +460,3 @@ def _audit_log(book: Book, data: AuditorData, subtitle: str) -> None:
     sheet.filter()
     book.tick(20)
 
-
-__all__ = ["write_auditor_workbook", "BOLD"]

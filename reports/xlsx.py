@@ -179,7 +179,6 @@ class Sheet:
         self.append([self._title(heading)])
         self.append([book.cell(ws, subtitle)])
         self.append([])
-        self.preamble_left = preamble
         self.first_data = self.header_row + 1
 
     def _title(self, text: str) -> WriteOnlyCell:

@@ -59,8 +59,8 @@ def check_group(database: Database, group_id: int) -> None:
 def run(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
+        user = log_in(database, args.user)  # first: the groups are named only after it
         check_group(database, args.group)
-        user = log_in(database, args.user)
         language = args.export_lang or i18n.current_language()
         line = ProgressLine()
         try:

@@ -36,8 +36,8 @@ def register_export(kinds: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
+        user = log_in(database, args.user)  # first: the groups are named only after it
         check_group(database, args.group)
-        user = log_in(database, args.user)
         line = ProgressLine()
         try:
             done = export_statement(database, user, group_id=args.group,
