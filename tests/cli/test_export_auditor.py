@@ -54,3 +54,21 @@ def test_the_treasurer_prints_a_statement(demo, tmp_path, capsys, monkeypatch): 
                                "treasurer", "--group", "1", "--member", "2", "--out", str(out))
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF") and "movements" in text
+
+
+def test_ctrl_c_half_way_leaves_no_file(demo, tmp_path, capsys, monkeypatch):  # noqa: F811
+    from desktop.cli import _progress
+
+    def interrupted(self, done, total):  # noqa: ANN001, ANN202
+        if done * 2 > total:
+            raise KeyboardInterrupt
+        return True
+
+    monkeypatch.setattr(_progress.ProgressLine, "__call__", interrupted)
+    monkeypatch.setenv("KONGTHUN_PASSWORD", "demo")
+    (tmp_path / "usb").mkdir()
+    code, text, _ = kongthun(capsys, "export", "auditor", "--db", str(demo.path), "--user",
+                             "auditor", "--group", "1", "--out",
+                             str(tmp_path / "usb" / "tailors.xlsx"))
+    assert code == 130 and "no file was written" in text
+    assert list((tmp_path / "usb").iterdir()) == []
