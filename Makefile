@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := xvfb xauth poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
+SYSTEM_PACKAGES := xvfb xauth poppler-utils libreoffice-calc-nogui libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
   libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
   libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
 

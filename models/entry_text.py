@@ -56,10 +56,11 @@ CLAIM_KINDS = ("welfare_payout", "welfare_owed_payment")
 SHARE_OUT_KINDS = ("share_out", "share_out_reinvest", "share_out_payment")
 
 
-def kind_name(kind: str) -> str:
-    """The kind's one name, translated (a kind nobody named shows as its code)."""
+def kind_name(kind: str, language: str | None = None) -> str:
+    """The kind's one name, translated (a kind nobody named shows as its code); in
+    ``language`` when given (a workbook in another language than the screen's)."""
     name = KIND_NAMES.get(kind)
-    return gettext(name) if name else kind.replace("_", " ")
+    return gettext(name, language) if name else kind.replace("_", " ")
 
 
 @functools.cache

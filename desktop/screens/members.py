@@ -58,8 +58,9 @@ class MembersScreen(Screen):
         self.status_button = QPushButton()
         self.history_button = QPushButton()
         self.passbook_button = QPushButton()
+        self.statement_button = QPushButton()
         for button in (self.add_button, self.edit_button, self.status_button,
-                       self.history_button, self.passbook_button):
+                       self.history_button, self.passbook_button, self.statement_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -75,6 +76,7 @@ class MembersScreen(Screen):
         self.status_button.clicked.connect(self.change_status)
         self.history_button.clicked.connect(self.show_history)
         self.passbook_button.clicked.connect(self.print_passbook)
+        self.statement_button.clicked.connect(self.export_statement)
         self.table.row_activated.connect(lambda row: self.edit_member(row))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Ctrl+N"), self, self.add_member,
@@ -113,6 +115,7 @@ class MembersScreen(Screen):
               also=chosen)
         self.history_button.setEnabled(chosen)
         self.passbook_button.setEnabled(chosen)
+        self.statement_button.setEnabled(chosen and self.ctx.can(Permission.EXPORT))
 
     def select_member(self, member_id: int) -> None:
         ids = [r.id for r in self.model.rows]
@@ -149,6 +152,12 @@ class MembersScreen(Screen):
         member = self.table.selected_row()
         if member is not None:
             PassbookDialog.ask(self, self.ctx, member)
+    def export_statement(self) -> None:
+        member = self.table.selected_row()
+        if member is not None:
+            from desktop.export_dialogs import export_member_statement
+
+            export_member_statement(self, self.ctx, member.number)
 
     def retranslate(self) -> None:
         self.title.setText(_("Members"))
@@ -160,6 +169,7 @@ class MembersScreen(Screen):
         self.history_button.setText(_("Change history"))
         self.passbook_button.setText(_("Print passbook…"))
         set_tip(self.add_button, _("Shortcut: Ctrl+N"))
+        self.statement_button.setText(_("Statement…"))
         self.model.retranslate()
 
 

@@ -1,0 +1,27 @@
+"""The progress line of long exports: ``Writing… 42%`` on stderr, rewritten in place."""
+from __future__ import annotations
+
+import sys
+
+from models.i18n import _
+
+
+class ProgressLine:
+    """``progress(done, total)`` for the report writers; never cancels (Ctrl-C does)."""
+
+    def __init__(self, stream=None) -> None:  # noqa: ANN001
+        self.stream = stream or sys.stderr
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        percent = 100 * done // max(total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            self.stream.write("\r" + _("Writing… {percent}%").format(percent=percent))
+            self.stream.flush()
+        return True
+
+    def finish(self) -> None:
+        if self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
