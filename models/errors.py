@@ -50,6 +50,11 @@ class LedgerIntegrityError(UserError):
     """A posting would break the ledger's invariants (unbalanced, empty, locked period...)."""
 
 
+class ConcurrentChange(UserError):
+    """Someone else saved the same record at the same moment (a unique key two writers
+    raced for, on a server engine): nothing of this action was written; look and retry."""
+
+
 class UserCancelled(Exception):
     """The user backed out of a dialog: unwind quietly."""
 
