@@ -117,6 +117,18 @@ def fresh_database(template_db, tmp_path: Path, server, name: str = "ledger") ->
     return Database(sqlite_url(path))
 
 
+def copy_database(database: Database, folder: Path, server) -> Database:
+    """A copy of ``database`` as it is now (disposed first: a copy needs it closed), for
+    property tests whose examples must each start from the same ledger."""
+    database.dispose()
+    if server is not None:
+        _, url = server.clone(make_url(database.url).database)
+        return Database(url)
+    path = folder / "copy.sqlite3"
+    shutil.copyfile(database.path, path)
+    return Database(sqlite_url(path))
+
+
 def drop_database(database: Database, server) -> None:
     database.dispose()
     if server is not None:

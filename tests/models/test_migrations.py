@@ -10,6 +10,8 @@ from models import migrate
 from models.db import Database, open_database
 from models.tables import load_all
 
+pytestmark = pytest.mark.sqlite_only  # builds ledgers of older versions as SQLite files
+
 
 def test_migrations_match_models(tmp_path):
     database = open_database(str(tmp_path / "fresh.sqlite3"))
