@@ -7,13 +7,24 @@ SYSTEM_PACKAGES := xvfb xauth poppler-utils libreoffice-calc-nogui libegl1 libgl
   libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
   libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
 
-.PHONY: run test bench system venv screenshots fonts clean
+.PHONY: run test test-sqlite test-postgres bench system venv screenshots fonts clean
 
 run: venv
 	$(BIN)/kongthun
 
-test: venv
+# The whole suite on SQLite (the embedded default), then the model-level suite again on a
+# PostgreSQL server of its own (installed and started by installer/postgres_test_server.sh).
+test: test-sqlite test-postgres
+
+test-sqlite: venv
+	@echo "== engine: sqlite (the whole suite)"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres: venv
+	@echo "== engine: postgresql (tests/models)"
+	url=$$(installer/postgres_test_server.sh) && \
+	  KONGTHUN_TEST_DATABASE_URL=$$url QT_QPA_PLATFORM=offscreen \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/models
 
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s tests/benchmarks -m benchmark

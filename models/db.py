@@ -4,7 +4,11 @@ SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``, foreig
 and a busy timeout; write transactions begin with ``BEGIN IMMEDIATE`` so two windows on one
 file serialise instead of forking the hash chain. PostgreSQL works through the same code
 with a ``postgresql+psycopg://`` URL (the chain head is then locked with
-``SELECT ... FOR UPDATE``).
+``SELECT ... FOR UPDATE``); see docs/FEDERATION.md for the roles to create.
+
+``snapshot()`` is the read for checks that must see one consistent state while others write
+(verify): on PostgreSQL a ``REPEATABLE READ, READ ONLY`` transaction; on SQLite (WAL) every
+read transaction already is one snapshot.
 """
 from __future__ import annotations
 
@@ -15,8 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from models.errors import ConcurrentChange
+from models.i18n import N_
 
 APP_NAME = "Kongthun"
 INT64_MAX = 2**63 - 1
@@ -70,6 +77,14 @@ def resolve_url(db: str | None) -> str:
     if "://" in db:
         return db
     return sqlite_url(db)
+
+
+def display_url(url: str) -> str:
+    """The ledger as a person may see it: the file, or the URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -159,6 +174,12 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(kongthun_write=True), expire_on_commit=False)
+        if self.engine.dialect.name == "postgresql":
+            snapshot_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            snapshot_engine = self.engine
+        self._snapshot = sessionmaker(snapshot_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -183,6 +204,15 @@ class Database:
 
                 raise LedgerBusy() from exc
             raise
+        except IntegrityError as exc:
+            session.rollback()
+            if _is_unique_violation(exc):
+                # Two writers raced for the same unique key (a server engine; SQLite's
+                # BEGIN IMMEDIATE serialises writers before they read).
+                raise ConcurrentChange(N_(
+                    "Someone else saved the same thing at the same moment, so nothing was "
+                    "saved from here. Look at it again, then try once more.")) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -198,8 +228,24 @@ class Database:
             session.rollback()
             session.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only session that sees one consistent state of the whole ledger."""
+        session = self._snapshot()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    # Only a server's race: on SQLite a unique violation inside one serialised writer is
+    # a service that failed to check, a bug that must not be dressed up as a race.
+    return getattr(exc.orig, "sqlstate", None) == "23505"
 
 
 def open_database(db: str | None = None, *, migrate: bool = True,

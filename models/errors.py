@@ -59,10 +59,13 @@ class LedgerBusy(UserError):
                             "written; try again in a moment."))
 
 
+class ConcurrentChange(UserError):
+    """Someone else saved the same record at the same moment (a unique key two writers
+    raced for, on a server engine): nothing of this action was written; look and retry."""
+
+
 class UserCancelled(Exception):
     """The user backed out of a dialog: unwind quietly."""
-
-
 
 
 def check_text(text: str) -> str:

@@ -194,8 +194,32 @@ def verify_database(session: Session) -> list[Problem]:
                     problems.append(Problem(
                         N_("The guard that keeps {table} append-only was removed."),
                         {"table": table}))
+    elif bind.dialect.name == "postgresql":
+        problems.extend(postgresql_guard_problems(session))
     if has_seal_history(session):
         problems.extend(chain_problems(session))
     for group in session.scalars(select(Group).order_by(Group.id)):
         problems.extend(verify_group(session, group))
+    return problems
+
+
+def postgresql_guard_problems(session: Session) -> list[Problem]:
+    """On PostgreSQL each append-only table has one row trigger that must be present and
+    enabled (``ALTER TABLE ... DISABLE TRIGGER`` by the tables' owner would switch it off;
+    the app's own role cannot, see docs/FEDERATION.md)."""
+    rows = session.execute(text(
+        "SELECT c.relname, t.tgenabled FROM pg_trigger t "
+        "JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE c.relnamespace = to_regnamespace(current_schema()) "
+        "AND t.tgname = c.relname || '_append_only'")).all()
+    state = {name: enabled for name, enabled in rows}
+    problems: list[Problem] = []
+    for table in APPEND_ONLY_TABLES:
+        if table not in state:
+            problems.append(Problem(N_("The guard that keeps {table} append-only was removed."),
+                                    {"table": table}))
+        elif state[table] not in ("O", "A"):
+            problems.append(Problem(
+                N_("The guard that keeps {table} append-only is switched off."),
+                {"table": table}))
     return problems

@@ -1,5 +1,11 @@
 """Shared fixtures: a migrated ledger per test (copied from one template migrated once per
-run), users of every role, a group with members."""
+run), users of every role, a group with members.
+
+The engine: SQLite files by default. With ``KONGTHUN_TEST_DATABASE_URL`` naming a PostgreSQL
+server (a role that may create databases), every test's ledger is instead a database cloned
+from a migrated template (``CREATE DATABASE ... TEMPLATE``); tests that are about SQLite
+files (backups of the file, pragmas, raw ``sqlite3``) carry ``@pytest.mark.sqlite_only`` and
+are skipped there."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,12 +27,112 @@ from models.schema import Group, Member, User  # noqa: E402
 TODAY = dt.datetime(2026, 11, 20, 9, 30)
 
 
+SERVER_URL = os.environ.get("KONGTHUN_TEST_DATABASE_URL", "")
+ENGINE = make_url(SERVER_URL).get_backend_name() if SERVER_URL else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if ENGINE == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="SQLite only (KONGTHUN_TEST_DATABASE_URL names a server)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config) -> str:
+    if ENGINE == "sqlite":
+        return "kongthun engine: sqlite"
+    return "kongthun engine: " + make_url(SERVER_URL).render_as_string(hide_password=True)
+
+
+class ServerDatabases:
+    """Databases on the test server: one template migrated once, then a clone per test."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"kt{os.getpid()}_"
+        self.count = 0
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, *, template: str | None = None) -> str:
+        with self.admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # FILE_COPY: a plain copy of the template's files, faster than WAL_LOG for a
+            # small database.
+            suffix = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+            c.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+        return self.url_of(name)
+
+    def clone(self, template: str) -> tuple[str, str]:
+        self.count += 1
+        name = f"{self.prefix}{self.count}"
+        return name, self.create(name, template=template)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
+def server() -> ServerDatabases | None:
+    if ENGINE == "sqlite":
+        yield None
+        return
+    databases = ServerDatabases(SERVER_URL)
+    yield databases
+    with databases.admin.connect() as c:
+        names = c.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                          {"p": databases.prefix + "%"}).scalars().all()
+    for name in names:
+        databases.drop(name)
+    databases.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory, server):
+    """The migrated template: a file path on SQLite, a database name on a server."""
+    if server is not None:
+        name = server.prefix + "template"
+        database = open_database(server.create(name))
+        database.dispose()
+        return name
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = open_database(str(path))
     database.dispose()
     return path
+
+
+def fresh_database(template_db, tmp_path: Path, server, name: str = "ledger") -> Database:
+    """A new migrated ledger for one test, on the engine this run uses (on a server it is
+    dropped by ``drop_database``)."""
+    if server is not None:
+        _, url = server.clone(template_db)
+        return Database(url)
+    path = tmp_path / f"{name}.sqlite3"
+    shutil.copyfile(template_db, path)
+    return Database(sqlite_url(path))
+
+
+def copy_database(database: Database, folder: Path, server) -> Database:
+    """A copy of ``database`` as it is now (disposed first: a copy needs it closed), for
+    property tests whose examples must each start from the same ledger."""
+    database.dispose()
+    if server is not None:
+        _, url = server.clone(make_url(database.url).database)
+        return Database(url)
+    path = folder / "copy.sqlite3"
+    shutil.copyfile(database.path, path)
+    return Database(sqlite_url(path))
+
+
+def drop_database(database: Database, server) -> None:
+    database.dispose()
+    if server is not None:
+        server.drop(make_url(database.url).database)
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +146,10 @@ def _frozen_clock_and_language():
 
 
 @pytest.fixture
-def db(template_db, tmp_path) -> Database:
-    path = tmp_path / "ledger.sqlite3"
-    shutil.copyfile(template_db, path)
-    database = Database(sqlite_url(path))
+def db(template_db, tmp_path, server) -> Database:
+    database = fresh_database(template_db, tmp_path, server)
     yield database
-    database.dispose()
+    drop_database(database, server)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 from desktop.cli import CliUsageError
 from desktop.cli._common import read_password
 from models import users
-from models.db import Database, open_database, resolve_url, sqlite_path
+from models.db import Database, display_url, open_database, resolve_url, sqlite_path
 from models.i18n import _
 from models.schema import Group, User
 
@@ -22,10 +22,7 @@ KONGTHUN_TABLES = frozenset({"users", "groups", "journal_entries", "alembic_vers
 
 def describe(database: Database) -> str:
     """The ledger as the user named it: its file, or the URL without a password."""
-    path = database.path
-    if path is not None:
-        return str(path)
-    return database.engine.url.render_as_string(hide_password=True)
+    return display_url(database.url)
 
 
 def open_existing(db: str | None) -> Database:
@@ -47,10 +44,10 @@ def open_existing(db: str | None) -> Database:
                                   "log-in is recorded). Copy it to a folder you can write "
                                   "to.").format(path=path)) from None
         raise CliUsageError(_("{path} is not a Kongthun ledger.").format(
-            path=path or url)) from None
+            path=display_url(url))) from None
     if not KONGTHUN_TABLES <= tables:
         database.dispose()
-        raise CliUsageError(_("{path} is not a Kongthun ledger.").format(path=path or url))
+        raise CliUsageError(_("{path} is not a Kongthun ledger.").format(path=display_url(url)))
     return database
 
 

@@ -15,7 +15,7 @@ from desktop.cli import CliUsageError
 from desktop.cli._common import add_db_option, iso_date
 from desktop.cli._ledger import holds_data, open_existing
 from models import clock
-from models.db import open_database, resolve_url, sqlite_path
+from models.db import display_url, open_database, resolve_url, sqlite_path
 from models.demo import build_demo
 from models.demo.core import MAX_GROUPS, MAX_YEARS
 from models.i18n import N_, _, gettext
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     print(_("Demo ledger {place}: {groups} groups, {members} members ({women} women), "
             "{entries} journal entries.").format(
-        place=path or url, groups=len(summary.groups), members=summary.members,
+        place=display_url(url), groups=len(summary.groups), members=summary.members,
         women=summary.women, entries=summary.entries))
     print(_("Monthly meetings from {first} to {last}; seed {seed}; built in {seconds} s.").format(
         first=summary.first_meeting.isoformat(), last=summary.last_meeting.isoformat(),

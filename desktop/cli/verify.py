@@ -93,7 +93,9 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
     schema = schema_problem(database)
     try:
         user = log_in(database, username)
-        with database.read() as session:
+        # One snapshot: entries posted while this runs are not half seen (a server engine
+        # would otherwise show a new entry's lines without the chain head that names it).
+        with database.snapshot() as session:
             actor = users.reload_user(session, user)
             every_group = session.scalars(select(Group).order_by(Group.id)).all()
             if has_permission(session, actor, Permission.VERIFY, None):

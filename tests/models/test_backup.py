@@ -12,6 +12,8 @@ from models.errors import PermissionDenied, UserError
 from models.ledger import credit, debit, post_entry
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.sqlite_only  # backups are copies of the SQLite file
+
 
 def deposit(env, amount: int = 25_000) -> None:
     with env.db.write() as s:

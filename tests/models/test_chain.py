@@ -4,9 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
+
 from models import ledger
 from models.ledger import Line
 from models.verify import verify_database
+
+pytestmark = pytest.mark.sqlite_only  # tampers through sqlite3; test_postgres: the server's guards
 
 
 def post_three(env):

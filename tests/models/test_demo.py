@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import textwrap
 from collections import Counter
 
@@ -16,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from models import clock, ledger, users
-from models.db import Database, sqlite_url
 from models.demo import Activity, build_demo, discover_activities, meeting_calendar, plan_groups
 from models.demo.data import KINDS, MORE_VILLAGES
 from models.errors import UserError, ValidationError
@@ -24,18 +22,16 @@ from models.ledger import credit, debit
 from models.permissions import Role, roles_of
 from models.schema import Group, Member, User
 from models.verify import verify_database
-from tests.conftest import TODAY
+from tests.conftest import TODAY, drop_database, fresh_database
 
 LAO = re.compile("[\u0e80-\u0eff]")
 
 
 @pytest.fixture
-def other_db(template_db, tmp_path):
-    path = tmp_path / "other.sqlite3"
-    shutil.copyfile(template_db, path)
-    database = Database(sqlite_url(path))
+def other_db(template_db, tmp_path, server):
+    database = fresh_database(template_db, tmp_path, server, name="other")
     yield database
-    database.dispose()
+    drop_database(database, server)
 
 
 def savings_activity() -> Activity:

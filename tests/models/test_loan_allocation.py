@@ -5,14 +5,12 @@ repayments and reversals keep every loan tied to the ledger."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import loans
-from models.db import Database, sqlite_url
 from models.errors import UserError
 from models.loan_allocation import (
     Charge,
@@ -26,6 +24,7 @@ from models.loan_allocation import (
 )
 from models.schedule import ScheduleTerms, build_schedule
 from models.verify import verify_database
+from tests.conftest import copy_database, drop_database
 from tests.models.loan_support import open_loan, save
 
 START = dt.date(2026, 1, 10)
@@ -150,12 +149,8 @@ operations = st.lists(st.one_of(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations, method=st.sampled_from(["flat", "declining"]))
 def test_random_repayments_and_reversals_keep_the_loan_tied_to_the_ledger(
-        env, tmp_path_factory, ops, method):
-    folder = tmp_path_factory.mktemp("loanprop")
-    env.db.dispose()
-    path = folder / "l.sqlite3"
-    shutil.copyfile(env.db.path, path)
-    db = Database(sqlite_url(path))
+        env, tmp_path_factory, server, ops, method):
+    db = copy_database(env.db, tmp_path_factory.mktemp("loanprop"), server)
     try:
         with db.write() as s:
             save(s, env, 0, 2_000_000)
@@ -188,4 +183,4 @@ def test_random_repayments_and_reversals_keep_the_loan_tied_to_the_ledger(
                 assert info.loan.principal_outstanding == 900_000 - paid
                 assert (info.loan.status == loans.CLOSED) == (info.payoff.total == 0)
     finally:
-        db.dispose()
+        drop_database(db, server)

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from models import migrate
 from models.db import Database, open_database
 from models.tables import load_all
+
+pytestmark = pytest.mark.sqlite_only  # builds ledgers of older versions as SQLite files
 
 
 def test_migrations_match_models(tmp_path):

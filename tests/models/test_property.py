@@ -3,18 +3,17 @@ balance at zero and the chain valid; refused operations write nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from models import ledger
-from models.db import Database, sqlite_url
 from models.errors import UserError
 from models.ledger import Line
 from models.schema import JournalEntry
 from models.verify import verify_database
+from tests.conftest import copy_database, drop_database
 
 ACCOUNTS = ["cash", "bank", "expenses", "other_income", "member_savings", "welfare_fund"]
 
@@ -32,13 +31,9 @@ operation = st.one_of(deposit, withdraw, transfer, unbalanced, reverse, lock)
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation, min_size=1, max_size=25), days=st.lists(
     st.integers(0, 90), min_size=25, max_size=25))
-def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, ops, days):
+def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, ops, days):
     # Each example starts from the same env (copied), so examples do not leak into each other.
-    folder = tmp_path_factory.mktemp("prop")
-    env.db.dispose()
-    path = folder / "l.sqlite3"
-    shutil.copyfile(env.db.path, path)
-    db = Database(sqlite_url(path))
+    db = copy_database(env.db, tmp_path_factory.mktemp("prop"), server)
     today = dt.date(2026, 11, 20)
     posted = 0
     try:
@@ -87,7 +82,7 @@ def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, ops, day
             for balance in ledger.member_balances(s, env.group_id, "member_savings").values():
                 assert balance >= 0
     finally:
-        db.dispose()
+        drop_database(db, server)
 
 
 def _count(db) -> int:
