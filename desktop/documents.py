@@ -41,6 +41,15 @@ class Paper:
 
     name: str
     write: Callable[[Session, User, Path], Any]
+    # When ``write`` returns 0 (nothing to put on paper): refuse with this message, so
+    # nothing is recorded and no empty file is left (a passbook with no new lines).
+    nothing: str | None = None
+
+
+def _write(paper: Paper, session: Session, actor: User, path: Path) -> None:
+    if paper.write(session, actor, path) == 0 and paper.nothing:
+        path.unlink(missing_ok=True)
+        raise UserError(paper.nothing)
 
 
 # -- where files go ----------------------------------------------------------------------
@@ -217,7 +226,7 @@ def _print(parent: QWidget | None, ctx: ScreenContext, papers: Sequence[Paper], 
 
     def op(session: Session, actor: User) -> int:
         for paper, path in zip(papers, paths, strict=True):
-            paper.write(session, actor, path)
+            _write(paper, session, actor, path)
         for path in paths:
             audit.record(session, actor, "document_printed", group_id=gid, file=path.name,
                          printer=printer.printerName() or printer.outputFileName())
@@ -243,7 +252,7 @@ def _save(parent: QWidget | None, ctx: ScreenContext, papers: Sequence[Paper], *
 
     def op(session: Session, actor: User) -> list[Path]:
         for paper, path in zip(papers, paths, strict=True):
-            paper.write(session, actor, path)
+            _write(paper, session, actor, path)
             audit.record(session, actor, "document_saved", group_id=gid, file=str(path))
         return paths
 

@@ -4,16 +4,14 @@ member's book on its own pages). The PDF is written inside the transaction that 
 the print, so a print that fails is not remembered as printed."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QRadioButton, \
     QSpinBox, QVBoxLayout, QWidget
 
-from desktop import errors
 from desktop.context import ScreenContext
-from desktop.meeting_print import open_document
-from desktop.widgets import ChoiceBox, DateField, FormDialog, choose_folder, read_date
+from desktop.documents import Paper, save_document
+from desktop.widgets import ChoiceBox, DateField, FormDialog, read_date
 from models import clock, passbook, settings
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
@@ -24,6 +22,7 @@ from models.permissions import Permission
 from reports.passbook_pdf import write_calibration, write_passbook
 
 NEW_LINES, REPRINT, CALIBRATION = "new", "reprint", "calibration"
+NOTHING_NEW = N_("Nothing new to print: every line is already in the passbook.")
 CHOICES = {NEW_LINES: N_("New lines (continue where the last print ended)"),
            REPRINT: N_("Reprint dates again, marked COPY"),
            CALIBRATION: N_("Calibration page (a grid with millimetre marks)")}
@@ -35,24 +34,12 @@ def layout_text(layout: PageLayout) -> str:
 
 
 def _save(parent: QWidget, ctx: ScreenContext, name: str, write) -> Path | None:  # noqa: ANN001
-    """Ask for a folder, run ``write(session, actor, path) -> pages`` in one transaction,
-    open the PDF. ``None`` when cancelled, refused or there was nothing to print."""
-    folder = choose_folder(parent, _("Where to save the passbook pages"))
-    if not folder:
-        return None
-    path = Path(folder) / name
-    outcome = ctx.run(parent, lambda s, actor: write(s, actor, path), changed=("passbooks",))
-    if not outcome:
-        return None
-    if outcome.value == 0:
-        errors.MessageDialog.ask(parent, kind=errors.INFO, title=_("Passbook"),
-                                 text=_("Nothing new to print: every line is already in the "
-                                        "passbook."),
-                                 buttons=[errors.Button("ok", _("OK"), default=True)])
-        return None
-    ctx.signals.status_posted.emit(_("Saved to {folder}.").format(folder=folder))
-    open_document(path)
-    return path
+    """Print or save (desktop.documents: the one flow) what ``write(session, actor, path)
+    -> pages`` makes, in one transaction. ``None`` when cancelled, refused or there was
+    nothing to print (she is told so)."""
+    paths = save_document(parent, ctx, [Paper(name, write, nothing=NOTHING_NEW)],
+                          what=_("the passbook pages"), topics=("passbooks",))
+    return paths[0] if paths else None
 
 
 class PassbookDialog(FormDialog):

@@ -7,10 +7,10 @@ import subprocess
 
 from sqlalchemy import select
 
-from desktop import meeting_print, passbook_print
 from desktop.passbook_print import CALIBRATION, NEW_LINES, PageSizeDialog, PassbookDialog
 from models import passbook, savings
 from models.schema_passbook import PassbookPrint
+from tests.desktop.conftest import save_papers_to
 from tests.desktop.test_meeting_screens import open_today
 
 D = dt.date
@@ -28,10 +28,8 @@ def _deposit(env, index: int, amount: int, on: dt.date) -> None:
 
 
 def _into(monkeypatch, tmp_path) -> list:
-    opened = []
-    monkeypatch.setattr(passbook_print, "choose_folder", lambda parent, title: str(tmp_path))
-    monkeypatch.setattr(passbook_print, "open_document", opened.append)
-    return opened
+    """She saves the pages as a PDF into ``tmp_path``; returns what the viewer opened."""
+    return save_papers_to(monkeypatch, tmp_path)
 
 
 def test_print_keos_new_lines_from_the_members_screen(env, make_window, qtbot, messages,
@@ -102,7 +100,6 @@ def test_after_posting_a_meeting_the_books_of_those_who_came_are_printed(
                                    attendance={env.member_ids[1]: "absent"})
     page.show_meeting(page.meeting.id)
     opened = _into(monkeypatch, tmp_path)
-    monkeypatch.setattr(meeting_print, "choose_folder", lambda parent, title: str(tmp_path))
     messages.answer = "passbooks"
     assert page.post()
     assert messages.last.buttons == ["Print summary and receipts", "Print passbooks", "Later"]
