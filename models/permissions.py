@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from models.errors import PermissionDenied
@@ -101,7 +101,43 @@ def has_permission(session: Session, user: User, permission: Permission,
                    group_id: int | None) -> bool:
     if not user.is_active:
         return False
+    if permission in CHANGES_A_GROUP and is_read_only_copy(session, group_id):
+        return False
     return any(permission in ROLE_PERMISSIONS[r] for r in roles_of(session, user, group_id))
+
+
+# What an office may not do to a group whose books come from its village laptop
+# (models.bundles): everything that would change them, but for the bundle import itself.
+CHANGES_A_GROUP = frozenset({
+    Permission.MANAGE_GROUPS, Permission.CHANGE_SETTINGS, Permission.LOCK_PERIOD,
+    Permission.MANAGE_MEMBERS, Permission.RECORD, Permission.REVERSE, Permission.APPROVE,
+    Permission.PRINT_PASSBOOK,
+})
+REPLICAS = "kongthun_replicas"          # session.info: ids of the office's copies
+IMPORTING = "kongthun_bundle_import"    # session.info: the copy a bundle import may write
+
+
+def is_read_only_copy(session: Session, group_id: int | None) -> bool:
+    """Whether ``group_id`` is an office's copy of a village ledger, read-only here (the
+    import of a new bundle into it excepted)."""
+    if group_id is None or session.info.get(IMPORTING) == group_id:
+        return False
+    copies = session.info.get(REPLICAS)
+    if copies is None:
+        from models.schema_bundles import ReplicaGroup
+
+        copies = set()
+        if inspect(session.connection()).has_table("replica_groups"):  # older ledgers
+            copies = set(session.scalars(select(ReplicaGroup.group_id)))
+        session.info[REPLICAS] = copies
+    return group_id in copies
+
+
+def refuse_read_only_copy(session: Session, group_id: int | None) -> None:
+    if is_read_only_copy(session, group_id):
+        raise PermissionDenied(N_("This group's books are kept on its village laptop; the "
+                                  "office's copy is read-only. Import a new bundle to bring "
+                                  "it up to date."))
 
 
 # Roles that change a group's books; an auditor only reads.
@@ -113,6 +149,7 @@ def require_writer(session: Session, user: User, group_id: int) -> None:
     ``group_id``: the floor every posting to the ledger stands on (``ledger.post_entry``),
     under the service's own, narrower ``require``. Remembered for the rest of the
     transaction, since a meeting posts hundreds of entries."""
+    refuse_read_only_copy(session, group_id)
     seen: set = session.info.setdefault("kongthun_writers", set())
     if (user.id, group_id) in seen:
         return
@@ -124,6 +161,8 @@ def require_writer(session: Session, user: User, group_id: int) -> None:
 
 def require(session: Session, user: User, permission: Permission, group_id: int | None) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may do ``permission`` in ``group_id``."""
+    if permission in CHANGES_A_GROUP:
+        refuse_read_only_copy(session, group_id)
     if not has_permission(session, user, permission, group_id):
         raise PermissionDenied(
             N_("{user} may not {action} here."),
