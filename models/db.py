@@ -115,7 +115,25 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
                 create_private_file(path)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    _configure_postgresql(engine)
+    return engine
+
+
+# One advisory lock for every writer of the ledger: on a server, as on SQLite, write
+# transactions take turns, so the chains beside the journal (audit log, access log, seal
+# history) never fork and two writers never deadlock over them.
+WRITE_LOCK_KEY = 0x4B4F4E47  # "KONG"
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        if connection.get_execution_options().get("kongthun_write"):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:

@@ -23,6 +23,7 @@ from models.db import Database
 from models.errors import ConcurrentChange, UserError
 from models.ledger import Line
 from models.schema import JournalEntry
+from models.schema_savings import Meeting
 from models.verify import verify_database
 from tests.conftest import ENGINE
 
@@ -81,9 +82,9 @@ def test_writers_in_four_processes_keep_one_linear_chain_and_verify_never_cries_
 
 
 def test_two_windows_opening_the_same_meeting_get_the_apps_own_message(env):
-    """Two treasurers open the meeting of 1 November at the same moment. The first one's is
-    kept; the second is told, in words, that someone else saved it first — not a database
-    error — and holds nothing half-written."""
+    """Two treasurers open the meeting of 1 November at the same moment. Writers take turns
+    (one advisory lock), so the second waits for the first and is then told, in words,
+    that the meeting exists — not a database error — and nothing is half-written."""
     first_open = threading.Event()
     release = threading.Event()
     outcome: dict[str, object] = {}
@@ -109,8 +110,8 @@ def test_two_windows_opening_the_same_meeting_get_the_apps_own_message(env):
     release.set()
     a.join(20)
     b.join(20)
-    assert isinstance(outcome.get("error"), ConcurrentChange)
-    assert "Someone else saved the same thing" in str(outcome["error"])
+    assert isinstance(outcome.get("error"), UserError)
+    assert str(outcome["error"]) == "There is already a meeting on 01/11/2026."
     with env.db.read() as s:
         assert len(meetings.list_meetings(s, env.user(s, "admin"), env.group_id)) == 1
 
@@ -178,3 +179,18 @@ def test_the_apps_own_role_writes_but_cannot_switch_the_guards_off(env, writer_d
     with env.db.snapshot() as s:
         assert verify_database(s) == []
         assert s.scalar(select(func.count(JournalEntry.id))) == 1
+
+
+def test_a_unique_key_taken_by_someone_else_is_the_apps_own_message(env):
+    """Should a unique key still be taken between a check and the insert (a writer outside
+    the app's lock), the transaction ends in the app's own words, nothing written."""
+    with env.db.write() as s:
+        meetings.open_meeting(s, env.user(s, "treasurer"), group_id=env.group_id, on=DAY)
+    with pytest.raises(ConcurrentChange, match="Someone else saved the same thing"):
+        with env.db.write() as s:
+            first = s.scalar(select(Meeting))
+            s.add(Meeting(group_id=first.group_id, cycle_id=first.cycle_id,
+                          meeting_date=first.meeting_date, status="open",
+                          opened_by=first.opened_by, opened_at=first.opened_at))
+    with env.db.read() as s:
+        assert len(s.scalars(select(Meeting)).all()) == 1
