@@ -23,6 +23,8 @@ from models.money import Currency, currency
 from models.permissions import Permission, require
 from models.schedule import add_months
 from models.schema import Account, Group, JournalEntry, JournalLine, Member, User
+from models.seal import format_seal
+from models.verify import office_copies
 
 MONTHS = 12
 FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 14}
@@ -211,6 +213,8 @@ class GroupSummaryRow:
     last_meeting: dt.date | None
     came: int
     expected_members: int
+    seal: str = ""          # the group's ledger seal (models.seal.format_seal); "" on the total
+    from_village: bool = False  # an office's copy of a village laptop's ledger (no schedules)
 
     @property
     def par30(self) -> Decimal:
@@ -257,6 +261,8 @@ def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
             .where(Member.group_id.in_(ids))):
         people[group_id].append((joined, status, left))
     today = clock.today()
+    copies = office_copies(session)
+    heads = dict(session.execute(select(Group.id, Group.head_hash).where(Group.id.in_(ids))).all())
     rows = []
     for g in groups:
         f = funds[g.id]
@@ -264,10 +270,16 @@ def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
             arrears.loan_arrears(session, actor, group_id=g.id, on=today), today)
         meeting_id, day = last_meetings.get(g.id, (None, None))
         everyone = _members_on(people[g.id], day) if day else 0
+        from_village = g.id in copies
+        # A village's copy holds its ledger, not its schedules: loans outstanding from the
+        # ledger, and no PAR (the laptop knows which installments are late).
+        outstanding = f["loans_receivable"] if from_village else risk.outstanding
         rows.append(GroupSummaryRow(
             g.id, g.name, currency(g.currency), g.active_members, f["member_savings"], f[chart.LOAN_FUND],
-            f[chart.WELFARE_FUND], f[chart.NSSF_FUND], risk.outstanding, risk.at_risk[30],
-            day, everyone - absent.get(meeting_id, 0) if day else 0, everyone))
+            f[chart.WELFARE_FUND], f[chart.NSSF_FUND], outstanding,
+            0 if from_village else risk.at_risk[30],
+            day, everyone - absent.get(meeting_id, 0) if day else 0, everyone,
+            format_seal(heads.get(g.id)), from_village))
     kept = {r.currency for r in rows}
     rows.append(GroupSummaryRow(
         None, TOTAL, kept.pop() if len(kept) == 1 else None, sum(r.members for r in rows), sum(r.savings for r in rows),

@@ -92,10 +92,11 @@ def federation_columns() -> list[Column]:
         Column(N_("Welfare fund"), lambda r: _money_of(r, r.welfare_fund), right=True),
         Column(N_("Loans outstanding"), lambda r: _money_of(r, r.loans_outstanding),
                right=True),
-        Column(N_("PAR30"), lambda r: f"{r.par30}%", right=True),
+        Column(N_("PAR30"), lambda r: "—" if r.from_village else f"{r.par30}%", right=True),
         Column(N_("Last meeting"), lambda r: date_text(r.last_meeting)),
         Column(N_("Came"), lambda r: f"{r.came}/{r.expected_members}" if r.last_meeting
                else "", right=True),
+        Column(N_("Ledger seal"), lambda r: r.seal),
     ]
 
 
