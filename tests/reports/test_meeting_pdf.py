@@ -3,13 +3,14 @@ back from the PDF in English and in Lao."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import unicodedata
 
 import pytest
 
-from models import cashbox, i18n, meetings
+from models import cashbox, i18n, meetings, members
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 from tests.models.savings_support import with_rules
 
@@ -100,3 +101,41 @@ def test_a_receipt_for_each_member_who_paid(meeting, tmp_path):
                           member_ids=[env.member_ids[1]])
     text = pdf_text(path)
     assert "Member 2 · ນາງ ບົວ" in text and "Fines still owed" in text and "5,000 ₭" in text
+
+
+def _figures(line: str) -> list[int]:
+    return [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*) ₭", line)]
+
+
+@needs_poppler
+def test_printed_totals_are_the_sum_of_the_printed_rows_when_a_member_died_since(
+        meeting, tmp_path):
+    """Som paid at the meeting; later his death is recorded as of the day before it (the
+    family came to say so). He is still printed and counted, and the total row adds up
+    the rows on the paper."""
+    env, meeting_id = meeting
+    keo, bua, som = env.member_ids
+    with env.db.write() as s:
+        members.set_status(s, env.user(s, "admin"), member_id=som, status="deceased",
+                           on=DAY - dt.timedelta(days=1))
+    path = write_meeting_summary(summary(env, meeting_id), tmp_path / "summary.pdf")
+    text = pdf_text(path)
+    assert "ທ້າວ ສົມ" in text
+    assert "Present: 1 · Came late: 1 · Represented: 0 · Absent: 1" in text
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if "Paid in all" in line)
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("Total"))
+    titles = ["Attendance", "Savings", "Fines paid", "Paid in all", "Savings after"]
+    at = [lines[head].index(t) for t in titles]
+
+    def column(line: str, title: str) -> int:
+        """The figure printed under ``title`` (right-aligned, so it may start left of
+        the title): between the end of the title before and the start of the next."""
+        i = titles.index(title)
+        return sum(_figures(line[at[i - 1] + len(titles[i - 1]):at[i + 1]]))
+
+    rows = [line for line in lines[head + 1:end] if re.match(r"\s*\d+\s{2,}", line)]
+    assert len(rows) == 3  # Keo, Bua and Som, who died since
+    for title in ("Savings", "Fines paid", "Paid in all"):
+        assert sum(column(row, title) for row in rows) == column(lines[end], title), title
+    assert column(lines[end], "Paid in all") == 42_000
