@@ -95,7 +95,7 @@ class PassbookDialog(FormDialog):
 
     def _show_where(self) -> None:
         positions = self.ctx.read(
-            lambda s, actor: passbook.last_positions(s, self.member.id))
+            lambda s, actor: passbook.print_positions(s, actor, self.member.id))
         lines = [_("{section}: page {page}, line {line}").format(
             section=_(spec.title), page=positions[key].page, line=positions[key].line)
             for key, spec in passbook.SECTIONS.items() if key in positions]

@@ -398,30 +398,13 @@ def calibration_layout(session: Session, actor: User, group_id: int) -> PageLayo
     return page_layout(session, group_id)
 
 
-@dataclass(frozen=True)
-class PrintHistoryRow:
-    section: str
-    first_seq: int
-    last_seq: int
-    lines: int
-    page: int
-    line: int
-    is_copy: bool
-    printed_by: str
-    printed_at: dt.datetime
-
-
-def print_history(session: Session, actor: User, member_id: int) -> list[PrintHistoryRow]:
-    """Every print of a member's passbook, newest first."""
+def print_positions(session: Session, actor: User, member_id: int) -> dict[str, PrintPosition]:
+    """Where each part of the member's book was printed up to (for the print dialog)."""
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound(N_("No such member."))
     require(session, actor, Permission.READ, member.group_id)
-    rows = session.execute(
-        select(PassbookPrint, User.username).join(User, User.id == PassbookPrint.printed_by)
-        .where(PassbookPrint.member_id == member_id).order_by(PassbookPrint.id.desc())).all()
-    return [PrintHistoryRow(p.section, p.first_seq, p.last_seq, p.lines, p.page, p.line,
-                            p.is_copy, name, p.printed_at) for p, name in rows]
+    return last_positions(session, member_id)
 
 
 def meeting_attendees(session: Session, actor: User, meeting_id: int) -> list[int]:
