@@ -41,11 +41,14 @@ from models.ledger import fmt_date
 from models.money import Currency, format_amount, format_money, parse_money
 from models.permissions import Permission
 from models.savings_rules import (
+    EXIT_VALUE_NAMES,
     FREE,
     LOAN_POLICY_NAMES,
     MODE_NAMES,
     SHAREOUT_METHOD_NAMES,
     SHARES,
+    TIME_UNIT_NAMES,
+    TIME_WEIGHTED,
     WITHDRAWALS_ALLOWED,
     WITHDRAWALS_NEVER,
 )
@@ -103,11 +106,16 @@ FIELDS: tuple[RuleField, ...] = (
     RuleField("loan_security_percent",
               N_("Savings kept to secure a member's loans, in percent of what she still owes"),
               WITHDRAWALS, COUNT, low=0, high=100),
+    RuleField("exit_below_par",
+              N_("A member who leaves while the fund is worth less than its savings gets"),
+              WITHDRAWALS, CHOICE, names=EXIT_VALUE_NAMES),
     RuleField("fine_absence", N_("Fine for missing a meeting"), FINES, MONEY),
     RuleField("fine_late", N_("Fine for coming late"), FINES, MONEY),
     RuleField("custom_fines", N_("Other fines"), FINES, FINE_LIST),
     RuleField("shareout_method", N_("How the share-out divides the fund"), SHAREOUT, CHOICE,
               names=SHAREOUT_METHOD_NAMES),
+    RuleField("shareout_time_unit", N_("Savings are counted by"), SHAREOUT, CHOICE,
+              names=TIME_UNIT_NAMES, open_when=lambda v: v.get("shareout_method") == TIME_WEIGHTED),
     RuleField("shareout_loans", N_("Loans still owed at share-out"), SHAREOUT, CHOICE,
               names=LOAN_POLICY_NAMES),
     RuleField("shareout_round_to",

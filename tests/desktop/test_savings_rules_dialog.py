@@ -104,3 +104,21 @@ def test_the_rules_editor_is_all_in_lao(make_ctx, qtbot, lao):
     switch_language("en")
     dialog.retranslate()
     assert dialog.windowTitle() == "Savings rules"
+
+
+def test_share_months_and_the_below_par_exit_are_set_from_the_window(make_ctx, env, qtbot):
+    """The group counts its time-weighted share-out by whole months, as its paper book
+    does, and pays a member leaving below par all her savings: both from the window."""
+    dialog = SavingsRulesDialog(make_ctx("admin"))
+    qtbot.addWidget(dialog)
+    assert not dialog.inputs["shareout_time_unit"].isEnabled()  # value per share: no time
+    dialog.inputs["shareout_method"].choose(savings_rules.TIME_WEIGHTED)
+    assert dialog.inputs["shareout_time_unit"].isEnabled()
+    dialog.inputs["shareout_time_unit"].choose(savings_rules.SHARE_MONTHS)
+    dialog.inputs["exit_below_par"].choose(savings_rules.EXIT_PAR)
+    dialog.effective.setText("01/01/2027")
+    assert dialog.save(), dialog.problems.text()
+    with env.db.read() as s:
+        after = rules(s, env.group_id, dt.date(2027, 1, 1))
+    assert (after.shareout_method, after.shareout_time_unit, after.exit_below_par) == (
+        savings_rules.TIME_WEIGHTED, savings_rules.SHARE_MONTHS, savings_rules.EXIT_PAR)
