@@ -36,6 +36,22 @@ def test_the_admin_raises_the_share_price_from_new_year_and_sees_what_it_means(
     assert (after.share_price, after.max_shares, after.fine_late) == (20_000, 3, 2_000)
 
 
+def test_a_new_share_price_waits_for_the_next_cycle_and_the_preview_says_so(
+        make_ctx, env, qtbot):
+    with env.db.write() as s:
+        savings_rules.start_first_cycle(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                        start_date=dt.date(2026, 1, 5))
+    dialog = SavingsRulesDialog(make_ctx("admin"))
+    qtbot.addWidget(dialog)
+    assert "next cycle" not in dialog.preview.text()
+    dialog.inputs["share_price"].setText("15,000")
+    assert ("The cycle open now (number 1) keeps its way of saving and share price; this "
+            "change starts with the next cycle, after the share-out.") in dialog.preview.text()
+    assert dialog.save(), dialog.problems.text()
+    with env.db.read() as s:
+        assert rules(s, env.group_id, dt.date(2026, 12, 1)).share_price == 10_000
+
+
 def test_withdrawals_and_other_fines_are_set_from_the_window(make_ctx, env, qtbot):
     dialog = SavingsRulesDialog(make_ctx("admin"))
     qtbot.addWidget(dialog)
