@@ -50,6 +50,8 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        self._width = -1  # the width last laid out at, and the height wrapping needed there
+        self._wrapped = 0
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
@@ -76,6 +78,14 @@ class FlowLayout(QLayout):
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
         self._arrange(rect, move=True)
+        if rect.width() != self._width:
+            self._width = rect.width()
+            wrapped = self.heightForWidth(rect.width())
+            if wrapped != self._wrapped:
+                # The lines wrapped differently: ask for that height as the minimum, so the
+                # layouts around never squeeze the buttons over the tables above them.
+                self._wrapped = wrapped
+                QTimer.singleShot(0, self, self.invalidate)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return self.minimumSize()
@@ -85,7 +95,8 @@ class FlowLayout(QLayout):
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
         m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        size += QSize(m.left() + m.right(), m.top() + m.bottom())
+        return QSize(size.width(), max(size.height(), self._wrapped))
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         m = self.contentsMargins()
