@@ -92,6 +92,7 @@ class MembersScreen(Screen):
             self.model.set_rows([])
             return
         self.may_edit = self.ctx.can(Permission.MANAGE_MEMBERS)
+        self.may_export = self.ctx.can(Permission.EXPORT)
         text, everyone = self.search.text(), self.show_inactive.isChecked()
         selected = self.table.selected_row()
         rows = run_query(self.ctx, self, lambda s, actor: members.list_members(
@@ -105,6 +106,7 @@ class MembersScreen(Screen):
         self._update_buttons()
 
     may_edit = False
+    may_export = False
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.table.selected_row() is not None
@@ -115,7 +117,7 @@ class MembersScreen(Screen):
               also=chosen)
         self.history_button.setEnabled(chosen)
         self.passbook_button.setEnabled(chosen)
-        self.statement_button.setEnabled(chosen and self.ctx.can(Permission.EXPORT))
+        self.statement_button.setEnabled(chosen and self.may_export)
 
     def select_member(self, member_id: int) -> None:
         ids = [r.id for r in self.model.rows]
