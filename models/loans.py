@@ -80,10 +80,11 @@ from models.loan_policy import (
     loan_fee,
     spread_fee,
 )
-from models.money import Currency, currency, format_money
+from models.money import Currency, check_within, currency, format_money
 from models.permissions import Permission, require
 from models.schedule import (
     FREQUENCIES,
+    MAX_INSTALLMENTS,
     Installment,
     ScheduleTerms,
     add_months,
@@ -506,6 +507,9 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
         problems.append(UserError(N_("Choose monthly, fortnightly or weekly repayments.")))
     if isinstance(installments, bool) or not isinstance(installments, int) or installments < 1:
         problems.append(UserError(N_("The loan needs at least one installment.")))
+    elif installments > MAX_INSTALLMENTS:
+        problems.append(UserError(N_("The number of installments must be between 1 and "
+                                     "{maximum}."), maximum=MAX_INSTALLMENTS))
     elif frequency in FREQUENCIES:
         last = due_dates(on, installments, frequency=frequency)[-1]
         limit = add_months(on, policy.max_term_months)
@@ -600,7 +604,7 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
                    applied_on: dt.date | None = None) -> LoanRow:
     """Record a member's application (treasurer). Refused with every failed rule listed."""
     require(session, actor, Permission.RECORD, group_id)
-    applied_on = applied_on or clock.today()
+    applied_on = clock.check_date(applied_on or clock.today())
     problems: list[UserError] = []
     if not (purpose or "").strip():
         problems.append(UserError(N_("Give the purpose of the loan.")))
@@ -1337,6 +1341,10 @@ def preview_fee(session: Session, actor: User, *, group_id: int, amount: int,
                 installments: int, on: dt.date | None = None) -> FeePreview:
     """The loan fee the group's policy (in force on ``on``) charges on ``amount``."""
     require(session, actor, Permission.READ, group_id)
+    check_within(amount)
+    if not 1 <= installments <= MAX_INSTALLMENTS:
+        raise UserError(N_("The number of installments must be between 1 and {maximum}."),
+                        maximum=MAX_INSTALLMENTS)
     policy = get_policy(session, group_id, on or clock.today())
     fee: LoanFee = loan_fee(policy, amount)
     parts = spread_fee(fee.amount, installments, policy.installment_multiple) \
