@@ -107,6 +107,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
                 target, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
             _configure_sqlite(engine, read_only=True)
+            event.listen(engine, "handle_error", _app_errors)
             return engine
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         if path is not None:
@@ -114,9 +115,11 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             def _private(*_args):  # noqa: ANN002
                 create_private_file(path)
         _configure_sqlite(engine)
+        event.listen(engine, "handle_error", _app_errors)
         return engine
     engine = create_engine(url, pool_pre_ping=True)
     _configure_postgresql(engine)
+    event.listen(engine, "handle_error", _app_errors)
     return engine
 
 
@@ -173,6 +176,23 @@ def _refuse_huge_numbers(session: Session, _context, _instances) -> None:  # noq
                                 value=f"{value:,}")
             if type(value) is str:
                 check_text(value)
+
+
+def _app_errors(context) -> None:  # noqa: ANN001
+    """A value the database driver cannot take (an integer past 64 bits, text with broken
+    characters) in any statement, a query's too, or a row naming one that does not exist:
+    the user's message, not the driver's. Services check first; this is the last line."""
+    from models.errors import UserError, check_text
+    from models.i18n import N_
+
+    original = context.original_exception
+    if "FOREIGN KEY constraint failed" in str(original):
+        raise UserError(N_("Something this names does not exist.")) from original
+    if isinstance(original, OverflowError):
+        raise UserError(N_("A number is too large to look up or keep.")) from original
+    if isinstance(original, UnicodeEncodeError):
+        check_text(original.object if isinstance(original.object, str) else "")
+        raise UserError(N_("The text has broken characters; type it again.")) from original
 
 
 def is_busy(exc: BaseException) -> bool:

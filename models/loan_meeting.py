@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import loans, meeting_columns, savings
-from models.errors import UserError, ValidationError
+from models.errors import NotFound, UserError, ValidationError
 from models.i18n import N_
 from models.permissions import Permission, require
 from models.schema import Member, User
@@ -77,6 +77,9 @@ def repay_member_loans(session: Session, actor: User, *, group_id: int, member_i
     """One amount a member pays on her loans in cash (at a meeting when ``meeting_id``),
     shared between them oldest first; refused when it is more than clears them all."""
     require(session, actor, Permission.RECORD, group_id)
+    member = session.get(Member, member_id)
+    if member is None or member.group_id != group_id:
+        raise NotFound(N_("No such member."))
     ctx = meeting_columns.CellContext(group_id, member_id, meeting_id, on)
     problems = _validate_cell(session, ctx, amount)
     if problems:

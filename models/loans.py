@@ -81,10 +81,11 @@ from models.loan_policy import (
     loan_fee,
     spread_fee,
 )
-from models.money import Currency, currency, format_money
+from models.money import Currency, check_within, currency, format_money
 from models.permissions import Permission, require
 from models.schedule import (
     FREQUENCIES,
+    MAX_INSTALLMENTS,
     Installment,
     ScheduleTerms,
     add_months,
@@ -525,6 +526,9 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
         problems.append(UserError(N_("Choose monthly, fortnightly or weekly repayments.")))
     if isinstance(installments, bool) or not isinstance(installments, int) or installments < 1:
         problems.append(UserError(N_("The loan needs at least one installment.")))
+    elif installments > MAX_INSTALLMENTS:
+        problems.append(UserError(N_("The number of installments must be between 1 and "
+                                     "{maximum}."), maximum=MAX_INSTALLMENTS))
     elif frequency in FREQUENCIES:
         problems.extend(term_problems(policy, on, installments, frequency=frequency,
                                       first_due=first_due))
@@ -619,7 +623,7 @@ def apply_for_loan(session: Session, actor: User, *, group_id: int, member_id: i
     ``first_due``, when the member already knows it, is checked against the longest term
     as if paid out today; the date itself is fixed at payout and checked again then."""
     require(session, actor, Permission.RECORD, group_id)
-    applied_on = applied_on or clock.today()
+    applied_on = clock.check_date(applied_on or clock.today())
     problems: list[UserError] = []
     if not (purpose or "").strip():
         problems.append(UserError(N_("Give the purpose of the loan.")))
@@ -1393,6 +1397,10 @@ def preview_fee(session: Session, actor: User, *, group_id: int, amount: int,
                 installments: int, on: dt.date | None = None) -> FeePreview:
     """The loan fee the group's policy (in force on ``on``) charges on ``amount``."""
     require(session, actor, Permission.READ, group_id)
+    check_within(amount)
+    if not 1 <= installments <= MAX_INSTALLMENTS:
+        raise UserError(N_("The number of installments must be between 1 and {maximum}."),
+                        maximum=MAX_INSTALLMENTS)
     policy = get_policy(session, group_id, on or clock.today())
     fee: LoanFee = loan_fee(policy, amount)
     parts = spread_fee(fee.amount, installments, policy.installment_multiple) \

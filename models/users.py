@@ -138,11 +138,18 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
     return user
 
 
+def _role(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise UserError(N_("There is no role called “{role}”."), role=str(value)) from None
+
+
 def grant_role(session: Session, actor: User, *, user_id: int, role: Role | str,
                group_id: int | None) -> None:
     """Give ``role`` in ``group_id`` (``None``: every group). Admins of a group may grant
     in that group; only an all-groups admin grants for all groups."""
-    role = Role(role)
+    role = _role(role)
     require(session, actor, Permission.MANAGE_USERS, group_id)
     user = session.get(User, user_id)
     if user is None:
@@ -160,7 +167,7 @@ def grant_role(session: Session, actor: User, *, user_id: int, role: Role | str,
 
 def revoke_role(session: Session, actor: User, *, user_id: int, role: Role | str,
                 group_id: int | None) -> None:
-    role = Role(role)
+    role = _role(role)
     require(session, actor, Permission.MANAGE_USERS, group_id)
     if user_id == actor.id and role == Role.ADMIN:
         raise UserError(N_("You cannot take away your own administrator role."))

@@ -569,6 +569,10 @@ def claims_by_member(session: Session, actor: User, group_id: int, *,
                      year: int) -> list[MemberClaims]:
     """Who claimed what in a calendar year (by event date), refused claims left out: one
     row per member and claim type."""
+    if isinstance(year, bool) or not isinstance(year, int) or \
+            not clock.EARLIEST.year <= year <= clock.LATEST.year:
+        raise UserError(N_("Choose a year from {first} to {last}."),
+                        first=clock.EARLIEST.year, last=clock.LATEST.year)
     rows = claims_register(session, actor, group_id, start=dt.date(year, 1, 1),
                            end=dt.date(year, 12, 31))
     totals: dict[tuple[int, int], list] = {}

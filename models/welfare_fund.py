@@ -194,6 +194,8 @@ def fund_history(session: Session, actor: User, group_id: int, *, start: dt.date
                  end: dt.date) -> list[FundMonth]:
     """The fund month by month from ``start``'s month to ``end``'s month."""
     require(session, actor, Permission.READ, group_id)
+    clock.check_date(start)
+    clock.check_date(end)
     first = start.replace(day=1)
     opening = fund_position(session, group_id, first - dt.timedelta(days=1))
     keys = ("welfare_fund", "welfare_payouts", "welfare_claims_payable")

@@ -2,7 +2,9 @@
 
 ``kongthun demo --db PATH [--seed N] [--groups G] [--years Y] [--today DATE]``. The file
 must be new or empty (exit 2 otherwise); if the build fails, a file this command created is
-removed again, so a retry starts clean.
+removed again, so a retry starts clean; a demo whose build was cut short (killed, power
+cut: demo groups and users only, without the ``demo.finished`` mark a finished build
+leaves) is built again.
 """
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from pathlib import Path
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_db_option, iso_date
 from desktop.cli._ledger import holds_data, open_existing
-from models import clock
+from models import audit, clock
 from models.db import display_url, open_database, resolve_url, sqlite_path
 from models.demo import build_demo
 from models.demo.core import MAX_GROUPS, MAX_YEARS
 from models.i18n import N_, _, gettext
+
+FINISHED = "demo.finished"  # the audit mark of a demo built to the end
 
 ROLES = {
     "admin": N_("administrator of every group"),
@@ -72,15 +76,16 @@ def run(args: argparse.Namespace) -> int:
     path = sqlite_path(url)
     created = path is not None and not path.exists()
     if path is not None and not created and _refuse_foreign_file(path):
-        _remove_ledger(path)  # demo data only, perhaps half built: start it again
+        _remove_ledger(path)  # a demo build cut short: start it again
         created = True
-        print(_("{path} held only demo data (perhaps an unfinished build); it is built "
-                "again.").format(path=path))
+        print(_("{path} held an unfinished demo; it is built again.").format(path=path))
 
     started = time.perf_counter()
     database = open_database(args.db)
     try:
         summary = build_demo(database, seed=seed, groups=group_count, years=years, today=today)
+        with database.write() as session:
+            audit.record(session, None, FINISHED, username="demo")
     except BaseException:
         database.dispose()
         if created:
@@ -111,16 +116,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _refuse_foreign_file(path: Path) -> bool:
-    """An existing file must be empty, an empty Kongthun ledger, or a demo ledger (say one
-    whose build was cut short): the demo never writes into a ledger that holds real data,
-    nor into another program's file. True when it is a demo ledger to be replaced."""
+    """An existing file must be empty, an empty Kongthun ledger, or a demo whose build was
+    cut short (demo groups and users only, no ``demo.finished`` mark): the demo never
+    writes into a ledger that holds real data or a finished demo, nor into another
+    program's file. True when it is an unfinished demo to be replaced."""
     if path.is_file() and path.stat().st_size == 0:
         return False
     database = open_existing(str(path))
     try:
         if not holds_data(database):
             return False
-        if holds_only_demo_data(database):
+        if is_unfinished_demo(database):
             return True
         raise CliUsageError(_("{path} already holds a ledger. The demo is built only "
                               "into a new file.").format(path=path))
@@ -128,19 +134,20 @@ def _refuse_foreign_file(path: Path) -> bool:
         database.dispose()
 
 
-def holds_only_demo_data(database) -> bool:  # noqa: ANN001
-    """Every group is a demo group and every user a demo user."""
+def is_unfinished_demo(database) -> bool:  # noqa: ANN001
+    """Every group is a demo group, every user a demo user, and the build never finished."""
     from sqlalchemy import func, select
 
     from models.demo.core import DEMO_USERS
-    from models.schema import Group, User
+    from models.schema import AuditEvent, Group, User
 
     demo_names = {name for name, _ in DEMO_USERS}
     with database.read() as session:
         real_groups = session.scalar(select(func.count(Group.id))
                                      .where(Group.is_demo.is_not(True)))
         names = set(session.scalars(select(User.username)))
-    return real_groups == 0 and names <= demo_names
+        finished = session.scalar(select(AuditEvent.id).where(AuditEvent.action == FINISHED))
+    return real_groups == 0 and names <= demo_names and finished is None
 
 
 def _remove_ledger(path: Path) -> None:

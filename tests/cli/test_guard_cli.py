@@ -114,22 +114,46 @@ def test_a_read_only_ledger_is_called_read_only_not_foreign(capsys, ledger, monk
     assert "is read-only" in err and "not a Kongthun ledger" not in err
 
 
-def test_a_demo_ledger_can_be_built_again_but_never_over_real_data(capsys, ledger, tmp_path):
-    code, out, err = kongthun(capsys, "demo", "--db", str(ledger))
-    assert code == 0, err
-    assert "held only demo data" in out
+def _demo_cut_short(path: Path) -> None:
+    """The groups are in, but the build was killed before it could mark itself finished."""
+    from models.db import open_database
+    from models.demo import build_demo
+
+    database = open_database(str(path))
+    build_demo(database, seed=3, groups=1, years=1)
+    database.dispose()
+
+
+def test_a_demo_cut_short_is_built_again_but_never_a_finished_one_or_real_data(
+        capsys, tmp_path):
+    from sqlalchemy import select
 
     from models import groups, users
     from models.db import Database, sqlite_url
-    from sqlalchemy import select
+    from models.schema import Group
 
-    database = Database(sqlite_url(ledger))
+    path = tmp_path / "demo.sqlite3"
+    _demo_cut_short(path)
+    code, out, err = kongthun(capsys, "demo", "--db", str(path))
+    assert code == 0, err
+    assert "held an unfinished demo; it is built again" in out
+
+    code, _, err = kongthun(capsys, "demo", "--db", str(path))
+    assert code == 2 and "already holds a ledger" in err  # finished: kept
+
+    other = tmp_path / "other.sqlite3"
+    _demo_cut_short(other)
+    database = Database(sqlite_url(other))
     with database.write() as s:
         admin = s.scalar(select(users.User).where(users.User.username == "admin"))
         groups.create_group(s, admin, name="ກຸ່ມແທ້")
     database.dispose()
-    code, _, err = kongthun(capsys, "demo", "--db", str(ledger))
+    code, _, err = kongthun(capsys, "demo", "--db", str(other))
     assert code == 2 and "already holds a ledger" in err
+    database = Database(sqlite_url(other))
+    with database.read() as s:
+        assert s.scalar(select(Group.id).where(Group.name == "ກຸ່ມແທ້"))
+    database.dispose()
 
 
 def test_the_locked_out_administrator_recovers_from_the_command_line(capsys, ledger,
