@@ -65,15 +65,20 @@ class LoansScreen(Screen):
     def _build_register(self) -> None:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        tools = QHBoxLayout()
+        # The filter and the rules sit on the tabs' line, so the height goes to the tables
+        # (a 1366×768 laptop shows about six loans and six installments).
+        tools = QWidget()
+        tools_layout = QHBoxLayout(tools)
+        tools_layout.setContentsMargins(0, 0, 0, 4)
         self.filter = ChoiceBox(FILTERS)
         self.filter.currentIndexChanged.connect(self.refresh)
-        tools.addWidget(self.filter)
-        tools.addStretch(1)
+        tools_layout.addWidget(self.filter)
         self.policy_button = QPushButton()
         self.policy_button.clicked.connect(self.show_policy)
-        tools.addWidget(self.policy_button)
-        layout.addLayout(tools)
+        tools_layout.addWidget(self.policy_button)
+        self.tabs.setCornerWidget(tools, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(
+            lambda index: tools.setVisible(self.tabs.widget(index) is tab))
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.loans_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
@@ -130,7 +135,10 @@ class LoansScreen(Screen):
                      TableView(self.events_model)):
             self.detail_tabs.addTab(view, "")
         below_layout.addWidget(self.detail_tabs, 1)
+        below_layout.setContentsMargins(0, 4, 0, 0)
         splitter.addWidget(below)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         self.buttons = {}
         # The loan's way to the money, then what happens while it is repaid; the buttons
