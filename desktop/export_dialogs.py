@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_task
 from desktop.context import ScreenContext
 from desktop.exporting import Exported, export_auditor, export_statement
-from desktop.widgets import ChoiceBox, DateField, FormDialog, _file_dialog, mark_data
+from desktop.documents import file_dialog
+from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data
 from models import i18n
 from models.errors import UserError, ValidationError
 from models.i18n import N_, _
@@ -41,7 +42,7 @@ class ExportChoice:
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: str,
                      name_filter: str) -> str | None:
-    dialog = _file_dialog(parent, title)
+    dialog = file_dialog(parent, title)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setNameFilter(name_filter)
     dialog.selectFile(suggested)

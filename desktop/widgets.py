@@ -600,26 +600,11 @@ class FormDialog(FittedDialog):
             self.accept()
 
 
-# -- files ------------------------------------------------------------------------------
-
-def _file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
+def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    """Ask for one existing file (folders: ``desktop.documents.choose_folder``)."""
     from desktop.documents import file_dialog
 
-    return file_dialog(parent, title)
-
-
-def choose_folder(parent: QWidget | None, title: str) -> str | None:
-    dialog = _file_dialog(parent, title)
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Choose"))
-    if dialog.exec() and dialog.selectedFiles():
-        return dialog.selectedFiles()[0]
-    return None
-
-
-def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str | None:
-    dialog = _file_dialog(parent, title)
+    dialog = file_dialog(parent, title)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilter(name_filter)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Open"))

@@ -57,22 +57,6 @@ register_section(SectionSpec("loans", N_("Loans"), "loans_receivable", 20))
 register_section(SectionSpec("welfare", N_("Welfare contributions"), "welfare_fund", 30))
 register_section(SectionSpec("nssf", N_("NSSF pot"), "nssf_pot", 40))
 
-# How entry kinds read in a passbook (the same words as the journal screen).
-KIND_NAMES: dict[str, str] = {
-    "reversal": N_("Reversal"),
-    "opening_balance": N_("Opening balance"),
-    "savings_deposit": N_("Savings deposit"),
-    "savings_withdrawal": N_("Savings withdrawal"),
-    "exit_settlement": N_("Settlement on leaving"),
-    "loan_disbursement": N_("Loan paid out"),
-    "loan_repayment": N_("Loan repayment"),
-    "loan_write_off": N_("Loan written off"),
-    "welfare_contribution": N_("Welfare contribution"),
-    "welfare_joining_fee": N_("Welfare joining fee"),
-    "share_out": N_("Share-out"),
-    "share_out_reinvest": N_("Share-out re-invested"),
-    "share_out_payment": N_("Share-out paid"),
-}
 
 
 # ----- page layout -------------------------------------------------------------------------
@@ -216,7 +200,10 @@ def member_lines(session: Session, group_id: int, member_id: int) -> dict[str, l
 
 
 def kind_name(kind: str) -> str:
-    """The N_() text for an entry kind (or the kind itself, made readable)."""
+    """The N_() text for an entry kind, the journal's one name for it
+    (``models.entry_text``), or the kind itself made readable."""
+    from models.entry_text import KIND_NAMES
+
     return KIND_NAMES.get(kind, kind.replace("_", " "))
 
 

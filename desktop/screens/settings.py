@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import errors, widgets
+from desktop import documents, errors, widgets
 from desktop.actions import run_query, run_task
 from desktop.context import Change
 from desktop.login import LanguageButtons
@@ -235,10 +235,9 @@ class SettingsScreen(Screen):
                 minutes=minutes))
 
     def back_up_now(self) -> None:
-        folder = widgets.choose_folder(self, _("Choose where to save the backup"))
-        if not folder:
-            return
-        self.back_up_to(Path(folder))
+        folder = documents.choose_folder(self, _("Choose where to save the backup"))
+        if folder is not None:
+            self.back_up_to(folder)
 
     def back_up_to(self, folder: Path) -> bool:
         target = folder / f"kongthun-{clock.now().strftime('%Y%m%d-%H%M%S')}.sqlite3"
