@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from models import backup
 from models.db import open_database
+
+pytestmark = pytest.mark.sqlite_only  # the modes of the SQLite file and its backups
 
 
 def mode(path: Path) -> int:

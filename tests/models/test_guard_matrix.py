@@ -23,6 +23,8 @@ import models
 from models import (
     clock,
     arrears,
+    auditor_export,
+    bundles,
     cashbox,
     groups,
     ledger,
@@ -34,6 +36,7 @@ from models import (
     meetings,
     members,
     opening_import,
+    passbook,
     savings,
     savings_rules,
     settings,
@@ -52,6 +55,9 @@ from models.schema import JournalEntry, User
 from models.schema_loans import Loan
 from tests.conftest import TODAY, Env
 from tests.models import loan_support, welfare_fixtures
+
+# The world is built once as a SQLite file and copied for every test.
+pytestmark = pytest.mark.sqlite_only
 
 D = dt.date
 GROUP_ROLES = ["admin", "treasurer", "leader", "auditor"]
@@ -331,6 +337,14 @@ WRITES = {
     "edit a claim type": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
                           welfare_types.update_claim_type(s, a, claim_type_id=i["claim_type"],
                                                           name="Hospital", is_active=True)),
+    "print passbooks": (Permission.PRINT_PASSBOOK, lambda s, a, w, i:
+                        passbook.print_passbooks(s, a, group_id=w.group_id,
+                                                 member_ids=[w.member_ids[0]])),
+    "note an export": (Permission.EXPORT, lambda s, a, w, i: auditor_export.record_export(
+        s, a, group_id=w.group_id, what="auditor", path="tailors.xlsx", sha256="0" * 64)),
+    "export a bundle": (Permission.EXPORT, lambda s, a, w, i: bundles.export_bundle(
+        s, a, group_id=w.group_id)),
+    "import a bundle": (ALL_GROUPS, lambda s, a, w, i: bundles.import_bundle(s, a, b"{}")),
 }
 
 # Writes that are internal steps of the writes above, named so and checked through them.
@@ -340,10 +354,17 @@ INTERNAL = {
     "savings.apply_netting": "nets a leaving member's debts inside settle_exit / share-out; "
                              "posts through post_entry (writer)",
     "users.set_language": "the actor's own display language, nobody else's",
+    "arrears.redecide_penalties": "decides a loan's penalties again inside record/reverse "
+                                  "repayment, whose callers checked RECORD/REVERSE; posts "
+                                  "through post_entry (writer)",
 }
 
 # Public (session, actor) functions that only read.
 READS = {
+    "auditor_export.auditor_data", "dashboard.federation_summary", "dashboard.group_dashboard",
+    "entry_text.journal_entries", "member_statement.member_statement",
+    "passbook.calibration_layout", "passbook.meeting_attendees", "passbook.print_positions",
+    "loans.check_approver", "welfare.check_approver",
     "arrears.loan_arrears", "arrears.due_list", "cashbox.counts", "cashbox.cash_box",
     "groups.visible_groups", "ledger.entries", "loan_receipts.repayment_receipt",
     "loans.payoff", "loans.list_loans", "loans.get_loan", "loans.pending_requests",
@@ -385,6 +406,8 @@ WRITE_FUNCTIONS = {
     "welfare_fund.set_welfare_settings", "welfare_fund.record_contribution",
     "welfare_fund.record_joining_fee", "welfare_types.set_claim_rule",
     "welfare_types.add_claim_type", "welfare_types.update_claim_type",
+    "passbook.print_passbooks", "auditor_export.record_export", "bundles.export_bundle",
+    "bundles.import_bundle",
 }
 
 
