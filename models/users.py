@@ -368,6 +368,7 @@ def recover_with_code(session: Session, *, username: str, code: str,
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
+    access_log.record(session, "password", user=user, by=user)  # verify replays it
     audit.record(session, user, "user.recover")
     return user
 
