@@ -64,7 +64,7 @@ class Cover:
     end: dt.date
     exported_by: str
     exported_at: dt.datetime
-    seal: str | None          # the chain head, as `kongthun verify` prints it
+    seal: str | None          # the chain head (the seal is its first digits, models.seal)
     total_entries: int        # the whole chain
     period_entries: int
     problems: tuple[tuple[str, dict], ...]  # verify at export time: (message id, params)

@@ -17,6 +17,7 @@ from models.entry_text import kind_name
 from models.i18n import N_
 from models.ledger import fmt_date
 from models.money import currency
+from models.seal import format_seal
 from reports.xlsx import (
     CHECK,
     CHECK_FILL,
@@ -93,7 +94,9 @@ def _cover(book: Book, data: AuditorData, name: str) -> None:
         (N_("Period to"), cover.end, DATE),
         (N_("Exported by"), cover.exported_by, TEXT),
         (N_("Exported at"), cover.exported_at, DATETIME),
-        (N_("Ledger seal (head of the hash chain)"), cover.seal or t(N_("no entries yet")), TEXT),
+        (N_("Ledger seal (head of the hash chain)"),
+         format_seal(cover.seal) or t(N_("no entries yet")), TEXT),
+        (N_("The whole hash of the chain head"), cover.seal or "", TEXT),
         (N_("Entries in the whole ledger"), cover.total_entries, COUNT),
         (N_("Entries in this period"), cover.period_entries, COUNT),
         (N_("Verify at export time"), verdict, TEXT),

@@ -14,6 +14,7 @@ from models import arrears, ledger, tables
 from models.auditor_export import EXPORT_ACTION, MemberColumn, register_member_column
 from models.errors import PermissionDenied, UserCancelled
 from models.schema import AuditEvent, JournalEntry, JournalLine, Member
+from models.seal import format_seal
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 tables.load_features()
@@ -76,7 +77,8 @@ def test_the_cover_carries_the_ledger_seal_and_the_verify_result(demo, book):  #
 
         group = s.get(Group, GID)
         seal, count = group.head_hash, group.entry_count
-    assert cover["Ledger seal (head of the hash chain)"] == seal
+    assert cover["Ledger seal (head of the hash chain)"] == format_seal(seal)  # as on paper
+    assert cover["The whole hash of the chain head"] == seal
     assert cover["Entries in the whole ledger"] == count
     assert cover["Entries in this period"] == count == done.entries
     assert cover["Verify at export time"] == "All checks passed."
