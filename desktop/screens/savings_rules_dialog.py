@@ -295,9 +295,7 @@ class SavingsRulesDialog(FormDialog):
             label = self.add_row(rule.title, widget, pages[rule.tab])
             label.setWordWrap(True)
         self.tabs.setMinimumHeight(280)
-        layout = self.layout()
-        layout.insertWidget(1, self.tabs, 1)
-        layout.setStretch(layout.count() - 2, 0)  # the tabs take the spare height
+        self.body.insertWidget(0, self.tabs, 1)  # the form's scrolling body (FormDialog)
         self.effective = DateField(clock.today())
         self.add_row(N_("These rules apply from"), self.effective)
         self.preview_title = QLabel()
@@ -305,8 +303,8 @@ class SavingsRulesDialog(FormDialog):
         self.preview = mark_data(QLabel())
         self.preview.setObjectName("preview")
         self.preview.setWordWrap(True)
-        self.layout().insertWidget(2, self.preview_title)
-        self.layout().insertWidget(3, self.preview)
+        self.body.insertWidget(2, self.preview_title)
+        self.body.insertWidget(3, self.preview)
         # Everyone may read the rules; only administrators change them.
         self.may_change = ctx.can(Permission.CHANGE_SETTINGS)
         allow(self.save_button, ctx, Permission.CHANGE_SETTINGS, may=self.may_change)

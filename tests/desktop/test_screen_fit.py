@@ -188,6 +188,21 @@ OPENERS: dict[str, Opener] = {
                                                       "claim_type"),
     "desktop.screens.welfare_setup.TypeDialog": _with("desktop.screens.welfare_setup.TypeDialog",
                                                       "claim_type"),
+    "desktop.screens.savings_rules_dialog.SavingsRulesDialog": _with(
+        "desktop.screens.savings_rules_dialog.SavingsRulesDialog"),
+    "desktop.export_dialogs.ExportDialog": lambda d: _import(
+        "desktop.export_dialogs.ExportDialog")(
+        title="Export for the auditor", intro="The whole history of the group " * 8,
+        suggested="tailors.xlsx", suffixes=(".xlsx",)),
+    "desktop.login.DemoOfferDialog": lambda d: _import("desktop.login.DemoOfferDialog")(),
+    "desktop.login.DemoProgressDialog": lambda d: _import("desktop.login.DemoProgressDialog")(),
+    "desktop.passbook_print.PassbookDialog": lambda d: _import(
+        "desktop.passbook_print.PassbookDialog")(None, d.ctx, d.rows["member"]),
+    "desktop.passbook_print.PageSizeDialog": lambda d: _import(
+        "desktop.passbook_print.PageSizeDialog")(None, d.ctx, d.ctx.group_id),
+    "desktop.recovery_dialog.RecoveryDialog": lambda d: _import(
+        "desktop.recovery_dialog.RecoveryDialog")(d.db.path, _import(
+            "models.recovery.LedgerState").DAMAGED),
 }
 
 
