@@ -466,7 +466,7 @@ def members_not_in_good_standing(session: Session, actor: User, group_id: int, *
     """Active members more contributions behind than the group allows, or with an overdue
     loan, by member number."""
     require(session, actor, Permission.READ, group_id)
-    on = on or clock.today()
+    on = clock.check_date(on or clock.today())
     allowed = settings.get(session, group_id, "welfare_max_missed_contributions", on)
     dues = contribution_dues(session, group_id, on)
     paid = ledger.member_balances(session, group_id, "welfare_fund", as_of=on)
