@@ -220,6 +220,7 @@ def test_a_reversal_prints_as_its_own_line_and_a_reprint_is_a_copy(env, tmp_path
     assert (last.page, last.line) == (1, 3)  # a copy does not move where the book goes on
 
 
+@pytest.mark.sqlite_only  # changes the file through sqlite3
 def test_print_records_are_never_changed(env, tmp_path):
     deposit(env, 10_000, D(2026, 1, 5))
     print_new(env, tmp_path / "first.pdf")

@@ -10,6 +10,8 @@ import pytest
 from models.schema import APPEND_ONLY_TABLES
 from models.verify import CAPABILITY_APPEND_ONLY_TABLES, verify_database
 
+pytestmark = pytest.mark.sqlite_only  # INSERT OR REPLACE is SQLite's; a server has no such verb
+
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES + CAPABILITY_APPEND_ONLY_TABLES)
 def test_every_append_only_table_refuses_replace(db, table):
