@@ -111,6 +111,8 @@ class GroupsScreen(Screen):
         self.title = heading()
         layout.addWidget(self.title)
         self.model = RowTableModel([
+            # The number the command line's --group takes (export, passbook, bundle).
+            Column(N_("No."), lambda g: g.id, right=True),
             Column(N_("Group name"), lambda g: g.name, tip=True),
             Column(N_("Name in Latin letters"), lambda g: g.name_latin or "", tip=True),
             Column(N_("Village"), lambda g: g.village or ""),

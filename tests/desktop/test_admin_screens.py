@@ -71,7 +71,10 @@ def test_an_admin_adds_a_group_and_the_group_picker_offers_it(window, qtbot):
     assert dialog.problems.text() == "Write the distance as a whole number of kilometres."
     dialog.distance.setText("27")
     assert dialog.save()
-    assert sorted(cell(screen, r, 0) for r in range(2)) == ["ກຸ່ມຕັດຫຍິບ", "ກຸ່ມສານກະດົ້ງ"]
+    assert sorted(cell(screen, r, 1) for r in range(2)) == ["ກຸ່ມຕັດຫຍິບ", "ກຸ່ມສານກະດົ້ງ"]
+    # the number the command line's --group takes
+    assert sorted(cell(screen, r, 0) for r in range(2)) == sorted(
+        str(g.id) for g in screen.model.rows)
     assert window.group_picker.count() == 2 and window.group_picker.isEnabled()
     window.group_picker.setCurrentIndex(window.group_picker.findData(dialog.saved_id))
     assert window.ctx.group_id == dialog.saved_id
@@ -88,8 +91,8 @@ def test_editing_a_group_keeps_its_currency(window, qtbot):
     dialog.village.setText("ບ້ານໂພນສະອາດ")
     dialog.frequency.setCurrentIndex(dialog.frequency.findData("weekly"))
     assert dialog.save()
-    assert cell(screen, 0, 2) == "ບ້ານໂພນສະອາດ"
-    assert cell(screen, 0, 5) == "Weekly"
+    assert cell(screen, 0, 3) == "ບ້ານໂພນສະອາດ"
+    assert cell(screen, 0, 6) == "Weekly"
 
 
 # -- users ------------------------------------------------------------------------------
