@@ -65,10 +65,13 @@ def passbooks(database: Database, outdir: Path, tmp: Path, language: str) -> Non
         treasurer = users.reload_user(s, users.login(database, "treasurer", "demo"))
         per_page = passbook.page_layout(s, 1).lines
         # A member whose savings lines end part-way down a page: the next print goes on it.
-        member = next(m for m in s.scalars(select(Member).where(Member.status == "active")
-                                           .order_by(Member.group_id, Member.number))
-                      if 8 <= len(passbook.member_lines(s, m.group_id, m.id).get("savings", []))
-                      % per_page <= per_page - 4)
+        active = s.scalars(select(Member).where(Member.status == "active")
+                           .order_by(Member.group_id, Member.number)).all()
+        saved = [m for m in active
+                 if passbook.member_lines(s, m.group_id, m.id).get("savings")]
+        member = next((m for m in saved
+                       if 8 <= len(passbook.member_lines(s, m.group_id, m.id)["savings"])
+                       % per_page <= per_page - 4), saved[0])
         group = s.get(Group, member.group_id)
         job = passbook.print_passbooks(s, treasurer, group_id=group.id, member_ids=[member.id],
                                        mode=passbook.NEW)

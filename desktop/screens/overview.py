@@ -205,7 +205,8 @@ class OverviewScreen(Screen):
         self.tabs.addTab(trial, "")
         self.federation_model = RowTableModel(federation_columns(), self)
         self.federation_table = TableView(self.federation_model)
-        self.federation_table.stretch_column(0)
+        # Whole group names and seals; a narrow window scrolls sideways instead of cutting them.
+        self.federation_table.stretch_column()
         self.tabs.addTab(self.federation_table, "")
         self.data: Overview | None = None
         self.board: GroupDashboard | None = None

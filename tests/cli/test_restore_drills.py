@@ -40,7 +40,8 @@ def laptop(capsys, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
     copy = usb / "monday.sqlite3"
-    assert kongthun(capsys, "backup", "--db", str(ledger), "--out", str(copy))[0] == 0
+    assert kongthun(capsys, "backup", "--db", str(ledger), "--user", "admin",
+                    "--out", str(copy))[0] == 0
     post_deposits(ledger, group_id=1, count=2)
     return ledger, copy
 
