@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import chain, clock
+from models.errors import check_text
 from models.schema import AuditEvent, User
 
 
@@ -36,7 +37,9 @@ def event_fields(event: AuditEvent) -> dict[str, Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return check_text(value)  # broken characters would break the chain's hash
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]

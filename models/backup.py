@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import clock
-from models.db import Database, create_private_file
+from models.db import Database, create_private_file, make_private_folder
 from models.errors import UserError
 from models.i18n import N_
 
@@ -73,7 +73,7 @@ def write_backup(database: Database, target: Path) -> BackupResult:
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(target.parent)
         partial.unlink(missing_ok=True)
         create_private_file(partial)
         src = sqlite3.connect(str(source_path))

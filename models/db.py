@@ -48,11 +48,22 @@ def owner_only(path: Path) -> None:
         pass
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and every missing folder above it owner-only (0700); ``mkdir``'s
+    own mode applies to the last one only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty and owner-only (0600) unless it exists; its folder, when
     made here, is 0700. SQLite then fills it, and gives its -wal and -shm files the same
     mode."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
@@ -186,8 +197,17 @@ def _app_errors(context) -> None:  # noqa: ANN001
     from models.i18n import N_
 
     original = context.original_exception
-    if "FOREIGN KEY constraint failed" in str(original):
+    sqlstate = getattr(original, "sqlstate", None)  # PostgreSQL (psycopg)
+    if "FOREIGN KEY constraint failed" in str(original) or sqlstate == "23503":
         raise UserError(N_("Something this names does not exist.")) from original
+    if sqlstate in ("22003", "22008"):  # a number or a date past what a column holds
+        raise UserError(N_("A number is too large to look up or keep.")) from original
+    if sqlstate == "22001":  # longer than the column (SQLite keeps it; a server refuses)
+        raise UserError(N_("The text is too long to keep.")) from original
+    if sqlstate in ("2201W", "2201X"):  # a negative count of rows to show or skip
+        raise UserError(N_("A number is out of range.")) from original
+    if sqlstate in ("22021", "22P05"):  # characters the database cannot store
+        raise UserError(N_("The text has broken characters; type it again.")) from original
     if isinstance(original, OverflowError):
         raise UserError(N_("A number is too large to look up or keep.")) from original
     if isinstance(original, UnicodeEncodeError):

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -73,8 +75,15 @@ class ServerDatabases:
         return name, self.create(name, template=template)
 
     def drop(self, name: str) -> None:
-        with self.admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        """Drop a test's database; one still held by a server process the test role may
+        not end (autovacuum, say) is left for the end of the run."""
+        for attempt in range(5):
+            try:
+                with self.admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")

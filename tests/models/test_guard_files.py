@@ -43,5 +43,8 @@ def test_daily_and_special_backups_are_owner_only(tmp_path):
         assert result.ok
         assert mode(result.path) == 0o600
         assert not Path(str(result.path) + ".partial").exists()
-    assert mode(tmp_path / "backups") == 0o700
-    assert mode(tmp_path / "backups" / "special") == 0o700
+    # backups/<ledger>/ and its special/ folder, and the backups/ folder above them
+    for folder in {daily.path.parent, special.path.parent}:
+        while folder != tmp_path:
+            assert mode(folder) == 0o700, folder
+            folder = folder.parent

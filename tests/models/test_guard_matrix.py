@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 import models
 from models import (
@@ -53,11 +54,8 @@ from models.ledger import Line
 from models.permissions import ROLE_PERMISSIONS, WRITING_ROLES, Permission, Role
 from models.schema import JournalEntry, User
 from models.schema_loans import Loan
-from tests.conftest import TODAY, Env
+from tests.conftest import TODAY, Env, drop_database, fresh_database
 from tests.models import loan_support, welfare_fixtures
-
-# The world is built once as a SQLite file and copied for every test.
-pytestmark = pytest.mark.sqlite_only
 
 D = dt.date
 GROUP_ROLES = ["admin", "treasurer", "leader", "auditor"]
@@ -75,14 +73,13 @@ def allowed_roles(permission) -> set[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def world_file(tmp_path_factory, template_db):
+def world_file(tmp_path_factory, template_db, server):
     """One of everything in the tailors' group (savings, a loan being repaid, a loan
     applied for, a write-off asked for, an open meeting, a withdrawal notice, a welfare
     claim), built once; every test works on a copy and rolls every try back."""
     clock.set_now(TODAY)
-    path = tmp_path_factory.mktemp("matrix") / "world.sqlite3"
-    shutil.copyfile(template_db, path)
-    db = Database(sqlite_url(path))
+    db = fresh_database(template_db, tmp_path_factory.mktemp("matrix"), server, name="world")
+    path = db.path if server is None else make_url(db.url).database
     with db.write() as s:
         admin = users.create_first_admin(s, username="admin", display_name="Admin",
                                           password="demo")
@@ -138,14 +135,17 @@ def world_file(tmp_path_factory, template_db):
 
 
 @pytest.fixture
-def world(world_file, tmp_path):
+def world(world_file, tmp_path, server):
     path, env, info = world_file
-    copy = tmp_path / "world.sqlite3"
-    shutil.copyfile(path, copy)
-    db = Database(sqlite_url(copy))
+    if server is None:
+        copy = tmp_path / "world.sqlite3"
+        shutil.copyfile(path, copy)
+        db = Database(sqlite_url(copy))
+    else:
+        db = Database(server.clone(path)[1])
     env.db = db
     yield env, info
-    db.dispose()
+    drop_database(db, server)
 
 
 def _policy(s, w):  # noqa: ANN001, ANN202
