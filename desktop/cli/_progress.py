@@ -25,3 +25,21 @@ class ProgressLine:
         if self.shown >= 0:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def write_with_progress(write, wrote: str) -> int:  # noqa: ANN001
+    """Run ``write(progress)`` (an export from ``desktop.exporting``) with a progress line;
+    Ctrl-C leaves no file (exit 130). ``wrote`` is the translated line said afterwards, with
+    the export's ``{file}``, ``{entries}``, ``{start}`` and ``{end}``."""
+    line = ProgressLine()
+    try:
+        done = write(line)
+    except KeyboardInterrupt:
+        line.finish()
+        print(_("Cancelled: no file was written."))
+        return 130
+    line.finish()
+    print(wrote.format(file=done.path, entries=done.entries, start=done.start.isoformat(),
+                       end=done.end.isoformat()))
+    print(_("SHA-256 {sha256} (written to the audit log).").format(sha256=done.sha256))
+    return 0

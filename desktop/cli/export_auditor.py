@@ -15,7 +15,7 @@ from sqlalchemy import select
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import log_in, open_existing
-from desktop.cli._progress import ProgressLine
+from desktop.cli._progress import write_with_progress
 from desktop.exporting import export_auditor
 from models import i18n
 from models.db import Database
@@ -62,20 +62,9 @@ def run(args: argparse.Namespace) -> int:
         user = log_in(database, args.user)  # first: the groups are named only after it
         check_group(database, args.group)
         language = args.export_lang or i18n.current_language()
-        line = ProgressLine()
-        try:
-            done = export_auditor(database, user, group_id=args.group, start=args.start,
-                                  end=args.end, language=language, out=args.out,
-                                  progress=line)
-        except KeyboardInterrupt:
-            line.finish()
-            print(_("Cancelled: no file was written."))
-            return 130
-        line.finish()
-        print(_("Wrote {file}: {entries} entries from {start} to {end}.").format(
-            file=done.path, entries=done.entries, start=done.start.isoformat(),
-            end=done.end.isoformat()))
-        print(_("SHA-256 {sha256} (written to the audit log).").format(sha256=done.sha256))
-        return 0
+        return write_with_progress(lambda progress: export_auditor(
+            database, user, group_id=args.group, start=args.start, end=args.end,
+            language=language, out=args.out, progress=progress),
+            _("Wrote {file}: {entries} entries from {start} to {end}."))
     finally:
         database.dispose()

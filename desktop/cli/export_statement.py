@@ -12,7 +12,7 @@ import argparse
 
 from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
-from desktop.cli._progress import ProgressLine
+from desktop.cli._progress import write_with_progress
 from desktop.cli.export_auditor import add_period_options, check_group
 from desktop.exporting import export_statement
 from models import i18n
@@ -38,22 +38,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         user = log_in(database, args.user)  # first: the groups are named only after it
         check_group(database, args.group)
-        line = ProgressLine()
-        try:
-            done = export_statement(database, user, group_id=args.group,
-                                    member_number=args.member, start=args.start, end=args.end,
-                                    language=args.export_lang or i18n.current_language(),
-                                    out=args.out,
-                                    progress=line)
-        except KeyboardInterrupt:
-            line.finish()
-            print(_("Cancelled: no file was written."))
-            return 130
-        line.finish()
-        print(_("Wrote {file}: {entries} movements from {start} to {end}.").format(
-            file=done.path, entries=done.entries, start=done.start.isoformat(),
-            end=done.end.isoformat()))
-        print(_("SHA-256 {sha256} (written to the audit log).").format(sha256=done.sha256))
-        return 0
+        return write_with_progress(lambda progress: export_statement(
+            database, user, group_id=args.group, member_number=args.member, start=args.start,
+            end=args.end, language=args.export_lang or i18n.current_language(), out=args.out,
+            progress=progress),
+            _("Wrote {file}: {entries} movements from {start} to {end}."))
     finally:
         database.dispose()
