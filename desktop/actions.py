@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 
 from desktop import errors
 from desktop.context import Change, ScreenContext
-from models import users
-from models.errors import LedgerBusy, UserCancelled, UserError
-from models.i18n import _
-from models.schema import User
+from models.core import users
+from models.core.errors import LedgerBusy, UserCancelled, UserError
+from models.core.i18n import _
+from models.core.schema import User
 
 T = TypeVar("T")
 

@@ -19,11 +19,11 @@ from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
-from models import backup, i18n, recovery, users
-from models.db import Database, open_database, resolve_url, sqlite_path
-from models.errors import UserError
-from models.i18n import _
-from models.schema import User
+from models.core import backup, i18n, recovery, users
+from models.core.db import Database, open_database, resolve_url, sqlite_path
+from models.core.errors import UserError
+from models.core.i18n import _
+from models.core.schema import User
 from resources import FONTS, ROOT
 
 log = logging.getLogger("kongthun.desktop")

@@ -2,9 +2,9 @@
 
 A screen module (``desktop/screens/<name>.py``) builds its widget from a ``ScreenContext``:
 
-- ``ctx.database`` — the open ``models.db.Database``;
+- ``ctx.database`` — the open ``models.core.db.Database``;
 - ``ctx.user`` — the logged-in user, a *detached* copy (re-attach inside a session with
-  ``models.users.reload_user``; ``ctx.read``/``ctx.run`` do it for you);
+  ``models.core.users.reload_user``; ``ctx.read``/``ctx.run`` do it for you);
 - ``ctx.group_id`` — the group chosen in the group picker (``None`` while no group exists);
 - ``ctx.signals`` — app-wide Qt signals: ``ledger_changed(Change)`` after every action that
   wrote, ``group_changed(group_id)``, ``language_changed(language)``, ``status_posted(text)``;
@@ -22,12 +22,12 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
-from models import users
-from models.db import Database
-from models.errors import UserError
-from models.money import Currency, currency
-from models.permissions import Permission, has_permission
-from models.schema import Group, User
+from models.core import users
+from models.core.db import Database
+from models.core.errors import UserError
+from models.core.money import Currency, currency
+from models.core.permissions import Permission, has_permission
+from models.core.schema import Group, User
 
 T = TypeVar("T")
 CURRENT = object()  # "the group in view", for ScreenContext.can

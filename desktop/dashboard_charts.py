@@ -1,6 +1,6 @@
 """The overview's pictures (QtCharts): fund balances, loans outstanding with PAR30, who came
 to each meeting, and what the next meeting should bring. Each ``*_chart`` builds a fresh
-QChart from the read-model's frozen rows (``models.dashboard``), with interface texts in the
+QChart from the read-model's frozen rows (``models.statements.dashboard``), with interface texts in the
 current language and the app's font (Noto Sans + Noto Sans Lao) on every label."""
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
-from models.dashboard import AttendancePoint, FundPoint, LoanPoint, NextMeeting
-from models.i18n import _
-from models.ledger import fmt_date
-from models.money import Currency, format_money, to_major
+from models.statements.dashboard import AttendancePoint, FundPoint, LoanPoint, NextMeeting
+from models.core.i18n import _
+from models.core.ledger import fmt_date
+from models.core.money import Currency, format_money, to_major
 
 COLOURS = {"loan": "#1f6f6b", "welfare": "#c2781c", "nssf": "#6a4c93", "bars": "#8fb8b4",
            "risk": "#b3261e", "came": "#2e7d32", "absent": "#c9c3b4"}

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from desktop import errors
 from desktop.context import ScreenContext
 from desktop.widgets import usable_screen
-from models import audit
-from models.errors import UserError
-from models.i18n import N_, _
-from models.schema import User
+from models.core import audit
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.schema import User
 
 LAST_FOLDER = "documents/last_folder"
 PRINT, SAVE, CANCEL = "print", "save", "cancel"

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.errors import UserError, ValidationError
-from models.i18n import _
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import _
 
 log = logging.getLogger("kongthun.desktop")
 

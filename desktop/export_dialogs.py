@@ -25,9 +25,9 @@ from desktop.context import ScreenContext
 from desktop.exporting import Exported, export_auditor, export_statement
 from desktop.documents import file_dialog
 from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data
-from models import i18n
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
+from models.core import i18n
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
 
 LANGUAGE_NAMES = {"lo": N_("Lao"), "en": N_("English")}
 

@@ -2,7 +2,7 @@
 (through a temporary name, renamed at the end), then audit the export with the file's SHA-256.
 
 ``progress(done, total) -> bool`` is called while writing; returning False cancels
-(``models.errors.UserCancelled``) and no file is left. If the audit event cannot be written
+(``models.core.errors.UserCancelled``) and no file is left. If the audit event cannot be written
 the file is removed too: an export nobody can trace is not handed out.
 """
 from __future__ import annotations
@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from models import users
-from models.auditor_export import auditor_data, file_sha256, record_export
-from models.db import Database
-from models.errors import UserError
-from models.i18n import N_
-from models.member_statement import member_statement
-from models.schema import User
+from models.core import users
+from models.statements.auditor import auditor_data, file_sha256, record_export
+from models.core.db import Database
+from models.core.errors import UserError
+from models.core.i18n import N_
+from models.statements.member import member_statement
+from models.core.schema import User
 from reports.auditor_workbook import write_auditor_workbook
 from reports.member_statement import write_statement_pdf, write_statement_workbook
 from reports.xlsx import Progress

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.widgets import heading, mark_data, problems_label
-from models import users
-from models.db import Database
-from models.errors import UserError
-from models.i18n import _
-from models.schema import User
+from models.core import users
+from models.core.db import Database
+from models.core.errors import UserError
+from models.core.i18n import _
+from models.core.schema import User
 
 INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                 QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.InputMethod}

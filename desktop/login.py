@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 from desktop import errors
 from desktop.qt_i18n import language_bridge, switch_language
 from desktop.widgets import ChoiceBox, FormDialog, heading, mark_data, problems_label
-from models import first_run, i18n, users
-from models.db import Database
-from models.errors import UserError
-from models.groups import FREQUENCY_NAMES
-from models.i18n import N_, _
-from models.schema import User
+from models.core import first_run, i18n, users
+from models.core.db import Database
+from models.core.errors import UserError
+from models.core.groups import FREQUENCY_NAMES
+from models.core.i18n import N_, _
+from models.core.schema import User
 
 LANGUAGE_NAMES = {"lo": "ລາວ", "en": "English"}  # each in its own language
 

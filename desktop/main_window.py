@@ -28,9 +28,9 @@ from desktop.login import LanguageButtons
 from desktop.qt_i18n import language_bridge
 from desktop.screens import Section, discover
 from desktop.widgets import ScrollBody, mark_data, usable_screen
-from models import groups, settings, users
-from models.errors import UserError
-from models.i18n import _
+from models.core import groups, settings, users
+from models.core.errors import UserError
+from models.core.i18n import _
 
 STATUS_SECONDS = 8
 GEOMETRY, MAXIMIZED = "window/geometry", "window/maximized"

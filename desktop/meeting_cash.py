@@ -32,11 +32,12 @@ from desktop.widgets import (
     read_date,
     read_money,
 )
-from models import cashbox, clock
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.money import format_money, parse_money
-from models.permissions import Permission
+from models.meetings import cashbox
+from models.core import clock
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.money import format_money, parse_money
+from models.core.permissions import Permission
 
 CASH_TOPICS = {"cash", "journal"}
 DIRECTION_NAMES = {cashbox.TO_BANK: N_("From the cash box to the bank"),

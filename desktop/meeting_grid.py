@@ -1,9 +1,9 @@
 """The meeting grid's models: one row per member (her number and name, attendance, a money
-cell for every column the capabilities register in ``models.meeting_columns``, what she
+cell for every column the capabilities register in ``models.meetings.columns``, what she
 paid in all, a note), and the totals row.
 
 ``MeetingGridModel`` is a thin Qt model over plain ``GridLine`` rows built from
-``models.meetings.MeetingGrid``; it never writes to the ledger. It announces what the
+``models.meetings.meeting.MeetingGrid``; it never writes to the ledger. It announces what the
 treasurer changed (``amount_changed``, ``attendance_changed``, ``note_changed``) and the
 screen checks the cell with the domain and hands back the problems to mark, and keeps
 the cell's draft (``draft_value``); a draft read back is loaded over the expected amounts.
@@ -20,11 +20,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QWidget
 
-from models.errors import UserError
-from models.i18n import N_, _
-from models.meetings import MeetingGrid
-from models.money import Currency, format_amount, format_money, parse_money
-from models.savings import ABSENT, ATTENDANCE, ATTENDANCE_NAMES
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.meetings.meeting import MeetingGrid
+from models.core.money import Currency, format_amount, format_money, parse_money
+from models.savings.accounts import ABSENT, ATTENDANCE, ATTENDANCE_NAMES
 
 NAME, ATTEND, MONEY, TOTAL, NOTE = "name", "attendance", "money", "total", "note"
 GRID_ROW_HEIGHT = 36

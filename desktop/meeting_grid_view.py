@@ -31,8 +31,8 @@ from desktop.meeting_grid import (
     MeetingGridModel,
     MeetingTotalsModel,
 )
-from models.i18n import _
-from models.savings import ATTENDANCE, ATTENDANCE_NAMES
+from models.core.i18n import _
+from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
 
 
 class GridDelegate(QStyledItemDelegate):

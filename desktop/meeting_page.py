@@ -5,7 +5,7 @@ Every cell is checked with the domain (``meetings.check_cells``) as soon as it c
 a bad cell turns red, says why in its tooltip and in the line under the grid, and stops
 the posting. Attendance and notes are recorded on the open meeting as they change (the
 expected amounts follow the roll call). Each amount typed is kept at once in the
-meeting's draft (``models.meeting_drafts``), so a power cut loses none: showing the
+meeting's draft (``models.meetings.drafts``), so a power cut loses none: showing the
 meeting again puts the drafted amounts back, and says so when they were typed before
 this window was opened. The amounts reach the ledger only when the whole meeting is
 posted, in one action (which deletes the draft)."""
@@ -27,14 +27,14 @@ from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.passbook_print import print_meeting_passbooks
 from desktop.widgets import date_text, heading, mark_data, problems_label
-from models import meeting_columns, meeting_drafts, meetings
-from models.errors import UserError, ValidationError
-from models.i18n import _, gettext
-from models.meeting_columns import CellContext
-from models.meetings import CellProblem, MeetingGrid, MeetingRow
-from models.money import format_money
-from models.permissions import Permission
-from models.savings import ATTENDANCE, ATTENDANCE_NAMES
+from models.meetings import columns as meeting_columns, drafts as meeting_drafts, meeting as meetings
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import _, gettext
+from models.meetings.columns import CellContext
+from models.meetings.meeting import CellProblem, MeetingGrid, MeetingRow
+from models.core.money import format_money
+from models.core.permissions import Permission
+from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
 
 MEETING_TOPICS = {"meetings", "journal", "savings", "loans", "welfare", "cash"}
 SHOWN_PROBLEMS = 4

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from models import meetings
-from models.i18n import _
-from models.meetings import MeetingRow
+from models.meetings import meeting as meetings
+from models.core.i18n import _
+from models.meetings.meeting import MeetingRow
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 
 SUMMARY, RECEIPTS = "summary", "receipts"

@@ -19,10 +19,10 @@ from desktop.widgets import (
     heading,
     mark_data,
 )
-from models import clock, members
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.members import MemberDetails, MemberRow
+from models.core import clock, members
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.members import MemberDetails, MemberRow
 
 FIELD_NAMES = {
     "created": N_("Added"),

@@ -12,13 +12,14 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QR
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.widgets import ChoiceBox, DateField, FormDialog, read_date
-from models import clock, passbook, settings
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.members import MemberRow
-from models.meetings import MeetingRow
-from models.passbook import PageLayout
-from models.permissions import Permission
+from models.core import clock, settings
+from models.statements import passbook
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.members import MemberRow
+from models.meetings.meeting import MeetingRow
+from models.statements.passbook import PageLayout
+from models.core.permissions import Permission
 from reports.passbook_pdf import write_calibration, write_passbook
 
 NEW_LINES, REPRINT, CALIBRATION = "new", "reprint", "calibration"
@@ -126,7 +127,7 @@ class PassbookDialog(FormDialog):
             gid = member.group_id
 
             def write(session, actor, path):  # noqa: ANN001, ANN202
-                from models.schema import Group
+                from models.core.schema import Group
 
                 layout = passbook.calibration_layout(session, actor, gid)
                 write_calibration(layout, path, group_name=session.get(Group, gid).name)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from desktop.context import ScreenContext
-from models.errors import UserError
-from models.i18n import _
-from models.permissions import PERMISSION_NAMES, ROLE_NAMES, Permission, roles_with
-from models.schema import User
+from models.core.errors import UserError
+from models.core.i18n import _
+from models.core.permissions import PERMISSION_NAMES, ROLE_NAMES, Permission, roles_with
+from models.core.schema import User
 
 BASE_TIP = "kongthun_tip"
 

@@ -1,7 +1,7 @@
 """The window's side of translation: a Qt signal for language switches, the Lao locale for
 dates, and Lao for the few texts Qt draws itself.
 
-``models.i18n`` owns the language and the catalogs. This module turns its listener into a
+``models.core.i18n`` owns the language and the catalogs. This module turns its listener into a
 Qt signal (``language_bridge().changed``) so widgets can retranslate without a restart,
 and installs a ``QTranslator`` that answers Qt's own strings (the copy/paste menu of text
 fields, standard buttons, the file dialog) from our catalog, because Qt ships no Lao.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
 
-from models import i18n
-from models.i18n import N_, gettext
+from models.core import i18n
+from models.core.i18n import N_, gettext
 
 # Qt's own source texts (context, text) that our catalog translates. Mnemonic "&" and
 # "\t"-shortcut suffixes are stripped before the lookup.
@@ -127,7 +127,7 @@ class _LaoQtTranslator(QTranslator):
 
 
 class LanguageBridge(QObject):
-    """Emits ``changed(language)`` after every ``models.i18n.set_language``."""
+    """Emits ``changed(language)`` after every ``models.core.i18n.set_language``."""
 
     changed = Signal(str)
 

@@ -1,7 +1,7 @@
 """When the ledger cannot be opened (0 bytes, damaged, cut short) or is gone while its
 backups are still there: offer to restore one, instead of starting an empty ledger over it
 or failing to open. The administrator logs in against the backup's own users
-(``models.recovery``); the broken file is kept aside, never deleted."""
+(``models.core.recovery``); the broken file is kept aside, never deleted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from desktop import widgets
 from desktop.widgets import Column, FormDialog, RowTableModel, TableView, heading
-from models import backup, recovery
-from models.errors import UserError
-from models.i18n import N_, _
-from models.recovery import LedgerState
+from models.core import backup, recovery
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.recovery import LedgerState
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,13 @@ from desktop.widgets import (
     read_date,
     read_money,
 )
-from models import clock, savings
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.money import format_money
-from models.savings import MemberSavingsRow, SettlementStatement
-from models.savings_rules import SavingsRules, rules
+from models.core import clock
+from models.savings import accounts as savings
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.money import format_money
+from models.savings.accounts import MemberSavingsRow, SettlementStatement
+from models.savings.rules import SavingsRules, rules
 
 SAVINGS_TOPICS = {"savings", "journal", "cash", "members"}
 INTO_NAMES = {"cash": N_("The cash box"), "bank": N_("The bank account")}

@@ -21,11 +21,11 @@ from desktop.widgets import (
     date_text,
     mark_data,
 )
-from models import clock, groups, members
-from models.errors import UserError
-from models.i18n import N_, _, gettext
-from models.money import format_money
-from models.opening_import import OpeningData, OpeningPreview, RowProblem, import_opening, \
+from models.core import clock, groups, members
+from models.core.errors import UserError
+from models.core.i18n import N_, _, gettext
+from models.core.money import format_money
+from models.opening.balances import OpeningData, OpeningPreview, RowProblem, import_opening, \
     preview_opening
 from reports.opening_template import read_template, write_template
 

@@ -40,13 +40,14 @@ from desktop.widgets import (
     problems_label,
     read_date,
 )
-from models import clock, shareout
-from models.errors import UserError
-from models.i18n import N_, _
-from models.money import Currency, format_amount, format_money, parse_money
-from models.savings_rules import LOAN_POLICY_NAMES, SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS, \
+from models.core import clock
+from models.savings import shareout
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.money import Currency, format_amount, format_money, parse_money
+from models.savings.rules import LOAN_POLICY_NAMES, SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS, \
     rules
-from models.shareout import ShareOutPreview, ShareOutRow
+from models.savings.shareout import ShareOutPreview, ShareOutRow
 
 SHAREOUT_TOPICS = {"shareout", "savings", "journal", "cash", "loans", "meetings"}
 STEPS = (N_("Day and method"), N_("What each member gets"), N_("What members re-invest"),

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from desktop.context import Change, ScreenContext
 from desktop.errors import error_text
-from models.errors import UserError
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.money import format_money, parse_money
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import format_money, parse_money
 
 ROW_HEIGHT = 34
 

@@ -38,11 +38,12 @@ from desktop.savings_dialogs import ExitDialog  # noqa: E402
 from desktop.screens.loan_policy_dialog import LoanPolicyDialog  # noqa: E402
 from desktop.screens.welfare_dialogs import ClaimDialog  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
-from models import clock, groups, savings, users  # noqa: E402
-from models.db import open_database  # noqa: E402
+from models.core import clock, groups, users
+from models.savings import accounts as savings  # noqa: E402
+from models.core.db import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
-from models.i18n import _  # noqa: E402
-from models.schema import User  # noqa: E402
+from models.core.i18n import _  # noqa: E402
+from models.core.schema import User  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 9, 30)
 TASKBAR = 40  # what a Windows or Linux taskbar takes of a 768-pixel screen

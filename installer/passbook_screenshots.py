@@ -38,9 +38,11 @@ from desktop.app import application  # noqa: E402
 from desktop.context import ScreenContext  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
-from models import clock, passbook, savings, users  # noqa: E402
-from models.db import Database, open_database, sqlite_url  # noqa: E402
-from models.schema import Group, Member  # noqa: E402
+from models.core import clock, users
+from models.statements import passbook
+from models.savings import accounts as savings  # noqa: E402
+from models.core.db import Database, open_database, sqlite_url  # noqa: E402
+from models.core.schema import Group, Member  # noqa: E402
 from reports.passbook_pdf import write_calibration, write_passbook  # noqa: E402
 
 SIZE = (1366, 728)

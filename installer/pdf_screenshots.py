@@ -21,14 +21,18 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from models import clock, i18n, loans, meetings, shareout, welfare  # noqa: E402
-from models.db import open_database  # noqa: E402
+from models.core import clock, i18n
+from models.loans import lifecycle as loans
+from models.meetings import meeting as meetings
+from models.savings import shareout
+from models.welfare import claims as welfare  # noqa: E402
+from models.core.db import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
-from models.loan_receipts import repayment_receipt  # noqa: E402
-from models.schema import Group, User  # noqa: E402
-from models.schema_loans import Loan, LoanRepayment  # noqa: E402
-from models.schema_savings import Meeting  # noqa: E402
-from models.schema_welfare import WelfareClaim  # noqa: E402
+from models.loans.receipts import repayment_receipt  # noqa: E402
+from models.core.schema import Group, User  # noqa: E402
+from models.loans.schema import Loan, LoanRepayment  # noqa: E402
+from models.savings.schema import Meeting  # noqa: E402
+from models.welfare.schema import WelfareClaim  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule  # noqa: E402

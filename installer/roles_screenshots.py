@@ -44,18 +44,11 @@ from desktop.main_window import MainWindow  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog  # noqa: E402
 from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # noqa: E402
-from models import (  # noqa: E402
-    clock,
-    first_run,
-    ledger,
-    loans,
-    members,
-    users,
-    welfare,
-    welfare_types,
-)
-from models.db import Database, open_database  # noqa: E402
-from models.schema_welfare import WelfareClaimType  # noqa: E402
+from models.core import clock, first_run, ledger, members, users
+from models.loans import lifecycle as loans
+from models.welfare import claims as welfare, types as welfare_types
+from models.core.db import Database, open_database  # noqa: E402
+from models.welfare.schema import WelfareClaimType  # noqa: E402
 
 SCREEN = (1366, 728)  # 1366×768 less a taskbar
 NOW = dt.datetime(2026, 11, 20, 9, 30)

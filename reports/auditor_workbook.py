@@ -1,4 +1,4 @@
-"""The auditor's workbook of one group and period, from ``models.auditor_export.AuditorData``.
+"""The auditor's workbook of one group and period, from ``models.statements.auditor.AuditorData``.
 
 Sheets: cover (the ledger seal and the verify result), trial balance, balance sheet and
 income statement by fund, cash book with the cash counts, journal (every line, hashes and
@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from models.auditor_export import AuditorData, FundPosition
-from models.chart import FUND_NAMES, KIND_NAMES
-from models.entry_text import kind_name
-from models.i18n import N_
-from models.ledger import fmt_date
-from models.money import currency
-from models.seal import format_seal
+from models.statements.auditor import AuditorData, FundPosition
+from models.core.chart import FUND_NAMES, KIND_NAMES
+from models.core.entry_text import kind_name
+from models.core.i18n import N_
+from models.core.ledger import fmt_date
+from models.core.money import currency
+from models.core.seal import format_seal
 from reports.xlsx import (
     CHECK,
     CHECK_FILL,
@@ -49,7 +49,7 @@ def write_auditor_workbook(data: AuditorData, path: Path | str, *, language: str
                            progress: Progress | None = None) -> None:
     """Write the workbook to ``path`` (through a temporary file renamed at the end).
     ``progress(done, total)`` is called as rows are written; returning False cancels
-    (``models.errors.UserCancelled``) and leaves no file."""
+    (``models.core.errors.UserCancelled``) and leaves no file."""
     cover = data.cover
     book = Book(language=language, cur=currency(cover.currency), progress=progress,
                 total=data.journal_lines + 2 * cover.period_entries + 200)
@@ -326,7 +326,7 @@ def _members(book: Book, data: AuditorData, subtitle: str) -> None:
     for row in rows:
         sheet.data(row)
     keys = ["opening_savings", "closing_savings", "loans", "fines_owed", "welfare_contributions"]
-    from models.auditor_export import MEMBER_COLUMNS
+    from models.statements.auditor import MEMBER_COLUMNS
     keys += [c.key for c in MEMBER_COLUMNS][:len(data.member_columns)]
     sheet.totals({5 + i: data.member_ledger.get(key) for i, key in enumerate(keys)},
                  label_column=1)
@@ -340,7 +340,7 @@ def _member_status(status: str) -> str:
 
 def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
     t, risk = book.t, data.risk
-    from models.loan_policy import LOAN_METHOD_NAMES as METHOD_NAMES
+    from models.loans.policy import LOAN_METHOD_NAMES as METHOD_NAMES
 
     columns = [Col(N_("Loan"), COUNT, width=8), Col(N_("No."), COUNT, width=6),
                Col(N_("Member")), Col(N_("Amount"), MONEY), Col(N_("Rate a year"), PERCENT,
@@ -389,8 +389,8 @@ def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.welfare import STATUS_NAMES
-    from models.welfare_rules import BENEFICIARY_NAMES
+    from models.welfare.claims import STATUS_NAMES
+    from models.welfare.rules import BENEFICIARY_NAMES
 
     columns = [Col(N_("Claim"), COUNT, width=8), Col(N_("No."), COUNT, width=6),
                Col(N_("Member")), Col(N_("Claim type")), Col(N_("Event date"), DATE),
@@ -417,7 +417,7 @@ def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _meetings(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.savings import ATTENDANCE, ATTENDANCE_NAMES
+    from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
 
     columns = [Col(N_("Date"), DATE), Col(N_("Status"))]
     columns += [Col(ATTENDANCE_NAMES[s], COUNT) for s in ATTENDANCE]

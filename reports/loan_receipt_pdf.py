@@ -9,11 +9,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.loan_receipts import RepaymentReceipt
-from models.loans import PAY_ACCOUNT_NAMES
-from models.money import format_money
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.loans.receipts import RepaymentReceipt
+from models.loans.lifecycle import PAY_ACCOUNT_NAMES
+from models.core.money import format_money
 from reports import pdf
 
 WIDTH = 118 * mm  # A5 less the margins

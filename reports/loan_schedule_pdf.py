@@ -12,11 +12,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.loan_policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
-from models.money import Currency, format_money
-from models.schedule import Installment
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.loans.policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
+from models.core.money import Currency, format_money
+from models.loans.schedule import Installment
 from reports import pdf
 
 WIDTH = 180 * mm

@@ -13,11 +13,11 @@ from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from models.i18n import _, gettext
-from models.ledger import fmt_date
-from models.meetings import MeetingSummary, SummaryRow
-from models.money import currency, format_money
-from models.savings import ATTENDANCE, ATTENDANCE_NAMES
+from models.core.i18n import _, gettext
+from models.core.ledger import fmt_date
+from models.meetings.meeting import MeetingSummary, SummaryRow
+from models.core.money import currency, format_money
+from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
 from reports import pdf
 
 LANDSCAPE_WIDTH = 267 * mm  # A4 landscape less the margins

@@ -1,4 +1,4 @@
-"""One member's statement (``models.member_statement.MemberStatement``) as a workbook or a
+"""One member's statement (``models.statements.member.MemberStatement``) as a workbook or a
 one-page PDF, for the member herself or for a dispute.
 
 Both show, per pot (savings, loans, fines, welfare, NSSF pot), the balance at the start, what
@@ -14,12 +14,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Spacer
 
-from models.entry_text import kind_name
-from models.errors import UserCancelled
-from models.i18n import N_, gettext
-from models.ledger import fmt_date
-from models.member_statement import MemberStatement
-from models.money import currency, format_money
+from models.core.entry_text import kind_name
+from models.core.errors import UserCancelled
+from models.core.i18n import N_, gettext
+from models.core.ledger import fmt_date
+from models.statements.member import MemberStatement
+from models.core.money import currency, format_money
 from reports import pdf
 from reports.xlsx import CHECK, CHECK_FILL, COUNT, DATE, LEDGER, MONEY, Book, Col, Progress
 

@@ -4,7 +4,7 @@ Sheets, in this order (their titles are translated, so they are read by position
 Group (the day of the balances, cash, bank, welfare fund), Members (one row each, with
 savings and unpaid fines), Loans (one row per outstanding loan with its terms), and a
 sheet of instructions. ``read_template`` returns plain values (text, numbers, dates) in
-``models.opening_import.OpeningData``; the models check them.
+``models.opening.balances.OpeningData``; the models check them.
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.errors import UserError
-from models.i18n import N_, _, gettext
-from models.members import MemberRow
-from models.opening_import import (
+from models.core.errors import UserError
+from models.core.i18n import N_, _, gettext
+from models.core.members import MemberRow
+from models.opening.balances import (
     GROUP_FIELDS,
     GROUP_SHEET,
     LOAN_FIELDS,

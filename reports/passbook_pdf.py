@@ -17,10 +17,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from models.i18n import _
-from models.ledger import fmt_date
-from models.money import format_amount
-from models.passbook import (
+from models.core.i18n import _
+from models.core.ledger import fmt_date
+from models.core.money import format_amount
+from models.statements.passbook import (
     HEADER_LINES,
     MemberPassbook,
     PageLayout,

@@ -22,8 +22,8 @@ from reportlab.pdfbase.ttfonts import ShapedFragWord, TTFont, shapeFragWord
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from models.i18n import _
-from models.seal import format_seal
+from models.core.i18n import _
+from models.core.seal import format_seal
 from resources import font_path
 
 FONT, FONT_BOLD = "KongthunPDF", "KongthunPDF-Bold"

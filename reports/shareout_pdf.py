@@ -2,7 +2,7 @@
 receives her money, kept with the group's records and shown to auditors.
 
 A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
-figures are exactly those of the stored share-out (``models.shareout.share_out_record``):
+figures are exactly those of the stored share-out (``models.savings.shareout.share_out_record``):
 nothing is worked out again here but the column totals and the profit (fund less savings,
 as the share-out screen shows it). Long groups run onto further pages with the column
 titles repeated.
@@ -20,15 +20,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
-from models import clock, shareout
-from models.errors import NotFound
-from models.groups import get_group
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.money import Currency, currency, format_amount, format_money
-from models.savings_rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
-from models.schema import User
-from models.shareout import ShareOutRecord, debt_lines
+from models.core import clock
+from models.savings import shareout
+from models.core.errors import NotFound
+from models.core.groups import get_group
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import Currency, currency, format_amount, format_money
+from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
+from models.core.schema import User
+from models.savings.shareout import ShareOutRecord, debt_lines
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins

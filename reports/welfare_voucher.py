@@ -12,12 +12,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.money import format_money
-from models.welfare import ClaimVoucher
-from models.welfare_fund import METHOD_NAMES
-from models.welfare_rules import BENEFICIARY_NAMES
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import format_money
+from models.welfare.claims import ClaimVoucher
+from models.welfare.fund import METHOD_NAMES
+from models.welfare.rules import BENEFICIARY_NAMES
 from reports import pdf
 
 TITLES = {

@@ -21,9 +21,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.errors import UserCancelled
-from models.i18n import N_, gettext
-from models.money import Currency
+from models.core.errors import UserCancelled
+from models.core.i18n import N_, gettext
+from models.core.money import Currency
 
 TEXT, MONEY, DATE, DATETIME, COUNT, PERCENT = "text", "money", "date", "datetime", "count", "percent"
 TOTAL, LEDGER, CHECK = N_("Total"), N_("Ledger's figure"), N_("Check (should be 0)")

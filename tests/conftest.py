@@ -22,9 +22,11 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from models import clock, groups, i18n, members, users  # noqa: E402
-from models.db import Database, open_database, sqlite_url  # noqa: E402
-from models.schema import Group, Member, User  # noqa: E402
+from models.core import capability, clock, groups, i18n, members, users  # noqa: E402
+from models.core.db import Database, open_database, sqlite_url  # noqa: E402
+from models.core.schema import Group, Member, User  # noqa: E402
+
+capability.load()  # as every front end does: all capabilities, or a loud stop
 
 TODAY = dt.datetime(2026, 11, 20, 9, 30)
 

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models import clock, groups, loans, meetings, members, users
-from models.db import Database, open_database
-from models.ledger import Line, post_entry
-from models.schema import User
-from models.schema_loans import Loan
-from models.schema_savings import Meeting
+from models.core import clock, groups, members, users
+from models.loans import lifecycle as loans
+from models.meetings import meeting as meetings
+from models.core.db import Database, open_database
+from models.core.ledger import Line, post_entry
+from models.core.schema import User
+from models.loans.schema import Loan
+from models.savings.schema import Meeting
 
 FIRST_MEETING = dt.date(2020, 1, 6)
 MEMBERS, BORROWERS = 12, 6

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models.db import Database, sqlite_url
-from models.schema import JournalEntry
-from models.schema_loans import LoanRepayment
-from models.schema_savings import Meeting
-from models.verify import verify_database
+from models.core.db import Database, sqlite_url
+from models.core.schema import JournalEntry
+from models.loans.schema import LoanRepayment
+from models.savings.schema import Meeting
+from models.core.verify import verify_database
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = int(os.environ.get("KONGTHUN_CRASH_KILLS", "4"))

@@ -7,7 +7,7 @@ import re
 import string
 from pathlib import Path
 
-from models.i18n import load_catalog, parse_po
+from models.core.i18n import load_catalog, parse_po
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("models", "desktop", "reports")

@@ -8,7 +8,7 @@ import os
 import sys
 
 from desktop.cli import CliUsageError
-from models.i18n import _
+from models.core.i18n import _
 
 
 def iso_date(text: str) -> dt.date:

@@ -11,10 +11,10 @@ from sqlalchemy.exc import DatabaseError
 
 from desktop.cli import CliUsageError
 from desktop.cli._common import read_password
-from models import users
-from models.db import Database, display_url, open_database, resolve_url, sqlite_path
-from models.i18n import _
-from models.schema import Group, User
+from models.core import users
+from models.core.db import Database, display_url, open_database, resolve_url, sqlite_path
+from models.core.i18n import _
+from models.core.schema import Group, User
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 KONGTHUN_TABLES = frozenset({"users", "groups", "journal_entries", "alembic_version"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from models.i18n import _
+from models.core.i18n import _
 
 
 class ProgressLine:

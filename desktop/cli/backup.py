@@ -24,9 +24,9 @@ from pathlib import Path
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options, read_password
 from desktop.cli._ledger import log_in, open_existing
-from models import clock, maintenance, recovery
-from models.db import resolve_url, sqlite_path
-from models.i18n import _
+from models.core import clock, maintenance, recovery
+from models.core.db import resolve_url, sqlite_path
+from models.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -18,10 +18,10 @@ from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli.export_auditor import check_group
-from models import bundles
-from models.bundles import BundleRefused
-from models.i18n import _
-from models.seal import format_seal
+from models.core import bundles
+from models.core.bundles import BundleRefused
+from models.core.i18n import _
+from models.core.seal import format_seal
 
 
 def register(sub: argparse._SubParsersAction) -> None:

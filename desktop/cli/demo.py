@@ -16,11 +16,11 @@ from pathlib import Path
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_db_option, iso_date
 from desktop.cli._ledger import holds_data, open_existing
-from models import audit, clock
-from models.db import display_url, open_database, resolve_url, sqlite_path
+from models.core import audit, clock
+from models.core.db import display_url, open_database, resolve_url, sqlite_path
 from models.demo import build_demo
 from models.demo.core import MAX_GROUPS, MAX_YEARS
-from models.i18n import N_, _, gettext
+from models.core.i18n import N_, _, gettext
 
 FINISHED = "demo.finished"  # the audit mark of a demo built to the end
 
@@ -139,7 +139,7 @@ def is_unfinished_demo(database) -> bool:  # noqa: ANN001
     from sqlalchemy import func, select
 
     from models.demo.core import DEMO_USERS
-    from models.schema import AuditEvent, Group, User
+    from models.core.schema import AuditEvent, Group, User
 
     demo_names = {name for name, _ in DEMO_USERS}
     with database.read() as session:

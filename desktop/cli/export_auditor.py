@@ -17,10 +17,10 @@ from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli._progress import write_with_progress
 from desktop.exporting import export_auditor
-from models import i18n
-from models.db import Database
-from models.i18n import _
-from models.schema import Group
+from models.core import i18n
+from models.core.db import Database
+from models.core.i18n import _
+from models.core.schema import Group
 
 
 def add_period_options(parser: argparse.ArgumentParser) -> None:

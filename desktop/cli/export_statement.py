@@ -15,8 +15,8 @@ from desktop.cli._ledger import log_in, open_existing
 from desktop.cli._progress import write_with_progress
 from desktop.cli.export_auditor import add_period_options, check_group
 from desktop.exporting import export_statement
-from models import i18n
-from models.i18n import _
+from models.core import i18n
+from models.core.i18n import _
 
 
 def register_export(kinds: argparse._SubParsersAction) -> None:

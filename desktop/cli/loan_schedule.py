@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 
 from desktop.cli import CliUsageError
 from desktop.cli._common import iso_date
-from models import clock
-from models.errors import UserError
-from models.i18n import _
-from models.money import HARD_MAX_MINOR, ROUNDING_MODES, Currency, format_amount
-from models.schedule import (
+from models.core import clock
+from models.core.errors import UserError
+from models.core.i18n import _
+from models.core.money import HARD_MAX_MINOR, ROUNDING_MODES, Currency, format_amount
+from models.loans.schedule import (
     AMORTIZATIONS,
     FREQUENCIES,
     INTEREST_PERIODS,

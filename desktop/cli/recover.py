@@ -19,8 +19,8 @@ import sys
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
-from models import users
-from models.i18n import _
+from models.core import users
+from models.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,6 +1,6 @@
 """``kongthun verify --db PATH --user U``: prove the ledger is whole.
 
-Checks (``models.verify``): every entry balances, each group's hash chain is unbroken and
+Checks (``models.core.verify``): every entry balances, each group's hash chain is unbroken and
 ends at its stored head, trial balances net to zero, subledgers carry their member or loan,
 the append-only guards are in place, the file is not damaged; and here, the schema version
 (the file is opened as it is, never migrated). Prints a summary with each group's ledger
@@ -29,14 +29,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import describe, log_in, open_existing
-from models import audit, migrate, users
-from models.db import Database
-from models.i18n import _
-from models.errors import UserError
-from models.seal import SealMatch, find_seal, format_seal, parse_seal
-from models.permissions import Permission, has_permission, require
-from models.schema import Group, JournalEntry
-from models.verify import verify_database
+from models.core import audit, migrate, users
+from models.core.db import Database
+from models.core.i18n import _
+from models.core.errors import UserError
+from models.core.seal import SealMatch, find_seal, format_seal, parse_seal
+from models.core.permissions import Permission, has_permission, require
+from models.core.schema import Group, JournalEntry
+from models.core.verify import verify_database
 
 
 def register(sub: argparse._SubParsersAction) -> None:

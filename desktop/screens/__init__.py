@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from models.permissions import Permission
+from models.core.permissions import Permission
 
 
 @dataclass(frozen=True)

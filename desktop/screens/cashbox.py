@@ -21,9 +21,9 @@ from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
     mark_data
-from models import cashbox
-from models.i18n import N_, _
-from models.permissions import Permission
+from models.meetings import cashbox
+from models.core.i18n import N_, _
+from models.core.permissions import Permission
 
 
 class CashBoxScreen(Screen):

@@ -9,12 +9,12 @@ from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import ChoiceBox, Column, FormDialog, RowTableModel, Screen, TableView, \
     heading, mark_data
-from models import groups
-from models.errors import UserError
-from models.groups import GroupRow
-from models.i18n import N_, _
-from models.money import CURRENCIES
-from models.permissions import Permission
+from models.core import groups
+from models.core.errors import UserError
+from models.core.groups import GroupRow
+from models.core.i18n import N_, _
+from models.core.money import CURRENCIES
+from models.core.permissions import Permission
 
 
 def parse_distance(text: str) -> int | None:

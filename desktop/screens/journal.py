@@ -10,15 +10,15 @@ from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models import entry_text, ledger
-from models.i18n import N_, _
-from models.ledger import EntryRow
-from models.money import format_money
-from models.permissions import Permission
+from models.core import entry_text, ledger
+from models.core.i18n import N_, _
+from models.core.ledger import EntryRow
+from models.core.money import format_money
+from models.core.permissions import Permission
 
 PAGE = 200
 
-# Every kind's one name lives in models.entry_text (screens and papers share it).
+# Every kind's one name lives in models.core.entry_text (screens and papers share it).
 KIND_NAMES = entry_text.KIND_NAMES
 
 

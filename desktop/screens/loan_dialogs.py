@@ -23,15 +23,16 @@ from desktop.widgets import (
     read_date,
     read_money,
 )
-from models import clock, loan_policy, loans, members
-from models.errors import UserError, ValidationError
-from models.groups import FREQUENCY_NAMES
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.loan_receipts import repayment_receipt
-from models.money import format_amount, format_money, parse_money
-from models.schedule import FREQUENCIES, Installment
-from models.schema import Group
+from models.core import clock, members
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.core.errors import UserError, ValidationError
+from models.core.groups import FREQUENCY_NAMES
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.loans.receipts import repayment_receipt
+from models.core.money import format_amount, format_money, parse_money
+from models.loans.schedule import FREQUENCIES, Installment
+from models.core.schema import Group
 from reports.loan_receipt_pdf import file_name as receipt_file_name
 from reports.loan_receipt_pdf import write_repayment_receipt
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule

@@ -30,13 +30,14 @@ from desktop.widgets import (
     date_text,
     mark_data,
 )
-from models import arrears, clock, loan_policy, loans
-from models.errors import UserError
-from models.groups import FREQUENCY_NAMES
-from models.i18n import N_, _
-from models.money import format_money, parse_money
-from models.permissions import Permission
-from models.schedule import FREQUENCIES, Installment, summarize
+from models.loans import arrears, policy as loan_policy, lifecycle as loans
+from models.core import clock
+from models.core.errors import UserError
+from models.core.groups import FREQUENCY_NAMES
+from models.core.i18n import N_, _
+from models.core.money import format_money, parse_money
+from models.core.permissions import Permission
+from models.loans.schedule import FREQUENCIES, Installment, summarize
 
 
 @dataclass(frozen=True)

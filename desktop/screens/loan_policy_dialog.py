@@ -1,6 +1,6 @@
 """The group's loan rules (administrators): read them, change them from a date on.
 
-Every figure is a dated setting (``models.loan_policy``): a change applies to applications
+Every figure is a dated setting (``models.loans.policy``): a change applies to applications
 from its date; loans already made keep their terms. Money is typed in the group's currency
 and empty means "no limit". The rules sit on three tabs (who may borrow and how much; how
 interest and payments are counted; fees and penalties) so the dialog fits a laptop screen."""
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.widgets import ChoiceBox, DateField, FormDialog
-from models import clock, loan_policy
-from models.errors import UserError
-from models.i18n import N_, _
-from models.loan_policy import (
+from models.core import clock
+from models.loans import policy as loan_policy
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.loans.policy import (
     COMPONENT_NAMES,
     EXTRA_PAYMENT_NAMES,
     FEE_FLAT,
@@ -42,8 +43,8 @@ from models.loan_policy import (
     PENALTY_NONE,
     LoanPolicy,
 )
-from models.money import format_amount, parse_money
-from models.permissions import Permission
+from models.core.money import format_amount, parse_money
+from models.core.permissions import Permission
 
 ROUNDING_NAMES = {"half-even": N_("Half to even (bankers')"), "half-up": N_("Half up")}
 INTEREST_PERIOD_NAMES = {"repayment": N_("Per installment period"),

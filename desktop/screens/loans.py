@@ -34,10 +34,10 @@ from desktop.screens.loan_dialogs import (
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
 from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
     date_text, heading, mark_data
-from models import loan_policy, loans
-from models.i18n import N_, _
-from models.loan_policy import LOAN_METHOD_NAMES
-from models.permissions import Permission
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.core.i18n import N_, _
+from models.loans.policy import LOAN_METHOD_NAMES
+from models.core.permissions import Permission
 
 FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
 

@@ -25,12 +25,13 @@ from desktop.widgets import (
     date_text,
     heading,
 )
-from models import clock, meetings
-from models.errors import UserError
-from models.i18n import N_, _
-from models.meetings import MeetingRow
-from models.permissions import Permission
-from models.savings import ABSENT
+from models.core import clock
+from models.meetings import meeting as meetings
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.meetings.meeting import MeetingRow
+from models.core.permissions import Permission
+from models.savings.accounts import ABSENT
 
 STATUS_NAMES = {meetings.OPEN: N_("Not posted yet"), meetings.POSTED: N_("Posted")}
 

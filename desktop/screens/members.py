@@ -11,10 +11,10 @@ from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
 from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading
-from models import members
-from models.i18n import N_, _
-from models.members import MemberRow
-from models.permissions import Permission
+from models.core import members
+from models.core.i18n import N_, _
+from models.core.members import MemberRow
+from models.core.permissions import Permission
 
 
 def member_columns() -> list[Column]:

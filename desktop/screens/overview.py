@@ -30,13 +30,14 @@ from desktop.dashboard_charts import (
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
     mark_data
-from models import chart, dashboard, groups, ledger, members
-from models.dashboard import GroupDashboard, GroupSummaryRow
-from models.money import format_money
-from models.seal import format_seal
-from models.i18n import N_, _
-from models.ledger import TrialBalanceRow
-from models.permissions import Permission
+from models.core import chart, groups, ledger, members
+from models.statements import dashboard
+from models.statements.dashboard import GroupDashboard, GroupSummaryRow
+from models.core.money import format_money
+from models.core.seal import format_seal
+from models.core.i18n import N_, _
+from models.core.ledger import TrialBalanceRow
+from models.core.permissions import Permission
 
 @dataclass(frozen=True)
 class Overview:

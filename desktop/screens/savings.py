@@ -19,11 +19,12 @@ from desktop.savings_dialogs import (
 from desktop.savings_import import OpeningImportDialog
 from desktop.screens import Section
 from desktop.widgets import Column, RowTableModel, Screen, TableView, heading, mark_data
-from models import clock, savings
-from models.i18n import N_, _
-from models.members import STATUS_NAMES
-from models.permissions import Permission
-from models.savings_rules import MODE_NAMES, SavingsRules, rules
+from models.core import clock
+from models.savings import accounts as savings
+from models.core.i18n import N_, _
+from models.core.members import STATUS_NAMES
+from models.core.permissions import Permission
+from models.savings.rules import MODE_NAMES, SavingsRules, rules
 
 
 class SavingsScreen(Screen):

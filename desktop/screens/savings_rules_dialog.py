@@ -1,7 +1,7 @@
 """The group's savings rules (administrators): read them, change them from a date on, and
 see what the change means before saving it.
 
-Every rule is a dated setting (``models.savings_rules``): a change applies from its date
+Every rule is a dated setting (``models.savings.rules``): a change applies from its date
 and never rewrites the past; the way of saving and the share price are kept per cycle, so
 a change to them starts with the next cycle. The rules are listed once, in ``FIELDS``:
 each ``RuleField`` names its setting, its title, its tab and its kind of input, and the
@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data, read_date
-from models import clock, savings_rules, settings
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.ledger import fmt_date
-from models.money import Currency, format_amount, format_money, parse_money
-from models.permissions import Permission
-from models.savings_rules import (
+from models.core import clock, settings
+from models.savings import rules as savings_rules
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import Currency, format_amount, format_money, parse_money
+from models.core.permissions import Permission
+from models.savings.rules import (
     EXIT_VALUE_NAMES,
     FREE,
     LOAN_POLICY_NAMES,

@@ -26,10 +26,10 @@ from desktop.login import LanguageButtons
 from desktop.screens import Section
 from desktop.widgets import Column, DateField, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models import backup, clock, ledger, maintenance, settings
-from models.errors import UserError
-from models.i18n import N_, _
-from models.permissions import Permission
+from models.core import backup, clock, ledger, maintenance, settings
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.permissions import Permission
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class SettingsScreen(Screen):
 
     def _show_passbook_page(self) -> None:
         from desktop.passbook_print import layout_text
-        from models import passbook
+        from models.statements import passbook
 
         gid = self.ctx.group_id
         layout = run_query(self.ctx, self, lambda s, actor: passbook.page_layout(s, gid), None)

@@ -17,11 +17,11 @@ from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models import shareout
-from models.i18n import N_, _
-from models.permissions import Permission
-from models.savings_rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
-from models.shareout import ShareOutRecord
+from models.savings import shareout
+from models.core.i18n import N_, _
+from models.core.permissions import Permission
+from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
+from models.savings.shareout import ShareOutRecord
 from reports import shareout_pdf
 
 

@@ -11,11 +11,11 @@ from desktop.login import LANGUAGE_NAMES
 from desktop.screens import Section
 from desktop.widgets import Column, FlowLayout, FormDialog, RowTableModel, Screen, TableView, \
     heading, mark_data
-from models import clock, groups, i18n, members, users
-from models.errors import UserError
-from models.i18n import N_, _
-from models.permissions import ROLE_NAMES, Permission, Role
-from models.users import UserRow
+from models.core import clock, groups, i18n, members, users
+from models.core.errors import UserError
+from models.core.i18n import N_, _
+from models.core.permissions import ROLE_NAMES, Permission, Role
+from models.core.users import UserRow
 
 
 def _password_pair() -> tuple[QLineEdit, QLineEdit]:

@@ -31,11 +31,12 @@ from desktop.screens.welfare_dialogs import (
 from desktop.screens.welfare_setup import ClaimTypesPanel, SettingsPanel
 from desktop.widgets import ChoiceBox, Column, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models import clock, welfare, welfare_fund, welfare_types
-from models.i18n import N_, _
-from models.permissions import Permission
-from models.schedule import add_months
-from models.welfare_rules import BENEFICIARY_NAMES, RuleResult
+from models.core import clock
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.i18n import N_, _
+from models.core.permissions import Permission
+from models.loans.schedule import add_months
+from models.welfare.rules import BENEFICIARY_NAMES, RuleResult
 
 FILTERS = {"": N_("All claims"), **welfare.STATUS_NAMES}
 

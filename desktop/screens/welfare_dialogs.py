@@ -23,11 +23,12 @@ from desktop.widgets import (
     mark_data,
     read_money,
 )
-from models import clock, members, welfare, welfare_fund, welfare_types
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.money import format_amount, format_money
-from models.welfare_rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
+from models.core import clock, members
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.money import format_amount, format_money
+from models.welfare.rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
 from reports.welfare_voucher import write_voucher
 
 

@@ -30,12 +30,13 @@ from desktop.widgets import (
     problems_label,
     read_money,
 )
-from models import clock, welfare_fund, welfare_types
-from models.errors import UserError, ValidationError
-from models.i18n import N_, _
-from models.money import format_amount, format_money
-from models.permissions import Permission
-from models.welfare_rules import (
+from models.core import clock
+from models.welfare import fund as welfare_fund, types as welfare_types
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.money import format_amount, format_money
+from models.core.permissions import Permission
+from models.welfare.rules import (
     BENEFICIARIES,
     BENEFICIARY_NAMES,
     SCOPE_NAMES,

@@ -65,7 +65,7 @@ group, day, attendance)`` for its columns before posting, so what members pay at
 meeting goes through one grid (welfare contributions, loan repayments); without it, those
 activities record their money one payment at a time in ``on_meeting``.
 
-Dates come from the clock the builder sets (``models.clock.today()`` is the meeting day);
+Dates come from the clock the builder sets (``models.core.clock.today()`` is the meeting day);
 an activity may move the clock forward inside a meeting (e.g. to date a repayment a few
 days later) but not past the next meeting, and the builder resets it at the next step.
 """

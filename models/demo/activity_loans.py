@@ -20,10 +20,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import arrears, ledger, loan_meeting, loan_policy, loans, savings
+from models.loans import arrears, meeting as loan_meeting, policy as loan_policy, lifecycle as loans
+from models.core import ledger
+from models.savings import accounts as savings
 from models.demo import Activity
-from models.savings_rules import rules
-from models.schema_loans import Loan, LoanRequest
+from models.savings.rules import rules
+from models.loans.schema import Loan, LoanRequest
 
 NAME = "loans"
 PURPOSES = ("ຊື້ຈັກຫຍິບ", "ຊື້ຜ້າ ແລະ ດ້າຍ", "ຊື້ແນວພັນຜັກ", "ຄ່າຮຽນລູກ", "ສ້ອມແປງເຮືອນ",

@@ -1,6 +1,6 @@
 """Demo: each group's savings rules, and at every meeting the roll call and the grid's
 savings and fines — with every other activity's columns (``Activity.meeting_cells``:
-welfare contributions, loan repayments) — posted through ``models.meetings`` as a
+welfare contributions, loan repayments) — posted through ``models.meetings.meeting`` as a
 treasurer would.
 
 Members buy shares with what their month allows (the season of their trade: lean months
@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from models import cashbox, ledger, meetings, savings
+from models.meetings import cashbox, meeting as meetings
+from models.core import ledger
+from models.savings import accounts as savings
 from models.demo import Activity, DemoContext, DemoGroup
-from models.savings_rules import SHAREOUT_METHODS, rules, set_rules
+from models.savings.rules import SHAREOUT_METHODS, rules, set_rules
 
 SAVING_SHARE = Decimal("0.03")  # of a month's income, put into shares in a typical month
 EXPENSE_EVERY = 6  # meetings: stationery for the books

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import cashbox, ledger, shareout
+from models.meetings import cashbox
+from models.core import ledger
+from models.savings import shareout
 from models.demo import Activity, DemoContext, DemoGroup
 
 CYCLE_MEETINGS = 12

@@ -15,12 +15,14 @@ import datetime as dt
 from dataclasses import replace
 
 
-from models import members, savings, settings, welfare, welfare_fund, welfare_types
+from models.core import members, settings
+from models.savings import accounts as savings
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
 from models.demo import Activity, DemoContext, DemoGroup
 from models.demo.core import DemoMember
-from models.errors import UserError, ValidationError
-from models.schema_welfare import WelfareClaim
-from models.welfare_rules import BENEFICIARIES
+from models.core.errors import UserError, ValidationError
+from models.welfare.schema import WelfareClaim
+from models.welfare.rules import BENEFICIARIES
 
 NAME = "welfare"
 # Kip a month per member, by kind of group: the poorer groups ask less.

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import clock, groups, members, users
-from models.db import Database
+from models.core import capability, clock, groups, members, users
+from models.core.db import Database
 from models.demo.data import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -33,10 +33,10 @@ from models.demo.data import (
     GroupKind,
     Village,
 )
-from models.errors import UserError, ValidationError
-from models.i18n import N_
-from models.permissions import Role
-from models.schema import Group, JournalEntry, User
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_
+from models.core.permissions import Role
+from models.core.schema import Group, JournalEntry, User
 
 MAX_GROUPS = 1_000
 MAX_YEARS = 30
@@ -202,14 +202,19 @@ class DemoSummary:
 
 # ----- activities ------------------------------------------------------------------------
 
-def discover_activities(package: str = "models.demo") -> list[Activity]:
-    """Every ``ACTIVITY`` of the modules ``<package>/activity_*.py``, in run order."""
-    pkg = importlib.import_module(package)
+def discover_activities(package: str | None = None) -> list[Activity]:
+    """The capabilities' demo activities (each names its modules in its ``Capability``), in
+    run order; with ``package``, every ``ACTIVITY`` of its ``activity_*.py`` modules."""
+    if package is None:
+        names = capability.demo_modules()
+    else:
+        pkg = importlib.import_module(package)
+        names = [f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(pkg.__path__),
+                                                             key=lambda m: m.name)
+                 if info.name.startswith("activity_")]
     found: list[Activity] = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if not info.name.startswith("activity_"):
-            continue
-        module = importlib.import_module(f"{package}.{info.name}")
+    for name in names:
+        module = importlib.import_module(name)
         activity = getattr(module, "ACTIVITY", None)
         if not isinstance(activity, Activity):
             raise TypeError(f"{module.__name__} must define ACTIVITY = Activity(...)")

@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection that ``models.migrate`` hands over."""
+"""Alembic environment: runs on the connection that ``models.core.migrate`` hands over."""
 from __future__ import annotations
 
 from alembic import context
 
-from models.tables import load_all
+from models.core.tables import load_all
 
 target_metadata = load_all().metadata
 connection = context.config.attributes["connection"]

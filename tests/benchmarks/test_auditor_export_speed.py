@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
-from models.db import open_database
+from models.core.db import open_database
 from models.demo import build_demo
-from models.schema import JournalEntry, JournalLine, User
+from models.core.schema import JournalEntry, JournalLine, User
 
 pytestmark = pytest.mark.benchmark
 

@@ -9,9 +9,9 @@ import time
 import pytest
 from sqlalchemy import text
 
-from models import ledger
-from models.ledger import Line
-from models.verify import verify_database
+from models.core import ledger
+from models.core.ledger import Line
+from models.core.verify import verify_database
 
 pytestmark = pytest.mark.benchmark
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from models import arrears, loans
-from models.verify import verify_database
+from models.loans import arrears, lifecycle as loans
+from models.core.verify import verify_database
 from tests.models.loan_support import open_loan, save, set_policy
 
 pytestmark = pytest.mark.benchmark

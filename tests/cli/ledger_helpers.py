@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from desktop.cli import main
-from models import clock
-from models.db import Database, sqlite_url
+from models.core import clock
+from models.core.db import Database, sqlite_url
 from models.demo import core as demo_core
-from models.ledger import credit, debit, post_entry
-from models.schema import APPEND_ONLY_TABLES, Group, Member, User
+from models.core.ledger import credit, debit, post_entry
+from models.core.schema import APPEND_ONLY_TABLES, Group, Member, User
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def foundation_only_demo(monkeypatch):
     """In-process ``kongthun demo`` builds the foundation's part only (users, groups,
     members): these tests are about the commands, and the capabilities' activities are
     slow and tested by their authors. The installed-command test runs every activity."""
-    monkeypatch.setattr(demo_core, "discover_activities", lambda package="models.demo": [])
+    monkeypatch.setattr(demo_core, "discover_activities", lambda package=None: [])
 
 
 def kongthun(capsys, *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import backup
+from models.core import backup
 from tests.cli.ledger_helpers import (
     audit_events,
     build_demo_ledger,
@@ -82,8 +82,8 @@ def test_a_backup_needs_someone_to_log_in(capsys, ledger, usb):
 def test_a_treasurer_of_one_group_cannot_copy_every_group(capsys, ledger, usb):
     """A backup holds all five groups' members and password hashes: a treasurer of group 2
     alone may not carry it away (the issue's finding), and nothing is left on the stick."""
-    from models import users
-    from models.db import Database, sqlite_url
+    from models.core import users
+    from models.core.db import Database, sqlite_url
 
     database = Database(sqlite_url(ledger))
     with database.write() as s:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from models import users
-from models.db import Database, sqlite_url
+from models.core import users
+from models.core.db import Database, sqlite_url
 from tests.cli.ledger_helpers import foundation_only_demo, kongthun  # noqa: F401
 
 

@@ -116,7 +116,7 @@ def test_a_read_only_ledger_is_called_read_only_not_foreign(capsys, ledger, monk
 
 def _demo_cut_short(path: Path) -> None:
     """The groups are in, but the build was killed before it could mark itself finished."""
-    from models.db import open_database
+    from models.core.db import open_database
     from models.demo import build_demo
 
     database = open_database(str(path))
@@ -128,9 +128,9 @@ def test_a_demo_cut_short_is_built_again_but_never_a_finished_one_or_real_data(
         capsys, tmp_path):
     from sqlalchemy import select
 
-    from models import groups, users
-    from models.db import Database, sqlite_url
-    from models.schema import Group
+    from models.core import groups, users
+    from models.core.db import Database, sqlite_url
+    from models.core.schema import Group
 
     path = tmp_path / "demo.sqlite3"
     _demo_cut_short(path)

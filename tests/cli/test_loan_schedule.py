@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from models import clock
-from models.i18n import parse_po
+from models.core import clock
+from models.core.i18n import parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
 RS02 = ["loan-schedule", "--principal", "5000.00", "--annual-rate", "12",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from models import backup, recovery
-from models.recovery import LedgerState
+from models.core import backup, recovery
+from models.core.recovery import LedgerState
 from tests.cli.ledger_helpers import (
     audit_events,
     build_demo_ledger,
@@ -110,8 +110,8 @@ def test_the_backups_own_administrator_password_is_the_one_asked(capsys, laptop,
     """After the backup, the admin changed her password; the ledger is then lost. The
     password of the backup's time opens the restore; today's does not."""
     ledger, copy = laptop
-    from models import users
-    from models.db import Database, sqlite_url
+    from models.core import users
+    from models.core.db import Database, sqlite_url
 
     database = Database(sqlite_url(ledger))
     with database.write() as session:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from models import migrate
-from models.db import Database, sqlite_url
-from models.ledger import entry_hash
-from models.schema import APPEND_ONLY_TABLES, REPLACE_KEYS, Group, JournalEntry
-from models.seal import format_seal
+from models.core import migrate
+from models.core.db import Database, sqlite_url
+from models.core.ledger import entry_hash
+from models.core.schema import APPEND_ONLY_TABLES, REPLACE_KEYS, Group, JournalEntry
+from models.core.seal import format_seal
 from tests.cli.ledger_helpers import (
     build_demo_ledger,
     entry_id,

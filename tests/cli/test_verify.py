@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from models import users
-from models.db import Database, sqlite_url
-from models.schema import Group
-from models.seal import format_seal
+from models.core import users
+from models.core.db import Database, sqlite_url
+from models.core.schema import Group
+from models.core.seal import format_seal
 from tests.cli.ledger_helpers import (
     audit_events,
     build_demo_ledger,

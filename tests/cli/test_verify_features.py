@@ -9,11 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_verify_registers_the_checks_of_every_capability():
-    code = ("import models.verify as v\n"
-            "from models.tables import load_features\n"
+    code = ("import models.core.verify as v\n"
+            "from models.core.tables import load_features\n"
             "before = len(v.EXTRA_CHECKS)\n"
             "load_features()\n"
-            "import models.ledger as l\n"
+            "import models.core.ledger as l\n"
             "print(before, len(v.EXTRA_CHECKS), sorted(l.REVERSAL_HANDLERS))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split(maxsplit=2)

@@ -23,7 +23,7 @@ from desktop.app import application
 from desktop.context import ScreenContext
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import switch_language
-from models import users
+from models.core import users
 
 
 @dataclass

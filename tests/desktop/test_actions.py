@@ -7,11 +7,11 @@ import logging
 from desktop import errors
 from desktop.actions import run_action
 from desktop.context import Change
-from models import members, users
-from models.errors import UserCancelled, UserError
-from models.i18n import gettext
-from models.members import MemberDetails
-from models.schema import Member
+from models.core import members, users
+from models.core.errors import UserCancelled, UserError
+from models.core.i18n import gettext
+from models.core.members import MemberDetails
+from models.core.schema import Member
 
 
 def env_date() -> dt.date:

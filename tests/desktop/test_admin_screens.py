@@ -8,8 +8,8 @@ import pytest
 from desktop.screens.groups import GroupDialog
 from desktop.screens.journal import ReverseDialog
 from desktop.screens.users import NewUserDialog, PasswordDialog, RoleDialog
-from models import backup, ledger, settings, users
-from models.ledger import credit, debit
+from models.core import backup, ledger, settings, users
+from models.core.ledger import credit, debit
 
 
 @pytest.fixture

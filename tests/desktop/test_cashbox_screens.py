@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from desktop.meeting_cash import CashCountDialog, ExpenseDialog, TransferDialog
-from models import ledger, savings, verify
+from models.core import ledger, verify
+from models.savings import accounts as savings
 from tests.desktop.conftest import english_left
 
 DAY = dt.date(2026, 11, 20)
@@ -105,7 +106,7 @@ def test_money_goes_to_the_bank_and_an_expense_is_paid(saved, make_window, qtbot
 
 
 def test_the_count_after_a_meeting_is_linked_to_it(saved, make_window, qtbot):
-    from models import meetings
+    from models.meetings import meeting as meetings
 
     with saved.db.write() as s:
         meeting = meetings.open_meeting(s, saved.user(s, "treasurer"), group_id=saved.group_id,

@@ -11,7 +11,8 @@ from desktop.context import ScreenContext
 from desktop.main_window import MainWindow
 from desktop.screens import groups as groups_screen
 from desktop.screens.overview import OverviewScreen
-from models import groups, savings, users
+from models.core import groups, users
+from models.savings import accounts as savings
 from tests.desktop.conftest import english_left
 
 

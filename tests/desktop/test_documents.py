@@ -16,9 +16,9 @@ from desktop.documents import Paper, save_document
 from desktop.main_window import MainWindow
 from desktop.context import ScreenContext
 from desktop.qt_i18n import switch_language
-from models.errors import UserError
-from models.i18n import N_
-from models.schema import AuditEvent
+from models.core.errors import UserError
+from models.core.i18n import N_
+from models.core.schema import AuditEvent
 from reports.loan_schedule_pdf import write_schedule
 from tests.desktop.conftest import login, save_papers_to
 
@@ -29,7 +29,7 @@ def long_schedule(session, actor, path: Path) -> None:  # noqa: ANN001
     from decimal import Decimal
 
     from desktop.screens.loan_dialogs import print_data
-    from models.schedule import Installment
+    from models.loans.schedule import Installment
 
     rows = [Installment(n, dt.date(2027, 1, 1) + dt.timedelta(days=30 * n), 10_000, 1_000,
                         11_000, 600_000 - 10_000 * n) for n in range(1, 61)]
@@ -39,7 +39,7 @@ def long_schedule(session, actor, path: Path) -> None:  # noqa: ANN001
 
 
 def actor_group(session) -> int:  # noqa: ANN001
-    from models.schema import Group
+    from models.core.schema import Group
 
     return session.scalars(select(Group.id)).first()
 

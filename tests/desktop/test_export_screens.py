@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from desktop import export_dialogs
 from desktop.export_dialogs import ExportChoice, ExportDialog
-from models import clock
-from models.auditor_export import EXPORT_ACTION
-from models.ledger import credit, debit, post_entry
-from models.schema import AuditEvent
+from models.core import clock
+from models.statements.auditor import EXPORT_ACTION
+from models.core.ledger import credit, debit, post_entry
+from models.core.schema import AuditEvent
 
 
 def deposits(env) -> None:  # noqa: ANN001

@@ -11,8 +11,8 @@ from desktop import login as login_module
 from desktop.app import AppController, register_fonts, run_app
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.qt_i18n import switch_language
-from models import i18n, permissions, users
-from models.i18n import gettext
+from models.core import i18n, permissions, users
+from models.core.i18n import gettext
 
 
 def test_the_first_run_wizard_makes_her_administrator_and_treasurer_of_her_group(

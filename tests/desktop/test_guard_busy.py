@@ -10,12 +10,12 @@ import pytest
 from desktop import errors
 from desktop.actions import BUSY_RETRIES, run_action
 from desktop.context import ScreenContext
-from models import db as db_module
-from models import members
-from models.db import Database
-from models.errors import LedgerBusy
-from models.members import MemberDetails
-from models.schema import Member
+from models.core import db as db_module
+from models.core import members
+from models.core.db import Database
+from models.core.errors import LedgerBusy
+from models.core.members import MemberDetails
+from models.core.schema import Member
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from desktop.qt_i18n import switch_language
 from desktop.screens.loan_policy_dialog import LoanPolicyDialog
-from models import loan_policy
+from models.loans import policy as loan_policy
 from tests.desktop.conftest import english_left
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from models import meeting_drafts, meetings
-from models.i18n import gettext
+from models.meetings import drafts as meeting_drafts, meeting as meetings
+from models.core.i18n import gettext
 from tests.desktop.conftest import english_left
 from tests.desktop.test_meeting_screens import amounts, cell, go, open_today, type_into
 

@@ -13,8 +13,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.meeting_grid import ATTEND, NOTE
-from models import ledger, meetings, verify
-from models.schema import Group
+from models.core import ledger, verify
+from models.meetings import meeting as meetings
+from models.core.schema import Group
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 
@@ -200,7 +201,7 @@ def test_what_only_the_posting_finds_is_shown_and_nothing_is_written(env, make_w
     window = make_window("treasurer")
     page = open_today(window).page
     with env.db.write() as s:
-        from models import members
+        from models.core import members
 
         members.set_status(s, env.user(s, "admin"), member_id=env.member_ids[2], status="left",
                            on=dt.date(2026, 11, 1))
@@ -296,7 +297,7 @@ def test_no_english_is_left_on_the_meeting_screens_in_lao(env, make_window, lao)
 
 def test_switching_language_on_the_grid_translates_titles_and_reasons(env, make_window, qtbot):
     from desktop.qt_i18n import switch_language
-    from models.i18n import gettext
+    from models.core.i18n import gettext
 
     page = open_today(make_window("treasurer")).page
     go(page, 0, "savings")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
 from desktop.screens.members import MembersScreen
-from models import members
+from models.core import members
 
 
 def names(screen) -> list[str]:  # noqa: ANN001

@@ -8,8 +8,9 @@ import subprocess
 from sqlalchemy import select
 
 from desktop.passbook_print import CALIBRATION, NEW_LINES, PageSizeDialog, PassbookDialog
-from models import passbook, savings
-from models.schema_passbook import PassbookPrint
+from models.statements import passbook
+from models.savings import accounts as savings
+from models.statements.schema import PassbookPrint
 from tests.desktop.conftest import save_papers_to
 from tests.desktop.test_meeting_screens import open_today
 
@@ -94,7 +95,7 @@ def test_after_posting_a_meeting_the_books_of_those_who_came_are_printed(
     page = screen.page
     page.model.lines[1].attendance = "absent"
     with env.db.write() as s:
-        from models import meetings
+        from models.meetings import meeting as meetings
 
         meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=page.meeting.id,
                                    attendance={env.member_ids[1]: "absent"})

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from desktop.screens import welfare as welfare_screen
 from desktop.screens.loan_dialogs import DisburseDialog
-from models import loans, users
-from models.schema_welfare import WelfareClaim
+from models.loans import lifecycle as loans
+from models.core import users
+from models.welfare.schema import WelfareClaim
 from tests.models.loan_support import save
 from tests.models.welfare_fixtures import fund, record  # noqa: F401  (fund is a fixture)
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from desktop.qt_i18n import switch_language
 from desktop.screens.savings_rules_dialog import FIELDS, SavingsRulesDialog
-from models import savings_rules
-from models.savings_rules import RULE_SPECS, rules
+from models.savings import rules as savings_rules
+from models.savings.rules import RULE_SPECS, rules
 from tests.desktop.conftest import english_left
 
 

@@ -11,8 +11,9 @@ import pytest
 from desktop import savings_import
 from desktop.savings_dialogs import DepositDialog, ExitDialog, NoticeDialog, WithdrawalDialog
 from desktop.savings_import import OpeningImportDialog
-from models import groups, ledger, members, savings, users, verify
-from models.schema import Group
+from models.core import groups, ledger, members, users, verify
+from models.savings import accounts as savings
+from models.core.schema import Group
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 
@@ -234,7 +235,7 @@ def test_the_exit_statement_shows_what_a_fund_below_par_takes_off(env, make_wind
     """Bua and Keo saved 40,000 each; the group spent 8,000, so the fund holds 72,000 for
     80,000 of savings (90 %). Bua leaving gets 40,000 × 72,000 / 80,000 = 36,000: the
     4,000 difference is shown before anything is posted."""
-    from models.ledger import Line
+    from models.core.ledger import Line
     from tests.models.savings_support import post
 
     keo, bua = env.member_ids[:2]

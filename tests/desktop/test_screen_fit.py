@@ -31,11 +31,15 @@ import desktop
 from desktop.context import ScreenContext
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import switch_language
-from models import clock, groups, ledger, loans, members, meetings, savings, users, welfare
-from models import welfare_types
-from models.db import Database, open_database, sqlite_url
+from models.core import clock, groups, ledger, members, users
+from models.loans import lifecycle as loans
+from models.meetings import meeting as meetings
+from models.savings import accounts as savings
+from models.welfare import claims as welfare
+from models.welfare import types as welfare_types
+from models.core.db import Database, open_database, sqlite_url
 from models.demo import build_demo
-from models.schema import User
+from models.core.schema import User
 
 TITLE_BAR = 30
 SCREENS = {"100 %": QSize(1366, 728 - TITLE_BAR), "125 %": QSize(1093, 582 - TITLE_BAR)}
@@ -202,7 +206,7 @@ OPENERS: dict[str, Opener] = {
         "desktop.passbook_print.PageSizeDialog")(None, d.ctx, d.ctx.group_id),
     "desktop.recovery_dialog.RecoveryDialog": lambda d: _import(
         "desktop.recovery_dialog.RecoveryDialog")(d.db.path, _import(
-            "models.recovery.LedgerState").DAMAGED),
+            "models.core.recovery.LedgerState").DAMAGED),
 }
 
 

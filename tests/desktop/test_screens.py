@@ -13,11 +13,11 @@ from desktop.screens import discover
 from desktop.screens.groups import GroupDialog
 from desktop.screens.journal import ReverseDialog
 from desktop.screens.users import NewUserDialog, PasswordDialog, RoleDialog
-from models.seal import format_seal
+from models.core.seal import format_seal
 from desktop.widgets import RowTableModel
-from models import backup, ledger
-from models.i18n import gettext
-from models.ledger import credit, debit
+from models.core import backup, ledger
+from models.core.i18n import gettext
+from models.core.ledger import credit, debit
 from tests.desktop.conftest import english_left
 
 SECTION_KEYS = ["overview", "members", "journal", "groups", "users", "settings"]
@@ -63,7 +63,7 @@ def test_every_screen_opens_in_both_languages(window, entries, messages, languag
 
 
 def _head(window) -> str:  # noqa: ANN001
-    from models import groups
+    from models.core import groups
 
     return window.ctx.read(lambda s, a: groups.get_group(s, window.ctx.group_id).head_hash)
 
@@ -140,7 +140,7 @@ def test_an_empty_table_passes_the_model_tester(window, qtmodeltester):
 def test_the_demo_banner_shows_on_demo_ledgers_only(window, env, make_window):
     assert not window.demo_banner.isVisible()
     with env.db.write() as s:
-        from models.schema import Group
+        from models.core.schema import Group
 
         s.get(Group, env.group_id).is_demo = True
     demo_window = make_window("admin")

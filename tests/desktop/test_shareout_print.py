@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.screens import shareout as shareout_screen
-from models import shareout
+from models.savings import shareout
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.desktop.test_shareout_screens import three_savers  # noqa: F401 (a fixture)
 

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.shareout_wizard import ShareOutWizard
-from models import ledger, savings, verify
-from models.ledger import Line
-from models.savings_rules import list_cycles
+from models.core import ledger, verify
+from models.savings import accounts as savings
+from models.core.ledger import Line
+from models.savings.rules import list_cycles
 from tests.desktop.conftest import english_left
 from tests.models.savings_support import post, with_rules
 
@@ -107,7 +108,7 @@ def test_the_share_out_wizard_end_to_end(three_savers, make_window, qtbot, messa
 
 def test_the_preview_says_what_stops_a_share_out(three_savers, make_window, qtbot):
     with three_savers.db.write() as s:
-        from models import meetings
+        from models.meetings import meeting as meetings
 
         meetings.open_meeting(s, three_savers.user(s, "treasurer"),
                               group_id=three_savers.group_id, on=dt.date(2026, 11, 2))

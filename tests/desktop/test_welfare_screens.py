@@ -19,7 +19,8 @@ from desktop.screens.welfare_dialogs import (
 )
 from desktop.screens.welfare_setup import RuleDialog, TypeDialog
 from desktop.widgets import RowTableModel
-from models import users, verify, welfare, welfare_fund
+from models.core import users, verify
+from models.welfare import claims as welfare, fund as welfare_fund
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     fund,

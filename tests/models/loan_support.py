@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from models import ledger, loan_policy, loans, members
-from models.ledger import Line
-from models.verify import verify_database
+from models.core import ledger, members
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.core.ledger import Line
+from models.core.verify import verify_database
 
 D = dt.date
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from models import ledger, members, savings, verify
-from models.ledger import Line
-from models.savings_rules import set_rules
+from models.core import ledger, members, verify
+from models.savings import accounts as savings
+from models.core.ledger import Line
+from models.savings.rules import set_rules
 
 
 def with_rules(env, on=dt.date(2026, 1, 1), **changes) -> None:
@@ -39,7 +40,7 @@ def lend(env, member_id: int, amount: int, *, on=dt.date(2026, 3, 1), installmen
          rate: int = 12) -> int:
     """A real loan: applied for, approved by the leader, paid out from the box. Flat
     interest, so what it owes at any day after payout is amount × rate × months / 12."""
-    from models import loans
+    from models.loans import lifecycle as loans
 
     with env.db.write() as s:
         loan = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,

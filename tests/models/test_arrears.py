@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from models import arrears, ledger, loans
-from models.errors import PermissionDenied
-from models.schema import JournalEntry
+from models.loans import arrears, lifecycle as loans
+from models.core import ledger
+from models.core.errors import PermissionDenied
+from models.core.schema import JournalEntry
 from tests.models.loan_support import (
     D,
     add_member,

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from models import backup, clock, maintenance
-from models.errors import PermissionDenied, UserError
-from models.ledger import credit, debit, post_entry
+from models.core import backup, clock, maintenance
+from models.core.errors import PermissionDenied, UserError
+from models.core.ledger import credit, debit, post_entry
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.sqlite_only  # backups are copies of the SQLite file
@@ -124,7 +124,7 @@ def test_restore_is_for_administrators_and_backs_up_the_current_ledger(env, tmp_
     result = maintenance.restore_backup(env.db, admin, copy.path)
     assert result.entries == 1
     with env.db.read() as s:
-        from models.ledger import balance
+        from models.core.ledger import balance
 
         assert balance(s, env.group_id, "cash") == 25_000
     [before] = (env.db.path.parent / "backups" / "ledger" / "special").glob(
@@ -149,6 +149,6 @@ def test_restore_refuses_a_backup_that_does_not_verify(env, tmp_path):
     with pytest.raises(UserError, match="does not verify"):
         maintenance.restore_backup(env.db, admin, copy)
     with env.db.read() as s:
-        from models.ledger import balance
+        from models.core.ledger import balance
 
         assert balance(s, env.group_id, "cash") == 25_000

@@ -9,13 +9,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from models import bundles, ledger, members, users
-from models.bundles import BundleRefused
-from models.errors import PermissionDenied, UserError
-from models.ledger import Line
-from models.schema import Group, JournalEntry, Member, User
-from models.schema_bundles import BundleKey
-from models.verify import verify_database
+from models.core import bundles, ledger, members, users
+from models.core.bundles import BundleRefused
+from models.core.errors import PermissionDenied, UserError
+from models.core.ledger import Line
+from models.core.schema import Group, JournalEntry, Member, User
+from models.core.schema_bundles import BundleKey
+from models.core.verify import verify_database
 from tests.conftest import drop_database, fresh_database
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from models import cashbox, meetings, savings
-from models.errors import PermissionDenied, ValidationError
+from models.meetings import cashbox, meeting as meetings
+from models.savings import accounts as savings
+from models.core.errors import PermissionDenied, ValidationError
 from tests.models.savings_support import assert_ledger_whole, balance
 
 DAY = dt.date(2026, 10, 5)
@@ -146,7 +147,7 @@ def test_an_auditor_counts_nothing(env):
 
 
 def test_verify_finds_a_cash_box_below_zero(env, monkeypatch):
-    from models import ledger, verify
+    from models.core import ledger, verify
 
     # A ledger written before posting refused to overdraw the box (or by another program).
     monkeypatch.setattr(ledger, "_check_member_balances", lambda *args: None)

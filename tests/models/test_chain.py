@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from models import ledger
-from models.ledger import Line
-from models.verify import verify_database
+from models.core import ledger
+from models.core.ledger import Line
+from models.core.verify import verify_database
 
 pytestmark = pytest.mark.sqlite_only  # tampers through sqlite3; test_postgres: the server's guards
 

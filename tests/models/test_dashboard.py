@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import arrears, dashboard, groups, ledger, meetings, savings, users
+from models.loans import arrears
+from models.statements import dashboard
+from models.core import groups, ledger, users
+from models.meetings import meeting as meetings
+from models.savings import accounts as savings
 from tests.models.savings_support import lend
 
 D = dt.date
@@ -87,7 +91,7 @@ def test_every_group_on_one_line_with_a_total(env):
 
 
 def _member_of(session, env, group_id: int) -> int:
-    from models import members
+    from models.core import members
 
     return members.add_member(session, env.user(session, "admin"), group_id=group_id,
                               details=members.MemberDetails(name_lao="ນາງ ດາວ", gender="f",

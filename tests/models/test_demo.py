@@ -14,14 +14,14 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from models import clock, ledger, users
+from models.core import clock, ledger, users
 from models.demo import Activity, build_demo, discover_activities, meeting_calendar, plan_groups
 from models.demo.data import KINDS, MORE_VILLAGES
-from models.errors import UserError, ValidationError
-from models.ledger import credit, debit
-from models.permissions import Role, roles_of
-from models.schema import Group, Member, User
-from models.verify import verify_database
+from models.core.errors import UserError, ValidationError
+from models.core.ledger import credit, debit
+from models.core.permissions import Role, roles_of
+from models.core.schema import Group, Member, User
+from models.core.verify import verify_database
 from tests.conftest import TODAY, drop_database, fresh_database
 
 LAO = re.compile("[\u0e80-\u0eff]")
@@ -195,7 +195,7 @@ def test_seasons_follow_the_study_and_reach_the_ledger(db):
 
     with db.read() as s:
         def saved_in(group_id, months):
-            from models.schema import JournalEntry
+            from models.core.schema import JournalEntry
             entries = s.scalars(select(JournalEntry).where(JournalEntry.group_id == group_id))
             return sum(ln.amount for e in entries if e.value_date.month in months
                        for ln in e.lines if ln.amount > 0)

@@ -8,11 +8,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from models import ledger, loans, meetings, shareout, welfare
-from models.db import Database, sqlite_url
-from models.schema import Group, JournalEntry, JournalLine, Member, User
-from models.schema_loans import Loan
-from models.schema_savings import CashCount, Meeting, MeetingCell
+from models.core import ledger
+from models.loans import lifecycle as loans
+from models.meetings import meeting as meetings
+from models.savings import shareout
+from models.welfare import claims as welfare
+from models.core.db import Database, sqlite_url
+from models.core.schema import Group, JournalEntry, JournalLine, Member, User
+from models.loans.schema import Loan
+from models.savings.schema import CashCount, Meeting, MeetingCell
 from tests.conftest import TODAY
 
 PAYMENTS = ("savings_deposit", "loan_repayment", "welfare_contribution", "fine_payment")

@@ -7,8 +7,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models import cashbox, entry_text, i18n, users, welfare
-from models.schema import JournalEntry, Member
+from models.meetings import cashbox
+from models.core import entry_text, i18n, users
+from models.welfare import claims as welfare
+from models.core.schema import JournalEntry, Member
 from tests.models.loan_support import D, open_loan, save
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
 

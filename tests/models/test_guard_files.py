@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from models import backup
-from models.db import open_database
+from models.core import backup
+from models.core.db import open_database
 
 pytestmark = pytest.mark.sqlite_only  # the modes of the SQLite file and its backups
 

@@ -18,19 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import (
-    ledger,
-    meeting_columns,
-    members,
-    opening_import,
-    savings_rules,
-    welfare,
-)
-from models import settings as group_settings
-from models.errors import UserError
-from models.permissions import ROLE_PERMISSIONS, Role
-from models.schema import JournalEntry, User
-from models.schema_loans import Loan
+from models.core import ledger, members
+from models.meetings import columns as meeting_columns
+from models.opening import balances as opening_import
+from models.savings import rules as savings_rules
+from models.welfare import claims as welfare
+from models.core import settings as group_settings
+from models.core.errors import UserError
+from models.core.permissions import ROLE_PERMISSIONS, Role
+from models.core.schema import JournalEntry, User
+from models.loans.schema import Loan
 from tests.models.test_guard_matrix import (  # noqa: F401  (world fixtures)
     ALL_GROUPS,
     INTERNAL,

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import groups, ledger, money, savings, savings_rules, settings, users, verify
-from models.errors import LedgerIntegrityError, PermissionDenied, UserError
-from models.ledger import Line
-from models.money import CURRENCIES, parse_money
-from models.schema import Group, JournalEntry
+from models.core import groups, ledger, money, settings, users, verify
+from models.savings import accounts as savings, rules as savings_rules
+from models.core.errors import LedgerIntegrityError, PermissionDenied, UserError
+from models.core.ledger import Line
+from models.core.money import CURRENCIES, parse_money
+from models.core.schema import Group, JournalEntry
 
 KIP = CURRENCIES["LAK"]
 DAY = dt.date(2026, 11, 1)

@@ -9,9 +9,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from models import audit, users
-from models.errors import PermissionDenied, UserError
-from models.schema import AuditEvent
+from models.core import audit, users
+from models.core.errors import PermissionDenied, UserError
+from models.core.schema import AuditEvent
 
 
 @pytest.fixture

@@ -21,39 +21,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 import models
-from models import (
-    clock,
-    arrears,
-    auditor_export,
-    bundles,
-    cashbox,
-    groups,
-    ledger,
-    loan_meeting,
-    loan_opening,
-    loan_policy,
-    loans,
-    meeting_drafts,
-    meetings,
-    members,
-    opening_import,
-    passbook,
-    savings,
-    savings_rules,
-    settings,
-    shareout,
-    tables,
-    users,
-    welfare,
-    welfare_fund,
-    welfare_types,
-)
-from models.db import Database, sqlite_url
-from models.errors import PermissionDenied, UserError
-from models.ledger import Line
-from models.permissions import ROLE_PERMISSIONS, WRITING_ROLES, Permission, Role
-from models.schema import JournalEntry, User
-from models.schema_loans import Loan
+from models.core import clock, bundles, groups, ledger, members, settings, tables, users
+from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy, lifecycle as loans
+from models.statements import auditor as auditor_export, passbook
+from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
+from models.opening import balances as opening_import
+from models.savings import accounts as savings, rules as savings_rules, shareout
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.db import Database, sqlite_url
+from models.core.errors import PermissionDenied, UserError
+from models.core.ledger import Line
+from models.core.permissions import ROLE_PERMISSIONS, WRITING_ROLES, Permission, Role
+from models.core.schema import JournalEntry, User
+from models.loans.schema import Loan
 from tests.conftest import TODAY, Env, drop_database, fresh_database
 from tests.models import loan_support, welfare_fixtures
 

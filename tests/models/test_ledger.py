@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import ledger
-from models.errors import LedgerIntegrityError, NotFound, PermissionDenied, UserError
-from models.ledger import Line
-from models.schema import AuditEvent, JournalEntry, JournalLine
+from models.core import ledger
+from models.core.errors import LedgerIntegrityError, NotFound, PermissionDenied, UserError
+from models.core.ledger import Line
+from models.core.schema import AuditEvent, JournalEntry, JournalLine
 
 DAY = dt.date(2026, 11, 1)
 
@@ -65,7 +65,7 @@ def test_future_dates_are_refused(env):
 
 
 def test_an_account_or_member_of_another_group_is_refused(env):
-    from models import groups, members
+    from models.core import groups, members
 
     with env.db.write() as s:
         other = groups.create_group(s, env.user(s, "admin"), name="ກຸ່ມອື່ນ")

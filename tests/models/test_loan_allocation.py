@@ -10,9 +10,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import loans
-from models.errors import UserError
-from models.loan_allocation import (
+from models.loans import lifecycle as loans
+from models.core.errors import UserError
+from models.loans.allocation import (
     Charge,
     Item,
     Payment,
@@ -22,8 +22,8 @@ from models.loan_allocation import (
     payoff_quote,
     Position,
 )
-from models.schedule import ScheduleTerms, build_schedule
-from models.verify import verify_database
+from models.loans.schedule import ScheduleTerms, build_schedule
+from models.core.verify import verify_database
 from tests.conftest import copy_database, drop_database
 from tests.models.loan_support import open_loan, save
 

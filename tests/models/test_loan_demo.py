@@ -6,12 +6,13 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from models import ledger, loans
+from models.core import ledger
+from models.loans import lifecycle as loans
 from models.demo import Activity, build_demo
 from models.demo.activity_loans import ACTIVITY
-from models.ledger import Line
-from models.schema_loans import Loan, LoanRepayment, LoanTerms
-from models.verify import verify_database
+from models.core.ledger import Line
+from models.loans.schema import Loan, LoanRepayment, LoanTerms
+from models.core.verify import verify_database
 
 
 def _save(ctx, group, day):  # noqa: ANN001
@@ -27,7 +28,7 @@ SAVINGS = Activity(name="savings", order=10, on_meeting=_save)
 
 
 def test_a_year_of_demo_meetings_leaves_loans_in_every_state(tmp_path):
-    from models.db import open_database
+    from models.core.db import open_database
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
     build_demo(database, seed=3, groups=1, years=1, today=dt.date(2026, 11, 20),
@@ -46,7 +47,7 @@ def test_a_year_of_demo_meetings_leaves_loans_in_every_state(tmp_path):
 
 
 def test_the_same_seed_gives_the_same_loans(tmp_path):
-    from models.db import open_database
+    from models.core.db import open_database
 
     def build(name):  # noqa: ANN001, ANN202
         database = open_database(str(tmp_path / name))
@@ -62,8 +63,8 @@ def test_the_same_seed_gives_the_same_loans(tmp_path):
 
 
 def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
-    from models.db import open_database
-    from models.schema import Group
+    from models.core.db import open_database
+    from models.core.schema import Group
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
     build_demo(database, seed=3, groups=5, years=1, today=dt.date(2026, 11, 20),
@@ -84,8 +85,8 @@ def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
 def test_demo_meetings_take_loan_repayments_and_welfare_in_their_grid(tmp_path):
     """Members repay loans and pay the welfare fund at the meeting, in its grid, so the
     meeting summary shows what each paid (no one marked absent pays)."""
-    from models.db import open_database
-    from models.schema_savings import MeetingAttendance, MeetingCell
+    from models.core.db import open_database
+    from models.savings.schema import MeetingAttendance, MeetingCell
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
     build_demo(database, seed=3, groups=1, years=1, today=dt.date(2026, 11, 20))

@@ -8,15 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import ledger, loan_policy, loans
-from models.arrears import due_list, post_due_penalties
-from models.errors import ValidationError
-from models.ledger import Line
-from models.loan_allocation import Item, Payment, Plan, allocate
-from models.loan_policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS, spread_fee, with_fees
-from models.schedule import ScheduleTerms
-from models.schema import JournalEntry
-from models.verify import verify_database
+from models.core import ledger
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans.arrears import due_list, post_due_penalties
+from models.core.errors import ValidationError
+from models.core.ledger import Line
+from models.loans.allocation import Item, Payment, Plan, allocate
+from models.loans.policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS, spread_fee, with_fees
+from models.loans.schedule import ScheduleTerms
+from models.core.schema import JournalEntry
+from models.core.verify import verify_database
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,

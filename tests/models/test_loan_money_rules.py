@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from models import loan_policy, loans
-from models.errors import ValidationError
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.core.errors import ValidationError
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from models import loans
-from models.errors import PermissionDenied, UserError
-from models.loan_receipts import repayment_receipt
+from models.loans import lifecycle as loans
+from models.core.errors import PermissionDenied, UserError
+from models.loans.receipts import repayment_receipt
 from tests.models.loan_support import D, open_loan, repay, save, set_policy
 
 
@@ -57,8 +57,8 @@ def test_a_reversed_repayment_has_no_receipt(db, env, loan):
 
 
 def test_someone_outside_the_group_gets_no_receipt(db, env, loan):
-    from models import groups, users
-    from models.schema import User
+    from models.core import groups, users
+    from models.core.schema import User
 
     first = repay(db, env, loan, 126_000, D(2026, 7, 10))
     with db.write() as s:

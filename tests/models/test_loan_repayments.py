@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from models import ledger, loans, meeting_columns
-from models.arrears import post_due_penalties
-from models.errors import UserError, ValidationError
-from models.meeting_columns import CellContext
-from models.schema import JournalEntry, JournalLine
+from models.core import ledger
+from models.loans import lifecycle as loans
+from models.meetings import columns as meeting_columns
+from models.loans.arrears import post_due_penalties
+from models.core.errors import UserError, ValidationError
+from models.meetings.columns import CellContext
+from models.core.schema import JournalEntry, JournalLine
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,
@@ -241,7 +243,7 @@ def test_the_meeting_column_expects_what_is_due_and_posts_oldest_loan_first(db, 
 
 
 def test_a_leaving_members_savings_pay_her_loan(db, env, flat_loan):
-    from models import savings
+    from models.savings import accounts as savings
 
     with db.read() as s:
         debts = savings.member_debts(s, env.group_id, env.member_ids[0], TODAY)
@@ -294,8 +296,9 @@ def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):
 def test_the_meeting_grid_prefills_nothing_for_an_absent_borrower(env):
     import datetime as dt
 
-    from models import meeting_columns, meetings, savings
-    from models.meeting_columns import CellContext
+    from models.meetings import columns as meeting_columns, meeting as meetings
+    from models.savings import accounts as savings
+    from models.meetings.columns import CellContext
 
     with env.db.write() as s:
         save(s, env, 0, 2_000_000)

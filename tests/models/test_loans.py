@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from models import ledger, loan_policy, loans, users
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.schedule import ScheduleTerms, build_schedule
-from models.schema import JournalEntry
+from models.core import ledger, users
+from models.loans import policy as loan_policy, lifecycle as loans
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.loans.schedule import ScheduleTerms, build_schedule
+from models.core.schema import JournalEntry
 from tests.models.loan_support import (
     D,
     add_member,
@@ -299,7 +300,7 @@ def test_verify_catches_a_loan_whose_record_disagrees_with_the_ledger(db, env):
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     with db.write() as s:
         s.get(loans.Loan, loan_id).principal_outstanding = 250_000
-    from models.verify import verify_database
+    from models.core.verify import verify_database
 
     with db.read() as s:
         problems = [str(p) for p in verify_database(s)]

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from models import loan_opening, loans
-from models.errors import ValidationError
-from models.opening_import import OpeningData, import_opening, preview_opening
-from models.schema_loans import Loan
+from models.loans import opening as loan_opening, lifecycle as loans
+from models.core.errors import ValidationError
+from models.opening.balances import OpeningData, import_opening, preview_opening
+from models.loans.schema import Loan
 from tests.models.loan_support import assert_ledger_whole, balance, detail, receivable, repay
 
 D = dt.date

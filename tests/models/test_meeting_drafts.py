@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import groups, meeting_drafts, meetings, members
-from models.db import Database
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.meetings import CellProblem
-from models.schema import AuditEvent
-from models.schema_meeting_drafts import MeetingDraftCell
+from models.core import groups, members
+from models.meetings import drafts as meeting_drafts, meeting as meetings
+from models.core.db import Database
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.meetings.meeting import CellProblem
+from models.core.schema import AuditEvent
+from models.meetings.schema import MeetingDraftCell
 from tests.models.savings_support import balance
 
 DAY = dt.date(2026, 11, 20)

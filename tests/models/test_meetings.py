@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import ledger, meeting_columns, meetings, savings
-from models.errors import LedgerIntegrityError, UserError, ValidationError
-from models.schema import Group, JournalEntry
-from models.schema_savings import MeetingAttendance, MeetingCell
+from models.core import ledger
+from models.meetings import columns as meeting_columns, meeting as meetings
+from models.savings import accounts as savings
+from models.core.errors import LedgerIntegrityError, UserError, ValidationError
+from models.core.schema import Group, JournalEntry
+from models.savings.schema import MeetingAttendance, MeetingCell
 from tests.models.savings_support import assert_ledger_whole, balance, with_rules
 
 DAY = dt.date(2026, 10, 5)
@@ -235,7 +237,7 @@ def test_a_wrong_attendance_mark_is_refused(env):
 
 
 def test_members_who_joined_later_or_left_before_are_not_in_the_grid(env):
-    from models.schema import Member
+    from models.core.schema import Member
 
     with env.db.write() as s:
         s.get(Member, env.member_ids[2]).joined_on = dt.date(2026, 10, 20)
@@ -265,7 +267,7 @@ def test_verify_finds_a_grid_that_no_longer_matches_the_ledger(env):
         cell = s.scalar(select(MeetingCell))
         cell.amount = 30_000  # changed behind the app's back
     with env.db.read() as s:
-        from models import verify
+        from models.core import verify
 
         problems = [str(p) for p in verify.verify_database(s)]
     assert problems == ["Group ກຸ່ມຕັດຫຍິບ: the meeting of 05/10/2026 took 30000 in its savings "

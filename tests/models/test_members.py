@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from models import members
-from models.errors import UserError, ValidationError
-from models.members import MemberDetails
+from models.core import members
+from models.core.errors import UserError, ValidationError
+from models.core.members import MemberDetails
 
 
 def details(**kw):

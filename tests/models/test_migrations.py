@@ -7,9 +7,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from models import migrate
-from models.db import Database, open_database
-from models.tables import load_all
+from models.core import migrate
+from models.core.db import Database, open_database
+from models.core.tables import load_all
 
 pytestmark = pytest.mark.sqlite_only  # builds ledgers of older versions as SQLite files
 
@@ -80,7 +80,7 @@ def test_append_only_tables_refuse_update_and_delete(db, env):
 def test_checking_a_backup_leaves_the_file_untouched(env, tmp_path):
     import hashlib
 
-    from models import backup
+    from models.core import backup
 
     copy = tmp_path / "copy.sqlite3"
     backup.write_backup(env.db, copy)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.errors import UserError
-from models.money import CURRENCIES, format_money, parse_money, round_to_minor, to_minor
+from models.core.errors import UserError
+from models.core.money import CURRENCIES, format_money, parse_money, round_to_minor, to_minor
 
 LAK, THB = CURRENCIES["LAK"], CURRENCIES["THB"]
 

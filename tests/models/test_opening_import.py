@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from models import groups, members, savings
-from models.errors import PermissionDenied, ValidationError
-from models.opening_import import OpeningData, import_opening, preview_opening
-from models.savings_rules import list_cycles
-from models.schema import Group, Member
+from models.core import groups, members
+from models.savings import accounts as savings
+from models.core.errors import PermissionDenied, ValidationError
+from models.opening.balances import OpeningData, import_opening, preview_opening
+from models.savings.rules import list_cycles
+from models.core.schema import Group, Member
 from tests.models.savings_support import assert_ledger_whole, with_rules
 
 AS_OF = dt.date(2026, 6, 30)
@@ -22,7 +23,7 @@ def new_group(env):
     with env.db.write() as s:
         admin = env.user(s, "admin")
         group = groups.create_group(s, admin, name="ກຸ່ມຕ່ຳແຜ່ນ", name_latin="Weavers")
-        from models import users
+        from models.core import users
 
         users.grant_role(s, admin, user_id=env.user_ids["treasurer"], role="treasurer",
                          group_id=group.id)
@@ -73,7 +74,7 @@ def test_a_good_sheet_is_previewed_then_brought_in_as_one_opening_entry(new_grou
         balances = savings.member_savings(s, env.user(s, "auditor"), env.group_id)
         assert [(b.savings, b.fines_owed) for b in balances] == [(1_200_000, 5_000),
                                                                  (900_000, 0), (0, 0)]
-        from models import ledger
+        from models.core import ledger
 
         assert ledger.balance(s, env.group_id, "cash") == 1_250_000
         assert ledger.balance(s, env.group_id, "bank") == 2_000_000

@@ -9,10 +9,14 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from models import ledger, meetings, passbook, savings, settings, welfare_fund
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.schema import JournalEntry
-from models.schema_passbook import PassbookPrint
+from models.core import ledger, settings
+from models.meetings import meeting as meetings
+from models.statements import passbook
+from models.savings import accounts as savings
+from models.welfare import fund as welfare_fund
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.schema import JournalEntry
+from models.statements.schema import PassbookPrint
 from reports.passbook_pdf import write_calibration, write_passbook
 from tests.models.savings_support import lend, with_rules
 
@@ -56,7 +60,7 @@ def test_her_passbook_holds_every_line_of_her_subledgers_with_their_balances(env
                                          member_id=keo, amount=5_000, on=D(2026, 5, 5))
     loan_id = lend(env, keo, 60_000, on=D(2026, 5, 10))
     with env.db.write() as s:
-        from models import loans
+        from models.loans import lifecycle as loans
         loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=15_000,
                                on=D(2026, 6, 10))
     out = tmp_path / "keo.pdf"

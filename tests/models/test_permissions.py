@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
-from models import groups, ledger, members, settings, users
-from models.errors import PermissionDenied
-from models.ledger import Line
-from models.permissions import ROLE_PERMISSIONS, Permission, Role
+from models.core import groups, ledger, members, settings, users
+from models.core.errors import PermissionDenied
+from models.core.ledger import Line
+from models.core.permissions import ROLE_PERMISSIONS, Permission, Role
 
 ROLES = ["admin", "treasurer", "leader", "auditor"]
 
@@ -115,7 +115,7 @@ def test_a_deactivated_user_can_do_nothing(env):
 
 
 def test_permission_denied_names_the_user_and_action_in_lao_too(env):
-    from models import i18n
+    from models.core import i18n
 
     with env.db.write() as s:
         with pytest.raises(PermissionDenied) as info:

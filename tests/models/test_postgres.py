@@ -18,13 +18,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop.cli.verify import verify_ledger
-from models import ledger, meetings
-from models.db import Database
-from models.errors import ConcurrentChange, UserError
-from models.ledger import Line
-from models.schema import JournalEntry
-from models.schema_savings import Meeting
-from models.verify import verify_database
+from models.core import ledger
+from models.meetings import meeting as meetings
+from models.core.db import Database
+from models.core.errors import ConcurrentChange, UserError
+from models.core.ledger import Line
+from models.core.schema import JournalEntry
+from models.savings.schema import Meeting
+from models.core.verify import verify_database
 from tests.conftest import ENGINE
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql",
@@ -35,10 +36,10 @@ DAY = dt.date(2026, 11, 1)
 
 WRITER = """
 import datetime as dt, sys
-from models import clock, ledger
-from models.db import Database
-from models.ledger import Line
-from models.schema import User
+from models.core import clock, ledger
+from models.core.db import Database
+from models.core.ledger import Line
+from models.core.schema import User
 url, user_id, group_id, member_id, count, tag = sys.argv[1:7]
 clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
 db = Database(url)

@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from models import ledger
-from models.errors import UserError
-from models.ledger import Line
-from models.schema import JournalEntry
-from models.verify import verify_database
+from models.core import ledger
+from models.core.errors import UserError
+from models.core.ledger import Line
+from models.core.schema import JournalEntry
+from models.core.verify import verify_database
 from tests.conftest import copy_database, drop_database
 
 ACCOUNTS = ["cash", "bank", "expenses", "other_income", "member_savings", "welfare_fund"]

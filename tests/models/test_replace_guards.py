@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from models.schema import APPEND_ONLY_TABLES
-from models.verify import CAPABILITY_APPEND_ONLY_TABLES, verify_database
+from models.core.schema import APPEND_ONLY_TABLES
+from models.core.verify import CAPABILITY_APPEND_ONLY_TABLES, verify_database
 
 pytestmark = pytest.mark.sqlite_only  # INSERT OR REPLACE is SQLite's; a server has no such verb
 

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from models import ledger, savings
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.ledger import Line
-from models.savings_rules import list_cycles, rules, set_rules
-from models.schema import Member
+from models.core import ledger
+from models.savings import accounts as savings
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.ledger import Line
+from models.savings.rules import list_cycles, rules, set_rules
+from models.core.schema import Member
 from tests.models.savings_support import (  # noqa: F401 - without_loans_source: a fixture
     assert_ledger_whole,
     balance,
@@ -215,7 +216,7 @@ def test_a_withdrawal_cannot_take_more_cash_than_the_box_holds(env):
     with_rules(env, withdrawals="allowed")
     deposit(env, 0, 50_000)
     with env.db.write() as s:
-        from models import cashbox
+        from models.meetings import cashbox
 
         cashbox.transfer_cash(s, env.user(s, "treasurer"), group_id=env.group_id, amount=40_000,
                               direction="to_bank", on=dt.date(2026, 4, 1))
@@ -345,7 +346,7 @@ def test_a_loan_is_repaid_from_the_savings_of_a_member_who_leaves(env):
     assert balance(env, "fines_receivable", env.member_ids[0]) == 6_800
     assert balance(env, "member_savings", env.member_ids[0]) == 0
     with env.db.read() as s:
-        from models import loans
+        from models.loans import lifecycle as loans
 
         assert loans.list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
     assert_ledger_whole(env)
@@ -357,7 +358,7 @@ def test_an_exit_settlement_is_not_reversed(env):
     with env.db.write() as s:
         from sqlalchemy import select
 
-        from models.schema import JournalEntry
+        from models.core.schema import JournalEntry
 
         entry = s.scalar(select(JournalEntry).where(JournalEntry.kind == "exit_settlement"))
         with pytest.raises(UserError):

@@ -6,12 +6,12 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from models import ledger, verify
+from models.core import ledger, verify
 from models.demo import build_demo
 from models.demo.activity_savings import ACTIVITY as SAVINGS
 from models.demo.activity_shareout import ACTIVITY as SHAREOUT
-from models.schema import JournalEntry
-from models.schema_savings import CashCount, Meeting, SavingsCycle, ShareOut
+from models.core.schema import JournalEntry
+from models.savings.schema import CashCount, Meeting, SavingsCycle, ShareOut
 
 
 def build(db):
@@ -37,7 +37,7 @@ def test_two_years_of_meetings_with_a_share_out_and_a_whole_ledger(db):
 
 
 def test_the_same_seed_gives_the_same_savings(db, tmp_path):
-    from models.db import open_database
+    from models.core.db import open_database
 
     build(db)
     other = open_database(str(tmp_path / "again.sqlite3"))

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from models import schedule as sched
-from models.errors import UserError
-from models.i18n import parse_po
-from models.schedule import (
+from models.loans import schedule as sched
+from models.core.errors import UserError
+from models.core.i18n import parse_po
+from models.loans.schedule import (
     Installment,
     ScheduleTerms,
     add_months,

@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from models import first_run, loans, users, welfare
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.i18n import set_language
-from models.permissions import Permission, Role, has_permission, roles_of, roles_with
-from models.schema import User
+from models.core import first_run, users
+from models.loans import lifecycle as loans
+from models.welfare import claims as welfare
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.i18n import set_language
+from models.core.permissions import Permission, Role, has_permission, roles_of, roles_with
+from models.core.schema import User
 from tests.models.loan_support import save
 from tests.models.welfare_fixtures import fund, record  # noqa: F401  (fund is a fixture)
 

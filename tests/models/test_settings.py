@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from models import ledger, settings
-from models.errors import UserError
+from models.core import ledger, settings
+from models.core.errors import UserError
 
 
 def test_a_setting_changes_from_its_date(env):

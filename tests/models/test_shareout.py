@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from models import ledger, savings, shareout
-from models.errors import UserError, ValidationError
-from models.ledger import Line
-from models.savings_rules import list_cycles
-from models.schema import JournalEntry
+from models.core import ledger
+from models.savings import accounts as savings, shareout
+from models.core.errors import UserError, ValidationError
+from models.core.ledger import Line
+from models.savings.rules import list_cycles
+from models.core.schema import JournalEntry
 from tests.models.savings_support import (  # noqa: F401 - without_loans_source: a fixture
     add_members,
     assert_ledger_whole,
@@ -215,7 +216,7 @@ def test_a_loan_is_paid_off_from_the_payout_and_its_interest_is_shared_out(three
     assert balance(env, "interest_income") == 0  # shared out with the rest
     assert balance(env, "cash") == 1 == balance(env, "loan_fund_reserve")
     with env.db.read() as s:
-        from models import loans
+        from models.loans import lifecycle as loans
 
         assert loans.list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
     assert_ledger_whole(env)
@@ -297,7 +298,7 @@ def test_welfare_money_is_not_shared_out(three_savers):
 
 
 def test_the_payouts_need_the_cash_in_the_box(three_savers):
-    from models import cashbox
+    from models.meetings import cashbox
 
     env = three_savers
     with env.db.write() as s:

@@ -7,9 +7,9 @@ import sqlite3
 
 from alembic import command
 
-from models import migrate, users
-from models.db import Database, open_database, sqlite_url
-from models.verify import verify_database
+from models.core import migrate, users
+from models.core.db import Database, open_database, sqlite_url
+from models.core.verify import verify_database
 
 BEFORE = ("0007_shareout_loan_interest", "0005_loan_fees", "0004_welfare")
 
@@ -74,7 +74,7 @@ def test_an_older_ledger_upgrades_and_verifies_with_its_history_chained(tmp_path
 
 
 def test_an_older_backup_is_upgraded_checked_and_restored(tmp_path):
-    from models import recovery
+    from models.core import recovery
 
     old = tmp_path / "usb" / "old.sqlite3"
     old.parent.mkdir()
@@ -92,8 +92,8 @@ def test_an_older_backup_is_upgraded_checked_and_restored(tmp_path):
 def test_an_older_backup_that_does_not_verify_is_refused(tmp_path):
     import pytest
 
-    from models import recovery
-    from models.errors import UserError
+    from models.core import recovery
+    from models.core.errors import UserError
 
     old = tmp_path / "usb" / "old.sqlite3"
     old.parent.mkdir()

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from models import clock, users
-from models.errors import UserError, ValidationError
-from models.schema import AuditEvent
-from models.users import LoginFailed
+from models.core import clock, users
+from models.core.errors import UserError, ValidationError
+from models.core.schema import AuditEvent
+from models.core.users import LoginFailed
 
 
 def audit_actions(db):

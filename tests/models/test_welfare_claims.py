@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models import chart, ledger, users, verify, welfare, welfare_fund, welfare_types
-from models.errors import PermissionDenied, UserError, ValidationError
-from models.schema import AuditEvent, Group, JournalEntry
+from models.core import chart, ledger, users, verify
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.schema import AuditEvent, Group, JournalEntry
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     change_rule,

@@ -8,9 +8,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from models import demo, verify, welfare, welfare_fund
+from models import demo
+from models.core import verify
+from models.welfare import claims as welfare, fund as welfare_fund
 from models.demo.activity_welfare import ACTIVITY, REASONS
-from models.schema import Group, JournalEntry, User
+from models.core.schema import Group, JournalEntry, User
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -21,7 +23,7 @@ def build(db, seed: int = 3) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):  # noqa: ANN001, ANN201
-    from models.db import open_database
+    from models.core.db import open_database
 
     database = open_database(str(tmp_path_factory.mktemp("demo") / "demo.sqlite3"))
     build(database)

@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from models import chart, ledger, meeting_columns, members, settings, welfare, welfare_fund
-from models.errors import PermissionDenied, ValidationError
-from models.meeting_columns import CellContext
-from models.schema import JournalEntry, JournalLine
+from models.core import chart, ledger, members, settings
+from models.meetings import columns as meeting_columns
+from models.welfare import claims as welfare, fund as welfare_fund
+from models.core.errors import PermissionDenied, ValidationError
+from models.meetings.columns import CellContext
+from models.core.schema import JournalEntry, JournalLine
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     fund,

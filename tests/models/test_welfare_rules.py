@@ -8,9 +8,10 @@ import types
 
 import pytest
 
-from models import i18n, members, welfare, welfare_fund, welfare_types
-from models.errors import ValidationError
-from models.welfare_rules import RULE_NAMES
+from models.core import i18n, members
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.errors import ValidationError
+from models.welfare.rules import RULE_NAMES
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     change_rule,
@@ -169,7 +170,7 @@ def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypat
         seen.append((group_id, member_id, on))
         return ["loan 7"] if member_id == fund.member_ids[0] else []
 
-    monkeypatch.setitem(sys.modules, "models.loans",
+    monkeypatch.setitem(sys.modules, "models.loans.lifecycle",
                         types.SimpleNamespace(overdue_loans=overdue_loans))
     with fund.db.read() as s:
         assert failures(s, fund, member=0) == {"loans": "Overdue loans: 1."}
@@ -178,7 +179,7 @@ def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypat
 
 
 def test_without_a_loans_module_the_loan_rule_says_so_and_passes(fund, monkeypatch):
-    monkeypatch.setitem(sys.modules, "models.loans", types.SimpleNamespace())
+    monkeypatch.setitem(sys.modules, "models.loans.lifecycle", types.SimpleNamespace())
     with fund.db.read() as s:
         loans = next(r for r in check(s, fund) if r.rule == "loans")
     assert loans.passed
@@ -276,7 +277,7 @@ def test_good_standing_waits_for_the_loans_grace_days(fund):
     10/11/2026 and the loan rules give 3 days of grace. A claim on 12/11/2026 for an event
     the day before passes the loan rule: the installment is not late yet by the loan rules.
     If the group counts lateness from the due date instead, the same claim fails."""
-    from models import loan_policy
+    from models.loans import policy as loan_policy
     from tests.models.loan_support import open_loan, save
 
     with fund.db.write() as s:

@@ -13,9 +13,9 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from models import welfare, welfare_fund, welfare_types
-from models.meeting_columns import CellContext
-from models.schema_welfare import WelfareClaimType
+from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.meetings.columns import CellContext
+from models.welfare.schema import WelfareClaimType
 
 CONTRIBUTION = 10_000
 START = dt.date(2025, 1, 1)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import clock, ledger
-from models.db import Database, open_database, sqlite_url
+from models.core import clock, ledger
+from models.core.db import Database, open_database, sqlite_url
 from models.demo import build_demo
-from models.schema import JournalEntry, User
+from models.core.schema import JournalEntry, User
 
 TODAY = dt.date(2026, 11, 20)
 

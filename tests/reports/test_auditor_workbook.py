@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
-from models import arrears, ledger, tables
-from models.auditor_export import EXPORT_ACTION, MemberColumn, register_member_column
-from models.errors import PermissionDenied, UserCancelled
-from models.schema import AuditEvent, JournalEntry, JournalLine, Member
-from models.seal import format_seal
+from models.loans import arrears
+from models.core import ledger, tables
+from models.statements.auditor import EXPORT_ACTION, MemberColumn, register_member_column
+from models.core.errors import PermissionDenied, UserCancelled
+from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member
+from models.core.seal import format_seal
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 tables.load_features()
@@ -73,7 +74,7 @@ def test_the_cover_carries_the_ledger_seal_and_the_verify_result(demo, book):  #
     done, wb = book
     cover = {r[0]: r[1] for r in rows(wb["Cover"]) if r[0]}
     with demo.read() as s:
-        from models.schema import Group
+        from models.core.schema import Group
 
         group = s.get(Group, GID)
         seal, count = group.head_hash, group.entry_count
@@ -175,7 +176,7 @@ def test_par_figures_equal_the_arrears_query(demo, book):  # noqa: F811
     _, wb = book
     ws = wb["Loan portfolio"]
     with demo.read() as s:
-        from models.schema import User
+        from models.core.schema import User
 
         auditor = s.scalar(select(User).where(User.username == "auditor"))
         found = arrears.loan_arrears(s, auditor, group_id=GID, on=TODAY)
@@ -201,7 +202,7 @@ def test_claims_meetings_share_outs_and_the_audit_log_are_there(demo, book):  # 
     assert len(meetings) == 24
     assert all(sum(r[2:6]) > 0 for r in meetings)
     with demo.read() as s:
-        from models.schema_savings import ShareOutLine
+        from models.savings.schema import ShareOutLine
 
         share_out_lines = s.scalar(select(func.count(ShareOutLine.id)))
     assert len(data_rows(wb["Share-outs"], "Date")) == share_out_lines
@@ -238,10 +239,10 @@ def test_every_export_is_audited_with_the_files_sha256(demo, book, tmp_path):  #
 
 
 def test_someone_without_the_export_permission_gets_nothing(demo, tmp_path):  # noqa: F811
-    from models import users
+    from models.core import users
 
     with demo.write() as s:
-        from models.schema import User
+        from models.core.schema import User
 
         admin = s.scalar(select(User).where(User.username == "admin"))
         users.create_user(s, admin, username="visitor", display_name="Visitor",
@@ -271,7 +272,7 @@ def test_cancelling_leaves_no_file_and_no_audit_event(demo, tmp_path):  # noqa: 
 
 
 def test_a_capability_adds_its_own_member_column(demo, tmp_path, monkeypatch):  # noqa: F811
-    from models import auditor_export
+    from models.statements import auditor as auditor_export
 
     monkeypatch.setattr(auditor_export, "MEMBER_COLUMNS", [])
     register_member_column(MemberColumn(

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from desktop.exporting import export_auditor
-from models import tables
+from models.core import tables
 from tests.reports.auditor_support import demo, demo_template, user  # noqa: F401
 
 tables.load_features()

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from models import i18n
-from models.loan_receipts import repayment_receipt
+from models.core import i18n
+from models.loans.receipts import repayment_receipt
 from reports.loan_receipt_pdf import file_name, write_repayment_receipt
 from tests.models.loan_support import D, open_loan, repay, save
 
@@ -60,7 +60,7 @@ def test_money_received_in_cash_reads_received_into_the_cash_box(receipt, tmp_pa
 
 
 def test_the_file_is_named_by_the_receipt_number_printed_on_it(db, env, receipt):
-    from models.schema_loans import LoanRepayment
+    from models.loans.schema import LoanRepayment
 
     with db.read() as s:
         repayment_id = s.scalar(select(LoanRepayment.id))

@@ -10,7 +10,8 @@ import unicodedata
 
 import pytest
 
-from models import cashbox, i18n, meetings, members
+from models.meetings import cashbox, meeting as meetings
+from models.core import i18n, members
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 from tests.models.savings_support import with_rules
 

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from desktop.exporting import export_statement
-from models import ledger, tables
-from models.member_statement import member_statement
-from models.schema import Member
+from models.core import ledger, tables
+from models.statements.member import member_statement
+from models.core.schema import Member
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 tables.load_features()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from models import i18n, members
-from models.errors import UserError, ValidationError
-from models.opening_import import import_opening, preview_opening
+from models.core import i18n, members
+from models.core.errors import UserError, ValidationError
+from models.opening.balances import import_opening, preview_opening
 from reports.opening_template import read_template, write_template
 
 
@@ -74,7 +74,7 @@ def test_a_filled_template_reads_back_as_plain_rows(tmp_path):
 
 
 def test_a_good_template_is_imported_and_a_bad_one_lists_every_problem(tmp_path, env):
-    from models import groups, users
+    from models.core import groups, users
 
     with env.db.write() as s:
         admin = env.user(s, "admin")

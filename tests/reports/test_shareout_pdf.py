@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from models import i18n, savings, shareout
-from models.errors import NotFound
-from models.ledger import Line
+from models.core import i18n
+from models.savings import accounts as savings, shareout
+from models.core.errors import NotFound
+from models.core.ledger import Line
 from reports import shareout_pdf
 from tests.models.savings_support import add_members, lend, post, with_rules
 

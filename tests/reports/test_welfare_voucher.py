@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from models import i18n, users, welfare
+from models.core import i18n, users
+from models.welfare import claims as welfare
 from reports.welfare_voucher import write_voucher
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
 

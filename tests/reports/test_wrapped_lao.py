@@ -16,14 +16,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
 from sqlalchemy import select
 
-from models import i18n, meetings, welfare
-from models.db import Database, sqlite_url
-from models.loan_receipts import repayment_receipt
-from models.schedule import ScheduleTerms, build_schedule
-from models.schema import Group, User
-from models.schema_loans import LoanRepayment
-from models.schema_savings import ShareOut
-from models.schema_welfare import WelfareClaim
+from models.core import i18n
+from models.meetings import meeting as meetings
+from models.welfare import claims as welfare
+from models.core.db import Database, sqlite_url
+from models.loans.receipts import repayment_receipt
+from models.loans.schedule import ScheduleTerms, build_schedule
+from models.core.schema import Group, User
+from models.loans.schema import LoanRepayment
+from models.savings.schema import ShareOut
+from models.welfare.schema import WelfareClaim
 from reports import loan_receipt_pdf, loan_schedule_pdf, meeting_pdf, pdf, shareout_pdf, \
     welfare_voucher
 from tests.conftest import TODAY

@@ -6,7 +6,7 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 
-from models.migrate import guard_append_only, unguard_append_only
+from models.core.migrate import guard_append_only, unguard_append_only
 
 # The tables this revision guards, as they were when it was written (later revisions guard
 # the tables they add).

@@ -6,7 +6,7 @@ Revises: 0001_foundation
 from alembic import op
 import sqlalchemy as sa
 
-from models.migrate import guard_append_only, unguard_append_only
+from models.core.migrate import guard_append_only, unguard_append_only
 
 
 revision = "0009_passbook_prints"

@@ -5,7 +5,7 @@ Revises: 0005_loan_fees
 """
 from alembic import op
 
-from models.migrate import no_replace_sql
+from models.core.migrate import no_replace_sql
 
 revision = "0010_loan_replace_guards"
 down_revision = "0005_loan_fees"

@@ -13,10 +13,10 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from models import clock
-from models.access_log import secret_digest
-from models.chain import row_hash
-from models.migrate import (
+from models.core import clock
+from models.core.access_log import secret_digest
+from models.core.chain import row_hash
+from models.core.migrate import (
     append_only_sql,
     drop_append_only_sql,
     guard_append_only,

@@ -1,0 +1,210 @@
+"""Backups of the SQLite ledger: online (the app may stay open), checked after writing,
+automatic on the first open of each day and before migrations and restores, rotated.
+
+Rotation keeps the newest ``KEEP_DAILY`` daily backups, one per ISO week for
+``KEEP_WEEKLY`` weeks and one per month for ``KEEP_MONTHLY`` months; backups made before a
+migration or restore are kept apart and never rotated away by daily ones.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.core import clock
+from models.core.db import Database, create_private_file, make_private_folder
+from models.core.errors import UserError
+from models.core.i18n import N_
+
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 5, 12
+KEEP_SPECIAL = 10
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    entries: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def default_directory(database: Database) -> Path:
+    path = database.path
+    if path is None:
+        raise UserError(N_("Backups are made of SQLite ledgers only; back up the server "
+                           "database with its own tools."))
+    return directory_for(path)
+
+
+def directory_for(ledger: Path) -> Path:
+    """Each ledger's own backups folder: ``backups/<ledger name>/`` beside it, so ledgers
+    kept in one folder (the demo beside the real one) never show each other's backups."""
+    ledger = Path(ledger)
+    return ledger.parent / "backups" / ledger.stem
+
+
+def count_entries(path: Path) -> int:
+    """Journal entries in a backup file (read-only)."""
+    connection = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    try:
+        return int(connection.execute("SELECT count(*) FROM journal_entries").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def _require_sqlite(database: Database) -> Path:
+    path = database.path
+    if path is None:
+        raise UserError(N_("Backups are made of SQLite ledgers only; back up the server "
+                           "database with its own tools."))
+    return path
+
+
+def write_backup(database: Database, target: Path) -> BackupResult:
+    """Copy the live ledger to ``target`` with SQLite's online-backup API, then open the copy
+    and check it (integrity, hash chains). The copy is written to a temporary name and
+    renamed, so a power cut never leaves a half backup under the real name."""
+    source_path = _require_sqlite(database)
+    target = Path(target)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        make_private_folder(target.parent)
+        partial.unlink(missing_ok=True)
+        create_private_file(partial)
+        src = sqlite3.connect(str(source_path))
+        try:
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        result = check_backup(partial)
+        partial.replace(target)
+    except BaseException as exc:
+        _discard(partial)
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            raise UserError(N_("The backup could not be written to {folder}: {detail}. Is the "
+                               "stick full, or locked against writing?"),
+                            folder=str(target.parent), detail=_detail(exc)) from exc
+        raise
+    return BackupResult(target, target.stat().st_size, result.entries, result.problems)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _detail(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def check_backup(path: Path) -> BackupResult:
+    """Open a backup file read-only and verify it."""
+    from models.core.verify import verify_database
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(N_("No backup file at {path}."), path=str(path))
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
+    from sqlalchemy import func, inspect, select
+    from sqlalchemy.exc import DatabaseError
+
+    from models.core.schema import JournalEntry
+
+    database = Database(f"sqlite:///{path.resolve()}", read_only=True)
+    try:
+        with database.read() as session:
+            try:
+                if not inspect(session.get_bind()).has_table("journal_entries"):
+                    raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
+                problems = tuple(str(p) for p in verify_database(session))
+                entries = session.scalar(select(func.count(JournalEntry.id)))
+            except DatabaseError as exc:
+                raise UserError(N_("{path} is damaged and cannot be read: {detail}"),
+                                path=str(path), detail=str(exc.orig)) from exc
+    finally:
+        database.dispose()
+    return BackupResult(path, path.stat().st_size, int(entries or 0), problems)
+
+
+def _stamp() -> str:
+    return clock.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backup_before(database: Database, *, reason: str, directory: Path | None = None) -> BackupResult:
+    """A backup kept apart from the daily ones, named for why it was made."""
+    folder = (directory or default_directory(database)) / "special"
+    result = write_backup(database, folder / f"kongthun-{_stamp()}-before-{reason}.sqlite3")
+    _keep_newest(folder, KEEP_SPECIAL)
+    return result
+
+
+def daily_backup(database: Database, *, directory: Path | None = None) -> BackupResult | None:
+    """On the first open of a day: back up if there is no backup from today yet, rotate."""
+    if database.path is None or not database.path.exists():
+        return None
+    folder = directory or default_directory(database)
+    today = clock.today().strftime("%Y%m%d")
+    if any(folder.glob(f"kongthun-{today}-*.sqlite3")):
+        return None
+    result = write_backup(database, folder / f"kongthun-{_stamp()}.sqlite3")
+    rotate(folder)
+    return result
+
+
+def _date_of(path: Path) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(path.name[len("kongthun-"):len("kongthun-") + 8],
+                                    "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def rotate(folder: Path) -> list[Path]:
+    """Delete daily backups beyond the daily/weekly/monthly keep counts; returns removed."""
+    dated = sorted(((d, p) for p in folder.glob("kongthun-*.sqlite3")
+                    if (d := _date_of(p)) is not None), reverse=True)
+    keep: set[Path] = set()
+    days, weeks, months = [], [], []
+    for day, path in dated:
+        if day not in days and len(days) < KEEP_DAILY:
+            days.append(day)
+            keep.add(path)
+        week = day.isocalendar()[:2]
+        if week not in weeks and len(weeks) < KEEP_WEEKLY:
+            weeks.append(week)
+            keep.add(path)
+        month = (day.year, day.month)
+        if month not in months and len(months) < KEEP_MONTHLY:
+            months.append(month)
+            keep.add(path)
+    removed = [p for _, p in dated if p not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _keep_newest(folder: Path, count: int) -> None:
+    files = sorted(folder.glob("kongthun-*.sqlite3"), reverse=True)
+    for path in files[count:]:
+        path.unlink(missing_ok=True)
+
+
+def list_backups(database: Database, directory: Path | None = None) -> list[Path]:
+    folder = directory or default_directory(database)
+    if not folder.exists():
+        return []
+    return sorted(folder.rglob("kongthun-*.sqlite3"), reverse=True)

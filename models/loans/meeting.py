@@ -1,0 +1,139 @@
+"""Loans at meetings and when a member's own money pays them: the "loan_repayment" column
+of the meeting grid (what falls due by the meeting, prefilled; one amount a member pays,
+shared between her loans oldest first) and the loans' debt source for exits and
+share-outs (paid from her savings or payout). Imported by ``models.loans.lifecycle``, which is what
+registers them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.loans import lifecycle as loans
+from models.meetings import columns as meeting_columns
+from models.savings import accounts as savings
+from models.core.errors import NotFound, UserError, ValidationError
+from models.core.i18n import N_
+from models.core.permissions import Permission, require
+from models.core.schema import Member, User
+from models.loans.schema import Loan
+
+def _member_states(session: Session, group_id: int, member_id: int,
+                   on: dt.date) -> list[tuple[Loan, loans.LoanState]]:
+    out = []
+    for loan in loans.member_active_loans(session, group_id, member_id):
+        if loan.disbursed_on is not None and loan.disbursed_on <= on:
+            state = loans.loan_state(session, loan, on)
+            if state is not None:
+                out.append((loan, state))
+    return out
+
+
+def _expected(session: Session, ctx: meeting_columns.CellContext) -> int:
+    """What falls due by the meeting; nothing is prefilled for a member marked absent
+    (someone who pays for her is marked as representing her)."""
+    if savings.attendance_status(session, ctx.meeting_id, ctx.member_id) == savings.ABSENT:
+        return 0
+    return sum(state.due for _, state in _member_states(session, ctx.group_id, ctx.member_id,
+                                                        ctx.on))
+
+
+def _validate_cell(session: Session, ctx: meeting_columns.CellContext,
+                   amount: int) -> list[UserError]:
+    if not amount:
+        return []
+    if amount < 0:
+        return [UserError(N_("A repayment cannot be negative."))]
+    states = _member_states(session, ctx.group_id, ctx.member_id, ctx.on)
+    if not states:
+        member = session.get(Member, ctx.member_id)
+        return [UserError(N_("{member} has no loan to repay."), member=member.name_lao)]
+    most = sum(state.quote.total for _, state in states)
+    if amount > most:
+        return [UserError(N_("{amount} is more than the {owed} that clears every loan."),
+                          amount=loans.money_text(session, ctx.group_id, amount),
+                          owed=loans.money_text(session, ctx.group_id, most))]
+    return []
+
+
+def split_across_loans(states: list[tuple[Loan, loans.LoanState]], amount: int) -> list[tuple[Loan, int]]:
+    """Share ``amount`` between a member's loans, oldest first: first what is due on each,
+    then towards clearing each."""
+    shares: dict[int, int] = {}
+    left = amount
+    for loan, state in states:
+        take = min(left, state.due)
+        shares[loan.id] = take
+        left -= take
+    for loan, state in states:
+        take = min(left, state.quote.total - shares[loan.id])
+        shares[loan.id] += take
+        left -= take
+    return [(loan, shares[loan.id]) for loan, _ in states if shares[loan.id] > 0]
+
+
+def repay_member_loans(session: Session, actor: User, *, group_id: int, member_id: int,
+                       amount: int, on: dt.date, meeting_id: int | None = None) -> None:
+    """One amount a member pays on her loans in cash (at a meeting when ``meeting_id``),
+    shared between them oldest first; refused when it is more than clears them all."""
+    require(session, actor, Permission.RECORD, group_id)
+    member = session.get(Member, member_id)
+    if member is None or member.group_id != group_id:
+        raise NotFound(N_("No such member."))
+    ctx = meeting_columns.CellContext(group_id, member_id, meeting_id, on)
+    problems = _validate_cell(session, ctx, amount)
+    if problems:
+        raise ValidationError(problems)
+    for loan, share in split_across_loans(_member_states(session, group_id, member_id, on),
+                                          amount):
+        loans.add_repayment(session, actor, loan, amount=share, on=on, paid_from="cash",
+                            meeting_id=meeting_id)
+
+
+def _post_cell(session: Session, actor: User, ctx: meeting_columns.CellContext,
+               amount: int) -> None:
+    repay_member_loans(session, actor, group_id=ctx.group_id, member_id=ctx.member_id,
+                       amount=amount, on=ctx.on, meeting_id=ctx.meeting_id)
+
+
+def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
+    return session.scalar(select(Loan.id).where(Loan.group_id == group_id,
+                                                Loan.status == loans.ACTIVE).limit(1)) is not None
+
+
+REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
+    key="loan_repayment", label=N_("Loan repayment"), order=30, expected=_expected,
+    validate=_validate_cell, post=_post_cell, enabled=_column_enabled)
+
+
+# ----- exits and share-outs: loans paid from the member's own money ------------------------
+
+def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
+    return [savings.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
+                         params={"number": loan.number})
+            for loan, state in _member_states(session, group_id, member_id, on)]
+
+
+def _settle(session: Session, actor: User, debt: savings.Debt, amount: int,
+            source: savings.SettleFrom) -> None:
+    loan = loans.loan_by_id(session, debt.loan_id)
+    require(session, actor, Permission.RECORD, loan.group_id)
+    if source.account not in loans.MEMBER_ACCOUNTS + loans.PAY_ACCOUNTS:
+        raise UserError(N_("A loan cannot be paid from that account."))
+    loans.add_repayment(session, actor, loan, amount=amount, on=source.on,
+                        paid_from=source.account, meeting_id=None)
+
+
+def _income(session: Session, debt: savings.Debt, amount: int, on: dt.date) -> int:
+    """The interest and fee part of paying ``amount`` on the loan on ``on``, allocated as
+    the repayment would be (cash basis: those parts become income when paid)."""
+    loan = loans.loan_by_id(session, debt.loan_id)
+    return loans.payment_income(session, loan, amount=amount, on=on)
+
+
+LOAN_DEBTS = savings.DebtSource(
+    "loans", 30, ("loans_receivable", "interest_receivable", "penalties_receivable"),
+    _debts, _settle, _income)
+

@@ -1,0 +1,57 @@
+"""The meeting grid's columns, contributed by each capability.
+
+A meeting is one grid, one row per member; each capability (savings, loan repayments,
+welfare contributions, NSSF pot deposits, fines) registers a ``MeetingColumn``. Posting a
+meeting validates every cell of every column first (all problems listed at once), then
+calls each column's ``post`` inside the one transaction of the meeting, so nothing is ever
+half-recorded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from models.core.errors import UserError
+from models.core.schema import User
+
+
+@dataclass(frozen=True)
+class CellContext:
+    group_id: int
+    member_id: int
+    meeting_id: int | None
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class MeetingColumn:
+    key: str
+    label: str  # N_() text, translated by the front end
+    order: int
+    # The amount to prefill (minor units; 0 where no rule defines one).
+    expected: Callable[[Session, CellContext], int]
+    # Problems with ``amount`` in this cell; an empty list when it is fine.
+    validate: Callable[[Session, CellContext, int], list[UserError]]
+    # Post the cell (amount > 0) in the caller's transaction, linking entries to the meeting.
+    post: Callable[[Session, User, CellContext, int], None]
+    # Shown only when the group uses the capability (e.g. a group without NSSF pooling).
+    enabled: Callable[[Session, int, dt.date], bool] = lambda session, group_id, on: True
+
+
+_REGISTRY: dict[str, MeetingColumn] = {}
+
+
+def register(column: MeetingColumn) -> None:
+    """One capability's column (the meetings capability's hook ``meeting_columns``)."""
+    if column.key in _REGISTRY:
+        raise ValueError(f"meeting column {column.key} registered twice")
+    _REGISTRY[column.key] = column
+
+
+def columns(session: Session, group_id: int, on: dt.date) -> list[MeetingColumn]:
+    """The enabled columns for a group on a date, in display order."""
+    return sorted((c for c in _REGISTRY.values() if c.enabled(session, group_id, on)),
+                  key=lambda c: c.order)

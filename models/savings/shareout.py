@@ -1,0 +1,591 @@
+"""Closing a cycle: the share-out. A preview first (pure computation, nothing written), then
+posting exactly what the preview showed.
+
+Only the loan fund is shared out (welfare and NSSF money are other funds). The
+distributable fund D is what the loan fund is worth: members' savings plus its earnings
+(interest, penalties, fines, other income) less expenses, write-offs and cash shortages,
+plus what earlier cycles left in the reserve. Methods (setting ``savings.shareout_method``):
+
+- value per share: V = D / total shares; payout = shares × V (VSLA standard).
+- time-weighted: savings back, and the profit D − savings split by share-days (savings ×
+  days held before the share-out), so early savings earn more.
+- equal profit: savings back, and the profit split equally between the members who save.
+
+In a free-amount group a "share" is one minor unit saved. Payouts are rounded *down* to
+``savings.shareout_round_to`` (the smallest note), so they never exceed D; the rounding
+residue stays in the loan fund reserve and is carried to the next cycle (shown on the
+preview). What members owe is paid from their payout first (``savings.shareout_loans`` =
+net) or stops the share-out until loans are repaid (block). A member's loans are paid off
+in full from her payout or not at all (then they run on into the next cycle, which must
+hold enough to cover them); paying them off brings in their interest and unpaid loan fees
+(the loans are on a cash basis), which are part of D, so they are shared out now. The new cycle starts on the
+share-out day, with what members re-invest (all, none, or per member) as its first savings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.core import audit, chart, clock, ledger, settings
+from models.savings import accounts as savings
+from models.core.errors import LedgerIntegrityError, NotFound, UserError, ValidationError
+from models.core.i18n import N_, _
+from models.core.ledger import Line, fmt_date
+from models.core.permissions import Permission, require
+from models.savings.rules import (
+    BLOCK_LOANS,
+    EQUAL_PROFIT,
+    MODE,
+    SHARE_PRICE,
+    SHARES,
+    SHARE_MONTHS,
+    SHAREOUT_METHODS,
+    TIME_WEIGHTED,
+    VALUE_PER_SHARE,
+    CycleRow,
+    cycle_row,
+    money_text,
+    new_cycle,
+    open_cycle,
+    rules,
+)
+from models.loans.schedule import add_months
+from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
+from models.savings.schema import Meeting, SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
+
+KIND_SHARE_OUT = "share_out"
+KIND_REINVEST = "share_out_reinvest"
+KIND_PAYMENT = "share_out_payment"
+ALL, NONE = "all", "none"
+CarryOver = str | Mapping[int, int]
+# Working the payouts out again with the interest the netted repayments bring in settles
+# in a round or two; this only bounds a pathological case (posting then refuses).
+_MAX_ROUNDS = 50
+
+
+# ----- the arithmetic (pure) -------------------------------------------------------------
+
+def split(method: str, distributable: int, holdings: Mapping[int, tuple[int, int]],
+          round_to: int = 1) -> tuple[dict[int, int], int]:
+    """Payouts per member and the residue. ``holdings`` maps member -> (savings, weight);
+    the weight is used by the time-weighted method (kip-days). Payouts are rounded down to
+    a multiple of ``round_to``, so ``sum(payouts) + residue == distributable`` with
+    ``0 <= residue < len(holdings) * round_to``. Integers throughout: no float, no rounding
+    but the one floor."""
+    total = sum(s for s, _ in holdings.values())
+    profit = distributable - total
+    payouts: dict[int, int] = {}
+    if method == VALUE_PER_SHARE:
+        for member, (saved, _) in holdings.items():
+            payouts[member] = distributable * saved // (total * round_to) * round_to
+    elif method == TIME_WEIGHTED:
+        weights = sum(w for _, w in holdings.values())
+        for member, (saved, weight) in holdings.items():
+            payouts[member] = ((saved * weights + profit * weight) // (weights * round_to)
+                               * round_to)
+    elif method == EQUAL_PROFIT:
+        n = len(holdings)
+        for member, (saved, _) in holdings.items():
+            payouts[member] = (saved * n + profit) // (n * round_to) * round_to
+    else:
+        raise ValueError(method)
+    return payouts, distributable - sum(payouts.values())
+
+
+def distributable(session: Session, group_id: int) -> int:
+    """D: what the loan fund is worth, less share-outs already owed to members."""
+    return (ledger.fund_balance(session, group_id, chart.LOAN_FUND)
+            - ledger.balance(session, group_id, "share_out_payable"))
+
+
+def share_days(session: Session, group_id: int, start: dt.date, on: dt.date) -> dict[int, int]:
+    """Savings × days held until ``on``, per member (kip-days): the time-weighted weights.
+    Savings from before ``start`` (re-invested at the last share-out) count from ``start``."""
+    acc = chart.account_id(session, group_id, "member_savings")
+    rows = session.execute(
+        select(JournalLine.member_id, JournalEntry.value_date, func.sum(JournalLine.amount))
+        .join(JournalEntry).where(JournalLine.account_id == acc, JournalEntry.value_date <= on)
+        .group_by(JournalLine.member_id, JournalEntry.value_date))
+    out: dict[int, int] = {}
+    for member_id, day, raw in rows:
+        days = (on - max(day, start)).days
+        out[member_id] = out.get(member_id, 0) - int(raw) * days
+    return out
+
+
+def share_months(session: Session, group_id: int, start: dt.date,
+                 on: dt.date) -> dict[int, int]:
+    """Savings × whole months held until ``on``, per member (share-months, as paper groups
+    count them): a deposit made less than a month before counts for nothing yet.
+    Savings from before ``start`` count from ``start``."""
+    acc = chart.account_id(session, group_id, "member_savings")
+    rows = session.execute(
+        select(JournalLine.member_id, JournalEntry.value_date, func.sum(JournalLine.amount))
+        .join(JournalEntry).where(JournalLine.account_id == acc, JournalEntry.value_date <= on)
+        .group_by(JournalLine.member_id, JournalEntry.value_date))
+    out: dict[int, int] = {}
+    for member_id, day, raw in rows:
+        out[member_id] = out.get(member_id, 0) - int(raw) * whole_months(max(day, start), on)
+    return out
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (15/01 → 14/03 is one, → 15/03 two)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+# ----- preview ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShareOutRow:
+    """One member's payout statement."""
+
+    member_id: int
+    number: int
+    name: str
+    savings: int
+    shares: int
+    weight: int
+    payout: int
+    debts: tuple[savings.DebtLine, ...]
+    reinvest: int
+    netted: int
+    debt_left: int
+
+    @property
+    def profit(self) -> int:
+        return self.payout - self.savings
+
+    @property
+    def net(self) -> int:
+        return self.payout - self.netted
+
+    @property
+    def cash(self) -> int:
+        return self.net - self.reinvest
+
+
+@dataclass(frozen=True)
+class ShareOutPreview:
+    group_id: int
+    cycle: CycleRow
+    on: dt.date
+    method: str
+    loans_policy: str
+    round_to: int
+    distributable: int  # D, with the interest and fees the loans paid off today bring in
+    loan_interest: int  # that interest and those fees
+    total_savings: int
+    total_shares: int
+    rows: tuple[ShareOutRow, ...]
+    residue: int
+    next_mode: str
+    next_share_price: int
+    cash_held: int
+    problems: tuple[UserError, ...]
+    ledger_seq: int  # the ledger this was computed from; posting refuses a changed one
+    share_out_id: int | None = None
+
+    @property
+    def profit(self) -> int:
+        return self.distributable - self.total_savings
+
+    @property
+    def value_per_share(self) -> Decimal:
+        """V = D / total shares (for the value-per-share method), exact to 4 places."""
+        if not self.total_shares:
+            return Decimal(0)
+        value = Decimal(self.distributable) / Decimal(self.total_shares)
+        return value.quantize(Decimal("0.0001"))
+
+    @property
+    def total_payout(self) -> int:
+        return sum(r.payout for r in self.rows)
+
+    @property
+    def total_netted(self) -> int:
+        return sum(r.netted for r in self.rows)
+
+    @property
+    def total_reinvest(self) -> int:
+        return sum(r.reinvest for r in self.rows)
+
+    @property
+    def total_cash(self) -> int:
+        return sum(r.cash for r in self.rows)
+
+
+def _next_cycle_terms(session: Session, group_id: int, on: dt.date) -> tuple[str, int]:
+    mode = settings.get(session, group_id, MODE.key, on=on)
+    return mode, (settings.get(session, group_id, SHARE_PRICE.key, on=on) if mode == SHARES else 1)
+
+
+def _reinvest(net: int, price: int, carry: CarryOver, member_id: int) -> int:
+    if carry == ALL:
+        return max(net, 0) // price * price
+    if carry == NONE:
+        return 0
+    return carry.get(member_id, 0)
+
+
+def _checks(session: Session, group_id: int, cycle: SavingsCycle,
+            on: dt.date) -> list[UserError]:
+    """What stops a share-out on ``on`` whatever the figures."""
+    problems = []
+    if on <= cycle.start_date:
+        problems.append(UserError(N_("Cycle {number} started on {date}; the share-out must come "
+                                     "after that."), number=cycle.number,
+                                  date=fmt_date(cycle.start_date)))
+    if on > clock.today():
+        problems.append(UserError(N_("{date} is in the future."), date=fmt_date(on)))
+    last = session.scalar(select(func.max(JournalEntry.value_date))
+                          .where(JournalEntry.group_id == group_id))
+    if last is not None and last > on:
+        problems.append(UserError(N_("Money is recorded on {date}, after the share-out day; "
+                                     "share out on {date} or later."), date=fmt_date(last)))
+    for day in session.scalars(select(Meeting.meeting_date).where(
+            Meeting.cycle_id == cycle.id, Meeting.status == "open").order_by(Meeting.meeting_date)):
+        problems.append(UserError(N_("The meeting of {date} is not posted yet."),
+                                  date=fmt_date(day)))
+    return problems
+
+
+def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
+    return savings.member_debts(session, group_id, member_id, on)
+
+
+def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
+                      method: str | None = None, carry_over: CarryOver = ALL) -> ShareOutPreview:
+    """Compute the share-out of the open cycle on ``on``; nothing is written. ``problems``
+    lists everything that stops posting it.
+
+    What a member owes is paid from her payout first, as at an exit
+    (``savings.plan_netting``): loans oldest first, then fines, as far as the payout
+    reaches; she takes cash (or re-invests) only what is left once every debt is cleared,
+    and what the payout could not cover stays owed on her loan into the next cycle. The
+    interest and fees the netted repayments bring in are part of D, so they are shared out
+    in this cycle: the payouts are worked out again with them until nothing changes."""
+    require(session, actor, Permission.READ, group_id)
+    cycle = open_cycle(session, group_id)
+    if cycle is None:
+        raise UserError(N_("The group has no savings cycle to share out."))
+    r = rules(session, group_id, on)
+    method = method or r.shareout_method
+    if method not in SHAREOUT_METHODS:
+        raise UserError(N_("Unknown share-out method."))
+    if isinstance(carry_over, str) and carry_over not in (ALL, NONE):
+        raise UserError(N_("Choose to re-invest all, none, or an amount per member."))
+    problems = _checks(session, group_id, cycle, on)
+
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.group_id == group_id))}
+    saved = {m: s for m, s in ledger.member_balances(session, group_id, "member_savings").items()
+             if s > 0}
+    weigh = share_months if r.shareout_time_unit == SHARE_MONTHS else share_days
+    weights = weigh(session, group_id, cycle.start_date, on)
+    holdings = {m: (s, max(weights.get(m, 0), 0)) for m, s in saved.items()}
+    debtors = {m for m in members
+               if any(ledger.balance(session, group_id, key, member_id=m) > 0
+                      for key in (*savings.LOAN_ACCOUNTS, "fines_receivable"))}
+    owed = {m: _debts(session, group_id, m, on) for m in debtors}
+    netting = r.shareout_loans != BLOCK_LOANS
+    nettable = {m for m in owed if netting and m in holdings}
+    base = distributable(session, group_id)
+    fund, payouts, residue, interest = base, {m: 0 for m in holdings}, base, 0
+    if not holdings:
+        problems.append(UserError(N_("No member has savings to share out.")))
+    elif method == TIME_WEIGHTED and not sum(w for _, w in holdings.values()):
+        if r.shareout_time_unit == SHARE_MONTHS:
+            problems.append(UserError(N_("No savings were held for a whole month yet; the "
+                                         "share-months share-out has nothing to go by.")))
+        else:
+            problems.append(UserError(N_("No savings were held for a day yet; the "
+                                         "time-weighted share-out has nothing to go by.")))
+    else:
+        for _round in range(_MAX_ROUNDS):
+            fund = base + interest
+            if fund <= 0:
+                problems.append(UserError(N_("The loan fund holds {amount}; there is nothing "
+                                             "to share out."),
+                                          amount=money_text(session, group_id, fund)))
+                break
+            payouts, residue = split(method, fund, holdings, r.shareout_round_to)
+            brought = sum(savings.netting_income(
+                session, savings.plan_netting(owed[m], payouts[m]), on) for m in nettable)
+            if brought == interest:
+                break
+            interest = brought
+
+    next_mode, next_price = _next_cycle_terms(session, group_id, on)
+    rows = []
+    for member_id in sorted(set(holdings) | debtors, key=lambda m: members[m].number):
+        member = members[member_id]
+        payout = payouts.get(member_id, 0)
+        debt = owed.get(member_id, [])
+        unmanaged = [d for d in debt if d.source == savings.UNMANAGED]
+        if payout < 0:
+            problems.append(UserError(N_("The fund's loss is larger than {name}'s savings."),
+                                      name=member.name_lao))
+        loan_total = sum(d.amount for d in debt if d.loan_id is not None or d in unmanaged)
+        if not netting and loan_total:
+            problems.append(UserError(
+                N_("{name} still owes {amount} on loans; the rules want every loan repaid "
+                   "before the share-out."), name=member.name_lao,
+                amount=money_text(session, group_id, loan_total)))
+        elif payout > 0:
+            problems.extend(savings.unmanaged_problem(session, member, d) for d in unmanaged)
+        netted_debts = [d for d in debt if d.loan_id is None] if not netting else debt
+        lines = tuple(savings.plan_netting(netted_debts, payout))
+        if not netting:
+            lines += tuple(savings.DebtLine(d, 0) for d in debt if d not in netted_debts)
+        netted = sum(line.netted for line in lines)
+        reinvest = _reinvest(payout - netted, next_price, carry_over, member_id)
+        if reinvest < 0 or reinvest > max(payout - netted, 0):
+            problems.append(UserError(N_("{name} can re-invest at most {amount}."),
+                                      name=member.name_lao, amount=money_text(
+                                          session, group_id, max(payout - netted, 0))))
+        elif reinvest % next_price:
+            problems.append(UserError(
+                N_("{name}'s re-investment {amount} is not a whole number of shares at {price}."),
+                name=member.name_lao, amount=money_text(session, group_id, reinvest),
+                price=money_text(session, group_id, next_price)))
+        held, weight = holdings.get(member_id, (0, 0))
+        shares = held // cycle.share_price
+        weight = {TIME_WEIGHTED: weight, EQUAL_PROFIT: int(held > 0)}.get(method, shares)
+        rows.append(ShareOutRow(member_id, member.number, member.name_lao, held, shares, weight,
+                                payout, lines, reinvest, netted, sum(x.left for x in lines)))
+    if isinstance(carry_over, Mapping):
+        problems.extend(UserError(N_("Member {member} has no payout to re-invest."),
+                                  member=m) for m in carry_over
+                        if m not in {row.member_id for row in rows})
+
+    cash_held = ledger.balance(session, group_id, "cash")
+    cash_needed = sum(row.cash for row in rows)
+    if cash_needed > cash_held:
+        problems.append(UserError(N_("The payouts need {needed} in cash but the box holds "
+                                     "{held}; bring money from the bank first."),
+                                  needed=money_text(session, group_id, cash_needed),
+                                  held=money_text(session, group_id, cash_held)))
+    lent_after = _loan_fund_assets(session, group_id) - sum(row.netted for row in rows) + interest
+    kept = residue + sum(row.reinvest for row in rows)
+    if not problems and lent_after > kept:
+        problems.append(UserError(
+            N_("{lent} stays lent out after the share-out but the new cycle starts with only "
+               "{kept}; the payouts would use welfare money. Collect the loans or re-invest "
+               "more."), lent=money_text(session, group_id, lent_after),
+            kept=money_text(session, group_id, kept)))
+    return ShareOutPreview(
+        group_id, cycle_row(cycle), on, method, r.shareout_loans, r.shareout_round_to, fund,
+        interest, sum(s for s, _ in holdings.values()),
+        sum(s // cycle.share_price for s, _ in holdings.values()), tuple(rows), residue,
+        next_mode, next_price, cash_held, tuple(problems),
+        session.get(Group, group_id).entry_count)
+
+
+def _loan_fund_assets(session: Session, group_id: int) -> int:
+    """What the loan fund has lent or is owed (its receivables), from the ledger."""
+    return int(session.scalar(
+        select(func.coalesce(func.sum(JournalLine.amount), 0))
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(Account.group_id == group_id, Account.fund == chart.LOAN_FUND,
+               Account.kind == chart.ASSET)))
+
+
+# ----- posting ---------------------------------------------------------------------------
+
+def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
+                   method: str | None = None, carry_over: CarryOver = ALL,
+                   preview_seq: int | None = None) -> ShareOutPreview:
+    """Post the share-out the preview shows, close the cycle and start the next one.
+
+    ``preview_seq`` is the preview's ``ledger_seq``: if anything was posted since, the
+    figures may differ and posting is refused, so the treasurer posts what she saw."""
+    require(session, actor, Permission.RECORD, group_id)
+    preview = preview_share_out(session, actor, group_id=group_id, on=on, method=method,
+                                carry_over=carry_over)
+    if preview.problems:
+        raise ValidationError(preview.problems)
+    if preview_seq is not None and preview_seq != preview.ledger_seq:
+        raise UserError(N_("Money was recorded since the preview; look at the preview again."))
+    memo = _("Share-out of cycle {number}").format(number=preview.cycle.number)
+    with session.begin_nested():
+        # Debts first, from what each member is about to be owed: the interest the loans
+        # bring in is then on the ledger, and D there is the D of the preview.
+        for row in preview.rows:
+            savings.apply_netting(session, actor, list(row.debts), savings.SettleFrom(
+                "share_out_payable", row.member_id, on, memo))
+        if distributable(session, group_id) != preview.distributable:
+            raise LedgerIntegrityError(N_("Paying the loans from the payouts brought in another "
+                                          "amount than the preview showed; nothing was posted."))
+        ledger.post_entry(session, actor, group_id=group_id, value_date=on,
+                          kind=KIND_SHARE_OUT, memo=memo,
+                          lines=_closing_lines(session, group_id, preview))
+        cycle = session.get(SavingsCycle, preview.cycle.id)
+        cycle.closed_on = on
+        session.flush()
+        following = new_cycle(session, actor, group_id=group_id, start_date=on)
+        _pay_out(session, actor, preview, KIND_REINVEST, "member_savings", memo,
+                 {row.member_id: row.reinvest for row in preview.rows})
+        _pay_out(session, actor, preview, KIND_PAYMENT, "cash", memo,
+                 {row.member_id: row.cash for row in preview.rows})
+        record = ShareOut(group_id=group_id, cycle_id=cycle.id, share_out_date=on,
+                          method=preview.method, loans_policy=preview.loans_policy,
+                          round_to=preview.round_to, distributable=preview.distributable,
+                          total_savings=preview.total_savings, residue=preview.residue,
+                          loan_interest=preview.loan_interest, next_cycle_id=following.id,
+                          user_id=actor.id, recorded_at=clock.now())
+        session.add(record)
+        session.flush()
+        for row in preview.rows:
+            session.add(ShareOutLine(share_out_id=record.id, member_id=row.member_id,
+                                     savings=row.savings, shares=row.shares, weight=row.weight,
+                                     payout=row.payout, debts_netted=row.netted,
+                                     reinvested=row.reinvest, cash_paid=row.cash,
+                                     debt_left=row.debt_left))
+            for position, line in enumerate(row.debts, start=1):
+                session.add(ShareOutDebt(
+                    share_out_id=record.id, member_id=row.member_id, position=position,
+                    source=line.debt.source, label=line.debt.label,
+                    params=dict(line.debt.params), loan_id=line.debt.loan_id,
+                    owed=line.owed, netted=line.netted))
+        audit.record(session, actor, "shareout.post", group_id=group_id,
+                     cycle=preview.cycle.number, method=preview.method,
+                     distributable=preview.distributable, residue=preview.residue)
+    return replace(preview, share_out_id=record.id, problems=())
+
+
+def _closing_lines(session: Session, group_id: int, preview: ShareOutPreview) -> list[Line]:
+    """Savings and every earnings account of the loan fund go to zero; payouts become owed
+    to each member; the residue is what the reserve keeps."""
+    lines = [Line("member_savings", row.savings, member_id=row.member_id)
+             for row in preview.rows if row.savings]
+    reserve_id = chart.account_id(session, group_id, "loan_fund_reserve")
+    skip = {chart.account_id(session, group_id, k) for k in ("member_savings", "share_out_payable")}
+    balances = session.execute(
+        select(Account.id, func.sum(JournalLine.amount))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .where(Account.group_id == group_id, Account.fund == chart.LOAN_FUND,
+               Account.kind != chart.ASSET)
+        .group_by(Account.id).order_by(Account.id))
+    reserve_raw = 0
+    for account_id, raw in balances:
+        if account_id in skip:
+            continue
+        if account_id == reserve_id:
+            reserve_raw = int(raw)
+        elif raw:
+            lines.append(Line(account_id, -int(raw)))
+    lines += [Line("share_out_payable", -row.payout, member_id=row.member_id)
+              for row in preview.rows if row.payout]
+    if -reserve_raw - preview.residue:
+        lines.append(Line(reserve_id, -reserve_raw - preview.residue))
+    return lines
+
+
+def _pay_out(session: Session, actor: User, preview: ShareOutPreview, kind: str, to: str,
+            memo: str, amounts: dict[int, int]) -> None:
+    amounts = {m: a for m, a in amounts.items() if a > 0}
+    if not amounts:
+        return
+    lines = [Line("share_out_payable", a, member_id=m) for m, a in sorted(amounts.items())]
+    if to == "member_savings":
+        lines += [Line(to, -a, member_id=m) for m, a in sorted(amounts.items())]
+    else:
+        lines.append(Line(to, -sum(amounts.values())))
+    ledger.post_entry(session, actor, group_id=preview.group_id, value_date=preview.on,
+                      kind=kind, memo=memo, lines=lines)
+
+
+def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> list[str]:
+    """Per member with debts, translated: each debt, what her payout paid on it and what
+    is still owed on it after the share-out (the preview and the printed statement)."""
+    out = []
+    for row in rows:
+        for line in row.debts:
+            if not line.owed:
+                continue
+            if line.left:
+                text = _("{number} · {member}: {debt} — {netted} from her payout, "
+                         "{left} still owed")
+            else:
+                text = _("{number} · {member}: {debt} — {netted} from her payout, cleared")
+            out.append(text.format(number=row.number, member=row.name, debt=line.label,
+                                   netted=money(line.netted), left=money(line.left)))
+    return out
+
+
+# ----- past share-outs -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShareOutRecord:
+    id: int
+    cycle_number: int
+    on: dt.date
+    method: str
+    distributable: int
+    total_savings: int
+    residue: int
+    rows: tuple[ShareOutRow, ...]
+    round_to: int = 0  # payouts were rounded down to this (minor units)
+    loan_interest: int = 0  # interest and fees of the loans paid off from payouts
+
+    @property
+    def total_shares(self) -> int:
+        return sum(r.shares for r in self.rows)
+
+    @property
+    def value_per_share(self) -> Decimal:
+        """V = D / total shares, as the preview computed it (exact to 4 places)."""
+        if not self.total_shares:
+            return Decimal(0)
+        return (Decimal(self.distributable) / Decimal(self.total_shares)).quantize(
+            Decimal("0.0001"))
+
+
+def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareOutRecord:
+    """A posted share-out, as the members' payout statements show it."""
+    record = session.get(ShareOut, share_out_id)
+    if record is None:
+        raise NotFound(N_("No such share-out."))
+    require(session, actor, Permission.READ, record.group_id)
+    cycle = session.get(SavingsCycle, record.cycle_id)
+    debts: dict[int, list[savings.DebtLine]] = {}
+    for d in session.scalars(select(ShareOutDebt).where(ShareOutDebt.share_out_id == record.id)
+                             .order_by(ShareOutDebt.member_id, ShareOutDebt.position)):
+        debts.setdefault(d.member_id, []).append(savings.DebtLine(
+            savings.Debt(d.source, d.label, d.owed, loan_id=d.loan_id, params=dict(d.params)),
+            d.netted))
+    rows = []
+    for line, member in session.execute(
+            select(ShareOutLine, Member).join(Member, Member.id == ShareOutLine.member_id)
+            .where(ShareOutLine.share_out_id == record.id).order_by(Member.number)):
+        rows.append(ShareOutRow(member.id, member.number, member.name_lao, line.savings,
+                                line.shares, line.weight, line.payout,
+                                tuple(debts.get(member.id, ())), line.reinvested,
+                                line.debts_netted, line.debt_left))
+    return ShareOutRecord(record.id, cycle.number, record.share_out_date, record.method,
+                          record.distributable, record.total_savings, record.residue,
+                          tuple(rows), record.round_to, record.loan_interest)
+
+
+def share_outs(session: Session, actor: User, group_id: int) -> list[ShareOutRecord]:
+    require(session, actor, Permission.READ, group_id)
+    return [share_out_record(session, actor, i) for i in session.scalars(
+        select(ShareOut.id).where(ShareOut.group_id == group_id)
+        .order_by(ShareOut.share_out_date.desc()))]
+
+
+def _refuse_reversal(session: Session, actor: User, entry: JournalEntry, reason: str,
+                     value_date: dt.date) -> JournalEntry:
+    raise UserError(N_("Entry {seq} is part of a share-out, which cannot be reversed; correct "
+                       "a member's payout with a new entry."), seq=entry.seq)
+
+
+REVERSAL_RULES = {kind: _refuse_reversal for kind in (KIND_SHARE_OUT, KIND_REINVEST, KIND_PAYMENT)}
