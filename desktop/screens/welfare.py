@@ -35,7 +35,7 @@ from models.core import clock
 from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 from models.welfare.rules import BENEFICIARY_NAMES, RuleResult
 
 FILTERS = {"": N_("All claims"), **welfare.STATUS_NAMES}

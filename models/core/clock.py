@@ -1,6 +1,7 @@
 """The one source of 'now' (UTC, naive, microsecond precision) so tests can move time."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 _override: dt.datetime | None = None
@@ -43,3 +44,13 @@ def check_date(value: dt.date) -> dt.date:
                            "to {last}."), date=f"{value.day:02d}/{value.month:02d}/{value.year:04d}",
                         first=EARLIEST.strftime("%d/%m/%Y"), last=LATEST.strftime("%d/%m/%Y"))
     return value
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months``, clamped to the target month's last day (31 Jan + 1 →
+    28/29 Feb), like Java's ``LocalDate.plusMonths``."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))

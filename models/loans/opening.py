@@ -19,7 +19,8 @@ from models.core.i18n import N_
 from models.core.ledger import fmt_date
 from models.loans.policy import LOAN_METHODS, get_policy
 from models.core.permissions import Permission, require
-from models.loans.schedule import FREQUENCIES, Installment, ScheduleTerms, add_months, build_schedule
+from models.core.clock import add_months
+from models.loans.schedule import FREQUENCIES, Installment, ScheduleTerms, build_schedule
 from models.core.schema import Member, User
 from models.loans.schema import Loan, LoanTerms
 

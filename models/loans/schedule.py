@@ -54,7 +54,7 @@ from typing import Literal
 
 from models.core.errors import UserError
 from models.core.i18n import N_
-from models.core.clock import check_date
+from models.core.clock import add_months, check_date
 from models.core.money import ROUNDING_MODES, check_within
 
 Method = Literal["flat", "declining"]
@@ -198,16 +198,6 @@ def _check_choice(value: str, allowed: tuple[str, ...]) -> None:
 
 
 # --- dates -----------------------------------------------------------------------------
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months``, clamped to the target month's last day (31 Jan + 1 →
-    28/29 Feb), like Java's ``LocalDate.plusMonths``."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
 
 def _next_due(previous: dt.date, seed: dt.date, frequency: str) -> dt.date:
     """One period after ``previous``. Monthly dates return to the seed day where the

@@ -54,7 +54,7 @@ from models.savings.rules import (
     open_cycle,
     rules,
 )
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.savings.schema import Meeting, SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
 

@@ -21,7 +21,7 @@ from models.core.i18n import N_
 from models.meetings.columns import CellContext, columns
 from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.core.seal import format_seal
 from models.core.verify import office_copies

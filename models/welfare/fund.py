@@ -30,7 +30,7 @@ from models.core.i18n import N_, gettext
 from models.meetings.columns import CellContext, MeetingColumn
 from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 
 CONTRIBUTION_KINDS = ("welfare_contribution", "welfare_joining_fee")

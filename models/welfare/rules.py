@@ -14,7 +14,7 @@ from models.core.errors import UserError
 from models.core.i18n import N_, gettext
 from models.core.ledger import fmt_date
 from models.core.money import Currency, format_money
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 
 BENEFICIARIES = ("member", "spouse", "child", "parent")
 BENEFICIARY_NAMES = {

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from models.statements import dashboard, passbook
 from models.core import i18n
 from models.core.ledger import Line, post_entry
-from models.loans.schedule import add_months
+from models.core.clock import add_months
 from reports.passbook_pdf import write_passbook
 from tests.models.savings_support import add_members, lend
 
