@@ -7,14 +7,19 @@ SYSTEM_PACKAGES := xvfb xauth poppler-utils libreoffice-calc-nogui libegl1 libgl
   libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
   libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
 
-.PHONY: run test test-sqlite test-postgres bench system venv screenshots fonts clean
+.PHONY: run lint test test-sqlite test-postgres bench system venv screenshots fonts clean
 
 run: venv
 	$(BIN)/kongthun
 
 # The whole suite on SQLite (the embedded default), then the model-level suite again on a
 # PostgreSQL server of its own (installed and started by installer/postgres_test_server.sh).
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
+
+# ruff (style, imports, likely bugs) and mypy (types of the Qt-free code), as in pyproject.toml.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-sqlite: venv
 	@echo "== engine: sqlite (the whole suite)"

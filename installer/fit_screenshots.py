@@ -40,7 +40,7 @@ from desktop.screens.welfare_dialogs import ClaimDialog  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
 from models.core import clock, groups, users
 from models.savings import accounts as savings  # noqa: E402
-from models.core.db import open_database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.core.i18n import _  # noqa: E402
 from models.core.schema import User  # noqa: E402

@@ -41,7 +41,8 @@ from desktop.qt_i18n import switch_language  # noqa: E402
 from models.core import clock, users
 from models.statements import passbook
 from models.savings import accounts as savings  # noqa: E402
-from models.core.db import Database, open_database, sqlite_url  # noqa: E402
+from models.core.db import Database, sqlite_url  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import Group, Member  # noqa: E402
 from reports.passbook_pdf import write_calibration, write_passbook  # noqa: E402
 

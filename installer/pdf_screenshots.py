@@ -26,7 +26,7 @@ from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
 from models.savings import shareout
 from models.welfare import claims as welfare  # noqa: E402
-from models.core.db import open_database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
 from models.core.schema import Group, User  # noqa: E402

@@ -47,7 +47,8 @@ from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # no
 from models.core import clock, first_run, ledger, members, users
 from models.loans import lifecycle as loans
 from models.welfare import claims as welfare, types as welfare_types
-from models.core.db import Database, open_database  # noqa: E402
+from models.core.db import Database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.welfare.schema import WelfareClaimType  # noqa: E402
 
 SCREEN = (1366, 728)  # 1366×768 less a taskbar

@@ -28,7 +28,7 @@ from desktop.login import LoginDialog  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
 from models.core import clock, users  # noqa: E402
-from models.core.db import open_database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 
 SIZE = (1366, 728)  # a 1366×768 laptop screen less its taskbar

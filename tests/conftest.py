@@ -23,7 +23,8 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from models.core import capability, clock, groups, i18n, members, users  # noqa: E402
-from models.core.db import Database, open_database, sqlite_url  # noqa: E402
+from models.core.db import Database, sqlite_url  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import Group, Member, User  # noqa: E402
 
 capability.load()  # as every front end does: all capabilities, or a loud stop

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from models.core import clock, groups, members, users
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
-from models.core.db import Database, open_database
+from models.core.db import Database
+from models.core.migrate import open_database
 from models.core.ledger import Line, post_entry
 from models.core.schema import User
 from models.loans.schema import Loan

@@ -15,9 +15,12 @@ import sys
 
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
+from models.core import capability
 from models.core.db import is_busy
 from models.core.errors import LedgerBusy, UserError
 from models.core.i18n import _
+
+capability.load()  # the command line's start: every capability, or a loud stop here
 
 
 class CliUsageError(Exception):
@@ -47,9 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.core import capability, i18n
+    from models.core import i18n
 
-    capability.load()  # every capability, or a loud stop here
     i18n.set_language(args.lang or i18n.language_from_environment())
     if args.command is None:
         from desktop.app import run_app  # Qt only when the window is asked for

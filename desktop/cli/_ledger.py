@@ -12,7 +12,8 @@ from sqlalchemy.exc import DatabaseError
 from desktop.cli import CliUsageError
 from desktop.cli._common import read_password
 from models.core import users
-from models.core.db import Database, display_url, open_database, resolve_url, sqlite_path
+from models.core.db import Database, display_url, resolve_url, sqlite_path
+from models.core.migrate import open_database
 from models.core.i18n import _
 from models.core.schema import Group, User
 

@@ -17,7 +17,8 @@ from desktop.cli import CliUsageError
 from desktop.cli._common import add_db_option, iso_date
 from desktop.cli._ledger import holds_data, open_existing
 from models.core import audit, clock
-from models.core.db import display_url, open_database, resolve_url, sqlite_path
+from models.core.db import display_url, resolve_url, sqlite_path
+from models.core.migrate import open_database
 from models.demo import build_demo
 from models.demo.core import MAX_GROUPS, MAX_YEARS
 from models.core.i18n import N_, _, gettext

@@ -23,7 +23,6 @@ from models.core import users
 from models.core.groups import visible_groups
 from models.core.i18n import _
 from models.core.schema import Group, Member
-from models.core.tables import load_features
 from reports.passbook_pdf import write_passbook
 
 
@@ -49,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
         problem = schema_problem(database)
         if problem is not None:
             raise CliUsageError(problem)
-        load_features()
         user = log_in(database, args.user)
         with database.write() as session:
             actor = users.reload_user(session, user)

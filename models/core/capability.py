@@ -19,6 +19,7 @@ import functools
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from models.core import entry_text, ledger, settings, verify
@@ -35,6 +36,7 @@ class Capability:
     name: str                  # the package under models/
     title: str                 # N_() text
     needs: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()      # its tables (``tables_in(schema)``); migrations make them
     entry_kinds: Mapping[str, str] = field(default_factory=dict)          # kind -> N_() name, one name per kind
     # Renders the program-written memos of this capability's kinds (entry_text.describe).
     describe_entries: entry_text.Describer | None = None
@@ -49,6 +51,14 @@ class Capability:
     demo: tuple[str, ...] = ()      # its demo activities' modules (each defines ACTIVITY)
     cli: tuple[str, ...] = ()                       # its `kongthun` subcommands
     extra: Mapping[str, Any] = field(default_factory=dict)  # for tests and tools: anything else
+
+
+def tables_in(*modules: ModuleType) -> tuple[str, ...]:
+    """The names of the tables the mapped classes of ``modules`` define."""
+    return tuple(sorted({value.__table__.name for module in modules
+                         for value in vars(module).values()
+                         if isinstance(value, type) and hasattr(value, "__table__")
+                         and value.__module__ == module.__name__}))
 
 
 class CapabilityError(RuntimeError):
@@ -69,6 +79,7 @@ def load() -> tuple[Capability, ...]:
             raise CapabilityError(f"{name} needs {unknown}, not loaded before it")
         loaded[name] = cap
     _register(tuple(loaded.values()))
+    ledger.capabilities_loaded()
     return tuple(loaded.values())
 
 

@@ -304,17 +304,3 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
     # Only a server's race: on SQLite a unique violation inside one serialised writer is
     # a service that failed to check, a bug that must not be dressed up as a race.
     return getattr(exc.orig, "sqlstate", None) == "23505"
-
-
-def open_database(db: str | None = None, *, migrate: bool = True,
-                  backup_dir: Path | None = None) -> Database:
-    """Open (creating if needed) the ledger named by ``db`` and bring its schema up to date.
-
-    An existing file that needs migrating is backed up first (into ``backup_dir``, default
-    the ``backups`` folder beside it)."""
-    from models.core import migrate as migrations
-
-    database = Database(resolve_url(db))
-    if migrate:
-        migrations.upgrade(database, backup_dir=backup_dir)
-    return database

@@ -257,6 +257,23 @@ ReversalHandler = Callable[[Session, User, JournalEntry, str, dt.date], JournalE
 REVERSAL_HANDLERS: dict[str, ReversalHandler] = {}
 
 
+_capabilities_loaded = False
+
+
+def capabilities_loaded() -> None:
+    """Called by ``models.core.capability.load`` once every capability is registered."""
+    global _capabilities_loaded
+    _capabilities_loaded = True
+
+
+def require_capabilities() -> None:
+    """Stop loudly where the capabilities' rules are needed and no front end loaded them
+    (a share-out reversed as a plain entry was such a silent gap)."""
+    if not _capabilities_loaded:
+        raise RuntimeError("the capabilities are not loaded: a front end must call "
+                           "models.core.capability.load() at start")
+
+
 def add_reversal_rule(kind: str, rule: ReversalHandler) -> None:
     if kind in REVERSAL_HANDLERS:
         raise ValueError(f"two reversal rules for {kind}")
@@ -279,9 +296,7 @@ def reverse_entry(session: Session, actor: User, *, entry_id: int, reason: str,
     if is_reversed(session, entry.id):
         raise UserError(N_("Entry {seq} was already reversed."), seq=entry.seq)
     value_date = value_date or clock.today()
-    from models.core.tables import load_features
-
-    load_features()  # the capabilities' reversal handlers
+    require_capabilities()
     handler = REVERSAL_HANDLERS.get(entry.kind)
     if handler is not None:
         reversal = handler(session, actor, entry, reason, value_date)

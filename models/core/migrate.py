@@ -8,7 +8,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from models.core.db import Database
+from models.core import backup
+from models.core.db import Database, resolve_url
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -48,8 +49,6 @@ def upgrade(database: Database, *, backup_dir: Path | None = None,
     if current == head_revisions():
         return False
     if current and database.is_sqlite and backup_first:
-        from models.core import backup
-
         backup.backup_before(database, reason="migration", directory=backup_dir)
     config = alembic_config()
     with database.engine.begin() as connection:
@@ -113,3 +112,15 @@ def no_replace_sql(table: str, keys: tuple[tuple[str, ...], ...] = (("id",),)) -
         for key in keys)
     return [f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: that row exists'); END"]
+
+
+def open_database(db: str | None = None, *, migrate: bool = True,
+                  backup_dir: Path | None = None) -> Database:
+    """Open (creating if needed) the ledger named by ``db`` and bring its schema up to date.
+
+    An existing file that needs migrating is backed up first (into ``backup_dir``, default
+    the ``backups`` folder beside it)."""
+    database = Database(resolve_url(db))
+    if migrate:
+        upgrade(database, backup_dir=backup_dir)
+    return database

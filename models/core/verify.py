@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.core import access_log, audit, chain, chart, seal
 from models.core.i18n import N_, gettext
-from models.core.ledger import entry_hash
+from models.core.ledger import entry_hash, require_capabilities
 from models.core.schema import (
     APPEND_ONLY_TABLES,
     Account,
@@ -194,9 +194,7 @@ def chain_problems(session: Session) -> list[Problem]:
 
 
 def verify_database(session: Session) -> list[Problem]:
-    from models.core.tables import load_features
-
-    load_features()  # every capability's checks, also from the command line
+    require_capabilities()  # every capability's checks, also from the command line
     problems: list[Problem] = []
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":

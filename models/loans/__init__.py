@@ -1,14 +1,15 @@
 """Loans: the dated loan rules, schedules (flat or declining, as Fineract computes them),
 application to payout, repayments and their allocation, penalties and arrears, receipts,
 and loans brought over from paper."""
-from models.core.capability import Capability
+from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.loans import lifecycle, meeting, policy, texts
+from models.loans import lifecycle, meeting, policy, schema, texts
 
 CAPABILITY = Capability(
     name="loans",
     title=N_("Loans"),
+    tables=tables_in(schema),
     needs=("meetings", "savings"),
     entry_kinds=texts.KIND_NAMES,
     describe_entries=texts.describe,

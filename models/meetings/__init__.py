@@ -1,13 +1,14 @@
 """Meetings: the roll call, the one grid a meeting is recorded in (the columns other
 capabilities contribute), drafts kept while it is typed, and the cash box counted."""
-from models.core.capability import Capability
+from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.meetings import cashbox, columns, meeting
+from models.meetings import cashbox, columns, meeting, schema
 
 CAPABILITY = Capability(
     name="meetings",
     title=N_("Meetings"),
+    tables=tables_in(schema),
     entry_kinds={
         cashbox.KIND_COUNT: N_("Cash count"),
         cashbox.KIND_TRANSFER: N_("Cash moved to or from the bank"),

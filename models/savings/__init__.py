@@ -1,14 +1,15 @@
 """Savings: the dated savings rules, deposits and withdrawals, fines, a member leaving, and
 the cycle closed with a share-out. Owns the debts netted from a member's money at exit and
 share-out (others add theirs as ``debt_sources``)."""
-from models.core.capability import Capability
+from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.savings import accounts, rules, shareout, texts
+from models.savings import accounts, rules, schema, shareout, texts
 
 CAPABILITY = Capability(
     name="savings",
     title=N_("Savings"),
+    tables=tables_in(schema),
     needs=("meetings",),
     entry_kinds=texts.KIND_NAMES,
     describe_entries=texts.describe,

@@ -1,13 +1,14 @@
 """The welfare fund: contributions, claim types with their rules (caps, once a year,
 waiting periods), claims, approvals and payouts."""
-from models.core.capability import Capability
+from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.welfare import claims, fund, texts
+from models.welfare import claims, fund, schema, texts
 
 CAPABILITY = Capability(
     name="welfare",
     title=N_("Welfare fund"),
+    tables=tables_in(schema),
     needs=("meetings", "loans"),
     entry_kinds=texts.KIND_NAMES,
     describe_entries=texts.describe,

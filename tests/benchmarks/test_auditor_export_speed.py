@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
-from models.core.db import open_database
+from models.core.migrate import open_database
 from models.demo import build_demo
 from models.core.schema import JournalEntry, JournalLine, User
 

@@ -116,7 +116,7 @@ def test_a_read_only_ledger_is_called_read_only_not_foreign(capsys, ledger, monk
 
 def _demo_cut_short(path: Path) -> None:
     """The groups are in, but the build was killed before it could mark itself finished."""
-    from models.core.db import open_database
+    from models.core.migrate import open_database
     from models.demo import build_demo
 
     database = open_database(str(path))

@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_verify_registers_the_checks_of_every_capability():
     code = ("import models.core.verify as v\n"
-            "from models.core.tables import load_features\n"
+            "from models.core.capability import load\n"
             "before = len(v.EXTRA_CHECKS)\n"
-            "load_features()\n"
+            "load()\n"
             "import models.core.ledger as l\n"
             "print(before, len(v.EXTRA_CHECKS), sorted(l.REVERSAL_HANDLERS))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

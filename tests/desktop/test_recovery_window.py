@@ -15,7 +15,7 @@ from desktop.app import AppController, run_app
 from desktop.recovery_dialog import RecoveryDialog, backup_choices
 from desktop.screens.settings import backup_files
 from models.core import backup, clock, groups, recovery, users
-from models.core.db import open_database
+from models.core.migrate import open_database
 from models.core.recovery import LedgerState
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -37,7 +37,8 @@ from models.meetings import meeting as meetings
 from models.savings import accounts as savings
 from models.welfare import claims as welfare
 from models.welfare import types as welfare_types
-from models.core.db import Database, open_database, sqlite_url
+from models.core.db import Database, sqlite_url
+from models.core.migrate import open_database
 from models.demo import build_demo
 from models.core.schema import User
 

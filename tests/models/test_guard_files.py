@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from models.core import backup
-from models.core.db import open_database
+from models.core.migrate import open_database
 
 pytestmark = pytest.mark.sqlite_only  # the modes of the SQLite file and its backups
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 import models
-from models.core import clock, bundles, groups, ledger, members, settings, tables, users
+from models.core import bundles, capability, clock, groups, ledger, members, settings, users
 from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy, lifecycle as loans
 from models.statements import auditor as auditor_export, passbook
 from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
@@ -392,7 +392,7 @@ WRITE_FUNCTIONS = {
 
 
 def public_services() -> set[str]:
-    tables.load_features()
+    capability.load()
     found = set()
     for info in pkgutil.iter_modules(models.__path__):
         module = importlib.import_module(f"models.{info.name}")

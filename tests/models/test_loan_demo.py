@@ -28,7 +28,7 @@ SAVINGS = Activity(name="savings", order=10, on_meeting=_save)
 
 
 def test_a_year_of_demo_meetings_leaves_loans_in_every_state(tmp_path):
-    from models.core.db import open_database
+    from models.core.migrate import open_database
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
     build_demo(database, seed=3, groups=1, years=1, today=dt.date(2026, 11, 20),
@@ -47,7 +47,7 @@ def test_a_year_of_demo_meetings_leaves_loans_in_every_state(tmp_path):
 
 
 def test_the_same_seed_gives_the_same_loans(tmp_path):
-    from models.core.db import open_database
+    from models.core.migrate import open_database
 
     def build(name):  # noqa: ANN001, ANN202
         database = open_database(str(tmp_path / name))
@@ -63,7 +63,7 @@ def test_the_same_seed_gives_the_same_loans(tmp_path):
 
 
 def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
-    from models.core.db import open_database
+    from models.core.migrate import open_database
     from models.core.schema import Group
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
@@ -85,7 +85,7 @@ def test_two_demo_groups_charge_loan_fees_and_the_ledger_verifies(tmp_path):
 def test_demo_meetings_take_loan_repayments_and_welfare_in_their_grid(tmp_path):
     """Members repay loans and pay the welfare fund at the meeting, in its grid, so the
     meeting summary shows what each paid (no one marked absent pays)."""
-    from models.core.db import open_database
+    from models.core.migrate import open_database
     from models.savings.schema import MeetingAttendance, MeetingCell
 
     database = open_database(str(tmp_path / "demo.sqlite3"))

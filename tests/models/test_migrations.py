@@ -8,7 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from models.core import migrate
-from models.core.db import Database, open_database
+from models.core.db import Database
+from models.core.migrate import open_database
 from models.core.tables import load_all
 
 pytestmark = pytest.mark.sqlite_only  # builds ledgers of older versions as SQLite files

@@ -37,7 +37,7 @@ def test_two_years_of_meetings_with_a_share_out_and_a_whole_ledger(db):
 
 
 def test_the_same_seed_gives_the_same_savings(db, tmp_path):
-    from models.core.db import open_database
+    from models.core.migrate import open_database
 
     build(db)
     other = open_database(str(tmp_path / "again.sqlite3"))

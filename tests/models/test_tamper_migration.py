@@ -8,7 +8,8 @@ import sqlite3
 from alembic import command
 
 from models.core import migrate, users
-from models.core.db import Database, open_database, sqlite_url
+from models.core.db import Database, sqlite_url
+from models.core.migrate import open_database
 from models.core.verify import verify_database
 
 BEFORE = ("0007_shareout_loan_interest", "0005_loan_fees", "0004_welfare")

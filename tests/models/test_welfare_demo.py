@@ -23,7 +23,7 @@ def build(db, seed: int = 3) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):  # noqa: ANN001, ANN201
-    from models.core.db import open_database
+    from models.core.migrate import open_database
 
     database = open_database(str(tmp_path_factory.mktemp("demo") / "demo.sqlite3"))
     build(database)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from models.core import clock, ledger
-from models.core.db import Database, open_database, sqlite_url
+from models.core.db import Database, sqlite_url
+from models.core.migrate import open_database
 from models.demo import build_demo
 from models.core.schema import JournalEntry, User
 

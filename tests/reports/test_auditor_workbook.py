@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
 from models.loans import arrears
-from models.core import ledger, tables
+from models.core import capability, ledger
 from models.statements.auditor import EXPORT_ACTION, MemberColumn, register_member_column
 from models.core.errors import PermissionDenied, UserCancelled
 from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member
 from models.core.seal import format_seal
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
-tables.load_features()
+capability.load()
 GID = 1
 
 

@@ -9,10 +9,10 @@ import subprocess
 import pytest
 
 from desktop.exporting import export_auditor
-from models.core import tables
+from models.core import capability
 from tests.reports.auditor_support import demo, demo_template, user  # noqa: F401
 
-tables.load_features()
+capability.load()
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,-1"
 CHECKS = ("Check (should be 0)", "Debits less credits (should be 0)")

@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from desktop.exporting import export_statement
-from models.core import ledger, tables
+from models.core import capability, ledger
 from models.statements.member import member_statement
 from models.core.schema import Member
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
-tables.load_features()
+capability.load()
 GID = 1
 
 
