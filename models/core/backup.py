@@ -178,7 +178,9 @@ def rotate(folder: Path) -> list[Path]:
     dated = sorted(((d, p) for p in folder.glob("kongthun-*.sqlite3")
                     if (d := _date_of(p)) is not None), reverse=True)
     keep: set[Path] = set()
-    days, weeks, months = [], [], []
+    days: list[dt.date] = []
+    weeks: list[tuple[int, ...]] = []
+    months: list[tuple[int, int]] = []
     for day, path in dated:
         if day not in days and len(days) < KEEP_DAILY:
             days.append(day)

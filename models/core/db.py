@@ -232,11 +232,10 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(kongthun_write=True), expire_on_commit=False)
+        snapshot_engine: Engine = self.engine
         if self.engine.dialect.name == "postgresql":
             snapshot_engine = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        else:
-            snapshot_engine = self.engine
         self._snapshot = sessionmaker(snapshot_engine, expire_on_commit=False)
 
     @property

@@ -410,11 +410,11 @@ class TrialBalanceRow:
 def trial_balance(session: Session, group_id: int,
                   as_of: dt.date | None = None) -> list[TrialBalanceRow]:
     """One row per account: the net debit or credit. The debits equal the credits."""
-    sums = (select(JournalLine.account_id, func.sum(JournalLine.amount).label("net"))
-            .group_by(JournalLine.account_id))
+    query = (select(JournalLine.account_id, func.sum(JournalLine.amount).label("net"))
+             .group_by(JournalLine.account_id))
     if as_of is not None:
-        sums = sums.join(JournalEntry).where(JournalEntry.value_date <= as_of)
-    sums = sums.subquery()
+        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
+    sums = query.subquery()
     rows = session.execute(
         select(Account, func.coalesce(sums.c.net, 0))
         .outerjoin(sums, sums.c.account_id == Account.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
@@ -219,7 +219,7 @@ def list_members(session: Session, actor: User, group_id: int, *, search: str = 
     text = search.strip()
     if text:
         like = f"%{text.lower()}%"
-        conditions = [func.lower(Member.name_lao).like(like),
+        conditions: list[ColumnElement[bool]] = [func.lower(Member.name_lao).like(like),
                       func.lower(Member.name_latin).like(like),
                       func.lower(Member.village).like(like),
                       Member.phone.like(like), Member.nssf_number.like(like)]

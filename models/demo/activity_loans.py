@@ -15,6 +15,7 @@ provides both; without it, nobody qualifies and this activity records only what 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from dataclasses import replace
 from decimal import Decimal
 
@@ -39,7 +40,7 @@ KEEP_MARGIN = 100_000  # kept in the box beyond a share-out's change (see kept_i
 
 # Loan fees (illustrative: the brief does not report them): the vegetable growers take 1 %
 # with the installments, the weavers 10,000 kip kept from the payout; the others none.
-FEES = {
+FEES: dict[int, dict[str, Any]] = {
     3: dict(fee_kind=loan_policy.FEE_PERCENT, fee_percent=Decimal(1),
             fee_timing=loan_policy.FEE_WITH_INSTALLMENTS),
     4: dict(fee_kind=loan_policy.FEE_FLAT, fee_flat=10_000,
