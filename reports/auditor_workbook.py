@@ -417,7 +417,7 @@ def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _meetings(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
+    from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 
     columns = [Col(N_("Date"), DATE), Col(N_("Status"))]
     columns += [Col(ATTENDANCE_NAMES[s], COUNT) for s in ATTENDANCE]

@@ -21,7 +21,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from models.core import clock
-from models.savings import shareout
+from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.groups import get_group
 from models.core.i18n import N_, _
@@ -29,7 +29,7 @@ from models.core.ledger import fmt_date
 from models.core.money import Currency, currency, format_amount, format_money
 from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.core.schema import User
-from models.savings.shareout import ShareOutRecord, debt_lines
+from models.savings.shareout_records import ShareOutRecord, debt_lines
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins
@@ -64,7 +64,7 @@ class ShareOutStatement:
 def statement(session: Session, actor: User, *, group_id: int,
               share_out_id: int) -> ShareOutStatement:
     """The statement of a posted share-out of ``group_id`` (read permission needed)."""
-    record = next((r for r in shareout.share_outs(session, actor, group_id)
+    record = next((r for r in shareout_records.share_outs(session, actor, group_id)
                    if r.id == share_out_id), None)
     if record is None:
         raise NotFound(N_("No such share-out."))

@@ -27,11 +27,12 @@ from desktop.widgets import (
 )
 from models.core import clock
 from models.meetings import meeting as meetings
+from models.meetings import grid as meeting_grids
 from models.core.errors import UserError
 from models.core.i18n import N_, _
 from models.meetings.meeting import MeetingRow
 from models.core.permissions import Permission
-from models.savings.accounts import ABSENT
+from models.meetings.attendance import ABSENT
 
 STATUS_NAMES = {meetings.OPEN: N_("Not posted yet"), meetings.POSTED: N_("Posted")}
 
@@ -58,7 +59,7 @@ def read_list(session, actor, group_id: int, known: dict[int, MeetingListRow]  #
         if not meeting.is_posted:
             rows.append(MeetingListRow(meeting, None, None, None))
             continue
-        grid = meetings.meeting_grid(session, actor, meeting.id)
+        grid = meeting_grids.meeting_grid(session, actor, meeting.id)
         came = sum(1 for r in grid.rows if r.attendance != ABSENT)
         rows.append(MeetingListRow(meeting, len(grid.rows), came,
                                    sum(sum(r.posted.values()) for r in grid.rows)))

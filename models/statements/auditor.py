@@ -314,7 +314,7 @@ def _funds(session: Session, group_id: int, start: dt.date, end: dt.date) -> lis
 
 def _cash_rows(session: Session, group_id: int, start: dt.date, end: dt.date,
                cash_opening: int, bank_opening: int) -> Iterator[CashRow]:
-    from models.savings.schema import CashCount
+    from models.meetings.schema import CashCount
 
     cash_id = chart.account_id(session, group_id, "cash")
     bank_id = chart.account_id(session, group_id, "bank")
@@ -544,8 +544,8 @@ def welfare_rule_name(rule: str) -> str:
 
 def _meetings(session: Session, group_id: int, start: dt.date,
               end: dt.date) -> tuple[tuple[str, ...], tuple[MeetingLine, ...]]:
-    from models.savings.accounts import ATTENDANCE, PRESENT
-    from models.savings.schema import Meeting, MeetingAttendance, MeetingCell
+    from models.meetings.attendance import ATTENDANCE, PRESENT
+    from models.meetings.schema import Meeting, MeetingAttendance, MeetingCell
 
     rows = list(session.scalars(select(Meeting).where(
         Meeting.group_id == group_id, Meeting.meeting_date >= start,
