@@ -41,15 +41,17 @@ from desktop.widgets import (
     read_date,
 )
 from models.core import clock
-from models.savings import shareout
-from models.savings import shareout_posting
-from models.savings import shareout_preview
-from models.savings import shareout_records
+from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.core.errors import UserError
 from models.core.i18n import N_, _
-from models.core.money import Currency, format_amount, format_money, parse_money
-from models.savings.rules import LOAN_POLICY_NAMES, SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS, \
-    rules
+from models.core.money import Currency, format_amount, format_fraction, format_money, parse_money
+from models.savings.rules import (
+    LOAN_POLICY_NAMES,
+    SHAREOUT_METHOD_NAMES,
+    SHAREOUT_METHODS,
+    VALUE_PER_SHARE,
+    rules,
+)
 from models.savings.shareout_preview import ShareOutPreview, ShareOutRow
 
 SHAREOUT_TOPICS = {"shareout", "savings", "journal", "cash", "loans", "meetings"}
@@ -354,9 +356,10 @@ class ShareOutWizard(FittedDialog):
             _("To share out (the loan fund): {fund} = savings {savings} + profit {profit}")
             .format(fund=self.money(p.distributable), savings=self.money(p.total_savings),
                     profit=self.money(p.profit))]
-        if p.method == shareout.VALUE_PER_SHARE and p.total_shares:
+        if p.method == VALUE_PER_SHARE and p.total_shares:
             lines.append(_("{shares} shares · value of one share: {value}").format(
-                shares=p.total_shares, value=f"{p.value_per_share:,.2f}"))
+                shares=p.total_shares,
+                value=format_fraction(p.value_per_share, self.ctx.currency())))
         if p.loan_interest:
             lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
                 amount=self.money(p.loan_interest)))

@@ -26,7 +26,7 @@ from models.core.errors import NotFound
 from models.core.groups import get_group
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import Currency, currency, format_amount, format_money
+from models.core.money import Currency, currency, format_amount, format_fraction, format_money
 from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.core.schema import User
 from models.savings.shareout_records import ShareOutRecord, debt_lines
@@ -133,7 +133,8 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
     if sheet.in_shares:
         facts.append((_("Shares"), f"{record.total_shares:,}"))
         if record.method == VALUE_PER_SHARE and record.total_shares:
-            facts.append((_("Value of one share"), f"{record.value_per_share:,.2f}"))
+            facts.append((_("Value of one share"),
+                          format_fraction(record.value_per_share, sheet.currency)))
     if record.loan_interest:
         facts.append((_("Interest and fees of loans paid off from payouts"),
                       money(record.loan_interest)))

@@ -112,9 +112,9 @@ def test_every_member_her_payout_and_the_totals_are_on_paper(three_savers, tmp_p
     assert "Share-out of 20/11/2026" in text
     assert "1, from 10/01/2026 to 20/11/2026" in text
     assert "Value per share (fund ÷ shares)" in text
-    # 31 shares: the value of one is the fund ÷ 31, as the wizard showed it.
+    # 31 shares: the value of one is the fund ÷ 31, as the wizard showed it, in kip.
     assert record.total_shares == 31
-    assert f"Value of one share {record.value_per_share:,.2f}" in " ".join(text.split())
+    assert f"Value of one share {record.value_per_share:,.2f} ₭" in " ".join(text.split())
     fund = f"{record.distributable:,} ₭ = savings 31,000 ₭ + profit"
     assert fund in " ".join(text.split())
     for row in record.rows:
