@@ -21,11 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from models.core import clock, i18n
-from models.loans import lifecycle as loans
-from models.meetings import summary as meeting_summaries
-from models.savings import shareout_records
-
+from models.core import clock, i18n  # noqa: E402
+from models.loans import lifecycle as loans  # noqa: E402
+from models.meetings import summary as meeting_summaries  # noqa: E402
+from models.savings import shareout_records  # noqa: E402
 from models.welfare import claims as welfare  # noqa: E402
 from models.core.db import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
