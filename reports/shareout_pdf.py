@@ -2,7 +2,7 @@
 receives her money, kept with the group's records and shown to auditors.
 
 A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
-figures are exactly those of the stored share-out (``models.savings.shareout.share_out_record``):
+figures are exactly those of the stored share-out (``models.savings.shareout_records.share_out_record``):
 nothing is worked out again here but the column totals and the profit (fund less savings,
 as the share-out screen shows it). Long groups run onto further pages with the column
 titles repeated.

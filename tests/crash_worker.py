@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.core import clock, groups, members, users
+from models.core import capability, clock, groups, members, users
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
 from models.meetings import grid as meeting_grids
@@ -85,6 +85,7 @@ def work(database: Database) -> None:
 
 def main() -> None:
     path, what = sys.argv[1], sys.argv[2]
+    capability.load()  # as every front end does at start: the grid's columns, the cycles
     database = open_database(path)
     if what == "setup":
         setup(database)
