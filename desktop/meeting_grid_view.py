@@ -32,7 +32,7 @@ from desktop.meeting_grid import (
     MeetingTotalsModel,
 )
 from models.core.i18n import _
-from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
+from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 
 
 class GridDelegate(QStyledItemDelegate):

@@ -1,7 +1,7 @@
 """One meeting on screen: the grid to fill in (or, once posted, as it was posted), the
 problems of its cells as they are typed, posting it whole, and its papers.
 
-Every cell is checked with the domain (``meetings.check_cells``) as soon as it changes;
+Every cell is checked with the domain (``meeting_grids.check_cells``) as soon as it changes;
 a bad cell turns red, says why in its tooltip and in the line under the grid, and stops
 the posting. Attendance and notes are recorded on the open meeting as they change (the
 expected amounts follow the roll call). Each amount typed is kept at once in the
@@ -27,14 +27,22 @@ from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.passbook_print import print_meeting_passbooks
 from desktop.widgets import date_text, heading, mark_data, problems_label
-from models.meetings import columns as meeting_columns, drafts as meeting_drafts, meeting as meetings
+from models.meetings import (
+    columns as meeting_columns,
+    drafts as meeting_drafts,
+    meeting as meetings,
+)
+from models.meetings import grid as meeting_grids
+from models.meetings import posting as meeting_posting
+from models.meetings import roll as meeting_roll
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import _, gettext
 from models.meetings.columns import CellContext
-from models.meetings.meeting import CellProblem, MeetingGrid, MeetingRow
+from models.meetings.grid import CellProblem, MeetingGrid
+from models.meetings.meeting import MeetingRow
 from models.core.money import format_money
 from models.core.permissions import Permission
-from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
+from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 
 MEETING_TOPICS = {"meetings", "journal", "savings", "loans", "welfare", "cash"}
 SHOWN_PROBLEMS = 4
@@ -129,7 +137,7 @@ class MeetingPage(QWidget):
         return self.grid_data.meeting if self.grid_data else None
 
     def show_meeting(self, meeting_id: int) -> bool:
-        grid = run_query(self.ctx, self, lambda s, a: meetings.meeting_grid(s, a, meeting_id),
+        grid = run_query(self.ctx, self, lambda s, a: meeting_grids.meeting_grid(s, a, meeting_id),
                          None)
         if grid is None:
             return False
@@ -197,7 +205,7 @@ class MeetingPage(QWidget):
     # -- checking -----------------------------------------------------------------------
     def _check(self, cells: dict[tuple[int, str], int]) -> list[UserError]:
         meeting_id = self.meeting.id
-        return run_query(self.ctx, self, lambda s, a: meetings.check_cells(
+        return run_query(self.ctx, self, lambda s, a: meeting_grids.check_cells(
             s, a, meeting_id=meeting_id, cells=cells), [])
 
     def _absorb(self, problems: Iterable[UserError]) -> dict[tuple[int, str], str]:
@@ -253,7 +261,7 @@ class MeetingPage(QWidget):
 
     def _attendance_changed(self, member_id: int, status: str, before: str) -> None:
         meeting_id = self.meeting.id
-        done = self.ctx.run(self, lambda s, actor: meetings.record_attendance(
+        done = self.ctx.run(self, lambda s, actor: meeting_roll.record_attendance(
             s, actor, meeting_id=meeting_id, attendance={member_id: status}),
             on_user_error=self._show_error)
         if not done:
@@ -267,7 +275,7 @@ class MeetingPage(QWidget):
 
     def _note_changed(self, member_id: int, note: str) -> None:
         meeting_id = self.meeting.id
-        self.ctx.run(self, lambda s, actor: meetings.record_attendance(
+        self.ctx.run(self, lambda s, actor: meeting_roll.record_attendance(
             s, actor, meeting_id=meeting_id, attendance={}, notes={member_id: note}),
             on_user_error=self._show_error)
 
@@ -346,7 +354,7 @@ class MeetingPage(QWidget):
         attendance = self.model.attendance()
         notes = {member: note for member, note in self.model.notes().items() if note}
         outcome = self.ctx.run(
-            self, lambda s, actor: meetings.post_meeting(
+            self, lambda s, actor: meeting_posting.post_meeting(
                 s, actor, meeting_id=meeting_id, cells=cells, attendance=attendance, notes=notes),
             changed=MEETING_TOPICS, on_user_error=self._post_refused,
             message=lambda row: _("The meeting of {date} is posted.").format(

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from models.meetings import meeting as meetings
+from models.meetings import summary as meeting_summaries
 from models.core.i18n import _
 from models.meetings.meeting import MeetingRow
 from reports.meeting_pdf import write_meeting_summary, write_receipts
@@ -30,7 +30,7 @@ def print_meeting(parent: QWidget | None, ctx: ScreenContext, meeting: MeetingRo
 
     def paper(kind: str) -> Paper:
         return Paper(names[kind], lambda s, actor, path: writers[kind](
-            meetings.meeting_summary(s, actor, meeting.id), path))
+            meeting_summaries.meeting_summary(s, actor, meeting.id), path))
 
     titles = {(SUMMARY,): _("the meeting summary"), (RECEIPTS,): _("the members' receipts")}
     return save_document(parent, ctx, [paper(kind) for kind in what],

@@ -36,10 +36,13 @@ from desktop.widgets import (
 )
 from models.core import clock
 from models.savings import accounts as savings
+from models.savings import exits as savings_exits
+from models.savings import withdrawals as savings_withdrawals
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_money
-from models.savings.accounts import MemberSavingsRow, SettlementStatement
+from models.savings.accounts import MemberSavingsRow
+from models.savings.exits import SettlementStatement
 from models.savings.rules import SavingsRules, rules
 
 SAVINGS_TOPICS = {"savings", "journal", "cash", "members"}
@@ -162,11 +165,12 @@ class WithdrawalDialog(_MemberForm):
                                 "savings come back at the share-out."))
             self.save_button.setEnabled(False)
             return
-        most = self.ctx.read(lambda s, a: savings.withdrawable(s, gid, member_id, today))
+        most = self.ctx.read(
+            lambda s, a: savings_withdrawals.withdrawable(s, gid, member_id, today))
         text = _("Saved: {saved}. At most {most} can be withdrawn now.").format(
             saved=self.money(self.member.savings), most=self.money(most))
         if r.withdrawal_notice_days:
-            notices = self.ctx.read(lambda s, a: savings.open_notices(s, a, member_id))
+            notices = self.ctx.read(lambda s, a: savings_withdrawals.open_notices(s, a, member_id))
             text += "\n" + _("The rules ask for {days} days' notice.").format(
                 days=r.withdrawal_notice_days)
             for n in notices:
@@ -187,9 +191,9 @@ class WithdrawalDialog(_MemberForm):
         if not errors.confirm(self, text, confirm_text=_("Pay the withdrawal")):
             return False
         return bool(self.ctx.run(
-            self, lambda s, actor: savings.withdraw_savings(s, actor, member_id=member_id,
-                                                            amount=amount, on=on,
-                                                            paid_from=paid_from, note=note),
+            self, lambda s, actor: savings_withdrawals.withdraw_savings(
+                s, actor, member_id=member_id, amount=amount, on=on, paid_from=paid_from,
+                note=note),
             changed=SAVINGS_TOPICS, on_user_error=self.show_problems,
             message=lambda r: self.receipt_message(r, _(
                 "{name} took {amount}; her savings are now {balance} ({shares} shares)."))))
@@ -220,8 +224,8 @@ class NoticeDialog(_MemberForm):
         amount, on = read
         member_id = self.member.member_id
         return bool(self.ctx.run(
-            self, lambda s, actor: savings.give_withdrawal_notice(s, actor, member_id=member_id,
-                                                                  amount=amount, on=on),
+            self, lambda s, actor: savings_withdrawals.give_withdrawal_notice(
+                s, actor, member_id=member_id, amount=amount, on=on),
             changed={"savings"}, on_user_error=self.show_problems,
             message=lambda n: _("Notice recorded; the money can be withdrawn from {date}.")
             .format(date=date_text(n.usable_from))))
@@ -315,7 +319,7 @@ class ExitDialog(FittedDialog):
         member_id, reason, paid_from = (self.member.member_id, self.reason.currentData(),
                                         self.paid_from.currentData())
         try:
-            statement = self.ctx.read(lambda s, a: savings.settlement_statement(
+            statement = self.ctx.read(lambda s, a: savings_exits.settlement_statement(
                 s, a, member_id=member_id, on=on, reason=reason, paid_from=paid_from))
         except UserError as error:
             self._show_problems([str(error)])
@@ -363,7 +367,7 @@ class ExitDialog(FittedDialog):
         paid_from, paid_to, note = (self.paid_from.currentData(), self.paid_to.text(),
                                     self.note.text())
         outcome = self.ctx.run(
-            self, lambda s, actor: savings.settle_exit(
+            self, lambda s, actor: savings_exits.settle_exit(
                 s, actor, member_id=member_id, on=on, reason=reason, paid_from=paid_from,
                 paid_to=paid_to, note=note),
             changed=SAVINGS_TOPICS | {"loans"},

@@ -41,18 +41,23 @@ from desktop.widgets import (
     read_date,
 )
 from models.core import clock
-from models.savings import shareout
+from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.core.errors import UserError
 from models.core.i18n import N_, _
-from models.core.money import Currency, format_amount, format_money, parse_money
-from models.savings.rules import LOAN_POLICY_NAMES, SHAREOUT_METHOD_NAMES, SHAREOUT_METHODS, \
-    rules
-from models.savings.shareout import ShareOutPreview, ShareOutRow
+from models.core.money import Currency, format_amount, format_fraction, format_money, parse_money
+from models.savings.rules import (
+    LOAN_POLICY_NAMES,
+    SHAREOUT_METHOD_NAMES,
+    SHAREOUT_METHODS,
+    VALUE_PER_SHARE,
+    rules,
+)
+from models.savings.shareout_preview import ShareOutPreview, ShareOutRow
 
 SHAREOUT_TOPICS = {"shareout", "savings", "journal", "cash", "loans", "meetings"}
 STEPS = (N_("Day and method"), N_("What each member gets"), N_("What members re-invest"),
          N_("Check and post"))
-ALL, NONE, EACH = shareout.ALL, shareout.NONE, "each"
+ALL, NONE, EACH = shareout_preview.ALL, shareout_preview.NONE, "each"
 
 
 def payout_columns(money) -> list[Column]:  # noqa: ANN001
@@ -302,7 +307,7 @@ class ShareOutWizard(FittedDialog):
         self.pages.addWidget(page)
 
     # -- the figures --------------------------------------------------------------------
-    def carry_over(self) -> shareout.CarryOver:
+    def carry_over(self) -> shareout_preview.CarryOver:
         if self.carry_buttons[NONE].isChecked():
             return NONE
         if self.carry_buttons[EACH].isChecked():
@@ -320,7 +325,7 @@ class ShareOutWizard(FittedDialog):
             return None
         gid, method, carry = self.ctx.group_id, self.method.currentData(), self.carry_over()
         try:
-            preview = self.ctx.read(lambda s, a: shareout.preview_share_out(
+            preview = self.ctx.read(lambda s, a: shareout_preview.preview_share_out(
                 s, a, group_id=gid, on=on, method=method, carry_over=carry))
         except UserError as error:
             self.preview = None
@@ -351,14 +356,15 @@ class ShareOutWizard(FittedDialog):
             _("To share out (the loan fund): {fund} = savings {savings} + profit {profit}")
             .format(fund=self.money(p.distributable), savings=self.money(p.total_savings),
                     profit=self.money(p.profit))]
-        if p.method == shareout.VALUE_PER_SHARE and p.total_shares:
+        if p.method == VALUE_PER_SHARE and p.total_shares:
             lines.append(_("{shares} shares · value of one share: {value}").format(
-                shares=p.total_shares, value=f"{p.value_per_share:,.2f}"))
+                shares=p.total_shares,
+                value=format_fraction(p.value_per_share, self.ctx.currency())))
         if p.loan_interest:
             lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
                 amount=self.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
-        owed = shareout.debt_lines(p.rows, self.money)
+        owed = shareout_records.debt_lines(p.rows, self.money)
         self.debts.setText("\n".join([_("Paid from payouts first (no cash until her debts "
                                         "are cleared):"), *owed]) if owed else "")
         self.debts.setVisible(bool(owed))
@@ -439,7 +445,7 @@ class ShareOutWizard(FittedDialog):
         gid, on, method, carry = self.ctx.group_id, preview.on, preview.method, self.carry_over()
         seq = preview.ledger_seq
         outcome = self.ctx.run(
-            self, lambda s, actor: shareout.post_share_out(
+            self, lambda s, actor: shareout_posting.post_share_out(
                 s, actor, group_id=gid, on=on, method=method, carry_over=carry,
                 preview_seq=seq),
             changed=SHAREOUT_TOPICS,

@@ -21,17 +21,17 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from models.core import clock, i18n
-from models.loans import lifecycle as loans
-from models.meetings import meeting as meetings
-from models.savings import shareout
+from models.core import clock, i18n  # noqa: E402
+from models.loans import lifecycle as loans  # noqa: E402
+from models.meetings import summary as meeting_summaries  # noqa: E402
+from models.savings import shareout_records  # noqa: E402
 from models.welfare import claims as welfare  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
 from models.core.schema import Group, User  # noqa: E402
 from models.loans.schema import Loan, LoanRepayment  # noqa: E402
-from models.savings.schema import Meeting  # noqa: E402
+from models.meetings.schema import Meeting  # noqa: E402
 from models.welfare.schema import WelfareClaim  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
@@ -54,8 +54,8 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
     meeting = session.scalar(select(Meeting).where(Meeting.group_id == group.id,
                                                    Meeting.status == "posted")
                              .order_by(Meeting.meeting_date.desc()))
-    written.append(write_meeting_summary(meetings.meeting_summary(session, actor, meeting.id),
-                                         path("meeting")))
+    summary = meeting_summaries.meeting_summary(session, actor, meeting.id)
+    written.append(write_meeting_summary(summary, path("meeting")))
     claim = session.scalar(select(WelfareClaim).where(WelfareClaim.group_id == group.id,
                                                       WelfareClaim.status == "paid")
                            .order_by(WelfareClaim.id.desc()))
@@ -81,7 +81,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
                                .order_by(LoanRepayment.id.desc()))
     written.append(write_repayment_receipt(repayment_receipt(session, actor, repayment.id),
                                            path("loan-receipt")))
-    last = shareout.share_outs(session, actor, group.id)[0]
+    last = shareout_records.share_outs(session, actor, group.id)[0]
     written.append(shareout_pdf.write_statement(
         shareout_pdf.statement(session, actor, group_id=group.id, share_out_id=last.id),
         path("shareout")))

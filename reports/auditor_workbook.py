@@ -27,6 +27,7 @@ from reports.xlsx import (
     LEDGER,
     MONEY,
     PERCENT,
+    SHARE_VALUE,
     TEXT,
     TOTAL,
     Book,
@@ -417,7 +418,7 @@ def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _meetings(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.savings.accounts import ATTENDANCE, ATTENDANCE_NAMES
+    from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 
     columns = [Col(N_("Date"), DATE), Col(N_("Status"))]
     columns += [Col(ATTENDANCE_NAMES[s], COUNT) for s in ATTENDANCE]
@@ -436,18 +437,19 @@ def _share_outs(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
     columns = [Col(N_("Date"), DATE), Col(N_("Cycle"), COUNT, width=8),
                Col(N_("No."), COUNT, width=6), Col(N_("Member")), Col(N_("Savings"), MONEY),
-               Col(N_("Shares"), COUNT), Col(N_("Payout"), MONEY),
-               Col(N_("Debts netted"), MONEY), Col(N_("Re-invested"), MONEY),
-               Col(N_("Paid in cash"), MONEY), Col(N_("Debt left"), MONEY)]
+               Col(N_("Shares"), COUNT), Col(N_("Value of one share"), SHARE_VALUE),
+               Col(N_("Payout"), MONEY), Col(N_("Debts netted"), MONEY),
+               Col(N_("Re-invested"), MONEY), Col(N_("Paid in cash"), MONEY),
+               Col(N_("Debt left"), MONEY)]
     rows = [(s.share_out_date, s.cycle, s.member_number, s.member_name, s.savings, s.shares,
-             s.payout, s.debts_netted, s.reinvested, s.cash_paid, s.debt_left)
+             s.value_per_share, s.payout, s.debts_netted, s.reinvested, s.cash_paid, s.debt_left)
             for s in data.share_outs]
     sheet = book.sheet(N_("Share-outs"), columns, samples=rows, heading=t(N_("Share-outs")),
                        subtitle=subtitle)
     sheet.header()
     for row in rows:
         sheet.data(row)
-    sheet.totals({i: None for i in (4, 6, 7, 8, 9, 10)}, label_column=3)
+    sheet.totals({i: None for i in (4, 7, 8, 9, 10, 11)}, label_column=3)
     book.tick(20)
 
 

@@ -2,7 +2,7 @@
 receives her money, kept with the group's records and shown to auditors.
 
 A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
-figures are exactly those of the stored share-out (``models.savings.shareout.share_out_record``):
+figures are exactly those of the stored share-out (``models.savings.shareout_records.share_out_record``):
 nothing is worked out again here but the column totals and the profit (fund less savings,
 as the share-out screen shows it). Long groups run onto further pages with the column
 titles repeated.
@@ -21,15 +21,15 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from models.core import clock
-from models.savings import shareout
+from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.groups import get_group
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import Currency, currency, format_amount, format_money
+from models.core.money import Currency, currency, format_amount, format_fraction, format_money
 from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.core.schema import User
-from models.savings.shareout import ShareOutRecord, debt_lines
+from models.savings.shareout_records import ShareOutRecord, debt_lines
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins
@@ -64,7 +64,7 @@ class ShareOutStatement:
 def statement(session: Session, actor: User, *, group_id: int,
               share_out_id: int) -> ShareOutStatement:
     """The statement of a posted share-out of ``group_id`` (read permission needed)."""
-    record = next((r for r in shareout.share_outs(session, actor, group_id)
+    record = next((r for r in shareout_records.share_outs(session, actor, group_id)
                    if r.id == share_out_id), None)
     if record is None:
         raise NotFound(N_("No such share-out."))
@@ -133,7 +133,8 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
     if sheet.in_shares:
         facts.append((_("Shares"), f"{record.total_shares:,}"))
         if record.method == VALUE_PER_SHARE and record.total_shares:
-            facts.append((_("Value of one share"), f"{record.value_per_share:,.2f}"))
+            facts.append((_("Value of one share"),
+                          format_fraction(record.value_per_share, sheet.currency)))
     if record.loan_interest:
         facts.append((_("Interest and fees of loans paid off from payouts"),
                       money(record.loan_interest)))

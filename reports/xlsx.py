@@ -23,9 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.core.errors import UserCancelled
 from models.core.i18n import N_, gettext
-from models.core.money import Currency
+from models.core.money import FRACTION_PLACES, Currency, fraction_to_major
 
 TEXT, MONEY, DATE, DATETIME, COUNT, PERCENT = "text", "money", "date", "datetime", "count", "percent"
+SHARE_VALUE = "share_value"  # minor units that need not be whole (the value of one share)
 TOTAL, LEDGER, CHECK = N_("Total"), N_("Ledger's figure"), N_("Check (should be 0)")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -36,8 +37,10 @@ TITLE = Font(bold=True, size=14)
 Progress = Callable[[int, int], bool]  # (done, total) -> go on?
 
 
-def money_format(cur: Currency) -> str:
-    digits = "#,##0" + ("." + "0" * cur.exponent if cur.exponent else "")
+def money_format(cur: Currency, extra: int = 0) -> str:
+    """The currency's number format; ``extra`` decimals more for a share's value."""
+    places = cur.exponent + extra
+    digits = "#,##0" + ("." + "0" * places if places else "")
     if cur.symbol_after:
         return f'{digits} "{cur.symbol}";-{digits} "{cur.symbol}"'
     return f'"{cur.symbol}"{digits};-"{cur.symbol}"{digits}'
@@ -75,6 +78,7 @@ class Book:
         self.total = max(total, 1)
         self.done = 0
         self.money = money_format(cur)
+        self.share_value = money_format(cur, FRACTION_PLACES)
 
     def t(self, message: str) -> str:
         return gettext(message, self.language)
@@ -92,9 +96,13 @@ class Book:
              fill: PatternFill | None = None, wrap: bool = False) -> WriteOnlyCell:
         if kind == MONEY and isinstance(value, int):
             value = self.amount(value)
+        elif kind == SHARE_VALUE and isinstance(value, Decimal):
+            value = fraction_to_major(value, self.cur)
         c = WriteOnlyCell(ws, value=value)
         if kind == MONEY:
             c.number_format = self.money
+        elif kind == SHARE_VALUE:
+            c.number_format = self.share_value
         elif kind == DATE:
             c.number_format = DATE_FORMAT
         elif kind == DATETIME:

@@ -10,15 +10,17 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.core import clock, groups, members, users
+from models.core import capability, clock, groups, members, users
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
+from models.meetings import grid as meeting_grids
+from models.meetings import posting as meeting_posting
 from models.core.db import Database
 from models.core.migrate import open_database
 from models.core.ledger import Line, post_entry
 from models.core.schema import User
 from models.loans.schema import Loan
-from models.savings.schema import Meeting
+from models.meetings.schema import Meeting
 
 FIRST_MEETING = dt.date(2020, 1, 6)
 MEMBERS, BORROWERS = 12, 6
@@ -67,10 +69,10 @@ def work(database: Database) -> None:
             meeting = s.scalar(select(Meeting).where(Meeting.status == "open"))
             meeting_id = meeting.id if meeting is not None else meetings.open_meeting(
                 s, treasurer, group_id=1, on=day).id
-            grid = meetings.meeting_grid(s, treasurer, meeting_id)
+            grid = meeting_grids.meeting_grid(s, treasurer, meeting_id)
             cells = {k: v for k, v in grid.expected_cells().items()
                      if k[1] in ("savings", "loan_repayment")}
-            meetings.post_meeting(s, treasurer, meeting_id=meeting_id, cells=cells)
+            meeting_posting.post_meeting(s, treasurer, meeting_id=meeting_id, cells=cells)
         print(f"meeting {meeting_id}", flush=True)
         with database.write() as s:
             treasurer = s.scalar(select(User).where(User.username == "treasurer"))
@@ -84,6 +86,7 @@ def work(database: Database) -> None:
 
 def main() -> None:
     path, what = sys.argv[1], sys.argv[2]
+    capability.load()  # as every front end does at start: the grid's columns, the cycles
     database = open_database(path)
     if what == "setup":
         setup(database)

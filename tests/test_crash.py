@@ -20,7 +20,7 @@ from sqlalchemy import select
 from models.core.db import Database, sqlite_url
 from models.core.schema import JournalEntry
 from models.loans.schema import LoanRepayment
-from models.savings.schema import Meeting
+from models.meetings.schema import Meeting
 from models.core.verify import verify_database
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,6 @@ received), today's meeting (or another day's) opened in one click, and the meeti
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,43 +25,13 @@ from desktop.widgets import (
     heading,
 )
 from models.core import clock
-from models.meetings import meeting as meetings
 from models.core.errors import UserError
 from models.core.i18n import N_, _
-from models.meetings.meeting import MeetingRow
 from models.core.permissions import Permission
-from models.savings.accounts import ABSENT
+from models.meetings import meeting as meetings
+from models.meetings.meeting import MeetingListRow
 
 STATUS_NAMES = {meetings.OPEN: N_("Not posted yet"), meetings.POSTED: N_("Posted")}
-
-
-@dataclass(frozen=True)
-class MeetingListRow:
-    meeting: MeetingRow
-    members: int | None  # of a posted meeting
-    came: int | None
-    received: int | None
-
-
-def read_list(session, actor, group_id: int, known: dict[int, MeetingListRow]  # noqa: ANN001
-              ) -> list[MeetingListRow]:
-    """The group's meetings, newest first, with who came and what was received (read
-    from each posted meeting's grid; ``known`` holds rows of posted meetings read before,
-    which never change)."""
-    rows = []
-    for meeting in meetings.list_meetings(session, actor, group_id):
-        cached = known.get(meeting.id)
-        if cached is not None and cached.meeting == meeting:
-            rows.append(cached)
-            continue
-        if not meeting.is_posted:
-            rows.append(MeetingListRow(meeting, None, None, None))
-            continue
-        grid = meetings.meeting_grid(session, actor, meeting.id)
-        came = sum(1 for r in grid.rows if r.attendance != ABSENT)
-        rows.append(MeetingListRow(meeting, len(grid.rows), came,
-                                   sum(sum(r.posted.values()) for r in grid.rows)))
-    return rows
 
 
 class DateDialog(FormDialog):
@@ -102,7 +71,6 @@ class MeetingsScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self._known: dict[int, MeetingListRow] = {}
         self.may_record = False
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()
@@ -162,10 +130,8 @@ class MeetingsScreen(Screen):
             self.show_list()
             return
         self.may_record = self.ctx.can(Permission.RECORD)
-        known = self._known
         selected = self.table.selected_row()
-        rows = run_query(self.ctx, self, lambda s, a: read_list(s, a, gid, known), [])
-        self._known = {r.meeting.id: r for r in rows if r.meeting.is_posted}
+        rows = run_query(self.ctx, self, lambda s, a: meetings.meeting_list(s, a, gid), [])
         self.list_model.set_rows(rows)
         ids = [r.meeting.id for r in rows]
         if selected is not None and selected.meeting.id in ids:

@@ -17,11 +17,11 @@ from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
-from models.savings import shareout
+from models.savings import shareout_records
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
-from models.savings.shareout import ShareOutRecord
+from models.savings.shareout_records import ShareOutRecord
 from reports import shareout_pdf
 
 
@@ -94,7 +94,7 @@ class ShareOutScreen(Screen):
             self.lines_model.set_rows([])
             return
         found = run_query(self.ctx, self, lambda s, a: (
-            list_cycles(s, a, gid), shareout.share_outs(s, a, gid)), None)
+            list_cycles(s, a, gid), shareout_records.share_outs(s, a, gid)), None)
         if found is None:
             return
         cycles, records = found
@@ -129,7 +129,7 @@ class ShareOutScreen(Screen):
                 self, _("Print the share-out statement now, for the members to sign as they "
                         "take their money?"), confirm_text=_("Print the statement…")):
             return
-        record = run_query(self.ctx, self, lambda s, actor: shareout.share_out_record(
+        record = run_query(self.ctx, self, lambda s, actor: shareout_records.share_out_record(
             s, actor, posted.share_out_id), None)
         if record is not None:
             self.print_statement(record)

@@ -9,9 +9,10 @@ contribution claimed twice stops the program there, never later and never silent
 
 The core owns four registries (verify checks, reversal rules, entry-kind names and
 describers, dated settings). A capability may own a hook others contribute to (meetings own
-the grid's columns and the roll call, savings own the debts netted at exit and share-out):
-it names the hook in ``accepts`` with the function that registers one contribution, and a
-contributor must list the owner in ``needs``.
+the grid's columns, the roll call and the keeper of the cycles meetings are held in,
+savings own the debts netted at exit and share-out): it names the hook in ``accepts``
+with the function that registers one contribution, and a contributor must list the owner
+in ``needs``.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from models.core.permissions import Permission
 CAPABILITIES = ("meetings", "savings", "loans", "welfare", "statements", "opening")
 
 # The hooks capabilities own, by the field a contributor fills.
-HOOKS = ("meeting_columns", "roll_call", "debt_sources")
+HOOKS = ("meeting_columns", "roll_call", "cycle_keeper", "debt_sources")
 
 @dataclass(frozen=True)
 class Capability:
@@ -46,6 +47,7 @@ class Capability:
     permissions: tuple[Permission, ...] = ()       # the permissions its services require
     meeting_columns: tuple[Any, ...] = ()           # models.meetings.columns.MeetingColumn
     roll_call: tuple[Any, ...] = ()                 # models.meetings.roll.RollCallHook
+    cycle_keeper: tuple[Any, ...] = ()              # models.meetings.cycles.CycleKeeper
     debt_sources: tuple[Any, ...] = ()              # models.savings.debts.DebtSource
     accepts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)  # hook -> register one contribution
     demo: tuple[str, ...] = ()      # its demo activities' modules (each defines ACTIVITY)

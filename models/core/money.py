@@ -125,7 +125,31 @@ def format_amount(minor: int, cur: Currency) -> str:
 
 def format_money(minor: int, cur: Currency) -> str:
     """``1,250,000 ₭`` / ``฿12.50``: the one money format of screens, workbooks and PDFs."""
-    amount = format_amount(minor, cur)
+    return _with_symbol(format_amount(minor, cur), cur)
+
+
+# A value that is not a whole number of minor units (the value of one share: the fund
+# divided by the shares) is shown with this many decimals past the currency's own.
+FRACTION_PLACES = 2
+
+
+def fraction_to_major(minor: Decimal, cur: Currency) -> Decimal:
+    """An amount of minor units that need not be whole, in major units rounded (half to
+    even) to ``FRACTION_PLACES`` decimals past the currency's own: 1051.6129 kip → 1051.61."""
+    places = cur.exponent + FRACTION_PLACES
+    return (Decimal(minor).scaleb(-cur.exponent)
+            .quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+
+
+def format_fraction(minor: Decimal, cur: Currency) -> str:
+    """``1,051.61 ₭`` / ``฿10.5161``: an amount that need not be whole minor units (the value
+    of one share), in the one money format with two more decimals."""
+    major = fraction_to_major(minor, cur)
+    sign = "-" if major < 0 else ""
+    return _with_symbol(f"{sign}{abs(major):,.{cur.exponent + FRACTION_PLACES}f}", cur)
+
+
+def _with_symbol(amount: str, cur: Currency) -> str:
     if cur.symbol_after:
         return f"{amount} {cur.symbol}"
     if amount.startswith("-"):

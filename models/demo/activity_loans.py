@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from models.loans import arrears, meeting as loan_meeting, policy as loan_policy, lifecycle as loans
 from models.core import ledger
-from models.savings import accounts as savings
+from models.meetings import attendance as meeting_attendance
 from models.demo import Activity
 from models.savings.rules import rules
 from models.loans.schema import Loan, LoanRequest
@@ -108,7 +108,7 @@ def meeting_cells(ctx, group, day: dt.date,  # noqa: ANN001
     """The loan repayment column of the meeting grid (a member with two loans pays one
     amount; the grid pays her oldest loan first)."""
     group.state[NAME]["grid_day"] = day
-    away = {m for m, status in attendance.items() if status == savings.ABSENT}
+    away = {m for m, status in attendance.items() if status == meeting_attendance.ABSENT}
     return {(member_id, "loan_repayment"): amount
             for member_id, amount in _repayments(ctx, group, day, away).items()}
 

@@ -14,8 +14,12 @@ import datetime as dt
 from decimal import Decimal
 
 from models.meetings import cashbox, meeting as meetings
+from models.meetings import attendance as meeting_attendance
+from models.meetings import posting as meeting_posting
+from models.meetings import roll as meeting_roll
+from models.savings import fines as savings_fines
 from models.core import ledger
-from models.savings import accounts as savings
+
 from models.demo import Activity, DemoContext, DemoGroup
 from models.savings.rules import SHAREOUT_METHODS, rules, set_rules
 
@@ -40,12 +44,12 @@ def setup(ctx: DemoContext, group: DemoGroup) -> None:
 def _attendance(rng) -> str:  # noqa: ANN001
     draw = rng.random()
     if draw < 0.06:
-        return savings.ABSENT
+        return meeting_attendance.ABSENT
     if draw < 0.10:
-        return savings.REPRESENTED
+        return meeting_attendance.REPRESENTED
     if draw < 0.16:
-        return savings.LATE
-    return savings.PRESENT
+        return meeting_attendance.LATE
+    return meeting_attendance.PRESENT
 
 
 def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
@@ -57,13 +61,13 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     state["meetings"] += 1
     present = group.active_members(day)
     attendance = {m.id: _attendance(rng) for m in present}
-    meetings.record_attendance(session, treasurer, meeting_id=meeting.id, attendance=attendance)
+    meeting_roll.record_attendance(session, treasurer, meeting_id=meeting.id, attendance=attendance)
     r = rules(session, group.id, day)
     price = r.share_price
     owed = ledger.member_balances(session, group.id, "fines_receivable")
     cells: dict[tuple[int, str], int] = {}
     for member in present:
-        if attendance[member.id] == savings.ABSENT:
+        if attendance[member.id] == meeting_attendance.ABSENT:
             continue
         income = ctx.member_income(group, member, day.month)
         mood = Decimal(rng.randint(50, 150)) / 100  # this month, more or less than usual
@@ -71,16 +75,17 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
         shares = max(0, min(5, int(wanted.to_integral_value())))
         if shares:
             cells[(member.id, "savings")] = shares * price
-        fines = owed.get(member.id, 0) + savings.attendance_fine(r, attendance[member.id])
+        fines = owed.get(member.id, 0) + savings_fines.attendance_fine(r, attendance[member.id])
         if fines and rng.random() < 0.7:
             cells[(member.id, "fines")] = fines
     notes = {m_id: "ລູກສາວມາແທນ" for m_id, status in attendance.items()
-             if status == savings.REPRESENTED}
+             if status == meeting_attendance.REPRESENTED}
     # The other capabilities' columns (welfare, loan repayments) go into the same grid.
     for activity in sorted(ctx.activities, key=lambda a: (a.order, a.name)):
         if activity.meeting_cells is not None:
             cells.update(activity.meeting_cells(ctx, group, day, attendance))
-    meetings.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells, notes=notes)
+    meeting_posting.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells,
+                                 notes=notes)
     if state["meetings"] % EXPENSE_EVERY == 0:
         cashbox.record_expense(session, treasurer, group_id=group.id, amount=15_000, on=day,
                                memo="ປຶ້ມບັນທຶກ ແລະ ບິກ", meeting_id=meeting.id)

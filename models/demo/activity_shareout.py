@@ -9,7 +9,8 @@ import datetime as dt
 
 from models.meetings import cashbox
 from models.core import ledger
-from models.savings import shareout
+from models.savings import shareout_posting
+from models.savings import shareout_preview
 from models.demo import Activity, DemoContext, DemoGroup
 
 CYCLE_MEETINGS = 12
@@ -31,16 +32,16 @@ def share_out(ctx: DemoContext, group: DemoGroup, day: dt.date, rng) -> None:  #
     cannot cover."""
     session, treasurer = ctx.session, ctx.actor("treasurer")
     take_home = {m.id for m in group.active_members(day) if rng.random() < 0.15}
-    preview = shareout.preview_share_out(session, treasurer, group_id=group.id, on=day)
+    preview = shareout_preview.preview_share_out(session, treasurer, group_id=group.id, on=day)
     price = preview.next_share_price
     carry = {row.member_id: 0 if row.member_id in take_home else row.net // price * price
              for row in preview.rows if row.net > 0}
-    for choice in (carry, shareout.ALL):
-        preview = shareout.preview_share_out(session, treasurer, group_id=group.id, on=day,
-                                             carry_over=choice)
+    for choice in (carry, shareout_preview.ALL):
+        preview = shareout_preview.preview_share_out(session, treasurer, group_id=group.id, on=day,
+                                                     carry_over=choice)
         if not preview.problems:
-            shareout.post_share_out(session, treasurer, group_id=group.id, on=day,
-                                    carry_over=choice, preview_seq=preview.ledger_seq)
+            shareout_posting.post_share_out(session, treasurer, group_id=group.id, on=day,
+                                            carry_over=choice, preview_seq=preview.ledger_seq)
             return
 
 

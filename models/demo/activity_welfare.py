@@ -16,7 +16,7 @@ from dataclasses import replace
 
 
 from models.core import members, settings
-from models.savings import accounts as savings
+from models.meetings import attendance as meeting_attendance
 from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
 from models.demo import Activity, DemoContext, DemoGroup
 from models.demo.core import DemoMember
@@ -174,7 +174,7 @@ def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
                   attendance: dict[int, str]) -> dict[tuple[int, str], int]:
     """The welfare column of the meeting grid (members marked absent pay next time)."""
     group.state[NAME]["grid_day"] = day
-    away = {m for m, status in attendance.items() if status == savings.ABSENT}
+    away = {m for m, status in attendance.items() if status == meeting_attendance.ABSENT}
     return {(member_id, welfare_fund.MEETING_COLUMN.key): amount
             for member_id, amount in _contributions(ctx, group, day, away).items()}
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from models.loans import lifecycle as loans
 from models.meetings import columns as meeting_columns
-from models.savings import accounts as savings
+from models.meetings import attendance as meeting_attendance
+from models.savings import debts as savings_debts
 from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_
 from models.core.permissions import Permission, require
@@ -34,7 +35,8 @@ def _member_states(session: Session, group_id: int, member_id: int,
 def _expected(session: Session, ctx: meeting_columns.CellContext) -> int:
     """What falls due by the meeting; nothing is prefilled for a member marked absent
     (someone who pays for her is marked as representing her)."""
-    if savings.attendance_status(session, ctx.meeting_id, ctx.member_id) == savings.ABSENT:
+    marked = meeting_attendance.attendance_status(session, ctx.meeting_id, ctx.member_id)
+    if marked == meeting_attendance.ABSENT:
         return 0
     return sum(state.due for _, state in _member_states(session, ctx.group_id, ctx.member_id,
                                                         ctx.on))
@@ -110,14 +112,15 @@ REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
 
 # ----- exits and share-outs: loans paid from the member's own money ------------------------
 
-def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
-    return [savings.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
-                         params={"number": loan.number})
+def _debts(session: Session, group_id: int, member_id: int,
+           on: dt.date) -> list[savings_debts.Debt]:
+    return [savings_debts.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
+                               params={"number": loan.number})
             for loan, state in _member_states(session, group_id, member_id, on)]
 
 
-def _settle(session: Session, actor: User, debt: savings.Debt, amount: int,
-            source: savings.SettleFrom) -> None:
+def _settle(session: Session, actor: User, debt: savings_debts.Debt, amount: int,
+            source: savings_debts.SettleFrom) -> None:
     loan = loans.loan_by_id(session, debt.loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
     if source.account not in loans.MEMBER_ACCOUNTS + loans.PAY_ACCOUNTS:
@@ -126,14 +129,14 @@ def _settle(session: Session, actor: User, debt: savings.Debt, amount: int,
                         paid_from=source.account, meeting_id=None)
 
 
-def _income(session: Session, debt: savings.Debt, amount: int, on: dt.date) -> int:
+def _income(session: Session, debt: savings_debts.Debt, amount: int, on: dt.date) -> int:
     """The interest and fee part of paying ``amount`` on the loan on ``on``, allocated as
     the repayment would be (cash basis: those parts become income when paid)."""
     loan = loans.loan_by_id(session, debt.loan_id)
     return loans.payment_income(session, loan, amount=amount, on=on)
 
 
-LOAN_DEBTS = savings.DebtSource(
+LOAN_DEBTS = savings_debts.DebtSource(
     "loans", 30, ("loans_receivable", "interest_receivable", "penalties_receivable"),
     _debts, _settle, _income)
 

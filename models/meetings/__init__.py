@@ -3,7 +3,7 @@ capabilities contribute), drafts kept while it is typed, and the cash box counte
 from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.meetings import cashbox, columns, meeting, schema
+from models.meetings import cashbox, columns, cycles, roll, schema
 
 CAPABILITY = Capability(
     name="meetings",
@@ -15,5 +15,6 @@ CAPABILITY = Capability(
         cashbox.KIND_EXPENSE: N_("Group expense"),
     },
     permissions=(Permission.READ, Permission.RECORD),
-    accepts={"meeting_columns": columns.register, "roll_call": meeting.register_roll_call},
+    accepts={"meeting_columns": columns.register, "roll_call": roll.register_roll_call,
+             "cycle_keeper": cycles.register_cycle_keeper},
 )

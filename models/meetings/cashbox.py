@@ -21,7 +21,7 @@ from models.core.ledger import Line, fmt_date
 from models.core.money import currency, format_money
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, User
-from models.savings.schema import CashCount
+from models.meetings.schema import CashCount
 
 # Notes in circulation, in minor units, largest first. Coins and anything else are
 # counted as one "other" amount.

@@ -5,7 +5,7 @@ The screen saves each cell as it changes (``save_draft_cells``, one small transa
 and, when the meeting is shown again, puts the drafted amounts back over the expected
 ones (``draft_cells``). A cell holds what was typed (0 where she emptied it); a cell put
 back to its expected amount has no draft. Posting the meeting deletes its draft in the
-posting's own transaction (``models.meetings.meeting.post_meeting`` calls ``clear_draft``).
+posting's own transaction (``models.meetings.posting.post_meeting`` calls ``clear_draft``).
 
 Drafts are scratch, not the ledger: nothing here is posted, and amounts are only checked
 for what the table can hold (a whole, non-negative number of minor units in a known cell);
@@ -19,12 +19,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
-from models.meetings import columns as meeting_columns, meeting as meetings
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_
 from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import User
+from models.meetings import columns as meeting_columns, meeting as meetings
+from models.meetings.grid import cell_problems
 from models.meetings.schema import MeetingDraftCell
 
 Cell = tuple[int, str]  # (member id, column key)
@@ -40,7 +41,7 @@ def _problems(session: Session, meeting: meetings.MeetingRow,
                                                          meeting.meeting_date)}
     # A cell being forgotten (None) needs only a member and a column that exist.
     shaped = {cell: 0 if amount is None else amount for cell, amount in cells.items()}
-    return meetings.cell_problems(members, columns, shaped)
+    return cell_problems(members, columns, shaped)
 
 
 def _stored(session: Session, meeting_id: int) -> dict[Cell, MeetingDraftCell]:

@@ -1,57 +1,29 @@
-"""Meetings: one per group per day, the roll call, the grid (one row per member, a cell per
-column the capabilities register in ``models.meetings.columns``), posting the whole grid at
-once, and the summary printed for the records and the members' receipts.
+"""Meetings: one per group per day, held in a cycle (``models.meetings.cycles``), open
+while the treasurer records it and posted once. The list of a group's meetings is one
+aggregate query, whatever their number.
 
-Posting validates every cell of every column first and lists all problems together; only
-then does it post, column by column, inside a savepoint of the caller's transaction, so a
-failure anywhere leaves nothing of the meeting behind.
-
-The grid reads the roll call as recorded (``record_attendance``): the screen records it
-as the treasurer marks who came, then refreshes the grid, whose expected amounts (no
-savings from an absent member, her absence fine) follow from it.
+The roll call is ``attendance.py`` and ``roll.py``, the grid ``grid.py``, posting
+``posting.py`` and the printed summary ``summary.py``.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from models.core import audit, chart, clock, ledger
-from models.meetings import cashbox, columns as meeting_columns
-from models.savings import accounts as savings
-from models.core.errors import NotFound, UserError, ValidationError
-from models.core.i18n import N_, _, gettext
+from models.core import audit, clock
+from models.core.errors import NotFound, UserError
+from models.core.i18n import N_
 from models.core.ledger import fmt_date
-from models.meetings.columns import CellContext, MeetingColumn
 from models.core.permissions import Permission, require
-from models.savings.rules import Label, cycle_for_posting, rules
-from models.core.schema import Group, JournalEntry, JournalLine, Member, User
-from models.savings.schema import (
-    CashCount,
-    Meeting,
-    MeetingAttendance,
-    MeetingCell,
-    SavingsCycle,
-)
+from models.core.schema import Member, User
+from models.meetings import cycles
+from models.meetings.attendance import ABSENT
+from models.meetings.schema import Meeting, MeetingAttendance, MeetingCell
 
 OPEN, POSTED = "open", "posted"
-Cells = Mapping[tuple[int, str], int]
-
-
-# What other capabilities do with the roll call when a meeting is posted (savings fines
-# the late and the absent), each in the meeting's transaction.
-RollCallHook = Callable[[Session, User, Meeting, Mapping[int, str]], None]
-_ROLL_CALL_HOOKS: list[RollCallHook] = []
-
-
-def register_roll_call(hook: RollCallHook) -> None:
-    """The meetings capability's hook ``roll_call``."""
-    if hook in _ROLL_CALL_HOOKS:
-        raise ValueError("roll-call hook registered twice")
-    _ROLL_CALL_HOOKS.append(hook)
 
 
 @dataclass(frozen=True)
@@ -70,52 +42,124 @@ class MeetingRow:
         return self.status == POSTED
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
+@dataclass(frozen=True)
+class MeetingListRow:
+    """One line of the meetings list; ``members``, ``came`` and ``received`` only for a
+    posted meeting (None while it is open)."""
+
+    meeting: MeetingRow
+    members: int | None
+    came: int | None
+    received: int | None
+
+
+def find_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting's record, or ``NotFound``; no permission is checked (callers do)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(N_("No such meeting."))
     return meeting
 
 
-def _row(session: Session, meeting: Meeting) -> MeetingRow:
-    cycle = session.get(SavingsCycle, meeting.cycle_id)
-    number = session.scalar(select(func.count(Meeting.id))
-                            .where(Meeting.cycle_id == meeting.cycle_id,
-                                   Meeting.meeting_date <= meeting.meeting_date))
-    posted_by = session.get(User, meeting.posted_by).username if meeting.posted_by else None
-    return MeetingRow(meeting.id, meeting.group_id, meeting.meeting_date, cycle.number, number,
-                      meeting.status, meeting.posted_at, posted_by)
+def require_open(meeting: Meeting) -> None:
+    if meeting.status != OPEN:
+        raise UserError(N_("The meeting of {date} is already posted; correct it by reversing "
+                           "entries."), date=fmt_date(meeting.meeting_date))
+
+
+def _on_day(meeting: type[Meeting] | Meeting):  # noqa: ANN202 - a SQL condition
+    """Members of the meeting's group on its day: joined by then and not yet gone."""
+    return and_(Member.group_id == meeting.group_id, Member.joined_on <= meeting.meeting_date,
+                or_(Member.status == "active", Member.status_date > meeting.meeting_date))
+
+
+def _list_query(group_id: int, meeting_id: int | None = None):  # noqa: ANN202
+    """One statement: every meeting of the group (or one) with its place in its cycle, who
+    posted it, how many members it shows, how many of them were absent, and what its grid
+    took in."""
+    m = aliased(Meeting)
+    number = (select(func.count(m.id)).where(m.cycle_id == Meeting.cycle_id,
+                                             m.meeting_date <= Meeting.meeting_date)
+              .scalar_subquery())
+    recorded = or_(
+        exists().where(MeetingCell.meeting_id == Meeting.id, MeetingCell.member_id == Member.id),
+        exists().where(MeetingAttendance.meeting_id == Meeting.id,
+                       MeetingAttendance.member_id == Member.id))
+    members = (select(func.count(Member.id))
+               .where(or_(_on_day(Meeting), and_(Meeting.status == POSTED, recorded)))
+               .scalar_subquery())
+    absent = (select(func.count(MeetingAttendance.id))
+              .where(MeetingAttendance.meeting_id == Meeting.id,
+                     MeetingAttendance.status == ABSENT).scalar_subquery())
+    received = (select(func.coalesce(func.sum(MeetingCell.amount), 0))
+                .where(MeetingCell.meeting_id == Meeting.id).scalar_subquery())
+    query = (select(Meeting.id, Meeting.group_id, Meeting.meeting_date, Meeting.cycle_id, number,
+                    Meeting.status, Meeting.posted_at, User.username,
+                    case((Meeting.status == POSTED, members)),
+                    case((Meeting.status == POSTED, absent)),
+                    case((Meeting.status == POSTED, received)))
+             .outerjoin(User, User.id == Meeting.posted_by)
+             .where(Meeting.group_id == group_id)
+             .order_by(Meeting.meeting_date.desc()))
+    if meeting_id is not None:
+        query = query.where(Meeting.id == meeting_id)
+    return query
+
+
+def _list_rows(session: Session, group_id: int,
+               meeting_id: int | None = None) -> list[MeetingListRow]:
+    found = session.execute(_list_query(group_id, meeting_id)).all()
+    numbers = cycles.keeper().numbers(session, {r.cycle_id for r in found}) if found else {}
+    rows = []
+    for (mid, gid, day, cycle_id, number, status, posted_at, posted_by,
+         members, absent, received) in found:
+        row = MeetingRow(mid, gid, day, numbers[cycle_id], number, status, posted_at, posted_by)
+        if status == POSTED:
+            rows.append(MeetingListRow(row, members, members - absent, int(received)))
+        else:
+            rows.append(MeetingListRow(row, None, None, None))
+    return rows
+
+
+def meeting_row(session: Session, meeting: Meeting) -> MeetingRow:
+    """The meeting as the screens show it; no permission is checked (callers do)."""
+    return _list_rows(session, meeting.group_id, meeting.id)[0].meeting
 
 
 def open_meeting(session: Session, actor: User, *, group_id: int, on: dt.date) -> MeetingRow:
-    """Open the group's meeting of ``on`` (one a day), in the savings cycle of that day."""
+    """Open the group's meeting of ``on`` (one a day), in the cycle of that day."""
     require(session, actor, Permission.RECORD, group_id)
     if on > clock.today():
         raise UserError(N_("{date} is in the future."), date=fmt_date(on))
     if session.scalar(select(Meeting.id).where(Meeting.group_id == group_id,
                                                Meeting.meeting_date == on)):
         raise UserError(N_("There is already a meeting on {date}."), date=fmt_date(on))
-    cycle = cycle_for_posting(session, actor, group_id, on)
-    meeting = Meeting(group_id=group_id, cycle_id=cycle.id, meeting_date=on, status=OPEN,
+    cycle_id = cycles.keeper().cycle_for(session, actor, group_id, on)
+    meeting = Meeting(group_id=group_id, cycle_id=cycle_id, meeting_date=on, status=OPEN,
                       opened_by=actor.id, opened_at=clock.now())
     session.add(meeting)
     session.flush()
     audit.record(session, actor, "meeting.open", group_id=group_id, meeting=meeting.id, on=on)
-    return _row(session, meeting)
+    return meeting_row(session, meeting)
 
 
 def get_meeting(session: Session, actor: User, meeting_id: int) -> MeetingRow:
-    meeting = _meeting(session, meeting_id)
+    meeting = find_meeting(session, meeting_id)
     require(session, actor, Permission.READ, meeting.group_id)
-    return _row(session, meeting)
+    return meeting_row(session, meeting)
+
+
+def meeting_list(session: Session, actor: User, group_id: int) -> list[MeetingListRow]:
+    """The group's meetings, newest first, each posted one with how many members it shows,
+    how many came (all but the absent) and what its grid took in. A fixed number of
+    statements, however many meetings there are."""
+    require(session, actor, Permission.READ, group_id)
+    return _list_rows(session, group_id)
 
 
 def list_meetings(session: Session, actor: User, group_id: int) -> list[MeetingRow]:
     """The group's meetings, newest first."""
-    require(session, actor, Permission.READ, group_id)
-    return [_row(session, m) for m in session.scalars(
-        select(Meeting).where(Meeting.group_id == group_id)
-        .order_by(Meeting.meeting_date.desc()))]
+    return [row.meeting for row in meeting_list(session, actor, group_id)]
 
 
 def meeting_members(session: Session, group_id: int, on: dt.date) -> list[Member]:
@@ -143,385 +187,3 @@ def members_of(session: Session, meeting: Meeting) -> list[Member]:
         return on_day
     gone = session.scalars(select(Member).where(Member.id.in_(extra)))
     return sorted([*on_day, *gone], key=lambda m: m.number)
-
-
-# ----- roll call -------------------------------------------------------------------------
-
-def _attendance_problems(members: dict[int, Member], attendance: Mapping[int, str],
-                         notes: Mapping[int, str]) -> list[UserError]:
-    problems = []
-    for member_id, status in attendance.items():
-        if member_id not in members:
-            problems.append(UserError(N_("Member {member} is not in this meeting."),
-                                      member=member_id))
-        elif status not in savings.ATTENDANCE:
-            problems.append(UserError(N_("{member}: mark present, late, represented or "
-                                         "absent."), member=members[member_id].name_lao))
-    problems.extend(UserError(N_("Member {member} is not in this meeting."), member=member_id)
-                    for member_id in notes if member_id not in members)
-    return problems
-
-
-def _store_attendance(session: Session, meeting: Meeting, attendance: Mapping[int, str],
-                      notes: Mapping[int, str]) -> None:
-    rows = {a.member_id: a for a in session.scalars(
-        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))}
-    for member_id in set(attendance) | set(notes):
-        row = rows.get(member_id)
-        if row is None:
-            row = MeetingAttendance(meeting_id=meeting.id, member_id=member_id,
-                                    status=savings.PRESENT, note="")
-            session.add(row)
-        if member_id in attendance:
-            row.status = attendance[member_id]
-        if member_id in notes:
-            row.note = (notes[member_id] or "").strip()
-    session.flush()
-
-
-def _require_open(meeting: Meeting) -> None:
-    if meeting.status != OPEN:
-        raise UserError(N_("The meeting of {date} is already posted; correct it by reversing "
-                           "entries."), date=fmt_date(meeting.meeting_date))
-
-
-def record_attendance(session: Session, actor: User, *, meeting_id: int,
-                      attendance: Mapping[int, str],
-                      notes: Mapping[int, str] | None = None) -> None:
-    """Record the roll call (and notes) of an open meeting; members not named keep theirs."""
-    meeting = _meeting(session, meeting_id)
-    require(session, actor, Permission.RECORD, meeting.group_id)
-    _require_open(meeting)
-    members = {m.id: m for m in meeting_members(session, meeting.group_id, meeting.meeting_date)}
-    problems = _attendance_problems(members, attendance, notes or {})
-    if problems:
-        raise ValidationError(problems)
-    _store_attendance(session, meeting, attendance, notes or {})
-    audit.record(session, actor, "meeting.attendance", group_id=meeting.group_id,
-                 meeting=meeting.id, changed=sorted(attendance))
-
-
-# ----- the grid --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class GridColumn:
-    key: str
-    label: str  # N_() text
-
-    @property
-    def title(self) -> str:
-        return gettext(self.label)
-
-
-@dataclass(frozen=True)
-class GridRow:
-    member_id: int
-    number: int
-    name: str
-    attendance: str
-    note: str
-    expected: dict[str, int]  # column key -> amount to prefill
-    posted: dict[str, int]  # column key -> amount posted (a posted meeting)
-
-
-@dataclass(frozen=True)
-class MeetingGrid:
-    meeting: MeetingRow
-    columns: tuple[GridColumn, ...]
-    rows: tuple[GridRow, ...]
-    currency: str
-    mode: str
-    share_price: int
-
-    def expected_cells(self) -> dict[tuple[int, str], int]:
-        """The grid prefilled: the cells to start from (or the posted ones)."""
-        source = "posted" if self.meeting.is_posted else "expected"
-        return {(row.member_id, key): amount for row in self.rows
-                for key, amount in getattr(row, source).items() if amount}
-
-
-def column_totals(cells: Cells) -> dict[str, int]:
-    """Running total of each column of a grid being filled in."""
-    totals: dict[str, int] = {}
-    for (_, key), amount in cells.items():
-        totals[key] = totals.get(key, 0) + amount
-    return totals
-
-
-def _columns(session: Session, meeting: Meeting) -> list[MeetingColumn]:
-    return meeting_columns.columns(session, meeting.group_id, meeting.meeting_date)
-
-
-def _ctx(meeting: Meeting, member_id: int) -> CellContext:
-    return CellContext(meeting.group_id, member_id, meeting.id, meeting.meeting_date)
-
-
-def _roll_call(session: Session, meeting_id: int) -> dict[int, MeetingAttendance]:
-    return {a.member_id: a for a in session.scalars(
-        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting_id))}
-
-
-def meeting_grid(session: Session, actor: User, meeting_id: int) -> MeetingGrid:
-    """One row per member of the meeting with the expected amount of every column."""
-    meeting = _meeting(session, meeting_id)
-    require(session, actor, Permission.READ, meeting.group_id)
-    columns = _columns(session, meeting)
-    roll = _roll_call(session, meeting.id)
-    posted: dict[int, dict[str, int]] = {}
-    for cell in session.scalars(select(MeetingCell).where(MeetingCell.meeting_id == meeting.id)):
-        posted.setdefault(cell.member_id, {})[cell.column_key] = cell.amount
-    rows = []
-    for member in members_of(session, meeting):
-        att = roll.get(member.id)
-        expected = {} if meeting.status == POSTED else {
-            c.key: c.expected(session, _ctx(meeting, member.id)) for c in columns}
-        rows.append(GridRow(member.id, member.number, member.name_lao,
-                            att.status if att else savings.PRESENT, att.note if att else "",
-                            expected, posted.get(member.id, {})))
-    r = rules(session, meeting.group_id, meeting.meeting_date)
-    group = session.get(Group, meeting.group_id)
-    return MeetingGrid(_row(session, meeting), tuple(GridColumn(c.key, c.label) for c in columns),
-                       tuple(rows), group.currency, r.mode, r.share_price)
-
-
-class CellProblem(UserError):
-    """A problem with one cell of the grid, so the screen can mark it."""
-
-    def __init__(self, member: Member, column: MeetingColumn, problem: UserError) -> None:
-        super().__init__(N_("{member}, {column}: {problem}"), member=member.name_lao,
-                         column=Label(column.label), problem=problem)
-        self.member_id = member.id
-        self.column_key = column.key
-        self.problem = problem
-
-
-LARGEST_AMOUNT = 2 ** 63 - 1  # what a BigInteger column holds
-
-
-def cell_problems(members: Mapping[int, Member], columns: Mapping[str, MeetingColumn],
-                  cells: Cells, check=None) -> list[UserError]:  # noqa: ANN001
-    """Every problem of the cells, in cell order: naming no member or column of the
-    meeting, or not a whole, non-negative amount a column can store; then, for a
-    well-formed cell, what ``check(member, column, amount)`` finds."""
-    problems: list[UserError] = []
-    for (member_id, key), amount in sorted(cells.items()):
-        member, column = members.get(member_id), columns.get(key)
-        if member is None:
-            problems.append(UserError(N_("Member {member} is not in this meeting."),
-                                      member=member_id))
-        elif column is None:
-            problems.append(UserError(N_("There is no column {column} in this meeting."),
-                                      column=key))
-        elif isinstance(amount, bool) or not isinstance(amount, int):
-            problems.append(CellProblem(member, column, UserError(
-                N_("Amounts must be whole numbers of the smallest unit."))))
-        elif amount < 0:
-            problems.append(CellProblem(member, column,
-                                        UserError(N_("The amount cannot be negative."))))
-        elif amount > LARGEST_AMOUNT:
-            problems.append(CellProblem(member, column,
-                                        UserError(N_("The amount is too large."))))
-        elif check is not None:
-            problems.extend(check(member, column, amount))
-    return problems
-
-
-def _cell_problems(session: Session, meeting: Meeting, members: dict[int, Member],
-                   columns: dict[str, MeetingColumn], cells: Cells) -> list[UserError]:
-    def check(member: Member, column: MeetingColumn, amount: int) -> list[UserError]:
-        return [CellProblem(member, column, p)
-                for p in column.validate(session, _ctx(meeting, member.id), amount)]
-
-    return cell_problems(members, columns, cells, check)
-
-
-def check_cells(session: Session, actor: User, *, meeting_id: int, cells: Cells) -> list[UserError]:
-    """Every problem of the cells given (an empty list when all are fine), for marking
-    cells as the treasurer types. Nothing is written."""
-    meeting = _meeting(session, meeting_id)
-    require(session, actor, Permission.READ, meeting.group_id)
-    members = {m.id: m for m in meeting_members(session, meeting.group_id, meeting.meeting_date)}
-    columns = {c.key: c for c in _columns(session, meeting)}
-    return _cell_problems(session, meeting, members, columns, cells)
-
-
-def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells,
-                 attendance: Mapping[int, str] | None = None,
-                 notes: Mapping[int, str] | None = None) -> MeetingRow:
-    """Post the meeting: the roll call (with its fines), then every column's cells.
-
-    Every cell of every column is validated first and all problems are raised together
-    (``ValidationError``, its problems ``CellProblem`` where a cell is at fault); then all
-    is posted in one savepoint, so a failure in any row leaves nothing."""
-    meeting = _meeting(session, meeting_id)
-    require(session, actor, Permission.RECORD, meeting.group_id)
-    _require_open(meeting)
-    attendance, notes = dict(attendance or {}), dict(notes or {})
-    members = {m.id: m for m in meeting_members(session, meeting.group_id, meeting.meeting_date)}
-    columns = _columns(session, meeting)
-    by_key = {c.key: c for c in columns}
-    with session.begin_nested():
-        problems = _attendance_problems(members, attendance, notes)
-        if not problems:
-            _store_attendance(session, meeting, attendance, notes)
-            problems = _cell_problems(session, meeting, members, by_key, cells)
-        if problems:
-            raise ValidationError(problems)
-        roll = _roll_call(session, meeting.id)
-        statuses = {m: roll[m].status if m in roll else savings.PRESENT for m in members}
-        for hook in _ROLL_CALL_HOOKS:
-            hook(session, actor, meeting, statuses)
-        for column in columns:
-            for member_id in members:
-                amount = cells.get((member_id, column.key), 0)
-                if amount:
-                    column.post(session, actor, _ctx(meeting, member_id), amount)
-                    session.add(MeetingCell(meeting_id=meeting.id, member_id=member_id,
-                                            column_key=column.key, amount=amount))
-        meeting.status = POSTED
-        meeting.posted_by = actor.id
-        meeting.posted_at = clock.now()
-        session.flush()
-        totals = column_totals({k: v for k, v in cells.items() if v})
-        audit.record(session, actor, "meeting.post", group_id=meeting.group_id,
-                     meeting=meeting.id, on=meeting.meeting_date, totals=totals)
-        from models.meetings.drafts import clear_draft  # it imports this module
-
-        clear_draft(session, meeting.id)  # the typed amounts are posted: the draft is spent
-    return _row(session, meeting)
-
-
-# ----- the summary -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SummaryRow:
-    member_id: int
-    number: int
-    name: str
-    attendance: str
-    note: str
-    amounts: dict[str, int]
-    fines_charged: int
-    savings_after: int
-    shares_after: int
-    fines_owed_after: int
-    loan_after: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.amounts.values())
-
-    @property
-    def paid(self) -> bool:
-        return self.total > 0
-
-
-@dataclass(frozen=True)
-class MeetingSummary:
-    """A meeting as posted: for the printed summary and each member's receipt."""
-
-    group_id: int
-    group_name: str
-    village: str | None
-    currency: str
-    meeting: MeetingRow
-    mode: str
-    share_price: int
-    columns: tuple[GridColumn, ...]
-    rows: tuple[SummaryRow, ...]
-    totals: dict[str, int]
-    attendance: dict[str, int]  # status -> how many
-    cash_opening: int
-    cash_movements: tuple[cashbox.CashMovement, ...]  # without the count's over/short
-    cash_count: cashbox.CashCountRow | None
-    loan_fund: int
-    welfare_fund: int
-    reversed_seqs: tuple[int, ...]  # entries of the meeting reversed since
-    is_demo: bool
-    ledger_seal: str  # the group's chain head when this was read (printed on paper)
-    printed_at: dt.datetime
-    printed_by: str
-
-    @property
-    def grand_total(self) -> int:
-        return sum(self.totals.values())
-
-    @property
-    def cash_closing(self) -> int:
-        return self.cash_opening + sum(m.received - m.paid for m in self.cash_movements)
-
-
-def meeting_summary(session: Session, actor: User, meeting_id: int) -> MeetingSummary:
-    meeting = _meeting(session, meeting_id)
-    require(session, actor, Permission.READ, meeting.group_id)
-    gid, on = meeting.group_id, meeting.meeting_date
-    group = session.get(Group, gid)
-    r = rules(session, gid, on)
-    cells: dict[int, dict[str, int]] = {}
-    for cell in session.scalars(select(MeetingCell).where(MeetingCell.meeting_id == meeting.id)):
-        cells.setdefault(cell.member_id, {})[cell.column_key] = cell.amount
-    columns = [GridColumn(c.key, c.label) for c in _columns(session, meeting)]
-    known = {c.key for c in columns}
-    columns += [GridColumn(k, k) for k in sorted({k for a in cells.values() for k in a} - known)]
-    fines_charged = _fines_charged(session, gid, meeting.id)
-    balances = {key: ledger.member_balances(session, gid, key, as_of=on)
-                for key in ("member_savings", "fines_receivable", "loans_receivable")}
-    roll = _roll_call(session, meeting.id)
-    rows, counts = [], {status: 0 for status in savings.ATTENDANCE}
-    for member in members_of(session, meeting):
-        att = roll.get(member.id)
-        status = att.status if att else savings.PRESENT
-        counts[status] += 1
-        saved = balances["member_savings"].get(member.id, 0)
-        rows.append(SummaryRow(member.id, member.number, member.name_lao, status,
-                               att.note if att else "", cells.get(member.id, {}),
-                               fines_charged.get(member.id, 0), saved, r.shares(saved),
-                               balances["fines_receivable"].get(member.id, 0),
-                               balances["loans_receivable"].get(member.id, 0)))
-    count = session.scalar(select(CashCount).where(CashCount.meeting_id == meeting.id)
-                           .order_by(CashCount.id.desc()).limit(1))
-    opening, movements = _day_cash(session, group, meeting, count)
-    reversed_seqs = tuple(sorted(session.scalars(
-        select(JournalEntry.seq).where(JournalEntry.id.in_(
-            select(JournalEntry.reverses_id).where(JournalEntry.group_id == gid,
-                                                   JournalEntry.reverses_id.is_not(None))),
-            JournalEntry.meeting_id == meeting.id, JournalEntry.group_id == gid))))
-    return MeetingSummary(
-        gid, group.name, group.village, group.currency, _row(session, meeting), r.mode,
-        r.share_price, tuple(columns), tuple(rows),
-        column_totals({(row.member_id, k): v for row in rows for k, v in row.amounts.items()}),
-        counts,
-        opening, movements, cashbox.count_row(session, count) if count else None,
-        ledger.fund_balance(session, gid, "loan", as_of=on),
-        ledger.fund_balance(session, gid, "welfare", as_of=on), reversed_seqs, group.is_demo,
-        group.head_hash or "", clock.now(), actor.username)
-
-
-def _day_cash(session: Session, group: Group, meeting: Meeting,
-              count: CashCount | None) -> tuple[int, tuple[cashbox.CashMovement, ...]]:
-    """The cash of the meeting's day: what the box held before the day's first entry (of
-    the meeting or dated that day), then every entry that moved cash up to the meeting's
-    count (or to the day's last entry): the grid's money, loans paid out, claims paid,
-    expenses. Opening plus these is what the count expected."""
-    day = (JournalEntry.meeting_id == meeting.id) | (JournalEntry.value_date == meeting.meeting_date)
-    first, last = session.execute(
-        select(func.min(JournalEntry.seq), func.max(JournalEntry.seq))
-        .where(JournalEntry.group_id == group.id, JournalEntry.reverses_id.is_(None), day)).one()
-    if first is None:
-        first = last = group.entry_count
-    else:
-        first -= 1
-    if count is not None and count.head_seq is not None:
-        last = count.head_seq
-    return cashbox.cash_movements(session, group.id, after_seq=first, through_seq=last,
-                                  counts=False)
-
-
-def _fines_charged(session: Session, group_id: int, meeting_id: int) -> dict[int, int]:
-    fines_id = chart.account_id(session, group_id, "fines_receivable")
-    rows = session.execute(
-        select(JournalLine.member_id, func.sum(JournalLine.amount)).join(JournalEntry)
-        .where(JournalEntry.meeting_id == meeting_id, JournalEntry.kind == savings.KIND_FINE,
-               JournalLine.account_id == fines_id)
-        .group_by(JournalLine.member_id))
-    return {member_id: int(total) for member_id, total in rows}

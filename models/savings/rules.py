@@ -236,8 +236,6 @@ def money_text(session: Session, group_id: int, amount: int) -> str:
     return format_money(amount, currency(group.currency))
 
 
-# ----- cycles ----------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class CycleRow:
     id: int

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -204,6 +205,9 @@ class ShareOutLine:
     reinvested: int
     cash_paid: int
     debt_left: int
+    # V = D / total shares of a value-per-share share-out (minor units; None otherwise):
+    # ``shareout_preview.value_per_share``, as the wizard and the printed statement show it.
+    value_per_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -314,7 +318,7 @@ def _funds(session: Session, group_id: int, start: dt.date, end: dt.date) -> lis
 
 def _cash_rows(session: Session, group_id: int, start: dt.date, end: dt.date,
                cash_opening: int, bank_opening: int) -> Iterator[CashRow]:
-    from models.savings.schema import CashCount
+    from models.meetings.schema import CashCount
 
     cash_id = chart.account_id(session, group_id, "cash")
     bank_id = chart.account_id(session, group_id, "bank")
@@ -544,8 +548,8 @@ def welfare_rule_name(rule: str) -> str:
 
 def _meetings(session: Session, group_id: int, start: dt.date,
               end: dt.date) -> tuple[tuple[str, ...], tuple[MeetingLine, ...]]:
-    from models.savings.accounts import ATTENDANCE, PRESENT
-    from models.savings.schema import Meeting, MeetingAttendance, MeetingCell
+    from models.meetings.attendance import ATTENDANCE, PRESENT
+    from models.meetings.schema import Meeting, MeetingAttendance, MeetingCell
 
     rows = list(session.scalars(select(Meeting).where(
         Meeting.group_id == group_id, Meeting.meeting_date >= start,
@@ -580,20 +584,28 @@ def _meetings(session: Session, group_id: int, start: dt.date,
 
 def _share_outs(session: Session, group_id: int, start: dt.date,
                 end: dt.date) -> tuple[ShareOutLine, ...]:
+    from models.savings.rules import VALUE_PER_SHARE
     from models.savings.schema import SavingsCycle, ShareOut
     from models.savings.schema import ShareOutLine as Line
+    from models.savings.shareout_preview import value_per_share
 
     rows = session.execute(
-        select(ShareOut.share_out_date, SavingsCycle.number, Member.number, Member.name_lao, Line)
+        select(ShareOut.share_out_date, SavingsCycle.number, Member.number, Member.name_lao, Line,
+               ShareOut.method, ShareOut.distributable)
         .join(Line, Line.share_out_id == ShareOut.id)
         .join(SavingsCycle, SavingsCycle.id == ShareOut.cycle_id)
         .join(Member, Member.id == Line.member_id)
         .where(ShareOut.group_id == group_id, ShareOut.share_out_date >= start,
                ShareOut.share_out_date <= end)
-        .order_by(ShareOut.share_out_date, Member.number))
+        .order_by(ShareOut.share_out_date, Member.number)).all()
+    shares: dict[int, int] = {}
+    for *_, x, _method, _fund in rows:
+        shares[x.share_out_id] = shares.get(x.share_out_id, 0) + x.shares
     return tuple(ShareOutLine(on, cycle, number, name, x.savings, x.shares, x.payout,
-                              x.debts_netted, x.reinvested, x.cash_paid, x.debt_left)
-                 for on, cycle, number, name, x in rows)
+                              x.debts_netted, x.reinvested, x.cash_paid, x.debt_left,
+                              value_per_share(fund, shares[x.share_out_id])
+                              if method == VALUE_PER_SHARE else None)
+                 for on, cycle, number, name, x, method, fund in rows)
 
 
 def _audit(session: Session, group_id: int, start: dt.date, end: dt.date) -> tuple[AuditLine, ...]:

@@ -133,7 +133,7 @@ def _members_on(people: list[tuple[dt.date, str, dt.date | None]], day: dt.date)
 
 def _attendance(session: Session, group_id: int, since: dt.date,
                 people: list[tuple[dt.date, str, dt.date | None]]) -> list[AttendancePoint]:
-    from models.savings.schema import Meeting, MeetingAttendance
+    from models.meetings.schema import Meeting, MeetingAttendance
 
     meetings = session.execute(
         select(Meeting.id, Meeting.meeting_date)
@@ -155,7 +155,7 @@ def _attendance(session: Session, group_id: int, since: dt.date,
 def next_meeting_date(session: Session, group: Group, today: dt.date) -> dt.date:
     """The day after the last meeting by the group's rhythm (today when it is overdue or
     the group has never met)."""
-    from models.savings.schema import Meeting
+    from models.meetings.schema import Meeting
 
     last = session.scalar(select(func.max(Meeting.meeting_date))
                           .where(Meeting.group_id == group.id))
@@ -230,7 +230,7 @@ def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
     """One line per group the user may see, with the key figures, and a total line last
     (``group_id`` None). Sums per group and fund come from one grouped query."""
     from models.loans import arrears
-    from models.savings.schema import Meeting, MeetingAttendance
+    from models.meetings.schema import Meeting, MeetingAttendance
 
     groups = visible_groups(session, actor)
     ids = [g.id for g in groups]

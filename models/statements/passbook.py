@@ -398,7 +398,7 @@ def print_positions(session: Session, actor: User, member_id: int) -> dict[str, 
 def meeting_attendees(session: Session, actor: User, meeting_id: int) -> list[int]:
     """The members who came to a meeting (present, late or represented), by number: whose
     books are on the table after it is posted."""
-    from models.savings.schema import Meeting, MeetingAttendance
+    from models.meetings.schema import Meeting, MeetingAttendance
 
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:

@@ -107,6 +107,7 @@ def test_money_goes_to_the_bank_and_an_expense_is_paid(saved, make_window, qtbot
 
 def test_the_count_after_a_meeting_is_linked_to_it(saved, make_window, qtbot):
     from models.meetings import meeting as meetings
+    from models.meetings import summary as meeting_summaries
 
     with saved.db.write() as s:
         meeting = meetings.open_meeting(s, saved.user(s, "treasurer"), group_id=saved.group_id,
@@ -117,7 +118,7 @@ def test_the_count_after_a_meeting_is_linked_to_it(saved, make_window, qtbot):
     dialog.panel.set_counts({50_000: 1, 10_000: 3})
     assert dialog.panel.record()
     with saved.db.read() as s:
-        summary = meetings.meeting_summary(s, saved.user(s, "auditor"), meeting.id)
+        summary = meeting_summaries.meeting_summary(s, saved.user(s, "auditor"), meeting.id)
     assert summary.cash_count is not None and summary.cash_count.counted == 80_000
 
 

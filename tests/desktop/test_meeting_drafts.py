@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from models.meetings import drafts as meeting_drafts, meeting as meetings
+from models.meetings import drafts as meeting_drafts
+from models.meetings import posting as meeting_posting
+from models.meetings import summary as meeting_summaries
 from models.core.i18n import gettext
 from tests.desktop.conftest import english_left
 from tests.desktop.test_meeting_screens import amounts, cell, go, open_today, type_into
@@ -62,7 +64,7 @@ def test_amounts_typed_before_the_program_stopped_are_brought_back(env, make_win
     assert kept(env, meeting_id) == {}
     assert not page.notice.isVisible()
     with env.db.read() as s:
-        summary = meetings.meeting_summary(s, env.user(s, "auditor"), meeting_id)
+        summary = meeting_summaries.meeting_summary(s, env.user(s, "auditor"), meeting_id)
     assert [r.amounts.get("savings", 0) for r in summary.rows] == [10_000, 10_000, 0]
 
 
@@ -106,8 +108,8 @@ def test_an_amount_that_cannot_be_kept_says_why_under_the_grid(env, make_window,
     page = open_today(make_window("treasurer")).page
     meeting_id = page.meeting.id
     with env.db.write() as s:
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                              cells={(env.member_ids[0], "savings"): 10_000})
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                     cells={(env.member_ids[0], "savings"): 10_000})
     go(page, 2, "savings")
     type_into(qtbot, page, "20000")
     assert page.problems.isVisible()

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 from desktop.meeting_grid import ATTEND, NOTE
 from models.core import ledger, verify
 from models.meetings import meeting as meetings
+from models.meetings import grid as meeting_grids
+from models.meetings import summary as meeting_summaries
 from models.core.schema import Group
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
@@ -93,8 +95,8 @@ def test_a_whole_meeting_is_typed_into_the_grid_posted_and_printed(
     assert page.model.lines[1].attendance == "absent"
     assert amounts(page, "savings") == [30_000, 0, 10_000]
     with env.db.read() as s:
-        assert meetings.meeting_grid(s, env.user(s, "auditor"),
-                                     page.meeting.id).rows[1].attendance == "absent"
+        assert meeting_grids.meeting_grid(s, env.user(s, "auditor"),
+                                          page.meeting.id).rows[1].attendance == "absent"
 
     # Som saves two shares, Tab goes across to the fines and on to the note, where the
     # treasurer writes in Lao.
@@ -140,7 +142,7 @@ def test_a_whole_meeting_is_typed_into_the_grid_posted_and_printed(
         assert ledger.balance(s, env.group_id, "member_savings", member_id=som) == 20_000
         assert ledger.balance(s, env.group_id, "fines_receivable", member_id=bua) == 5_000
         assert ledger.balance(s, env.group_id, "cash") == 50_000
-        summary_row = meetings.meeting_summary(s, env.user(s, "auditor"), page.meeting.id)
+        summary_row = meeting_summaries.meeting_summary(s, env.user(s, "auditor"), page.meeting.id)
         assert verify.verify_database(s) == []
     assert [r.note for r in summary_row.rows] == ["", "", "ລາວ ມາຊ້າ"]
     assert page.meeting.is_posted and not page.model.editable

@@ -95,10 +95,10 @@ def test_after_posting_a_meeting_the_books_of_those_who_came_are_printed(
     page = screen.page
     page.model.lines[1].attendance = "absent"
     with env.db.write() as s:
-        from models.meetings import meeting as meetings
+        from models.meetings import roll as meeting_roll
 
-        meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=page.meeting.id,
-                                   attendance={env.member_ids[1]: "absent"})
+        meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=page.meeting.id,
+                                       attendance={env.member_ids[1]: "absent"})
     page.show_meeting(page.meeting.id)
     opened = _into(monkeypatch, tmp_path)
     messages.answer = "passbooks"

@@ -13,6 +13,7 @@ from desktop.savings_dialogs import DepositDialog, ExitDialog, NoticeDialog, Wit
 from desktop.savings_import import OpeningImportDialog
 from models.core import groups, ledger, members, users, verify
 from models.savings import accounts as savings
+from models.savings import fines as savings_fines
 from models.core.schema import Group
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
@@ -104,8 +105,8 @@ def test_a_member_who_leaves_is_settled_from_the_statement(env, make_window, qtb
         treasurer = env.user(s, "treasurer")
         savings.record_deposit(s, treasurer, member_id=bua, amount=40_000,
                                on=dt.date(2026, 3, 1))
-        savings.charge_fine(s, treasurer, member_id=bua, amount=2_000, reason="Absent",
-                            on=dt.date(2026, 4, 1))
+        savings_fines.charge_fine(s, treasurer, member_id=bua, amount=2_000, reason="Absent",
+                                  on=dt.date(2026, 4, 1))
     window = make_window("treasurer")
     screen = window.show_section("savings")
     dialog = ExitDialog(screen.ctx, row_of(screen, bua), screen)

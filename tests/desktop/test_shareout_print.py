@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.screens import shareout as shareout_screen
-from models.savings import shareout
+from models.savings import shareout_posting
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.desktop.test_shareout_screens import three_savers  # noqa: F401 (a fixture)
 
@@ -20,8 +20,8 @@ TODAY = dt.date(2026, 11, 20)
 
 def share_out(env):  # noqa: ANN001, ANN201
     with env.db.write() as s:
-        return shareout.post_share_out(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                       on=TODAY, carry_over="none")
+        return shareout_posting.post_share_out(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                               on=TODAY, carry_over="none")
 
 
 @pytest.fixture

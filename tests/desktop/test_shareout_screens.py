@@ -58,6 +58,8 @@ def test_the_share_out_wizard_end_to_end(three_savers, make_window, qtbot, messa
         ("ນາງ ແກ້ວ", 7, 7_225), ("ນາງ ບົວ", 11, 11_354), ("ທ້າວ ສົມ", 13, 13_419)]
     assert wizard.figures.text().splitlines()[1] == (
         "To share out (the loan fund): 32,000 ₭ = savings 31,000 ₭ + profit 1,000 ₭")
+    # The value of one share, in the one money format (the printed statement shows the same).
+    assert wizard.figures.text().splitlines()[2] == "31 shares · value of one share: 1,032.26 ₭"
     assert wizard.residue.text().startswith("Rounding residue: 2 ₭. Payouts are rounded down")
     wizard.next_button.click()
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from models.core import ledger, members, verify
-from models.savings import accounts as savings
 from models.core.ledger import Line
 from models.savings.rules import set_rules
 
@@ -63,12 +60,3 @@ def assert_ledger_whole(env) -> None:
 def balance(env, key: str, member_id: int | None = None) -> int:
     with env.db.read() as s:
         return ledger.balance(s, env.group_id, key, member_id=member_id)
-
-
-@pytest.fixture
-def without_loans_source():
-    """As if the loans capability were not installed: its receivables stay on the ledger but
-    nothing can settle them from a member's money."""
-    source = savings._DEBT_SOURCES.pop("loans")
-    yield
-    savings.register_debt_source(source)

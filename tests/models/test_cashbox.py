@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from models.meetings import cashbox, meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.meetings import summary as meeting_summaries
 from models.savings import accounts as savings
 from models.core.errors import PermissionDenied, ValidationError
 from tests.models.savings_support import assert_ledger_whole, balance
@@ -96,11 +98,11 @@ def test_a_count_at_a_meeting_shows_on_its_summary(env):
     with env.db.write() as s:
         meeting = meetings.open_meeting(s, env.user(s, "treasurer"), group_id=env.group_id, on=DAY)
     with env.db.write() as s:
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
-                              cells={(env.member_ids[0], "savings"): 30_000})
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
+                                     cells={(env.member_ids[0], "savings"): 30_000})
     count(env, {10_000: 3}, meeting_id=meeting.id)
     with env.db.read() as s:
-        summary = meetings.meeting_summary(s, env.user(s, "auditor"), meeting.id)
+        summary = meeting_summaries.meeting_summary(s, env.user(s, "auditor"), meeting.id)
     assert (summary.cash_opening, summary.cash_closing) == (0, 30_000)
     assert summary.cash_count.counted == 30_000 and summary.cash_count.difference == 0
 

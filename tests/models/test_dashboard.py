@@ -9,6 +9,7 @@ from models.loans import arrears
 from models.statements import dashboard
 from models.core import groups, ledger, users
 from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
 from models.savings import accounts as savings
 from tests.models.savings_support import lend
 
@@ -55,9 +56,9 @@ def test_attendance_per_meeting_and_what_the_next_meeting_should_bring(env):
     with env.db.write() as s:
         meeting = meetings.open_meeting(s, env.user(s, "treasurer"), group_id=env.group_id,
                                         on=D(2026, 10, 20))
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
-                              cells={(env.member_ids[0], "savings"): 10_000},
-                              attendance={env.member_ids[2]: "absent"})
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
+                                     cells={(env.member_ids[0], "savings"): 10_000},
+                                     attendance={env.member_ids[2]: "absent"})
     with env.db.read() as s:
         board = dashboard.group_dashboard(s, env.user(s, "treasurer"), env.group_id)
     assert board.attendance == (dashboard.AttendancePoint(D(2026, 10, 20), 2, 3),)

@@ -11,12 +11,15 @@ from sqlalchemy import select
 from models.core import ledger
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
-from models.savings import shareout
+from models.meetings import summary as meeting_summaries
+from models.savings import shareout_posting
+from models.savings import shareout_preview
+
 from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
 from models.core.schema import Group, JournalEntry, JournalLine, Member, User
 from models.loans.schema import Loan
-from models.savings.schema import CashCount, Meeting, MeetingCell
+from models.meetings.schema import CashCount, Meeting, MeetingCell
 from tests.conftest import TODAY
 
 PAYMENTS = ("savings_deposit", "loan_repayment", "welfare_contribution", "fine_payment")
@@ -56,7 +59,7 @@ def test_every_meeting_summary_adds_up_to_its_printed_rows_and_its_count(demo):
         auditor = _auditor(s)
         for group in s.scalars(select(Group)):
             for meeting in meetings.list_meetings(s, auditor, group.id):
-                summary = meetings.meeting_summary(s, auditor, meeting.id)
+                summary = meeting_summaries.meeting_summary(s, auditor, meeting.id)
                 printed = Counter()
                 for row in summary.rows:
                     printed.update(row.amounts)
@@ -73,7 +76,7 @@ def test_the_last_meeting_paid_out_loans_and_shows_them_in_its_cash(demo):
         paid_out = 0
         for group in s.scalars(select(Group)):
             last = meetings.list_meetings(s, auditor, group.id)[0]
-            summary = meetings.meeting_summary(s, auditor, last.id)
+            summary = meeting_summaries.meeting_summary(s, auditor, last.id)
             lent = sum(m.paid for m in summary.cash_movements
                        if m.account_code == "1100")
             disbursed = s.scalar(select(Loan.id).where(
@@ -87,12 +90,13 @@ def test_the_share_out_the_wizard_offers_can_be_posted_in_every_group(demo):
     with demo.read() as s:
         treasurer = s.scalar(select(User).where(User.username == "treasurer"))
         for group in s.scalars(select(Group)):
-            preview = shareout.preview_share_out(s, treasurer, group_id=group.id,
-                                                 on=TODAY.date(), carry_over=shareout.ALL)
+            preview = shareout_preview.preview_share_out(
+                s, treasurer, group_id=group.id, on=TODAY.date(), carry_over=shareout_preview.ALL)
             assert [str(p) for p in preview.problems] == [], group.name
             assert preview.total_cash <= ledger.balance(s, group.id, "cash")
-            shareout.post_share_out(s, treasurer, group_id=group.id, on=TODAY.date(),
-                                    carry_over=shareout.ALL, preview_seq=preview.ledger_seq)
+            shareout_posting.post_share_out(s, treasurer, group_id=group.id, on=TODAY.date(),
+                                            carry_over=shareout_preview.ALL,
+                                            preview_seq=preview.ledger_seq)
 
 
 def test_every_approved_loan_can_be_paid_out_from_the_box(demo):

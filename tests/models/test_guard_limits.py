@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import groups, ledger, money, settings, users, verify
-from models.savings import accounts as savings, rules as savings_rules
+from models.savings import rules as savings_rules
+from models.savings import fines as savings_fines
 from models.core.errors import LedgerIntegrityError, PermissionDenied, UserError
 from models.core.ledger import Line
 from models.core.money import CURRENCIES, parse_money
@@ -141,8 +142,8 @@ def test_fines_and_a_new_cycle_need_the_treasurer_not_the_auditor(env):
     with env.db.write() as s:
         auditor = env.user(s, "auditor")
         with pytest.raises(PermissionDenied):
-            savings.post_fines(s, auditor, group_id=env.group_id, on=DAY,
-                               charges={env.member_ids[0]: 5_000}, memo="late")
+            savings_fines.post_fines(s, auditor, group_id=env.group_id, on=DAY,
+                                     charges={env.member_ids[0]: 5_000}, memo="late")
         with pytest.raises(PermissionDenied):
             savings_rules.new_cycle(s, auditor, group_id=env.group_id, start_date=DAY)
     assert _entries(env) == 0

@@ -25,8 +25,11 @@ from models.core import bundles, capability, clock, groups, ledger, members, set
 from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy, lifecycle as loans
 from models.statements import auditor as auditor_export, passbook
 from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
+from models.meetings import posting as meeting_posting, roll as meeting_roll
+from models.savings import exits as savings_exits, fines as savings_fines, shareout_posting
+from models.savings import withdrawals as savings_withdrawals
 from models.opening import balances as opening_import
-from models.savings import accounts as savings, rules as savings_rules, shareout
+from models.savings import accounts as savings, rules as savings_rules
 from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
 from models.core.db import Database, sqlite_url
 from models.core.errors import PermissionDenied, UserError
@@ -105,8 +108,8 @@ def world_file(tmp_path_factory, template_db, server):
                                                   reason="moved away").id
         info["meeting"] = meetings.open_meeting(s, treasurer, group_id=gid,
                                                 on=D(2026, 11, 15)).id
-        info["notice"] = savings.give_withdrawal_notice(s, treasurer, member_id=member_ids[2],
-                                                        amount=10_000, on=D(2026, 11, 1)).id
+        info["notice"] = savings_withdrawals.give_withdrawal_notice(
+            s, treasurer, member_id=member_ids[2], amount=10_000, on=D(2026, 11, 1)).id
         info["claim"] = welfare_fixtures.record(s, env, member=3, amount=50_000).id
         info["claim_type"] = welfare_fixtures.type_id(s, env, "hospitalization")
     db.dispose()
@@ -221,9 +224,9 @@ WRITES = {
                                 meeting_drafts.discard_draft(s, a, meeting_id=i["meeting"])),
     "open a meeting": (Permission.RECORD, lambda s, a, w, i: meetings.open_meeting(
         s, a, group_id=w.group_id, on=D(2026, 11, 20))),
-    "take the roll call": (Permission.RECORD, lambda s, a, w, i: meetings.record_attendance(
+    "take the roll call": (Permission.RECORD, lambda s, a, w, i: meeting_roll.record_attendance(
         s, a, meeting_id=i["meeting"], attendance={w.member_ids[0]: "present"})),
-    "post a meeting": (Permission.RECORD, lambda s, a, w, i: meetings.post_meeting(
+    "post a meeting": (Permission.RECORD, lambda s, a, w, i: meeting_posting.post_meeting(
         s, a, meeting_id=i["meeting"], cells={})),
     "add a member": (Permission.MANAGE_MEMBERS, lambda s, a, w, i: members.add_member(
         s, a, group_id=w.group_id, details=_details())),
@@ -234,21 +237,21 @@ WRITES = {
     "import opening balances": (Permission.RECORD, "opening"),
     "record a deposit": (Permission.RECORD, lambda s, a, w, i: savings.record_deposit(
         s, a, member_id=w.member_ids[0], amount=10_000, on=D(2026, 11, 20))),
-    "pay out savings": (Permission.RECORD, lambda s, a, w, i: savings.withdraw_savings(
+    "pay out savings": (Permission.RECORD, lambda s, a, w, i: savings_withdrawals.withdraw_savings(
         s, a, member_id=w.member_ids[0], amount=10_000, on=D(2026, 11, 20))),
     "give notice of a withdrawal": (Permission.RECORD, lambda s, a, w, i:
-                                    savings.give_withdrawal_notice(
+                                    savings_withdrawals.give_withdrawal_notice(
                                         s, a, member_id=w.member_ids[0], amount=10_000,
                                         on=D(2026, 11, 20))),
     "cancel a notice": (Permission.RECORD, lambda s, a, w, i:
-                        savings.cancel_withdrawal_notice(s, a, notice_id=i["notice"])),
-    "charge a fine": (Permission.RECORD, lambda s, a, w, i: savings.charge_fine(
+                        savings_withdrawals.cancel_withdrawal_notice(s, a, notice_id=i["notice"])),
+    "charge a fine": (Permission.RECORD, lambda s, a, w, i: savings_fines.charge_fine(
         s, a, member_id=w.member_ids[0], amount=1_000, reason="late", on=D(2026, 11, 20))),
-    "post fines": (Permission.RECORD, lambda s, a, w, i: savings.post_fines(
+    "post fines": (Permission.RECORD, lambda s, a, w, i: savings_fines.post_fines(
         s, a, group_id=w.group_id, on=D(2026, 11, 20), charges={w.member_ids[0]: 1_000}, memo="late")),
-    "pay fines": (Permission.RECORD, lambda s, a, w, i: savings.pay_fines(
+    "pay fines": (Permission.RECORD, lambda s, a, w, i: savings_fines.pay_fines(
         s, a, member_id=w.member_ids[0], amount=1_000, on=D(2026, 11, 20))),
-    "settle a member's exit": (Permission.RECORD, lambda s, a, w, i: savings.settle_exit(
+    "settle a member's exit": (Permission.RECORD, lambda s, a, w, i: savings_exits.settle_exit(
         s, a, member_id=w.member_ids[2], on=D(2026, 11, 20))),
     "change the savings rules": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
                                  savings_rules.set_rules(s, a, group_id=w.group_id,
@@ -263,7 +266,7 @@ WRITES = {
     "change a setting": (Permission.CHANGE_SETTINGS, lambda s, a, w, i: settings.set_value(
         s, a, group_id=w.group_id, key="rounding", value="half-up",
         effective_from=D(2026, 12, 1))),
-    "share out": (Permission.RECORD, lambda s, a, w, i: shareout.post_share_out(
+    "share out": (Permission.RECORD, lambda s, a, w, i: shareout_posting.post_share_out(
         s, a, group_id=w.group_id, on=D(2026, 11, 20))),
     "create a user": (ALL_GROUPS, lambda s, a, w, i: users.create_user(
         s, a, username="new", display_name="New", password="secret")),

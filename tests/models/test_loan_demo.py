@@ -86,7 +86,7 @@ def test_demo_meetings_take_loan_repayments_and_welfare_in_their_grid(tmp_path):
     """Members repay loans and pay the welfare fund at the meeting, in its grid, so the
     meeting summary shows what each paid (no one marked absent pays)."""
     from models.core.migrate import open_database
-    from models.savings.schema import MeetingAttendance, MeetingCell
+    from models.meetings.schema import MeetingAttendance, MeetingCell
 
     database = open_database(str(tmp_path / "demo.sqlite3"))
     build_demo(database, seed=3, groups=1, years=1, today=dt.date(2026, 11, 20))

@@ -243,19 +243,19 @@ def test_the_meeting_column_expects_what_is_due_and_posts_oldest_loan_first(db, 
 
 
 def test_a_leaving_members_savings_pay_her_loan(db, env, flat_loan):
-    from models.savings import accounts as savings
+    from models.savings import debts as savings_debts
 
     with db.read() as s:
-        debts = savings.member_debts(s, env.group_id, env.member_ids[0], TODAY)
+        debts = savings_debts.member_debts(s, env.group_id, env.member_ids[0], TODAY)
     loan_debt = [d for d in debts if d.source == "loans"]
     assert [str(d) for d in loan_debt] == ["Loan 1"]
     with db.read() as s:
         owed = loans.payoff(s, env.user(s, "auditor"), loan_id=flat_loan).total
     assert loan_debt[0].amount == owed
     with db.write() as s:
-        source = savings.SettleFrom("member_savings", env.member_ids[0], TODAY, "exit")
-        savings.apply_netting(s, env.user(s, "treasurer"),
-                              savings.plan_netting(loan_debt, 2_000_000), source)
+        source = savings_debts.SettleFrom("member_savings", env.member_ids[0], TODAY, "exit")
+        savings_debts.apply_netting(s, env.user(s, "treasurer"),
+                                    savings_debts.plan_netting(loan_debt, 2_000_000), source)
     assert detail(db, env, flat_loan).loan.status == loans.CLOSED
     with db.read() as s:
         saved = ledger.balance(s, env.group_id, "member_savings",
@@ -296,8 +296,9 @@ def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):
 def test_the_meeting_grid_prefills_nothing_for_an_absent_borrower(env):
     import datetime as dt
 
+    from models.meetings import attendance as meeting_attendance
     from models.meetings import columns as meeting_columns, meeting as meetings
-    from models.savings import accounts as savings
+    from models.meetings import roll as meeting_roll
     from models.meetings.columns import CellContext
 
     with env.db.write() as s:
@@ -310,6 +311,6 @@ def test_the_meeting_grid_prefills_nothing_for_an_absent_borrower(env):
         column = next(c for c in meeting_columns.columns(s, env.group_id, ctx.on)
                       if c.key == "loan_repayment")
         assert column.expected(s, ctx) > 0
-        meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting.id,
-                                   attendance={env.member_ids[0]: savings.ABSENT})
+        meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting.id,
+                                       attendance={env.member_ids[0]: meeting_attendance.ABSENT})
         assert column.expected(s, ctx) == 0

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from models.core import groups, members
 from models.meetings import drafts as meeting_drafts, meeting as meetings
+from models.meetings import posting as meeting_posting
 from models.core.db import Database
 from models.core.errors import PermissionDenied, UserError, ValidationError
-from models.meetings.meeting import CellProblem
+from models.meetings.grid import CellProblem
 from models.core.schema import AuditEvent
 from models.meetings.schema import MeetingDraftCell
 from tests.models.savings_support import balance
@@ -127,15 +128,15 @@ def test_posting_the_meeting_deletes_its_draft_with_the_posting(env):
     # Refused (half a share): nothing is posted and the draft stays for the next try.
     with pytest.raises(ValidationError):
         with env.db.write() as s:
-            meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                  cells=draft(env, meeting_id))
+            meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                         cells=draft(env, meeting_id))
     assert stored_cells(env) == 2
 
     save(env, meeting_id, {(bua, "savings"): 20_000})
     with env.db.write() as s:
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                              cells=meeting_drafts.draft_cells(s, env.user(s, "treasurer"),
-                                                               meeting_id))
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                     cells=meeting_drafts.draft_cells(s, env.user(s, "treasurer"),
+                                                                      meeting_id))
     assert balance(env, "cash") == 50_000
     assert stored_cells(env) == 0
     assert draft(env, meeting_id) == {}
@@ -145,8 +146,8 @@ def test_a_posted_meeting_takes_no_draft(env):
     meeting_id = open_meeting(env)
     keo = env.member_ids[0]
     with env.db.write() as s:
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                              cells={(keo, "savings"): 10_000})
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                     cells={(keo, "savings"): 10_000})
     with pytest.raises(UserError, match="already posted"):
         save(env, meeting_id, {(keo, "savings"): 30_000})
     assert stored_cells(env) == 0

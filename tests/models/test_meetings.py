@@ -9,10 +9,14 @@ from sqlalchemy import func, select
 
 from models.core import ledger
 from models.meetings import columns as meeting_columns, meeting as meetings
+from models.meetings import grid as meeting_grids
+from models.meetings import posting as meeting_posting
+from models.meetings import roll as meeting_roll
+from models.meetings import summary as meeting_summaries
 from models.savings import accounts as savings
 from models.core.errors import LedgerIntegrityError, UserError, ValidationError
 from models.core.schema import Group, JournalEntry
-from models.savings.schema import MeetingAttendance, MeetingCell
+from models.meetings.schema import MeetingAttendance, MeetingCell
 from tests.models.savings_support import assert_ledger_whole, balance, with_rules
 
 DAY = dt.date(2026, 10, 5)
@@ -25,13 +29,13 @@ def open_meeting(env, on=DAY) -> int:
 
 def post(env, meeting_id, cells, attendance=None, notes=None):
     with env.db.write() as s:
-        return meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                     cells=cells, attendance=attendance, notes=notes)
+        return meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                            cells=cells, attendance=attendance, notes=notes)
 
 
 def grid(env, meeting_id):
     with env.db.read() as s:
-        return meetings.meeting_grid(s, env.user(s, "treasurer"), meeting_id)
+        return meeting_grids.meeting_grid(s, env.user(s, "treasurer"), meeting_id)
 
 
 def entry_count(env) -> int:
@@ -59,9 +63,9 @@ def test_the_grid_is_prefilled_from_the_rules_and_the_roll_call(env):
     meeting_id = open_meeting(env)
     keo, bua, som = env.member_ids
     with env.db.write() as s:
-        meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                   attendance={bua: "absent", som: "late"},
-                                   notes={som: "came at 10"})
+        meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                       attendance={bua: "absent", som: "late"},
+                                       notes={som: "came at 10"})
     g = grid(env, meeting_id)
     assert [c.key for c in g.columns][:1] == ["savings"]
     assert "fines" in [c.key for c in g.columns]
@@ -73,7 +77,7 @@ def test_the_grid_is_prefilled_from_the_rules_and_the_roll_call(env):
                         (bua, "savings"): 0, (bua, "fines"): 0,
                         (som, "savings"): 20_000, (som, "fines"): 1_000}
     assert (g.mode, g.share_price) == ("shares", 10_000)
-    assert meetings.column_totals(g.expected_cells())["savings"] == 40_000
+    assert meeting_grids.column_totals(g.expected_cells())["savings"] == 40_000
 
 
 def test_posting_the_grid_records_everything_and_the_summary_says_who_paid(env):
@@ -86,7 +90,7 @@ def test_posting_the_grid_records_everything_and_the_summary_says_who_paid(env):
     assert balance(env, "fines_receivable", bua) == 5_000  # her absence fine, owed
     assert balance(env, "cash") == 40_000
     with env.db.read() as s:
-        summary = meetings.meeting_summary(s, env.user(s, "auditor"), meeting_id)
+        summary = meeting_summaries.meeting_summary(s, env.user(s, "auditor"), meeting_id)
     assert summary.meeting.is_posted and summary.meeting.posted_by == "treasurer"
     assert summary.totals == {"savings": 40_000}
     assert summary.attendance == {"present": 2, "late": 0, "represented": 0, "absent": 1}
@@ -150,10 +154,11 @@ def test_a_failure_while_posting_the_last_row_leaves_nothing_behind(env, failing
     before = entry_count(env)
     with env.db.write() as s:
         with pytest.raises(LedgerIntegrityError):
-            meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                  cells={(keo, "savings"): 20_000, (bua, "test_failing"): 1_000,
-                                         (som, "savings"): 10_000, (som, "test_failing"): 500},
-                                  attendance={bua: "represented", som: "late"})
+            meeting_posting.post_meeting(
+                s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                cells={(keo, "savings"): 20_000, (bua, "test_failing"): 1_000,
+                       (som, "savings"): 10_000, (som, "test_failing"): 500},
+                attendance={bua: "represented", som: "late"})
         # Even a caller that goes on and commits keeps nothing of the meeting.
     assert entry_count(env) == before
     assert balance(env, "cash") == 0
@@ -186,8 +191,8 @@ def test_fines_of_the_meeting_and_earlier_ones_can_be_paid_in_the_grid(env):
     post(env, first, {}, attendance={keo: "late"})
     second = open_meeting(env)
     with env.db.write() as s:
-        meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=second,
-                                   attendance={keo: "late"})
+        meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=second,
+                                       attendance={keo: "late"})
     g = grid(env, second)
     assert g.rows[0].expected["fines"] == 4_000  # last month's and today's
     post(env, second, {(keo, "fines"): 4_000})
@@ -200,10 +205,10 @@ def test_cells_are_checked_as_they_are_typed_without_writing(env):
     meeting_id = open_meeting(env)
     keo = env.member_ids[0]
     with env.db.read() as s:
-        problems = meetings.check_cells(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                        cells={(keo, "savings"): 12_000, (keo, "nope"): 5,
-                                               (999, "savings"): 10_000,
-                                               (keo, "fines"): -5})
+        problems = meeting_grids.check_cells(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                             cells={(keo, "savings"): 12_000, (keo, "nope"): 5,
+                                                    (999, "savings"): 10_000,
+                                                    (keo, "fines"): -5})
     assert [str(p) for p in problems] == [
         "ນາງ ແກ້ວ, Fines paid: The amount cannot be negative.",
         "There is no column nope in this meeting.",
@@ -219,8 +224,8 @@ def test_a_posted_meeting_is_not_posted_again(env):
         post(env, meeting_id, {(env.member_ids[0], "savings"): 10_000})
     with env.db.write() as s:
         with pytest.raises(UserError, match="already posted"):
-            meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                       attendance={env.member_ids[0]: "absent"})
+            meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                           attendance={env.member_ids[0]: "absent"})
     g = grid(env, meeting_id)
     assert g.expected_cells() == {(env.member_ids[0], "savings"): 10_000}
 
@@ -229,8 +234,8 @@ def test_a_wrong_attendance_mark_is_refused(env):
     meeting_id = open_meeting(env)
     with env.db.write() as s:
         with pytest.raises(ValidationError) as caught:
-            meetings.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
-                                       attendance={env.member_ids[0]: "asleep", 999: "present"})
+            meeting_roll.record_attendance(s, env.user(s, "treasurer"), meeting_id=meeting_id,
+                                           attendance={env.member_ids[0]: "asleep", 999: "present"})
     assert [str(p) for p in caught.value.problems] == [
         "ນາງ ແກ້ວ: mark present, late, represented or absent.",
         "Member 999 is not in this meeting."]
@@ -256,7 +261,7 @@ def test_a_reversed_cell_is_flagged_on_the_summary(env):
                              reason="wrong member")
         seq = entry.seq
     with env.db.read() as s:
-        summary = meetings.meeting_summary(s, env.user(s, "auditor"), meeting_id)
+        summary = meeting_summaries.meeting_summary(s, env.user(s, "auditor"), meeting_id)
     assert summary.reversed_seqs == (seq,)
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from models.core import ledger, settings
 from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.savings import withdrawals as savings_withdrawals
 from models.statements import passbook
 from models.savings import accounts as savings
 from models.welfare import fund as welfare_fund
@@ -54,8 +56,8 @@ def test_her_passbook_holds_every_line_of_her_subledgers_with_their_balances(env
     for month in range(1, 5):
         deposit(env, 10_000 * month, D(2026, month, 5))
     with env.db.write() as s:
-        savings.withdraw_savings(s, env.user(s, "treasurer"), member_id=keo, amount=30_000,
-                                 on=D(2026, 4, 20))
+        savings_withdrawals.withdraw_savings(s, env.user(s, "treasurer"), member_id=keo,
+                                             amount=30_000, on=D(2026, 4, 20))
         welfare_fund.record_contribution(s, env.user(s, "treasurer"), group_id=env.group_id,
                                          member_id=keo, amount=5_000, on=D(2026, 5, 5))
     loan_id = lend(env, keo, 60_000, on=D(2026, 5, 10))
@@ -106,8 +108,8 @@ def test_after_a_new_meeting_only_the_new_lines_print_on_the_next_free_line(env,
         meeting = meetings.open_meeting(s, env.user(s, "treasurer"), group_id=env.group_id,
                                         on=D(2026, 6, 5))
     with env.db.write() as s:
-        meetings.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
-                              cells={(env.member_ids[0], "savings"): 30_000})
+        meeting_posting.post_meeting(s, env.user(s, "treasurer"), meeting_id=meeting.id,
+                                     cells={(env.member_ids[0], "savings"): 30_000})
     job, pages = print_new(env, tmp_path / "next.pdf")
     book = job.members[0]
     assert not book.cover and pages == 1

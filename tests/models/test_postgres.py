@@ -24,7 +24,7 @@ from models.core.db import Database
 from models.core.errors import ConcurrentChange, UserError
 from models.core.ledger import Line
 from models.core.schema import JournalEntry
-from models.savings.schema import Meeting
+from models.meetings.schema import Meeting
 from models.core.verify import verify_database
 from tests.conftest import ENGINE
 

@@ -11,7 +11,8 @@ from models.demo import build_demo
 from models.demo.activity_savings import ACTIVITY as SAVINGS
 from models.demo.activity_shareout import ACTIVITY as SHAREOUT
 from models.core.schema import JournalEntry
-from models.savings.schema import CashCount, Meeting, SavingsCycle, ShareOut
+from models.meetings.schema import CashCount, Meeting
+from models.savings.schema import SavingsCycle, ShareOut
 
 
 def build(db):

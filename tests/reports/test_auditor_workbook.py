@@ -14,12 +14,14 @@ from models.loans import arrears
 from models.core import capability, ledger
 from models.statements.auditor import EXPORT_ACTION, MemberColumn, register_member_column
 from models.core.errors import PermissionDenied, UserCancelled
+from models.core.money import currency
 from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member
 from models.core.seal import format_seal
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 capability.load()
 GID = 1
+CURRENCY = currency("LAK")
 
 
 def export(database, tmp_path, name="auditor.xlsx", **kw):  # noqa: ANN001, ANN003, ANN201
@@ -208,6 +210,33 @@ def test_claims_meetings_share_outs_and_the_audit_log_are_there(demo, book):  # 
     assert len(data_rows(wb["Share-outs"], "Date")) == share_out_lines
     actions = {r[2] for r in data_rows(wb["Audit log"], "When")}
     assert "meeting.post" in actions or "meeting.open" in actions
+
+
+def test_each_share_out_line_shows_the_one_value_of_a_share(demo, book):  # noqa: F811
+    """The auditor reads the value of one share the treasurer saw in the wizard and on the
+    printed statement: the fund ÷ the shares, in kip with two decimals, on every line of a
+    value-per-share share-out (blank for the other methods)."""
+    from models.core.money import fraction_to_major
+    from models.savings import shareout_records
+    from models.savings.rules import VALUE_PER_SHARE
+
+    _, wb = book
+    ws = wb["Share-outs"]
+    header = rows(ws)[header_index(ws, "Date")]
+    column = header.index("Value of one share")
+    lines = data_rows(ws, "Date")
+    with demo.read() as s:
+        records = shareout_records.share_outs(s, user(demo, "auditor"), GID)
+    assert records and lines
+    expected = {r.on: fraction_to_major(r.value_per_share, CURRENCY)
+                if r.method == VALUE_PER_SHARE else None for r in records}
+    assert any(v is not None for v in expected.values())
+    for line in lines:
+        value = expected[line[0].date()]
+        assert (line[column] is None) if value is None else (line[column] == float(value))
+    formats = {c.number_format for r in ws.iter_rows(min_row=header_index(ws, "Date") + 2)
+               for c in r[column:column + 1] if c.value is not None}
+    assert formats == {'#,##0.00 "₭";-#,##0.00 "₭"'}
 
 
 def test_funds_and_cash_tie_to_the_ledger(demo, book):  # noqa: F811

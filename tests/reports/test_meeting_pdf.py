@@ -11,6 +11,8 @@ import unicodedata
 import pytest
 
 from models.meetings import cashbox, meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.meetings import summary as meeting_summaries
 from models.core import i18n, members
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 from tests.models.savings_support import with_rules
@@ -43,11 +45,11 @@ def meeting(env):
     with env.db.write() as s:
         treasurer = env.user(s, "treasurer")
         row = meetings.open_meeting(s, treasurer, group_id=env.group_id, on=DAY)
-        meetings.post_meeting(s, treasurer, meeting_id=row.id,
-                              cells={(keo, "savings"): 30_000, (som, "savings"): 10_000,
-                                     (som, "fines"): 2_000},
-                              attendance={bua: "absent", som: "late"},
-                              notes={keo: "ຊື້ 3 ຮຸ້ນ"})
+        meeting_posting.post_meeting(s, treasurer, meeting_id=row.id,
+                                     cells={(keo, "savings"): 30_000, (som, "savings"): 10_000,
+                                            (som, "fines"): 2_000},
+                                     attendance={bua: "absent", som: "late"},
+                                     notes={keo: "ຊື້ 3 ຮຸ້ນ"})
         cashbox.count_cash(s, treasurer, group_id=env.group_id, on=DAY,
                            notes={20_000: 2, 1_000: 1}, note="one note missing",
                            meeting_id=row.id)
@@ -56,7 +58,7 @@ def meeting(env):
 
 def summary(env, meeting_id):
     with env.db.read() as s:
-        return meetings.meeting_summary(s, env.user(s, "treasurer"), meeting_id)
+        return meeting_summaries.meeting_summary(s, env.user(s, "treasurer"), meeting_id)
 
 
 @needs_poppler

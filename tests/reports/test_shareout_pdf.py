@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from models.core import i18n
-from models.savings import accounts as savings, shareout
+from models.savings import accounts as savings
+from models.savings import shareout_posting
+from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.ledger import Line
 from reports import shareout_pdf
@@ -46,8 +48,8 @@ def save_all(env, amounts: list[int]) -> None:  # noqa: ANN001
 
 def share_out(env, **kw) -> int:  # noqa: ANN001
     with env.db.write() as s:
-        return shareout.post_share_out(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                       on=TODAY, **kw).share_out_id
+        return shareout_posting.post_share_out(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                               on=TODAY, **kw).share_out_id
 
 
 def write(env, share_out_id: int, path: Path, role: str = "auditor") -> Path:  # noqa: ANN001
@@ -91,7 +93,7 @@ def test_the_statement_holds_the_stored_figures(three_savers):
     with env.db.read() as s:
         sheet = shareout_pdf.statement(s, env.user(s, "auditor"), group_id=env.group_id,
                                        share_out_id=share_out_id)
-        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
     assert sheet.record == record
     assert (sheet.cycle_start, sheet.in_shares, sheet.printed_by) == (JAN, True, "Auditor")
     assert sheet.group_name and not sheet.is_demo and len(sheet.ledger_seal) == 64
@@ -102,7 +104,7 @@ def test_every_member_her_payout_and_the_totals_are_on_paper(three_savers, tmp_p
     env = three_savers
     share_out_id = share_out(env, carry_over="none")
     with env.db.read() as s:
-        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
     path = write(env, share_out_id, tmp_path / "statement.pdf")
     keep_png(path, "shareout-en")
     text = pdf_text(path)
@@ -110,9 +112,9 @@ def test_every_member_her_payout_and_the_totals_are_on_paper(three_savers, tmp_p
     assert "Share-out of 20/11/2026" in text
     assert "1, from 10/01/2026 to 20/11/2026" in text
     assert "Value per share (fund ÷ shares)" in text
-    # 31 shares: the value of one is the fund ÷ 31, as the wizard showed it.
+    # 31 shares: the value of one is the fund ÷ 31, as the wizard showed it, in kip.
     assert record.total_shares == 31
-    assert f"Value of one share {record.value_per_share:,.2f}" in " ".join(text.split())
+    assert f"Value of one share {record.value_per_share:,.2f} ₭" in " ".join(text.split())
     fund = f"{record.distributable:,} ₭ = savings 31,000 ₭ + profit"
     assert fund in " ".join(text.split())
     for row in record.rows:
@@ -150,7 +152,7 @@ def test_the_totals_row_adds_up_the_columns(three_savers, tmp_path):
     env = three_savers
     share_out_id = share_out(env, carry_over="all")
     with env.db.read() as s:
-        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
     [page] = pages(write(env, share_out_id, tmp_path / "statement.pdf"))
     totals = next(line for line in page.splitlines() if line.split()[:1] == ["Total"])
     payouts = sum(r.payout for r in record.rows)
@@ -187,7 +189,7 @@ def test_thirty_members_run_onto_a_second_page_with_the_titles_again(thirty_save
     env = thirty_savers
     share_out_id = share_out(env, carry_over="none")
     with env.db.read() as s:
-        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
     path = write(env, share_out_id, tmp_path / "statement.pdf")
     keep_png(path, "shareout-30")
     first, second = pages(path)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from models.core import i18n
 from models.meetings import meeting as meetings
+from models.meetings import summary as meeting_summaries
 from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
 from models.loans.receipts import repayment_receipt
@@ -124,7 +125,7 @@ def _papers(demo, tmp_path):  # noqa: ANN001, ANN202
         auditor = s.scalar(select(User).where(User.username == "auditor"))
         group = s.scalar(select(Group).order_by(Group.id))
         last = meetings.list_meetings(s, auditor, group.id)[0]
-        summary = meetings.meeting_summary(s, auditor, last.id)
+        summary = meeting_summaries.meeting_summary(s, auditor, last.id)
         claim_id = s.scalar(select(WelfareClaim.id).where(WelfareClaim.status == "paid")
                             .order_by(WelfareClaim.id))
         voucher = welfare.claim_voucher(s, auditor, claim_id)

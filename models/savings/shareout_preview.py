@@ -18,49 +18,56 @@ preview). What members owe is paid from their payout first (``savings.shareout_l
 net) or stops the share-out until loans are repaid (block). A member's loans are paid off
 in full from her payout or not at all (then they run on into the next cycle, which must
 hold enough to cover them); paying them off brings in their interest and unpaid loan fees
-(the loans are on a cash basis), which are part of D, so they are shared out now. The new cycle starts on the
-share-out day, with what members re-invest (all, none, or per member) as its first savings.
+(the loans are on a cash basis), which are part of D, so they are shared out now. The new
+cycle starts on the share-out day, with what members re-invest (all, none, or per member)
+as its first savings.
+
+This module is the preview (the arithmetic, then every member's row and what stops it);
+``shareout_posting.py`` posts it and ``shareout_records.py`` reads past share-outs back.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.core import audit, chart, clock, ledger, settings
-from models.savings import accounts as savings
-from models.core.errors import LedgerIntegrityError, NotFound, UserError, ValidationError
-from models.core.i18n import N_, _
-from models.core.ledger import Line, fmt_date
+from models.core import chart, clock, ledger, settings
+from models.core.clock import add_months
+from models.core.errors import UserError
+from models.core.i18n import N_
+from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
+from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
+from models.meetings.schema import Meeting
+from models.savings.debts import (
+    DebtLine,
+    debt_accounts,
+    member_debts,
+    netting_income,
+    plan_netting,
+)
 from models.savings.rules import (
     BLOCK_LOANS,
     EQUAL_PROFIT,
     MODE,
-    SHARE_PRICE,
-    SHARES,
     SHARE_MONTHS,
+    SHARE_PRICE,
     SHAREOUT_METHODS,
+    SHARES,
     TIME_WEIGHTED,
     VALUE_PER_SHARE,
     CycleRow,
     cycle_row,
     money_text,
-    new_cycle,
     open_cycle,
     rules,
 )
-from models.core.clock import add_months
-from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.savings.schema import Meeting, SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
+from models.savings.schema import SavingsCycle
 
-KIND_SHARE_OUT = "share_out"
-KIND_REINVEST = "share_out_reinvest"
-KIND_PAYMENT = "share_out_payment"
 ALL, NONE = "all", "none"
 CarryOver = str | Mapping[int, int]
 # Working the payouts out again with the interest the netted repayments bring in settles
@@ -68,7 +75,15 @@ CarryOver = str | Mapping[int, int]
 _MAX_ROUNDS = 50
 
 
-# ----- the arithmetic (pure) -------------------------------------------------------------
+def value_per_share(distributable: int, shares: int) -> Decimal:
+    """V = D / total shares, in minor units exact to 4 places (0 with no shares): the one
+    value of a share the preview, the screen, the printed statement and the auditor's
+    workbook show (formatted by ``money.format_fraction``)."""
+    if not shares:
+        return Decimal(0)
+    return (Decimal(distributable) / Decimal(shares)).quantize(Decimal("0.0001"),
+                                                               rounding=ROUND_HALF_EVEN)
+
 
 def split(method: str, distributable: int, holdings: Mapping[int, tuple[int, int]],
           round_to: int = 1) -> tuple[dict[int, int], int]:
@@ -142,7 +157,6 @@ def whole_months(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
-# ----- preview ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ShareOutRow:
@@ -155,7 +169,7 @@ class ShareOutRow:
     shares: int
     weight: int
     payout: int
-    debts: tuple[savings.DebtLine, ...]
+    debts: tuple[DebtLine, ...]
     reinvest: int
     netted: int
     debt_left: int
@@ -201,10 +215,7 @@ class ShareOutPreview:
     @property
     def value_per_share(self) -> Decimal:
         """V = D / total shares (for the value-per-share method), exact to 4 places."""
-        if not self.total_shares:
-            return Decimal(0)
-        value = Decimal(self.distributable) / Decimal(self.total_shares)
-        return value.quantize(Decimal("0.0001"))
+        return value_per_share(self.distributable, self.total_shares)
 
     @property
     def total_payout(self) -> int:
@@ -258,17 +269,13 @@ def _checks(session: Session, group_id: int, cycle: SavingsCycle,
     return problems
 
 
-def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings.Debt]:
-    return savings.member_debts(session, group_id, member_id, on)
-
-
 def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                       method: str | None = None, carry_over: CarryOver = ALL) -> ShareOutPreview:
     """Compute the share-out of the open cycle on ``on``; nothing is written. ``problems``
     lists everything that stops posting it.
 
     What a member owes is paid from her payout first, as at an exit
-    (``savings.plan_netting``): loans oldest first, then fines, as far as the payout
+    (``plan_netting``): loans oldest first, then fines, as far as the payout
     reaches; she takes cash (or re-invests) only what is left once every debt is cleared,
     and what the payout could not cover stays owed on her loan into the next cycle. The
     interest and fees the netted repayments bring in are part of D, so they are shared out
@@ -293,8 +300,8 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     holdings = {m: (s, max(weights.get(m, 0), 0)) for m, s in saved.items()}
     debtors = {m for m in members
                if any(ledger.balance(session, group_id, key, member_id=m) > 0
-                      for key in (*savings.LOAN_ACCOUNTS, "fines_receivable"))}
-    owed = {m: _debts(session, group_id, m, on) for m in debtors}
+                      for key in debt_accounts())}
+    owed = {m: member_debts(session, group_id, m, on) for m in debtors}
     netting = r.shareout_loans != BLOCK_LOANS
     nettable = {m for m in owed if netting and m in holdings}
     base = distributable(session, group_id)
@@ -317,8 +324,8 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
                                           amount=money_text(session, group_id, fund)))
                 break
             payouts, residue = split(method, fund, holdings, r.shareout_round_to)
-            brought = sum(savings.netting_income(
-                session, savings.plan_netting(owed[m], payouts[m]), on) for m in nettable)
+            brought = sum(netting_income(
+                session, plan_netting(owed[m], payouts[m]), on) for m in nettable)
             if brought == interest:
                 break
             interest = brought
@@ -329,22 +336,19 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
         member = members[member_id]
         payout = payouts.get(member_id, 0)
         debt = owed.get(member_id, [])
-        unmanaged = [d for d in debt if d.source == savings.UNMANAGED]
         if payout < 0:
             problems.append(UserError(N_("The fund's loss is larger than {name}'s savings."),
                                       name=member.name_lao))
-        loan_total = sum(d.amount for d in debt if d.loan_id is not None or d in unmanaged)
+        loan_total = sum(d.amount for d in debt if d.loan_id is not None)
         if not netting and loan_total:
             problems.append(UserError(
                 N_("{name} still owes {amount} on loans; the rules want every loan repaid "
                    "before the share-out."), name=member.name_lao,
                 amount=money_text(session, group_id, loan_total)))
-        elif payout > 0:
-            problems.extend(savings.unmanaged_problem(session, member, d) for d in unmanaged)
         netted_debts = [d for d in debt if d.loan_id is None] if not netting else debt
-        lines = tuple(savings.plan_netting(netted_debts, payout))
+        lines = tuple(plan_netting(netted_debts, payout))
         if not netting:
-            lines += tuple(savings.DebtLine(d, 0) for d in debt if d not in netted_debts)
+            lines += tuple(DebtLine(d, 0) for d in debt if d not in netted_debts)
         netted = sum(line.netted for line in lines)
         reinvest = _reinvest(payout - netted, next_price, carry_over, member_id)
         if reinvest < 0 or reinvest > max(payout - netted, 0):
@@ -397,195 +401,3 @@ def _loan_fund_assets(session: Session, group_id: int) -> int:
         .where(Account.group_id == group_id, Account.fund == chart.LOAN_FUND,
                Account.kind == chart.ASSET)))
 
-
-# ----- posting ---------------------------------------------------------------------------
-
-def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
-                   method: str | None = None, carry_over: CarryOver = ALL,
-                   preview_seq: int | None = None) -> ShareOutPreview:
-    """Post the share-out the preview shows, close the cycle and start the next one.
-
-    ``preview_seq`` is the preview's ``ledger_seq``: if anything was posted since, the
-    figures may differ and posting is refused, so the treasurer posts what she saw."""
-    require(session, actor, Permission.RECORD, group_id)
-    preview = preview_share_out(session, actor, group_id=group_id, on=on, method=method,
-                                carry_over=carry_over)
-    if preview.problems:
-        raise ValidationError(preview.problems)
-    if preview_seq is not None and preview_seq != preview.ledger_seq:
-        raise UserError(N_("Money was recorded since the preview; look at the preview again."))
-    memo = _("Share-out of cycle {number}").format(number=preview.cycle.number)
-    with session.begin_nested():
-        # Debts first, from what each member is about to be owed: the interest the loans
-        # bring in is then on the ledger, and D there is the D of the preview.
-        for row in preview.rows:
-            savings.apply_netting(session, actor, list(row.debts), savings.SettleFrom(
-                "share_out_payable", row.member_id, on, memo))
-        if distributable(session, group_id) != preview.distributable:
-            raise LedgerIntegrityError(N_("Paying the loans from the payouts brought in another "
-                                          "amount than the preview showed; nothing was posted."))
-        ledger.post_entry(session, actor, group_id=group_id, value_date=on,
-                          kind=KIND_SHARE_OUT, memo=memo,
-                          lines=_closing_lines(session, group_id, preview))
-        cycle = session.get(SavingsCycle, preview.cycle.id)
-        cycle.closed_on = on
-        session.flush()
-        following = new_cycle(session, actor, group_id=group_id, start_date=on)
-        _pay_out(session, actor, preview, KIND_REINVEST, "member_savings", memo,
-                 {row.member_id: row.reinvest for row in preview.rows})
-        _pay_out(session, actor, preview, KIND_PAYMENT, "cash", memo,
-                 {row.member_id: row.cash for row in preview.rows})
-        record = ShareOut(group_id=group_id, cycle_id=cycle.id, share_out_date=on,
-                          method=preview.method, loans_policy=preview.loans_policy,
-                          round_to=preview.round_to, distributable=preview.distributable,
-                          total_savings=preview.total_savings, residue=preview.residue,
-                          loan_interest=preview.loan_interest, next_cycle_id=following.id,
-                          user_id=actor.id, recorded_at=clock.now())
-        session.add(record)
-        session.flush()
-        for row in preview.rows:
-            session.add(ShareOutLine(share_out_id=record.id, member_id=row.member_id,
-                                     savings=row.savings, shares=row.shares, weight=row.weight,
-                                     payout=row.payout, debts_netted=row.netted,
-                                     reinvested=row.reinvest, cash_paid=row.cash,
-                                     debt_left=row.debt_left))
-            for position, line in enumerate(row.debts, start=1):
-                session.add(ShareOutDebt(
-                    share_out_id=record.id, member_id=row.member_id, position=position,
-                    source=line.debt.source, label=line.debt.label,
-                    params=dict(line.debt.params), loan_id=line.debt.loan_id,
-                    owed=line.owed, netted=line.netted))
-        audit.record(session, actor, "shareout.post", group_id=group_id,
-                     cycle=preview.cycle.number, method=preview.method,
-                     distributable=preview.distributable, residue=preview.residue)
-    return replace(preview, share_out_id=record.id, problems=())
-
-
-def _closing_lines(session: Session, group_id: int, preview: ShareOutPreview) -> list[Line]:
-    """Savings and every earnings account of the loan fund go to zero; payouts become owed
-    to each member; the residue is what the reserve keeps."""
-    lines = [Line("member_savings", row.savings, member_id=row.member_id)
-             for row in preview.rows if row.savings]
-    reserve_id = chart.account_id(session, group_id, "loan_fund_reserve")
-    skip = {chart.account_id(session, group_id, k) for k in ("member_savings", "share_out_payable")}
-    balances = session.execute(
-        select(Account.id, func.sum(JournalLine.amount))
-        .join(JournalLine, JournalLine.account_id == Account.id)
-        .where(Account.group_id == group_id, Account.fund == chart.LOAN_FUND,
-               Account.kind != chart.ASSET)
-        .group_by(Account.id).order_by(Account.id))
-    reserve_raw = 0
-    for account_id, raw in balances:
-        if account_id in skip:
-            continue
-        if account_id == reserve_id:
-            reserve_raw = int(raw)
-        elif raw:
-            lines.append(Line(account_id, -int(raw)))
-    lines += [Line("share_out_payable", -row.payout, member_id=row.member_id)
-              for row in preview.rows if row.payout]
-    if -reserve_raw - preview.residue:
-        lines.append(Line(reserve_id, -reserve_raw - preview.residue))
-    return lines
-
-
-def _pay_out(session: Session, actor: User, preview: ShareOutPreview, kind: str, to: str,
-            memo: str, amounts: dict[int, int]) -> None:
-    amounts = {m: a for m, a in amounts.items() if a > 0}
-    if not amounts:
-        return
-    lines = [Line("share_out_payable", a, member_id=m) for m, a in sorted(amounts.items())]
-    if to == "member_savings":
-        lines += [Line(to, -a, member_id=m) for m, a in sorted(amounts.items())]
-    else:
-        lines.append(Line(to, -sum(amounts.values())))
-    ledger.post_entry(session, actor, group_id=preview.group_id, value_date=preview.on,
-                      kind=kind, memo=memo, lines=lines)
-
-
-def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> list[str]:
-    """Per member with debts, translated: each debt, what her payout paid on it and what
-    is still owed on it after the share-out (the preview and the printed statement)."""
-    out = []
-    for row in rows:
-        for line in row.debts:
-            if not line.owed:
-                continue
-            if line.left:
-                text = _("{number} · {member}: {debt} — {netted} from her payout, "
-                         "{left} still owed")
-            else:
-                text = _("{number} · {member}: {debt} — {netted} from her payout, cleared")
-            out.append(text.format(number=row.number, member=row.name, debt=line.label,
-                                   netted=money(line.netted), left=money(line.left)))
-    return out
-
-
-# ----- past share-outs -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ShareOutRecord:
-    id: int
-    cycle_number: int
-    on: dt.date
-    method: str
-    distributable: int
-    total_savings: int
-    residue: int
-    rows: tuple[ShareOutRow, ...]
-    round_to: int = 0  # payouts were rounded down to this (minor units)
-    loan_interest: int = 0  # interest and fees of the loans paid off from payouts
-
-    @property
-    def total_shares(self) -> int:
-        return sum(r.shares for r in self.rows)
-
-    @property
-    def value_per_share(self) -> Decimal:
-        """V = D / total shares, as the preview computed it (exact to 4 places)."""
-        if not self.total_shares:
-            return Decimal(0)
-        return (Decimal(self.distributable) / Decimal(self.total_shares)).quantize(
-            Decimal("0.0001"))
-
-
-def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareOutRecord:
-    """A posted share-out, as the members' payout statements show it."""
-    record = session.get(ShareOut, share_out_id)
-    if record is None:
-        raise NotFound(N_("No such share-out."))
-    require(session, actor, Permission.READ, record.group_id)
-    cycle = session.get(SavingsCycle, record.cycle_id)
-    debts: dict[int, list[savings.DebtLine]] = {}
-    for d in session.scalars(select(ShareOutDebt).where(ShareOutDebt.share_out_id == record.id)
-                             .order_by(ShareOutDebt.member_id, ShareOutDebt.position)):
-        debts.setdefault(d.member_id, []).append(savings.DebtLine(
-            savings.Debt(d.source, d.label, d.owed, loan_id=d.loan_id, params=dict(d.params)),
-            d.netted))
-    rows = []
-    for line, member in session.execute(
-            select(ShareOutLine, Member).join(Member, Member.id == ShareOutLine.member_id)
-            .where(ShareOutLine.share_out_id == record.id).order_by(Member.number)):
-        rows.append(ShareOutRow(member.id, member.number, member.name_lao, line.savings,
-                                line.shares, line.weight, line.payout,
-                                tuple(debts.get(member.id, ())), line.reinvested,
-                                line.debts_netted, line.debt_left))
-    return ShareOutRecord(record.id, cycle.number, record.share_out_date, record.method,
-                          record.distributable, record.total_savings, record.residue,
-                          tuple(rows), record.round_to, record.loan_interest)
-
-
-def share_outs(session: Session, actor: User, group_id: int) -> list[ShareOutRecord]:
-    require(session, actor, Permission.READ, group_id)
-    return [share_out_record(session, actor, i) for i in session.scalars(
-        select(ShareOut.id).where(ShareOut.group_id == group_id)
-        .order_by(ShareOut.share_out_date.desc()))]
-
-
-def _refuse_reversal(session: Session, actor: User, entry: JournalEntry, reason: str,
-                     value_date: dt.date) -> JournalEntry:
-    raise UserError(N_("Entry {seq} is part of a share-out, which cannot be reversed; correct "
-                       "a member's payout with a new entry."), seq=entry.seq)
-
-
-REVERSAL_RULES = {kind: _refuse_reversal for kind in (KIND_SHARE_OUT, KIND_REINVEST, KIND_PAYMENT)}

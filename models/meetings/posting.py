@@ -1,0 +1,74 @@
+"""Posting a meeting: the roll call (with what each roll-call hook does with it), then every
+column's cells, then the draft is spent.
+
+Every cell of every column is validated first and all problems are listed together; only
+then does it post, column by column, inside a savepoint of the caller's transaction, so a
+failure anywhere leaves nothing of the meeting behind.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from models.core import audit, clock
+from models.core.errors import ValidationError
+from models.core.permissions import Permission, require
+from models.core.schema import User
+from models.meetings.attendance import PRESENT, roll_call
+from models.meetings.drafts import clear_draft
+from models.meetings.grid import Cells, cell_context, column_problems, column_totals, columns_of
+from models.meetings.meeting import (
+    POSTED,
+    MeetingRow,
+    find_meeting,
+    meeting_members,
+    meeting_row,
+    require_open,
+)
+from models.meetings.roll import attendance_problems, roll_call_hooks, store_attendance
+from models.meetings.schema import MeetingCell
+
+
+def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells,
+                 attendance: Mapping[int, str] | None = None,
+                 notes: Mapping[int, str] | None = None) -> MeetingRow:
+    """Post the meeting: the roll call (with its fines), then every column's cells.
+
+    Every cell of every column is validated first and all problems are raised together
+    (``ValidationError``, its problems ``CellProblem`` where a cell is at fault); then all
+    is posted in one savepoint, so a failure in any row leaves nothing."""
+    meeting = find_meeting(session, meeting_id)
+    require(session, actor, Permission.RECORD, meeting.group_id)
+    require_open(meeting)
+    attendance, notes = dict(attendance or {}), dict(notes or {})
+    members = {m.id: m for m in meeting_members(session, meeting.group_id, meeting.meeting_date)}
+    columns = columns_of(session, meeting)
+    by_key = {c.key: c for c in columns}
+    with session.begin_nested():
+        problems = attendance_problems(members, attendance, notes)
+        if not problems:
+            store_attendance(session, meeting, attendance, notes)
+            problems = column_problems(session, meeting, members, by_key, cells)
+        if problems:
+            raise ValidationError(problems)
+        roll = roll_call(session, meeting.id)
+        marks = {m: roll[m].status if m in roll else PRESENT for m in members}
+        for hook in roll_call_hooks():
+            hook.post(session, actor, meeting, marks)
+        for column in columns:
+            for member_id in members:
+                amount = cells.get((member_id, column.key), 0)
+                if amount:
+                    column.post(session, actor, cell_context(meeting, member_id), amount)
+                    session.add(MeetingCell(meeting_id=meeting.id, member_id=member_id,
+                                            column_key=column.key, amount=amount))
+        meeting.status = POSTED
+        meeting.posted_by = actor.id
+        meeting.posted_at = clock.now()
+        session.flush()
+        totals = column_totals({k: v for k, v in cells.items() if v})
+        audit.record(session, actor, "meeting.post", group_id=meeting.group_id,
+                     meeting=meeting.id, on=meeting.meeting_date, totals=totals)
+        clear_draft(session, meeting.id)  # the typed amounts are posted: the draft is spent
+    return meeting_row(session, meeting)

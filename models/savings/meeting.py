@@ -1,0 +1,107 @@
+"""What savings add to a meeting: the grid's "savings" and "fines" columns (prefilled from
+the rules and the roll call: nothing from an absent member) and the keeper of the cycles
+meetings are held in (the savings cycles, each closed by a share-out)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core.errors import UserError
+from models.core.i18n import N_
+from models.core.schema import User
+from models.meetings import columns as meeting_columns
+from models.meetings.attendance import ABSENT, attendance_status
+from models.meetings.cycles import CycleKeeper, Terms
+from models.savings.accounts import deposit_problems, find_member, fines_owed, post_deposit
+from models.savings.fines import attendance_fine, post_fine_payment
+from models.savings.rules import cycle_for_posting, money_text, rules
+from models.savings.schema import SavingsCycle
+
+
+def _absent_paying(status: str, amount: int) -> list[UserError]:
+    if status == ABSENT and amount:
+        return [UserError(N_("She was absent; mark her as represented if someone paid for "
+                             "her."))]
+    return []
+
+
+def _savings_expected(session: Session, ctx: meeting_columns.CellContext) -> int:
+    if attendance_status(session, ctx.meeting_id, ctx.member_id) == ABSENT:
+        return 0
+    r = rules(session, ctx.group_id, ctx.on)
+    return r.min_shares * r.share_price if r.is_shares else r.min_deposit
+
+
+def _savings_validate(session: Session, ctx: meeting_columns.CellContext,
+                      amount: int) -> list[UserError]:
+    if amount == 0:
+        return []
+    status = attendance_status(session, ctx.meeting_id, ctx.member_id)
+    return _absent_paying(status, amount) + deposit_problems(session, ctx.group_id, amount, ctx.on)
+
+
+def _savings_post(session: Session, actor: User, ctx: meeting_columns.CellContext,
+                  amount: int) -> None:
+    post_deposit(session, actor, find_member(session, ctx.member_id), amount, ctx.on,
+                 meeting_id=ctx.meeting_id)
+
+
+def _pending_attendance_fine(session: Session, ctx: meeting_columns.CellContext) -> int:
+    """The fine the member's attendance will add when the meeting is posted."""
+    return attendance_fine(rules(session, ctx.group_id, ctx.on),
+                           attendance_status(session, ctx.meeting_id, ctx.member_id))
+
+
+def _fines_expected(session: Session, ctx: meeting_columns.CellContext) -> int:
+    if attendance_status(session, ctx.meeting_id, ctx.member_id) == ABSENT:
+        return 0
+    return fines_owed(session, ctx.group_id, ctx.member_id) + _pending_attendance_fine(session, ctx)
+
+
+def _fines_validate(session: Session, ctx: meeting_columns.CellContext,
+                    amount: int) -> list[UserError]:
+    if amount == 0:
+        return []
+    status = attendance_status(session, ctx.meeting_id, ctx.member_id)
+    if amount < 0:
+        return [UserError(N_("The amount cannot be negative."))]
+    owed = fines_owed(session, ctx.group_id, ctx.member_id) + _pending_attendance_fine(session, ctx)
+    problems = _absent_paying(status, amount)
+    if amount > owed:
+        problems.append(UserError(N_("She owes only {owed} in fines."),
+                                  owed=money_text(session, ctx.group_id, owed)))
+    return problems
+
+
+def _fines_post(session: Session, actor: User, ctx: meeting_columns.CellContext,
+                amount: int) -> None:
+    post_fine_payment(session, actor, find_member(session, ctx.member_id), amount, ctx.on,
+                      ctx.meeting_id)
+
+
+SAVINGS_COLUMN = meeting_columns.MeetingColumn(
+    key="savings", label=N_("Savings"), order=10, expected=_savings_expected,
+    validate=_savings_validate, post=_savings_post)
+FINES_COLUMN = meeting_columns.MeetingColumn(
+    key="fines", label=N_("Fines paid"), order=90, expected=_fines_expected,
+    validate=_fines_validate, post=_fines_post)
+
+
+def _cycle_for(session: Session, actor: User, group_id: int, on: dt.date) -> int:
+    return cycle_for_posting(session, actor, group_id, on).id
+
+
+def _cycle_numbers(session: Session, cycle_ids: Collection[int]) -> dict[int, int]:
+    return dict(session.execute(select(SavingsCycle.id, SavingsCycle.number)
+                                .where(SavingsCycle.id.in_(cycle_ids))).all())
+
+
+def _terms(session: Session, group_id: int, on: dt.date) -> Terms:
+    r = rules(session, group_id, on)
+    return Terms(r.mode, r.share_price)
+
+
+CYCLE_KEEPER = CycleKeeper(cycle_for=_cycle_for, numbers=_cycle_numbers, terms=_terms)
