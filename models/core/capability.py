@@ -32,6 +32,7 @@ CAPABILITIES = ("meetings", "savings", "loans", "welfare", "statements", "openin
 # The hooks capabilities own, by the field a contributor fills.
 HOOKS = ("meeting_columns", "roll_call", "cycle_keeper", "debt_sources")
 
+
 @dataclass(frozen=True)
 class Capability:
     name: str                  # the package under models/

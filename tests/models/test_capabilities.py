@@ -12,8 +12,8 @@ import pytest
 from models.core import capability, entry_text, ledger, settings, verify
 from models.core.permissions import Permission
 from models.meetings import columns as meeting_columns
-from models.meetings import meeting
-from models.savings import accounts as savings
+from models.meetings import cycles, roll
+from models.savings import debts
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_KINDS = {"reversal", "opening_balance"}
@@ -54,8 +54,9 @@ def test_every_entry_kind_has_one_name_declared_by_one_owner():
 def test_hooks_hold_exactly_the_declared_contributions():
     assert sorted(meeting_columns._REGISTRY) == sorted(
         col.key for cap in caps() for col in cap.meeting_columns)
-    assert meeting._ROLL_CALL_HOOKS == [h for cap in caps() for h in cap.roll_call]
-    assert savings.debt_sources() == sorted(
+    assert roll._HOOKS == [h for cap in caps() for h in cap.roll_call]
+    assert cycles._KEEPERS == [k for cap in caps() for k in cap.cycle_keeper]
+    assert debts.debt_sources() == sorted(
         (s for cap in caps() for s in cap.debt_sources), key=lambda s: s.order)
 
 
