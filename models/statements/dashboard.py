@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import chart, clock
+from models.core.errors import NotFound, UserError
 from models.core.groups import visible_groups
 from models.core.i18n import N_
 from models.meetings.columns import CellContext, columns
@@ -27,6 +28,7 @@ from models.core.seal import format_seal
 from models.core.verify import office_copies
 
 MONTHS = 12
+MAX_MONTHS = 120  # ten years of pictures: more is a typing slip, not a question
 FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 14}
 
 
@@ -181,9 +183,15 @@ def _next_meeting(session: Session, group: Group, today: dt.date) -> NextMeeting
 
 def group_dashboard(session: Session, actor: User, group_id: int, *,
                     months: int = MONTHS) -> GroupDashboard:
-    """The group's pictures over the last ``months`` months, and the next meeting."""
+    """The group's pictures over the last ``months`` months (1 to ``MAX_MONTHS``), and the
+    next meeting."""
     require(session, actor, Permission.READ, group_id)
+    if isinstance(months, bool) or not isinstance(months, int) or \
+            not 1 <= months <= MAX_MONTHS:
+        raise UserError(N_("The dashboard shows from 1 to {most} months."), most=MAX_MONTHS)
     group = session.get(Group, group_id)
+    if group is None:
+        raise NotFound(N_("No such group."))
     today = clock.today()
     days = month_ends(today, months)
     people = [tuple(r) for r in session.execute(
