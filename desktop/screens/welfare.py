@@ -180,8 +180,7 @@ class WelfareScreen(Screen):
             Column(N_("Name"), lambda r: r.name),
             Column(N_("Behind by"), lambda r: self.money(r.contributions_behind), right=True),
             Column(N_("Contributions missed"), lambda r: r.contributions_missed, right=True),
-            Column(N_("Overdue loans"), lambda r: "" if r.overdue_loans is None
-                   else r.overdue_loans, right=True),
+            Column(N_("Overdue loans"), lambda r: r.overdue_loans, right=True),
         ], self)
         standing_view = TableView(self.standing_model)
         standing_view.stretch_column(1)  # the name takes the spare width

@@ -58,9 +58,6 @@ register_section(SectionSpec("welfare", N_("Welfare contributions"), "welfare_fu
 register_section(SectionSpec("nssf", N_("NSSF pot"), "nssf_pot", 40))
 
 
-
-# ----- page layout -------------------------------------------------------------------------
-
 PRESETS: dict[str, dict[str, Any]] = {
     "A5": {"width": 148, "height": 210, "top": 16, "bottom": 14, "left": 10, "right": 10,
            "lines": 24, "offset_x": 0, "offset_y": 0},
@@ -147,8 +144,6 @@ def page_layout(session: Session, group_id: int, on: dt.date | None = None) -> P
     return PageLayout(**value)
 
 
-# ----- lines -------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class PassbookLine:
     section: str
@@ -207,8 +202,6 @@ def kind_name(kind: str) -> str:
 
     return KIND_NAMES.get(kind, kind.replace("_", " "))
 
-
-# ----- printing ----------------------------------------------------------------------------
 
 NEW, FULL, COPY = "new", "full", "copy"
 

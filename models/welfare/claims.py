@@ -51,8 +51,6 @@ STATUS_NAMES = {
 COUNTED = ("pending", "approved", "paid")
 
 
-# ----- claims --------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class ClaimDraft:
     """What the claim form collects."""
@@ -549,8 +547,6 @@ def pay_owed(session: Session, actor: User, *, claim_id: int, method: str = "cas
     return PaymentResult(claim.number, amount, owed - amount, entry.seq)
 
 
-# ----- what members claimed -------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class MemberClaims:
     member_id: int
@@ -592,8 +588,6 @@ def claims_by_member(session: Session, actor: User, group_id: int, *,
            for r, n, asked, granted, paid in totals.values()]
     return sorted(out, key=lambda m: (m.member_number, m.type_name))
 
-
-# ----- the voucher ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class VoucherPayment:
@@ -658,8 +652,6 @@ def record_voucher_printed(session: Session, actor: User, *, claim_id: int,
     audit.record(session, actor, "welfare.voucher", group_id=claim.group_id,
                  claim=claim.number, path=path)
 
-
-# ----- reversals and verification ---------------------------------------------------------------
 
 def _reverse_payout(session: Session, actor: User, entry: JournalEntry, reason: str,
                     value_date: dt.date) -> JournalEntry:

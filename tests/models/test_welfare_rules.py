@@ -3,8 +3,6 @@ with a reason she can read out to the member."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
@@ -161,29 +159,6 @@ def test_good_standing_allows_two_missed_contributions_not_three(fund):
             "contributions": "Behind by 30,000 ₭ (3 contributions); only 2 may be late."}
         # The death of a member does not ask for paid-up contributions.
         assert failures(s, fund, member=1, code="death_member", amount=1_000_000) == {}
-
-
-def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypatch):
-    seen = []
-
-    def overdue_loans(session, group_id, member_id, on):
-        seen.append((group_id, member_id, on))
-        return ["loan 7"] if member_id == fund.member_ids[0] else []
-
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle",
-                        types.SimpleNamespace(overdue_loans=overdue_loans))
-    with fund.db.read() as s:
-        assert failures(s, fund, member=0) == {"loans": "Overdue loans: 1."}
-        assert failures(s, fund, member=1) == {}
-    assert seen[0] == (fund.group_id, fund.member_ids[0], dt.date(2026, 11, 20))
-
-
-def test_without_a_loans_module_the_loan_rule_says_so_and_passes(fund, monkeypatch):
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle", types.SimpleNamespace())
-    with fund.db.read() as s:
-        loans = next(r for r in check(s, fund) if r.rule == "loans")
-    assert loans.passed
-    assert loans.explanation == "This ledger keeps no loans to check."
 
 
 def test_beneficiary_must_be_someone_the_type_pays_for(fund):
