@@ -25,7 +25,7 @@ from models.core import clock, i18n
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
 from models.savings import shareout
-from models.welfare import claims as welfare  # noqa: E402
+from models.welfare.voucher import claim_voucher  # noqa: E402
 from models.core.db import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
@@ -59,7 +59,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
     claim = session.scalar(select(WelfareClaim).where(WelfareClaim.group_id == group.id,
                                                       WelfareClaim.status == "paid")
                            .order_by(WelfareClaim.id.desc()))
-    written.append(write_voucher(welfare.claim_voucher(session, actor, claim.id),
+    written.append(write_voucher(claim_voucher(session, actor, claim.id),
                                  path("welfare-voucher")))
     loan = session.scalar(select(Loan).where(Loan.group_id == group.id,
                                              Loan.status == loans.ACTIVE, Loan.fee > 0)

@@ -389,7 +389,7 @@ def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.welfare.claims import STATUS_NAMES
+    from models.welfare.register import STATUS_NAMES
     from models.welfare.rules import BENEFICIARY_NAMES
 
     columns = [Col(N_("Claim"), COUNT, width=8), Col(N_("No."), COUNT, width=6),

@@ -511,12 +511,12 @@ def _method_key(loan) -> str:  # noqa: ANN001
 
 def _claims(session: Session, actor: User, group_id: int, start: dt.date,
             end: dt.date) -> tuple[tuple[ClaimLine, ...], int]:
-    from models.welfare import claims as welfare
+    from models.welfare import claims as welfare_claims, register as welfare_register
 
-    rows = welfare.claims_register(session, actor, group_id, start=start, end=end)
+    rows = welfare_register.claims_register(session, actor, group_id, start=start, end=end)
     out = []
     for r in sorted(rows, key=lambda r: r.number):
-        results = welfare.claim_check(session, actor, r.id)
+        results = welfare_claims.claim_check(session, actor, r.id)
         out.append(ClaimLine(
             r.number, r.member_number, r.member_name, r.type_name, r.event_date, r.claim_date,
             r.beneficiary, r.amount_asked, r.status,

@@ -2,7 +2,7 @@
 outside it), joining fees, the fund's position and history, and members' good standing.
 
 Postings (``models.core.chart``): a contribution or joining fee debits ``cash`` (or ``bank``) and
-credits ``welfare_fund`` on the member's line. Claims (``models.welfare.claims``) debit
+credits ``welfare_fund`` on the member's line. Claim payouts (``models.welfare.payout``) debit
 ``welfare_payouts`` and credit cash, with any part the fund could not pay yet credited to
 ``welfare_claims_payable``. So the fund's ledger balance (``ledger.fund_balance(...,
 "welfare")``) is contributions − benefits granted + benefits still owed: the fund's share of

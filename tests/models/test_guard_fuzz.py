@@ -22,7 +22,7 @@ from models.core import ledger, members
 from models.meetings import columns as meeting_columns
 from models.opening import balances as opening_import
 from models.savings import rules as savings_rules
-from models.welfare import claims as welfare
+from models.welfare import claims as welfare_claims
 from models.core import settings as group_settings
 from models.core.errors import UserError
 from models.core.permissions import ROLE_PERMISSIONS, Role
@@ -130,7 +130,7 @@ def strategy_for(name: str, env, info):  # noqa: ANN001, ANN201, C901, PLR0911, 
                              name_latin=st.one_of(st.none(), TEXT),
                              birth_date=st.one_of(st.none(), DATES),
                              phone=st.one_of(st.none(), TEXT)),
-        "draft": st.builds(welfare.ClaimDraft, member_id=ids(*m),
+        "draft": st.builds(welfare_claims.ClaimDraft, member_id=ids(*m),
                            claim_type_id=ids(info["claim_type"]), event_date=DATES,
                            beneficiary=st.one_of(st.sampled_from(["member", "child"]), TEXT),
                            amount=BIG, beneficiary_name=TEXT, note=TEXT),

@@ -27,7 +27,14 @@ from models.statements import auditor as auditor_export, passbook
 from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
 from models.opening import balances as opening_import
 from models.savings import accounts as savings, rules as savings_rules, shareout
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    payout as welfare_payout,
+    voucher as welfare_voucher,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.db import Database, sqlite_url
 from models.core.errors import PermissionDenied, UserError
 from models.core.ledger import Line
@@ -278,20 +285,20 @@ WRITES = {
     "make a recovery code": (ALL_GROUPS, lambda s, a, w, i: users.new_recovery_code(s, a)),
     "link a user to a member": (Permission.MANAGE_USERS, lambda s, a, w, i: users.link_member(
         s, a, user_id=w.user_ids["leader"], member_id=w.member_ids[1])),
-    "record a welfare claim": (Permission.RECORD, lambda s, a, w, i: welfare.record_claim(
+    "record a welfare claim": (Permission.RECORD, lambda s, a, w, i: welfare_claims.record_claim(
         s, a, group_id=w.group_id, draft=welfare_fixtures.draft(s, w, member=2,
                                                                 amount=10_000))),
-    "approve a claim": (Permission.APPROVE, lambda s, a, w, i: welfare.approve_claim(
+    "approve a claim": (Permission.APPROVE, lambda s, a, w, i: welfare_approval.approve_claim(
         s, a, claim_id=i["claim"])),
-    "reject a claim": (Permission.APPROVE, lambda s, a, w, i: welfare.reject_claim(
+    "reject a claim": (Permission.APPROVE, lambda s, a, w, i: welfare_approval.reject_claim(
         s, a, claim_id=i["claim"], reason="no")),
-    "pay a claim": (Permission.RECORD, lambda s, a, w, i: welfare.pay_claim(
+    "pay a claim": (Permission.RECORD, lambda s, a, w, i: welfare_payout.pay_claim(
         s, a, claim_id=i["claim"])),
-    "pay what a claim is still owed": (Permission.RECORD, lambda s, a, w, i: welfare.pay_owed(
+    "pay what a claim is still owed": (Permission.RECORD, lambda s, a, w, i: welfare_payout.pay_owed(
         s, a, claim_id=i["claim"])),
     # Only an audit-log line: whoever may see the claim may print its voucher.
     "note a printed voucher": (Permission.READ, lambda s, a, w, i:
-                               welfare.record_voucher_printed(s, a, claim_id=i["claim"],
+                               welfare_voucher.record_voucher_printed(s, a, claim_id=i["claim"],
                                                               path="voucher.pdf")),
     "change the welfare settings": (Permission.CHANGE_SETTINGS, lambda s, a, w, i:
                                     welfare_fund.set_welfare_settings(

@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from models.core import i18n, members
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.errors import ValidationError
 from models.welfare.rules import RULE_NAMES
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
@@ -23,7 +28,7 @@ from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
 
 
 def check(s, env, **kw):
-    return welfare.check_claim(s, env.user(s, "treasurer"), group_id=env.group_id,
+    return welfare_claims.check_claim(s, env.user(s, "treasurer"), group_id=env.group_id,
                                draft=draft(s, env, **kw))
 
 
@@ -104,7 +109,7 @@ def test_frequency_ignores_refused_claims_and_other_members(fund):
         refused = record(s, fund, event=dt.date(2026, 3, 1), amount=100_000)
         record(s, fund, member=1, event=dt.date(2026, 3, 1), amount=100_000)
         assert "frequency" in failures(s, fund, event=dt.date(2026, 9, 1))
-        welfare.reject_claim(s, fund.user(s, "leader"), claim_id=refused.id,
+        welfare_approval.reject_claim(s, fund.user(s, "leader"), claim_id=refused.id,
                              reason="Recorded twice")
         assert "frequency" not in failures(s, fund, event=dt.date(2026, 9, 1))
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from models.core import i18n
 from models.meetings import meeting as meetings
-from models.welfare import claims as welfare
+from models.welfare.voucher import claim_voucher
 from models.core.db import Database, sqlite_url
 from models.loans.receipts import repayment_receipt
 from models.loans.schedule import ScheduleTerms, build_schedule
@@ -127,7 +127,7 @@ def _papers(demo, tmp_path):  # noqa: ANN001, ANN202
         summary = meetings.meeting_summary(s, auditor, last.id)
         claim_id = s.scalar(select(WelfareClaim.id).where(WelfareClaim.status == "paid")
                             .order_by(WelfareClaim.id))
-        voucher = welfare.claim_voucher(s, auditor, claim_id)
+        voucher = claim_voucher(s, auditor, claim_id)
         receipt = repayment_receipt(s, auditor, s.scalar(select(LoanRepayment.id)
                                                          .order_by(LoanRepayment.id.desc())))
         record = s.scalar(select(ShareOut).order_by(ShareOut.id))
