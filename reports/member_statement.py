@@ -20,6 +20,7 @@ from models.core.i18n import N_, gettext
 from models.core.ledger import fmt_date
 from models.statements.member import MemberStatement
 from models.core.money import currency, format_money
+from models.core.seal import format_seal
 from reports import pdf
 from reports.xlsx import CHECK, CHECK_FILL, COUNT, DATE, LEDGER, MONEY, Book, Col, Progress
 
@@ -181,7 +182,7 @@ def _footer(st: MemberStatement, t) -> str:  # noqa: ANN001
     when = st.printed_at.strftime("%d/%m/%Y %H:%M")
     if st.seal:
         text = t("Ledger seal {seal} · printed {when} by {who}").format(
-            seal=st.seal[:16], when=when, who=st.printed_by)
+            seal=format_seal(st.seal), when=when, who=st.printed_by)
     else:
         text = t("Printed {when} by {who}").format(when=when, who=st.printed_by)
     if st.is_demo:

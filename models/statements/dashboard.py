@@ -26,6 +26,8 @@ from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.core.seal import format_seal
 from models.core.verify import office_copies
+from models.loans import arrears
+from models.savings.schema import Meeting, MeetingAttendance
 
 MONTHS = 12
 MAX_MONTHS = 120  # ten years of pictures: more is a typing slip, not a question
@@ -118,8 +120,6 @@ def _fund_history(session: Session, group_id: int, days: list[dt.date]) -> list[
 
 def _loan_history(session: Session, actor: User, group_id: int,
                   days: list[dt.date]) -> list[LoanPoint]:
-    from models.loans import arrears
-
     points = []
     for day in days:
         rows = arrears.loan_arrears(session, actor, group_id=group_id, on=day)
@@ -135,8 +135,6 @@ def _members_on(people: list[tuple[dt.date, str, dt.date | None]], day: dt.date)
 
 def _attendance(session: Session, group_id: int, since: dt.date,
                 people: list[tuple[dt.date, str, dt.date | None]]) -> list[AttendancePoint]:
-    from models.savings.schema import Meeting, MeetingAttendance
-
     meetings = session.execute(
         select(Meeting.id, Meeting.meeting_date)
         .where(Meeting.group_id == group_id, Meeting.status == "posted",
@@ -157,8 +155,6 @@ def _attendance(session: Session, group_id: int, since: dt.date,
 def next_meeting_date(session: Session, group: Group, today: dt.date) -> dt.date:
     """The day after the last meeting by the group's rhythm (today when it is overdue or
     the group has never met)."""
-    from models.savings.schema import Meeting
-
     last = session.scalar(select(func.max(Meeting.meeting_date))
                           .where(Meeting.group_id == group.id))
     if last is None:
@@ -237,9 +233,6 @@ TOTAL = N_("All groups")
 def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
     """One line per group the user may see, with the key figures, and a total line last
     (``group_id`` None). Sums per group and fund come from one grouped query."""
-    from models.loans import arrears
-    from models.savings.schema import Meeting, MeetingAttendance
-
     groups = visible_groups(session, actor)
     ids = [g.id for g in groups]
     funds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -29,6 +29,8 @@ from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.statements.schema import PassbookPrint
+from models.meetings.meeting import meeting_members
+from models.savings.schema import Meeting, MeetingAttendance
 
 HEADER_LINES = 2  # the section's title line and the column titles, above the first line
 MEMO_CHARS = 28
@@ -193,14 +195,6 @@ def member_lines(session: Session, group_id: int, member_id: int) -> dict[str, l
             spec.key, seq, value_date, kind, _short(memo or ""), credits, debits, balance,
             reverses_id is not None))
     return out
-
-
-def kind_name(kind: str) -> str:
-    """The N_() text for an entry kind, the journal's one name for it
-    (``models.core.entry_text``), or the kind itself made readable."""
-    from models.core.entry_text import KIND_NAMES
-
-    return KIND_NAMES.get(kind, kind.replace("_", " "))
 
 
 NEW, FULL, COPY = "new", "full", "copy"
@@ -391,14 +385,10 @@ def print_positions(session: Session, actor: User, member_id: int) -> dict[str, 
 def meeting_attendees(session: Session, actor: User, meeting_id: int) -> list[int]:
     """The members who came to a meeting (present, late or represented), by number: whose
     books are on the table after it is posted."""
-    from models.savings.schema import Meeting, MeetingAttendance
-
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(N_("No such meeting."))
     require(session, actor, Permission.READ, meeting.group_id)
-    from models.meetings.meeting import meeting_members
-
     absent = set(session.scalars(select(MeetingAttendance.member_id).where(
         MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.status == "absent")))
     return [m.id for m in meeting_members(session, meeting.group_id, meeting.meeting_date)
