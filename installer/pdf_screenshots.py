@@ -33,6 +33,7 @@ from models.core.schema import Group, User  # noqa: E402
 from models.loans.schema import Loan, LoanRepayment  # noqa: E402
 from models.savings.schema import Meeting  # noqa: E402
 from models.welfare.schema import WelfareClaim  # noqa: E402
+from models.statements.shareout_paper import shareout_statement  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule  # noqa: E402
@@ -83,7 +84,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
                                            path("loan-receipt")))
     last = shareout.share_outs(session, actor, group.id)[0]
     written.append(shareout_pdf.write_statement(
-        shareout_pdf.statement(session, actor, group_id=group.id, share_out_id=last.id),
+        shareout_statement(session, actor, group_id=group.id, share_out_id=last.id),
         path("shareout")))
     return written
 

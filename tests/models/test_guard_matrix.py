@@ -369,6 +369,7 @@ READS = {
     "welfare.claim_check", "welfare.claims_by_member", "welfare.claim_voucher",
     "welfare_fund.fund_history", "welfare_fund.members_not_in_good_standing",
     "welfare_types.claim_types", "welfare_types.rule_history",
+    "shareout_paper.shareout_statement", "verify_scope.groups_to_verify",
 }
 
 WRITE_FUNCTIONS = {
