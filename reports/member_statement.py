@@ -125,7 +125,7 @@ def write_statement_pdf(st: MemberStatement, path: Path | str, *, language: str,
     if len(rows) == 1:
         rows.append([pdf.para(t(N_("No movements in this period.")), small["body"])] +
                     [pdf.para("", small["body"])] * 8)
-    moves = pdf.table(rows, [17 * mm, 11 * mm, 34 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm,
+    moves = pdf.table(rows, [21 * mm, 13 * mm, 28 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm,
                              19 * mm, 19 * mm])
     moves.setStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
     story.append(moves)
