@@ -21,6 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+from models.core import clock, i18n
+from models.loans import lifecycle as loans
+from models.meetings import meeting as meetings
+from models.savings import shareout_records
+from models.welfare.voucher import claim_voucher  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.core import clock, i18n  # noqa: E402
 from models.loans import lifecycle as loans  # noqa: E402
 from models.meetings import summary as meeting_summaries  # noqa: E402
@@ -33,6 +39,7 @@ from models.core.schema import Group, User  # noqa: E402
 from models.loans.schema import Loan, LoanRepayment  # noqa: E402
 from models.meetings.schema import Meeting  # noqa: E402
 from models.welfare.schema import WelfareClaim  # noqa: E402
+from models.statements.shareout_paper import shareout_statement  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
 from reports.loan_schedule_pdf import SchedulePrint, write_schedule  # noqa: E402
@@ -59,7 +66,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
     claim = session.scalar(select(WelfareClaim).where(WelfareClaim.group_id == group.id,
                                                       WelfareClaim.status == "paid")
                            .order_by(WelfareClaim.id.desc()))
-    written.append(write_voucher(welfare.claim_voucher(session, actor, claim.id),
+    written.append(write_voucher(claim_voucher(session, actor, claim.id),
                                  path("welfare-voucher")))
     loan = session.scalar(select(Loan).where(Loan.group_id == group.id,
                                              Loan.status == loans.ACTIVE, Loan.fee > 0)
@@ -83,7 +90,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
                                            path("loan-receipt")))
     last = shareout_records.share_outs(session, actor, group.id)[0]
     written.append(shareout_pdf.write_statement(
-        shareout_pdf.statement(session, actor, group_id=group.id, share_out_id=last.id),
+        shareout_statement(session, actor, group_id=group.id, share_out_id=last.id),
         path("shareout")))
     return written
 

@@ -46,6 +46,9 @@ from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog  # no
 from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # noqa: E402
 from models.core import clock, first_run, ledger, members, users
 from models.loans import lifecycle as loans
+from models.welfare import claims as welfare_claims, types as welfare_types
+from models.core.db import Database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.welfare import claims as welfare, types as welfare_types
 from models.core.db import Database  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
@@ -84,7 +87,7 @@ def build(path: Path) -> tuple[Database, int]:
         hospital = s.scalar(select(WelfareClaimType.id).where(
             WelfareClaimType.group_id == started.group_id,
             WelfareClaimType.code == "hospitalization"))
-        welfare.record_claim(s, keo, group_id=started.group_id, draft=welfare.ClaimDraft(
+        welfare_claims.record_claim(s, keo, group_id=started.group_id, draft=welfare_claims.ClaimDraft(
             member_id=row.id, claim_type_id=hospital, event_date=dt.date(2026, 11, 10),
             beneficiary="member", amount=700_000, evidence_note="ໃບອອກໂຮງໝໍມະໂຫສົດ"))
         for offset, amount, decide in ((1, 600_000, True), (2, 400_000, False)):

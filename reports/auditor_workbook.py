@@ -1,4 +1,5 @@
-"""The auditor's workbook of one group and period, from ``models.statements.auditor.AuditorData``.
+"""The auditor's workbook of one group and period, from
+``models.statements.auditor_rows.AuditorData``.
 
 Sheets: cover (the ledger seal and the verify result), trial balance, balance sheet and
 income statement by fund, cash book with the cash counts, journal (every line, hashes and
@@ -11,13 +12,18 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from models.statements.auditor import AuditorData, FundPosition
+from models.statements.auditor_rows import AuditorData, FundPosition
 from models.core.chart import FUND_NAMES, KIND_NAMES
 from models.core.entry_text import kind_name
 from models.core.i18n import N_
 from models.core.ledger import fmt_date
 from models.core.money import currency
 from models.core.seal import format_seal
+from models.loans.policy import LOAN_METHOD_NAMES
+from models.meetings.attendance import ATTENDANCE
+from models.meetings.attendance import ATTENDANCE_NAMES
+from models.welfare.register import STATUS_NAMES
+from models.welfare.rules import BENEFICIARY_NAMES
 from reports.xlsx import (
     CHECK,
     CHECK_FILL,
@@ -327,8 +333,7 @@ def _members(book: Book, data: AuditorData, subtitle: str) -> None:
     for row in rows:
         sheet.data(row)
     keys = ["opening_savings", "closing_savings", "loans", "fines_owed", "welfare_contributions"]
-    from models.statements.auditor import MEMBER_COLUMNS
-    keys += [c.key for c in MEMBER_COLUMNS][:len(data.member_columns)]
+    keys += list(data.member_column_keys)
     sheet.totals({5 + i: data.member_ledger.get(key) for i, key in enumerate(keys)},
                  label_column=1)
     book.tick(20)
@@ -341,8 +346,6 @@ def _member_status(status: str) -> str:
 
 def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
     t, risk = book.t, data.risk
-    from models.loans.policy import LOAN_METHOD_NAMES as METHOD_NAMES
-
     columns = [Col(N_("Loan"), COUNT, width=8), Col(N_("No."), COUNT, width=6),
                Col(N_("Member")), Col(N_("Amount"), MONEY), Col(N_("Rate a year"), PERCENT,
                                                                 width=10),
@@ -352,7 +355,7 @@ def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
                Col(N_("Overdue"), MONEY), Col(N_("Penalties owed"), MONEY),
                Col(N_("Days overdue"), COUNT, width=10), Col(N_("Aging"))]
     rows = [(x.number, x.member_number, x.member_name, x.amount, x.annual_rate_bp / 10000,
-             x.installments, t(METHOD_NAMES.get(x.method, x.method)), x.disbursed_on,
+             x.installments, t(LOAN_METHOD_NAMES.get(x.method, x.method)), x.disbursed_on,
              x.principal_paid, x.interest_paid, x.outstanding, x.overdue, x.penalties,
              x.days_overdue, t(x.bucket) if x.bucket else "") for x in data.loans]
     preamble = 5
@@ -390,9 +393,6 @@ def _loans(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.welfare.claims import STATUS_NAMES
-    from models.welfare.rules import BENEFICIARY_NAMES
-
     columns = [Col(N_("Claim"), COUNT, width=8), Col(N_("No."), COUNT, width=6),
                Col(N_("Member")), Col(N_("Claim type")), Col(N_("Event date"), DATE),
                Col(N_("Claim date"), DATE), Col(N_("For whom")), Col(N_("Asked"), MONEY),
@@ -418,8 +418,6 @@ def _claims(book: Book, data: AuditorData, subtitle: str) -> None:
 
 def _meetings(book: Book, data: AuditorData, subtitle: str) -> None:
     t = book.t
-    from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
-
     columns = [Col(N_("Date"), DATE), Col(N_("Status"))]
     columns += [Col(ATTENDANCE_NAMES[s], COUNT) for s in ATTENDANCE]
     columns += [Col(label, MONEY) for label in data.meeting_columns]

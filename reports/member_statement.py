@@ -20,6 +20,7 @@ from models.core.i18n import N_, gettext
 from models.core.ledger import fmt_date
 from models.statements.member import MemberStatement
 from models.core.money import currency, format_money
+from models.core.seal import format_seal
 from reports import pdf
 from reports.xlsx import CHECK, CHECK_FILL, COUNT, DATE, LEDGER, MONEY, Book, Col, Progress
 
@@ -124,7 +125,7 @@ def write_statement_pdf(st: MemberStatement, path: Path | str, *, language: str,
     if len(rows) == 1:
         rows.append([pdf.para(t(N_("No movements in this period.")), small["body"])] +
                     [pdf.para("", small["body"])] * 8)
-    moves = pdf.table(rows, [17 * mm, 11 * mm, 34 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm,
+    moves = pdf.table(rows, [21 * mm, 13 * mm, 28 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm,
                              19 * mm, 19 * mm])
     moves.setStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
     story.append(moves)
@@ -181,7 +182,7 @@ def _footer(st: MemberStatement, t) -> str:  # noqa: ANN001
     when = st.printed_at.strftime("%d/%m/%Y %H:%M")
     if st.seal:
         text = t("Ledger seal {seal} · printed {when} by {who}").format(
-            seal=st.seal[:16], when=when, who=st.printed_by)
+            seal=format_seal(st.seal), when=when, who=st.printed_by)
     else:
         text = t("Printed {when} by {who}").format(when=when, who=st.printed_by)
     if st.is_demo:

@@ -17,9 +17,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from models.core.entry_text import kind_name
 from models.core.i18n import _
 from models.core.ledger import fmt_date
 from models.core.money import format_amount
+from models.core.seal import format_seal
 from models.statements.passbook import (
     HEADER_LINES,
     MemberPassbook,
@@ -27,7 +29,6 @@ from models.statements.passbook import (
     PassbookJob,
     PlacedLine,
     SectionPrint,
-    kind_name,
 )
 from reports import pdf
 
@@ -119,7 +120,7 @@ def _fit(text: str, style: ParagraphStyle, width: float) -> str:
 
 
 def _what(row) -> str:  # noqa: ANN001
-    what = _(kind_name(row.kind))
+    what = kind_name(row.kind)
     if row.memo and row.memo != what:
         what = f"{what} · {row.memo}"
     return what
@@ -185,7 +186,7 @@ def _cover(canvas: Canvas, page: _Page, st: dict, book: MemberPassbook, job: Pas
         canvas.line(page.x0, y, page.x0 + page.width, y)
     foot = []
     if job.seal:
-        foot.append(_("Ledger seal {seal}").format(seal=job.seal[:16]))
+        foot.append(_("Ledger seal {seal}").format(seal=format_seal(job.seal)))
     foot.append(_("Printed {when} by {who}").format(
         when=job.printed_at.strftime("%d/%m/%Y %H:%M"), who=job.printed_by))
     if job.is_demo:

@@ -2,15 +2,13 @@
 receives her money, kept with the group's records and shown to auditors.
 
 A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
-figures are exactly those of the stored share-out (``models.savings.shareout_records.share_out_record``):
-nothing is worked out again here but the column totals and the profit (fund less savings,
-as the share-out screen shows it). Long groups run onto further pages with the column
+figures are exactly those of the stored share-out, read by
+``models.statements.shareout_paper.shareout_statement``: nothing is worked out again here
+but the column totals and the profit (fund less savings, as the share-out screen shows it). Long groups run onto further pages with the column
 titles repeated.
 """
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -18,14 +16,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
-from sqlalchemy.orm import Session
 
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import format_amount, format_money
+from models.savings.rules import SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE
+from models.savings.shareout_records import ShareOutRecord, debt_lines
+from models.statements.shareout_paper import ShareOutStatement
 from models.core import clock
 from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.groups import get_group
-from models.core.i18n import N_, _
-from models.core.ledger import fmt_date
 from models.core.money import Currency, currency, format_amount, format_fraction, format_money
 from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
 from models.core.schema import User
@@ -40,41 +41,6 @@ TABLE_SIZES = (8.5, 8, 7.5, 7)  # type sizes of the members' table, largest firs
 FIGURE_WIDTH = 13 * mm  # at least, for an even look
 PAD = 3  # points either side of a cell's text
 TITLE = N_("Share-out of {date}")
-
-
-@dataclass(frozen=True)
-class ShareOutStatement:
-    """What the statement shows: the stored share-out and the group it belongs to.
-    ``cycle_start`` is the day the shared-out cycle began; ``in_shares`` whether that cycle
-    counted savings in shares (otherwise members saved free amounts and the shares column
-    is left out)."""
-
-    record: ShareOutRecord
-    group_name: str
-    village: str
-    currency: Currency
-    cycle_start: dt.date | None
-    in_shares: bool
-    printed_at: dt.datetime
-    printed_by: str
-    ledger_seal: str
-    is_demo: bool = False
-
-
-def statement(session: Session, actor: User, *, group_id: int,
-              share_out_id: int) -> ShareOutStatement:
-    """The statement of a posted share-out of ``group_id`` (read permission needed)."""
-    record = next((r for r in shareout_records.share_outs(session, actor, group_id)
-                   if r.id == share_out_id), None)
-    if record is None:
-        raise NotFound(N_("No such share-out."))
-    cycle = next((c for c in list_cycles(session, actor, group_id)
-                  if c.number == record.cycle_number), None)
-    group = get_group(session, group_id)
-    return ShareOutStatement(
-        record, group.name, group.village or "", currency(group.currency),
-        cycle.start_date if cycle else None, cycle is None or cycle.mode == SHARES,
-        clock.now(), actor.display_name, group.head_hash or "", group.is_demo)
 
 
 def file_name(record: ShareOutRecord) -> str:

@@ -7,9 +7,10 @@ the append-only guards are in place, the file is not damaged; and here, the sche
 seal (the hash at the head of its chain) and every problem. Exit 0 only if all hold, 1 if
 any check failed, 2 for bad usage or a refused login.
 
-Who may verify: a user verifies the groups in which a role gives them ``VERIFY``; a grant
-for all groups (an administrator, an auditor of the federation) verifies every group. Checks
-of the file itself (damage, guards, schema) are shown to everyone. The run is audited.
+Who may verify (``models.core.verify_scope.groups_to_verify``): a user verifies the groups in
+which a role gives them ``VERIFY``; a grant for all groups (an administrator, an auditor of
+the federation) verifies every group. Checks of the file itself (damage, guards, schema) are
+shown to everyone. The run is audited.
 
 ``--seal HEX [--as-of DATE]``: is a seal printed on a page (its 16 digits, spaces optional;
 12 from older screens work too) still in this ledger's history, and was it the seal on
@@ -23,7 +24,6 @@ import datetime as dt
 import sys
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.cli import CliUsageError
@@ -34,9 +34,8 @@ from models.core.db import Database
 from models.core.i18n import _
 from models.core.errors import UserError
 from models.core.seal import SealMatch, find_seal, format_seal, parse_seal
-from models.core.permissions import Permission, has_permission, require
-from models.core.schema import Group, JournalEntry
 from models.core.verify import verify_database
+from models.core.verify_scope import groups_to_verify
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -97,21 +96,10 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
         # would otherwise show a new entry's lines without the chain head that names it).
         with database.snapshot() as session:
             actor = users.reload_user(session, user)
-            every_group = session.scalars(select(Group).order_by(Group.id)).all()
-            if has_permission(session, actor, Permission.VERIFY, None):
-                groups = list(every_group)
-            else:
-                groups = [g for g in every_group
-                          if has_permission(session, actor, Permission.VERIFY, g.id)]
-                if not groups:
-                    require(session, actor, Permission.VERIFY, None)  # says who may not
-            ids = {g.id for g in groups}
+            groups = groups_to_verify(session, actor)
+            ids = {g.group_id for g in groups}
             problems = [str(p) for p in verify_database(session)
                         if p.group_id is None or p.group_id in ids]
-            counts = dict(session.execute(
-                select(JournalEntry.group_id, func.count(JournalEntry.id))
-                .group_by(JournalEntry.group_id)).all())
-            summary = [(g.name, g.name_latin, counts.get(g.id, 0), g.head_hash) for g in groups]
             seal_lines, seal_ok = ([], True) if seal is None else \
                 seal_report(find_seal(session, seal, group_ids=ids), seal, as_of)
     except SQLAlchemyError:
@@ -131,15 +119,15 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
     if schema is None:
         print(_("Schema: up to date ({revisions}).").format(
             revisions=", ".join(sorted(migrate.head_revisions()))))
-    for name, latin, entries, seal in summary:
-        title = f"{name} ({latin})" if latin else name
-        if seal:
+    for group in groups:
+        title = f"{group.name} ({group.name_latin})" if group.name_latin else group.name
+        if group.seal:
             print("  " + _("{group}: {entries} entries, seal {seal}").format(
-                group=title, entries=entries, seal=format_seal(seal)))
+                group=title, entries=group.entries, seal=group.seal))
         else:
             print("  " + _("{group}: no entries yet").format(group=title))
     print(_("Checked {groups} groups and {entries} entries.").format(
-        groups=len(summary), entries=sum(row[2] for row in summary)))
+        groups=len(groups), entries=sum(g.entries for g in groups)))
     if not problems:
         print(_("All checks passed."))
     else:

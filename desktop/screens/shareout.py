@@ -22,6 +22,8 @@ from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
 from models.savings.shareout_records import ShareOutRecord
+from models.statements.shareout_paper import shareout_statement
+from models.savings.shareout_records import ShareOutRecord
 from reports import shareout_pdf
 
 
@@ -142,7 +144,7 @@ class ShareOutScreen(Screen):
             return None
         gid = self.ctx.group_id
         papers = [Paper(shareout_pdf.file_name(record), lambda s, actor, path:
-                        shareout_pdf.write_statement(shareout_pdf.statement(
+                        shareout_pdf.write_statement(shareout_statement(
                             s, actor, group_id=gid, share_out_id=record.id), path))]
         return next(iter(save_document(
             self, self.ctx, papers, what=_("the statement"),

@@ -32,13 +32,19 @@ from desktop.screens.welfare_setup import ClaimTypesPanel, SettingsPanel
 from desktop.widgets import ChoiceBox, Column, RowTableModel, Screen, TableView, date_text, \
     heading, mark_data
 from models.core import clock
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    register as welfare_register,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.core.clock import add_months
 from models.welfare.rules import BENEFICIARY_NAMES, RuleResult
 
-FILTERS = {"": N_("All claims"), **welfare.STATUS_NAMES}
+FILTERS = {"": N_("All claims"), **welfare_register.STATUS_NAMES}
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,11 @@ class WelfareView:
     """Everything the screen shows, read in one session."""
 
     position: welfare_fund.FundPosition
-    claims: list[welfare.ClaimRow]
+    claims: list[welfare_register.ClaimRow]
     types: list[welfare_types.ClaimTypeRow]
     settings: welfare_fund.WelfareSettings
     standing: list[welfare_fund.StandingRow]
-    this_year: list[welfare.MemberClaims]
+    this_year: list[welfare_register.MemberClaims]
     history: list[welfare_fund.FundMonth]
 
 
@@ -58,16 +64,16 @@ def read_view(session, actor, group_id: int, status: str | None) -> WelfareView:
     today = clock.today()
     return WelfareView(
         welfare_fund.fund_position(session, group_id),
-        welfare.claims_register(session, actor, group_id, status=status),
+        welfare_register.claims_register(session, actor, group_id, status=status),
         welfare_types.claim_types(session, actor, group_id),
         welfare_fund.welfare_settings(session, group_id),
         welfare_fund.members_not_in_good_standing(session, actor, group_id),
-        welfare.claims_by_member(session, actor, group_id, year=today.year),
+        welfare_register.claims_by_member(session, actor, group_id, year=today.year),
         welfare_fund.fund_history(session, actor, group_id,
                                   start=add_months(today.replace(day=1), -11), end=today))
 
 
-def _beneficiary(c: welfare.ClaimRow) -> str:
+def _beneficiary(c: welfare_register.ClaimRow) -> str:
     who = _(BENEFICIARY_NAMES.get(c.beneficiary, c.beneficiary))
     return f"{who}: {c.beneficiary_name}" if c.beneficiary_name else who
 
@@ -180,8 +186,7 @@ class WelfareScreen(Screen):
             Column(N_("Name"), lambda r: r.name),
             Column(N_("Behind by"), lambda r: self.money(r.contributions_behind), right=True),
             Column(N_("Contributions missed"), lambda r: r.contributions_missed, right=True),
-            Column(N_("Overdue loans"), lambda r: "" if r.overdue_loans is None
-                   else r.overdue_loans, right=True),
+            Column(N_("Overdue loans"), lambda r: r.overdue_loans, right=True),
         ], self)
         standing_view = TableView(self.standing_model)
         standing_view.stretch_column(1)  # the name takes the spare width
@@ -274,7 +279,7 @@ class WelfareScreen(Screen):
         self.ctx.run(self, lambda s, actor: welfare_types.ensure_default_claim_types(
             s, group_id))
 
-    def selected_claim(self) -> welfare.ClaimRow | None:
+    def selected_claim(self) -> welfare_register.ClaimRow | None:
         return self.claims.selected_row()
 
     def select_claim(self, claim_id: int) -> None:
@@ -287,7 +292,7 @@ class WelfareScreen(Screen):
         results: list[RuleResult] = []
         if claim is not None:
             results = run_query(self.ctx, self,
-                                lambda s, a: welfare.claim_check(s, a, claim.id), [])
+                                lambda s, a: welfare_claims.claim_check(s, a, claim.id), [])
         self.check.show_results(results)
         self.detail.setText(self._detail_text(claim) if claim is not None else "")
         may_record = Permission.RECORD in self.permissions
@@ -301,7 +306,7 @@ class WelfareScreen(Screen):
                     number=claim.number)
             else:
                 claim_id = claim.id
-                why_not = refusal(self.ctx, lambda s, actor: welfare.check_approver(
+                why_not = refusal(self.ctx, lambda s, actor: welfare_approval.check_approver(
                     s, actor, claim_id=claim_id))
         # A claim that fails a rule keeps Approve open: the click lists the failed rules
         # and offers to refuse the claim (approving it is refused, see approve()).
@@ -314,7 +319,7 @@ class WelfareScreen(Screen):
               also=claim is not None and claim.status == "paid" and claim.owed > 0)
         self.voucher_button.setEnabled(claim is not None)
 
-    def _detail_text(self, c: welfare.ClaimRow) -> str:
+    def _detail_text(self, c: welfare_register.ClaimRow) -> str:
         lines = [_("Claim {number} · {name} · {kind} · {amount}").format(
             number=c.number, name=c.member_name, kind=c.type_label,
             amount=self.money(c.amount_asked))]
@@ -349,7 +354,7 @@ class WelfareScreen(Screen):
         if claim is None:
             return
         claim_id = claim.id
-        failed = [r for r in run_query(self.ctx, self, lambda s, a: welfare.claim_check(
+        failed = [r for r in run_query(self.ctx, self, lambda s, a: welfare_claims.claim_check(
             s, a, claim_id), []) if not r.passed]
         if failed:
             text = "\n".join(
@@ -370,12 +375,12 @@ class WelfareScreen(Screen):
             number=claim.number, name=claim.member_name, amount=self.money(claim.amount_asked))
         if not errors.confirm(self, text, confirm_text=_("Approve")):
             return
-        self.ctx.run(self, lambda s, actor: welfare.approve_claim(s, actor, claim_id=claim_id),
+        self.ctx.run(self, lambda s, actor: welfare_approval.approve_claim(s, actor, claim_id=claim_id),
                      changed={"welfare"}, message=self._approved_message)
         self.select_claim(claim_id)
 
     @staticmethod
-    def _approved_message(row: welfare.ClaimRow) -> str:
+    def _approved_message(row: welfare_register.ClaimRow) -> str:
         if row.status == "approved":
             return _("Claim {number} is approved; the treasurer can pay it.").format(
                 number=row.number)

@@ -24,7 +24,15 @@ from desktop.widgets import (
     read_money,
 )
 from models.core import clock, members
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    payout as welfare_payout,
+    register as welfare_register,
+    voucher as welfare_voucher,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_amount, format_money
@@ -73,7 +81,7 @@ class ClaimDialog(FormDialog):
         super().__init__(parent)
         self.resize(860, 760)
         self.ctx = ctx
-        self.saved: welfare.ClaimRow | None = None
+        self.saved: welfare_register.ClaimRow | None = None
         gid = ctx.group_id
         self.member = mark_data(QComboBox())
         for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
@@ -139,7 +147,7 @@ class ClaimDialog(FormDialog):
             evidence = self.types[index].rule.evidence
             self.evidence.setPlaceholderText(_(evidence) if evidence else "")
 
-    def draft(self) -> welfare.ClaimDraft:
+    def draft(self) -> welfare_claims.ClaimDraft:
         problems: list[UserError] = []
         dates = {}
         for key in ("event_date", "claim_date"):
@@ -157,7 +165,7 @@ class ClaimDialog(FormDialog):
             problems.append(UserError(N_("Choose the kind of claim.")))
         if problems:
             raise ValidationError(problems)
-        return welfare.ClaimDraft(
+        return welfare_claims.ClaimDraft(
             member_id=self.member.currentData(), claim_type_id=self.claim_type.currentData(),
             event_date=dates["event_date"], beneficiary=self.beneficiary.currentData(),
             amount=amount, beneficiary_name=self.beneficiary_name.text(),
@@ -170,7 +178,7 @@ class ClaimDialog(FormDialog):
         gid = self.ctx.group_id
         try:
             draft = self.draft()
-            results = self.ctx.read(lambda s, a: welfare.check_claim(s, a, group_id=gid,
+            results = self.ctx.read(lambda s, a: welfare_claims.check_claim(s, a, group_id=gid,
                                                                      draft=draft))
         except ValidationError as error:
             self.check.show_results([])
@@ -192,7 +200,7 @@ class ClaimDialog(FormDialog):
             return False
         gid = self.ctx.group_id
         outcome = self.ctx.run(
-            self, lambda s, actor: welfare.record_claim(s, actor, group_id=gid, draft=draft),
+            self, lambda s, actor: welfare_claims.record_claim(s, actor, group_id=gid, draft=draft),
             changed={"welfare"}, on_user_error=self.show_problems,
             message=lambda row: _("Claim {number} of {name} was recorded; it waits for the "
                                   "leaders.").format(number=row.number, name=row.member_name))
@@ -201,12 +209,12 @@ class ClaimDialog(FormDialog):
         return bool(outcome)
 
     @classmethod
-    def ask(cls, parent, ctx: ScreenContext) -> welfare.ClaimRow | None:  # noqa: ANN001
+    def ask(cls, parent, ctx: ScreenContext) -> welfare_register.ClaimRow | None:  # noqa: ANN001
         dialog = cls(ctx, parent)
         return dialog.saved if dialog.exec() else None
 
 
-def claim_summary(claim: welfare.ClaimRow, money) -> str:  # noqa: ANN001
+def claim_summary(claim: welfare_register.ClaimRow, money) -> str:  # noqa: ANN001
     return _("Claim {number} · {name} · {kind} · {amount}").format(
         number=claim.number, name=claim.member_name, kind=claim.type_label,
         amount=money(claim.amount_asked))
@@ -215,7 +223,7 @@ def claim_summary(claim: welfare.ClaimRow, money) -> str:  # noqa: ANN001
 class RejectDialog(FormDialog):
     """A leader refuses a claim, saying why (the member is told the reason)."""
 
-    def __init__(self, ctx: ScreenContext, claim: welfare.ClaimRow, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: ScreenContext, claim: welfare_register.ClaimRow, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
         self.claim = claim
@@ -238,7 +246,7 @@ class RejectDialog(FormDialog):
     def save(self) -> bool:
         claim_id, reason = self.claim.id, self.reason.text()
         outcome = self.ctx.run(
-            self, lambda s, actor: welfare.reject_claim(s, actor, claim_id=claim_id,
+            self, lambda s, actor: welfare_approval.reject_claim(s, actor, claim_id=claim_id,
                                                         reason=reason),
             changed={"welfare"}, on_user_error=self.show_problems,
             message=lambda row: _("Claim {number} was refused.").format(number=row.number))
@@ -246,7 +254,7 @@ class RejectDialog(FormDialog):
         return self.succeeded
 
     @classmethod
-    def ask(cls, parent, ctx: ScreenContext, claim: welfare.ClaimRow) -> bool:  # noqa: ANN001
+    def ask(cls, parent, ctx: ScreenContext, claim: welfare_register.ClaimRow) -> bool:  # noqa: ANN001
         dialog = cls(ctx, claim, parent)
         return bool(dialog.exec()) and dialog.succeeded
 
@@ -255,13 +263,13 @@ class PayDialog(FormDialog):
     """Pay an approved claim, or (``owed=True``) what the fund still owes on one: from the
     cash box or the bank, on a day."""
 
-    def __init__(self, ctx: ScreenContext, claim: welfare.ClaimRow, *, owed: bool = False,
+    def __init__(self, ctx: ScreenContext, claim: welfare_register.ClaimRow, *, owed: bool = False,
                  parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
         self.claim = claim
         self.owed = owed
-        self.payment: welfare.PaymentResult | None = None
+        self.payment: welfare_payout.PaymentResult | None = None
         self.summary = mark_data(heading(claim_summary(claim, self._money)))
         self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
@@ -306,18 +314,18 @@ class PayDialog(FormDialog):
         claim_id, method = self.claim.id, self.method.currentData()
         if self.owed:
             def op(s, actor):  # noqa: ANN001, ANN202
-                return welfare.pay_owed(s, actor, claim_id=claim_id, method=method,
+                return welfare_payout.pay_owed(s, actor, claim_id=claim_id, method=method,
                                         amount=amount, on=on)
         else:
             def op(s, actor):  # noqa: ANN001, ANN202
-                return welfare.pay_claim(s, actor, claim_id=claim_id, method=method, on=on)
+                return welfare_payout.pay_claim(s, actor, claim_id=claim_id, method=method, on=on)
         outcome = self.ctx.run(self, op, changed={"welfare", "journal"},
                                on_user_error=self.show_problems, message=self._message)
         if outcome:
             self.payment = outcome.value
         return bool(outcome)
 
-    def _message(self, result: welfare.PaymentResult) -> str:
+    def _message(self, result: welfare_payout.PaymentResult) -> str:
         if result.owed:
             return _("Claim {number}: {paid} paid; the fund still owes {owed}.").format(
                 number=result.claim_number, paid=self._money(result.paid),
@@ -326,8 +334,8 @@ class PayDialog(FormDialog):
                                                         paid=self._money(result.paid))
 
     @classmethod
-    def ask(cls, parent, ctx: ScreenContext, claim: welfare.ClaimRow, *,  # noqa: ANN001
-            owed: bool = False) -> welfare.PaymentResult | None:
+    def ask(cls, parent, ctx: ScreenContext, claim: welfare_register.ClaimRow, *,  # noqa: ANN001
+            owed: bool = False) -> welfare_payout.PaymentResult | None:
         dialog = cls(ctx, claim, owed=owed, parent=parent)
         return dialog.payment if dialog.exec() else None
 
@@ -394,12 +402,12 @@ class ContributionDialog(FormDialog):
         return dialog.entry_seq if dialog.exec() else None
 
 
-def save_voucher(parent, ctx: ScreenContext, claim: welfare.ClaimRow) -> Path | None:  # noqa: ANN001
+def save_voucher(parent, ctx: ScreenContext, claim: welfare_register.ClaimRow) -> Path | None:  # noqa: ANN001
     """Print the claim's voucher or save it as a PDF, in the current language, and note it
     in the claim's history."""
     def write(s, actor, path: Path) -> None:  # noqa: ANN001
-        write_voucher(welfare.claim_voucher(s, actor, claim.id), path)
-        welfare.record_voucher_printed(s, actor, claim_id=claim.id, path=str(path))
+        write_voucher(welfare_voucher.claim_voucher(s, actor, claim.id), path)
+        welfare_voucher.record_voucher_printed(s, actor, claim_id=claim.id, path=str(path))
 
     papers = [Paper(f"welfare-claim-{claim.number}.pdf", write)]
     return next(iter(save_document(parent, ctx, papers, what=_("the voucher"),

@@ -16,6 +16,14 @@ from dataclasses import replace
 
 
 from models.core import members, settings
+from models.savings import accounts as savings
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    payout as welfare_payout,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.meetings import attendance as meeting_attendance
 from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
 from models.demo import Activity, DemoContext, DemoGroup
@@ -201,21 +209,21 @@ def _claim(ctx: DemoContext, group: DemoGroup, member: DemoMember, code: str, da
         amount = rule.max_amount + step * rng.randint(5, 30)
     else:
         amount = max(step, rule.max_amount * rng.randint(30, 80) // 100 // step * step)
-    row = welfare.record_claim(session, ctx.actor("treasurer"), group_id=group.id,
-                               draft=welfare.ClaimDraft(
+    row = welfare_claims.record_claim(session, ctx.actor("treasurer"), group_id=group.id,
+                               draft=welfare_claims.ClaimDraft(
                                    member_id=member.id, claim_type_id=type_id,
                                    event_date=event, beneficiary=beneficiary, amount=amount,
                                    beneficiary_name=name, evidence_note=EVIDENCE[code]))
     group.state[NAME]["claimed"].add(code)
     leader = ctx.actor("leader")
     try:
-        if welfare.approve_claim(session, leader, claim_id=row.id).status == "approved":
+        if welfare_approval.approve_claim(session, leader, claim_id=row.id).status == "approved":
             group.state[NAME]["waiting"].append(row.id)
     except ValidationError as refused:
         first = refused.problems[0]
-        failed = next(r.rule for r in welfare.claim_check(session, leader, row.id)
+        failed = next(r.rule for r in welfare_claims.claim_check(session, leader, row.id)
                       if not r.passed and r.message == first.message_id)
-        welfare.reject_claim(session, leader, claim_id=row.id, reason=REASONS[failed])
+        welfare_approval.reject_claim(session, leader, claim_id=row.id, reason=REASONS[failed])
         group.state[NAME]["refused"] += 1
 
 
@@ -228,9 +236,9 @@ def _pay_what_waits(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
         status = session.get(WelfareClaim, claim_id).status
         try:
             if status == "approved":
-                paid = welfare.pay_claim(session, treasurer, claim_id=claim_id, on=day)
+                paid = welfare_payout.pay_claim(session, treasurer, claim_id=claim_id, on=day)
             else:
-                paid = welfare.pay_owed(session, treasurer, claim_id=claim_id, on=day)
+                paid = welfare_payout.pay_owed(session, treasurer, claim_id=claim_id, on=day)
         except UserError:
             continue  # the fund or the box is short: it waits for the next meeting
         if not paid.owed:

@@ -149,8 +149,6 @@ class OpeningPreview:
                 - self.total_savings - self.welfare_fund)
 
 
-# ----- reading values --------------------------------------------------------------------
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -227,8 +225,6 @@ class _Row:
                                problem=problem))
             return default
 
-
-# ----- preview ---------------------------------------------------------------------------
 
 def preview_opening(session: Session, actor: User, *, group_id: int,
                     data: OpeningData) -> OpeningPreview:
@@ -358,8 +354,6 @@ def _rate(value: Any) -> Decimal:
 def _money(amount: int, cur: Currency) -> str:
     return format_money(amount, cur)
 
-
-# ----- import ----------------------------------------------------------------------------
 
 def import_opening(session: Session, actor: User, *, group_id: int,
                    data: OpeningData) -> OpeningPreview:

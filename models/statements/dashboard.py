@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import chart, clock
+from models.core.errors import NotFound, UserError
 from models.core.groups import visible_groups
 from models.core.i18n import N_
 from models.meetings.columns import CellContext, columns
@@ -25,8 +26,12 @@ from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.core.seal import format_seal
 from models.core.verify import office_copies
+from models.loans import arrears
+from models.meetings.schema import Meeting
+from models.meetings.schema import MeetingAttendance
 
 MONTHS = 12
+MAX_MONTHS = 120  # ten years of pictures: more is a typing slip, not a question
 FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 14}
 
 
@@ -116,8 +121,6 @@ def _fund_history(session: Session, group_id: int, days: list[dt.date]) -> list[
 
 def _loan_history(session: Session, actor: User, group_id: int,
                   days: list[dt.date]) -> list[LoanPoint]:
-    from models.loans import arrears
-
     points = []
     for day in days:
         rows = arrears.loan_arrears(session, actor, group_id=group_id, on=day)
@@ -133,8 +136,6 @@ def _members_on(people: list[tuple[dt.date, str, dt.date | None]], day: dt.date)
 
 def _attendance(session: Session, group_id: int, since: dt.date,
                 people: list[tuple[dt.date, str, dt.date | None]]) -> list[AttendancePoint]:
-    from models.meetings.schema import Meeting, MeetingAttendance
-
     meetings = session.execute(
         select(Meeting.id, Meeting.meeting_date)
         .where(Meeting.group_id == group_id, Meeting.status == "posted",
@@ -155,8 +156,6 @@ def _attendance(session: Session, group_id: int, since: dt.date,
 def next_meeting_date(session: Session, group: Group, today: dt.date) -> dt.date:
     """The day after the last meeting by the group's rhythm (today when it is overdue or
     the group has never met)."""
-    from models.meetings.schema import Meeting
-
     last = session.scalar(select(func.max(Meeting.meeting_date))
                           .where(Meeting.group_id == group.id))
     if last is None:
@@ -181,9 +180,15 @@ def _next_meeting(session: Session, group: Group, today: dt.date) -> NextMeeting
 
 def group_dashboard(session: Session, actor: User, group_id: int, *,
                     months: int = MONTHS) -> GroupDashboard:
-    """The group's pictures over the last ``months`` months, and the next meeting."""
+    """The group's pictures over the last ``months`` months (1 to ``MAX_MONTHS``), and the
+    next meeting."""
     require(session, actor, Permission.READ, group_id)
+    if isinstance(months, bool) or not isinstance(months, int) or \
+            not 1 <= months <= MAX_MONTHS:
+        raise UserError(N_("The dashboard shows from 1 to {most} months."), most=MAX_MONTHS)
     group = session.get(Group, group_id)
+    if group is None:
+        raise NotFound(N_("No such group."))
     today = clock.today()
     days = month_ends(today, months)
     people = [tuple(r) for r in session.execute(
@@ -229,9 +234,6 @@ TOTAL = N_("All groups")
 def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
     """One line per group the user may see, with the key figures, and a total line last
     (``group_id`` None). Sums per group and fund come from one grouped query."""
-    from models.loans import arrears
-    from models.meetings.schema import Meeting, MeetingAttendance
-
     groups = visible_groups(session, actor)
     ids = [g.id for g in groups]
     funds: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))

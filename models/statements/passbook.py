@@ -29,6 +29,9 @@ from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.statements.schema import PassbookPrint
+from models.meetings.meeting import meeting_members
+from models.meetings.schema import Meeting
+from models.meetings.schema import MeetingAttendance
 
 HEADER_LINES = 2  # the section's title line and the column titles, above the first line
 MEMO_CHARS = 28
@@ -57,9 +60,6 @@ register_section(SectionSpec("loans", N_("Loans"), "loans_receivable", 20))
 register_section(SectionSpec("welfare", N_("Welfare contributions"), "welfare_fund", 30))
 register_section(SectionSpec("nssf", N_("NSSF pot"), "nssf_pot", 40))
 
-
-
-# ----- page layout -------------------------------------------------------------------------
 
 PRESETS: dict[str, dict[str, Any]] = {
     "A5": {"width": 148, "height": 210, "top": 16, "bottom": 14, "left": 10, "right": 10,
@@ -147,8 +147,6 @@ def page_layout(session: Session, group_id: int, on: dt.date | None = None) -> P
     return PageLayout(**value)
 
 
-# ----- lines -------------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class PassbookLine:
     section: str
@@ -199,16 +197,6 @@ def member_lines(session: Session, group_id: int, member_id: int) -> dict[str, l
             reverses_id is not None))
     return out
 
-
-def kind_name(kind: str) -> str:
-    """The N_() text for an entry kind, the journal's one name for it
-    (``models.core.entry_text``), or the kind itself made readable."""
-    from models.core.entry_text import KIND_NAMES
-
-    return KIND_NAMES.get(kind, kind.replace("_", " "))
-
-
-# ----- printing ----------------------------------------------------------------------------
 
 NEW, FULL, COPY = "new", "full", "copy"
 
@@ -398,14 +386,10 @@ def print_positions(session: Session, actor: User, member_id: int) -> dict[str, 
 def meeting_attendees(session: Session, actor: User, meeting_id: int) -> list[int]:
     """The members who came to a meeting (present, late or represented), by number: whose
     books are on the table after it is posted."""
-    from models.meetings.schema import Meeting, MeetingAttendance
-
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(N_("No such meeting."))
     require(session, actor, Permission.READ, meeting.group_id)
-    from models.meetings.meeting import meeting_members
-
     absent = set(session.scalars(select(MeetingAttendance.member_id).where(
         MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.status == "absent")))
     return [m.id for m in meeting_members(session, meeting.group_id, meeting.meeting_date)

@@ -3,6 +3,7 @@ waiting periods), claims, approvals and payouts."""
 from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
+from models.welfare import checks, fund, reversals, schema, texts
 from models.welfare import claims, fund, schema, texts
 
 CAPABILITY = Capability(
@@ -13,8 +14,8 @@ CAPABILITY = Capability(
     entry_kinds=texts.KIND_NAMES,
     describe_entries=texts.describe,
     settings=tuple(fund.SETTINGS.values()),
-    checks=(claims.verify_welfare,),
-    reversal_rules=claims.REVERSAL_RULES,
+    checks=(checks.verify_welfare,),
+    reversal_rules=reversals.REVERSAL_RULES,
     permissions=(Permission.READ, Permission.RECORD, Permission.APPROVE,
                  Permission.CHANGE_SETTINGS),
     meeting_columns=(fund.MEETING_COLUMN,),

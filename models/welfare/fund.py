@@ -2,7 +2,7 @@
 outside it), joining fees, the fund's position and history, and members' good standing.
 
 Postings (``models.core.chart``): a contribution or joining fee debits ``cash`` (or ``bank``) and
-credits ``welfare_fund`` on the member's line. Claims (``models.welfare.claims``) debit
+credits ``welfare_fund`` on the member's line. Claim payouts (``models.welfare.payout``) debit
 ``welfare_payouts`` and credit cash, with any part the fund could not pay yet credited to
 ``welfare_claims_payable``. So the fund's ledger balance (``ledger.fund_balance(...,
 "welfare")``) is contributions − benefits granted + benefits still owed: the fund's share of
@@ -17,7 +17,6 @@ is the sum of their lines on ``welfare_fund``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
+from models.loans import lifecycle as loans, policy as loan_policy
 
 CONTRIBUTION_KINDS = ("welfare_contribution", "welfare_joining_fee")
 METHODS = ("cash", "bank")
@@ -147,8 +147,6 @@ def group_currency(session: Session, group_id: int) -> Currency:
     return currency(group.currency)
 
 
-# ----- the fund ---------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class FundPosition:
     """The welfare fund on a day, from its ledger accounts."""
@@ -221,8 +219,6 @@ def fund_history(session: Session, actor: User, group_id: int, *, start: dt.date
         month = add_months(month, 1)
     return out
 
-
-# ----- contributions ------------------------------------------------------------------------
 
 def _value_on(history: list[tuple[dt.date, Any]], default: Any, day: dt.date) -> Any:
     value = default
@@ -378,8 +374,6 @@ def record_joining_fee(session: Session, actor: User, *, group_id: int, member_i
     return entry.seq
 
 
-# ----- the meeting grid's column ---------------------------------------------------------------
-
 def _expected(session: Session, ctx: CellContext) -> int:
     contribution = settings.get(session, ctx.group_id, "welfare_contribution", ctx.on)
     if not contribution or settings.get(session, ctx.group_id, "welfare_contribution_basis",
@@ -414,27 +408,11 @@ MEETING_COLUMN = MeetingColumn(
     post=_post, enabled=_enabled)
 
 
-# ----- good standing -------------------------------------------------------------------------
-
-def overdue_loan_count(session: Session, group_id: int, member_id: int,
-                       on: dt.date) -> int | None:
-    """How many of the member's loans are overdue on ``on``, asked of ``models.loans.lifecycle``;
-    None when the ledger has no loans module to ask. With the setting
-    ``welfare_loan_grace`` at "grace" (the default) an installment counts as overdue only
-    after the grace days the loan rules in force on its due date give."""
-    try:
-        loans = importlib.import_module("models.loans.lifecycle")
-    except ModuleNotFoundError as exc:
-        if exc.name != "models.loans.lifecycle":
-            raise
-        return None
-    overdue = getattr(loans, "overdue_loans", None)
-    if overdue is not None:
-        return len(list(overdue(session, group_id, member_id, on)))
-    if not hasattr(loans, "member_active_loans"):
-        return None
-    # Until the loans module names overdue loans itself: a loan is overdue when an
-    # installment due before the day is unpaid.
+def overdue_loan_count(session: Session, group_id: int, member_id: int, on: dt.date) -> int:
+    """How many of the member's loans being repaid are overdue on ``on``: an installment due
+    before the day is unpaid. With the setting ``welfare_loan_grace`` at "grace" (the
+    default) an installment counts as overdue only after the grace days the loan rules in
+    force on its due date give."""
     honour_grace = settings.get(session, group_id, "welfare_loan_grace", on) == "grace"
     count = 0
     for loan in loans.member_active_loans(session, group_id, member_id):
@@ -443,8 +421,7 @@ def overdue_loan_count(session: Session, group_id: int, member_id: int,
             continue
         oldest = state.arrears.oldest_due
         if honour_grace:
-            policy = importlib.import_module("models.loans.policy")
-            grace = policy.penalty_rule(session, group_id, oldest).grace_days
+            grace = loan_policy.penalty_rule(session, group_id, oldest).grace_days
             if on <= oldest + dt.timedelta(days=grace):
                 continue
         count += 1
@@ -458,7 +435,7 @@ class StandingRow:
     name: str
     contributions_behind: int
     contributions_missed: int
-    overdue_loans: int | None
+    overdue_loans: int
 
 
 def members_not_in_good_standing(session: Session, actor: User, group_id: int, *,

@@ -128,7 +128,7 @@ class ClaimFacts:
     contributions_behind: int  # amount of welfare contributions not paid
     contributions_missed: int  # the same, in contributions
     max_missed: int
-    overdue_loans: int | None  # None: this ledger keeps no loans to check
+    overdue_loans: int
     currency: Currency
     died_on: dt.date | None = None  # the day the member died: nothing after it is covered
     year_cap: int = 0  # most a member may get in a calendar year (0: no limit)
@@ -211,9 +211,7 @@ def evaluate(rule: ClaimRule | None, facts: ClaimFacts) -> list[RuleResult]:
             N_("Behind by {amount} ({missed} contributions); only {allowed} may be late."),
             {"amount": money(facts.contributions_behind), "missed": facts.contributions_missed,
              "allowed": facts.max_missed}))
-    if facts.overdue_loans is None:
-        results.append(RuleResult(LOANS, True, N_("This ledger keeps no loans to check.")))
-    elif facts.overdue_loans == 0:
+    if facts.overdue_loans == 0:
         results.append(RuleResult(LOANS, True, N_("No loan is overdue.")))
     else:
         results.append(RuleResult(LOANS, False, N_("Overdue loans: {count}."),

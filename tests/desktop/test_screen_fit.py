@@ -35,7 +35,7 @@ from models.core import clock, groups, ledger, members, users
 from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
 from models.savings import accounts as savings
-from models.welfare import claims as welfare
+from models.welfare import register as welfare_register
 from models.welfare import types as welfare_types
 from models.core.db import Database, sqlite_url
 from models.core.migrate import open_database
@@ -97,7 +97,7 @@ def demo(demo_file, tmp_path, app) -> Demo:
         actor = users.reload_user(s, user)
         gid = groups.visible_groups(s, actor)[0].id
         all_loans = loans.list_loans(s, actor, gid)
-        claims = welfare.claims_register(s, actor, gid)
+        claims = welfare_register.claims_register(s, actor, gid)
         rows = {
             "group": groups.visible_groups(s, actor)[0],
             "member": members.list_members(s, actor, gid)[0],

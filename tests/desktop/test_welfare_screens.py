@@ -20,7 +20,12 @@ from desktop.screens.welfare_dialogs import (
 from desktop.screens.welfare_setup import RuleDialog, TypeDialog
 from desktop.widgets import RowTableModel
 from models.core import users, verify
-from models.welfare import claims as welfare, fund as welfare_fund
+from models.welfare import (
+    approval as welfare_approval,
+    payout as welfare_payout,
+    register as welfare_register,
+    fund as welfare_fund,
+)
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     fund,
@@ -46,7 +51,7 @@ def open_welfare(window):  # noqa: ANN001, ANN201
     return window.show_section("welfare")
 
 
-def claim_row(screen, number: int) -> welfare.ClaimRow:  # noqa: ANN001
+def claim_row(screen, number: int) -> welfare_register.ClaimRow:  # noqa: ANN001
     return next(c for c in screen.claims_model.rows if c.number == number)
 
 
@@ -283,8 +288,8 @@ def test_no_english_is_left_on_the_welfare_screen_and_dialogs_in_lao(fund, make_
 def test_every_welfare_table_passes_the_model_tester(fund, make_window, qtmodeltester, path):
     with fund.db.write() as s:
         claim = record(s, fund, amount=100_000)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         record(s, fund, member=1, amount=100_000, event=dt.date(2026, 11, 1))
         # Som falls three contributions behind.
         for n, day in enumerate((dt.date(2026, 11, 16), dt.date(2026, 11, 17),

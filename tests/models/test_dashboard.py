@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from models.loans import arrears
 from models.statements import dashboard
 from models.core import groups, ledger, users
+from models.core.errors import UserError
 from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.savings import accounts as savings
@@ -97,3 +100,17 @@ def _member_of(session, env, group_id: int) -> int:
     return members.add_member(session, env.user(session, "admin"), group_id=group_id,
                               details=members.MemberDetails(name_lao="ນາງ ດາວ", gender="f",
                                                             joined_on=D(2025, 1, 1))).id
+
+
+def test_a_months_count_past_the_dashboards_reach_is_refused_in_words(env):
+    """A slip that asks for 0 months, or for 2⁷⁰ of them, is refused with a message (old
+    code: the month list ran until memory ran out, or ended in a Python error)."""
+    with env.db.read() as s:
+        auditor = env.user(s, "auditor")
+        for months in (0, -3, 2**70, dashboard.MAX_MONTHS + 1, True):
+            with pytest.raises(UserError) as refused:
+                dashboard.group_dashboard(s, auditor, env.group_id, months=months)
+            assert str(refused.value) == "The dashboard shows from 1 to 120 months."
+        board = dashboard.group_dashboard(s, auditor, env.group_id,
+                                          months=dashboard.MAX_MONTHS)
+    assert len(board.funds) == 120 and board.funds[0].on == D(2016, 12, 31)

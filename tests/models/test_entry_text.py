@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models.meetings import cashbox
 from models.core import entry_text, i18n, users
-from models.welfare import claims as welfare
+from models.welfare import approval as welfare_approval, payout as welfare_payout
 from models.core.schema import JournalEntry, Member
 from tests.models.loan_support import D, open_loan, save
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
@@ -25,8 +25,8 @@ def _partly_paid_claim(fund):  # noqa: ANN001, ANN202
                          group_id=fund.group_id)
         claim = record(s, fund, member=2, code="death_member", amount=900_000,
                        event=dt.date(2026, 11, 12))
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        paid = welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        paid = welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
     return claim, paid
 
 

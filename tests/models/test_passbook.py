@@ -256,3 +256,19 @@ def test_the_calibration_page_is_the_book_size_with_millimetre_marks(env, tmp_pa
     text = pdf_text(tmp_path / "grid.pdf")
     assert "Calibration page" in text and "148 × 210 mm, 24 lines" in text
     assert "100" in text and "200" in text  # millimetre marks
+
+
+def test_the_passbook_shows_the_ledger_seal_as_the_screen_does(env, tmp_path):
+    """The seal at the foot of a passbook page is the overview's: 16 digits in fours (old
+    code printed the hash's first 16 characters run together, in small letters, so a
+    treasurer comparing it with the screen saw two different seals)."""
+    from models.core.schema import Group
+    from models.core.seal import format_seal
+
+    deposit(env, 10_000, D(2026, 1, 5))
+    job, _pages = print_new(env, tmp_path / "book.pdf")
+    with env.db.read() as s:
+        head = s.get(Group, env.group_id).head_hash
+    text = " ".join(pdf_text(tmp_path / "book.pdf").split())
+    assert f"Ledger seal {format_seal(head)}" in text
+    assert head[:16] not in text

@@ -10,7 +10,7 @@ import pytest
 
 from models.core import first_run, users
 from models.loans import lifecycle as loans
-from models.welfare import claims as welfare
+from models.welfare import approval as welfare_approval
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.i18n import set_language
 from models.core.permissions import Permission, Role, has_permission, roles_of, roles_with
@@ -63,8 +63,8 @@ def test_a_treasurer_who_is_also_a_leader_cannot_approve_the_claim_she_recorded(
         treasurer = _both_roles(s, fund)
         claim = record(s, fund, amount=300_000)
         with pytest.raises(PermissionDenied, match="recorded this claim"):
-            welfare.approve_claim(s, treasurer, claim_id=claim.id)
-        assert welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id).status \
+            welfare_approval.approve_claim(s, treasurer, claim_id=claim.id)
+        assert welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id).status \
             == "approved"
 
 

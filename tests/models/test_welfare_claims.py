@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import chart, ledger, users, verify
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    payout as welfare_payout,
+    register as welfare_register,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.schema import AuditEvent, Group, JournalEntry
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
@@ -50,27 +57,27 @@ def test_two_leaders_approve_and_the_treasurer_pays_from_the_box(fund):
         assert (claim.number, claim.status, claim.approvals_needed) == (1, "pending", 2)
         assert_fund_ties(s, fund, balance=FUND)
 
-        row = welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        row = welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         assert (row.status, row.approvals) == ("pending", ("Leader",))
         with pytest.raises(UserError, match="already approved claim 1"):
-            welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+            welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         with pytest.raises(UserError, match="waiting for the leaders' approval"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
-        row = welfare.approve_claim(s, second, claim_id=claim.id)
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        row = welfare_approval.approve_claim(s, second, claim_id=claim.id)
         assert (row.status, row.approvals) == ("approved", ("Leader", "Second Leader"))
         assert_fund_ties(s, fund, balance=FUND)
 
-        paid = welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        paid = welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         assert (paid.paid, paid.owed) == (450_000, 0)
         assert_fund_ties(s, fund, balance=FUND - 450_000)
         assert ledger.balance(s, fund.group_id, "cash") == FUND - 450_000
         entry = s.scalar(select(JournalEntry).where(JournalEntry.seq == paid.entry_seq))
         assert (entry.kind, entry.claim_id) == ("welfare_payout", claim.id)
-        row = welfare.get_claim(s, fund.user(s, "auditor"), claim.id)
+        row = welfare_register.get_claim(s, fund.user(s, "auditor"), claim.id)
         assert (row.status, row.granted, row.paid, row.owed) == ("paid", 450_000, 450_000, 0)
         assert row.status_label == "Paid"
         with pytest.raises(UserError, match="already paid"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
 
 
 def test_a_leader_never_approves_or_refuses_her_own_claim(fund):
@@ -80,34 +87,34 @@ def test_a_leader_never_approves_or_refuses_her_own_claim(fund):
                           member_id=fund.member_ids[0])
         own = record(s, fund)
         with pytest.raises(PermissionDenied, match="is the claimant"):
-            welfare.approve_claim(s, leader, claim_id=own.id)
+            welfare_approval.approve_claim(s, leader, claim_id=own.id)
         with pytest.raises(PermissionDenied, match="is the claimant"):
-            welfare.reject_claim(s, leader, claim_id=own.id, reason="no")
+            welfare_approval.reject_claim(s, leader, claim_id=own.id, reason="no")
         # She may decide on other members' claims.
         other = record(s, fund, member=1)
-        assert welfare.approve_claim(s, leader, claim_id=other.id).status == "approved"
+        assert welfare_approval.approve_claim(s, leader, claim_id=other.id).status == "approved"
 
 
 def test_only_leaders_approve_only_treasurers_record_and_pay(fund):
     with fund.db.write() as s:
         with pytest.raises(PermissionDenied):
-            welfare.record_claim(s, fund.user(s, "leader"), group_id=fund.group_id,
-                                 draft=welfare.ClaimDraft(fund.member_ids[0], 1,
+            welfare_claims.record_claim(s, fund.user(s, "leader"), group_id=fund.group_id,
+                                 draft=welfare_claims.ClaimDraft(fund.member_ids[0], 1,
                                                           dt.date(2026, 11, 1), "member", 1))
         claim = record(s, fund)
         for role in ("treasurer", "auditor", "admin"):
             with pytest.raises(PermissionDenied):
-                welfare.approve_claim(s, fund.user(s, role), claim_id=claim.id)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+                welfare_approval.approve_claim(s, fund.user(s, role), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         with pytest.raises(PermissionDenied):
-            welfare.pay_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+            welfare_payout.pay_claim(s, fund.user(s, "leader"), claim_id=claim.id)
 
 
 def test_no_leader_can_approve_a_claim_that_fails_a_rule(fund):
     with fund.db.write() as s:
         claim = record(s, fund, amount=700_000)
         with pytest.raises(ValidationError) as caught:
-            welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+            welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         assert str(caught.value) == ("Asks 700,000 ₭, more than the most this type pays, "
                                      "500,000 ₭.")
 
@@ -116,15 +123,15 @@ def test_a_refusal_keeps_its_reason(fund):
     with fund.db.write() as s:
         claim = record(s, fund, amount=700_000)
         with pytest.raises(UserError, match="Give the reason"):
-            welfare.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id, reason="  ")
-        welfare.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id,
+            welfare_approval.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id, reason="  ")
+        welfare_approval.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id,
                              reason="More than the fund pays for a hospital stay")
     with fund.db.read() as s:
-        row = welfare.get_claim(s, fund.user(s, "auditor"), claim.id)
+        row = welfare_register.get_claim(s, fund.user(s, "auditor"), claim.id)
         assert (row.status, row.status_label, row.rejected_by, row.rejection_reason) == (
             "rejected", "Refused", "Leader", "More than the fund pays for a hospital stay")
         with pytest.raises(UserError, match="already refused"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         assert_fund_ties(s, fund, balance=FUND)
 
 
@@ -132,31 +139,31 @@ def test_fund_exhausted_pays_what_it_has_and_owes_the_rest(fund):
     with fund.db.write() as s:
         change_rule(s, fund, "death_member", dt.date(2024, 1, 1), max_amount=3_000_000)
         claim = record(s, fund, code="death_member", amount=900_000, member=2)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        paid = welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        paid = welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         assert (paid.paid, paid.owed) == (FUND, 900_000 - FUND)
         # The box is empty; the fund owes the family 210,000.
         assert_fund_ties(s, fund, balance=0, owed=900_000 - FUND)
         position = welfare_fund.fund_position(s, fund.group_id)
         assert (position.cash, position.available) == (0, -210_000)
-        assert welfare.get_claim(s, fund.user(s, "auditor"), claim.id).status_label == \
+        assert welfare_register.get_claim(s, fund.user(s, "auditor"), claim.id).status_label == \
             "Partly paid"
 
         # The next claim gets nothing until what is owed is paid.
         second = record(s, fund, member=1, amount=100_000)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=second.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=second.id)
         with pytest.raises(UserError, match="The welfare fund has only 0 ₭ free"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=second.id)
-        assert welfare.get_claim(s, fund.user(s, "auditor"), second.id).status == "approved"
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=second.id)
+        assert welfare_register.get_claim(s, fund.user(s, "auditor"), second.id).status == "approved"
     with fund.db.write() as s:
         # Another meeting brings 30,000; the fund pays it on what it owes.
         hold_meeting(s, fund, dt.date(2026, 11, 19), 500,
                      {0: CONTRIBUTION, 1: CONTRIBUTION, 2: CONTRIBUTION})
-        later = welfare.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        later = welfare_payout.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
         assert (later.paid, later.owed) == (30_000, 900_000 - FUND - 30_000)
         assert_fund_ties(s, fund, balance=0, owed=900_000 - FUND - 30_000)
         with pytest.raises(UserError, match="Nothing can be paid on claim 1 now"):
-            welfare.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
+            welfare_payout.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
 
 
 def test_fund_exhausted_refuses_when_the_group_pays_only_in_full(fund):
@@ -164,15 +171,15 @@ def test_fund_exhausted_refuses_when_the_group_pays_only_in_full(fund):
         set_settings(s, fund, dt.date(2026, 11, 1), shortfall="refuse")
         change_rule(s, fund, "death_member", dt.date(2024, 1, 1), max_amount=3_000_000)
         claim = record(s, fund, code="death_member", amount=900_000, member=2)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         before = entry_count(s, fund)
         with pytest.raises(UserError) as caught:
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         assert str(caught.value) == (
             "The welfare fund has only 690,000 ₭ free to pay claims. Claim 1 is 900,000 ₭ "
             "and the group pays claims only in full: it waits until the fund has enough.")
         assert entry_count(s, fund) == before
-        assert welfare.get_claim(s, fund.user(s, "auditor"), claim.id).status == "approved"
+        assert welfare_register.get_claim(s, fund.user(s, "auditor"), claim.id).status == "approved"
         assert_fund_ties(s, fund, balance=FUND)
 
 
@@ -184,10 +191,10 @@ def test_the_cash_box_limits_a_cash_payout_too(fund):
                           lines=[ledger.debit("bank", 600_000), ledger.credit("cash", 600_000)])
         set_settings(s, fund, dt.date(2026, 11, 1), shortfall="refuse")
         claim = record(s, fund, amount=200_000)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
         with pytest.raises(UserError, match="The cash box holds only 90,000 ₭"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
-        paid = welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id,
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        paid = welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id,
                                  method="bank")
         assert paid.paid == 200_000
         assert ledger.balance(s, fund.group_id, "bank") == 400_000
@@ -205,17 +212,17 @@ def test_a_payout_below_the_reserve_needs_an_extra_approval(fund):
         assert small.approvals_needed == 1
         large = record(s, fund, member=1, amount=450_000)  # would leave 240,000
         assert large.approvals_needed == 2
-        assert welfare.approve_claim(s, fund.user(s, "leader"), claim_id=large.id).status == \
+        assert welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=large.id).status == \
             "pending"
-        assert welfare.approve_claim(s, second, claim_id=large.id).status == "approved"
+        assert welfare_approval.approve_claim(s, second, claim_id=large.id).status == "approved"
         # Approved while the fund was fuller; once the small claim is paid the reserve
         # rule is asked again at payment.
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=small.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=small.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=small.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=small.id)
         set_settings(s, fund, dt.date(2026, 11, 20), reserve_extra_approvals=2)
         with pytest.raises(UserError, match="below its reserve of 300,000 ₭: it needs 3 "
                                             "approvals and has 2"):
-            welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=large.id)
+            welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=large.id)
         assert_fund_ties(s, fund, balance=FUND - 300_000)
 
 
@@ -223,10 +230,10 @@ def test_reversing_a_payout_puts_the_claim_back_to_be_paid(fund):
     with fund.db.write() as s:
         change_rule(s, fund, "death_member", dt.date(2024, 1, 1), max_amount=3_000_000)
         claim = record(s, fund, code="death_member", amount=800_000, member=2)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        paid = welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        paid = welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         hold_meeting(s, fund, dt.date(2026, 11, 19), 500, {0: CONTRIBUTION})
-        settled = welfare.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        settled = welfare_payout.pay_owed(s, fund.user(s, "treasurer"), claim_id=claim.id)
         payout = s.scalar(select(JournalEntry.id).where(JournalEntry.seq == paid.entry_seq))
         with pytest.raises(UserError, match="Reverse the payments of what was owed on claim 1"):
             ledger.reverse_entry(s, fund.user(s, "treasurer"), entry_id=payout,
@@ -237,7 +244,7 @@ def test_reversing_a_payout_puts_the_claim_back_to_be_paid(fund):
                              reason="Paid to the wrong family")
         ledger.reverse_entry(s, fund.user(s, "treasurer"), entry_id=payout,
                              reason="Paid to the wrong family")
-        row = welfare.get_claim(s, fund.user(s, "auditor"), claim.id)
+        row = welfare_register.get_claim(s, fund.user(s, "auditor"), claim.id)
         assert (row.status, row.granted, row.owed) == ("approved", 0, 0)
         assert_fund_ties(s, fund, balance=FUND + CONTRIBUTION)
 
@@ -249,8 +256,8 @@ def test_a_contribution_already_paid_out_cannot_be_reversed(fund):
                                                group_id=fund.group_id,
                                                member_id=fund.member_ids[0], amount=10_000)
         claim = record(s, fund, code="death_member", amount=FUND + 10_000, member=2)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         entry = s.scalar(select(JournalEntry.id).where(JournalEntry.seq == seq))
         with pytest.raises(UserError, match="was paid out already"):
             ledger.reverse_entry(s, fund.user(s, "treasurer"), entry_id=entry,
@@ -282,8 +289,8 @@ def test_verify_names_benefits_posted_behind_the_workflows_back(fund):
 def test_every_step_is_in_the_audit_log(fund):
     with fund.db.write() as s:
         claim = record(s, fund)
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
         actions = list(s.scalars(select(AuditEvent.action)
                                  .where(AuditEvent.action.like("welfare.claim.%"))
                                  .order_by(AuditEvent.id)))

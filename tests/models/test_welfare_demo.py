@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import demo
 from models.core import verify
-from models.welfare import claims as welfare, fund as welfare_fund
+from models.welfare import register as welfare_register, fund as welfare_fund
 from models.demo.activity_welfare import ACTIVITY, REASONS
 from models.core.schema import Group, JournalEntry, User
 
@@ -35,7 +35,7 @@ def test_every_group_has_claims_of_each_kind_and_a_refusal(demo_db):
     with demo_db.read() as s:
         auditor = s.scalar(select(User).where(User.username == "auditor"))
         for group in s.scalars(select(Group)):
-            claims = welfare.claims_register(s, auditor, group.id)
+            claims = welfare_register.claims_register(s, auditor, group.id)
             kinds = Counter(c.type_name for c in claims)
             assert set(kinds) >= {"Hospitalization", "Surgery", "Childbirth",
                                   "Death of a member", "Death of a spouse, child or parent"}
@@ -61,7 +61,7 @@ def test_the_same_seed_gives_the_same_fund(demo_db, db):
         with database.read() as s:
             balances.append([(g.name, welfare_fund.fund_position(s, g.id),
                               [(c.number, c.status, c.amount_asked, c.granted)
-                               for c in welfare.claims_register(
+                               for c in welfare_register.claims_register(
                                    s, s.scalar(select(User).where(User.username == "admin")),
                                    g.id)])
                              for g in s.scalars(select(Group).order_by(Group.id))])

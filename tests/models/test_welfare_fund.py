@@ -10,7 +10,12 @@ from sqlalchemy import select
 
 from models.core import chart, ledger, members, settings
 from models.meetings import columns as meeting_columns
-from models.welfare import claims as welfare, fund as welfare_fund
+from models.welfare import (
+    approval as welfare_approval,
+    payout as welfare_payout,
+    register as welfare_register,
+    fund as welfare_fund,
+)
 from models.core.errors import PermissionDenied, ValidationError
 from models.meetings.columns import CellContext
 from models.core.schema import JournalEntry, JournalLine
@@ -139,8 +144,8 @@ def test_a_contribution_outside_a_meeting_is_checked_and_posted(fund):
 def test_fund_history_month_by_month(fund):
     with fund.db.write() as s:
         claim = record(s, fund, amount=500_000, event=dt.date(2026, 10, 20))
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id,
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id,
                           on=dt.date(2026, 10, 25))
         months = welfare_fund.fund_history(s, fund.user(s, "auditor"), fund.group_id,
                                            start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 20))
@@ -155,16 +160,16 @@ def test_claims_register_and_who_claimed_what_this_year(fund):
     with fund.db.write() as s:
         leader, treasurer = fund.user(s, "leader"), fund.user(s, "treasurer")
         first = record(s, fund, amount=200_000, event=dt.date(2026, 3, 2))
-        welfare.approve_claim(s, leader, claim_id=first.id)
-        welfare.pay_claim(s, treasurer, claim_id=first.id, on=dt.date(2026, 3, 5))
+        welfare_approval.approve_claim(s, leader, claim_id=first.id)
+        welfare_payout.pay_claim(s, treasurer, claim_id=first.id, on=dt.date(2026, 3, 5))
         record(s, fund, code="childbirth", amount=250_000, event=dt.date(2026, 7, 1))
         refused = record(s, fund, member=1, amount=900_000, event=dt.date(2026, 8, 1))
-        welfare.reject_claim(s, leader, claim_id=refused.id, reason="Above the maximum")
+        welfare_approval.reject_claim(s, leader, claim_id=refused.id, reason="Above the maximum")
         record(s, fund, member=2, amount=100_000, event=dt.date(2025, 12, 1))
         auditor = fund.user(s, "auditor")
-        register = welfare.claims_register(s, auditor, fund.group_id)
-        this_year = welfare.claims_by_member(s, auditor, fund.group_id, year=2026)
-        refused_only = welfare.claims_register(s, auditor, fund.group_id, status="rejected")
+        register = welfare_register.claims_register(s, auditor, fund.group_id)
+        this_year = welfare_register.claims_by_member(s, auditor, fund.group_id, year=2026)
+        refused_only = welfare_register.claims_register(s, auditor, fund.group_id, status="rejected")
     assert [(c.number, c.member_name, c.type_label, c.status) for c in register] == [
         (4, "ທ້າວ ສົມ", "Hospitalization", "pending"),
         (3, "ນາງ ບົວ", "Hospitalization", "rejected"),

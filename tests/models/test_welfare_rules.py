@@ -3,13 +3,16 @@ with a reason she can read out to the member."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
 from models.core import i18n, members
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    approval as welfare_approval,
+    claims as welfare_claims,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.core.errors import ValidationError
 from models.welfare.rules import RULE_NAMES
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
@@ -25,7 +28,7 @@ from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
 
 
 def check(s, env, **kw):
-    return welfare.check_claim(s, env.user(s, "treasurer"), group_id=env.group_id,
+    return welfare_claims.check_claim(s, env.user(s, "treasurer"), group_id=env.group_id,
                                draft=draft(s, env, **kw))
 
 
@@ -106,7 +109,7 @@ def test_frequency_ignores_refused_claims_and_other_members(fund):
         refused = record(s, fund, event=dt.date(2026, 3, 1), amount=100_000)
         record(s, fund, member=1, event=dt.date(2026, 3, 1), amount=100_000)
         assert "frequency" in failures(s, fund, event=dt.date(2026, 9, 1))
-        welfare.reject_claim(s, fund.user(s, "leader"), claim_id=refused.id,
+        welfare_approval.reject_claim(s, fund.user(s, "leader"), claim_id=refused.id,
                              reason="Recorded twice")
         assert "frequency" not in failures(s, fund, event=dt.date(2026, 9, 1))
 
@@ -161,29 +164,6 @@ def test_good_standing_allows_two_missed_contributions_not_three(fund):
             "contributions": "Behind by 30,000 ₭ (3 contributions); only 2 may be late."}
         # The death of a member does not ask for paid-up contributions.
         assert failures(s, fund, member=1, code="death_member", amount=1_000_000) == {}
-
-
-def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypatch):
-    seen = []
-
-    def overdue_loans(session, group_id, member_id, on):
-        seen.append((group_id, member_id, on))
-        return ["loan 7"] if member_id == fund.member_ids[0] else []
-
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle",
-                        types.SimpleNamespace(overdue_loans=overdue_loans))
-    with fund.db.read() as s:
-        assert failures(s, fund, member=0) == {"loans": "Overdue loans: 1."}
-        assert failures(s, fund, member=1) == {}
-    assert seen[0] == (fund.group_id, fund.member_ids[0], dt.date(2026, 11, 20))
-
-
-def test_without_a_loans_module_the_loan_rule_says_so_and_passes(fund, monkeypatch):
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle", types.SimpleNamespace())
-    with fund.db.read() as s:
-        loans = next(r for r in check(s, fund) if r.rule == "loans")
-    assert loans.passed
-    assert loans.explanation == "This ledger keeps no loans to check."
 
 
 def test_beneficiary_must_be_someone_the_type_pays_for(fund):

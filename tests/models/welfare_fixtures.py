@@ -13,7 +13,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.welfare import (
+    claims as welfare_claims,
+    register as welfare_register,
+    fund as welfare_fund,
+    types as welfare_types,
+)
 from models.meetings.columns import CellContext
 from models.welfare.schema import WelfareClaimType
 
@@ -58,21 +63,21 @@ def change_rule(session, env, code: str, on: dt.date, **changes) -> None:
 
 def draft(session, env, *, member: int = 0, code: str = "hospitalization",
           event: dt.date = dt.date(2026, 11, 10), amount: int = 300_000,
-          beneficiary: str = "member", name: str = "", **extra) -> welfare.ClaimDraft:
-    return welfare.ClaimDraft(member_id=env.member_ids[member],
+          beneficiary: str = "member", name: str = "", **extra) -> welfare_claims.ClaimDraft:
+    return welfare_claims.ClaimDraft(member_id=env.member_ids[member],
                               claim_type_id=type_id(session, env, code), event_date=event,
                               beneficiary=beneficiary, amount=amount, beneficiary_name=name,
                               **extra)
 
 
-def record(session, env, **kw) -> welfare.ClaimRow:
-    return welfare.record_claim(session, env.user(session, "treasurer"), group_id=env.group_id,
+def record(session, env, **kw) -> welfare_register.ClaimRow:
+    return welfare_claims.record_claim(session, env.user(session, "treasurer"), group_id=env.group_id,
                                 draft=draft(session, env, **kw))
 
 
 def failed_rules(session, env, claim_id: int) -> dict[str, str]:
     return {r.rule: r.explanation
-            for r in welfare.claim_check(session, env.user(session, "auditor"), claim_id)
+            for r in welfare_claims.claim_check(session, env.user(session, "auditor"), claim_id)
             if not r.passed}
 
 

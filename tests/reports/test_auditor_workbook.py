@@ -11,8 +11,13 @@ from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
 from models.loans import arrears
+from models.core import ledger, tables
+from models.statements.auditor import EXPORT_ACTION
+from models.statements.auditor_rows import MemberColumn, register_member_column
 from models.core import capability, ledger
-from models.statements.auditor import EXPORT_ACTION, MemberColumn, register_member_column
+from models.statements.auditor import EXPORT_ACTION
+from models.statements.auditor_rows import MemberColumn
+from models.statements.auditor_rows import register_member_column
 from models.core.errors import PermissionDenied, UserCancelled
 from models.core.money import currency
 from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member
@@ -301,9 +306,9 @@ def test_cancelling_leaves_no_file_and_no_audit_event(demo, tmp_path):  # noqa: 
 
 
 def test_a_capability_adds_its_own_member_column(demo, tmp_path, monkeypatch):  # noqa: F811
-    from models.statements import auditor as auditor_export
+    from models.statements import auditor_rows
 
-    monkeypatch.setattr(auditor_export, "MEMBER_COLUMNS", [])
+    monkeypatch.setattr(auditor_rows, "MEMBER_COLUMNS", [])
     register_member_column(MemberColumn(
         "nssf_pot", "NSSF pot",
         values=lambda s, gid, start, end: {m: 1000 * m for m in s.scalars(

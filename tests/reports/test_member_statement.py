@@ -74,3 +74,21 @@ def test_the_pdf_is_one_page(demo, tmp_path):  # noqa: F811
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "ໃບແຈ້ງຍອດຂອງສະມາຊິກ" in text
+
+
+def test_the_statement_shows_the_ledger_seal_as_the_screen_does(demo, tmp_path):  # noqa: F811
+    """Her statement's seal reads as the overview's and every other page's: 16 digits in
+    fours (old code: the hash's first 16 characters run together)."""
+    from models.core.schema import Group
+    from models.core.seal import format_seal
+
+    _, number = borrower(demo)
+    out = tmp_path / "statement.pdf"
+    export_statement(demo, user(demo, "treasurer"), group_id=GID, member_number=number,
+                     language="en", out=out)
+    with demo.read() as s:
+        head = s.get(Group, GID).head_hash
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert f"Ledger seal {format_seal(head)}" in text
+    assert head[:16] not in text

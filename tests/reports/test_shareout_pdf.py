@@ -18,6 +18,7 @@ from models.savings import shareout_posting
 from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.ledger import Line
+from models.statements.shareout_paper import shareout_statement
 from reports import shareout_pdf
 from tests.models.savings_support import add_members, lend, post, with_rules
 
@@ -54,8 +55,8 @@ def share_out(env, **kw) -> int:  # noqa: ANN001
 
 def write(env, share_out_id: int, path: Path, role: str = "auditor") -> Path:  # noqa: ANN001
     with env.db.read() as s:
-        sheet = shareout_pdf.statement(s, env.user(s, role), group_id=env.group_id,
-                                       share_out_id=share_out_id)
+        sheet = shareout_statement(s, env.user(s, role), group_id=env.group_id,
+                                   share_out_id=share_out_id)
     return shareout_pdf.write_statement(sheet, path)
 
 
@@ -91,9 +92,9 @@ def test_the_statement_holds_the_stored_figures(three_savers):
     env = three_savers
     share_out_id = share_out(env, carry_over="none")
     with env.db.read() as s:
-        sheet = shareout_pdf.statement(s, env.user(s, "auditor"), group_id=env.group_id,
-                                       share_out_id=share_out_id)
-        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        sheet = shareout_statement(s, env.user(s, "auditor"), group_id=env.group_id,
+                                   share_out_id=share_out_id)
+        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
     assert sheet.record == record
     assert (sheet.cycle_start, sheet.in_shares, sheet.printed_by) == (JAN, True, "Auditor")
     assert sheet.group_name and not sheet.is_demo and len(sheet.ledger_seal) == 64
@@ -231,5 +232,5 @@ def test_another_groups_share_out_is_not_printed_under_this_group(three_savers):
     env = three_savers
     share_out_id = share_out(env, carry_over="none")
     with env.db.read() as s, pytest.raises(NotFound):
-        shareout_pdf.statement(s, env.user(s, "auditor"), group_id=env.group_id,
-                               share_out_id=share_out_id + 1)
+        shareout_statement(s, env.user(s, "auditor"), group_id=env.group_id,
+                           share_out_id=share_out_id + 1)

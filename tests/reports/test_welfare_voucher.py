@@ -8,7 +8,11 @@ import subprocess
 import pytest
 
 from models.core import i18n, users
-from models.welfare import claims as welfare
+from models.welfare import (
+    approval as welfare_approval,
+    payout as welfare_payout,
+    voucher as welfare_voucher,
+)
 from reports.welfare_voucher import write_voucher
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
 
@@ -38,14 +42,14 @@ def partly_paid(fund):
         claim = record(s, fund, member=2, code="death_member", amount=900_000,
                        event=dt.date(2026, 11, 12), evidence_note="ໃບມໍລະນະບັດ ເລກ 123",
                        note="ຈ່າຍໃຫ້ລູກສາວ")
-        welfare.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
-        welfare.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
+        welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=claim.id)
+        welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=claim.id)
     return fund, claim.id
 
 
 def voucher(env, claim_id):  # noqa: ANN001, ANN201
     with env.db.read() as s:
-        return welfare.claim_voucher(s, env.user(s, "treasurer"), claim_id)
+        return welfare_voucher.claim_voucher(s, env.user(s, "treasurer"), claim_id)
 
 
 @needs_poppler
@@ -64,7 +68,7 @@ def test_a_partly_paid_claim_in_english(partly_paid, tmp_path):
 def test_a_refused_claim_keeps_its_reason_in_lao(fund, tmp_path):
     with fund.db.write() as s:
         claim = record(s, fund, amount=800_000)
-        welfare.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id,
+        welfare_approval.reject_claim(s, fund.user(s, "leader"), claim_id=claim.id,
                              reason="ເກີນຈຳນວນສູງສຸດ")
     i18n.set_language("lo")
     path = write_voucher(voucher(fund, claim.id), tmp_path / "refused.pdf")

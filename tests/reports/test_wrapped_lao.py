@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from models.core import i18n
 from models.meetings import meeting as meetings
+from models.welfare.voucher import claim_voucher
 from models.meetings import summary as meeting_summaries
 from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
@@ -27,6 +28,7 @@ from models.core.schema import Group, User
 from models.loans.schema import LoanRepayment
 from models.savings.schema import ShareOut
 from models.welfare.schema import WelfareClaim
+from models.statements.shareout_paper import shareout_statement
 from reports import loan_receipt_pdf, loan_schedule_pdf, meeting_pdf, pdf, shareout_pdf, \
     welfare_voucher
 from tests.conftest import TODAY
@@ -128,12 +130,12 @@ def _papers(demo, tmp_path):  # noqa: ANN001, ANN202
         summary = meeting_summaries.meeting_summary(s, auditor, last.id)
         claim_id = s.scalar(select(WelfareClaim.id).where(WelfareClaim.status == "paid")
                             .order_by(WelfareClaim.id))
-        voucher = welfare.claim_voucher(s, auditor, claim_id)
+        voucher = claim_voucher(s, auditor, claim_id)
         receipt = repayment_receipt(s, auditor, s.scalar(select(LoanRepayment.id)
                                                          .order_by(LoanRepayment.id.desc())))
         record = s.scalar(select(ShareOut).order_by(ShareOut.id))
-        statement = shareout_pdf.statement(s, auditor, group_id=record.group_id,
-                                           share_out_id=record.id)
+        statement = shareout_statement(s, auditor, group_id=record.group_id,
+                                       share_out_id=record.id)
     rows = build_schedule(ScheduleTerms(1_200_000, Decimal(24), installments=12,
                                         disbursed=dt.date(2026, 6, 10)))
     sheet = loan_schedule_pdf.SchedulePrint(
