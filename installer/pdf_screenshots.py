@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from models.core import clock, i18n
-from models.loans import lifecycle as loans
+from models.loans.common import group_currency
+from models.loans.queries import loan_detail, preview_schedule
+from models.loans.statuses import ACTIVE
 from models.meetings import meeting as meetings
 from models.savings import shareout
 from models.welfare import claims as welfare  # noqa: E402
@@ -62,15 +64,15 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
     written.append(write_voucher(welfare.claim_voucher(session, actor, claim.id),
                                  path("welfare-voucher")))
     loan = session.scalar(select(Loan).where(Loan.group_id == group.id,
-                                             Loan.status == loans.ACTIVE, Loan.fee > 0)
+                                             Loan.status == ACTIVE, Loan.fee > 0)
                           .order_by(Loan.id.desc()))
-    detail = loans.loan_detail(session, actor, loan.id)
-    rows = [i for i in loans.preview_schedule(
+    detail = loan_detail(session, actor, loan.id)
+    rows = [i for i in preview_schedule(
         session, actor, group_id=group.id, amount=loan.amount,
         annual_rate=detail.loan.annual_rate, installments=loan.installments,
         method=detail.loan.method, disbursed=loan.disbursed_on)]
     written.append(write_schedule(SchedulePrint(
-        group.name, loans.group_currency(session, group.id), loan.amount,
+        group.name, group_currency(session, group.id), loan.amount,
         detail.loan.annual_rate, detail.loan.method, loan.disbursed_on, rows, clock.now(),
         actor.display_name, member_name=detail.loan.member_name, loan_number=loan.number,
         purpose=loan.purpose, is_demo=group.is_demo, fee=loan.fee, fee_timing=loan.fee_timing,

@@ -30,7 +30,8 @@ from desktop.widgets import (
     date_text,
     mark_data,
 )
-from models.loans import arrears, policy as loan_policy, lifecycle as loans
+from models.loans import arrears, penalties, policy as loan_policy
+from models.loans.queries import preview_fee, preview_schedule
 from models.core import clock
 from models.core.errors import UserError
 from models.core.groups import FREQUENCY_NAMES
@@ -157,8 +158,8 @@ class CalculatorPanel(QWidget):
                 gid = self.ctx.group_id
 
                 def query(s, a):  # noqa: ANN001, ANN202
-                    schedule = loans.preview_schedule(s, a, group_id=gid, **inputs)
-                    return schedule, loans.preview_fee(
+                    schedule = preview_schedule(s, a, group_id=gid, **inputs)
+                    return schedule, preview_fee(
                         s, a, group_id=gid, amount=inputs["amount"],
                         installments=len(schedule), on=inputs["disbursed"])
 
@@ -282,7 +283,7 @@ class PortfolioPanel(QWidget):
 
     def charge_penalties(self) -> None:
         gid = self.ctx.group_id
-        self.ctx.run(self, lambda s, actor: arrears.post_due_penalties(s, actor, group_id=gid),
+        self.ctx.run(self, lambda s, actor: penalties.post_due_penalties(s, actor, group_id=gid),
                      changed={"loans", "journal"},
                      message=lambda rows: _("{count} late penalties were charged.").format(
                          count=len(rows)))

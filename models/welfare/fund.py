@@ -418,14 +418,14 @@ MEETING_COLUMN = MeetingColumn(
 
 def overdue_loan_count(session: Session, group_id: int, member_id: int,
                        on: dt.date) -> int | None:
-    """How many of the member's loans are overdue on ``on``, asked of ``models.loans.lifecycle``;
+    """How many of the member's loans are overdue on ``on``, asked of ``models.loans.state``;
     None when the ledger has no loans module to ask. With the setting
     ``welfare_loan_grace`` at "grace" (the default) an installment counts as overdue only
     after the grace days the loan rules in force on its due date give."""
     try:
-        loans = importlib.import_module("models.loans.lifecycle")
+        loans = importlib.import_module("models.loans.state")
     except ModuleNotFoundError as exc:
-        if exc.name != "models.loans.lifecycle":
+        if exc.name != "models.loans.state":
             raise
         return None
     overdue = getattr(loans, "overdue_loans", None)

@@ -170,7 +170,7 @@ def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypat
         seen.append((group_id, member_id, on))
         return ["loan 7"] if member_id == fund.member_ids[0] else []
 
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle",
+    monkeypatch.setitem(sys.modules, "models.loans.state",
                         types.SimpleNamespace(overdue_loans=overdue_loans))
     with fund.db.read() as s:
         assert failures(s, fund, member=0) == {"loans": "Overdue loans: 1."}
@@ -179,7 +179,7 @@ def test_good_standing_asks_the_loans_module_about_overdue_loans(fund, monkeypat
 
 
 def test_without_a_loans_module_the_loan_rule_says_so_and_passes(fund, monkeypatch):
-    monkeypatch.setitem(sys.modules, "models.loans.lifecycle", types.SimpleNamespace())
+    monkeypatch.setitem(sys.modules, "models.loans.state", types.SimpleNamespace())
     with fund.db.read() as s:
         loans = next(r for r in check(s, fund) if r.rule == "loans")
     assert loans.passed
