@@ -3,7 +3,6 @@ loan out, recording a repayment, a reason (refusal, write-off, reversal), a resc
 and printing a schedule."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,12 +25,12 @@ from desktop.widgets import (
 from models.core import clock, members
 from models.loans import policy as loan_policy
 from models.loans.application import application_problems, apply_for_loan
-from models.loans.common import group_currency, rate_bp
+from models.loans.common import rate_bp
 from models.loans.payout import disburse_loan
 from models.loans.queries import loan_detail
 from models.loans.repayments import record_repayment
 from models.loans.requests import request_reschedule
-from models.loans.rows import LoanDetail, LoanRow
+from models.loans.rows import LoanRow
 from models.loans.statuses import PAY_ACCOUNT_NAMES, PAY_ACCOUNTS
 from models.core.errors import UserError, ValidationError
 from models.core.groups import FREQUENCY_NAMES
@@ -39,11 +38,10 @@ from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.loans.receipts import repayment_receipt
 from models.core.money import format_amount, format_money, parse_money
-from models.loans.schedule import FREQUENCIES, Installment
-from models.core.schema import Group
+from models.loans.schedule import FREQUENCIES
 from reports.loan_receipt_pdf import file_name as receipt_file_name
 from reports.loan_receipt_pdf import write_repayment_receipt
-from reports.loan_schedule_pdf import SchedulePrint, write_schedule
+from reports.loan_schedule_pdf import write_schedule
 
 
 def parse_rate(text: str) -> Decimal:
@@ -354,20 +352,9 @@ def fee_text(fee: int, timing: str, amount: int, cur) -> str:  # noqa: ANN001
     return _("Loan fee {fee}, paid with the installments.").format(fee=money(fee))
 
 
-def schedule_rows(detail: LoanDetail) -> list[Installment]:
-    """The schedule in force as ``Installment`` rows (with the principal left after each)."""
-    left = sum(i.principal for i in detail.installments)
-    rows = []
-    for i in detail.installments:
-        left -= i.principal
-        rows.append(Installment(i.n, i.due_date, i.principal, i.interest,
-                                i.principal + i.interest, left))
-    return rows
-
-
 def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
-    """Print the schedule or save it as a PDF (``sheet_of(session, actor)`` gives the
-    ``SchedulePrint``)."""
+    """Print the schedule or save it as a PDF (``sheet_of(session, actor)`` is a
+    ``models.loans.schedule_sheet`` query giving the ``ScheduleSheet``)."""
     papers = [Paper(name, lambda s, actor, path: write_schedule(sheet_of(s, actor), path))]
     return next(iter(save_document(
         parent, ctx, papers, what=_("the schedule"),
@@ -384,15 +371,3 @@ def save_receipt(parent, ctx: ScreenContext, repayment_id: int) -> Path | None: 
                     write_repayment_receipt(repayment_receipt(s, actor, repayment_id), path))]
     return next(iter(save_document(parent, ctx, papers, what=_("the receipt"),
                                    saved=_("The receipt was saved to {path}."))), None)
-
-
-def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001
-               disbursed: dt.date, rows: list[Installment], member_name: str = "",
-               loan_number: int | None = None, purpose: str = "", fee: int = 0,
-               fee_timing: str = loan_policy.FEE_AT_PAYOUT,
-               fees: tuple[int, ...] = ()) -> SchedulePrint:
-    group = session.get(Group, group_id)
-    return SchedulePrint(group.name, group_currency(session, group_id), amount, rate,
-                         method, disbursed, rows, clock.now(), actor.display_name,
-                         member_name=member_name, loan_number=loan_number, purpose=purpose,
-                         is_demo=group.is_demo, fee=fee, fee_timing=fee_timing, fees=fees)

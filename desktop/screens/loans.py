@@ -26,19 +26,17 @@ from desktop.screens.loan_dialogs import (
     RepaymentDialog,
     RescheduleDialog,
     fee_text,
-    print_data,
     save_receipt,
     save_schedule,
-    schedule_rows,
 )
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
 from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
     date_text, heading, mark_data
-from models.loans import policy as loan_policy
 from models.loans.application import approve_loan, check_approver, reject_loan
 from models.loans.queries import list_loans, loan_detail
 from models.loans.repayments import pay_off_loan, reverse_repayment
 from models.loans.requests import approve_request, reject_request, request_write_off
+from models.loans.schedule_sheet import loan_schedule_sheet
 from models.loans.rows import LoanDetail, LoanRow, RepaymentRow
 from models.loans.statuses import (
     ACTIVE,
@@ -383,17 +381,9 @@ class LoansScreen(Screen):
         d = self.detail
         if d is None or not d.installments:
             return None
-        loan, rows = d.loan, schedule_rows(d)
-        # The fee kept from the payout belongs on the first schedule only.
-        kept = loan.fee_at_payout if d.version == 1 else 0
-        fees = tuple(i.fee for i in d.installments)
-        return save_schedule(self, self.ctx, lambda s, actor: print_data(
-            s, actor, group_id=loan.group_id, amount=sum(r.principal for r in rows),
-            rate=loan.annual_rate, method=loan.method,
-            disbursed=loan.disbursed_on, rows=rows, member_name=loan.member_name,
-            loan_number=loan.number, purpose=loan.purpose,
-            fee=kept or sum(fees), fee_timing=loan.fee_timing if kept else
-            loan_policy.FEE_WITH_INSTALLMENTS, fees=fees), f"loan-{loan.number}.pdf")
+        loan = d.loan
+        return save_schedule(self, self.ctx, lambda s, actor: loan_schedule_sheet(
+            s, actor, loan_id=loan.id), f"loan-{loan.number}.pdf")
 
 
 SECTION = Section("loans", title=N_("Loans"), order=40, factory=LoansScreen,

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.core import clock
@@ -23,7 +23,7 @@ from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
 from models.loans.schema import Loan
-from models.loans.state import loan_state
+from models.loans.state import loan_states
 from models.loans.statuses import ACTIVE, CLOSED, WRITTEN_OFF
 
 BUCKETS: tuple[tuple[int, int | None, str], ...] = (
@@ -93,26 +93,34 @@ class DueRow:
     payoff: int
 
 
-def _loans_on(session: Session, group_id: int, on: dt.date) -> list[Loan]:
-    """Loans out on ``on``: paid out by then, not yet closed or written off by then."""
-    loans = session.scalars(select(Loan).where(
-        Loan.group_id == group_id, Loan.status.in_((ACTIVE, CLOSED, WRITTEN_OFF)),
-        Loan.disbursed_on <= on).order_by(Loan.disbursed_on, Loan.id))
-    return [loan for loan in loans if loan.closed_on is None or loan.closed_on > on]
+def _loans_on(session: Session, group_id: int, on: dt.date, *,
+              statuses: tuple[str, ...] = (ACTIVE, CLOSED, WRITTEN_OFF),
+              ) -> tuple[list[tuple[Loan, Member]], Select]:
+    """Loans out on ``on`` (paid out by then, not yet closed or written off by then) with
+    their borrowers, oldest first, and a select of their ids (a superset: loans closed by
+    then are filtered here) for ``loan_states``."""
+    where = (Loan.group_id == group_id, Loan.status.in_(statuses), Loan.disbursed_on <= on)
+    pairs = session.execute(select(Loan, Member).join(Member, Member.id == Loan.member_id)
+                            .where(*where).order_by(Loan.disbursed_on, Loan.id)).all()
+    out = [(loan, member) for loan, member in pairs
+           if loan.closed_on is None or loan.closed_on > on]
+    return out, select(Loan.id).where(*where)
 
 
 def loan_arrears(session: Session, actor: User, *, group_id: int,
                  on: dt.date | None = None) -> list[LoanArrearsRow]:
-    """Every loan out on ``on`` (default today) with what of it is overdue."""
+    """Every loan out on ``on`` (default today) with what of it is overdue, read in a
+    fixed number of statements however many loans the group has."""
     require(session, actor, Permission.READ, group_id)
     on = on or clock.today()
+    pairs, scope = _loans_on(session, group_id, on)
+    states = loan_states(session, [loan for loan, _ in pairs], scope, on)
     rows = []
-    for loan in _loans_on(session, group_id, on):
-        state = loan_state(session, loan, on)
+    for loan, member in pairs:
+        state = states.get(loan.id)
         if state is None or state.position.is_closed:
             continue
         late = state.arrears
-        member = session.get(Member, loan.member_id)
         rows.append(LoanArrearsRow(loan.id, loan.number, loan.member_id, member.name_lao,
                                    state.position.principal_outstanding, late.principal,
                                    late.interest, late.penalties, late.days(on),
@@ -152,19 +160,17 @@ def due_list(session: Session, actor: User, *, group_id: int, on: dt.date) -> li
     """Who owes something by the meeting on ``on`` (a future day is fine): due or late,
     by member number."""
     require(session, actor, Permission.READ, group_id)
-    today = clock.today()
+    pairs, scope = _loans_on(session, group_id, min(on, clock.today()), statuses=(ACTIVE,))
+    states = loan_states(session, [loan for loan, _ in pairs], scope, on)
     rows = []
-    for loan in _loans_on(session, group_id, min(on, today)):
-        if loan.status != ACTIVE:
-            continue
-        state = loan_state(session, loan, on)
+    for loan, member in pairs:
+        state = states.get(loan.id)
         if state is None:
             continue
         due = state.due
         if not due:
             continue
         late = state.arrears
-        member = session.get(Member, loan.member_id)
         upcoming = [i.due_date for i in state.plan.items
                     if i.n > 0 and i.due_date > on]
         overdue = late.total

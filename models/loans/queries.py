@@ -39,6 +39,7 @@ from models.loans.rows import (
     PayoffRow,
     RequestRow,
     loan_row,
+    loan_rows,
     repayment_row,
     request_row,
 )
@@ -60,14 +61,15 @@ from models.loans.statuses import (
 def list_loans(session: Session, actor: User, group_id: int, *,
                statuses: tuple[str, ...] | None = None,
                member_id: int | None = None) -> list[LoanRow]:
-    """The group's loans, newest first."""
+    """The group's loans, newest first, with their borrowers and guarantors (three
+    statements, however many loans)."""
     require(session, actor, Permission.READ, group_id)
     query = select(Loan).where(Loan.group_id == group_id).order_by(Loan.number.desc())
     if statuses:
         query = query.where(Loan.status.in_(statuses))
     if member_id is not None:
         query = query.where(Loan.member_id == member_id)
-    return [loan_row(session, loan) for loan in session.scalars(query)]
+    return loan_rows(session, query)
 
 
 def get_loan(session: Session, actor: User, loan_id: int) -> LoanRow:

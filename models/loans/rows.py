@@ -4,10 +4,11 @@ statements."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.core.i18n import gettext
@@ -162,16 +163,31 @@ class LoanDetail:
 
 
 def loan_row(session: Session, loan: Loan) -> LoanRow:
-    member = session.get(Member, loan.member_id)
-    guarantors = session.execute(
-        select(Member.id, Member.name_lao).join(LoanGuarantor, LoanGuarantor.member_id == Member.id)
-        .where(LoanGuarantor.loan_id == loan.id).order_by(Member.number)).all()
-    return LoanRow(loan.id, loan.group_id, loan.number, loan.member_id, member.name_lao,
-                   loan.amount, loan.purpose, rate_of(loan.annual_rate_bp), loan.installments,
-                   loan.frequency, method_key(loan), loan.status, loan.applied_on,
-                   loan.disbursed_on, loan.closed_on, loan.principal_outstanding,
-                   tuple(g[0] for g in guarantors), tuple(g[1] for g in guarantors),
-                   loan.decision_note, loan.fee, loan.fee_timing)
+    return loan_rows(session, select(Loan).where(Loan.id == loan.id))[0]
+
+
+def loan_rows(session: Session, query: Select) -> list[LoanRow]:
+    """The rows of the loans ``query`` selects (``select(Loan)`` with any filter and order),
+    with their borrowers and guarantors: two statements however many loans."""
+    loans = session.scalars(query).all()
+    scope = query.with_only_columns(Loan.id).order_by(None)
+    names = dict(session.execute(select(Member.id, Member.name_lao).where(
+        Member.id.in_(scope.with_only_columns(Loan.member_id)))).all()) \
+        if loans else {}
+    guarantors: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if loans:
+        for loan_id, member_id, name in session.execute(
+                select(LoanGuarantor.loan_id, Member.id, Member.name_lao)
+                .join(Member, Member.id == LoanGuarantor.member_id)
+                .where(LoanGuarantor.loan_id.in_(scope)).order_by(Member.number)):
+            guarantors[loan_id].append((member_id, name))
+    return [LoanRow(loan.id, loan.group_id, loan.number, loan.member_id, names[loan.member_id],
+                    loan.amount, loan.purpose, rate_of(loan.annual_rate_bp), loan.installments,
+                    loan.frequency, method_key(loan), loan.status, loan.applied_on,
+                    loan.disbursed_on, loan.closed_on, loan.principal_outstanding,
+                    tuple(g[0] for g in guarantors[loan.id]),
+                    tuple(g[1] for g in guarantors[loan.id]), loan.decision_note, loan.fee,
+                    loan.fee_timing) for loan in loans]
 
 
 def repayment_row(session: Session, row: LoanRepayment) -> RepaymentRow:

@@ -3,9 +3,11 @@ penalties charged, the allocation rules) and where the repayments by then leave 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.core import clock
@@ -42,28 +44,46 @@ def version_on(session: Session, loan_id: int, on: dt.date) -> LoanTerms | None:
     return found
 
 
-def schedule_terms(session: Session, loan: Loan, terms: LoanTerms, count: int) -> ScheduleTerms:
+def schedule_terms(session: Session, loan: Loan, terms: LoanTerms, count: int, *,
+                   exponent: int | None = None) -> ScheduleTerms:
+    """The terms a schedule version is built from (``exponent``: the group currency's
+    decimals, read when not given)."""
+    if exponent is None:
+        exponent = group_currency(session, loan.group_id).exponent
     return ScheduleTerms(
         terms.principal, rate_of(terms.annual_rate_bp), installments=count,
         disbursed=terms.starts_on, method=loan.method, amortization=loan.amortization,
         interest_period=loan.interest_period, frequency=loan.frequency,
-        exponent=group_currency(session, loan.group_id).exponent, multiple=loan.multiple,
+        exponent=exponent, multiple=loan.multiple,
         rounding=loan.rounding, first_due=terms.first_due)
 
 
 def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
-    rows = session.scalars(select(LoanInstallment).where(
+    rows = session.execute(select(*_ITEM_COLUMNS).where(
         LoanInstallment.loan_id == loan.id, LoanInstallment.version == terms.version)
         .order_by(LoanInstallment.n)).all()
-    items = tuple(Item(r.n, r.due_date, r.principal, r.interest, r.fee) for r in rows)
-    charges = [Charge(p.n, p.amount, p.charged_on) for p in session.scalars(
-        select(LoanPenalty).where(LoanPenalty.loan_id == loan.id,
-                                  LoanPenalty.version == terms.version,
-                                  LoanPenalty.waived.is_(False), LoanPenalty.amount > 0))]
+    penalties = session.execute(select(*_CHARGE_COLUMNS).where(
+        LoanPenalty.loan_id == loan.id, LoanPenalty.version == terms.version,
+        LoanPenalty.waived.is_(False), LoanPenalty.amount > 0)).all()
+    return _plan(session, loan, terms, rows, penalties)
+
+
+_ITEM_COLUMNS = (LoanInstallment.n, LoanInstallment.due_date, LoanInstallment.principal,
+                 LoanInstallment.interest, LoanInstallment.fee)
+_CHARGE_COLUMNS = (LoanPenalty.n, LoanPenalty.amount, LoanPenalty.charged_on)
+
+
+def _plan(session: Session, loan: Loan, terms: LoanTerms, rows: Sequence[Sequence],
+          penalties: Sequence[Sequence], exponent: int | None = None) -> Plan:
+    """The plan of schedule version ``terms`` from its installment rows (n, due date,
+    principal, interest, fee; by n) and its penalties charged (n, amount, charged on)."""
+    items = tuple(Item(*row) for row in rows)
+    charges = [Charge(*row) for row in penalties]
     if terms.carried_penalties:
         charges.append(Charge(0, terms.carried_penalties, terms.starts_on))
     count = sum(1 for i in items if i.n > 0)
-    return Plan(schedule_terms(session, loan, terms, count), items, tuple(charges),
+    return Plan(schedule_terms(session, loan, terms, count, exponent=exponent), items,
+                tuple(charges),
                 allocation_order(session, loan.group_id, terms.starts_on),
                 extra_payment(session, loan.group_id, terms.starts_on))
 
@@ -112,6 +132,50 @@ def loan_state(session: Session, loan: Loan, on: dt.date | None = None) -> LoanS
     plan = plan_of(session, loan, terms)
     payments = payments_of(posted_repayments(session, loan.id, terms.version))
     return LoanState(loan.id, terms.version, plan, position_on(plan, payments, on), on)
+
+
+def loan_states(session: Session, loans: Sequence[Loan], scope: Select,
+                on: dt.date) -> dict[int, LoanState]:
+    """The states on ``on`` of many loans at once, by loan id (loans not yet paid out by
+    then are left out). ``scope`` selects the ids of at least ``loans``: the schedule
+    versions, installments, penalties and repayments of all of them are read in four
+    statements, however many loans there are (a list of a group's loans, the arrears)."""
+    versions: dict[int, LoanTerms] = {}
+    for terms in session.scalars(select(LoanTerms).where(
+            LoanTerms.loan_id.in_(scope), LoanTerms.starts_on <= on)
+            .order_by(LoanTerms.loan_id, LoanTerms.version)):
+        versions[terms.loan_id] = terms  # the latest version by then wins
+    items: dict[tuple[int, int], list] = defaultdict(list)
+    for loan_id, version, *row in session.execute(
+            select(LoanInstallment.loan_id, LoanInstallment.version, *_ITEM_COLUMNS)
+            .where(LoanInstallment.loan_id.in_(scope))
+            .order_by(LoanInstallment.loan_id, LoanInstallment.version, LoanInstallment.n)):
+        items[(loan_id, version)].append(row)
+    charges: dict[tuple[int, int], list] = defaultdict(list)
+    for loan_id, version, *row in session.execute(
+            select(LoanPenalty.loan_id, LoanPenalty.version, *_CHARGE_COLUMNS)
+            .where(LoanPenalty.loan_id.in_(scope), LoanPenalty.waived.is_(False),
+                   LoanPenalty.amount > 0)):
+        charges[(loan_id, version)].append(row)
+    payments: dict[tuple[int, int], list[Payment]] = defaultdict(list)
+    for loan_id, version, key, paid_on, amount in session.execute(
+            select(LoanRepayment.loan_id, LoanRepayment.version, LoanRepayment.id,
+                   LoanRepayment.paid_on, LoanRepayment.amount)
+            .where(LoanRepayment.loan_id.in_(scope), LoanRepayment.status == "posted")
+            .order_by(LoanRepayment.paid_on, LoanRepayment.id)):
+        payments[(loan_id, version)].append(Payment(key, paid_on, amount))
+    exponents = {group_id: group_currency(session, group_id).exponent
+                 for group_id in {loan.group_id for loan in loans}}
+    states = {}
+    for loan in loans:
+        terms = versions.get(loan.id)
+        if terms is None:
+            continue
+        key = (loan.id, terms.version)
+        plan = _plan(session, loan, terms, items[key], charges[key], exponents[loan.group_id])
+        states[loan.id] = LoanState(loan.id, terms.version, plan,
+                                    position_on(plan, payments[key], on), on)
+    return states
 
 
 def member_active_loans(session: Session, group_id: int, member_id: int) -> list[Loan]:
