@@ -53,7 +53,7 @@ def setup(database: Database) -> None:
                 method="flat", guarantor_ids=(), applied_on=dt.date(2020, 1, 5))
             approve_loan(s, leader, loan_id=row.id)
             disburse_loan(s, treasurer, loan_id=row.id, on=dt.date(2020, 1, 5),
-                                paid_from="cash", first_due=None)
+                          paid_from="cash", first_due=None)
 
 
 def work(database: Database) -> None:
@@ -78,7 +78,7 @@ def work(database: Database) -> None:
             loan = s.scalar(select(Loan).where(Loan.status == "active").order_by(Loan.id))
             if loan is not None:
                 entry = record_repayment(s, treasurer, loan_id=loan.id, amount=1_000,
-                                               on=day)
+                                         on=day)
                 print(f"repayment {entry.id}", flush=True)
         day += dt.timedelta(days=7)
 

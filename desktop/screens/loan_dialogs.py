@@ -174,7 +174,7 @@ class ApplicationDialog(FormDialog):
             return False
         outcome = self.ctx.run(
             self, lambda s, actor: apply_for_loan(s, actor, purpose=self.purpose.text(),
-                                                        **values),
+                                                  **values),
             changed={"loans"}, on_user_error=self.show_problems,
             message=lambda row: _("Loan {number} was recorded; a leader decides.").format(
                 number=row.number))

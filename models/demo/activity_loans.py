@@ -218,9 +218,9 @@ def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN00
     if problems:
         return
     apply_for_loan(session, ctx.actor("treasurer"), group_id=group.id,
-                         member_id=member.id, amount=amount, purpose=rng.choice(PURPOSES),
-                         installments=installments, annual_rate=rate, method=method,
-                         applied_on=day)
+                   member_id=member.id, amount=amount, purpose=rng.choice(PURPOSES),
+                   installments=installments, annual_rate=rate, method=method,
+                   applied_on=day)
 
 
 def _handle_arrears(ctx, group, day: dt.date) -> None:  # noqa: ANN001
@@ -234,14 +234,14 @@ def _handle_arrears(ctx, group, day: dt.date) -> None:  # noqa: ANN001
             continue
         if row.days_overdue > 120 and state["written_off"] < 1:
             request = request_write_off(session, treasurer, loan_id=row.loan_id,
-                                              reason=REASON_WRITE_OFF, on=day)
+                                        reason=REASON_WRITE_OFF, on=day)
             approve_request(session, leader, request_id=request.id)
             state["written_off"] += 1
         elif row.days_overdue > 60 and state["rescheduled"] < 2 \
                 and row.outstanding >= 300_000:
             request = request_reschedule(session, treasurer, loan_id=row.loan_id,
-                                               reason=REASONS_LATE[state["rescheduled"] % 2],
-                                               installments=6, on=day)
+                                         reason=REASONS_LATE[state["rescheduled"] % 2],
+                                         installments=6, on=day)
             approve_request(session, leader, request_id=request.id)
             state["rescheduled"] += 1
 
@@ -256,7 +256,7 @@ def finish(ctx, group) -> None:  # noqa: ANN001
         _apply(ctx, group, day, rng, members)
         for loan in _loans(session, group.id, APPLIED)[:1]:
             reject_loan(session, ctx.actor("leader"), loan_id=loan.id,
-                              reason=REASON_REFUSED)
+                        reason=REASON_REFUSED)
     if not _loans(session, group.id, APPROVED):
         _apply(ctx, group, day, rng, members)
         for loan in _loans(session, group.id, APPLIED)[:1]:
@@ -272,8 +272,8 @@ def finish(ctx, group) -> None:  # noqa: ANN001
                     default=None)
         if worst is not None and worst.days_overdue > 0:
             request = request_write_off(session, ctx.actor("treasurer"),
-                                              loan_id=worst.loan_id, reason=REASON_WRITE_OFF,
-                                              on=day)
+                                        loan_id=worst.loan_id, reason=REASON_WRITE_OFF,
+                                        on=day)
             approve_request(session, ctx.actor("leader"), request_id=request.id)
             state["written_off"] += 1
 

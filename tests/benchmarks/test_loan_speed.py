@@ -32,10 +32,10 @@ def test_a_loan_repaid_every_week_for_two_years(env):
                max_term_months=24, effective_from=dt.date(2024, 1, 1))
     with env.db.write() as s:
         row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=10_400_000,
-                                   purpose="Loom", installments=104,
-                                   annual_rate=Decimal(18), method="declining",
-                                   frequency="weekly", applied_on=START)
+                             member_id=env.member_ids[0], amount=10_400_000,
+                             purpose="Loom", installments=104,
+                             annual_rate=Decimal(18), method="declining",
+                             frequency="weekly", applied_on=START)
         approve_loan(s, env.user(s, "leader"), loan_id=row.id)
         disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=START)
     loan_id = row.id
@@ -47,7 +47,7 @@ def test_a_loan_repaid_every_week_for_two_years(env):
             break
         with env.db.write() as s:
             penalties.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                       on=day)
+                                         on=day)
         with env.db.read() as s:
             due = loan_detail(s, env.user(s, "auditor"), loan_id, day).due_now
         if not due:
@@ -55,12 +55,12 @@ def test_a_loan_repaid_every_week_for_two_years(env):
         start = time.perf_counter()
         with env.db.write() as s:
             ids.append(record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                              amount=due, on=day).id)
+                                        amount=due, on=day).id)
         timings.append(time.perf_counter() - start)
     start = time.perf_counter()
     with env.db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=ids[0],
-                                reason="Counted twice")
+                          reason="Counted twice")
     replay = time.perf_counter() - start
     start = time.perf_counter()
     with env.db.read() as s:

@@ -204,7 +204,7 @@ def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp
     loan_id = open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
     with env.db.write() as s:
         record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=112_000,
-                               on=D(2026, 10, 20))
+                         on=D(2026, 10, 20))
     screen = open_loans(make_window("treasurer"))
     screen.refresh()
     # Nothing selected in the repayments: no receipt to print.
@@ -245,9 +245,9 @@ def test_a_payout_or_repayment_with_a_wrong_date_is_refused_with_a_message(saved
         assert loan_detail(s, env.user(s, "auditor"), loan_id).repayments == ()
     with env.db.write() as s:
         row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=100_000,
-                                   purpose="Seeds", installments=2, annual_rate=18,
-                                   method="flat", applied_on=D(2026, 10, 1))
+                             member_id=env.member_ids[0], amount=100_000,
+                             purpose="Seeds", installments=2, annual_rate=18,
+                             method="flat", applied_on=D(2026, 10, 1))
         with_approval = approve_loan(s, env.user(s, "leader"), loan_id=row.id)
     payout = DisburseDialog(screen.ctx, with_approval, parent=screen)
     qtbot.addWidget(payout)

@@ -58,8 +58,8 @@ def test_the_treasurer_who_is_also_a_leader_is_told_why_she_cannot_approve_her_o
     with env.db.write() as s:
         admin = env.user(s, "admin")
         apply_for_loan(s, admin, group_id=env.group_id, member_id=env.member_ids[0],
-                             amount=600_000, purpose="Sewing machine", installments=6,
-                             annual_rate=Decimal(24), method="flat", guarantor_ids=())
+                       amount=600_000, purpose="Sewing machine", installments=6,
+                       annual_rate=Decimal(24), method="flat", guarantor_ids=())
     screen = window.show_section("loans")
     screen.refresh()
     assert screen.selected_loan().status == APPLIED

@@ -59,14 +59,14 @@ def open_loan(db, env, *, member: int = 0, amount: int, rate: Decimal | int = 24
             guarantor_ids=guarantors, applied_on=disbursed)
         approve_loan(s, env.user(s, "leader"), loan_id=row.id)
         disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=disbursed,
-                            paid_from=paid_from, first_due=first_due)
+                      paid_from=paid_from, first_due=first_due)
     return row.id
 
 
 def repay(db, env, loan_id: int, amount: int, on: dt.date, **kw) -> int:
     with db.write() as s:
         return record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                      amount=amount, on=on, **kw).id
+                                amount=amount, on=on, **kw).id
 
 
 def detail(db, env, loan_id: int, on: dt.date | None = None) -> LoanDetail:

@@ -45,9 +45,9 @@ def lend(env, member_id: int, amount: int, *, on=dt.date(2026, 3, 1), installmen
 
     with env.db.write() as s:
         loan = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                    member_id=member_id, amount=amount, purpose="Sewing machine",
-                                    installments=installments, annual_rate=rate, method="flat",
-                                    applied_on=on)
+                              member_id=member_id, amount=amount, purpose="Sewing machine",
+                              installments=installments, annual_rate=rate, method="flat",
+                              applied_on=on)
     with env.db.write() as s:
         approve_loan(s, env.user(s, "leader"), loan_id=loan.id)
     with env.db.write() as s:

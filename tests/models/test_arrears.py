@@ -34,7 +34,7 @@ TODAY = D(2026, 11, 20)
 def _run_penalties(db, env, on=TODAY):
     with db.write() as s:
         return penalties.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                          on=on)
+                                            on=on)
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_aging_buckets_and_portfolio_at_risk(db, env, portfolio):
 def test_a_written_off_loan_leaves_the_portfolio(db, env, portfolio):
     with db.write() as s:
         request = request_write_off(s, env.user(s, "treasurer"),
-                                          loan_id=portfolio["E"], reason="Left the village")
+                                    loan_id=portfolio["E"], reason="Left the village")
         approve_request(s, env.user(s, "leader"), request_id=request.id)
     with db.read() as s:
         rows = arrears.loan_arrears(s, env.user(s, "auditor"), group_id=env.group_id)
@@ -245,7 +245,7 @@ def test_a_payment_entered_late_takes_back_the_penalty_it_avoided(db, env, flat_
 
     with db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=repayment,
-                                reason="Entered twice")
+                          reason="Entered twice")
     assert receivable(db, env, flat_loan, "penalties_receivable") == 5_000
     with db.read() as s:
         charged = [e.value_date for e in s.query(JournalEntry).filter_by(

@@ -111,7 +111,7 @@ def world_file(tmp_path_factory, template_db, server):
             purpose="Cloth", installments=6, annual_rate=Decimal(24), method="flat",
             applied_on=D(2026, 11, 1)).id
         info["request"] = loan_requests.request_write_off(s, treasurer, loan_id=info["loan"],
-                                                  reason="moved away").id
+                                                          reason="moved away").id
         info["meeting"] = meetings.open_meeting(s, treasurer, group_id=gid,
                                                 on=D(2026, 11, 15)).id
         info["notice"] = savings.give_withdrawal_notice(s, treasurer, member_id=member_ids[2],

@@ -164,17 +164,17 @@ def test_random_repayments_and_reversals_keep_the_loan_tied_to_the_ledger(
                     actor = env.user(s, "treasurer")
                     if op[0] == "repay":
                         record_repayment(s, actor, loan_id=loan_id, amount=op[2],
-                                               on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
+                                         on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
                     elif op[0] == "payoff":
                         pay_off_loan(s, actor, loan_id=loan_id,
-                                           on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
+                                     on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
                     else:
                         posted = [r for r in loan_detail(s, actor, loan_id).repayments
                                   if r.status == "posted"]
                         if posted:
                             reverse_repayment(s, actor,
-                                                    repayment_id=posted[op[1] % len(posted)].id,
-                                                    reason="test")
+                                              repayment_id=posted[op[1] % len(posted)].id,
+                                              reason="test")
             except UserError:
                 pass  # refused: nothing written (checked below by verify)
             with db.read() as s:

@@ -90,9 +90,9 @@ def test_the_fee_is_fixed_when_the_member_applies(db, env, saved):
     set_policy(db, env, fee_kind="flat", fee_flat=10_000)
     with db.write() as s:
         row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=500_000, purpose="Loom",
-                                   installments=5, annual_rate=Decimal(18), method="flat",
-                                   applied_on=D(2026, 6, 1))
+                             member_id=env.member_ids[0], amount=500_000, purpose="Loom",
+                             installments=5, annual_rate=Decimal(18), method="flat",
+                             applied_on=D(2026, 6, 1))
     set_policy(db, env, fee_kind="flat", fee_flat=30_000, effective_from=D(2026, 6, 2))
     with db.write() as s:
         approve_loan(s, env.user(s, "leader"), loan_id=row.id)
@@ -105,9 +105,9 @@ def test_a_fee_as_large_as_the_loan_is_refused(db, env, saved):
     set_policy(db, env, fee_kind="flat", fee_flat=100_000)
     with pytest.raises(ValidationError, match="as much as the loan itself"), db.write() as s:
         apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                             member_id=env.member_ids[0], amount=100_000, purpose="Seeds",
-                             installments=2, annual_rate=Decimal(18), method="flat",
-                             applied_on=D(2026, 6, 1))
+                       member_id=env.member_ids[0], amount=100_000, purpose="Seeds",
+                       installments=2, annual_rate=Decimal(18), method="flat",
+                       applied_on=D(2026, 6, 1))
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -181,13 +181,13 @@ def test_paying_off_early_pays_what_is_left_of_the_fee(db, env, fee_with_install
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.read() as s:
         quote = payoff(s, env.user(s, "auditor"), loan_id=fee_with_installments,
-                             on=D(2026, 7, 25))
+                       on=D(2026, 7, 25))
     # Flat: all the interest not yet paid; the eleven fee parts left.
     assert (quote.fee, quote.interest, quote.principal) == (22_000, 264_000, 1_100_000)
     assert quote.total == 1_386_000
     with db.write() as s:
         pay_off_loan(s, env.user(s, "treasurer"), loan_id=fee_with_installments,
-                           on=D(2026, 7, 25))
+                     on=D(2026, 7, 25))
     info = detail(db, env, fee_with_installments)
     assert info.loan.status == CLOSED
     assert balance(db, env, "fee_income") == 24_000
@@ -201,7 +201,7 @@ def test_reversing_a_repayment_replays_the_later_ones_fees_included(
     repay(db, env, fee_with_installments, 126_000, D(2026, 8, 10))
     with db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
-                                reason="Counted twice")
+                          reason="Counted twice")
     # The August payment now pays installment 1: the same split.
     assert fee_splits(db, env, fee_with_installments) == [(126_000, 0, 2_000, 24_000, 100_000)]
     assert balance(db, env, "fee_income") == 2_000
@@ -213,9 +213,9 @@ def test_rescheduling_carries_fees_due_and_spreads_the_rest(db, env, fee_with_in
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.write() as s:
         request = request_reschedule(s, env.user(s, "treasurer"),
-                                           loan_id=fee_with_installments,
-                                           reason="Flood season", installments=10,
-                                           on=D(2026, 9, 15))
+                                     loan_id=fee_with_installments,
+                                     reason="Flood season", installments=10,
+                                     on=D(2026, 9, 15))
     with db.write() as s:
         approve_request(s, env.user(s, "leader"), request_id=request.id)
     carried, *new = detail(db, env, fee_with_installments).installments
@@ -230,8 +230,8 @@ def test_a_written_off_loan_leaves_its_unpaid_fee_uncounted(db, env, fee_with_in
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.write() as s:
         request = request_write_off(s, env.user(s, "treasurer"),
-                                          loan_id=fee_with_installments,
-                                          reason="Moved away", on=D(2026, 10, 1))
+                                    loan_id=fee_with_installments,
+                                    reason="Moved away", on=D(2026, 10, 1))
     with db.write() as s:
         approve_request(s, env.user(s, "leader"), request_id=request.id)
     assert balance(db, env, "fee_income") == 2_000

@@ -51,14 +51,14 @@ def test_a_late_first_due_date_cannot_stretch_a_loan_past_the_longest_term(db, e
     loan_id = _approved(db, env, installments=12, on=D(2026, 1, 15))
     with pytest.raises(ValidationError) as refused, db.write() as s:
         disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
-                            first_due=D(2026, 7, 15))
+                      first_due=D(2026, 7, 15))
     assert "The last installment would fall due on 15/06/2027, after the longest term of " \
         "12 months." in str(refused.value)
     with db.read() as s:
         assert get_loan(s, env.user(s, "auditor"), loan_id).status == APPROVED
     with db.write() as s:
         disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
-                            first_due=D(2026, 2, 15))
+                      first_due=D(2026, 2, 15))
     assert_ledger_whole(db)
 
 

@@ -51,7 +51,7 @@ def test_a_reversed_repayment_has_no_receipt(db, env, loan):
     first = repay(db, env, loan, 126_000, D(2026, 7, 10))
     with db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
-                                reason="Wrong member")
+                          reason="Wrong member")
     with pytest.raises(UserError, match="reversed; it has no receipt"):
         receipt(db, env, first)
 

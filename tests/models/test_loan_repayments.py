@@ -98,12 +98,12 @@ def test_paying_off_a_declining_loan_early_recomputes_the_interest(db, env, decl
     repay(db, env, declining_loan, 262_624, D(2026, 7, 1))
     with db.read() as s:
         quote = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=declining_loan,
-                             on=D(2026, 7, 16))
+                                       on=D(2026, 7, 16))
     # 757,376 owed for the 15 days since 01/07: 757,376 × 24 % × 15 / 365 = 7,470.01.
     assert (quote.principal, quote.interest, quote.total) == (757_376, 7_470, 764_846)
     with db.write() as s:
         pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                           on=D(2026, 7, 16))
+                     on=D(2026, 7, 16))
     info = detail(db, env, declining_loan)
     assert info.loan.status == CLOSED and info.loan.closed_on == D(2026, 7, 16)
     assert info.loan.principal_outstanding == receivable(db, env, declining_loan) == 0
@@ -112,7 +112,7 @@ def test_paying_off_a_declining_loan_early_recomputes_the_interest(db, env, decl
     assert_ledger_whole(db)
     with pytest.raises(UserError, match="not being repaid"), db.write() as s:
         record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                               amount=1_000, on=D(2026, 7, 20))
+                         amount=1_000, on=D(2026, 7, 20))
 
 
 def test_paying_off_a_flat_loan_takes_all_its_interest(db, env, flat_loan):
@@ -125,7 +125,7 @@ def test_paying_off_a_flat_loan_takes_all_its_interest(db, env, flat_loan):
 def test_more_than_clears_the_loan_is_refused(db, env, declining_loan):
     with pytest.raises(UserError) as refused, db.write() as s:
         record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                               amount=2_000_000, on=D(2026, 7, 1))
+                         amount=2_000_000, on=D(2026, 7, 1))
     assert str(refused.value) == ("The repayment of 2,000,000 ₭ on 01/07/2026 would be more "
                                   "than the 1,020,000 ₭ that clears loan 1 that day.")
     assert_ledger_whole(db)
@@ -143,7 +143,7 @@ def test_reversing_the_second_of_three_repayments_reallocates_the_third(db, env,
 
     with db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=second,
-                                reason="Counted twice")
+                          reason="Counted twice")
     # As if the second never happened: the third pays installment 2's 15,148 interest.
     assert splits(db, env, declining_loan) == [
         (D(2026, 7, 1), 262_624, 0, 20_000, 242_624, "posted"),
@@ -176,11 +176,11 @@ def test_the_generic_reversal_of_a_repayment_goes_through_the_replay(db, env, de
 def test_reversing_the_repayment_that_closed_a_loan_opens_it_again(db, env, declining_loan):
     with db.write() as s:
         row = pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                                 on=D(2026, 6, 15))
+                           on=D(2026, 6, 15))
     assert detail(db, env, declining_loan).loan.status == CLOSED
     with db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=row.id,
-                                reason="The money was counterfeit")
+                          reason="The money was counterfeit")
     info = detail(db, env, declining_loan)
     assert info.loan.status == ACTIVE
     assert info.loan.principal_outstanding == 1_000_000
@@ -272,14 +272,14 @@ def test_a_leaving_members_savings_pay_her_loan(db, env, flat_loan):
 def test_repayments_are_refused_before_the_payout_or_in_the_future(db, env, flat_loan):
     with pytest.raises(ValidationError) as refused, db.write() as s:
         record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=0,
-                               on=D(2026, 6, 1))
+                         on=D(2026, 6, 1))
     assert [str(p) for p in refused.value.problems] == [
         "The repayment must be more than zero.",
         "The repayment cannot be dated before 10/06/2026, when the loan was paid out or "
         "rescheduled."]
     with pytest.raises(ValidationError, match="in the future"), db.write() as s:
         record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=1000,
-                               on=D(2026, 12, 1))
+                         on=D(2026, 12, 1))
 
 
 def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):

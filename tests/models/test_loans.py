@@ -190,8 +190,8 @@ def test_who_may_do_what(db, env):
         save(s, env, 0, 1_000_000)
     with pytest.raises(PermissionDenied), db.write() as s:
         apply_for_loan(s, env.user(s, "leader"), group_id=env.group_id,
-                             member_id=env.member_ids[0], amount=100_000, purpose="x",
-                             installments=3, annual_rate=18, method="flat")
+                       member_id=env.member_ids[0], amount=100_000, purpose="x",
+                       installments=3, annual_rate=18, method="flat")
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     for role in ("leader", "auditor", "admin"):
         with pytest.raises(PermissionDenied), db.write() as s:
@@ -208,7 +208,7 @@ def test_write_off_needs_a_leaders_approval_and_clears_the_receivable(db, env):
     repay(db, env, loan_id, 112_000, D(2026, 4, 10))  # 12,000 interest + 100,000 principal
     with db.write() as s:
         request = request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                          reason="Moved to Thailand, cannot be reached")
+                                    reason="Moved to Thailand, cannot be reached")
     assert detail(db, env, loan_id).loan.status == ACTIVE  # nothing happens yet
     with pytest.raises(ValidationError, match="already waiting"), db.write() as s:
         request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id, reason="again")
@@ -245,7 +245,7 @@ def test_the_borrower_cannot_approve_her_own_write_off(db, env):
         approve_loan(s, other, loan_id=loan_id)
         disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
         request = request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                          reason="Illness")
+                                    reason="Illness")
     with pytest.raises(PermissionDenied), db.write() as s:
         approve_request(s, env.user(s, "leader"), request_id=request.id)
 
@@ -259,8 +259,8 @@ def test_rescheduling_spreads_what_is_left_over_a_new_schedule(db, env):
     repay(db, env, loan_id, 262_624, D(2026, 7, 1))
     with db.write() as s:
         request = request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                           reason="The harvest failed", installments=6,
-                                           on=D(2026, 9, 15))
+                                     reason="The harvest failed", installments=6,
+                                     on=D(2026, 9, 15))
     with db.write() as s:
         approve_request(s, env.user(s, "leader"), request_id=request.id)
     info = detail(db, env, loan_id)
@@ -281,7 +281,7 @@ def test_rescheduling_spreads_what_is_left_over_a_new_schedule(db, env):
     first = detail(db, env, loan_id).repayments[0]
     with pytest.raises(UserError, match="rescheduled after this repayment"), db.write() as s:
         reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first.id,
-                                reason="wrong")
+                          reason="wrong")
     assert_ledger_whole(db)
 
 
@@ -291,9 +291,9 @@ def test_a_refused_request_changes_nothing(db, env):
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     with db.write() as s:
         request = request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                           reason="Wants longer", installments=12)
+                                     reason="Wants longer", installments=12)
         reject_request(s, env.user(s, "leader"), request_id=request.id,
-                             reason="Already the longest term")
+                       reason="Already the longest term")
     info = detail(db, env, loan_id)
     assert info.version == 1
     assert [(r.status, r.decision_note) for r in info.requests] == \
@@ -332,9 +332,9 @@ def test_the_calculator_uses_the_groups_rounding_and_multiple(db, env):
     set_policy(db, env, installment_multiple=1000)
     with db.read() as s:
         rows = preview_schedule(s, env.user(s, "auditor"), group_id=env.group_id,
-                                      amount=1_000_000, annual_rate=Decimal(24),
-                                      installments=4, method="declining",
-                                      disbursed=D(2026, 6, 1))
+                                amount=1_000_000, annual_rate=Decimal(24),
+                                installments=4, method="declining",
+                                disbursed=D(2026, 6, 1))
     # EMI 262,623.75 rounds to the nearest 1,000 kip; the last takes the residue.
     assert [r.total for r in rows][:3] == [263_000, 263_000, 263_000]
     assert sum(r.principal for r in rows) == 1_000_000

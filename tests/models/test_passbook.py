@@ -62,7 +62,7 @@ def test_her_passbook_holds_every_line_of_her_subledgers_with_their_balances(env
     with env.db.write() as s:
         from models.loans.repayments import record_repayment
         record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=15_000,
-                               on=D(2026, 6, 10))
+                         on=D(2026, 6, 10))
     out = tmp_path / "keo.pdf"
     job, pages = print_new(env, out)
     book = job.members[0]
