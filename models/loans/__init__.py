@@ -2,8 +2,8 @@
 application to payout, repayments and their allocation, penalties and arrears, receipts,
 and loans brought over from paper.
 
-A microloan goes: application → policy check → approval → disbursement → repayments → closed,
-with rescheduling and write-off decided by a leader, and corrections by reversal and replay.
+A microloan goes: application → policy check → approval → disbursement → repayments →
+closed, with rescheduling and write-off decided by a leader, and corrections by reversal and replay.
 
 - Application (treasurer): member, amount, purpose, term, rate, method, guarantors (other
   members). Checked against the group's loan policy (``models.loans.policy``) with every
@@ -15,11 +15,11 @@ with rescheduling and write-off decided by a leader, and corrections by reversal
   spread over the installments (the remainder on the last) and paid with them.
 - Repayments (treasurer, at a meeting or on any day): allocated by
   ``models.loans.allocation`` (oldest installment first; penalties → fees → interest →
-  principal by default). A repayment equal to the payoff quote closes the loan; declining-balance loans
-  get their interest recomputed to the day. Recording a backdated repayment, reversing
-  one, or charging a penalty allocates every repayment again; each whose allocation
-  changes has its posting reversed and a new one made (dated the day of the correction),
-  so posted entries are never edited.
+  principal by default). A repayment equal to the payoff quote closes the loan;
+  declining-balance loans get their interest recomputed to the day. Recording a
+  backdated repayment, reversing one, or charging a penalty allocates every repayment
+  again; each whose allocation changes has its posting reversed and a new one made (dated
+  the day of the correction), so posted entries are never edited.
 - Rescheduling and write-off: the treasurer asks with a reason, a leader (not the
   borrower) decides. Rescheduling starts a new schedule version for the principal still
   owed; interest, fees and penalties due and unpaid are carried into it, owed at once, and

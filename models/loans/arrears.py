@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models.core import clock
@@ -97,14 +97,12 @@ def _loans_on(session: Session, group_id: int, on: dt.date, *,
               statuses: tuple[str, ...] = (ACTIVE, CLOSED, WRITTEN_OFF),
               ) -> tuple[list[tuple[Loan, Member]], Select]:
     """Loans out on ``on`` (paid out by then, not yet closed or written off by then) with
-    their borrowers, oldest first, and a select of their ids (a superset: loans closed by
-    then are filtered here) for ``loan_states``."""
-    where = (Loan.group_id == group_id, Loan.status.in_(statuses), Loan.disbursed_on <= on)
+    their borrowers, oldest first, and the select of their ids for ``loan_states``."""
+    where = (Loan.group_id == group_id, Loan.status.in_(statuses), Loan.disbursed_on <= on,
+             or_(Loan.closed_on.is_(None), Loan.closed_on > on))
     pairs = session.execute(select(Loan, Member).join(Member, Member.id == Loan.member_id)
                             .where(*where).order_by(Loan.disbursed_on, Loan.id)).all()
-    out = [(loan, member) for loan, member in pairs
-           if loan.closed_on is None or loan.closed_on > on]
-    return out, select(Loan.id).where(*where)
+    return [(loan, member) for loan, member in pairs], select(Loan.id).where(*where)
 
 
 def loan_arrears(session: Session, actor: User, *, group_id: int,

@@ -61,10 +61,9 @@ def add_repayment(session: Session, actor: User, loan: Loan, *, amount: int, on:
     session.flush()
     reallocate(session, actor, loan, value_date=clock.today())
     if on < clock.today():
-        redecide_penalties(session, actor, loan, value_date=clock.today(),
-                                   charge_new=False)
+        redecide_penalties(session, actor, loan, value_date=clock.today(), charge_new=False)
     record_event(session, loan, actor, "repaid", on, amount=amount,
-           entry=session.get(JournalEntry, row.entry_id))
+                 entry=session.get(JournalEntry, row.entry_id))
     audit.record(session, actor, "loan.repay", group_id=loan.group_id, loan=loan.id,
                  amount=amount, on=on, entry=session.get(JournalEntry, row.entry_id).seq)
     return row

@@ -185,13 +185,14 @@ def _write_off(session: Session, actor: User, loan: Loan, request: LoanRequest) 
     entry = None
     if lines:
         entry = ledger.post_entry(session, actor, group_id=loan.group_id, value_date=on,
-                                  kind=KIND_WRITE_OFF, memo=entry_memo(session, loan, N_("Written off")),
+                                  kind=KIND_WRITE_OFF,
+                                  memo=entry_memo(session, loan, N_("Written off")),
                                   lines=lines, loan_id=loan.id)
     loan.status = WRITTEN_OFF
     loan.principal_outstanding = 0
     loan.closed_on = on
     record_event(session, loan, actor, "written_off", on, amount=principal, entry=entry,
-           note=request.reason)
+                 note=request.reason)
 
 
 def _reschedule(session: Session, actor: User, loan: Loan, request: LoanRequest) -> None:

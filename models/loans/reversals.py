@@ -46,7 +46,7 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
     row.status = "reversed"
     row.reversal_reason = reason
     record_event(session, loan, actor, "repayment_reversed", row.paid_on, amount=row.amount,
-           entry=reversal, note=reason)
+                 entry=reversal, note=reason)
     session.flush()
     reallocate(session, actor, loan, value_date=value_date)
     redecide_penalties(session, actor, loan, value_date=value_date, charge_new=True)
@@ -71,7 +71,7 @@ def _reverse_disbursement_entry(session: Session, actor: User, entry: JournalEnt
     loan.principal_outstanding = 0
     loan.decision_note = reason
     record_event(session, loan, actor, "disbursement_reversed", value_date, amount=loan.amount,
-           entry=reversal, note=reason)
+                 entry=reversal, note=reason)
     session.flush()
     return reversal
 
@@ -89,7 +89,7 @@ def _reverse_penalty_entry(session: Session, actor: User, entry: JournalEntry, r
     reversal = ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
     penalty.waived = True
     record_event(session, loan, actor, "penalty_waived", value_date, amount=penalty.amount,
-           entry=reversal, note=reason)
+                 entry=reversal, note=reason)
     session.flush()
     reallocate(session, actor, loan, value_date=value_date)
     return reversal

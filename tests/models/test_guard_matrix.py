@@ -338,14 +338,15 @@ WRITES = {
 
 # Writes that are internal steps of the writes above, named so and checked through them.
 INTERNAL = {
-    "loan_replay.reallocate": "replays a loan's repayments inside record/reverse repayment, whose "
-                        "callers checked RECORD/REVERSE; posts through post_entry (writer)",
+    "loan_replay.reallocate": "replays a loan's repayments inside record/reverse repayment, "
+                              "whose callers checked RECORD/REVERSE; posts through "
+                              "post_entry (writer)",
     "savings.apply_netting": "nets a leaving member's debts inside settle_exit / share-out; "
                              "posts through post_entry (writer)",
     "users.set_language": "the actor's own display language, nobody else's",
-    "arrears.redecide_penalties": "decides a loan's penalties again inside record/reverse "
-                                  "repayment, whose callers checked RECORD/REVERSE; posts "
-                                  "through post_entry (writer)",
+    "loan_penalties.redecide_penalties": "decides a loan's penalties again inside "
+                                         "record/reverse repayment, whose callers checked "
+                                         "RECORD/REVERSE; posts through post_entry (writer)",
 }
 
 # Public (session, actor) functions that only read.
@@ -358,6 +359,7 @@ READS = {
     "groups.visible_groups", "ledger.entries", "loan_receipts.repayment_receipt",
     "loan_repayments.payoff", "loan_queries.list_loans", "loan_queries.get_loan", "loan_queries.pending_requests",
     "loan_queries.loan_detail", "loan_queries.preview_schedule", "loan_queries.preview_fee",
+    "loan_schedule_sheet.loan_schedule_sheet", "loan_schedule_sheet.preview_sheet",
     "meeting_drafts.draft_cells", "meetings.get_meeting", "meetings.list_meetings",
     "meetings.meeting_grid", "meetings.check_cells", "meetings.meeting_summary",
     "members.get_member", "members.list_members", "members.member_history",
