@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from models.core import clock, i18n
-from models.loans import lifecycle as loans
+from models.loans.schedule_sheet import loan_schedule_sheet
+from models.loans.statuses import ACTIVE
 from models.meetings import meeting as meetings
 from models.savings import shareout_records
 from models.welfare.voucher import claim_voucher  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.core import clock, i18n  # noqa: E402
-from models.loans import lifecycle as loans  # noqa: E402
 from models.meetings import summary as meeting_summaries  # noqa: E402
 from models.savings import shareout_records  # noqa: E402
 from models.welfare import claims as welfare  # noqa: E402
@@ -42,7 +42,7 @@ from models.welfare.schema import WelfareClaim  # noqa: E402
 from models.statements.shareout_paper import shareout_statement  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
-from reports.loan_schedule_pdf import SchedulePrint, write_schedule  # noqa: E402
+from reports.loan_schedule_pdf import write_schedule  # noqa: E402
 from reports.meeting_pdf import write_meeting_summary  # noqa: E402
 from reports.welfare_voucher import write_voucher  # noqa: E402
 
@@ -69,19 +69,10 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
     written.append(write_voucher(claim_voucher(session, actor, claim.id),
                                  path("welfare-voucher")))
     loan = session.scalar(select(Loan).where(Loan.group_id == group.id,
-                                             Loan.status == loans.ACTIVE, Loan.fee > 0)
+                                             Loan.status == ACTIVE, Loan.fee > 0)
                           .order_by(Loan.id.desc()))
-    detail = loans.loan_detail(session, actor, loan.id)
-    rows = [i for i in loans.preview_schedule(
-        session, actor, group_id=group.id, amount=loan.amount,
-        annual_rate=detail.loan.annual_rate, installments=loan.installments,
-        method=detail.loan.method, disbursed=loan.disbursed_on)]
-    written.append(write_schedule(SchedulePrint(
-        group.name, loans.group_currency(session, group.id), loan.amount,
-        detail.loan.annual_rate, detail.loan.method, loan.disbursed_on, rows, clock.now(),
-        actor.display_name, member_name=detail.loan.member_name, loan_number=loan.number,
-        purpose=loan.purpose, is_demo=group.is_demo, fee=loan.fee, fee_timing=loan.fee_timing,
-        fees=tuple(i.fee for i in detail.installments)), path("loan-schedule")))
+    written.append(write_schedule(loan_schedule_sheet(session, actor, loan_id=loan.id),
+                                  path("loan-schedule")))
     repayment = session.scalar(select(LoanRepayment).join(Loan, Loan.id == LoanRepayment.loan_id)
                                .where(Loan.group_id == group.id,
                                       LoanRepayment.status == "posted", LoanRepayment.fee > 0)

@@ -45,7 +45,8 @@ from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog  # noqa: E402
 from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # noqa: E402
 from models.core import clock, first_run, ledger, members, users
-from models.loans import lifecycle as loans
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.statuses import APPLIED, APPROVED
 from models.welfare import claims as welfare_claims, types as welfare_types
 from models.core.db import Database  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
@@ -91,13 +92,13 @@ def build(path: Path) -> tuple[Database, int]:
             member_id=row.id, claim_type_id=hospital, event_date=dt.date(2026, 11, 10),
             beneficiary="member", amount=700_000, evidence_note="ໃບອອກໂຮງໝໍມະໂຫສົດ"))
         for offset, amount, decide in ((1, 600_000, True), (2, 400_000, False)):
-            loan = loans.apply_for_loan(
+            loan = apply_for_loan(
                 s, keo, group_id=started.group_id, member_id=row.id - offset, amount=amount,
                 purpose="ຈັກຫຍິບຜ້າ", installments=6, annual_rate=Decimal(24),
                 method="flat", guarantor_ids=())
             if decide:
                 chan = s.scalar(select(users.User).where(users.User.username == "chan"))
-                loans.approve_loan(s, chan, loan_id=loan.id)
+                approve_loan(s, chan, loan_id=loan.id)
     return database, started.group_id
 
 
@@ -222,11 +223,11 @@ def main(argv: list[str] | None = None) -> int:
             screen = window.show_section("loans")
             rows = screen.loans_model.rows
             screen.register.selectRow(next(i for i, r in enumerate(rows)
-                                           if r.status == loans.APPLIED))
+                                           if r.status == APPLIED))
             shot = with_tip(window, screen.buttons["approve"].toolTip())
             save(shot, args.outdir / f"roles-loan-own-{language}.png")
             shot.close()
-            approved = next(r for r in rows if r.status == loans.APPROVED)
+            approved = next(r for r in rows if r.status == APPROVED)
             original = errors.MessageDialog.ask
             try:
                 errors.MessageDialog.ask = grab_messages(

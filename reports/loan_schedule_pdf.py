@@ -3,10 +3,6 @@
 loans), in the current language, every piece of text shaped (``reports.pdf``)."""
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -15,53 +11,27 @@ from reportlab.platypus import Spacer
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.loans.policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
-from models.core.money import Currency, format_money
-from models.loans.schedule import Installment
+from models.core.money import format_money
+from models.loans.schedule_sheet import ScheduleSheet
 from reports import pdf
 
 WIDTH = 180 * mm
-
-
-@dataclass(frozen=True)
-class SchedulePrint:
-    """What the schedule page shows. ``member_name`` and ``loan_number`` are empty for a
-    calculator preview. ``fee``: the loan fee; ``fee_timing`` "payout" (kept from the money
-    paid out) or "installments", when ``fees`` gives each installment's part."""
-
-    group_name: str
-    currency: Currency
-    amount: int
-    annual_rate: Decimal
-    method: str  # a key of LOAN_METHOD_NAMES
-    disbursed: dt.date
-    installments: Sequence[Installment]
-    printed_at: dt.datetime
-    printed_by: str
-    member_name: str = ""
-    loan_number: int | None = None
-    purpose: str = ""
-    is_demo: bool = False
-    fee: int = 0
-    fee_timing: str = FEE_AT_PAYOUT
-    fees: Sequence[int] = ()
-
-    def fee_of(self, index: int) -> int:
-        return self.fees[index] if index < len(self.fees) else 0
 
 
 TITLE_PREVIEW = N_("Loan calculation")
 TITLE_LOAN = N_("Loan {number}: repayment schedule")
 
 
-def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
+def write_schedule(sheet: ScheduleSheet, path: Path | str) -> Path:
+    """Lay out the rows of ``models.loans.schedule_sheet`` (no database read here)."""
     money = lambda amount: format_money(amount, sheet.currency)  # noqa: E731
     st = pdf.styles(10.5)
     title = (_(TITLE_LOAN).format(number=sheet.loan_number) if sheet.loan_number
              else _(TITLE_PREVIEW))
     doc = pdf.document(str(path), title=title, footer=pdf.footer(
         sheet.printed_at, sheet.printed_by, is_demo=sheet.is_demo))
-    total_interest = sum(i.interest for i in sheet.installments)
-    fees_in_installments = sum(sheet.fees)
+    total_interest = sheet.total_interest
+    fees_in_installments = sheet.fees_in_installments
     facts = []
     if sheet.member_name:
         facts.append((_("Member"), sheet.member_name))
@@ -72,7 +42,7 @@ def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
         (_("Interest rate"), _("{rate} % a year").format(rate=sheet.annual_rate)),
         (_("Way of charging interest"), _(LOAN_METHOD_NAMES[sheet.method])),
         (_("Paid out on"), fmt_date(sheet.disbursed)),
-        (_("Installments"), str(len(sheet.installments))),
+        (_("Installments"), str(len(sheet.lines))),
         (_("Total interest"), money(total_interest)),
     ]
     if sheet.fee and sheet.fee_timing == FEE_AT_PAYOUT:
@@ -97,14 +67,13 @@ def write_schedule(sheet: SchedulePrint, path: Path | str) -> Path:
         widths = [12 * mm, 27 * mm, 30 * mm, 27 * mm, 23 * mm, 31 * mm, 30 * mm]
     titles += [N_("To pay"), N_("Left to repay")]
     rows = [[pdf.para(_(h), st["bold"]) for h in titles]]
-    for index, i in enumerate(sheet.installments):
-        fee = sheet.fee_of(index)
+    for i in sheet.lines:
         row = [pdf.para(i.n, st["centre"]), pdf.para(fmt_date(i.due_date), st["body"]),
                pdf.para(money(i.principal), st["number"]),
                pdf.para(money(i.interest), st["number"])]
         if with_fee:
-            row.append(pdf.para(money(fee), st["number"]))
-        row += [pdf.para(money(i.total + fee), st["number_bold"]),
+            row.append(pdf.para(money(i.fee), st["number"]))
+        row += [pdf.para(money(i.total), st["number_bold"]),
                 pdf.para(money(i.balance), st["number"])]
         rows.append(row)
     total = [pdf.para("", st["body"]), pdf.para(_("Total"), st["bold"]),

@@ -10,8 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from models.core import clock, groups, members, users
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.repayments import record_repayment
 from models.core import capability, clock, groups, members, users
-from models.loans import lifecycle as loans
 from models.meetings import meeting as meetings
 from models.meetings import grid as meeting_grids
 from models.meetings import posting as meeting_posting
@@ -48,13 +51,13 @@ def setup(database: Database) -> None:
                                               Line("member_savings", -2_000_000,
                                                    member_id=member_id)])
         for member_id in ids[:BORROWERS]:
-            row = loans.apply_for_loan(
+            row = apply_for_loan(
                 s, treasurer, group_id=group.id, member_id=member_id, amount=3_000_000,
                 purpose="Market stall", installments=12, annual_rate=Decimal(12),
                 method="flat", guarantor_ids=(), applied_on=dt.date(2020, 1, 5))
-            loans.approve_loan(s, leader, loan_id=row.id)
-            loans.disburse_loan(s, treasurer, loan_id=row.id, on=dt.date(2020, 1, 5),
-                                paid_from="cash", first_due=None)
+            approve_loan(s, leader, loan_id=row.id)
+            disburse_loan(s, treasurer, loan_id=row.id, on=dt.date(2020, 1, 5),
+                          paid_from="cash", first_due=None)
 
 
 def work(database: Database) -> None:
@@ -78,8 +81,8 @@ def work(database: Database) -> None:
             treasurer = s.scalar(select(User).where(User.username == "treasurer"))
             loan = s.scalar(select(Loan).where(Loan.status == "active").order_by(Loan.id))
             if loan is not None:
-                entry = loans.record_repayment(s, treasurer, loan_id=loan.id, amount=1_000,
-                                               on=day)
+                entry = record_repayment(s, treasurer, loan_id=loan.id, amount=1_000,
+                                         on=day)
                 print(f"repayment {entry.id}", flush=True)
         day += dt.timedelta(days=7)
 

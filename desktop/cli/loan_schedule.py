@@ -1,9 +1,10 @@
 """``kongthun loan-schedule``: print a loan's repayment schedule (no ledger needed).
 
 Amounts on the command line and in the output are in major units (kip, baht) with
-``--decimals`` places; the engine works in minor units (models/schedule.py). Formats:
-``table`` for people (grouped thousands, a totals line), ``csv`` and ``json`` for scripts
-(columns ``n,due_date,principal,interest,total,balance``, ISO dates, no grouping).
+``--decimals`` places; the engine works in minor units (``models.loans.schedule``). The
+rows are ``models.loans.schedule_sheet``'s, as the calculator screen and the printed
+schedule show them. Formats: ``table`` for people (grouped thousands, a totals line),
+``csv`` and ``json`` for scripts (columns ``n,due_date,principal,interest,total,balance``, ISO dates, no grouping).
 """
 from __future__ import annotations
 
@@ -27,11 +28,10 @@ from models.loans.schedule import (
     INTEREST_PERIODS,
     MAX_EXPONENT,
     METHODS,
-    Installment,
     ScheduleTerms,
     build_schedule,
-    summarize,
 )
+from models.loans.schedule_sheet import ScheduleLine, schedule_lines
 
 COLUMNS = ("n", "due_date", "principal", "interest", "total", "balance")
 
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             interest_period=args.interest_period, frequency=args.frequency,
             exponent=decimals, multiple=multiple, rounding=args.rounding,
         )
-        schedule = build_schedule(terms)
+        schedule = schedule_lines(build_schedule(terms))
     except UserError as exc:
         raise CliUsageError(str(exc)) from exc
 
@@ -122,8 +122,6 @@ def run(args: argparse.Namespace) -> int:
         _write_table(schedule, cur)
     return 0
 
-
-# --- parsing ---------------------------------------------------------------------------
 
 def _parse_int(text: str, message: str) -> int:
     try:
@@ -167,14 +165,12 @@ def _parse_date(text: str) -> dt.date:
         raise CliUsageError(str(exc)) from None
 
 
-# --- output ----------------------------------------------------------------------------
-
 def _plain(minor: int, cur: Currency) -> str:
     """Major units with the currency's decimals and no grouping: ``5000.00``."""
     return f"{Decimal(minor).scaleb(-cur.exponent):f}"
 
 
-def _rows(schedule: list[Installment], cur: Currency) -> list[dict[str, object]]:
+def _rows(schedule: tuple[ScheduleLine, ...], cur: Currency) -> list[dict[str, object]]:
     return [
         {"n": i.n, "due_date": i.due_date.isoformat(), "principal": _plain(i.principal, cur),
          "interest": _plain(i.interest, cur), "total": _plain(i.total, cur),
@@ -183,14 +179,14 @@ def _rows(schedule: list[Installment], cur: Currency) -> list[dict[str, object]]
     ]
 
 
-def _write_csv(schedule: list[Installment], cur: Currency) -> None:
+def _write_csv(schedule: tuple[ScheduleLine, ...], cur: Currency) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in _rows(schedule, cur):
         writer.writerow([row[c] for c in COLUMNS])
 
 
-def _write_json(schedule: list[Installment], cur: Currency) -> None:
+def _write_json(schedule: tuple[ScheduleLine, ...], cur: Currency) -> None:
     json.dump(_rows(schedule, cur), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
@@ -205,14 +201,14 @@ def _pad(text: str, width: int, *, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def _write_table(schedule: list[Installment], cur: Currency) -> None:
-    totals = summarize(schedule)
+def _write_table(schedule: tuple[ScheduleLine, ...], cur: Currency) -> None:
     header = [_("No."), _("Due date"), _("Principal"), _("Interest"), _("Total"), _("Balance")]
     lines = [[str(i.n), i.due_date.isoformat(), format_amount(i.principal, cur),
               format_amount(i.interest, cur), format_amount(i.total, cur),
               format_amount(i.balance, cur)] for i in schedule]
-    footer = ["", _("Total"), format_amount(totals.principal, cur),
-              format_amount(totals.interest, cur), format_amount(totals.total, cur), ""]
+    footer = ["", _("Total"), format_amount(sum(i.principal for i in schedule), cur),
+              format_amount(sum(i.interest for i in schedule), cur),
+              format_amount(sum(i.total for i in schedule), cur), ""]
     widths = [max(_width(row[c]) for row in (header, *lines, footer)) for c in range(6)]
     left = {1}  # the date column reads left to right; numbers align right
 

@@ -3,7 +3,6 @@ loan out, recording a repayment, a reason (refusal, write-off, reversal), a resc
 and printing a schedule."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,23 +23,30 @@ from desktop.widgets import (
     read_money,
 )
 from models.core import clock, members
-from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans import policy as loan_policy
+from models.loans.application import application_problems, apply_for_loan
+from models.loans.common import rate_bp
+from models.loans.payout import disburse_loan
+from models.loans.queries import loan_detail
+from models.loans.repayments import record_repayment
+from models.loans.requests import request_reschedule
+from models.loans.rows import LoanRow
+from models.loans.statuses import PAY_ACCOUNT_NAMES, PAY_ACCOUNTS
 from models.core.errors import UserError, ValidationError
 from models.core.groups import FREQUENCY_NAMES
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.loans.receipts import repayment_receipt
 from models.core.money import format_amount, format_money, parse_money
-from models.loans.schedule import FREQUENCIES, Installment
-from models.core.schema import Group
+from models.loans.schedule import FREQUENCIES
 from reports.loan_receipt_pdf import file_name as receipt_file_name
 from reports.loan_receipt_pdf import write_repayment_receipt
-from reports.loan_schedule_pdf import SchedulePrint, write_schedule
+from reports.loan_schedule_pdf import write_schedule
 
 
 def parse_rate(text: str) -> Decimal:
     cleaned = (text or "").replace("%", "").replace(",", ".").strip()
-    loans.rate_bp(cleaned or "x")  # raises a UserError for what is not a rate
+    rate_bp(cleaned or "x")  # raises a UserError for what is not a rate
     return Decimal(cleaned)
 
 
@@ -51,7 +57,7 @@ class ApplicationDialog(FormDialog):
     def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
-        self.saved: loans.LoanRow | None = None
+        self.saved: LoanRow | None = None
         gid = ctx.group_id
         self.policy = ctx.read(lambda s, a: loan_policy.get_policy(s, gid))
         self.member = mark_data(QComboBox())
@@ -139,7 +145,7 @@ class ApplicationDialog(FormDialog):
             return
         try:
             values = self.values()
-            problems = self.ctx.read(lambda s, a: loans.application_problems(s, **values))
+            problems = self.ctx.read(lambda s, a: application_problems(s, **values))
         except UserError as error:
             problems = [error]
         if not self.problems.isHidden():
@@ -167,8 +173,8 @@ class ApplicationDialog(FormDialog):
             self.show_problems(error)
             return False
         outcome = self.ctx.run(
-            self, lambda s, actor: loans.apply_for_loan(s, actor, purpose=self.purpose.text(),
-                                                        **values),
+            self, lambda s, actor: apply_for_loan(s, actor, purpose=self.purpose.text(),
+                                                  **values),
             changed={"loans"}, on_user_error=self.show_problems,
             message=lambda row: _("Loan {number} was recorded; a leader decides.").format(
                 number=row.number))
@@ -180,11 +186,11 @@ class ApplicationDialog(FormDialog):
 class DisburseDialog(FormDialog):
     """Pay an approved loan out: the day, from the box or the bank, the first due date."""
 
-    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: ScreenContext, loan: LoanRow, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx, self.loan = ctx, loan
         self.on = DateField(clock.today())
-        self.paid_from = ChoiceBox(loans.PAY_ACCOUNT_NAMES, loans.PAY_ACCOUNTS)
+        self.paid_from = ChoiceBox(PAY_ACCOUNT_NAMES, PAY_ACCOUNTS)
         self.first_due = DateField()
         self.receives = QLabel()
         self.receives.setWordWrap(True)
@@ -220,11 +226,11 @@ class DisburseDialog(FormDialog):
                      "{date}? The money leaves the {account} in the books at once.").format(
             number=loan.number, member=loan.member_name,
             amount=format_money(loan.paid_out, self.ctx.currency()),
-            account=_(loans.PAY_ACCOUNT_NAMES[paid_from]).lower(), date=fmt_date(on))
+            account=_(PAY_ACCOUNT_NAMES[paid_from]).lower(), date=fmt_date(on))
         if not errors.confirm(self, question, confirm_text=_("Pay out")):
             return False
         return bool(self.ctx.run(
-            self, lambda s, actor: loans.disburse_loan(
+            self, lambda s, actor: disburse_loan(
                 s, actor, loan_id=self.loan.id, on=on, paid_from=self.paid_from.currentData(),
                 first_due=first_due),
             changed={"loans", "journal"}, on_user_error=self.show_problems,
@@ -234,10 +240,10 @@ class DisburseDialog(FormDialog):
 class RepaymentDialog(FormDialog):
     """Money a member paid on a loan. Shows what is due and what clears the loan today."""
 
-    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: ScreenContext, loan: LoanRow, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx, self.loan = ctx, loan
-        detail = ctx.read(lambda s, a: loans.loan_detail(s, a, loan.id))
+        detail = ctx.read(lambda s, a: loan_detail(s, a, loan.id))
         self.due, self.payoff = detail.due_now, detail.payoff.total if detail.payoff else 0
         self.owed = QLabel()
         self.owed.setWordWrap(True)
@@ -245,7 +251,7 @@ class RepaymentDialog(FormDialog):
         self.amount = mark_data(QLineEdit(format_amount(self.due, ctx.currency())
                                           if self.due else ""))
         self.on = DateField(clock.today())
-        self.paid_from = ChoiceBox(loans.PAY_ACCOUNT_NAMES, loans.PAY_ACCOUNTS)
+        self.paid_from = ChoiceBox(PAY_ACCOUNT_NAMES, PAY_ACCOUNTS)
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Paid on"), self.on)
         self.add_row(N_("Paid into"), self.paid_from)
@@ -268,7 +274,7 @@ class RepaymentDialog(FormDialog):
             self.show_problems(ValidationError(problems))
             return False
         return bool(self.ctx.run(
-            self, lambda s, actor: loans.record_repayment(
+            self, lambda s, actor: record_repayment(
                 s, actor, loan_id=self.loan.id, amount=amount, on=on,
                 paid_from=self.paid_from.currentData()),
             changed={"loans", "journal"}, on_user_error=self.show_problems,
@@ -302,7 +308,7 @@ class ReasonDialog(FormDialog):
 class RescheduleDialog(FormDialog):
     """Ask for a new schedule of what is left (treasurer); a leader decides."""
 
-    def __init__(self, ctx: ScreenContext, loan: loans.LoanRow, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: ScreenContext, loan: LoanRow, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx, self.loan = ctx, loan
         self.installments = QSpinBox()
@@ -329,7 +335,7 @@ class RescheduleDialog(FormDialog):
             self.show_problems(error)
             return False
         return bool(self.ctx.run(
-            self, lambda s, actor: loans.request_reschedule(
+            self, lambda s, actor: request_reschedule(
                 s, actor, loan_id=self.loan.id, reason=self.reason.text(),
                 installments=self.installments.value(), annual_rate=rate,
                 first_due=self.first_due.date()),
@@ -346,20 +352,9 @@ def fee_text(fee: int, timing: str, amount: int, cur) -> str:  # noqa: ANN001
     return _("Loan fee {fee}, paid with the installments.").format(fee=money(fee))
 
 
-def schedule_rows(detail: loans.LoanDetail) -> list[Installment]:
-    """The schedule in force as ``Installment`` rows (with the principal left after each)."""
-    left = sum(i.principal for i in detail.installments)
-    rows = []
-    for i in detail.installments:
-        left -= i.principal
-        rows.append(Installment(i.n, i.due_date, i.principal, i.interest,
-                                i.principal + i.interest, left))
-    return rows
-
-
 def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001
-    """Print the schedule or save it as a PDF (``sheet_of(session, actor)`` gives the
-    ``SchedulePrint``)."""
+    """Print the schedule or save it as a PDF (``sheet_of(session, actor)`` is a
+    ``models.loans.schedule_sheet`` query giving the ``ScheduleSheet``)."""
     papers = [Paper(name, lambda s, actor, path: write_schedule(sheet_of(s, actor), path))]
     return next(iter(save_document(
         parent, ctx, papers, what=_("the schedule"),
@@ -376,15 +371,3 @@ def save_receipt(parent, ctx: ScreenContext, repayment_id: int) -> Path | None: 
                     write_repayment_receipt(repayment_receipt(s, actor, repayment_id), path))]
     return next(iter(save_document(parent, ctx, papers, what=_("the receipt"),
                                    saved=_("The receipt was saved to {path}."))), None)
-
-
-def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, method: str,  # noqa: ANN001
-               disbursed: dt.date, rows: list[Installment], member_name: str = "",
-               loan_number: int | None = None, purpose: str = "", fee: int = 0,
-               fee_timing: str = loan_policy.FEE_AT_PAYOUT,
-               fees: tuple[int, ...] = ()) -> SchedulePrint:
-    group = session.get(Group, group_id)
-    return SchedulePrint(group.name, loans.group_currency(session, group_id), amount, rate,
-                         method, disbursed, rows, clock.now(), actor.display_name,
-                         member_name=member_name, loan_number=loan_number, purpose=purpose,
-                         is_demo=group.is_demo, fee=fee, fee_timing=fee_timing, fees=fees)

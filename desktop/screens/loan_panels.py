@@ -3,8 +3,6 @@ print) and the portfolio (arrears per loan, aging, portfolio at risk, late penal
 is due at the next meeting)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.screens.loan_dialogs import fee_text, parse_rate, print_data, save_schedule
+from desktop.screens.loan_dialogs import fee_text, parse_rate, save_schedule
 from desktop.widgets import (
     ChoiceBox,
     Column,
@@ -30,33 +28,15 @@ from desktop.widgets import (
     date_text,
     mark_data,
 )
-from models.loans import arrears, policy as loan_policy, lifecycle as loans
+from models.loans import arrears, penalties, policy as loan_policy
+from models.loans.schedule_sheet import preview_sheet
 from models.core import clock
 from models.core.errors import UserError
 from models.core.groups import FREQUENCY_NAMES
 from models.core.i18n import N_, _
 from models.core.money import format_money, parse_money
 from models.core.permissions import Permission
-from models.loans.schedule import FREQUENCIES, Installment, summarize
-
-
-@dataclass(frozen=True)
-class CalculatorRow:
-    """An installment of the preview with its part of the loan fee (0 when the fee is
-    kept from the payout); ``to_pay`` includes it."""
-
-    installment: Installment
-    fee: int
-
-    n = property(lambda self: self.installment.n)
-    due_date = property(lambda self: self.installment.due_date)
-    principal = property(lambda self: self.installment.principal)
-    interest = property(lambda self: self.installment.interest)
-    balance = property(lambda self: self.installment.balance)
-
-    @property
-    def to_pay(self) -> int:
-        return self.installment.total + self.fee
+from models.loans.schedule import FREQUENCIES
 
 
 FEE = N_("Fee")  # the fee column, hidden when the loan has no fee
@@ -105,10 +85,10 @@ class CalculatorPanel(QWidget):
             Column(N_("Principal"), lambda i: self._money(i.principal), right=True),
             Column(N_("Interest"), lambda i: self._money(i.interest), right=True),
             Column(FEE, lambda i: self._money(i.fee), right=True),
-            Column(N_("To pay"), lambda i: self._money(i.to_pay), right=True),
+            Column(N_("To pay"), lambda i: self._money(i.total), right=True),
             Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
         ], self)
-        self.fee = None
+        self.sheet = None
         self.schedule = TableView(self.model)
         self.schedule.stretch_column()  # money columns sized to their numbers, side by side
         right.addWidget(self.schedule, 1)
@@ -148,32 +128,25 @@ class CalculatorPanel(QWidget):
                     frequency=self.frequency.currentData(), disbursed=start)
 
     def update_schedule(self) -> None:
-        self.rows, self.fee = [], None
+        self.rows, self.sheet = [], None
         if self.ctx.group_id is None or not self.amount.text().strip():
             self.message.setText(_("Type an amount to see the schedule."))
         else:
             try:
                 inputs = self._inputs()
                 gid = self.ctx.group_id
-
-                def query(s, a):  # noqa: ANN001, ANN202
-                    schedule = loans.preview_schedule(s, a, group_id=gid, **inputs)
-                    return schedule, loans.preview_fee(
-                        s, a, group_id=gid, amount=inputs["amount"],
-                        installments=len(schedule), on=inputs["disbursed"])
-
-                schedule, self.fee = self.ctx.read(query)
+                self.sheet = self.ctx.read(lambda s, a: preview_sheet(s, a, group_id=gid,
+                                                                      **inputs))
             except UserError as error:
                 self.message.setText(str(error))
             else:
-                self.rows = [CalculatorRow(i, f) for i, f in zip(schedule, self.fee.parts,
-                                                                  strict=True)]
-                totals = summarize(schedule)
+                sheet = self.sheet
+                self.rows = list(sheet.lines)
                 text = _("Interest in all: {interest} · to repay in all: {total}").format(
-                    interest=self._money(totals.interest),
-                    total=self._money(totals.total + sum(self.fee.parts)))
-                if self.fee.amount:
-                    text += "\n" + fee_text(self.fee.amount, self.fee.timing, inputs["amount"],
+                    interest=self._money(sheet.total_interest),
+                    total=self._money(sheet.total_to_repay))
+                if sheet.fee:
+                    text += "\n" + fee_text(sheet.fee, sheet.fee_timing, sheet.amount,
                                             self.ctx.currency())
                 self.message.setText(text)
         self.model.set_rows(self.rows)
@@ -181,15 +154,12 @@ class CalculatorPanel(QWidget):
         self.print_button.setEnabled(bool(self.rows))
 
     def print_schedule(self):  # noqa: ANN201
+        """Print what the calculator shows: the same query, read again."""
         if not self.rows:
             return None
-        inputs, fee = self._inputs(), self.fee
-        rows = [r.installment for r in self.rows]
-        return save_schedule(self, self.ctx, lambda s, actor: print_data(
-            s, actor, group_id=self.ctx.group_id, amount=inputs["amount"],
-            rate=Decimal(inputs["annual_rate"]), method=inputs["method"],
-            disbursed=inputs["disbursed"], rows=rows, fee=fee.amount, fee_timing=fee.timing,
-            fees=fee.parts), "loan-calculation.pdf")
+        inputs, gid = self._inputs(), self.ctx.group_id
+        return save_schedule(self, self.ctx, lambda s, actor: preview_sheet(
+            s, actor, group_id=gid, **inputs), "loan-calculation.pdf")
 
 
 class PortfolioPanel(QWidget):
@@ -282,7 +252,7 @@ class PortfolioPanel(QWidget):
 
     def charge_penalties(self) -> None:
         gid = self.ctx.group_id
-        self.ctx.run(self, lambda s, actor: arrears.post_due_penalties(s, actor, group_id=gid),
+        self.ctx.run(self, lambda s, actor: penalties.post_due_penalties(s, actor, group_id=gid),
                      changed={"loans", "journal"},
                      message=lambda rows: _("{count} late penalties were charged.").format(
                          count=len(rows)))

@@ -26,22 +26,34 @@ from desktop.screens.loan_dialogs import (
     RepaymentDialog,
     RescheduleDialog,
     fee_text,
-    print_data,
     save_receipt,
     save_schedule,
-    schedule_rows,
 )
 from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
 from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
     date_text, heading, mark_data
-from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans.application import approve_loan, check_approver, reject_loan
+from models.loans.queries import list_loans, loan_detail
+from models.loans.repayments import pay_off_loan, reverse_repayment
+from models.loans.requests import approve_request, reject_request, request_write_off
+from models.loans.schedule_sheet import loan_schedule_sheet
+from models.loans.rows import LoanDetail, LoanRow, RepaymentRow
+from models.loans.statuses import (
+    ACTIVE,
+    APPLIED,
+    APPROVED,
+    INSTALLMENT_STATUS_NAMES,
+    PENDING,
+    REQUEST_NAMES,
+    STATUS_NAMES,
+)
 from models.core.i18n import N_, _
 from models.loans.policy import LOAN_METHOD_NAMES
 from models.core.permissions import Permission
 
 FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
 
-FILTERS = {"": N_("All loans"), **loans.STATUS_NAMES}
+FILTERS = {"": N_("All loans"), **STATUS_NAMES}
 
 
 class LoansScreen(Screen):
@@ -54,7 +66,7 @@ class LoansScreen(Screen):
         layout.addWidget(self.title)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
-        self.detail: loans.LoanDetail | None = None
+        self.detail: LoanDetail | None = None
         self._build_register()
         self.calculator = CalculatorPanel(ctx)
         self.tabs.addTab(self.calculator, "")
@@ -108,7 +120,7 @@ class LoansScreen(Screen):
             Column(N_("Penalty"), lambda i: self.money(i.penalty) if i.penalty else "",
                    right=True),
             Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
-            Column(N_("Status"), lambda i: _(loans.INSTALLMENT_STATUS_NAMES[i.status])),
+            Column(N_("Status"), lambda i: _(INSTALLMENT_STATUS_NAMES[i.status])),
         ], self)
         self.repayments_model = RowTableModel([
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
@@ -201,7 +213,7 @@ class LoansScreen(Screen):
             return
         status = self.filter.currentData() or None
         selected = self.selected_loan()
-        rows = run_query(self.ctx, self, lambda s, a: loans.list_loans(
+        rows = run_query(self.ctx, self, lambda s, a: list_loans(
             s, a, gid, statuses=(status,) if status else None), [])
         self.loans_model.set_rows(rows)
         ids = [r.id for r in rows]
@@ -213,13 +225,13 @@ class LoansScreen(Screen):
         self.portfolio.refresh()
         self.calculator.update_schedule()
 
-    def selected_loan(self) -> loans.LoanRow | None:
+    def selected_loan(self) -> LoanRow | None:
         return self.register.selected_row()
 
     def _selected(self, *_args) -> None:  # noqa: ANN002
         loan = self.selected_loan()
         self.detail = None if loan is None else run_query(
-            self.ctx, self, lambda s, a: loans.loan_detail(s, a, loan.id), None)
+            self.ctx, self, lambda s, a: loan_detail(s, a, loan.id), None)
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -239,7 +251,7 @@ class LoansScreen(Screen):
             if loan.fee:
                 parts.append(fee_text(loan.fee, loan.fee_timing, loan.amount,
                                       self.ctx.currency()).rstrip("."))
-            if d.payoff is not None and loan.status == loans.ACTIVE:
+            if d.payoff is not None and loan.status == ACTIVE:
                 parts.append(_("Due now: {due} · clears the loan today: {payoff}").format(
                     due=self.money(d.due_now), payoff=self.money(d.payoff.total)))
                 if d.days_overdue:
@@ -260,24 +272,24 @@ class LoansScreen(Screen):
         may = {p for p in (Permission.RECORD, Permission.APPROVE, Permission.REVERSE)
                if self.ctx.group_id is not None and self.ctx.can(p)}
         status = d.loan.status if d else None
-        pending = [r for r in d.requests if r.status == loans.PENDING] if d else []
+        pending = [r for r in d.requests if r.status == PENDING] if d else []
         needs = {  # each button: the permission it needs and what else must hold
             "apply": (Permission.RECORD, True),
-            "approve": (Permission.APPROVE, status == loans.APPLIED),
-            "refuse": (Permission.APPROVE, status in (loans.APPLIED, loans.APPROVED)),
-            "pay_out": (Permission.RECORD, status == loans.APPROVED),
-            "repay": (Permission.RECORD, status == loans.ACTIVE),
-            "pay_off": (Permission.RECORD, status == loans.ACTIVE),
+            "approve": (Permission.APPROVE, status == APPLIED),
+            "refuse": (Permission.APPROVE, status in (APPLIED, APPROVED)),
+            "pay_out": (Permission.RECORD, status == APPROVED),
+            "repay": (Permission.RECORD, status == ACTIVE),
+            "pay_off": (Permission.RECORD, status == ACTIVE),
             "reverse": (Permission.REVERSE, self._selected_repayment() is not None),
-            "reschedule": (Permission.RECORD, status == loans.ACTIVE and not pending),
-            "write_off": (Permission.RECORD, status == loans.ACTIVE and not pending),
+            "reschedule": (Permission.RECORD, status == ACTIVE and not pending),
+            "write_off": (Permission.RECORD, status == ACTIVE and not pending),
             "decide": (Permission.APPROVE, bool(pending)),
         }
         # She may approve, but not this one: the borrower, or who recorded the application.
         why_not = ""
-        if Permission.APPROVE in may and status == loans.APPLIED:
+        if Permission.APPROVE in may and status == APPLIED:
             loan_id = d.loan.id
-            why_not = refusal(self.ctx, lambda s, actor: loans.check_approver(
+            why_not = refusal(self.ctx, lambda s, actor: check_approver(
                 s, actor, loan_id=loan_id))
         for key, (permission, also) in needs.items():
             allow(self.buttons[key], self.ctx, permission, may=permission in may,
@@ -286,7 +298,7 @@ class LoansScreen(Screen):
         self.buttons["receipt"].setEnabled(self._selected_repayment() is not None)
         self.buttons["print"].setEnabled(bool(d and d.installments))
 
-    def _selected_repayment(self) -> loans.RepaymentRow | None:
+    def _selected_repayment(self) -> RepaymentRow | None:
         row = self.repayments_view.selected_row() if self.detail else None
         return row if row is not None and row.status == "posted" else None
 
@@ -296,14 +308,14 @@ class LoansScreen(Screen):
 
     def approve(self) -> None:
         loan = self.selected_loan()
-        self.ctx.run(self, lambda s, actor: loans.approve_loan(s, actor, loan_id=loan.id),
+        self.ctx.run(self, lambda s, actor: approve_loan(s, actor, loan_id=loan.id),
                      changed={"loans"},
                      message=_("Loan {number} was approved.").format(number=loan.number))
 
     def refuse(self) -> None:
         loan = self.selected_loan()
         ReasonDialog(self.ctx, _("Refuse loan {number}").format(number=loan.number),
-                     _("Refuse"), lambda s, actor, reason: loans.reject_loan(
+                     _("Refuse"), lambda s, actor, reason: reject_loan(
                          s, actor, loan_id=loan.id, reason=reason), parent=self).exec()
 
     def pay_out(self) -> None:
@@ -319,7 +331,7 @@ class LoansScreen(Screen):
         text = _("Loan {number} is cleared today with {amount}. Record this payment?").format(
             number=loan.number, amount=self.money(self.detail.payoff.total))
         if errors.confirm(self, text, confirm_text=_("Pay off")):
-            self.ctx.run(self, lambda s, actor: loans.pay_off_loan(s, actor, loan_id=loan.id),
+            self.ctx.run(self, lambda s, actor: pay_off_loan(s, actor, loan_id=loan.id),
                          changed={"loans", "journal"},
                          message=_("Loan {number} is repaid.").format(number=loan.number))
 
@@ -329,7 +341,7 @@ class LoansScreen(Screen):
             return
         ReasonDialog(self.ctx, _("Reverse the repayment of {date}").format(
             date=date_text(row.paid_on)), _("Reverse"),
-            lambda s, actor, reason: loans.reverse_repayment(
+            lambda s, actor, reason: reverse_repayment(
                 s, actor, repayment_id=row.id, reason=reason), parent=self,
             done=_("The repayment was reversed; the later ones were allocated again.")).exec()
 
@@ -343,25 +355,25 @@ class LoansScreen(Screen):
     def write_off(self) -> None:
         loan = self.selected_loan()
         ReasonDialog(self.ctx, _("Write off loan {number}").format(number=loan.number),
-                     _("Ask a leader"), lambda s, actor, reason: loans.request_write_off(
+                     _("Ask a leader"), lambda s, actor, reason: request_write_off(
                          s, actor, loan_id=loan.id, reason=reason), parent=self,
                      done=_("The write-off waits for a leader.")).exec()
 
     def decide(self) -> None:
-        pending = [r for r in self.detail.requests if r.status == loans.PENDING]
+        pending = [r for r in self.detail.requests if r.status == PENDING]
         if not pending:
             return
         request = pending[0]
         text = _("{kind} of loan {number} asked by {who}: {reason}. Approve it?").format(
-            kind=_(loans.REQUEST_NAMES[request.kind]), number=request.loan_number,
+            kind=_(REQUEST_NAMES[request.kind]), number=request.loan_number,
             who=request.requested_by, reason=request.reason)
         if errors.confirm(self, text, confirm_text=_("Approve")):
-            self.ctx.run(self, lambda s, actor: loans.approve_request(
+            self.ctx.run(self, lambda s, actor: approve_request(
                 s, actor, request_id=request.id), changed={"loans", "journal"},
                 message=_("The request was approved."))
         else:
             ReasonDialog(self.ctx, _("Refuse the request"), _("Refuse"),
-                         lambda s, actor, reason: loans.reject_request(
+                         lambda s, actor, reason: reject_request(
                              s, actor, request_id=request.id, reason=reason),
                          parent=self).exec()
 
@@ -369,17 +381,9 @@ class LoansScreen(Screen):
         d = self.detail
         if d is None or not d.installments:
             return None
-        loan, rows = d.loan, schedule_rows(d)
-        # The fee kept from the payout belongs on the first schedule only.
-        kept = loan.fee_at_payout if d.version == 1 else 0
-        fees = tuple(i.fee for i in d.installments)
-        return save_schedule(self, self.ctx, lambda s, actor: print_data(
-            s, actor, group_id=loan.group_id, amount=sum(r.principal for r in rows),
-            rate=loan.annual_rate, method=loan.method,
-            disbursed=loan.disbursed_on, rows=rows, member_name=loan.member_name,
-            loan_number=loan.number, purpose=loan.purpose,
-            fee=kept or sum(fees), fee_timing=loan.fee_timing if kept else
-            loan_policy.FEE_WITH_INSTALLMENTS, fees=fees), f"loan-{loan.number}.pdf")
+        loan = d.loan
+        return save_schedule(self, self.ctx, lambda s, actor: loan_schedule_sheet(
+            s, actor, loan_id=loan.id), f"loan-{loan.number}.pdf")
 
 
 SECTION = Section("loans", title=N_("Loans"), order=40, factory=LoansScreen,

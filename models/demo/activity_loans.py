@@ -21,7 +21,18 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models.loans import arrears, meeting as loan_meeting, policy as loan_policy, lifecycle as loans
+from models.loans import arrears, meeting as loan_meeting, penalties, policy as loan_policy
+from models.loans.application import (
+    application_problems,
+    apply_for_loan,
+    approve_loan,
+    reject_loan,
+)
+from models.loans.common import method_key, rate_of
+from models.loans.payout import disburse_loan
+from models.loans.requests import approve_request, request_reschedule, request_write_off
+from models.loans.state import loan_state
+from models.loans.statuses import ACTIVE, APPLIED, APPROVED, OPEN_STATUSES, PENDING, REJECTED
 from models.core import ledger
 from models.meetings import attendance as meeting_attendance
 from models.demo import Activity
@@ -74,12 +85,12 @@ def _repayments(ctx, group, day: dt.date, away: set[int]) -> dict[int, int]:  # 
     due by today are charged first. The troubled member and members ``away`` pay nothing."""
     rng = group.rng(NAME)
     session = ctx.session
-    arrears.post_due_penalties(session, ctx.actor("treasurer"), group_id=group.id, on=day)
+    penalties.post_due_penalties(session, ctx.actor("treasurer"), group_id=group.id, on=day)
     factor = ctx.income_factor(group, day.month)
     members = {m.id: m for m in group.active_members(day)}
     paid: dict[int, int] = {}
-    for loan in _loans(session, group.id, loans.ACTIVE):
-        state = loans.loan_state(session, loan, day)
+    for loan in _loans(session, group.id, ACTIVE):
+        state = loan_state(session, loan, day)
         if state is None:
             continue
         quote = state.quote.total
@@ -127,16 +138,16 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
     late_payers = {row.member_id for row in arrears.loan_arrears(
         session, treasurer, group_id=group.id, on=day) if row.days_overdue > 30}
     room = _room(session, group, day)
-    for loan in _loans(session, group.id, loans.APPLIED):
+    for loan in _loans(session, group.id, APPLIED):
         problems = _problems(session, loan, day)
         if problems or loan.member_id in late_payers or rng.random() < 0.05:
-            loans.reject_loan(session, leader, loan_id=loan.id, reason=REASON_REFUSED)
+            reject_loan(session, leader, loan_id=loan.id, reason=REASON_REFUSED)
         elif loan.amount <= room:  # the leader approves only what the box can pay out
-            loans.approve_loan(session, leader, loan_id=loan.id)
+            approve_loan(session, leader, loan_id=loan.id)
             room -= loan.amount
-    for loan in _loans(session, group.id, loans.APPROVED):
+    for loan in _loans(session, group.id, APPROVED):
         if loan.amount <= _room(session, group, day):
-            loans.disburse_loan(session, treasurer, loan_id=loan.id, on=day)
+            disburse_loan(session, treasurer, loan_id=loan.id, on=day)
 
     for _ in range(rng.choice((1, 1, 2, 3))):
         _apply(ctx, group, day, rng, list(members.values()))
@@ -168,10 +179,10 @@ def _loans(session, group_id: int, status: str) -> list[Loan]:  # noqa: ANN001
 
 def _problems(session, loan: Loan, day: dt.date) -> list:  # noqa: ANN001
     guarantors = ()
-    return loans.application_problems(
+    return application_problems(
         session, group_id=loan.group_id, member_id=loan.member_id, amount=loan.amount,
-        annual_rate=loans.rate_of(loan.annual_rate_bp), installments=loan.installments,
-        method=loans._method_key(loan), frequency=loan.frequency, guarantor_ids=guarantors,
+        annual_rate=rate_of(loan.annual_rate_bp), installments=loan.installments,
+        method=method_key(loan), frequency=loan.frequency, guarantor_ids=guarantors,
         on=day, loan_id=loan.id)
 
 
@@ -180,7 +191,7 @@ def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN00
     policy = loan_policy.get_policy(session, group.id, day)
     open_loans: dict[int, int] = {}
     for member_id in session.scalars(select(Loan.member_id).where(
-            Loan.group_id == group.id, Loan.status.in_(loans.OPEN_STATUSES))):
+            Loan.group_id == group.id, Loan.status.in_(OPEN_STATUSES))):
         open_loans[member_id] = open_loans.get(member_id, 0) + 1
     free = [m for m in members if open_loans.get(m.id, 0) < policy.max_active_loans]
     if not free:
@@ -202,15 +213,15 @@ def _apply(ctx, group, day: dt.date, rng, members: list) -> None:  # noqa: ANN00
     rate = rng.choice((policy.min_rate, Decimal(18), policy.max_rate))
     method = rng.choice(policy.methods)
     installments = rng.choice((3, 4, 6, 6, 10, 12))
-    problems = loans.application_problems(
+    problems = application_problems(
         session, group_id=group.id, member_id=member.id, amount=amount, annual_rate=rate,
         installments=installments, method=method, on=day)
     if problems:
         return
-    loans.apply_for_loan(session, ctx.actor("treasurer"), group_id=group.id,
-                         member_id=member.id, amount=amount, purpose=rng.choice(PURPOSES),
-                         installments=installments, annual_rate=rate, method=method,
-                         applied_on=day)
+    apply_for_loan(session, ctx.actor("treasurer"), group_id=group.id,
+                   member_id=member.id, amount=amount, purpose=rng.choice(PURPOSES),
+                   installments=installments, annual_rate=rate, method=method,
+                   applied_on=day)
 
 
 def _handle_arrears(ctx, group, day: dt.date) -> None:  # noqa: ANN001
@@ -219,20 +230,20 @@ def _handle_arrears(ctx, group, day: dt.date) -> None:  # noqa: ANN001
     state = group.state[NAME]
     for row in arrears.loan_arrears(session, treasurer, group_id=group.id, on=day):
         pending = session.scalar(select(LoanRequest.id).where(
-            LoanRequest.loan_id == row.loan_id, LoanRequest.status == loans.PENDING))
+            LoanRequest.loan_id == row.loan_id, LoanRequest.status == PENDING))
         if pending:
             continue
         if row.days_overdue > 120 and state["written_off"] < 1:
-            request = loans.request_write_off(session, treasurer, loan_id=row.loan_id,
-                                              reason=REASON_WRITE_OFF, on=day)
-            loans.approve_request(session, leader, request_id=request.id)
+            request = request_write_off(session, treasurer, loan_id=row.loan_id,
+                                        reason=REASON_WRITE_OFF, on=day)
+            approve_request(session, leader, request_id=request.id)
             state["written_off"] += 1
         elif row.days_overdue > 60 and state["rescheduled"] < 2 \
                 and row.outstanding >= 300_000:
-            request = loans.request_reschedule(session, treasurer, loan_id=row.loan_id,
-                                               reason=REASONS_LATE[state["rescheduled"] % 2],
-                                               installments=6, on=day)
-            loans.approve_request(session, leader, request_id=request.id)
+            request = request_reschedule(session, treasurer, loan_id=row.loan_id,
+                                         reason=REASONS_LATE[state["rescheduled"] % 2],
+                                         installments=6, on=day)
+            approve_request(session, leader, request_id=request.id)
             state["rescheduled"] += 1
 
 
@@ -242,29 +253,29 @@ def finish(ctx, group) -> None:  # noqa: ANN001
     day = group.meeting_dates[-1]
     rng = group.rng(NAME + ".finish")
     members = group.active_members(day)
-    if not _loans(session, group.id, loans.REJECTED):
+    if not _loans(session, group.id, REJECTED):
         _apply(ctx, group, day, rng, members)
-        for loan in _loans(session, group.id, loans.APPLIED)[:1]:
-            loans.reject_loan(session, ctx.actor("leader"), loan_id=loan.id,
-                              reason=REASON_REFUSED)
-    if not _loans(session, group.id, loans.APPROVED):
+        for loan in _loans(session, group.id, APPLIED)[:1]:
+            reject_loan(session, ctx.actor("leader"), loan_id=loan.id,
+                        reason=REASON_REFUSED)
+    if not _loans(session, group.id, APPROVED):
         _apply(ctx, group, day, rng, members)
-        for loan in _loans(session, group.id, loans.APPLIED)[:1]:
+        for loan in _loans(session, group.id, APPLIED)[:1]:
             if not _problems(session, loan, day) and loan.amount <= _room(session, group, day):
-                loans.approve_loan(session, ctx.actor("leader"), loan_id=loan.id)
-    if not _loans(session, group.id, loans.APPLIED):
+                approve_loan(session, ctx.actor("leader"), loan_id=loan.id)
+    if not _loans(session, group.id, APPLIED):
         _apply(ctx, group, day, rng, members)
-    active = _loans(session, group.id, loans.ACTIVE)
+    active = _loans(session, group.id, ACTIVE)
     state = group.state[NAME]
     if state["written_off"] == 0 and active:
         worst = max(arrears.loan_arrears(session, ctx.actor("auditor"), group_id=group.id,
                                          on=day), key=lambda r: (r.days_overdue, -r.loan_id),
                     default=None)
         if worst is not None and worst.days_overdue > 0:
-            request = loans.request_write_off(session, ctx.actor("treasurer"),
-                                              loan_id=worst.loan_id, reason=REASON_WRITE_OFF,
-                                              on=day)
-            loans.approve_request(session, ctx.actor("leader"), request_id=request.id)
+            request = request_write_off(session, ctx.actor("treasurer"),
+                                        loan_id=worst.loan_id, reason=REASON_WRITE_OFF,
+                                        on=day)
+            approve_request(session, ctx.actor("leader"), request_id=request.id)
             state["written_off"] += 1
 
 

@@ -1,8 +1,8 @@
 """Loans at meetings and when a member's own money pays them: the "loan_repayment" column
 of the meeting grid (what falls due by the meeting, prefilled; one amount a member pays,
 shared between her loans oldest first) and the loans' debt source for exits and
-share-outs (paid from her savings or payout). Imported by ``models.loans.lifecycle``, which is what
-registers them.
+share-outs (paid from her savings or payout). Both are named in the package's
+``CAPABILITY``.
 """
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.loans import lifecycle as loans
+from models.loans.common import loan_by_id, money_text
+from models.loans.repayments import add_repayment
+from models.loans.replay import payment_income
+from models.loans.state import LoanState, loan_state, member_active_loans
+from models.loans.statuses import ACTIVE, MEMBER_ACCOUNTS, PAY_ACCOUNTS
 from models.meetings import columns as meeting_columns
 from models.meetings import attendance as meeting_attendance
 from models.savings import debts as savings_debts
@@ -22,11 +26,11 @@ from models.core.schema import Member, User
 from models.loans.schema import Loan
 
 def _member_states(session: Session, group_id: int, member_id: int,
-                   on: dt.date) -> list[tuple[Loan, loans.LoanState]]:
+                   on: dt.date) -> list[tuple[Loan, LoanState]]:
     out = []
-    for loan in loans.member_active_loans(session, group_id, member_id):
+    for loan in member_active_loans(session, group_id, member_id):
         if loan.disbursed_on is not None and loan.disbursed_on <= on:
-            state = loans.loan_state(session, loan, on)
+            state = loan_state(session, loan, on)
             if state is not None:
                 out.append((loan, state))
     return out
@@ -55,12 +59,12 @@ def _validate_cell(session: Session, ctx: meeting_columns.CellContext,
     most = sum(state.quote.total for _, state in states)
     if amount > most:
         return [UserError(N_("{amount} is more than the {owed} that clears every loan."),
-                          amount=loans.money_text(session, ctx.group_id, amount),
-                          owed=loans.money_text(session, ctx.group_id, most))]
+                          amount=money_text(session, ctx.group_id, amount),
+                          owed=money_text(session, ctx.group_id, most))]
     return []
 
 
-def split_across_loans(states: list[tuple[Loan, loans.LoanState]], amount: int) -> list[tuple[Loan, int]]:
+def split_across_loans(states: list[tuple[Loan, LoanState]], amount: int) -> list[tuple[Loan, int]]:
     """Share ``amount`` between a member's loans, oldest first: first what is due on each,
     then towards clearing each."""
     shares: dict[int, int] = {}
@@ -90,7 +94,7 @@ def repay_member_loans(session: Session, actor: User, *, group_id: int, member_i
         raise ValidationError(problems)
     for loan, share in split_across_loans(_member_states(session, group_id, member_id, on),
                                           amount):
-        loans.add_repayment(session, actor, loan, amount=share, on=on, paid_from="cash",
+        add_repayment(session, actor, loan, amount=share, on=on, paid_from="cash",
                             meeting_id=meeting_id)
 
 
@@ -102,7 +106,7 @@ def _post_cell(session: Session, actor: User, ctx: meeting_columns.CellContext,
 
 def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
     return session.scalar(select(Loan.id).where(Loan.group_id == group_id,
-                                                Loan.status == loans.ACTIVE).limit(1)) is not None
+                                                Loan.status == ACTIVE).limit(1)) is not None
 
 
 REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
@@ -110,30 +114,27 @@ REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
     validate=_validate_cell, post=_post_cell, enabled=_column_enabled)
 
 
-# ----- exits and share-outs: loans paid from the member's own money ------------------------
-
-def _debts(session: Session, group_id: int, member_id: int,
-           on: dt.date) -> list[savings_debts.Debt]:
+def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings_debts.Debt]:
     return [savings_debts.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
-                               params={"number": loan.number})
+                         params={"number": loan.number})
             for loan, state in _member_states(session, group_id, member_id, on)]
 
 
 def _settle(session: Session, actor: User, debt: savings_debts.Debt, amount: int,
             source: savings_debts.SettleFrom) -> None:
-    loan = loans.loan_by_id(session, debt.loan_id)
+    loan = loan_by_id(session, debt.loan_id)
     require(session, actor, Permission.RECORD, loan.group_id)
-    if source.account not in loans.MEMBER_ACCOUNTS + loans.PAY_ACCOUNTS:
+    if source.account not in MEMBER_ACCOUNTS + PAY_ACCOUNTS:
         raise UserError(N_("A loan cannot be paid from that account."))
-    loans.add_repayment(session, actor, loan, amount=amount, on=source.on,
+    add_repayment(session, actor, loan, amount=amount, on=source.on,
                         paid_from=source.account, meeting_id=None)
 
 
 def _income(session: Session, debt: savings_debts.Debt, amount: int, on: dt.date) -> int:
     """The interest and fee part of paying ``amount`` on the loan on ``on``, allocated as
     the repayment would be (cash basis: those parts become income when paid)."""
-    loan = loans.loan_by_id(session, debt.loan_id)
-    return loans.payment_income(session, loan, amount=amount, on=on)
+    loan = loan_by_id(session, debt.loan_id)
+    return payment_income(session, loan, amount=amount, on=on)
 
 
 LOAN_DEBTS = savings_debts.DebtSource(

@@ -1,7 +1,7 @@
 """Loans brought in from a group's paper books: a loan still being repaid when the group
 starts keeping its books in Kongthun. Checked by ``opening_loan_problems`` and recorded by
 ``import_opening_loan`` (called by ``models.opening.balances`` within its one opening
-entry); from then on it is a loan like any other (``models.loans.lifecycle``).
+entry); from then on it is a loan like any other (``models.loans.repayments`` and the rest).
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
-from models.loans import lifecycle as loans
+from models.loans.common import group_currency, money_text, rate_bp, rate_of, record_event
+from models.loans.payout import store_installments
+from models.loans.statuses import ACTIVE
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_
 from models.core.ledger import fmt_date
@@ -66,15 +68,15 @@ def _opening_schedule(session: Session, *, group_id: int, principal: int,
             and original_principal < principal:
         problems.append(UserError(
             N_("The amount first lent, {original}, is less than what is still owed, "
-               "{owed}."), original=loans.money_text(session, group_id, original_principal),
-            owed=loans.money_text(session, group_id, principal)))
+               "{owed}."), original=money_text(session, group_id, original_principal),
+            owed=money_text(session, group_id, principal)))
     if method not in LOAN_METHODS:
         problems.append(UserError(N_("Unknown way of charging interest.")))
     if frequency not in FREQUENCIES:
         problems.append(UserError(N_("Unknown repayment frequency.")))
     bp = 0
     try:
-        bp = loans.rate_bp(annual_rate)
+        bp = rate_bp(annual_rate)
     except UserError as problem:
         problems.append(problem)
     if as_of > clock.today():
@@ -94,11 +96,11 @@ def _opening_schedule(session: Session, *, group_id: int, principal: int,
         starts_on = disbursed_on
     policy = get_policy(session, group_id, as_of)
     schedule_method, amortization = LOAN_METHODS[method]
-    exponent = loans.group_currency(session, group_id).exponent
+    exponent = group_currency(session, group_id).exponent
 
     def build(amount: int) -> list[Installment]:
         return build_schedule(ScheduleTerms(
-            amount, loans.rate_of(bp), installments=installments, disbursed=starts_on,
+            amount, rate_of(bp), installments=installments, disbursed=starts_on,
             method=schedule_method, amortization=amortization,
             interest_period=policy.interest_period, frequency=frequency, exponent=exponent,
             multiple=policy.installment_multiple, rounding=policy.rounding,
@@ -166,7 +168,7 @@ def import_opening_loan(session: Session, actor: User, *, group_id: int, member_
                 installments=installments, frequency=frequency, method=schedule_method,
                 amortization=amortization, interest_period=policy.interest_period,
                 multiple=policy.installment_multiple, rounding=policy.rounding,
-                status=loans.ACTIVE, applied_on=paid_out, recorded_by=actor.id,
+                status=ACTIVE, applied_on=paid_out, recorded_by=actor.id,
                 recorded_at=clock.now(), decided_by=actor.id, decided_at=clock.now(),
                 disbursed_on=paid_out, disbursed_via=OPENING_VIA,
                 principal_outstanding=principal)
@@ -176,8 +178,8 @@ def import_opening_loan(session: Session, actor: User, *, group_id: int, member_
                           annual_rate_bp=bp, installments=installments, first_due=first_due,
                           carried_interest=0, carried_penalties=0, reason="",
                           recorded_by=actor.id, recorded_at=clock.now()))
-    loans.store_installments(session, loan, 1, schedule)
-    loans.record_event(session, loan, actor, "opening", as_of, amount=principal)
+    store_installments(session, loan, 1, schedule)
+    record_event(session, loan, actor, "opening", as_of, amount=principal)
     audit.record(session, actor, "loan.opening", group_id=group_id, loan=loan.id,
                  member=member_id, principal=principal, as_of=as_of)
     session.flush()

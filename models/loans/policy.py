@@ -111,9 +111,9 @@ class LoanPolicy:
 DEFAULT = LoanPolicy()
 
 
-# ----- validators (each returns the JSON value to store) ------------------------------
-
 def _decimal(value: Any, *, low: Decimal, high: Decimal) -> Decimal:
+    """The validators below each return the JSON value to store; this one a number in
+    ``low``..``high``."""
     if isinstance(value, (bool, float)):
         raise UserError(N_("Enter a number like 18 or 18.5."))
     try:

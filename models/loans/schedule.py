@@ -45,7 +45,6 @@ to the last minor unit:
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
@@ -54,39 +53,38 @@ from typing import Literal
 
 from models.core.errors import UserError
 from models.core.i18n import N_
-from models.core.clock import add_months, check_date
+from models.core.clock import check_date
+from models.loans.due_dates import (
+    FREQUENCIES,
+    FREQUENCY_RULES,
+    MAX_INSTALLMENTS,
+    WIDE,
+    Frequency,
+    check_choice,
+    due_dates,
+    period_before,
+    periods_between,
+)
 from models.core.money import ROUNDING_MODES, check_within
 
 Method = Literal["flat", "declining"]
 Amortization = Literal["equal-installments", "equal-principal"]
 InterestPeriod = Literal["repayment", "daily"]
-Frequency = Literal["monthly", "fortnightly", "weekly"]
 Rounding = Literal["half-even", "half-up"]
 
 METHODS: tuple[str, ...] = ("flat", "declining")
 AMORTIZATIONS: tuple[str, ...] = ("equal-installments", "equal-principal")
 INTEREST_PERIODS: tuple[str, ...] = ("repayment", "daily")
-FREQUENCIES: tuple[str, ...] = ("monthly", "fortnightly", "weekly")
 
-#: More than 1,000 installments is a typing mistake (weekly for 19 years), not a loan.
-MAX_INSTALLMENTS = 1000
 #: Currency exponents we accept (kip 0, baht and dollars 2).
 MAX_EXPONENT = 4
 
 # Fineract's MoneyHelper.PRECISION: intermediate divisions and products keep 19 digits.
 _PRECISION = 19
-# The PMT needs more room than 19 digits: (1 + r)^n over hundreds of periods.
-_WIDE = Context(prec=50)
 _DAYS_IN_YEAR = 365
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
-# frequency -> (repayment periods in a year, repay every n of them, days for a daily PMT)
-_FREQUENCY_RULES: dict[str, tuple[int, int, int]] = {
-    "monthly": (12, 1, 30),
-    "fortnightly": (52, 2, 14),
-    "weekly": (52, 1, 7),
-}
 
 
 @dataclass(frozen=True)
@@ -139,11 +137,11 @@ class ScheduleTerms:
         if not 1 <= self.installments <= MAX_INSTALLMENTS:
             raise UserError(N_("The number of installments must be between 1 and {maximum}."),
                             maximum=MAX_INSTALLMENTS)
-        _check_choice(self.method, METHODS)
-        _check_choice(self.amortization, AMORTIZATIONS)
-        _check_choice(self.interest_period, INTEREST_PERIODS)
-        _check_choice(self.frequency, FREQUENCIES)
-        _check_choice(self.rounding, tuple(ROUNDING_MODES))
+        check_choice(self.method, METHODS)
+        check_choice(self.amortization, AMORTIZATIONS)
+        check_choice(self.interest_period, INTEREST_PERIODS)
+        check_choice(self.frequency, FREQUENCIES)
+        check_choice(self.rounding, tuple(ROUNDING_MODES))
         if not 0 <= self.exponent <= MAX_EXPONENT:
             raise UserError(N_("The number of decimals must be between 0 and {maximum}."),
                             maximum=MAX_EXPONENT)
@@ -191,51 +189,6 @@ class Payoff:
     total: int
 
 
-def _check_choice(value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise UserError(N_("“{value}” is not one of: {choices}."),
-                        value=value, choices=", ".join(allowed))
-
-
-# --- dates -----------------------------------------------------------------------------
-
-def _next_due(previous: dt.date, seed: dt.date, frequency: str) -> dt.date:
-    """One period after ``previous``. Monthly dates return to the seed day where the
-    month has it (Fineract's ``adjustDate``: only seeds past the 28th need it)."""
-    if frequency == "monthly":
-        candidate = add_months(previous, 1)
-        if seed.day > 28 and candidate.day >= 28:
-            last = calendar.monthrange(candidate.year, candidate.month)[1]
-            candidate = candidate.replace(day=min(last, seed.day))
-        return candidate
-    return previous + dt.timedelta(days=7 * _FREQUENCY_RULES[frequency][1])
-
-
-def period_before(day: dt.date, frequency: str) -> dt.date:
-    """One repayment period before ``day`` (a month, clamped to the month's end; 7 or 14
-    days)."""
-    if frequency == "monthly":
-        return add_months(day, -1)
-    return day - dt.timedelta(days=7 * _FREQUENCY_RULES[frequency][1])
-
-
-def periods_between(start: dt.date, end: dt.date, frequency: str) -> Decimal:
-    """Repayment periods from ``start`` to ``end``: whole periods, then the rest as a
-    fraction of the next period's days (Fineract's ``calculatePeriodsBetweenDates``)."""
-    if end <= start:
-        return Decimal(0)
-    if frequency != "monthly":
-        return _WIDE.divide(Decimal((end - start).days),
-                            Decimal(7 * _FREQUENCY_RULES[frequency][1]))
-    whole = 0
-    while add_months(start, whole + 1) <= end:
-        whole += 1
-    since = add_months(start, whole)
-    rest = (end - since).days
-    if rest == 0:
-        return Decimal(whole)
-    span = (add_months(start, whole + 1) - since).days
-    return Decimal(whole) + _WIDE.divide(Decimal(rest), Decimal(span))
 
 
 def ideal_start(terms: "ScheduleTerms") -> dt.date:
@@ -245,31 +198,6 @@ def ideal_start(terms: "ScheduleTerms") -> dt.date:
         return terms.disbursed
     return max(terms.disbursed, period_before(terms.first_due, terms.frequency))
 
-
-def due_dates(disbursed: dt.date, installments: int, *, frequency: Frequency = "monthly",
-              first_due: dt.date | None = None) -> list[dt.date]:
-    """The ``installments`` due dates of a loan disbursed on ``disbursed``.
-
-    The first is ``first_due``, or one period after disbursement; each next one is a
-    period after the previous, monthly ones keeping the seed day (``first_due``'s day,
-    else the disbursement day) clamped to the month's end."""
-    _check_choice(frequency, FREQUENCIES)
-    if installments < 1:
-        raise UserError(N_("The number of installments must be between 1 and {maximum}."),
-                        maximum=MAX_INSTALLMENTS)
-    if first_due is not None and first_due <= disbursed:
-        raise UserError(N_("The first due date must be after the disbursement date {date}."),
-                        date=disbursed.isoformat())
-    seed = first_due if first_due is not None else disbursed
-    current = first_due if first_due is not None else _next_due(disbursed, seed, frequency)
-    dates = [current]
-    for _ in range(installments - 1):
-        current = _next_due(current, seed, frequency)
-        dates.append(current)
-    return dates
-
-
-# --- arithmetic ------------------------------------------------------------------------
 
 class _Arithmetic:
     """The rounding of one loan: a 19-digit context and the rounding to minor units or to
@@ -286,7 +214,7 @@ class _Arithmetic:
     def to_multiple(self, value: Decimal | int, multiple: int) -> int:
         """Nearest multiple of ``multiple`` minor units, ties by the rounding mode
         (Fineract's ``Money.roundToMultiplesOf``)."""
-        quotient = _WIDE.divide(Decimal(value), Decimal(multiple))
+        quotient = WIDE.divide(Decimal(value), Decimal(multiple))
         return int(quotient.quantize(_ONE, rounding=self.mode)) * multiple
 
     def div(self, value: Decimal | int, divisor: Decimal | int) -> Decimal:
@@ -298,7 +226,7 @@ class _Arithmetic:
 
 def _rate_per_period(terms: ScheduleTerms, a: _Arithmetic) -> Decimal:
     """Interest-period = repayment-period rate as a fraction: annual / n-a-year / 100 × every."""
-    per_year, every, _ = _FREQUENCY_RULES[terms.frequency]
+    per_year, every, _ = FREQUENCY_RULES[terms.frequency]
     # The last multiplication is exact in Fineract (no MathContext); ours is too.
     return a.div(a.div(terms.annual_rate, per_year), _HUNDRED) * every
 
@@ -315,17 +243,17 @@ def _pmt_rate(terms: ScheduleTerms, a: _Arithmetic) -> Decimal:
     """The periodic rate the EMI is computed with. Daily-interest loans use a standard
     period (30 days a month, 7 or 14 days a week/fortnight), not the actual days."""
     if terms.interest_period == "daily":
-        return _rate_for_days(terms, a, _FREQUENCY_RULES[terms.frequency][2])
+        return _rate_for_days(terms, a, FREQUENCY_RULES[terms.frequency][2])
     return _rate_per_period(terms, a)
 
 
 def _pmt(principal: int, rate: Decimal, periods: int) -> Decimal:
     """Excel's PMT for a present value ``principal``, unrounded."""
     if rate == 0:
-        return _WIDE.divide(Decimal(principal), Decimal(periods))
-    growth = _WIDE.power(_WIDE.add(_ONE, rate), periods)
-    return _WIDE.divide(_WIDE.multiply(_WIDE.multiply(Decimal(principal), rate), growth),
-                        _WIDE.subtract(growth, _ONE))
+        return WIDE.divide(Decimal(principal), Decimal(periods))
+    growth = WIDE.power(WIDE.add(_ONE, rate), periods)
+    return WIDE.divide(WIDE.multiply(WIDE.multiply(Decimal(principal), rate), growth),
+                        WIDE.subtract(growth, _ONE))
 
 
 def _multiple(terms: ScheduleTerms) -> int | None:
@@ -339,8 +267,6 @@ def _too_large_multiple(terms: ScheduleTerms) -> UserError:
            "interest. Use a smaller multiple or fewer installments."),
         multiple=major)
 
-
-# --- schedules -------------------------------------------------------------------------
 
 def build_schedule(terms: ScheduleTerms) -> list[Installment]:
     """The repayment schedule of ``terms``: one ``Installment`` per due date.
@@ -417,7 +343,7 @@ def _flat_total_interest(terms: ScheduleTerms, a: _Arithmetic, dates: Sequence[d
     if terms.interest_period == "daily":
         rate = _rate_per_day(terms, a) * (dates[-1] - ideal_start(terms)).days
     else:
-        per_year, every, _ = _FREQUENCY_RULES[terms.frequency]
+        per_year, every, _ = FREQUENCY_RULES[terms.frequency]
         rate = a.div(a.div(terms.annual_rate, per_year), _HUNDRED) * (every * len(dates))
     return a.minor(a.mul(terms.principal, rate))
 
@@ -466,8 +392,6 @@ def summarize(schedule: Sequence[Installment]) -> ScheduleTotals:
     interest = sum(i.interest for i in schedule)
     return ScheduleTotals(principal, interest, principal + interest)
 
-
-# --- early payoff ----------------------------------------------------------------------
 
 def accrued_interest(terms: ScheduleTerms, outstanding: int, days: int) -> int:
     """Interest on ``outstanding`` minor units over ``days`` days at the loan's rate,

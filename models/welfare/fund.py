@@ -31,7 +31,7 @@ from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.loans import lifecycle as loans, policy as loan_policy
+from models.loans import policy as loan_policy, state as loan_state
 
 CONTRIBUTION_KINDS = ("welfare_contribution", "welfare_joining_fee")
 METHODS = ("cash", "bank")
@@ -415,8 +415,8 @@ def overdue_loan_count(session: Session, group_id: int, member_id: int, on: dt.d
     force on its due date give."""
     honour_grace = settings.get(session, group_id, "welfare_loan_grace", on) == "grace"
     count = 0
-    for loan in loans.member_active_loans(session, group_id, member_id):
-        state = loans.loan_state(session, loan, on)
+    for loan in loan_state.member_active_loans(session, group_id, member_id):
+        state = loan_state.loan_state(session, loan, on)
         if state is None or state.arrears.oldest_due is None:
             continue
         oldest = state.arrears.oldest_due

@@ -11,7 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import arrears, lifecycle as loans
+from models.loans import arrears, penalties
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.queries import loan_detail
+from models.loans.repayments import record_repayment, reverse_repayment
 from models.core.verify import verify_database
 from tests.models.loan_support import open_loan, save, set_policy
 
@@ -27,13 +31,13 @@ def test_a_loan_repaid_every_week_for_two_years(env):
                fee_timing="installments", penalty_kind="flat", penalty_flat=1_000,
                max_term_months=24, effective_from=dt.date(2024, 1, 1))
     with env.db.write() as s:
-        row = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=10_400_000,
-                                   purpose="Loom", installments=104,
-                                   annual_rate=Decimal(18), method="declining",
-                                   frequency="weekly", applied_on=START)
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=START)
+        row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                             member_id=env.member_ids[0], amount=10_400_000,
+                             purpose="Loom", installments=104,
+                             annual_rate=Decimal(18), method="declining",
+                             frequency="weekly", applied_on=START)
+        approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=START)
     loan_id = row.id
     # Every week she pays what is due, a week late every tenth time (a penalty).
     ids, timings = [], []
@@ -42,25 +46,25 @@ def test_a_loan_repaid_every_week_for_two_years(env):
         if day > dt.date(2026, 11, 20):
             break
         with env.db.write() as s:
-            arrears.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                       on=day)
+            penalties.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                         on=day)
         with env.db.read() as s:
-            due = loans.loan_detail(s, env.user(s, "auditor"), loan_id, day).due_now
+            due = loan_detail(s, env.user(s, "auditor"), loan_id, day).due_now
         if not due:
             continue
         start = time.perf_counter()
         with env.db.write() as s:
-            ids.append(loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                              amount=due, on=day).id)
+            ids.append(record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                        amount=due, on=day).id)
         timings.append(time.perf_counter() - start)
     start = time.perf_counter()
     with env.db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=ids[0],
-                                reason="Counted twice")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=ids[0],
+                          reason="Counted twice")
     replay = time.perf_counter() - start
     start = time.perf_counter()
     with env.db.read() as s:
-        detail = loans.loan_detail(s, env.user(s, "auditor"), loan_id)
+        detail = loan_detail(s, env.user(s, "auditor"), loan_id)
     read = time.perf_counter() - start
     start = time.perf_counter()
     with env.db.read() as s:

@@ -28,14 +28,19 @@ def long_schedule(session, actor, path: Path) -> None:  # noqa: ANN001
     import datetime as dt
     from decimal import Decimal
 
-    from desktop.screens.loan_dialogs import print_data
+    from models.core import clock
+    from models.core.money import currency
+    from models.core.schema import Group
     from models.loans.schedule import Installment
+    from models.loans.schedule_sheet import ScheduleSheet, schedule_lines
 
     rows = [Installment(n, dt.date(2027, 1, 1) + dt.timedelta(days=30 * n), 10_000, 1_000,
                         11_000, 600_000 - 10_000 * n) for n in range(1, 61)]
-    write_schedule(print_data(session, actor, group_id=actor_group(session), amount=600_000,
-                              rate=Decimal("24"), method="flat", disbursed=dt.date(2027, 1, 1),
-                              rows=rows, member_name="Kham"), path)
+    group = session.get(Group, actor_group(session))
+    write_schedule(ScheduleSheet(group.name, currency(group.currency), group.is_demo, 600_000,
+                                 Decimal("24"), "flat", dt.date(2027, 1, 1),
+                                 schedule_lines(rows), clock.now(), actor.display_name,
+                                 member_name="Kham"), path)
 
 
 def actor_group(session) -> int:  # noqa: ANN001

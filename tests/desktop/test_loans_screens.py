@@ -13,7 +13,10 @@ from desktop.qt_i18n import switch_language
 from desktop.screens import loan_dialogs, loan_panels
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, RepaymentDialog
 from desktop.widgets import RowTableModel
-from models.loans import lifecycle as loans
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.queries import get_loan, loan_detail
+from models.loans.repayments import record_repayment
+from models.loans.statuses import ACTIVE, APPROVED
 from models.core.verify import verify_database
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.loan_support import D, open_loan, save
@@ -70,12 +73,12 @@ def test_a_loan_from_application_to_repayment_through_the_windows(saved, make_wi
 
     screen = open_loans(treasurer)
     screen.refresh()
-    assert screen.selected_loan().status == loans.APPROVED
+    assert screen.selected_loan().status == APPROVED
     payout = DisburseDialog(screen.ctx, screen.selected_loan(), parent=screen)
     qtbot.addWidget(payout)
     assert payout.save()  # today, from the cash box
     screen.refresh()
-    assert screen.selected_loan().status == loans.ACTIVE
+    assert screen.selected_loan().status == ACTIVE
     assert len(screen.schedule_model.rows) == 6
 
     repayment = RepaymentDialog(screen.ctx, screen.selected_loan(), parent=screen)
@@ -183,7 +186,7 @@ def test_a_loan_fee_shows_in_the_forms_the_schedule_and_the_calculator(
         "580,000 ₭." in dialog.check.text()
     assert dialog.save()
     with env.db.write() as s:
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=dialog.saved.id)
+        approve_loan(s, env.user(s, "leader"), loan_id=dialog.saved.id)
     screen.refresh()
     payout = DisburseDialog(screen.ctx, screen.selected_loan(), parent=screen)
     qtbot.addWidget(payout)
@@ -200,8 +203,8 @@ def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp
     env = saved
     loan_id = open_loan(env.db, env, amount=600_000, installments=6, disbursed=D(2026, 9, 20))
     with env.db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=112_000,
-                               on=D(2026, 10, 20))
+        record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=112_000,
+                         on=D(2026, 10, 20))
     screen = open_loans(make_window("treasurer"))
     screen.refresh()
     # Nothing selected in the repayments: no receipt to print.
@@ -239,20 +242,20 @@ def test_a_payout_or_repayment_with_a_wrong_date_is_refused_with_a_message(saved
     assert "31/02/2026" in repayment.problems.text()
     assert len(repayment.problems.text().splitlines()) >= 2
     with env.db.read() as s:
-        assert loans.loan_detail(s, env.user(s, "auditor"), loan_id).repayments == ()
+        assert loan_detail(s, env.user(s, "auditor"), loan_id).repayments == ()
     with env.db.write() as s:
-        row = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=100_000,
-                                   purpose="Seeds", installments=2, annual_rate=18,
-                                   method="flat", applied_on=D(2026, 10, 1))
-        with_approval = loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                             member_id=env.member_ids[0], amount=100_000,
+                             purpose="Seeds", installments=2, annual_rate=18,
+                             method="flat", applied_on=D(2026, 10, 1))
+        with_approval = approve_loan(s, env.user(s, "leader"), loan_id=row.id)
     payout = DisburseDialog(screen.ctx, with_approval, parent=screen)
     qtbot.addWidget(payout)
     payout.first_due.setText("soon")
     assert not payout.save()
     assert "soon" in payout.problems.text()
     with env.db.read() as s:
-        assert loans.get_loan(s, env.user(s, "auditor"), row.id).status == loans.APPROVED
+        assert get_loan(s, env.user(s, "auditor"), row.id).status == APPROVED
 
 
 def test_the_refusal_banner_goes_once_the_amount_is_corrected_and_the_form_keeps_its_shape(

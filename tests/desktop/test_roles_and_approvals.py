@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from desktop.screens import welfare as welfare_screen
 from desktop.screens.loan_dialogs import DisburseDialog
-from models.loans import lifecycle as loans
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.common import loan_by_id
+from models.loans.statuses import ACTIVE, APPLIED, APPROVED
 from models.core import users
 from models.welfare.schema import WelfareClaim
 from tests.models.loan_support import save
@@ -55,12 +57,12 @@ def test_the_treasurer_who_is_also_a_leader_is_told_why_she_cannot_approve_her_o
     grant_in_window(window, "leader")
     with env.db.write() as s:
         admin = env.user(s, "admin")
-        loans.apply_for_loan(s, admin, group_id=env.group_id, member_id=env.member_ids[0],
-                             amount=600_000, purpose="Sewing machine", installments=6,
-                             annual_rate=Decimal(24), method="flat", guarantor_ids=())
+        apply_for_loan(s, admin, group_id=env.group_id, member_id=env.member_ids[0],
+                       amount=600_000, purpose="Sewing machine", installments=6,
+                       annual_rate=Decimal(24), method="flat", guarantor_ids=())
     screen = window.show_section("loans")
     screen.refresh()
-    assert screen.selected_loan().status == loans.APPLIED
+    assert screen.selected_loan().status == APPLIED
     approve = screen.buttons["approve"]
     assert not approve.isEnabled()
     assert approve.toolTip() == ("admin recorded this loan application, so another leader "
@@ -74,11 +76,11 @@ def test_paying_out_a_loan_asks_with_the_amount_and_the_member_first(env, make_w
                                                                       messages, qtbot):
     with env.db.write() as s:
         save(s, env, 0, 2_000_000)
-        row = loans.apply_for_loan(
+        row = apply_for_loan(
             s, env.user(s, "treasurer"), group_id=env.group_id, member_id=env.member_ids[0],
             amount=600_000, purpose="Sewing machine", installments=6, annual_rate=Decimal(24),
             method="flat", guarantor_ids=())
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        approve_loan(s, env.user(s, "leader"), loan_id=row.id)
     screen = make_window("treasurer").show_section("loans")
     screen.refresh()
     payout = DisburseDialog(screen.ctx, screen.selected_loan(), parent=screen)
@@ -89,11 +91,11 @@ def test_paying_out_a_loan_asks_with_the_amount_and_the_member_first(env, make_w
         "Pay out loan 1: give ນາງ ແກ້ວ 600,000 ₭ from the cash box on 20/11/2026? The money "
         "leaves the cash box in the books at once.")
     with env.db.read() as s:
-        assert loans.loan_by_id(s, row.id).status == loans.APPROVED
+        assert loan_by_id(s, row.id).status == APPROVED
     messages.answer = "yes"
     assert payout.save()
     with env.db.read() as s:
-        assert loans.loan_by_id(s, row.id).status == loans.ACTIVE
+        assert loan_by_id(s, row.id).status == ACTIVE
 
 
 def test_approving_a_claim_that_fails_the_rules_lists_them_and_approves_nothing(

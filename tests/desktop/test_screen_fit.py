@@ -32,7 +32,7 @@ from desktop.context import ScreenContext
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import switch_language
 from models.core import clock, groups, ledger, members, users
-from models.loans import lifecycle as loans
+from models.loans.queries import list_loans
 from models.meetings import meeting as meetings
 from models.savings import accounts as savings
 from models.welfare import register as welfare_register
@@ -96,7 +96,7 @@ def demo(demo_file, tmp_path, app) -> Demo:
     with database.read() as s:
         actor = users.reload_user(s, user)
         gid = groups.visible_groups(s, actor)[0].id
-        all_loans = loans.list_loans(s, actor, gid)
+        all_loans = list_loans(s, actor, gid)
         claims = welfare_register.claims_register(s, actor, gid)
         rows = {
             "group": groups.visible_groups(s, actor)[0],

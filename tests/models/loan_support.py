@@ -7,7 +7,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from models.core import ledger, members
-from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans import policy as loan_policy
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.queries import loan_detail
+from models.loans.repayments import record_repayment
+from models.loans.rows import LoanDetail
 from models.core.ledger import Line
 from models.core.verify import verify_database
 
@@ -47,26 +52,26 @@ def open_loan(db, env, *, member: int = 0, amount: int, rate: Decimal | int = 24
               paid_from: str = "cash") -> int:
     """Apply, approve (leader) and pay out a loan; returns its id."""
     with db.write() as s:
-        row = loans.apply_for_loan(
+        row = apply_for_loan(
             s, env.user(s, "treasurer"), group_id=env.group_id,
             member_id=env.member_ids[member], amount=amount, purpose="Sewing machine",
             installments=installments, annual_rate=Decimal(rate), method=method,
             guarantor_ids=guarantors, applied_on=disbursed)
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=disbursed,
-                            paid_from=paid_from, first_due=first_due)
+        approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=disbursed,
+                      paid_from=paid_from, first_due=first_due)
     return row.id
 
 
 def repay(db, env, loan_id: int, amount: int, on: dt.date, **kw) -> int:
     with db.write() as s:
-        return loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                      amount=amount, on=on, **kw).id
+        return record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                amount=amount, on=on, **kw).id
 
 
-def detail(db, env, loan_id: int, on: dt.date | None = None) -> loans.LoanDetail:
+def detail(db, env, loan_id: int, on: dt.date | None = None) -> LoanDetail:
     with db.read() as s:
-        return loans.loan_detail(s, env.user(s, "auditor"), loan_id, on)
+        return loan_detail(s, env.user(s, "auditor"), loan_id, on)
 
 
 def receivable(db, env, loan_id: int, key: str = "loans_receivable") -> int:

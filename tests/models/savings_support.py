@@ -37,17 +37,18 @@ def lend(env, member_id: int, amount: int, *, on=dt.date(2026, 3, 1), installmen
          rate: int = 12) -> int:
     """A real loan: applied for, approved by the leader, paid out from the box. Flat
     interest, so what it owes at any day after payout is amount × rate × months / 12."""
-    from models.loans import lifecycle as loans
+    from models.loans.application import apply_for_loan, approve_loan
+    from models.loans.payout import disburse_loan
 
     with env.db.write() as s:
-        loan = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                    member_id=member_id, amount=amount, purpose="Sewing machine",
-                                    installments=installments, annual_rate=rate, method="flat",
-                                    applied_on=on)
+        loan = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                              member_id=member_id, amount=amount, purpose="Sewing machine",
+                              installments=installments, annual_rate=rate, method="flat",
+                              applied_on=on)
     with env.db.write() as s:
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=loan.id)
+        approve_loan(s, env.user(s, "leader"), loan_id=loan.id)
     with env.db.write() as s:
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=loan.id, on=on)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=loan.id, on=on)
     return loan.id
 
 

@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import arrears, lifecycle as loans
+from models.loans import arrears, penalties
+from models.loans.repayments import pay_off_loan, reverse_repayment
+from models.loans.requests import approve_request, request_write_off
+from models.loans.statuses import KIND_PENALTY
 from models.core import ledger
 from models.core.errors import PermissionDenied
 from models.core.schema import JournalEntry
@@ -30,8 +33,8 @@ TODAY = D(2026, 11, 20)
 
 def _run_penalties(db, env, on=TODAY):
     with db.write() as s:
-        return arrears.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                          on=on)
+        return penalties.post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                            on=on)
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def test_a_waived_penalty_is_not_charged_again(db, env, flat_loan):
     set_policy(db, env, penalty_kind="flat", penalty_flat=5_000, grace_days=0)
     _run_penalties(db, env, on=D(2026, 7, 11))
     with db.write() as s:
-        entry = s.query(JournalEntry).filter_by(kind=loans.KIND_PENALTY).one().id
+        entry = s.query(JournalEntry).filter_by(kind=KIND_PENALTY).one().id
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=entry,
                              reason="She was in hospital")
     assert receivable(db, env, flat_loan, "penalties_receivable") == 0
@@ -105,7 +108,7 @@ def test_a_waived_penalty_is_not_charged_again(db, env, flat_loan):
 def test_no_penalty_without_a_rule_and_leaders_cannot_charge(db, env, flat_loan):
     assert _run_penalties(db, env) == []
     with pytest.raises(PermissionDenied), db.write() as s:
-        arrears.post_due_penalties(s, env.user(s, "leader"), group_id=env.group_id)
+        penalties.post_due_penalties(s, env.user(s, "leader"), group_id=env.group_id)
 
 
 @pytest.fixture
@@ -131,7 +134,7 @@ def portfolio(db, env):
     earlier = open_loan(db, env, member=0, amount=300_000, installments=2,
                         disbursed=D(2026, 2, 1))
     with db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=earlier, on=D(2026, 3, 1))
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=earlier, on=D(2026, 3, 1))
     ids["A"] = open_loan(db, env, member=0, amount=1_000_000, disbursed=D(2026, 11, 1))
     ids["B"] = open_loan(db, env, member=1, amount=2_000_000, disbursed=D(2026, 10, 10))
     ids["C"] = open_loan(db, env, member=2, amount=3_000_000, disbursed=D(2026, 9, 6))
@@ -174,9 +177,9 @@ def test_aging_buckets_and_portfolio_at_risk(db, env, portfolio):
 
 def test_a_written_off_loan_leaves_the_portfolio(db, env, portfolio):
     with db.write() as s:
-        request = loans.request_write_off(s, env.user(s, "treasurer"),
-                                          loan_id=portfolio["E"], reason="Left the village")
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        request = request_write_off(s, env.user(s, "treasurer"),
+                                    loan_id=portfolio["E"], reason="Left the village")
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
     with db.read() as s:
         rows = arrears.loan_arrears(s, env.user(s, "auditor"), group_id=env.group_id)
     risk = arrears.portfolio_at_risk(rows, TODAY)
@@ -233,7 +236,7 @@ def test_a_payment_entered_late_takes_back_the_penalty_it_avoided(db, env, flat_
     assert splits(db, env, flat_loan) == [
         (D(2026, 7, 12), 124_000, 0, 24_000, 100_000, "posted")]
     with db.read() as s:
-        penalties = s.query(JournalEntry).filter_by(kind=loans.KIND_PENALTY).all()
+        penalties = s.query(JournalEntry).filter_by(kind=KIND_PENALTY).all()
         reversal = s.query(JournalEntry).filter(
             JournalEntry.reverses_id == penalties[0].id).one()
         assert "decided again" in reversal.memo
@@ -241,11 +244,11 @@ def test_a_payment_entered_late_takes_back_the_penalty_it_avoided(db, env, flat_
     assert_ledger_whole(db)
 
     with db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=repayment,
-                                reason="Entered twice")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=repayment,
+                          reason="Entered twice")
     assert receivable(db, env, flat_loan, "penalties_receivable") == 5_000
     with db.read() as s:
         charged = [e.value_date for e in s.query(JournalEntry).filter_by(
-            kind=loans.KIND_PENALTY) if e.reverses_id is None]
+            kind=KIND_PENALTY) if e.reverses_id is None]
     assert charged == [D(2026, 7, 14), D(2026, 7, 14)]  # the first, reversed; the second
     assert_ledger_whole(db)

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from models.core import ledger
-from models.loans import lifecycle as loans
+from models.loans.payout import disburse_loan
+from models.loans.statuses import APPROVED
 from models.meetings import meeting as meetings
 from models.savings import shareout_records
 from models.welfare import register as welfare_register
@@ -103,10 +104,10 @@ def test_the_share_out_the_wizard_offers_can_be_posted_in_every_group(demo):
 def test_every_approved_loan_can_be_paid_out_from_the_box(demo):
     with demo.read() as s:
         treasurer = s.scalar(select(User).where(User.username == "treasurer"))
-        approved = s.scalars(select(Loan).where(Loan.status == loans.APPROVED)).all()
+        approved = s.scalars(select(Loan).where(Loan.status == APPROVED)).all()
         assert approved
         for loan in approved:
-            loans.disburse_loan(s, treasurer, loan_id=loan.id, on=TODAY.date())
+            disburse_loan(s, treasurer, loan_id=loan.id, on=TODAY.date())
 
 
 def test_what_the_welfare_fund_owes_is_not_stopped_by_an_empty_box(demo):

@@ -21,8 +21,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 import models
+from models.core import clock, bundles, groups, ledger, members, settings, tables, users
+from models.loans import (
+    application as loan_application,
+    meeting as loan_meeting,
+    opening as loan_opening,
+    payout as loan_payout,
+    penalties as loan_penalties,
+    policy as loan_policy,
+    repayments as loan_repayments,
+    requests as loan_requests,
+)
 from models.core import bundles, capability, clock, groups, ledger, members, settings, users
-from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy, lifecycle as loans
+from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy
 from models.statements import auditor as auditor_export, passbook
 from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
 from models.meetings import posting as meeting_posting, roll as meeting_roll
@@ -112,12 +123,12 @@ def world_file(tmp_path_factory, template_db, server):
     info["repayment"] = loan_support.repay(db, env, info["loan"], 30_000, D(2026, 4, 1))
     with db.write() as s:
         treasurer = env.user(s, "treasurer")
-        info["pending_loan"] = loans.apply_for_loan(
+        info["pending_loan"] = loan_application.apply_for_loan(
             s, treasurer, group_id=gid, member_id=member_ids[1], amount=100_000,
             purpose="Cloth", installments=6, annual_rate=Decimal(24), method="flat",
             applied_on=D(2026, 11, 1)).id
-        info["request"] = loans.request_write_off(s, treasurer, loan_id=info["loan"],
-                                                  reason="moved away").id
+        info["request"] = loan_requests.request_write_off(s, treasurer, loan_id=info["loan"],
+                                                          reason="moved away").id
         info["meeting"] = meetings.open_meeting(s, treasurer, group_id=gid,
                                                 on=D(2026, 11, 15)).id
         info["notice"] = savings_withdrawals.give_withdrawal_notice(
@@ -174,7 +185,7 @@ WRITES = {
         s, a, entry_id=i["entry"], reason="slip")),
     "lock a period": (Permission.LOCK_PERIOD, lambda s, a, w, i: ledger.lock_period(
         s, a, group_id=w.group_id, through=D(2025, 1, 31))),
-    "post late penalties": (Permission.RECORD, lambda s, a, w, i: arrears.post_due_penalties(
+    "post late penalties": (Permission.RECORD, lambda s, a, w, i: loan_penalties.post_due_penalties(
         s, a, group_id=w.group_id, on=D(2026, 11, 20))),
     "count the cash": (Permission.RECORD, lambda s, a, w, i: cashbox.count_cash(
         s, a, group_id=w.group_id, on=D(2026, 11, 20), notes={100_000: 1})),
@@ -200,33 +211,33 @@ WRITES = {
                                loan_policy.set_policy(s, a, group_id=w.group_id,
                                                       policy=_policy(s, w),
                                                       effective_from=D(2026, 12, 1))),
-    "apply for a loan": (Permission.RECORD, lambda s, a, w, i: loans.apply_for_loan(
+    "apply for a loan": (Permission.RECORD, lambda s, a, w, i: loan_application.apply_for_loan(
         s, a, group_id=w.group_id, member_id=w.member_ids[2], amount=50_000, purpose="x",
         installments=6, annual_rate=Decimal(24), method="flat")),
-    "approve a loan": (Permission.APPROVE, lambda s, a, w, i: loans.approve_loan(
+    "approve a loan": (Permission.APPROVE, lambda s, a, w, i: loan_application.approve_loan(
         s, a, loan_id=i["pending_loan"])),
-    "reject a loan": (Permission.APPROVE, lambda s, a, w, i: loans.reject_loan(
+    "reject a loan": (Permission.APPROVE, lambda s, a, w, i: loan_application.reject_loan(
         s, a, loan_id=i["pending_loan"], reason="no")),
-    "cancel a loan": (Permission.RECORD, lambda s, a, w, i: loans.cancel_loan(
+    "cancel a loan": (Permission.RECORD, lambda s, a, w, i: loan_application.cancel_loan(
         s, a, loan_id=i["pending_loan"], reason="changed her mind")),
-    "pay out a loan": (Permission.RECORD, lambda s, a, w, i: loans.disburse_loan(
+    "pay out a loan": (Permission.RECORD, lambda s, a, w, i: loan_payout.disburse_loan(
         s, a, loan_id=i["pending_loan"])),
-    "record a repayment": (Permission.RECORD, lambda s, a, w, i: loans.record_repayment(
+    "record a repayment": (Permission.RECORD, lambda s, a, w, i: loan_repayments.record_repayment(
         s, a, loan_id=i["loan"], amount=10_000)),
-    "add a repayment": (Permission.RECORD, lambda s, a, w, i: loans.add_repayment(
+    "add a repayment": (Permission.RECORD, lambda s, a, w, i: loan_repayments.add_repayment(
         s, a, _loan(s, i), amount=10_000, on=D(2026, 11, 20), paid_from="cash",
         meeting_id=None)),
-    "pay off a loan": (Permission.RECORD, lambda s, a, w, i: loans.pay_off_loan(
+    "pay off a loan": (Permission.RECORD, lambda s, a, w, i: loan_repayments.pay_off_loan(
         s, a, loan_id=i["loan"])),
-    "reverse a repayment": (Permission.REVERSE, lambda s, a, w, i: loans.reverse_repayment(
+    "reverse a repayment": (Permission.REVERSE, lambda s, a, w, i: loan_repayments.reverse_repayment(
         s, a, repayment_id=i["repayment"], reason="slip")),
-    "ask to reschedule": (Permission.RECORD, lambda s, a, w, i: loans.request_reschedule(
+    "ask to reschedule": (Permission.RECORD, lambda s, a, w, i: loan_requests.request_reschedule(
         s, a, loan_id=i["loan"], reason="harvest failed", installments=12)),
-    "ask to write off": (Permission.RECORD, lambda s, a, w, i: loans.request_write_off(
+    "ask to write off": (Permission.RECORD, lambda s, a, w, i: loan_requests.request_write_off(
         s, a, loan_id=i["loan"], reason="gone")),
-    "approve a request": (Permission.APPROVE, lambda s, a, w, i: loans.approve_request(
+    "approve a request": (Permission.APPROVE, lambda s, a, w, i: loan_requests.approve_request(
         s, a, request_id=i["request"])),
-    "reject a request": (Permission.APPROVE, lambda s, a, w, i: loans.reject_request(
+    "reject a request": (Permission.APPROVE, lambda s, a, w, i: loan_requests.reject_request(
         s, a, request_id=i["request"], reason="no")),
     "keep a meeting draft": (Permission.RECORD, lambda s, a, w, i:
                              meeting_drafts.save_draft_cells(
@@ -344,17 +355,15 @@ WRITES = {
 
 # Writes that are internal steps of the writes above, named so and checked through them.
 INTERNAL = {
-    "loans.reallocate": "replays a loan's repayments inside record/reverse repayment, whose "
-                        "callers checked RECORD/REVERSE; posts through post_entry (writer)",
+    "loan_replay.reallocate": "replays a loan's repayments inside record/reverse repayment, "
+                              "whose callers checked RECORD/REVERSE; posts through "
+                              "post_entry (writer)",
     "savings.apply_netting": "nets a leaving member's debts inside settle_exit / share-out; "
                              "posts through post_entry (writer)",
     "users.set_language": "the actor's own display language, nobody else's",
-    "savings.fine_the_roll_call": "the savings rules' fines for the late and the absent, "
-                                  "posted inside post_meeting, whose caller checked RECORD; "
-                                  "posts through post_entry (writer)",
-    "arrears.redecide_penalties": "decides a loan's penalties again inside record/reverse "
-                                  "repayment, whose callers checked RECORD/REVERSE; posts "
-                                  "through post_entry (writer)",
+    "loan_penalties.redecide_penalties": "decides a loan's penalties again inside "
+                                         "record/reverse repayment, whose callers checked "
+                                         "RECORD/REVERSE; posts through post_entry (writer)",
 }
 
 # Public (session, actor) functions that only read.
@@ -362,11 +371,12 @@ READS = {
     "auditor_export.auditor_data", "dashboard.federation_summary", "dashboard.group_dashboard",
     "entry_text.journal_entries", "member_statement.member_statement",
     "passbook.calibration_layout", "passbook.meeting_attendees", "passbook.print_positions",
-    "loans.check_approver", "welfare.check_approver",
+    "loan_application.check_approver", "welfare.check_approver",
     "arrears.loan_arrears", "arrears.due_list", "cashbox.counts", "cashbox.cash_box",
     "groups.visible_groups", "ledger.entries", "loan_receipts.repayment_receipt",
-    "loans.payoff", "loans.list_loans", "loans.get_loan", "loans.pending_requests",
-    "loans.loan_detail", "loans.preview_schedule", "loans.preview_fee",
+    "loan_repayments.payoff", "loan_queries.list_loans", "loan_queries.get_loan", "loan_queries.pending_requests",
+    "loan_queries.loan_detail", "loan_queries.preview_schedule", "loan_queries.preview_fee",
+    "loan_schedule_sheet.loan_schedule_sheet", "loan_schedule_sheet.preview_sheet",
     "meeting_drafts.draft_cells", "meetings.get_meeting", "meetings.list_meetings",
     "meetings.meeting_grid", "meetings.check_cells", "meetings.meeting_summary",
     "members.get_member", "members.list_members", "members.member_history",
@@ -382,14 +392,14 @@ READS = {
 
 WRITE_FUNCTIONS = {
     "ledger.post_entry", "ledger.post_reversal", "ledger.reverse_entry", "ledger.lock_period",
-    "arrears.post_due_penalties", "cashbox.count_cash", "cashbox.transfer_cash",
+    "loan_penalties.post_due_penalties", "cashbox.count_cash", "cashbox.transfer_cash",
     "cashbox.record_expense", "groups.create_group", "groups.update_group",
     "loan_meeting.repay_member_loans", "loan_opening.import_opening_loan",
-    "loan_policy.set_policy", "loans.apply_for_loan", "loans.approve_loan",
-    "loans.reject_loan", "loans.cancel_loan", "loans.disburse_loan",
-    "loans.record_repayment", "loans.add_repayment", "loans.pay_off_loan",
-    "loans.reverse_repayment", "loans.request_reschedule", "loans.request_write_off",
-    "loans.approve_request", "loans.reject_request", "meeting_drafts.save_draft_cells",
+    "loan_policy.set_policy", "loan_application.apply_for_loan", "loan_application.approve_loan",
+    "loan_application.reject_loan", "loan_application.cancel_loan", "loan_payout.disburse_loan",
+    "loan_repayments.record_repayment", "loan_repayments.add_repayment", "loan_repayments.pay_off_loan",
+    "loan_repayments.reverse_repayment", "loan_requests.request_reschedule", "loan_requests.request_write_off",
+    "loan_requests.approve_request", "loan_requests.reject_request", "meeting_drafts.save_draft_cells",
     "meeting_drafts.discard_draft", "meetings.open_meeting", "meetings.record_attendance",
     "meetings.post_meeting", "members.add_member", "members.update_member",
     "members.set_status", "opening_import.import_opening", "savings.record_deposit",
@@ -414,7 +424,16 @@ WRITE_FUNCTIONS = {
 # own last name (``models.core.users`` -> ``users``). A capability's module split in two keeps
 # its short name for both halves, so the lists read the same.
 SHORT_NAMES = {
-    "models.loans.lifecycle": "loans", "models.loans.meeting": "loan_meeting",
+    **{f"models.loans.{m}": "loans" for m in (
+        "application", "payout", "repayments", "replay", "penalties", "reversals", "requests",
+        "queries", "state", "common", "rows", "statuses", "schedule_sheet", "checks")},
+    **{f"models.meetings.{m}": "meetings" for m in (
+        "posting", "roll", "grid", "summary", "attendance", "cycles")},
+    **{f"models.savings.{m}": "savings" for m in (
+        "exits", "fines", "withdrawals", "debts", "meeting", "checks", "reversals")},
+    **{f"models.savings.{m}": "shareout" for m in (
+        "shareout_preview", "shareout_posting", "shareout_records")},
+    "models.loans.meeting": "loan_meeting",
     "models.loans.opening": "loan_opening", "models.loans.policy": "loan_policy",
     "models.loans.receipts": "loan_receipts",
     "models.meetings.meeting": "meetings", "models.meetings.drafts": "meeting_drafts",

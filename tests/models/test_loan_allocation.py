@@ -10,7 +10,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.loans import lifecycle as loans
+from models.loans.queries import loan_detail
+from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
+from models.loans.statuses import CLOSED
 from models.core.errors import UserError
 from models.loans.allocation import (
     Charge,
@@ -161,26 +163,26 @@ def test_random_repayments_and_reversals_keep_the_loan_tied_to_the_ledger(
                 with db.write() as s:
                     actor = env.user(s, "treasurer")
                     if op[0] == "repay":
-                        loans.record_repayment(s, actor, loan_id=loan_id, amount=op[2],
-                                               on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
+                        record_repayment(s, actor, loan_id=loan_id, amount=op[2],
+                                         on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
                     elif op[0] == "payoff":
-                        loans.pay_off_loan(s, actor, loan_id=loan_id,
-                                           on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
+                        pay_off_loan(s, actor, loan_id=loan_id,
+                                     on=dt.date(2026, 5, 1) + dt.timedelta(op[1]))
                     else:
-                        posted = [r for r in loans.loan_detail(s, actor, loan_id).repayments
+                        posted = [r for r in loan_detail(s, actor, loan_id).repayments
                                   if r.status == "posted"]
                         if posted:
-                            loans.reverse_repayment(s, actor,
-                                                    repayment_id=posted[op[1] % len(posted)].id,
-                                                    reason="test")
+                            reverse_repayment(s, actor,
+                                              repayment_id=posted[op[1] % len(posted)].id,
+                                              reason="test")
             except UserError:
                 pass  # refused: nothing written (checked below by verify)
             with db.read() as s:
                 assert [str(p) for p in verify_database(s)] == []
-                info = loans.loan_detail(s, env.user(s, "auditor"), loan_id)
+                info = loan_detail(s, env.user(s, "auditor"), loan_id)
                 paid = sum(r.principal for r in info.repayments if r.status == "posted")
                 assert 0 <= paid <= 900_000
                 assert info.loan.principal_outstanding == 900_000 - paid
-                assert (info.loan.status == loans.CLOSED) == (info.payoff.total == 0)
+                assert (info.loan.status == CLOSED) == (info.payoff.total == 0)
     finally:
         drop_database(db, server)

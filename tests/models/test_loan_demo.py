@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from models.core import ledger
-from models.loans import lifecycle as loans
+from models.loans.statuses import ACTIVE, APPLIED, APPROVED, CLOSED, REJECTED, WRITTEN_OFF
 from models.demo import Activity, build_demo
 from models.demo.activity_loans import ACTIVITY
 from models.core.ledger import Line
@@ -39,8 +39,8 @@ def test_a_year_of_demo_meetings_leaves_loans_in_every_state(tmp_path):
         rescheduled = s.scalar(select(func.count(LoanTerms.id)).where(LoanTerms.version > 1))
         problems = [str(p) for p in verify_database(s)]
     assert problems == []
-    for status in (loans.APPLIED, loans.APPROVED, loans.REJECTED, loans.ACTIVE, loans.CLOSED,
-                   loans.WRITTEN_OFF):
+    for status in (APPLIED, APPROVED, REJECTED, ACTIVE, CLOSED,
+                   WRITTEN_OFF):
         assert statuses.get(status, 0) >= 1, (status, statuses)
     assert rescheduled >= 1
     database.dispose()

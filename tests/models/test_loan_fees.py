@@ -9,8 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from models.core import ledger
-from models.loans import policy as loan_policy, lifecycle as loans
-from models.loans.arrears import due_list, post_due_penalties
+from models.loans import policy as loan_policy
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.repayments import pay_off_loan, payoff, reverse_repayment
+from models.loans.requests import approve_request, request_reschedule, request_write_off
+from models.loans.statuses import ACTIVE, CANCELLED, CLOSED
+from models.loans.arrears import due_list
+from models.loans.penalties import post_due_penalties
 from models.core.errors import ValidationError
 from models.core.ledger import Line
 from models.loans.allocation import Item, Payment, Plan, allocate
@@ -77,20 +83,20 @@ def test_the_cash_box_needs_only_what_the_member_receives(db, env):
     set_policy(db, env, fee_kind="flat", fee_flat=20_000, savings_multiple=Decimal(2))
     loan_id = open_loan(db, env, amount=1_000_000, installments=10, disbursed=D(2026, 6, 10))
     assert balance(db, env, "cash") == 10_000
-    assert detail(db, env, loan_id).loan.status == loans.ACTIVE
+    assert detail(db, env, loan_id).loan.status == ACTIVE
 
 
 def test_the_fee_is_fixed_when_the_member_applies(db, env, saved):
     set_policy(db, env, fee_kind="flat", fee_flat=10_000)
     with db.write() as s:
-        row = loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                                   member_id=env.member_ids[0], amount=500_000, purpose="Loom",
-                                   installments=5, annual_rate=Decimal(18), method="flat",
-                                   applied_on=D(2026, 6, 1))
+        row = apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                             member_id=env.member_ids[0], amount=500_000, purpose="Loom",
+                             installments=5, annual_rate=Decimal(18), method="flat",
+                             applied_on=D(2026, 6, 1))
     set_policy(db, env, fee_kind="flat", fee_flat=30_000, effective_from=D(2026, 6, 2))
     with db.write() as s:
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=D(2026, 6, 5))
+        approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=row.id, on=D(2026, 6, 5))
     assert detail(db, env, row.id).loan.fee == 10_000
     assert balance(db, env, "fee_income") == 10_000
 
@@ -98,10 +104,10 @@ def test_the_fee_is_fixed_when_the_member_applies(db, env, saved):
 def test_a_fee_as_large_as_the_loan_is_refused(db, env, saved):
     set_policy(db, env, fee_kind="flat", fee_flat=100_000)
     with pytest.raises(ValidationError, match="as much as the loan itself"), db.write() as s:
-        loans.apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
-                             member_id=env.member_ids[0], amount=100_000, purpose="Seeds",
-                             installments=2, annual_rate=Decimal(18), method="flat",
-                             applied_on=D(2026, 6, 1))
+        apply_for_loan(s, env.user(s, "treasurer"), group_id=env.group_id,
+                       member_id=env.member_ids[0], amount=100_000, purpose="Seeds",
+                       installments=2, annual_rate=Decimal(18), method="flat",
+                       applied_on=D(2026, 6, 1))
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -174,16 +180,16 @@ def test_the_order_may_put_fees_last(db, env, fee_with_installments):
 def test_paying_off_early_pays_what_is_left_of_the_fee(db, env, fee_with_installments):
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=fee_with_installments,
-                             on=D(2026, 7, 25))
+        quote = payoff(s, env.user(s, "auditor"), loan_id=fee_with_installments,
+                       on=D(2026, 7, 25))
     # Flat: all the interest not yet paid; the eleven fee parts left.
     assert (quote.fee, quote.interest, quote.principal) == (22_000, 264_000, 1_100_000)
     assert quote.total == 1_386_000
     with db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=fee_with_installments,
-                           on=D(2026, 7, 25))
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=fee_with_installments,
+                     on=D(2026, 7, 25))
     info = detail(db, env, fee_with_installments)
-    assert info.loan.status == loans.CLOSED
+    assert info.loan.status == CLOSED
     assert balance(db, env, "fee_income") == 24_000
     assert receivable(db, env, fee_with_installments) == 0
     assert_ledger_whole(db)
@@ -194,8 +200,8 @@ def test_reversing_a_repayment_replays_the_later_ones_fees_included(
     first = repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     repay(db, env, fee_with_installments, 126_000, D(2026, 8, 10))
     with db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
-                                reason="Counted twice")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
+                          reason="Counted twice")
     # The August payment now pays installment 1: the same split.
     assert fee_splits(db, env, fee_with_installments) == [(126_000, 0, 2_000, 24_000, 100_000)]
     assert balance(db, env, "fee_income") == 2_000
@@ -206,12 +212,12 @@ def test_reversing_a_repayment_replays_the_later_ones_fees_included(
 def test_rescheduling_carries_fees_due_and_spreads_the_rest(db, env, fee_with_installments):
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.write() as s:
-        request = loans.request_reschedule(s, env.user(s, "treasurer"),
-                                           loan_id=fee_with_installments,
-                                           reason="Flood season", installments=10,
-                                           on=D(2026, 9, 15))
+        request = request_reschedule(s, env.user(s, "treasurer"),
+                                     loan_id=fee_with_installments,
+                                     reason="Flood season", installments=10,
+                                     on=D(2026, 9, 15))
     with db.write() as s:
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
     carried, *new = detail(db, env, fee_with_installments).installments
     # Installments 2 and 3 fell due unpaid: their fees (4,000) and interest are owed now;
     # the fees of the nine not yet due (18,000) are spread over the ten new installments.
@@ -223,11 +229,11 @@ def test_rescheduling_carries_fees_due_and_spreads_the_rest(db, env, fee_with_in
 def test_a_written_off_loan_leaves_its_unpaid_fee_uncounted(db, env, fee_with_installments):
     repay(db, env, fee_with_installments, 126_000, D(2026, 7, 10))
     with db.write() as s:
-        request = loans.request_write_off(s, env.user(s, "treasurer"),
-                                          loan_id=fee_with_installments,
-                                          reason="Moved away", on=D(2026, 10, 1))
+        request = request_write_off(s, env.user(s, "treasurer"),
+                                    loan_id=fee_with_installments,
+                                    reason="Moved away", on=D(2026, 10, 1))
     with db.write() as s:
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
     assert balance(db, env, "fee_income") == 2_000
     assert balance(db, env, "loan_write_offs") == 1_100_000
     assert_ledger_whole(db)
@@ -244,7 +250,7 @@ def test_reversing_the_payout_gives_the_kept_fee_back(db, env, saved):
                              reason="Paid to the wrong member")
     assert balance(db, env, "cash") == cash_before
     assert balance(db, env, "fee_income") == 0
-    assert detail(db, env, loan_id).loan.status == loans.CANCELLED
+    assert detail(db, env, loan_id).loan.status == CANCELLED
     assert_ledger_whole(db)
 
 

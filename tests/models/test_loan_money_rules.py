@@ -8,7 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans import policy as loan_policy
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.queries import get_loan
+from models.loans.repayments import pay_off_loan, payoff
+from models.loans.statuses import APPROVED, CLOSED
 from models.core.errors import ValidationError
 from tests.models.loan_support import (
     D,
@@ -26,12 +31,12 @@ from tests.models.loan_support import (
 def _approved(db, env, *, installments: int, on: dt.date, first_due: dt.date | None = None):
     with db.write() as s:
         save(s, env, 0, 2_000_000)
-        row = loans.apply_for_loan(
+        row = apply_for_loan(
             s, env.user(s, "treasurer"), group_id=env.group_id,
             member_id=env.member_ids[0], amount=1_200_000, purpose="Loom",
             installments=installments, annual_rate=Decimal(24), method="flat",
             applied_on=on, **({"first_due": first_due} if first_due else {}))
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=row.id)
+        approve_loan(s, env.user(s, "leader"), loan_id=row.id)
     return row.id
 
 
@@ -45,15 +50,15 @@ def test_a_late_first_due_date_cannot_stretch_a_loan_past_the_longest_term(db, e
     set_policy(db, env, max_term_months=12)
     loan_id = _approved(db, env, installments=12, on=D(2026, 1, 15))
     with pytest.raises(ValidationError) as refused, db.write() as s:
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
-                            first_due=D(2026, 7, 15))
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
+                      first_due=D(2026, 7, 15))
     assert "The last installment would fall due on 15/06/2027, after the longest term of " \
         "12 months." in str(refused.value)
     with db.read() as s:
-        assert loans.get_loan(s, env.user(s, "auditor"), loan_id).status == loans.APPROVED
+        assert get_loan(s, env.user(s, "auditor"), loan_id).status == APPROVED
     with db.write() as s:
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
-                            first_due=D(2026, 2, 15))
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 1, 15),
+                      first_due=D(2026, 2, 15))
     assert_ledger_whole(db)
 
 
@@ -87,7 +92,7 @@ def test_money_paid_beyond_what_is_due_goes_to_the_principal_by_default(db, env)
     repay(db, env, loan_id, 313_472, D(2026, 2, 15))
     assert splits(db, env, loan_id)[0][2:5] == (0, 24_000, 289_472)
     with db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=loan_id, on=D(2026, 3, 1))
+        quote = payoff(s, env.user(s, "auditor"), loan_id=loan_id, on=D(2026, 3, 1))
     assert (quote.principal, quote.interest) == (910_528, 8_382)
     assert_ledger_whole(db)
 
@@ -106,11 +111,11 @@ def test_a_payoff_credits_interest_paid_ahead(db, env):
     repay(db, env, loan_id, 313_472, D(2026, 2, 15))
     assert splits(db, env, loan_id)[0][2:5] == (0, 66_596, 246_876)
     with db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=loan_id, on=D(2026, 3, 1))
+        quote = payoff(s, env.user(s, "auditor"), loan_id=loan_id, on=D(2026, 3, 1))
     assert (quote.principal, quote.interest, quote.total) == (953_124, -33_822, 919_302)
     with db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 3, 1))
-    assert detail(db, env, loan_id).loan.status == loans.CLOSED
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=loan_id, on=D(2026, 3, 1))
+    assert detail(db, env, loan_id).loan.status == CLOSED
     assert receivable(db, env, loan_id) == 0
     # The income keeps only the interest that accrued: 66,596 − 33,822 = 32,774.
     assert receivable(db, env, loan_id, "interest_income") == 32_774

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import lifecycle as loans
+from models.loans.repayments import reverse_repayment
 from models.core.errors import PermissionDenied, UserError
 from models.loans.receipts import repayment_receipt
 from tests.models.loan_support import D, open_loan, repay, save, set_policy
@@ -50,8 +50,8 @@ def test_a_backdated_repayment_changes_what_a_later_receipt_says(db, env, loan):
 def test_a_reversed_repayment_has_no_receipt(db, env, loan):
     first = repay(db, env, loan, 126_000, D(2026, 7, 10))
     with db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
-                                reason="Wrong member")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
+                          reason="Wrong member")
     with pytest.raises(UserError, match="reversed; it has no receipt"):
         receipt(db, env, first)
 

@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from models.savings import debts as savings_debts
 from models.core import ledger
-from models.loans import lifecycle as loans
+from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
+from models.loans.statuses import ACTIVE, CLOSED, KIND_PENALTY, KIND_REPAYMENT
+from models.loans import repayments as loan_repayments
 from models.meetings import columns as meeting_columns
-from models.loans.arrears import post_due_penalties
+from models.loans.penalties import post_due_penalties
+from models.loans.schema import LoanRepayment
 from models.core.errors import UserError, ValidationError
 from models.meetings.columns import CellContext
 from models.core.schema import JournalEntry, JournalLine
@@ -94,35 +98,35 @@ def test_money_beyond_what_is_due_pays_the_next_installments(db, env, flat_loan)
 def test_paying_off_a_declining_loan_early_recomputes_the_interest(db, env, declining_loan):
     repay(db, env, declining_loan, 262_624, D(2026, 7, 1))
     with db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=declining_loan,
-                             on=D(2026, 7, 16))
+        quote = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=declining_loan,
+                                       on=D(2026, 7, 16))
     # 757,376 owed for the 15 days since 01/07: 757,376 × 24 % × 15 / 365 = 7,470.01.
     assert (quote.principal, quote.interest, quote.total) == (757_376, 7_470, 764_846)
     with db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                           on=D(2026, 7, 16))
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
+                     on=D(2026, 7, 16))
     info = detail(db, env, declining_loan)
-    assert info.loan.status == loans.CLOSED and info.loan.closed_on == D(2026, 7, 16)
+    assert info.loan.status == CLOSED and info.loan.closed_on == D(2026, 7, 16)
     assert info.loan.principal_outstanding == receivable(db, env, declining_loan) == 0
     # The schedule's remaining interest (15,148 + 10,198 + 5,149) is not charged.
     assert balance(db, env, "interest_income") == 20_000 + 7_470
     assert_ledger_whole(db)
     with pytest.raises(UserError, match="not being repaid"), db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                               amount=1_000, on=D(2026, 7, 20))
+        record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
+                         amount=1_000, on=D(2026, 7, 20))
 
 
 def test_paying_off_a_flat_loan_takes_all_its_interest(db, env, flat_loan):
     repay(db, env, flat_loan, 124_000, D(2026, 7, 10))
     with db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=flat_loan, on=D(2026, 7, 20))
+        quote = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=flat_loan, on=D(2026, 7, 20))
     assert (quote.principal, quote.interest) == (1_100_000, 11 * 24_000)
 
 
 def test_more_than_clears_the_loan_is_refused(db, env, declining_loan):
     with pytest.raises(UserError) as refused, db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                               amount=2_000_000, on=D(2026, 7, 1))
+        record_repayment(s, env.user(s, "treasurer"), loan_id=declining_loan,
+                         amount=2_000_000, on=D(2026, 7, 1))
     assert str(refused.value) == ("The repayment of 2,000,000 ₭ on 01/07/2026 would be more "
                                   "than the 1,020,000 ₭ that clears loan 1 that day.")
     assert_ledger_whole(db)
@@ -139,8 +143,8 @@ def test_reversing_the_second_of_three_repayments_reallocates_the_third(db, env,
     cash = balance(db, env, "cash")
 
     with db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=second,
-                                reason="Counted twice")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=second,
+                          reason="Counted twice")
     # As if the second never happened: the third pays installment 2's 15,148 interest.
     assert splits(db, env, declining_loan) == [
         (D(2026, 7, 1), 262_624, 0, 20_000, 242_624, "posted"),
@@ -155,7 +159,7 @@ def test_reversing_the_second_of_three_repayments_reallocates_the_third(db, env,
     with db.read() as s:
         kinds = [e.kind for e in s.query(JournalEntry).order_by(JournalEntry.seq)][-3:]
     # The 2nd reversed, the 3rd's posting reversed and posted again: nothing edited.
-    assert kinds == ["reversal", "reversal", loans.KIND_REPAYMENT]
+    assert kinds == ["reversal", "reversal", KIND_REPAYMENT]
     assert_ledger_whole(db)
 
 
@@ -164,7 +168,7 @@ def test_the_generic_reversal_of_a_repayment_goes_through_the_replay(db, env, de
     second = repay(db, env, declining_loan, 262_624, D(2026, 8, 1))
     repay(db, env, declining_loan, 100_000, D(2026, 9, 1))
     with db.write() as s:
-        entry_id = s.get(loans.LoanRepayment, second).entry_id
+        entry_id = s.get(LoanRepayment, second).entry_id
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=entry_id, reason="Wrong")
     assert splits(db, env, declining_loan)[2][2:5] == (0, 15_148, 84_852)
     assert_ledger_whole(db)
@@ -172,14 +176,14 @@ def test_the_generic_reversal_of_a_repayment_goes_through_the_replay(db, env, de
 
 def test_reversing_the_repayment_that_closed_a_loan_opens_it_again(db, env, declining_loan):
     with db.write() as s:
-        row = loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
-                                 on=D(2026, 6, 15))
-    assert detail(db, env, declining_loan).loan.status == loans.CLOSED
+        row = pay_off_loan(s, env.user(s, "treasurer"), loan_id=declining_loan,
+                           on=D(2026, 6, 15))
+    assert detail(db, env, declining_loan).loan.status == CLOSED
     with db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=row.id,
-                                reason="The money was counterfeit")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=row.id,
+                          reason="The money was counterfeit")
     info = detail(db, env, declining_loan)
-    assert info.loan.status == loans.ACTIVE
+    assert info.loan.status == ACTIVE
     assert info.loan.principal_outstanding == 1_000_000
     assert [e.kind for e in info.events][-1] == "reopened"
     assert_ledger_whole(db)
@@ -201,8 +205,8 @@ def test_a_reversal_that_would_overpay_a_later_repayment_is_refused(db, env, fla
         post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
                            on=D(2026, 7, 11))
     with db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=flat_loan, on=D(2026, 7, 20))
-        penalty = s.query(JournalEntry).filter_by(kind=loans.KIND_PENALTY).one().id
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=flat_loan, on=D(2026, 7, 20))
+        penalty = s.query(JournalEntry).filter_by(kind=KIND_PENALTY).one().id
     # The payoff paid the penalty; waiving it now would make the payoff too large.
     with pytest.raises(UserError, match="would be more than"), db.write() as s:
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=penalty, reason="waive")
@@ -226,8 +230,8 @@ def test_the_meeting_column_expects_what_is_due_and_posts_oldest_loan_first(db, 
         assert column.expected(s, other) == 0
         assert [str(p) for p in column.validate(s, other, 1000)] == \
             ["ນາງ ບົວ has no loan to repay."]
-        payoff = (loans.payoff(s, env.user(s, "auditor"), loan_id=older).total
-                  + loans.payoff(s, env.user(s, "auditor"), loan_id=newer).total)
+        payoff = (loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=older).total
+                  + loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=newer).total)
         assert column.validate(s, ctx, payoff) == []
         assert len(column.validate(s, ctx, payoff + 1)) == 1
     with db.write() as s:
@@ -237,7 +241,7 @@ def test_the_meeting_column_expects_what_is_due_and_posts_oldest_loan_first(db, 
     assert [r.amount for r in detail(db, env, newer).repayments] == [26_000]
     with db.read() as s:
         meetings = {e.meeting_id for e in
-                    s.query(JournalEntry).filter_by(kind=loans.KIND_REPAYMENT)}
+                    s.query(JournalEntry).filter_by(kind=KIND_REPAYMENT)}
     assert meetings == {77}
     assert_ledger_whole(db)
 
@@ -250,13 +254,13 @@ def test_a_leaving_members_savings_pay_her_loan(db, env, flat_loan):
     loan_debt = [d for d in debts if d.source == "loans"]
     assert [str(d) for d in loan_debt] == ["Loan 1"]
     with db.read() as s:
-        owed = loans.payoff(s, env.user(s, "auditor"), loan_id=flat_loan).total
+        owed = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=flat_loan).total
     assert loan_debt[0].amount == owed
     with db.write() as s:
         source = savings_debts.SettleFrom("member_savings", env.member_ids[0], TODAY, "exit")
         savings_debts.apply_netting(s, env.user(s, "treasurer"),
                                     savings_debts.plan_netting(loan_debt, 2_000_000), source)
-    assert detail(db, env, flat_loan).loan.status == loans.CLOSED
+    assert detail(db, env, flat_loan).loan.status == CLOSED
     with db.read() as s:
         saved = ledger.balance(s, env.group_id, "member_savings",
                                member_id=env.member_ids[0])
@@ -268,15 +272,15 @@ def test_a_leaving_members_savings_pay_her_loan(db, env, flat_loan):
 
 def test_repayments_are_refused_before_the_payout_or_in_the_future(db, env, flat_loan):
     with pytest.raises(ValidationError) as refused, db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=0,
-                               on=D(2026, 6, 1))
+        record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=0,
+                         on=D(2026, 6, 1))
     assert [str(p) for p in refused.value.problems] == [
         "The repayment must be more than zero.",
         "The repayment cannot be dated before 10/06/2026, when the loan was paid out or "
         "rescheduled."]
     with pytest.raises(ValidationError, match="in the future"), db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=1000,
-                               on=D(2026, 12, 1))
+        record_repayment(s, env.user(s, "treasurer"), loan_id=flat_loan, amount=1000,
+                         on=D(2026, 12, 1))
 
 
 def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):
@@ -287,7 +291,7 @@ def test_a_loan_paid_by_its_schedule_closes_after_the_last_installment(db, env):
     for inst in detail(db, env, loan_id).installments:
         repay(db, env, loan_id, inst.total, inst.due_date)
     info = detail(db, env, loan_id)
-    assert info.loan.status == loans.CLOSED
+    assert info.loan.status == CLOSED
     assert info.loan.closed_on == info.installments[-1].due_date
     assert all(i.status == "paid" for i in info.installments)
     assert_ledger_whole(db)

@@ -9,9 +9,29 @@ from decimal import Decimal
 import pytest
 
 from models.core import ledger, users
-from models.loans import policy as loan_policy, lifecycle as loans
+from models.loans import policy as loan_policy
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.payout import disburse_loan
+from models.loans.queries import list_loans, preview_schedule
+from models.loans.repayments import record_repayment, reverse_repayment
+from models.loans.requests import (
+    approve_request,
+    reject_request,
+    request_reschedule,
+    request_write_off,
+)
+from models.loans.statuses import (
+    ACTIVE,
+    APPLIED,
+    APPROVED,
+    CANCELLED,
+    KIND_DISBURSEMENT,
+    KIND_WRITE_OFF,
+    WRITTEN_OFF,
+)
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.loans.schedule import ScheduleTerms, build_schedule
+from models.loans.schema import Loan
 from models.core.schema import JournalEntry
 from tests.models.loan_support import (
     D,
@@ -32,7 +52,7 @@ def _apply(s, env, **kw):
     args = dict(group_id=env.group_id, member_id=env.member_ids[0], amount=1_000_000,
                 purpose="Buy cloth", installments=6, annual_rate=Decimal(18), method="flat")
     args.update(kw)
-    return loans.apply_for_loan(s, env.user(s, "treasurer"), **args)
+    return apply_for_loan(s, env.user(s, "treasurer"), **args)
 
 
 def test_the_default_policy_is_the_briefs_rate_range_and_three_times_savings(db, env):
@@ -70,8 +90,8 @@ def test_an_application_breaking_every_rule_is_refused_with_each_rule_named(db, 
         "ນາງ ແກ້ວ already has 1 loans open; the group allows 1 at a time.",
     ]
     with db.read() as s:
-        assert loans.list_loans(s, env.user(s, "auditor"), env.group_id,
-                                statuses=(loans.APPLIED,)) == []
+        assert list_loans(s, env.user(s, "auditor"), env.group_id,
+                                statuses=(APPLIED,)) == []
 
 
 def test_guarantors_must_be_other_active_members(db, env):
@@ -88,7 +108,7 @@ def test_guarantors_must_be_other_active_members(db, env):
     with db.write() as s:
         row = _apply(s, env, guarantor_ids=(env.member_ids[1],))
     assert row.guarantor_names == ("ນາງ ບົວ",)
-    assert row.status == loans.APPLIED
+    assert row.status == APPLIED
 
 
 def test_a_leader_cannot_approve_her_own_loan_but_another_leader_can(db, env):
@@ -103,12 +123,12 @@ def test_a_leader_cannot_approve_her_own_loan_but_another_leader_can(db, env):
         loan_id = _apply(s, env).id
     with pytest.raises(PermissionDenied,
                                         match="is the borrower and cannot decide"), db.write() as s:
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=loan_id)
+        approve_loan(s, env.user(s, "leader"), loan_id=loan_id)
     with pytest.raises(PermissionDenied), db.write() as s:
-        loans.approve_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
+        approve_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
     with db.write() as s:
-        row = loans.approve_loan(s, s.get(users.User, other_id), loan_id=loan_id)
-    assert row.status == loans.APPROVED
+        row = approve_loan(s, s.get(users.User, other_id), loan_id=loan_id)
+    assert row.status == APPROVED
 
 
 def test_only_an_administrator_changes_the_policy(db, env):
@@ -138,7 +158,7 @@ def test_payout_fixes_the_schedule_and_posts_to_loans_receivable_by_member_and_l
     loan_id = open_loan(db, env, amount=1_200_000, rate=24, installments=12,
                         disbursed=D(2026, 6, 10))
     info = detail(db, env, loan_id)
-    assert info.loan.status == loans.ACTIVE
+    assert info.loan.status == ACTIVE
     expected = build_schedule(ScheduleTerms(1_200_000, Decimal(24), installments=12,
                                             disbursed=D(2026, 6, 10), method="flat"))
     assert [(i.n, i.due_date, i.principal, i.interest) for i in info.installments] == \
@@ -148,7 +168,7 @@ def test_payout_fixes_the_schedule_and_posts_to_loans_receivable_by_member_and_l
     assert receivable(db, env, loan_id) == 1_200_000
     assert balance(db, env, "cash") == cash_before - 1_200_000
     with db.read() as s:
-        entry = s.query(JournalEntry).filter_by(kind=loans.KIND_DISBURSEMENT).one()
+        entry = s.query(JournalEntry).filter_by(kind=KIND_DISBURSEMENT).one()
         lines = {ln.amount: (ln.member_id, ln.loan_id) for ln in entry.lines}
     assert lines[1_200_000] == (env.member_ids[0], loan_id)
     assert lines[-1_200_000] == (None, None)
@@ -159,25 +179,25 @@ def test_payout_is_refused_when_the_box_is_short(db, env):
     with db.write() as s:
         save(s, env, 0, 500_000)
         loan_id = _apply(s, env, amount=1_000_000).id
-        loans.approve_loan(s, env.user(s, "leader"), loan_id=loan_id)
+        approve_loan(s, env.user(s, "leader"), loan_id=loan_id)
     with pytest.raises(ValidationError,
                                         match="The cash box holds only 500,000 ₭"), db.write() as s:
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
 
 
 def test_who_may_do_what(db, env):
     with db.write() as s:
         save(s, env, 0, 1_000_000)
     with pytest.raises(PermissionDenied), db.write() as s:
-        loans.apply_for_loan(s, env.user(s, "leader"), group_id=env.group_id,
-                             member_id=env.member_ids[0], amount=100_000, purpose="x",
-                             installments=3, annual_rate=18, method="flat")
+        apply_for_loan(s, env.user(s, "leader"), group_id=env.group_id,
+                       member_id=env.member_ids[0], amount=100_000, purpose="x",
+                       installments=3, annual_rate=18, method="flat")
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     for role in ("leader", "auditor", "admin"):
         with pytest.raises(PermissionDenied), db.write() as s:
-            loans.record_repayment(s, env.user(s, role), loan_id=loan_id, amount=1000)
+            record_repayment(s, env.user(s, role), loan_id=loan_id, amount=1000)
     with pytest.raises(PermissionDenied), db.write() as s:
-        loans.request_write_off(s, env.user(s, "leader"), loan_id=loan_id, reason="x")
+        request_write_off(s, env.user(s, "leader"), loan_id=loan_id, reason="x")
 
 
 def test_write_off_needs_a_leaders_approval_and_clears_the_receivable(db, env):
@@ -187,26 +207,26 @@ def test_write_off_needs_a_leaders_approval_and_clears_the_receivable(db, env):
                         disbursed=D(2026, 3, 10))
     repay(db, env, loan_id, 112_000, D(2026, 4, 10))  # 12,000 interest + 100,000 principal
     with db.write() as s:
-        request = loans.request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                          reason="Moved to Thailand, cannot be reached")
-    assert detail(db, env, loan_id).loan.status == loans.ACTIVE  # nothing happens yet
+        request = request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                    reason="Moved to Thailand, cannot be reached")
+    assert detail(db, env, loan_id).loan.status == ACTIVE  # nothing happens yet
     with pytest.raises(ValidationError, match="already waiting"), db.write() as s:
-        loans.request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id, reason="again")
+        request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id, reason="again")
     with db.write() as s:
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
     info = detail(db, env, loan_id)
-    assert info.loan.status == loans.WRITTEN_OFF
+    assert info.loan.status == WRITTEN_OFF
     assert info.loan.principal_outstanding == 0
     assert receivable(db, env, loan_id) == 0
     assert balance(db, env, "loan_write_offs") == 500_000
     assert [e.kind for e in info.events][-2:] == ["write_off_requested", "written_off"]
     assert_ledger_whole(db)
     with db.write() as s:
-        entry = s.query(JournalEntry).filter_by(kind=loans.KIND_WRITE_OFF).one()
+        entry = s.query(JournalEntry).filter_by(kind=KIND_WRITE_OFF).one()
         with pytest.raises(UserError, match="cannot be reversed"):
             ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=entry.id, reason="oops")
     with pytest.raises(UserError, match="not being repaid"), db.write() as s:
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=1000)
+        record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=1000)
 
 
 def test_the_borrower_cannot_approve_her_own_write_off(db, env):
@@ -222,12 +242,12 @@ def test_the_borrower_cannot_approve_her_own_write_off(db, env):
         other = users.create_user(s, admin, username="leader2", display_name="L2",
                                   password="demo")
         users.grant_role(s, admin, user_id=other.id, role="leader", group_id=env.group_id)
-        loans.approve_loan(s, other, loan_id=loan_id)
-        loans.disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
-        request = loans.request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                          reason="Illness")
+        approve_loan(s, other, loan_id=loan_id)
+        disburse_loan(s, env.user(s, "treasurer"), loan_id=loan_id)
+        request = request_write_off(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                    reason="Illness")
     with pytest.raises(PermissionDenied), db.write() as s:
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
 
 
 def test_rescheduling_spreads_what_is_left_over_a_new_schedule(db, env):
@@ -238,11 +258,11 @@ def test_rescheduling_spreads_what_is_left_over_a_new_schedule(db, env):
     # Declining 24 %, EMI 262,624: 1st 20,000 interest + 242,624 principal.
     repay(db, env, loan_id, 262_624, D(2026, 7, 1))
     with db.write() as s:
-        request = loans.request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                           reason="The harvest failed", installments=6,
-                                           on=D(2026, 9, 15))
+        request = request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                     reason="The harvest failed", installments=6,
+                                     on=D(2026, 9, 15))
     with db.write() as s:
-        loans.approve_request(s, env.user(s, "leader"), request_id=request.id)
+        approve_request(s, env.user(s, "leader"), request_id=request.id)
     info = detail(db, env, loan_id)
     assert info.version == 2
     # What was due and unpaid by 15/09 is owed at once: the interest of installments 2
@@ -260,8 +280,8 @@ def test_rescheduling_spreads_what_is_left_over_a_new_schedule(db, env):
     # A repayment made under the old schedule is not reversed any more.
     first = detail(db, env, loan_id).repayments[0]
     with pytest.raises(UserError, match="rescheduled after this repayment"), db.write() as s:
-        loans.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first.id,
-                                reason="wrong")
+        reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first.id,
+                          reason="wrong")
     assert_ledger_whole(db)
 
 
@@ -270,10 +290,10 @@ def test_a_refused_request_changes_nothing(db, env):
         save(s, env, 0, 1_000_000)
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     with db.write() as s:
-        request = loans.request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
-                                           reason="Wants longer", installments=12)
-        loans.reject_request(s, env.user(s, "leader"), request_id=request.id,
-                             reason="Already the longest term")
+        request = request_reschedule(s, env.user(s, "treasurer"), loan_id=loan_id,
+                                     reason="Wants longer", installments=12)
+        reject_request(s, env.user(s, "leader"), request_id=request.id,
+                       reason="Already the longest term")
     info = detail(db, env, loan_id)
     assert info.version == 1
     assert [(r.status, r.decision_note) for r in info.requests] == \
@@ -285,11 +305,11 @@ def test_a_payout_without_repayments_can_be_reversed_and_the_loan_is_cancelled(d
         save(s, env, 0, 1_000_000)
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 11, 1))
     with db.write() as s:
-        entry = s.query(JournalEntry).filter_by(kind=loans.KIND_DISBURSEMENT).one()
+        entry = s.query(JournalEntry).filter_by(kind=KIND_DISBURSEMENT).one()
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=entry.id,
                              reason="Paid out to the wrong member")
     info = detail(db, env, loan_id)
-    assert info.loan.status == loans.CANCELLED
+    assert info.loan.status == CANCELLED
     assert receivable(db, env, loan_id) == 0
     assert_ledger_whole(db)
 
@@ -299,7 +319,7 @@ def test_verify_catches_a_loan_whose_record_disagrees_with_the_ledger(db, env):
         save(s, env, 0, 1_000_000)
     loan_id = open_loan(db, env, amount=300_000, installments=3, disbursed=D(2026, 10, 1))
     with db.write() as s:
-        s.get(loans.Loan, loan_id).principal_outstanding = 250_000
+        s.get(Loan, loan_id).principal_outstanding = 250_000
     from models.core.verify import verify_database
 
     with db.read() as s:
@@ -311,10 +331,10 @@ def test_verify_catches_a_loan_whose_record_disagrees_with_the_ledger(db, env):
 def test_the_calculator_uses_the_groups_rounding_and_multiple(db, env):
     set_policy(db, env, installment_multiple=1000)
     with db.read() as s:
-        rows = loans.preview_schedule(s, env.user(s, "auditor"), group_id=env.group_id,
-                                      amount=1_000_000, annual_rate=Decimal(24),
-                                      installments=4, method="declining",
-                                      disbursed=D(2026, 6, 1))
+        rows = preview_schedule(s, env.user(s, "auditor"), group_id=env.group_id,
+                                amount=1_000_000, annual_rate=Decimal(24),
+                                installments=4, method="declining",
+                                disbursed=D(2026, 6, 1))
     # EMI 262,623.75 rounds to the nearest 1,000 kip; the last takes the residue.
     assert [r.total for r in rows][:3] == [263_000, 263_000, 263_000]
     assert sum(r.principal for r in rows) == 1_000_000

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import opening as loan_opening, lifecycle as loans
+from models.loans import opening as loan_opening
+from models.loans.repayments import pay_off_loan, payoff
 from models.core.errors import ValidationError
 from models.opening.balances import OpeningData, import_opening, preview_opening
 from models.loans.schema import Loan
@@ -113,10 +114,10 @@ def test_the_next_meetings_repayments_pay_interest_then_principal_and_arrears_fo
     assert b.days_overdue == 31
     # Paying the loan off today clears what the ledger holds for it.
     with env.db.read() as s:
-        quote = loans.payoff(s, env.user(s, "auditor"), loan_id=keo)
+        quote = payoff(s, env.user(s, "auditor"), loan_id=keo)
     assert quote.principal == receivable(env.db, env, keo)
     with env.db.write() as s:
-        loans.pay_off_loan(s, env.user(s, "treasurer"), loan_id=keo)
+        pay_off_loan(s, env.user(s, "treasurer"), loan_id=keo)
     assert detail(env.db, env, keo).loan.status == "closed"
     assert receivable(env.db, env, keo) == 0
     assert_ledger_whole(env.db)

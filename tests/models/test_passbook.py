@@ -62,9 +62,9 @@ def test_her_passbook_holds_every_line_of_her_subledgers_with_their_balances(env
                                          member_id=keo, amount=5_000, on=D(2026, 5, 5))
     loan_id = lend(env, keo, 60_000, on=D(2026, 5, 10))
     with env.db.write() as s:
-        from models.loans import lifecycle as loans
-        loans.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=15_000,
-                               on=D(2026, 6, 10))
+        from models.loans.repayments import record_repayment
+        record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=15_000,
+                         on=D(2026, 6, 10))
     out = tmp_path / "keo.pdf"
     job, pages = print_new(env, out)
     book = job.members[0]

@@ -337,9 +337,9 @@ def test_a_loan_is_repaid_from_the_savings_of_a_member_who_leaves(env):
     assert balance(env, "fines_receivable", env.member_ids[0]) == 6_800
     assert balance(env, "member_savings", env.member_ids[0]) == 0
     with env.db.read() as s:
-        from models.loans import lifecycle as loans
+        from models.loans.queries import list_loans
 
-        assert loans.list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
+        assert list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
     assert_ledger_whole(env)
 
 

@@ -9,7 +9,11 @@ from decimal import Decimal
 import pytest
 
 from models.core import first_run, users
-from models.loans import lifecycle as loans
+from models.loans.application import apply_for_loan, approve_loan, check_approver
+from models.loans.common import loan_by_id
+from models.loans.rows import LoanRow
+from models.loans.statuses import APPLIED, APPROVED
+from models.welfare import claims as welfare
 from models.welfare import approval as welfare_approval
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.i18n import set_language
@@ -27,9 +31,9 @@ def _both_roles(s, env) -> object:
     return treasurer
 
 
-def _apply(s, env, actor) -> loans.LoanRow:
+def _apply(s, env, actor) -> LoanRow:
     save(s, env, 0, 200_000, on=dt.date(2026, 10, 1))
-    return loans.apply_for_loan(
+    return apply_for_loan(
         s, actor, group_id=env.group_id, member_id=env.member_ids[0], amount=500_000,
         purpose="Sewing machine", installments=6, annual_rate=Decimal(24), method="flat",
         guarantor_ids=(), applied_on=dt.date(2026, 11, 20))
@@ -40,10 +44,10 @@ def test_a_treasurer_who_is_also_a_leader_cannot_approve_the_loan_she_recorded(e
         treasurer = _both_roles(s, env)
         loan = _apply(s, env, treasurer)
         with pytest.raises(PermissionDenied, match="recorded this loan application"):
-            loans.approve_loan(s, treasurer, loan_id=loan.id)
-        assert loans.loan_by_id(s, loan.id).status == loans.APPLIED
-        approved = loans.approve_loan(s, env.user(s, "leader"), loan_id=loan.id)
-        assert approved.status == loans.APPROVED
+            approve_loan(s, treasurer, loan_id=loan.id)
+        assert loan_by_id(s, loan.id).status == APPLIED
+        approved = approve_loan(s, env.user(s, "leader"), loan_id=loan.id)
+        assert approved.status == APPROVED
 
 
 def test_the_refusal_is_in_lao_for_a_lao_reader(env):
@@ -51,7 +55,7 @@ def test_the_refusal_is_in_lao_for_a_lao_reader(env):
         treasurer = _both_roles(s, env)
         loan = _apply(s, env, treasurer)
         with pytest.raises(PermissionDenied) as refused:
-            loans.check_approver(s, treasurer, loan_id=loan.id)
+            check_approver(s, treasurer, loan_id=loan.id)
     set_language("lo")
     text = str(refused.value)
     assert "treasurer" in text and "recorded" not in text
@@ -76,8 +80,8 @@ def test_she_may_still_approve_what_someone_else_recorded(env):
         users.grant_role(s, env.user(s, "admin"), user_id=other.id, role="treasurer",
                          group_id=env.group_id)
         loan = _apply(s, env, other)
-        loans.check_approver(s, treasurer, loan_id=loan.id)
-        assert loans.approve_loan(s, treasurer, loan_id=loan.id).status == loans.APPROVED
+        check_approver(s, treasurer, loan_id=loan.id)
+        assert approve_loan(s, treasurer, loan_id=loan.id).status == APPROVED
 
 
 def test_roles_with_says_who_may_record_and_who_may_approve():

@@ -222,9 +222,9 @@ def test_a_loan_is_paid_off_from_the_payout_and_its_interest_is_shared_out(three
     assert balance(env, "interest_income") == 0  # shared out with the rest
     assert balance(env, "cash") == 1 == balance(env, "loan_fund_reserve")
     with env.db.read() as s:
-        from models.loans import lifecycle as loans
+        from models.loans.queries import list_loans
 
-        assert loans.list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
+        assert list_loans(s, env.user(s, "auditor"), env.group_id)[0].status == "closed"
     assert_ledger_whole(env)
 
 

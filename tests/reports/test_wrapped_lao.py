@@ -24,6 +24,7 @@ from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
 from models.loans.receipts import repayment_receipt
 from models.loans.schedule import ScheduleTerms, build_schedule
+from models.loans.schedule_sheet import ScheduleSheet, schedule_lines
 from models.core.schema import Group, User
 from models.loans.schema import LoanRepayment
 from models.savings.schema import ShareOut
@@ -138,9 +139,9 @@ def _papers(demo, tmp_path):  # noqa: ANN001, ANN202
                                        share_out_id=record.id)
     rows = build_schedule(ScheduleTerms(1_200_000, Decimal(24), installments=12,
                                         disbursed=dt.date(2026, 6, 10)))
-    sheet = loan_schedule_pdf.SchedulePrint(
-        summary.group_name, receipt.currency, 1_200_000, Decimal(24), "declining",
-        dt.date(2026, 6, 10), rows, TODAY, "auditor", member_name=receipt.member_name,
+    sheet = ScheduleSheet(
+        summary.group_name, receipt.currency, False, 1_200_000, Decimal(24), "declining",
+        dt.date(2026, 6, 10), schedule_lines(rows), TODAY, "auditor", member_name=receipt.member_name,
         loan_number=receipt.loan_number, purpose="ຊື້ຈັກຫຍິບ ແລະ ຜ້າສຳລັບຕັດເຄື່ອງນຸ່ງຂາຍໃນຕະຫຼາດ")
     return [
         ("meeting summary", lambda p: meeting_pdf.write_meeting_summary(summary, p)),
