@@ -355,6 +355,18 @@ WRITES = {
 
 # Writes that are internal steps of the writes above, named so and checked through them.
 INTERNAL = {
+    "loan_application.require_decider": "the check approve/reject and the request decisions "
+                                        "call first (APPROVE, never the borrower); writes "
+                                        "nothing",
+    "savings.fine_the_roll_call": "the savings rules' fines for the late and the absent, "
+                                  "posted inside post_meeting, whose caller checked RECORD; "
+                                  "posts through post_entry (writer)",
+    "savings.post_deposit": "a deposit's entry, posted by record_deposit and the meeting "
+                            "grid's savings column, whose callers checked RECORD; posts "
+                            "through post_entry (writer)",
+    "savings.post_fine_payment": "a fine payment's entry, posted by pay_fines, the grid's fines "
+                                 "column and exit/share-out netting, whose callers checked "
+                                 "RECORD; posts through post_entry (writer)",
     "loan_replay.reallocate": "replays a loan's repayments inside record/reverse repayment, "
                               "whose callers checked RECORD/REVERSE; posts through "
                               "post_entry (writer)",
@@ -368,6 +380,7 @@ INTERNAL = {
 
 # Public (session, actor) functions that only read.
 READS = {
+    "meetings.meeting_list",
     "auditor_export.auditor_data", "dashboard.federation_summary", "dashboard.group_dashboard",
     "entry_text.journal_entries", "member_statement.member_statement",
     "passbook.calibration_layout", "passbook.meeting_attendees", "passbook.print_positions",
@@ -424,7 +437,7 @@ WRITE_FUNCTIONS = {
 # own last name (``models.core.users`` -> ``users``). A capability's module split in two keeps
 # its short name for both halves, so the lists read the same.
 SHORT_NAMES = {
-    **{f"models.loans.{m}": "loans" for m in (
+    **{f"models.loans.{m}": f"loan_{m}" for m in (
         "application", "payout", "repayments", "replay", "penalties", "reversals", "requests",
         "queries", "state", "common", "rows", "statuses", "schedule_sheet", "checks")},
     **{f"models.meetings.{m}": "meetings" for m in (
