@@ -11,7 +11,8 @@ A screen module (``desktop/screens/<name>.py``) builds its widget from a ``Scree
 - ``ctx.read(query)`` — run ``query(session, actor)`` in a read-only session;
 - ``ctx.run(parent, op, ...)`` — run ``op(session, actor)`` as one user action (see
   ``desktop.actions.run_action``);
-- ``ctx.can(permission)`` — whether the user may do that in the current group.
+- ``ctx.can(permission)`` — whether the user may do that in the current group;
+- ``ctx.money(amount)`` — an amount shown in the group's currency (``format_money``).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from models.core import users
 from models.core.db import Database
 from models.core.errors import UserError
-from models.core.money import Currency, currency
+from models.core.money import Currency, currency, format_money
 from models.core.permissions import Permission, has_permission
 from models.core.schema import Group, User
 
@@ -97,6 +98,11 @@ class ScreenContext:
                 group = session.get(Group, gid)
                 self._currencies[gid] = currency(group.currency if group else "LAK")
         return self._currencies[gid]
+
+    def money(self, amount: int, group_id: int | None = None) -> str:
+        """``amount`` (minor units) in the group's currency, the one money format
+        (``models.core.money.format_money``: ``1,250,000 ₭``)."""
+        return format_money(amount, self.currency(group_id))
 
     # -- changing -----------------------------------------------------------------------
     def run(self, parent, op: Callable[[Session, User], T], *,  # noqa: ANN001

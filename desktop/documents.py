@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.widgets import usable_screen
+from desktop.widgets.layout import usable_screen
 from models.core import audit
 from models.core.errors import UserError
 from models.core.i18n import N_, _
@@ -112,6 +112,17 @@ def save_dialog(parent: QWidget | None, title: str, name: str) -> QFileDialog:
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))
     dialog.resize(QSize(900, 560).boundedTo(usable_screen(dialog)))
     return dialog
+
+
+def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    """Ask for one existing file to open (a backup, a filled-in template)."""
+    dialog = file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Open"))
+    if dialog.exec() and dialog.selectedFiles():
+        return dialog.selectedFiles()[0]
+    return None
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:

@@ -24,7 +24,9 @@ from desktop.actions import run_task
 from desktop.context import ScreenContext
 from desktop.exporting import Exported, export_auditor, export_statement
 from desktop.documents import file_dialog
-from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import mark_data
 from models.core import i18n
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _

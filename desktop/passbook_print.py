@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QR
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from desktop.widgets import ChoiceBox, DateField, FormDialog, read_date
+from desktop.widgets.fields import ChoiceBox, DateField, read_date
+from desktop.widgets.forms import FormDialog
 from models.core import clock, settings
 from models.statements import passbook
 from models.core.errors import UserError, ValidationError

@@ -8,8 +8,10 @@ from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import entry_text, ledger
 from models.core.i18n import N_, _
 from models.core.ledger import EntryRow
@@ -94,7 +96,7 @@ class JournalScreen(Screen):
             Column(N_("Entry"), lambda e: e.seq, right=True),
             Column(N_("Date"), lambda e: date_text(e.value_date)),
             Column(N_("Kind"), lambda e: kind_text(e.kind)),
-            Column(N_("Amount"), lambda e: self.money(e.amount), right=True),
+            Column(N_("Amount"), lambda e: self.ctx.money(e.amount), right=True),
             Column(N_("Who"), lambda e: e.user),
             Column(N_("Correction"), link_text),
             Column(N_("Memo"), lambda e: e.memo, tip=True),

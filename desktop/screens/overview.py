@@ -28,8 +28,9 @@ from desktop.dashboard_charts import (
     loans_chart,
 )
 from desktop.screens import Section
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import chart, groups, ledger, members
 from models.statements import dashboard
 from models.statements.dashboard import GroupDashboard, GroupSummaryRow
@@ -189,8 +190,8 @@ class OverviewScreen(Screen):
             Column(N_("Code"), lambda r: r.code),
             Column(N_("Account"), lambda r: _(r.name)),
             Column(N_("Fund"), lambda r: _(chart.FUND_NAMES[r.fund]) if r.fund else ""),
-            Column(N_("Debit"), lambda r: self.money(r.debit) if r.debit else "", right=True),
-            Column(N_("Credit"), lambda r: self.money(r.credit) if r.credit else "",
+            Column(N_("Debit"), lambda r: self.ctx.money(r.debit) if r.debit else "", right=True),
+            Column(N_("Credit"), lambda r: self.ctx.money(r.credit) if r.credit else "",
                    right=True),
         ], self)
         self.table = TableView(self.model)
@@ -237,13 +238,13 @@ class OverviewScreen(Screen):
         for key, _title in CARDS:
             value = getattr(d, key)
             self.card_values[key].setText(str(value) if key == "active_members"
-                                          else self.money(value))
+                                          else self.ctx.money(value))
         self.seal_value.setText(d.seal or "—")
         self.entries_value.setText(str(d.entry_count))
         self.model.set_rows(d.trial_balance)
         debit = sum(r.debit for r in d.trial_balance)
         credit = sum(r.credit for r in d.trial_balance)
-        self.total_value.setText(f"{self.money(debit)}  /  {self.money(credit)}")
+        self.total_value.setText(f"{self.ctx.money(debit)}  /  {self.ctx.money(credit)}")
 
     def show_board(self) -> None:
         board = self.board

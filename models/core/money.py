@@ -123,6 +123,13 @@ def format_amount(minor: int, cur: Currency) -> str:
     return sign + text
 
 
+def format_money_range(low: int, high: int, cur: Currency) -> str:
+    """``10,000–50,000 ₭`` / ``฿10.00–50.00``: the symbol once, where the currency writes it."""
+    if cur.symbol_after:
+        return f"{format_amount(low, cur)}–{format_money(high, cur)}"
+    return f"{format_money(low, cur)}–{format_amount(high, cur)}"
+
+
 def format_money(minor: int, cur: Currency) -> str:
     """``1,250,000 ₭`` / ``฿12.50``: the one money format of screens, workbooks and PDFs."""
     amount = format_amount(minor, cur)

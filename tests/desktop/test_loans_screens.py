@@ -12,7 +12,7 @@ import pytest
 from desktop.qt_i18n import switch_language
 from desktop.screens import loan_dialogs, loan_panels
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, RepaymentDialog
-from desktop.widgets import RowTableModel
+from desktop.widgets.tables import RowTableModel
 from models.loans import lifecycle as loans
 from models.core.verify import verify_database
 from tests.desktop.conftest import english_left, save_papers_to

@@ -18,7 +18,7 @@ from desktop.screens.welfare_dialogs import (
     RejectDialog,
 )
 from desktop.screens.welfare_setup import RuleDialog, TypeDialog
-from desktop.widgets import RowTableModel
+from desktop.widgets.tables import RowTableModel
 from models.core import users, verify
 from models.welfare import claims as welfare, fund as welfare_fund
 from tests.desktop.conftest import english_left, save_papers_to
