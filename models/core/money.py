@@ -108,6 +108,9 @@ def parse_money(text: str, cur: Currency, *, allow_negative: bool = False) -> in
     if abs(minor) > HARD_MAX_MINOR:  # before int(): "1e999999" would take very long
         check_within(HARD_MAX_MINOR + 1, cur)
     if minor != minor.to_integral_value():
+        if not cur.code:  # a currency known only by its decimals (``loan-schedule``)
+            raise UserError(N_("Amounts have at most {decimals} decimals."),
+                            decimals=cur.exponent)
         raise UserError(N_("{currency} amounts have at most {decimals} decimals."),
                         currency=cur.code, decimals=cur.exponent)
     return int(minor)
