@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from models.core import users
 from models.core.db import Database
-from models.core.errors import UserError
+from models.core.errors import NotFound, UserError
+from models.core.groups import group_currency
 from models.core.money import Currency, currency, format_money
 from models.core.permissions import Permission, has_permission
-from models.core.schema import Group, User
+from models.core.schema import User
 
 T = TypeVar("T")
 CURRENT = object()  # "the group in view", for ScreenContext.can
@@ -95,8 +96,10 @@ class ScreenContext:
             return currency("LAK")
         if gid not in self._currencies:
             with self.database.read() as session:
-                group = session.get(Group, gid)
-                self._currencies[gid] = currency(group.currency if group else "LAK")
+                try:
+                    self._currencies[gid] = group_currency(session, gid)
+                except NotFound:  # the group picker is a step behind a restore
+                    return currency("LAK")
         return self._currencies[gid]
 
     def money(self, amount: int, group_id: int | None = None) -> str:

@@ -27,6 +27,7 @@ from models.meetings import meeting as meetings
 from models.savings import shareout
 from models.welfare import claims as welfare  # noqa: E402
 from models.core.db import open_database  # noqa: E402
+from models.core.groups import group_currency  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
 from models.core.schema import Group, User  # noqa: E402
@@ -70,7 +71,7 @@ def write_all(session, actor: User, group: Group, folder: Path) -> list[Path]:  
         annual_rate=detail.loan.annual_rate, installments=loan.installments,
         method=detail.loan.method, disbursed=loan.disbursed_on)]
     written.append(write_schedule(SchedulePrint(
-        group.name, loans.group_currency(session, group.id), loan.amount,
+        group.name, group_currency(session, group.id), loan.amount,
         detail.loan.annual_rate, detail.loan.method, loan.disbursed_on, rows, clock.now(),
         actor.display_name, member_name=detail.loan.member_name, loan_number=loan.number,
         purpose=loan.purpose, is_demo=group.is_demo, fee=loan.fee, fee_timing=loan.fee_timing,

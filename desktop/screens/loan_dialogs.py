@@ -21,7 +21,7 @@ from desktop.widgets.labels import mark_data
 from models.core import clock, members
 from models.loans import policy as loan_policy, lifecycle as loans
 from models.core.errors import UserError, ValidationError
-from models.core.groups import FREQUENCY_NAMES
+from models.core.groups import FREQUENCY_NAMES, group_currency
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.loans.receipts import repayment_receipt
@@ -379,7 +379,7 @@ def print_data(session, actor, *, group_id: int, amount: int, rate: Decimal, met
                fee_timing: str = loan_policy.FEE_AT_PAYOUT,
                fees: tuple[int, ...] = ()) -> SchedulePrint:
     group = session.get(Group, group_id)
-    return SchedulePrint(group.name, loans.group_currency(session, group_id), amount, rate,
+    return SchedulePrint(group.name, group_currency(session, group_id), amount, rate,
                          method, disbursed, rows, clock.now(), actor.display_name,
                          member_name=member_name, loan_number=loan_number, purpose=purpose,
                          is_demo=group.is_demo, fee=fee, fee_timing=fee_timing, fees=fees)

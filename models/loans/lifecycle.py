@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from models.core import audit, chart, clock, ledger, users, verify
 from models.meetings import cashbox
 from models.core.errors import NotFound, PermissionDenied, UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_, Deferred, _, gettext
 from models.core.ledger import Line, fmt_date
 from models.loans.allocation import (
@@ -82,7 +83,7 @@ from models.loans.policy import (
     loan_fee,
     spread_fee,
 )
-from models.core.money import Currency, check_within, currency, format_money
+from models.core.money import check_within, format_money
 from models.core.permissions import Permission, require
 from models.loans.schedule import (
     FREQUENCIES,
@@ -315,10 +316,6 @@ class LoanDetail:
 
 
 # ----- small helpers ------------------------------------------------------------------------
-
-def group_currency(session: Session, group_id: int) -> Currency:
-    return currency(session.get(Group, group_id).currency)
-
 
 def money_text(session: Session, group_id: int, amount: int) -> str:
     return format_money(amount, group_currency(session, group_id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.core import audit, clock
 from models.loans import lifecycle as loans
 from models.core.errors import UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.ledger import fmt_date
 from models.loans.policy import LOAN_METHODS, get_policy
@@ -94,7 +95,7 @@ def _opening_schedule(session: Session, *, group_id: int, principal: int,
         starts_on = disbursed_on
     policy = get_policy(session, group_id, as_of)
     schedule_method, amortization = LOAN_METHODS[method]
-    exponent = loans.group_currency(session, group_id).exponent
+    exponent = group_currency(session, group_id).exponent
 
     def build(amount: int) -> list[Installment]:
         return build_schedule(ScheduleTerms(

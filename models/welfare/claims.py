@@ -36,7 +36,8 @@ from models.core.money import Currency, format_money
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.welfare.schema import WelfareClaim, WelfareClaimApproval, WelfareClaimType
-from models.welfare.fund import METHODS, FundPosition, fund_position, group_currency
+from models.core.groups import group_currency
+from models.welfare.fund import METHODS, FundPosition, fund_position
 from models.welfare.rules import BENEFICIARIES, ClaimFacts, EarlierClaim, RuleResult, evaluate
 from models.welfare.types import rule_in_force
 
