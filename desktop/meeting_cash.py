@@ -183,7 +183,7 @@ class CashCountPanel(QWidget):
             self.difference_value.setText(_("Coins and other money: write an amount."))
             return
         self.counted_value.setText(self.ctx.money(total))
-        self.difference_value.setText(difference_text(total - self.expected, self.money))
+        self.difference_value.setText(difference_text(total - self.expected, self.ctx.money))
 
     def set_counts(self, notes: dict[int, int], other: int = 0) -> None:
         for value, spin in self.counts.items():
@@ -224,7 +224,7 @@ class CashCountPanel(QWidget):
         if difference:
             text = _("{difference}: the counted {counted} differs from the {expected} the "
                      "records say. Record the difference as cash over or short?").format(
-                difference=difference_text(difference, self.money), counted=self.ctx.money(total),
+                difference=difference_text(difference, self.ctx.money), counted=self.ctx.money(total),
                 expected=self.ctx.money(self.expected))
             if note.strip() and not errors.confirm(self, text, confirm_text=_("Record the count")):
                 return False

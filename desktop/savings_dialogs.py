@@ -105,7 +105,7 @@ class DepositDialog(_MemberForm):
         self.setWindowTitle(_("Savings deposit"))
         self.save_button.setText(_("Record the deposit"))
         self.into.retranslate()
-        self.info.setText(rules_text(read_rules(self.ctx), self.money))
+        self.info.setText(rules_text(read_rules(self.ctx), self.ctx.money))
 
     def save(self) -> bool:
         read = self.read_amount_and_date()
@@ -261,7 +261,7 @@ class ExitDialog(FittedDialog):
         self.figures = mark_data(QLabel())
         self.figures.setWordWrap(True)
         layout.addWidget(self.figures)
-        self.debts_model = RowTableModel(debt_columns(self.money), self)
+        self.debts_model = RowTableModel(debt_columns(self.ctx.money), self)
         self.debts = TableView(self.debts_model)
         layout.addWidget(self.debts, 1)
         self.problems = problems_label()

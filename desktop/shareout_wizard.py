@@ -233,7 +233,7 @@ class ShareOutWizard(FittedDialog):
         self.residue.setWordWrap(True)
         self.residue.setObjectName("subheading")
         layout.addWidget(self.residue)
-        self.rows_model = RowTableModel(payout_columns(self.money), self)
+        self.rows_model = RowTableModel(payout_columns(self.ctx.money), self)
         self.rows_table = TableView(self.rows_model)
         layout.addWidget(self.rows_table, 1)
         self.debts = mark_data(QLabel())
@@ -346,7 +346,7 @@ class ShareOutWizard(FittedDialog):
             lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
                 amount=self.ctx.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
-        owed = shareout.debt_lines(p.rows, self.money)
+        owed = shareout.debt_lines(p.rows, self.ctx.money)
         self.debts.setText("\n".join([_("Paid from payouts first (no cash until her debts "
                                         "are cleared):"), *owed]) if owed else "")
         self.debts.setVisible(bool(owed))

@@ -85,7 +85,7 @@ class CashBoxScreen(Screen):
             Column(N_("Counted on"), lambda c: date_text(c.counted_on)),
             Column(N_("Counted"), lambda c: self.ctx.money(c.counted), right=True),
             Column(N_("The records said"), lambda c: self.ctx.money(c.expected), right=True),
-            Column(N_("Difference"), lambda c: difference_text(c.difference, self.money)
+            Column(N_("Difference"), lambda c: difference_text(c.difference, self.ctx.money)
                    if c.difference else ""),
             Column(N_("Why"), lambda c: c.note, tip=True),
         ], self)

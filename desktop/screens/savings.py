@@ -113,7 +113,7 @@ class SavingsScreen(Screen):
         r = self.rules
         if r is None:
             return
-        parts = [_(MODE_NAMES[r.mode]), rules_text(r, self.money)]
+        parts = [_(MODE_NAMES[r.mode]), rules_text(r, self.ctx.money)]
         if r.withdrawals_allowed:
             parts.append(_("Withdrawals are allowed during the cycle."))
         else:

@@ -213,7 +213,7 @@ class RejectDialog(FormDialog):
         self.ctx = ctx
         self.claim = claim
         self.succeeded = False
-        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
@@ -253,7 +253,7 @@ class PayDialog(FormDialog):
         self.claim = claim
         self.owed = owed
         self.payment: welfare.PaymentResult | None = None
-        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
         self.fund_note.setWordWrap(True)
