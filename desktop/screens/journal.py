@@ -20,14 +20,6 @@ from models.core.permissions import Permission
 
 PAGE = 200
 
-# Every kind's one name lives in models.core.entry_text (screens and papers share it).
-KIND_NAMES = entry_text.KIND_NAMES
-
-
-def kind_text(kind: str) -> str:
-    return entry_text.kind_name(kind)
-
-
 def link_text(entry: EntryRow) -> str:
     if entry.reverses_seq is not None:
         return _("cancels entry {seq}").format(seq=entry.reverses_seq)
@@ -95,7 +87,7 @@ class JournalScreen(Screen):
         self.model = RowTableModel([
             Column(N_("Entry"), lambda e: e.seq, right=True),
             Column(N_("Date"), lambda e: date_text(e.value_date)),
-            Column(N_("Kind"), lambda e: kind_text(e.kind)),
+            Column(N_("Kind"), lambda e: entry_text.kind_name(e.kind)),
             Column(N_("Amount"), lambda e: self.ctx.money(e.amount), right=True),
             Column(N_("Who"), lambda e: e.user),
             Column(N_("Correction"), link_text),

@@ -45,7 +45,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.core import audit, chart, clock, ledger, users, verify
+from models.core import audit, chart, clock, entry_text, ledger, users, verify
 from models.meetings import cashbox
 from models.core.errors import NotFound, PermissionDenied, UserError, ValidationError
 from models.core.groups import group_currency
@@ -159,6 +159,10 @@ EVENT_NAMES = {
     "opening": N_("Brought in from the paper books"),
 }
 
+# The events that are a journal entry of their own: their name is the entry kind's.
+EVENT_ENTRY_KINDS = {"disbursed": KIND_DISBURSEMENT, "repaid": KIND_REPAYMENT,
+                     "penalty": KIND_PENALTY, "written_off": KIND_WRITE_OFF}
+
 STATUS_PAID, STATUS_PART, STATUS_LATE, STATUS_DUE, STATUS_FUTURE = (
     "paid", "part", "late", "due", "future")
 INSTALLMENT_STATUS_NAMES = {
@@ -267,6 +271,10 @@ class EventRow:
 
     @property
     def name(self) -> str:
+        """What happened, translated; an event that is a journal entry of its own kind
+        shows that kind's one name, as the journal does."""
+        if self.kind in EVENT_ENTRY_KINDS:
+            return entry_text.kind_name(EVENT_ENTRY_KINDS[self.kind])
         return gettext(EVENT_NAMES.get(self.kind, self.kind))
 
 
