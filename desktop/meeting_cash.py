@@ -224,7 +224,8 @@ class CashCountPanel(QWidget):
         if difference:
             text = _("{difference}: the counted {counted} differs from the {expected} the "
                      "records say. Record the difference as cash over or short?").format(
-                difference=difference_text(difference, self.ctx.money), counted=self.ctx.money(total),
+                difference=difference_text(difference, self.ctx.money),
+                counted=self.ctx.money(total),
                 expected=self.ctx.money(self.expected))
             if note.strip() and not errors.confirm(self, text, confirm_text=_("Record the count")):
                 return False

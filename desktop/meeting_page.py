@@ -319,8 +319,8 @@ class MeetingPage(QWidget):
             date=date_text(self.meeting.meeting_date)), ""]
         lines += [f"{gettext(f.title)}: {format_money(totals.get(f.key, 0), self.model.currency)}"
                   for f in self.model.fields if f.is_money]
-        lines.append(_("Received in all: {amount}").format(amount=format_money(self.model.grand_total(),
-                                                                     self.model.currency)))
+        received = format_money(self.model.grand_total(), self.model.currency)
+        lines.append(_("Received in all: {amount}").format(amount=received))
         counts = self.model.attendance_counts()
         lines.append(" · ".join(f"{gettext(ATTENDANCE_NAMES[s])}: {counts[s]}"
                                 for s in ATTENDANCE))

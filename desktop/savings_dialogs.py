@@ -312,8 +312,8 @@ class ExitDialog(FittedDialog):
                                          cut=self.ctx.money(statement.below_par))] \
             if statement.below_par else []
         self.figures.setText("\n".join([
-            _("Savings: {amount} ({shares} shares)").format(amount=self.ctx.money(statement.savings),
-                                                           shares=statement.shares),
+            _("Savings: {amount} ({shares} shares)").format(
+                amount=self.ctx.money(statement.savings), shares=statement.shares),
             *below_par,
             _("Taken from her savings for what she owes: {amount}").format(
                 amount=self.ctx.money(statement.netted)),

@@ -145,7 +145,8 @@ class OpeningImportDialog(FittedDialog):
                  .format(date=date_text(p.as_of) if p.as_of else "?", cash=self.ctx.money(p.cash),
                          bank=self.ctx.money(p.bank), welfare=self.ctx.money(p.welfare_fund)),
                  _("{count} members · savings {savings} · unpaid fines {fines} · loans still "
-                   "owed {loans}").format(count=len(p.members), savings=self.ctx.money(p.total_savings),
+                   "owed {loans}").format(count=len(p.members),
+                                          savings=self.ctx.money(p.total_savings),
                                           fines=self.ctx.money(p.total_fines),
                                           loans=self.ctx.money(p.total_loans)),
                  _("The loan fund's earnings so far: {amount}").format(

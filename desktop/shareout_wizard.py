@@ -449,7 +449,8 @@ class ShareOutWizard(FittedDialog):
         r = self.rules
         self.method_rules.setText("\n".join([
             _("Loans still owed: {policy}.").format(policy=_(LOAN_POLICY_NAMES[r.shareout_loans])),
-            _("Payouts are rounded down to {step}.").format(step=self.ctx.money(r.shareout_round_to)),
+            _("Payouts are rounded down to {step}.").format(
+                step=self.ctx.money(r.shareout_round_to)),
             _("Only the loan fund is shared out; the welfare fund stays with the group.")]))
         self.carry_intro.setText(_("What each member gets can go into the next cycle as new "
                                    "savings (whole shares) or home in cash."))
