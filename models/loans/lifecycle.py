@@ -45,7 +45,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.core import audit, chart, clock, entry_text, ledger, users, verify
+from models.core import audit, chart, clock, ledger, users, verify
 from models.meetings import cashbox
 from models.core.errors import NotFound, PermissionDenied, UserError, ValidationError
 from models.core.groups import group_currency
@@ -95,6 +95,7 @@ from models.loans.schedule import (
     due_dates,
 )
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
+from models.loans import texts
 from models.loans.schema import (
     Loan,
     LoanEvent,
@@ -274,7 +275,7 @@ class EventRow:
         """What happened, translated; an event that is a journal entry of its own kind
         shows that kind's one name, as the journal does."""
         if self.kind in EVENT_ENTRY_KINDS:
-            return entry_text.kind_name(EVENT_ENTRY_KINDS[self.kind])
+            return gettext(texts.KIND_NAMES[EVENT_ENTRY_KINDS[self.kind]])
         return gettext(EVENT_NAMES.get(self.kind, self.kind))
 
 
