@@ -11,7 +11,8 @@ A screen module (``desktop/screens/<name>.py``) builds its widget from a ``Scree
 - ``ctx.read(query)`` — run ``query(session, actor)`` in a read-only session;
 - ``ctx.run(parent, op, ...)`` — run ``op(session, actor)`` as one user action (see
   ``desktop.actions.run_action``);
-- ``ctx.can(permission)`` — whether the user may do that in the current group.
+- ``ctx.can(permission)`` — whether the user may do that in the current group;
+- ``ctx.money(amount)`` — an amount shown in the group's currency (``format_money``).
 """
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from models.core import users
 from models.core.db import Database
-from models.core.errors import UserError
-from models.core.money import Currency, currency
+from models.core.errors import NotFound, UserError
+from models.core.groups import group_currency
+from models.core.money import Currency, currency, format_money
 from models.core.permissions import Permission, has_permission
-from models.core.schema import Group, User
+from models.core.schema import User
 
 T = TypeVar("T")
 CURRENT = object()  # "the group in view", for ScreenContext.can
@@ -94,9 +96,16 @@ class ScreenContext:
             return currency("LAK")
         if gid not in self._currencies:
             with self.database.read() as session:
-                group = session.get(Group, gid)
-                self._currencies[gid] = currency(group.currency if group else "LAK")
+                try:
+                    self._currencies[gid] = group_currency(session, gid)
+                except NotFound:  # the group picker is a step behind a restore
+                    return currency("LAK")
         return self._currencies[gid]
+
+    def money(self, amount: int, group_id: int | None = None) -> str:
+        """``amount`` (minor units) in the group's currency, the one money format
+        (``models.core.money.format_money``: ``1,250,000 ₭``)."""
+        return format_money(amount, self.currency(group_id))
 
     # -- changing -----------------------------------------------------------------------
     def run(self, parent, op: Callable[[Session, User], T], *,  # noqa: ANN001

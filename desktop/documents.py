@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.widgets import usable_screen
+from desktop.widgets.layout import usable_screen
 from models.core import audit
 from models.core.errors import UserError
 from models.core.i18n import N_, _
@@ -89,21 +89,27 @@ def file_dialog(parent: QWidget | None, title: str) -> QFileDialog:
     return dialog
 
 
-def choose_save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
-    """Ask where to save the file ``name`` (she may rename it); ``None`` when cancelled."""
-    dialog = save_dialog(parent, title, name)
+def choose_save_path(parent: QWidget | None, title: str, name: str, *,
+                     name_filter: str | None = None) -> Path | None:
+    """Ask where to save the file ``name`` (she may rename it); ``None`` when cancelled.
+    ``name`` may be a whole path (the dialog opens in its folder)."""
+    dialog = save_dialog(parent, title, name, name_filter=name_filter)
     if dialog.exec() and dialog.selectedFiles():
         return Path(dialog.selectedFiles()[0])
     return None
 
 
-def save_dialog(parent: QWidget | None, title: str, name: str) -> QFileDialog:
-    """The file dialog that saves ``name``: its type's filter, Lao labels, the last folder."""
+def save_dialog(parent: QWidget | None, title: str, name: str, *,
+                name_filter: str | None = None) -> QFileDialog:
+    """The file dialog that saves ``name``: its type's filter (or ``name_filter``), Lao
+    labels, the last folder."""
     dialog = file_dialog(parent, title)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     suffix = Path(name).suffix.lstrip(".")
-    if suffix == "pdf":
+    if name_filter:
+        dialog.setNameFilter(name_filter)
+    elif suffix == "pdf":
         dialog.setNameFilter(_("PDF files (*.pdf)"))
     elif suffix == "xlsx":
         dialog.setNameFilter(_("Excel files (*.xlsx)"))
@@ -112,6 +118,17 @@ def save_dialog(parent: QWidget | None, title: str, name: str) -> QFileDialog:
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))
     dialog.resize(QSize(900, 560).boundedTo(usable_screen(dialog)))
     return dialog
+
+
+def choose_file(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    """Ask for one existing file to open (a backup, a filled-in template)."""
+    dialog = file_dialog(parent, title)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Open"))
+    if dialog.exec() and dialog.selectedFiles():
+        return dialog.selectedFiles()[0]
+    return None
 
 
 def choose_folder(parent: QWidget | None, title: str) -> Path | None:
@@ -261,10 +278,17 @@ def _save(parent: QWidget | None, ctx: ScreenContext, papers: Sequence[Paper], *
                       message=saved.format(path=str(where)))
     if not outcome:
         return []
+    show_saved(parent, paths)
+    return paths
+
+
+def show_saved(parent: QWidget | None, paths: Sequence[Path]) -> None:
+    """After files were written: remember their folder for next time and open them with
+    the computer's viewer, or say where they are when no program opens them."""
     remember_folder(paths[0].parent)
+    where = paths[0] if len(paths) == 1 else paths[0].parent
     if not all([open_document(path) for path in paths]):
         errors.show_info(parent, _(
             "Saved: {path}\n\nNo program on this computer could open it, so it was not "
             "shown. You will find the file in that folder.").format(path=str(where)),
             title=_("Saved"))
-    return paths

@@ -1,7 +1,11 @@
 """The window's exports: the auditor's workbook and a member's statement.
 
-``ExportDialog`` asks for the period, the language and the file; ``run_with_progress`` then
-writes it (``desktop.exporting``) under a progress dialog whose Cancel leaves no file behind.
+``ExportDialog`` asks for the period, the language and the file (in the folder she saved
+into last, chosen with ``desktop.documents``' file dialog); ``run_with_progress`` then writes
+it (``desktop.exporting``) under a progress dialog whose Cancel leaves no file behind, and
+opens it as every saved paper is opened (``documents.show_saved``). Unlike the papers of
+``save_document``, a workbook is written outside the write transaction (it streams for a
+while, with progress) and is audited afterwards with its SHA-256.
 """
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import documents
 from desktop.actions import run_task
 from desktop.context import ScreenContext
 from desktop.exporting import Exported, export_auditor, export_statement
-from desktop.documents import file_dialog
-from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import mark_data
 from models.core import i18n
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
@@ -40,18 +45,6 @@ class ExportChoice:
     path: Path
 
 
-def choose_save_file(parent: QWidget | None, title: str, suggested: str,
-                     name_filter: str) -> str | None:
-    dialog = file_dialog(parent, title)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilter(name_filter)
-    dialog.selectFile(suggested)
-    dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))
-    if dialog.exec() and dialog.selectedFiles():
-        return dialog.selectedFiles()[0]
-    return None
-
-
 class ExportDialog(FormDialog):
     """Period (empty: the whole history), language of the file, where to save it."""
 
@@ -64,7 +57,7 @@ class ExportDialog(FormDialog):
         self.end = mark_data(DateField())
         self.language = ChoiceBox(LANGUAGE_NAMES)
         self.language.choose(i18n.current_language())
-        self.file = mark_data(QLineEdit(str(Path.home() / suggested)))
+        self.file = mark_data(QLineEdit(str(documents.last_folder() / suggested)))
         self.browse = QPushButton()
         row = QWidget()
         box = QHBoxLayout(row)
@@ -93,10 +86,11 @@ class ExportDialog(FormDialog):
 
     def _browse(self) -> None:
         filters = " ".join(f"*{s}" for s in self.suffixes)
-        chosen = choose_save_file(self, _("Where to save the file"), self.file.text(),
-                                  f"{_('Files')} ({filters})")
+        chosen = documents.choose_save_path(self, _("Where to save the file"),
+                                            self.file.text(),
+                                            name_filter=f"{_('Files')} ({filters})")
         if chosen:
-            self.file.setText(chosen)
+            self.file.setText(str(chosen))
 
     def save(self) -> bool:
         problems: list[UserError] = []
@@ -166,7 +160,10 @@ def run_with_progress(parent: QWidget | None, ctx: ScreenContext, label: str,
                                    "log).").format(path=str(done.path), sha256=done.sha256[:16]))
     finally:
         reporter.close()
-    return outcome.value if outcome else None
+    if not outcome:
+        return None
+    documents.show_saved(parent, [outcome.value.path])
+    return outcome.value
 
 
 def export_auditor_workbook(parent: QWidget | None, ctx: ScreenContext) -> Exported | None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import errors
-from desktop.widgets import heading, mark_data, problems_label
+from desktop.widgets.labels import heading, mark_data, problems_label
 from models.core import users
 from models.core.db import Database
 from models.core.errors import UserError

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.qt_i18n import language_bridge, switch_language
-from desktop.widgets import ChoiceBox, FormDialog, heading, mark_data, problems_label
+from desktop.widgets.fields import ChoiceBox
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import heading, mark_data, problems_label
 from models.core import first_run, i18n, users
 from models.core.db import Database
 from models.core.errors import UserError

@@ -27,7 +27,8 @@ from desktop.idle_lock import IdleWatcher, LockCover
 from desktop.login import LanguageButtons
 from desktop.qt_i18n import language_bridge
 from desktop.screens import Section, discover
-from desktop.widgets import ScrollBody, mark_data, usable_screen
+from desktop.widgets.labels import mark_data
+from desktop.widgets.layout import ScrollBody, usable_screen
 from models.core import groups, settings, users
 from models.core.errors import UserError
 from models.core.i18n import _

@@ -20,18 +20,10 @@ from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.widgets import (
-    ChoiceBox,
-    DateField,
-    FittedDialog,
-    FormDialog,
-    ScrollBody,
-    date_text,
-    mark_data,
-    problems_label,
-    read_date,
-    read_money,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_date, read_money
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, mark_data, problems_label
+from desktop.widgets.layout import FittedDialog, ScrollBody
 from models.meetings import cashbox
 from models.core import clock
 from models.core.errors import UserError, ValidationError
@@ -155,8 +147,6 @@ class CashCountPanel(QWidget):
         self.load()
 
     # -- figures ------------------------------------------------------------------------
-    def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def load(self) -> None:
         """Read what the records say the box holds."""
@@ -185,15 +175,15 @@ class CashCountPanel(QWidget):
 
     def update_totals(self, *_args: object) -> None:
         for value, spin in self.counts.items():
-            spin.setToolTip(self.money(value * spin.value()))
+            spin.setToolTip(self.ctx.money(value * spin.value()))
         total = self.total()
-        self.expected_value.setText(self.money(self.expected))
+        self.expected_value.setText(self.ctx.money(self.expected))
         if total is None:
             self.counted_value.setText("?")
             self.difference_value.setText(_("Coins and other money: write an amount."))
             return
-        self.counted_value.setText(self.money(total))
-        self.difference_value.setText(difference_text(total - self.expected, self.money))
+        self.counted_value.setText(self.ctx.money(total))
+        self.difference_value.setText(difference_text(total - self.expected, self.ctx.money))
 
     def set_counts(self, notes: dict[int, int], other: int = 0) -> None:
         for value, spin in self.counts.items():
@@ -234,8 +224,9 @@ class CashCountPanel(QWidget):
         if difference:
             text = _("{difference}: the counted {counted} differs from the {expected} the "
                      "records say. Record the difference as cash over or short?").format(
-                difference=difference_text(difference, self.money), counted=self.money(total),
-                expected=self.money(self.expected))
+                difference=difference_text(difference, self.ctx.money),
+                counted=self.ctx.money(total),
+                expected=self.ctx.money(self.expected))
             if note.strip() and not errors.confirm(self, text, confirm_text=_("Record the count")):
                 return False
         gid, meeting_id = self.ctx.group_id, self.meeting_id
@@ -245,7 +236,7 @@ class CashCountPanel(QWidget):
                                                       note=note),
             changed=CASH_TOPICS, on_user_error=self.show_problems,
             message=lambda row: _("The count of {date} is recorded: {counted}.").format(
-                date=date_text(row.counted_on), counted=self.money(row.counted)))
+                date=date_text(row.counted_on), counted=self.ctx.money(row.counted)))
         if outcome:
             self.clear()
             self.load()

@@ -290,9 +290,6 @@ class MeetingGridModel(QAbstractTableModel):
             return _(self.fields[section].title)
         return None
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.currency) if amount else ""
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.lines):
             return None
@@ -338,9 +335,10 @@ class MeetingGridModel(QAbstractTableModel):
         if f.kind == ATTEND:
             return _(ATTENDANCE_NAMES[line.attendance])
         if f.kind == MONEY:
-            return line.typed.get(f.key) or self._money(line.amounts.get(f.key, 0))
+            amount = line.amounts.get(f.key, 0)
+            return line.typed.get(f.key) or (format_money(amount, self.currency) if amount else "")
         if f.kind == TOTAL:
-            return self._money(line.total)
+            return format_money(line.total, self.currency) if line.total else ""
         return line.note
 
     def _tooltip(self, line: GridLine, f: GridField, problem: str | None) -> str | None:

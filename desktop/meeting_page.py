@@ -26,12 +26,9 @@ from desktop.meeting_grid import MeetingGridModel, MeetingTotalsModel
 from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.passbook_print import print_meeting_passbooks
+from desktop.widgets.labels import date_text, heading, mark_data, problems_label
+from models.meetings import columns as meeting_columns, drafts as meeting_drafts, meeting as meetings
 from desktop.widgets import date_text, heading, mark_data, problems_label
-from models.meetings import (
-    columns as meeting_columns,
-    drafts as meeting_drafts,
-    meeting as meetings,
-)
 from models.meetings import grid as meeting_grids
 from models.meetings import posting as meeting_posting
 from models.meetings import roll as meeting_roll
@@ -322,13 +319,13 @@ class MeetingPage(QWidget):
                 self.grid.closeEditor(editor, self.grid.itemDelegate().EndEditHint.NoHint)
 
     def confirmation_text(self) -> str:
-        money = lambda amount: format_money(amount, self.model.currency)  # noqa: E731
         totals = self.model.totals()
         lines = [_("Post the meeting of {date}?").format(
             date=date_text(self.meeting.meeting_date)), ""]
-        lines += [f"{gettext(f.title)}: {money(totals.get(f.key, 0))}"
+        lines += [f"{gettext(f.title)}: {format_money(totals.get(f.key, 0), self.model.currency)}"
                   for f in self.model.fields if f.is_money]
-        lines.append(_("Received in all: {amount}").format(amount=money(self.model.grand_total())))
+        received = format_money(self.model.grand_total(), self.model.currency)
+        lines.append(_("Received in all: {amount}").format(amount=received))
         counts = self.model.attendance_counts()
         lines.append(" · ".join(f"{gettext(ATTENDANCE_NAMES[s])}: {counts[s]}"
                                 for s in ATTENDANCE))

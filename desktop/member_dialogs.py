@@ -7,18 +7,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    FittedDialog,
-    FormDialog,
-    RowTableModel,
-    TableView,
-    date_text,
-    heading,
-    mark_data,
-)
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.layout import FittedDialog
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, members
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QR
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from desktop.widgets import ChoiceBox, DateField, FormDialog, read_date
+from desktop.widgets.fields import ChoiceBox, DateField, read_date
+from desktop.widgets.forms import FormDialog
 from models.core import clock, settings
 from models.statements import passbook
 from models.core.errors import UserError, ValidationError
+from models.core.groups import get_group
 from models.core.i18n import N_, _
 from models.core.members import MemberRow
 from models.meetings.meeting import MeetingRow
@@ -127,10 +129,8 @@ class PassbookDialog(FormDialog):
             gid = member.group_id
 
             def write(session, actor, path):  # noqa: ANN001, ANN202
-                from models.core.schema import Group
-
                 layout = passbook.calibration_layout(session, actor, gid)
-                write_calibration(layout, path, group_name=session.get(Group, gid).name)
+                write_calibration(layout, path, group_name=get_group(session, gid).name)
                 return 1
 
             self.written = _save(self, self.ctx, "passbook-calibration.pdf", write)

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop import widgets
-from desktop.widgets import Column, FormDialog, RowTableModel, TableView, heading
+from desktop.documents import choose_file
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import heading
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import backup, recovery
 from models.core.errors import UserError
 from models.core.i18n import N_, _
@@ -113,7 +115,7 @@ class RecoveryDialog(FormDialog):
             self.chosen_label.setText(str(self.other))
 
     def choose_other(self) -> None:
-        path = widgets.choose_file(self, _("Choose the backup to restore"),
+        path = choose_file(self, _("Choose the backup to restore"),
                                    _("Kongthun backups (*.sqlite3)"))
         if path:
             self.other = Path(path)

@@ -18,28 +18,19 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    FittedDialog,
-    FormDialog,
-    RowTableModel,
-    ScrollBody,
-    TableView,
-    date_text,
-    heading,
-    mark_data,
-    problems_label,
-    read_date,
-    read_money,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_date, read_money
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, heading, mark_data, problems_label
+from desktop.widgets.layout import FittedDialog, ScrollBody
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.savings import accounts as savings
 from models.savings import exits as savings_exits
 from models.savings import withdrawals as savings_withdrawals
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
+from models.savings.accounts import MemberSavingsRow
+from models.savings.exits import SettlementStatement
 from models.core.money import format_money
 from models.savings.accounts import MemberSavingsRow
 from models.savings.exits import SettlementStatement
@@ -81,8 +72,6 @@ class _MemberForm(FormDialog):
         self.amount = mark_data(QLineEdit())
         self.on = DateField(clock.today())
 
-    def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def read_amount_and_date(self) -> tuple[int, dt.date] | None:
         problems: list[UserError] = []
@@ -94,8 +83,8 @@ class _MemberForm(FormDialog):
         return amount, on
 
     def receipt_message(self, receipt: savings.SavingsReceipt, text: str) -> str:
-        return text.format(name=self.member.name, amount=self.money(receipt.amount),
-                           balance=self.money(receipt.balance_after),
+        return text.format(name=self.member.name, amount=self.ctx.money(receipt.amount),
+                           balance=self.ctx.money(receipt.balance_after),
                            shares=receipt.shares_after)
 
     @classmethod
@@ -122,7 +111,7 @@ class DepositDialog(_MemberForm):
         self.setWindowTitle(_("Savings deposit"))
         self.save_button.setText(_("Record the deposit"))
         self.into.retranslate()
-        self.info.setText(rules_text(read_rules(self.ctx), self.money))
+        self.info.setText(rules_text(read_rules(self.ctx), self.ctx.money))
 
     def save(self) -> bool:
         read = self.read_amount_and_date()
@@ -168,14 +157,14 @@ class WithdrawalDialog(_MemberForm):
         most = self.ctx.read(
             lambda s, a: savings_withdrawals.withdrawable(s, gid, member_id, today))
         text = _("Saved: {saved}. At most {most} can be withdrawn now.").format(
-            saved=self.money(self.member.savings), most=self.money(most))
+            saved=self.ctx.money(self.member.savings), most=self.ctx.money(most))
         if r.withdrawal_notice_days:
             notices = self.ctx.read(lambda s, a: savings_withdrawals.open_notices(s, a, member_id))
             text += "\n" + _("The rules ask for {days} days' notice.").format(
                 days=r.withdrawal_notice_days)
             for n in notices:
                 text += "\n" + _("Notice of {given} for {amount}: usable from {date}.").format(
-                    given=date_text(n.given_on), amount=self.money(n.amount),
+                    given=date_text(n.given_on), amount=self.ctx.money(n.amount),
                     date=date_text(n.usable_from))
         self.info.setText(text)
 
@@ -187,7 +176,7 @@ class WithdrawalDialog(_MemberForm):
         member_id, paid_from = self.member.member_id, self.paid_from.currentData()
         note = self.note.text()
         text = _("Pay {name} {amount} of her savings?").format(name=self.member.name,
-                                                             amount=self.money(amount))
+                                                             amount=self.ctx.money(amount))
         if not errors.confirm(self, text, confirm_text=_("Pay the withdrawal")):
             return False
         return bool(self.ctx.run(
@@ -279,7 +268,7 @@ class ExitDialog(FittedDialog):
         self.figures = mark_data(QLabel())
         self.figures.setWordWrap(True)
         layout.addWidget(self.figures)
-        self.debts_model = RowTableModel(debt_columns(self.money), self)
+        self.debts_model = RowTableModel(debt_columns(self.ctx.money), self)
         self.debts = TableView(self.debts_model)
         layout.addWidget(self.debts, 1)
         self.problems = problems_label()
@@ -304,8 +293,6 @@ class ExitDialog(FittedDialog):
         self.retranslate()
         self.preview()
 
-    def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def preview(self) -> SettlementStatement | None:
         """Read the statement for the form as it is; nothing is written."""
@@ -328,18 +315,18 @@ class ExitDialog(FittedDialog):
         self.debts_model.set_rows(statement.debts)
         below_par = [_("The fund is worth less than its savings: her savings are worth "
                        "{worth} today, {cut} less (her part of the loss stays with the "
-                       "group).").format(worth=self.money(statement.worth),
-                                         cut=self.money(statement.below_par))] \
+                       "group).").format(worth=self.ctx.money(statement.worth),
+                                         cut=self.ctx.money(statement.below_par))] \
             if statement.below_par else []
         self.figures.setText("\n".join([
-            _("Savings: {amount} ({shares} shares)").format(amount=self.money(statement.savings),
-                                                           shares=statement.shares),
+            _("Savings: {amount} ({shares} shares)").format(
+                amount=self.ctx.money(statement.savings), shares=statement.shares),
             *below_par,
             _("Taken from her savings for what she owes: {amount}").format(
-                amount=self.money(statement.netted)),
-            _("Paid out: {amount}").format(amount=self.money(statement.payout)),
+                amount=self.ctx.money(statement.netted)),
+            _("Paid out: {amount}").format(amount=self.ctx.money(statement.payout)),
             _("Still owed after the settlement: {amount}").format(
-                amount=self.money(statement.debt_left))]))
+                amount=self.ctx.money(statement.debt_left))]))
         if statement.problems:
             self._show_problems([str(p) for p in statement.problems])
         self.settle_button.setEnabled(not statement.problems)
@@ -359,8 +346,8 @@ class ExitDialog(FittedDialog):
                  "{netted} of what she owes and {payout} is paid out. Her membership ends; "
                  "this cannot be undone.").format(
             what=what, name=statement.name, date=date_text(statement.on),
-            savings=self.money(statement.savings), netted=self.money(statement.netted),
-            payout=self.money(statement.payout))
+            savings=self.ctx.money(statement.savings), netted=self.ctx.money(statement.netted),
+            payout=self.ctx.money(statement.payout))
         if not errors.confirm(self, text, confirm_text=_("Settle and pay"), danger=True):
             return False
         member_id, on, reason = statement.member_id, statement.on, statement.reason
@@ -373,7 +360,7 @@ class ExitDialog(FittedDialog):
             changed=SAVINGS_TOPICS | {"loans"},
             on_user_error=lambda error: self._show_problems([errors.error_text(error)]),
             message=lambda st: _("{name} is settled: {amount} paid out.").format(
-                name=st.name, amount=self.money(st.payout)))
+                name=st.name, amount=self.ctx.money(st.payout)))
         if outcome:
             self.done_statement = outcome.value
             self.accept()

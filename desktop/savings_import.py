@@ -12,19 +12,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, \
 from desktop import errors
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from desktop.widgets import (
-    Column,
-    FittedDialog,
-    RowTableModel,
-    TableView,
-    choose_file,
-    date_text,
-    mark_data,
-)
+from desktop.documents import choose_file
+from desktop.widgets.labels import date_text, mark_data
+from desktop.widgets.layout import FittedDialog
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, groups, members
 from models.core.errors import UserError
 from models.core.i18n import N_, _, gettext
-from models.core.money import format_money
 from models.opening.balances import OpeningData, OpeningPreview, RowProblem, import_opening, \
     preview_opening
 from reports.opening_template import read_template, write_template
@@ -83,8 +77,8 @@ class OpeningImportDialog(FittedDialog):
             Column(N_("Number"), lambda m: m.number, right=True),
             Column(N_("Name"), lambda m: m.name_lao),
             Column(N_("Already in the group"), lambda m: _("Yes") if m.existing_id else ""),
-            Column(N_("Savings"), lambda m: self.money(m.savings), right=True),
-            Column(N_("Unpaid fines"), lambda m: self.money(m.fines_owed) if m.fines_owed
+            Column(N_("Savings"), lambda m: self.ctx.money(m.savings), right=True),
+            Column(N_("Unpaid fines"), lambda m: self.ctx.money(m.fines_owed) if m.fines_owed
                    else "", right=True),
         ], self)
         self.tabs.addTab(TableView(self.problems_model), "")
@@ -105,8 +99,6 @@ class OpeningImportDialog(FittedDialog):
         self.close_button.clicked.connect(self.reject)
         self.retranslate()
 
-    def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     # -- the template -------------------------------------------------------------------
     def save_template(self) -> Path | None:
@@ -150,14 +142,15 @@ class OpeningImportDialog(FittedDialog):
         self.problems_model.set_rows(problem_rows(p))
         self.members_model.set_rows(p.members)
         lines = [_("Balances on {date}: cash {cash} · bank {bank} · welfare fund {welfare}")
-                 .format(date=date_text(p.as_of) if p.as_of else "?", cash=self.money(p.cash),
-                         bank=self.money(p.bank), welfare=self.money(p.welfare_fund)),
+                 .format(date=date_text(p.as_of) if p.as_of else "?", cash=self.ctx.money(p.cash),
+                         bank=self.ctx.money(p.bank), welfare=self.ctx.money(p.welfare_fund)),
                  _("{count} members · savings {savings} · unpaid fines {fines} · loans still "
-                   "owed {loans}").format(count=len(p.members), savings=self.money(p.total_savings),
-                                          fines=self.money(p.total_fines),
-                                          loans=self.money(p.total_loans)),
+                   "owed {loans}").format(count=len(p.members),
+                                          savings=self.ctx.money(p.total_savings),
+                                          fines=self.ctx.money(p.total_fines),
+                                          loans=self.ctx.money(p.total_loans)),
                  _("The loan fund's earnings so far: {amount}").format(
-                     amount=self.money(p.loan_fund_earnings))]
+                     amount=self.ctx.money(p.loan_fund_earnings))]
         if p.problems:
             lines.append(_("{count} problems: correct them in the file and choose it again. "
                            "Nothing is saved until every row is right.").format(

@@ -26,20 +26,10 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    FittedDialog,
-    ROW_HEIGHT,
-    RowTableModel,
-    TableView,
-    date_text,
-    heading,
-    mark_data,
-    problems_label,
-    read_date,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_date
+from desktop.widgets.labels import date_text, heading, mark_data, problems_label
+from desktop.widgets.layout import FittedDialog
+from desktop.widgets.tables import ROW_HEIGHT, Column, RowTableModel, TableView
 from models.core import clock
 from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.core.errors import UserError
@@ -218,8 +208,6 @@ class ShareOutWizard(FittedDialog):
         self.go(0)
 
     # -- pages --------------------------------------------------------------------------
-    def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def _build_method_page(self) -> None:
         page = QWidget()
@@ -250,7 +238,7 @@ class ShareOutWizard(FittedDialog):
         self.residue.setWordWrap(True)
         self.residue.setObjectName("subheading")
         layout.addWidget(self.residue)
-        self.rows_model = RowTableModel(payout_columns(self.money), self)
+        self.rows_model = RowTableModel(payout_columns(self.ctx.money), self)
         self.rows_table = TableView(self.rows_model)
         layout.addWidget(self.rows_table, 1)
         self.debts = mark_data(QLabel())
@@ -354,15 +342,15 @@ class ShareOutWizard(FittedDialog):
             number=p.cycle.number, start=date_text(p.cycle.start_date), end=date_text(p.on),
             method=_(SHAREOUT_METHOD_NAMES[p.method])),
             _("To share out (the loan fund): {fund} = savings {savings} + profit {profit}")
-            .format(fund=self.money(p.distributable), savings=self.money(p.total_savings),
-                    profit=self.money(p.profit))]
+            .format(fund=self.ctx.money(p.distributable), savings=self.ctx.money(p.total_savings),
+                    profit=self.ctx.money(p.profit))]
         if p.method == VALUE_PER_SHARE and p.total_shares:
             lines.append(_("{shares} shares · value of one share: {value}").format(
                 shares=p.total_shares,
                 value=format_fraction(p.value_per_share, self.ctx.currency())))
         if p.loan_interest:
             lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
-                amount=self.money(p.loan_interest)))
+                amount=self.ctx.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
         owed = shareout_records.debt_lines(p.rows, self.money)
         self.debts.setText("\n".join([_("Paid from payouts first (no cash until her debts "
@@ -370,25 +358,25 @@ class ShareOutWizard(FittedDialog):
         self.debts.setVisible(bool(owed))
         self.residue.setText(_("Rounding residue: {amount}. Payouts are rounded down to "
                                "{step}; the residue stays in the group's reserve and starts "
-                               "the next cycle.").format(amount=self.money(p.residue),
-                                                         step=self.money(p.round_to)))
+                               "the next cycle.").format(amount=self.ctx.money(p.residue),
+                                                         step=self.ctx.money(p.round_to)))
         self.carry_totals.setText(_("Re-invested: {reinvest} · cash paid out: {cash} · the box "
                                     "holds {held}").format(
-            reinvest=self.money(p.total_reinvest), cash=self.money(p.total_cash),
-            held=self.money(p.cash_held)))
+            reinvest=self.ctx.money(p.total_reinvest), cash=self.ctx.money(p.total_cash),
+            held=self.ctx.money(p.cash_held)))
         self.final.setText("\n".join([
             _("Share out cycle {number} on {date}.").format(number=p.cycle.number,
                                                            date=date_text(p.on)),
             _(SHAREOUT_METHOD_NAMES[p.method]), "",
-            _("Payouts: {amount}").format(amount=self.money(p.total_payout)),
-            _("Taken for what members owe: {amount}").format(amount=self.money(p.total_netted)),
+            _("Payouts: {amount}").format(amount=self.ctx.money(p.total_payout)),
+            _("Taken for what members owe: {amount}").format(amount=self.ctx.money(p.total_netted)),
             _("Re-invested in cycle {number}: {amount}").format(
-                number=p.cycle.number + 1, amount=self.money(p.total_reinvest)),
-            _("Cash paid out from the box: {amount}").format(amount=self.money(p.total_cash)),
+                number=p.cycle.number + 1, amount=self.ctx.money(p.total_reinvest)),
+            _("Cash paid out from the box: {amount}").format(amount=self.ctx.money(p.total_cash)),
             _("Rounding residue kept for the next cycle: {amount}").format(
-                amount=self.money(p.residue)),
+                amount=self.ctx.money(p.residue)),
             _("The next cycle starts on {date} at {price} a share.").format(
-                date=date_text(p.on), price=self.money(p.next_share_price)), "",
+                date=date_text(p.on), price=self.ctx.money(p.next_share_price)), "",
             _("This closes the cycle and cannot be undone.")]))
 
     def _carry_changed(self, checked: bool) -> None:
@@ -467,7 +455,8 @@ class ShareOutWizard(FittedDialog):
         r = self.rules
         self.method_rules.setText("\n".join([
             _("Loans still owed: {policy}.").format(policy=_(LOAN_POLICY_NAMES[r.shareout_loans])),
-            _("Payouts are rounded down to {step}.").format(step=self.money(r.shareout_round_to)),
+            _("Payouts are rounded down to {step}.").format(
+                step=self.ctx.money(r.shareout_round_to)),
             _("Only the loan fund is shared out; the welfare fund stays with the group.")]))
         self.carry_intro.setText(_("What each member gets can go into the next cycle as new "
                                    "savings (whole shares) or home in cash."))

@@ -33,6 +33,8 @@ from models.meetings import summary as meeting_summaries  # noqa: E402
 from models.savings import shareout_records  # noqa: E402
 from models.welfare import claims as welfare  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
+from models.core.groups import group_currency  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
 from models.core.schema import Group, User  # noqa: E402

@@ -6,16 +6,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError
 
 from desktop.cli import CliUsageError
 from desktop.cli._common import read_password
+from models.core import lookup, users
+from models.core.db import Database, display_url, resolve_url, sqlite_path
+from models.core.migrate import open_database
 from models.core import users
 from models.core.db import Database, display_url, resolve_url, sqlite_path
 from models.core.migrate import open_database
 from models.core.i18n import _
-from models.core.schema import Group, User
+from models.core.schema import User
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 KONGTHUN_TABLES = frozenset({"users", "groups", "journal_entries", "alembic_version"})
@@ -70,8 +73,7 @@ def check_sqlite_file(path: Path) -> None:
 
 def holds_data(database: Database) -> bool:
     with database.read() as session:
-        return bool(session.scalar(select(func.count(User.id)))
-                    or session.scalar(select(func.count(Group.id))))
+        return lookup.holds_data(session)
 
 
 def log_in(database: Database, username: str) -> User:

@@ -53,7 +53,7 @@ def run_export(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         with database.write() as session:
             made = bundles.export_bundle(session, user, group_id=args.group, since=args.since)
             partial = out.with_name(out.name + ".partial")

@@ -20,10 +20,10 @@ from models.core import audit, clock
 from models.core.db import display_url, resolve_url, sqlite_path
 from models.core.migrate import open_database
 from models.demo import build_demo
+from models.demo import state
 from models.demo.core import MAX_GROUPS, MAX_YEARS
 from models.core.i18n import N_, _, gettext
 
-FINISHED = "demo.finished"  # the audit mark of a demo built to the end
 
 ROLES = {
     "admin": N_("administrator of every group"),
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = build_demo(database, seed=seed, groups=group_count, years=years, today=today)
         with database.write() as session:
-            audit.record(session, None, FINISHED, username="demo")
+            audit.record(session, None, state.FINISHED, username="demo")
     except BaseException:
         database.dispose()
         if created:
@@ -137,18 +137,8 @@ def _refuse_foreign_file(path: Path) -> bool:
 
 def is_unfinished_demo(database) -> bool:  # noqa: ANN001
     """Every group is a demo group, every user a demo user, and the build never finished."""
-    from sqlalchemy import func, select
-
-    from models.demo.core import DEMO_USERS
-    from models.core.schema import AuditEvent, Group, User
-
-    demo_names = {name for name, _ in DEMO_USERS}
     with database.read() as session:
-        real_groups = session.scalar(select(func.count(Group.id))
-                                     .where(Group.is_demo.is_not(True)))
-        names = set(session.scalars(select(User.username)))
-        finished = session.scalar(select(AuditEvent.id).where(AuditEvent.action == FINISHED))
-    return real_groups == 0 and names <= demo_names and finished is None
+        return state.is_unfinished_demo(session)
 
 
 def _remove_ledger(path: Path) -> None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli._progress import write_with_progress
 from desktop.exporting import export_auditor
-from models.core import i18n
+from models.core import i18n, users
 from models.core.db import Database
 from models.core.i18n import _
-from models.core.schema import Group
+from models.core.groups import visible_groups
+from models.core.schema import User
 
 
 def add_period_options(parser: argparse.ArgumentParser) -> None:
@@ -46,10 +45,11 @@ def register_export(kinds: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def check_group(database: Database, group_id: int) -> None:
+def check_group(database: Database, user: User, group_id: int) -> None:
+    """Refuse a group number the user cannot see, naming the groups she can."""
     with database.read() as session:
-        groups = session.execute(select(Group.id, Group.name, Group.name_latin)
-                                 .order_by(Group.id)).all()
+        groups = sorted(visible_groups(session, users.reload_user(session, user)),
+                        key=lambda g: g.id)
     if group_id not in {g.id for g in groups}:
         listing = "; ".join(f"{g.id} {g.name_latin or g.name}" for g in groups)
         raise CliUsageError(_("No group number {number}. The groups are: {groups}.").format(
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)  # first: the groups are named only after it
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         language = args.export_lang or i18n.current_language()
         return write_with_progress(lambda progress: export_auditor(
             database, user, group_id=args.group, start=args.start, end=args.end,

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
@@ -22,6 +20,7 @@ from models.statements import passbook
 from models.core import users
 from models.core.groups import visible_groups
 from models.core.i18n import _
+from models.core.lookup import member_id_by_number
 from models.core.schema import Group, Member
 from reports.passbook_pdf import write_passbook
 
@@ -51,14 +50,15 @@ def run(args: argparse.Namespace) -> int:
         user = log_in(database, args.user)
         with database.write() as session:
             actor = users.reload_user(session, user)
-            if session.get(Group, args.group) is None:
-                known = "; ".join(f"{g.id} {g.name}" for g in visible_groups(session, actor))
+            visible = sorted(visible_groups(session, actor), key=lambda g: g.id)
+            if args.group not in {g.id for g in visible}:
+                known = "; ".join(f"{g.id} {g.name}" for g in visible)
                 raise CliUsageError(_("There is no group {number}. Groups: {groups}").format(
                     number=args.group, groups=known or "—"))
             member_ids = None
             if args.member is not None:
-                member_id = session.scalar(select(Member.id).where(
-                    Member.group_id == args.group, Member.number == args.member))
+                member_id = member_id_by_number(session, actor, group_id=args.group,
+                                                number=args.member)
                 if member_id is None:
                     raise CliUsageError(_("Group {group} has no member {number}.").format(
                         group=args.group, number=args.member))

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)  # first: the groups are named only after it
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         return write_with_progress(lambda progress: export_statement(
             database, user, group_id=args.group, member_number=args.member, start=args.start,
             end=args.end, language=args.export_lang or i18n.current_language(), out=args.out,

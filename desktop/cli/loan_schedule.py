@@ -21,7 +21,7 @@ from desktop.cli._common import iso_date
 from models.core import clock
 from models.core.errors import UserError
 from models.core.i18n import _
-from models.core.money import HARD_MAX_MINOR, ROUNDING_MODES, Currency, format_amount
+from models.core.money import ROUNDING_MODES, Currency, format_amount, parse_money, to_major
 from models.loans.schedule import (
     AMORTIZATIONS,
     FREQUENCIES,
@@ -88,14 +88,9 @@ def run(args: argparse.Namespace) -> int:
                             .format(maximum=MAX_EXPONENT))
     installments = _parse_int(args.installments,
                               _("The number of installments must be a whole number."))
-    principal = _parse_major(
-        args.principal, decimals,
-        negative=_("The loan amount cannot be negative."),
-        too_precise=_("The loan amount has more than {decimals} decimals."))
-    multiple = _parse_major(
-        args.multiple, decimals,
-        negative=_("The multiple cannot be negative."),
-        too_precise=_("The multiple has more than {decimals} decimals."))
+    cur = Currency("", decimals, "", symbol_after=False)
+    principal = _parse_amount(args.principal, cur, option="--principal")
+    multiple = _parse_amount(args.multiple, cur, option="--multiple")
     rate = _parse_decimal(args.annual_rate,
                           _("“{text}” is not an interest rate; write a percentage such as 12 "
                             "or 18.5.").format(text=args.annual_rate))
@@ -113,7 +108,6 @@ def run(args: argparse.Namespace) -> int:
     except UserError as exc:
         raise CliUsageError(str(exc)) from exc
 
-    cur = Currency("", decimals, "")
     if args.format == "csv":
         _write_csv(schedule, cur)
     elif args.format == "json":
@@ -140,22 +134,15 @@ def _parse_decimal(text: str, message: str) -> Decimal:
     return value
 
 
-def _parse_major(text: str, decimals: int, *, negative: str, too_precise: str) -> int:
-    """Major units text (``5000.00``, ``1,000,000``) to minor units, refusing negative
-    amounts and more decimals than the currency has (no silent rounding). ``negative``
-    and ``too_precise`` are the translated messages (the latter with ``{decimals}``)."""
-    value = _parse_decimal(
-        text, _("“{text}” is not an amount; write a number such as 5000 or 5000.00.")
-        .format(text=text))
-    if value < 0:
-        raise CliUsageError(negative)
-    minor = value.scaleb(decimals)
-    if abs(minor) > HARD_MAX_MINOR:
-        raise CliUsageError(_("“{text}” is too large: at most {limit}.").format(
-            text=text, limit=f"{Decimal(HARD_MAX_MINOR).scaleb(-decimals):,f}"))
-    if minor != minor.to_integral_value():
-        raise CliUsageError(too_precise.format(decimals=decimals))
-    return int(minor)
+def _parse_amount(text: str, cur: Currency, *, option: str) -> int:
+    """Major units (``5000.00``, ``1,000,000``) to minor units by the one money parser
+    (``models.core.money.parse_money``, as every form of the window reads amounts): no
+    negative amounts, no more decimals than ``cur`` has, nothing past the hard limit. Its
+    message is given with the option it is about."""
+    try:
+        return parse_money(text, cur)
+    except UserError as error:
+        raise CliUsageError(f"{option}: {error}") from None
 
 
 def _parse_date(text: str) -> dt.date:
@@ -167,7 +154,7 @@ def _parse_date(text: str) -> dt.date:
 
 def _plain(minor: int, cur: Currency) -> str:
     """Major units with the currency's decimals and no grouping: ``5000.00``."""
-    return f"{Decimal(minor).scaleb(-cur.exponent):f}"
+    return f"{to_major(minor, cur):f}"
 
 
 def _rows(schedule: tuple[ScheduleLine, ...], cur: Currency) -> list[dict[str, object]]:

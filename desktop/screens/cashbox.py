@@ -19,8 +19,9 @@ from desktop.context import ScreenContext
 from desktop.meeting_cash import CashCountPanel, ExpenseDialog, TransferDialog, difference_text
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.meetings import cashbox
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
@@ -47,9 +48,9 @@ class CashBoxScreen(Screen):
         left.addWidget(self.since)
         self.movements_model = RowTableModel([
             Column(N_("Money from or to"), lambda m: m.label),
-            Column(N_("Received"), lambda m: self.money(m.received) if m.received else "",
+            Column(N_("Received"), lambda m: self.ctx.money(m.received) if m.received else "",
                    right=True),
-            Column(N_("Paid out"), lambda m: self.money(m.paid) if m.paid else "", right=True),
+            Column(N_("Paid out"), lambda m: self.ctx.money(m.paid) if m.paid else "", right=True),
         ], self)
         self.movements = TableView(self.movements_model)
         left.addWidget(self.movements, 1)
@@ -82,9 +83,9 @@ class CashBoxScreen(Screen):
         history_layout = QVBoxLayout(history)
         self.counts_model = RowTableModel([
             Column(N_("Counted on"), lambda c: date_text(c.counted_on)),
-            Column(N_("Counted"), lambda c: self.money(c.counted), right=True),
-            Column(N_("The records said"), lambda c: self.money(c.expected), right=True),
-            Column(N_("Difference"), lambda c: difference_text(c.difference, self.money)
+            Column(N_("Counted"), lambda c: self.ctx.money(c.counted), right=True),
+            Column(N_("The records said"), lambda c: self.ctx.money(c.expected), right=True),
+            Column(N_("Difference"), lambda c: difference_text(c.difference, self.ctx.money)
                    if c.difference else ""),
             Column(N_("Why"), lambda c: c.note, tip=True),
         ], self)
@@ -128,7 +129,7 @@ class CashBoxScreen(Screen):
         values = {"opening": box.opening, "received": box.received, "paid": box.paid,
                   "expected": box.expected, "bank": box.bank}
         for key, amount in values.items():
-            self.figure_values[key].setText(self.money(amount))
+            self.figure_values[key].setText(self.ctx.money(amount))
 
     def transfer(self) -> None:
         TransferDialog.ask(self, self.ctx)

@@ -7,8 +7,11 @@ from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.widgets import ChoiceBox, Column, FormDialog, RowTableModel, Screen, TableView, \
-    heading, mark_data
+from desktop.widgets.fields import ChoiceBox
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import groups
 from models.core.errors import UserError
 from models.core.groups import GroupRow

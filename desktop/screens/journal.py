@@ -8,8 +8,10 @@ from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.widgets import Column, FormDialog, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import entry_text, ledger
 from models.core.i18n import N_, _
 from models.core.ledger import EntryRow
@@ -17,14 +19,6 @@ from models.core.money import format_money
 from models.core.permissions import Permission
 
 PAGE = 200
-
-# Every kind's one name lives in models.core.entry_text (screens and papers share it).
-KIND_NAMES = entry_text.KIND_NAMES
-
-
-def kind_text(kind: str) -> str:
-    return entry_text.kind_name(kind)
-
 
 def link_text(entry: EntryRow) -> str:
     if entry.reverses_seq is not None:
@@ -93,8 +87,8 @@ class JournalScreen(Screen):
         self.model = RowTableModel([
             Column(N_("Entry"), lambda e: e.seq, right=True),
             Column(N_("Date"), lambda e: date_text(e.value_date)),
-            Column(N_("Kind"), lambda e: kind_text(e.kind)),
-            Column(N_("Amount"), lambda e: self.money(e.amount), right=True),
+            Column(N_("Kind"), lambda e: entry_text.kind_name(e.kind)),
+            Column(N_("Amount"), lambda e: self.ctx.money(e.amount), right=True),
             Column(N_("Who"), lambda e: e.user),
             Column(N_("Correction"), link_text),
             Column(N_("Memo"), lambda e: e.memo, tip=True),

@@ -14,14 +14,9 @@ from desktop import errors
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from desktop.widgets import (
-    ChoiceBox,
-    DateField,
-    FormDialog,
-    mark_data,
-    read_date,
-    read_money,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_date, read_money
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import mark_data
 from models.core import clock, members
 from models.loans import policy as loan_policy
 from models.loans.application import application_problems, apply_for_loan
@@ -33,7 +28,7 @@ from models.loans.requests import request_reschedule
 from models.loans.rows import LoanRow
 from models.loans.statuses import PAY_ACCOUNT_NAMES, PAY_ACCOUNTS
 from models.core.errors import UserError, ValidationError
-from models.core.groups import FREQUENCY_NAMES
+from models.core.groups import FREQUENCY_NAMES, group_currency
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.loans.receipts import repayment_receipt
@@ -259,11 +254,10 @@ class RepaymentDialog(FormDialog):
 
     def retranslate(self) -> None:
         super().retranslate()
-        money = lambda v: format_money(v, self.ctx.currency())  # noqa: E731
         self.setWindowTitle(_("Repayment on loan {number}").format(number=self.loan.number))
         self.save_button.setText(_("Record the repayment"))
         self.owed.setText(_("Due by today: {due} · clears the loan today: {payoff}").format(
-            due=money(self.due), payoff=money(self.payoff)))
+            due=self.ctx.money(self.due), payoff=self.ctx.money(self.payoff)))
         self.paid_from.retranslate()
 
     def save(self) -> bool:
@@ -345,11 +339,12 @@ class RescheduleDialog(FormDialog):
 
 def fee_text(fee: int, timing: str, amount: int, cur) -> str:  # noqa: ANN001
     """One sentence on a loan's fee, for the forms."""
-    money = lambda v: format_money(v, cur)  # noqa: E731
     if timing == loan_policy.FEE_AT_PAYOUT:
         return _("Loan fee {fee}, kept from the money paid out: the member receives "
-                 "{received}.").format(fee=money(fee), received=money(amount - fee))
-    return _("Loan fee {fee}, paid with the installments.").format(fee=money(fee))
+                 "{received}.").format(fee=format_money(fee, cur),
+                                        received=format_money(amount - fee, cur))
+    return _("Loan fee {fee}, paid with the installments.").format(
+        fee=format_money(fee, cur))
 
 
 def save_schedule(parent, ctx: ScreenContext, sheet_of, name: str) -> Path | None:  # noqa: ANN001

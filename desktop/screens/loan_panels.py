@@ -18,6 +18,11 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
+from desktop.screens.loan_dialogs import fee_text, parse_rate, print_data, save_schedule
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.labels import date_text, mark_data
+from desktop.widgets.tables import Column, RowTableModel, TableView
+from models.loans import arrears, policy as loan_policy
 from desktop.screens.loan_dialogs import fee_text, parse_rate, save_schedule
 from desktop.widgets import (
     ChoiceBox,
@@ -34,7 +39,7 @@ from models.core import clock
 from models.core.errors import UserError
 from models.core.groups import FREQUENCY_NAMES
 from models.core.i18n import N_, _
-from models.core.money import format_money, parse_money
+from models.core.money import parse_money
 from models.core.permissions import Permission
 from models.loans.schedule import FREQUENCIES
 
@@ -82,11 +87,11 @@ class CalculatorPanel(QWidget):
         self.model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
-            Column(N_("Principal"), lambda i: self._money(i.principal), right=True),
-            Column(N_("Interest"), lambda i: self._money(i.interest), right=True),
-            Column(FEE, lambda i: self._money(i.fee), right=True),
-            Column(N_("To pay"), lambda i: self._money(i.total), right=True),
-            Column(N_("Left to repay"), lambda i: self._money(i.balance), right=True),
+            Column(N_("Principal"), lambda i: self.ctx.money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self.ctx.money(i.interest), right=True),
+            Column(FEE, lambda i: self.ctx.money(i.fee), right=True),
+            Column(N_("To pay"), lambda i: self.ctx.money(i.total), right=True),
+            Column(N_("Left to repay"), lambda i: self.ctx.money(i.balance), right=True),
         ], self)
         self.sheet = None
         self.schedule = TableView(self.model)
@@ -106,8 +111,6 @@ class CalculatorPanel(QWidget):
         self.installments.valueChanged.connect(self.update_schedule)
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def retranslate(self) -> None:
         for label, title in self.labels:
@@ -143,8 +146,8 @@ class CalculatorPanel(QWidget):
                 sheet = self.sheet
                 self.rows = list(sheet.lines)
                 text = _("Interest in all: {interest} · to repay in all: {total}").format(
-                    interest=self._money(sheet.total_interest),
-                    total=self._money(sheet.total_to_repay))
+                    interest=self.ctx.money(sheet.total_interest),
+                    total=self.ctx.money(sheet.total_to_repay))
                 if sheet.fee:
                     text += "\n" + fee_text(sheet.fee, sheet.fee_timing, sheet.amount,
                                             self.ctx.currency())
@@ -176,7 +179,7 @@ class PortfolioPanel(QWidget):
         self.aging_model = RowTableModel([
             Column(N_("Overdue"), lambda b: _(b.label)),
             Column(N_("Loans"), lambda b: b.loans, right=True),
-            Column(N_("Principal still owed"), lambda b: self._money(b.outstanding),
+            Column(N_("Principal still owed"), lambda b: self.ctx.money(b.outstanding),
                    right=True),
         ], self)
         aging = TableView(self.aging_model)
@@ -185,9 +188,9 @@ class PortfolioPanel(QWidget):
         self.arrears_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name),
-            Column(N_("Principal still owed"), lambda r: self._money(r.outstanding),
+            Column(N_("Principal still owed"), lambda r: self.ctx.money(r.outstanding),
                    right=True),
-            Column(N_("Overdue"), lambda r: self._money(r.overdue), right=True),
+            Column(N_("Overdue"), lambda r: self.ctx.money(r.overdue), right=True),
             Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
         ], self)
         arrears_view = TableView(self.arrears_model)
@@ -207,19 +210,17 @@ class PortfolioPanel(QWidget):
         self.due_model = RowTableModel([
             Column(N_("Member"), lambda r: f"{r.member_number} · {r.member_name}"),
             Column(N_("Loan"), lambda r: r.number, right=True),
-            Column(N_("Due"), lambda r: self._money(r.due), right=True),
-            Column(N_("Of which late"), lambda r: self._money(r.overdue) if r.overdue else "",
+            Column(N_("Due"), lambda r: self.ctx.money(r.due), right=True),
+            Column(N_("Of which late"), lambda r: self.ctx.money(r.overdue) if r.overdue else "",
                    right=True),
             Column(N_("Days overdue"), lambda r: r.days_overdue or "", right=True),
-            Column(N_("Clears the loan"), lambda r: self._money(r.payoff), right=True),
+            Column(N_("Clears the loan"), lambda r: self.ctx.money(r.payoff), right=True),
         ], self)
         due_view = TableView(self.due_model)
         due_view.stretch_column(0)
         layout.addWidget(due_view, 2)
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def retranslate(self) -> None:
         self.due_label.setText(_("Due or late at the meeting of"))
@@ -242,7 +243,7 @@ class PortfolioPanel(QWidget):
         risk = arrears.portfolio_at_risk(rows, clock.today())
         self.summary.setText(_("{loans} loans out, {outstanding} principal still owed · "
                                "PAR 30: {par30} % · PAR 60: {par60} % · PAR 90: {par90} %")
-                             .format(loans=risk.loans, outstanding=self._money(risk.outstanding),
+                             .format(loans=risk.loans, outstanding=self.ctx.money(risk.outstanding),
                                      par30=risk.ratio(30), par60=risk.ratio(60),
                                      par90=risk.ratio(90)))
         self.aging_model.set_rows(arrears.aging(rows))

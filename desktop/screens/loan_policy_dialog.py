@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.widgets import ChoiceBox, DateField, FormDialog
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.forms import FormDialog
 from models.core import clock
 from models.loans import policy as loan_policy
 from models.core.errors import UserError
@@ -101,20 +102,20 @@ class LoanPolicyDialog(FormDialog):
         methods_box.setLayout(methods)
         self.interest_period = self._choice(INTEREST_PERIOD_NAMES, p.interest_period)
         self.max_term = _spin(1, 120, p.max_term_months)
-        self.max_amount = QLineEdit(self._money(p.max_amount))
+        self.max_amount = QLineEdit(self._typed(p.max_amount))
         self.savings_multiple = QLineEdit("" if p.savings_multiple is None
                                           else str(p.savings_multiple))
-        self.guarantors_above = QLineEdit(self._money(p.guarantors_above))
+        self.guarantors_above = QLineEdit(self._typed(p.guarantors_above))
         self.guarantors_required = _spin(0, 5, p.guarantors_required)
         self.max_active = _spin(1, 10, p.max_active_loans)
         self.rounding = self._choice(ROUNDING_NAMES, p.rounding)
-        self.multiple = QLineEdit(self._money(p.installment_multiple or None))
+        self.multiple = QLineEdit(self._typed(p.installment_multiple or None))
         self.penalty_kind = self._choice(PENALTY_KIND_NAMES, p.penalty_kind)
-        self.penalty_flat = QLineEdit(self._money(p.penalty_flat or None))
+        self.penalty_flat = QLineEdit(self._typed(p.penalty_flat or None))
         self.penalty_percent = QLineEdit(str(p.penalty_percent))
         self.grace = _spin(0, 60, p.grace_days)
         self.fee_kind = self._choice(FEE_KIND_NAMES, p.fee_kind)
-        self.fee_flat = QLineEdit(self._money(p.fee_flat or None))
+        self.fee_flat = QLineEdit(self._typed(p.fee_flat or None))
         self.fee_percent = QLineEdit(str(p.fee_percent))
         self.fee_timing = self._choice(FEE_TIMING_NAMES, p.fee_timing)
         self.orders = offered_orders(p.allocation_order)
@@ -184,7 +185,8 @@ class LoanPolicyDialog(FormDialog):
         box.choose(value)
         return box
 
-    def _money(self, value: int | None) -> str:
+    def _typed(self, value: int | None) -> str:
+        """An amount as it is typed into a field (no symbol); empty for none."""
         return "" if value is None else format_amount(value, self.cur)
 
     def _read_money(self, field: QLineEdit, name: str) -> int | None:

@@ -95,12 +95,12 @@ class LoansScreen(Screen):
         self.loans_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name),
-            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
+            Column(N_("Amount"), lambda r: self.ctx.money(r.amount), right=True),
             Column(N_("Rate"), lambda r: f"{r.annual_rate} %", right=True),
             Column(N_("Installments"), lambda r: r.installments, right=True),
             Column(N_("Status"), lambda r: r.status_name),
             Column(N_("Principal still owed"),
-                   lambda r: self.money(r.principal_outstanding), right=True),
+                   lambda r: self.ctx.money(r.principal_outstanding), right=True),
         ], self)
         self.register = TableView(self.loans_model)
         self.register.stretch_column(1)  # the member's name takes the spare width
@@ -114,27 +114,27 @@ class LoansScreen(Screen):
         self.schedule_model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
-            Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
-            Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
-            Column(FEE, lambda i: self.money(i.fee) if i.fee else "", right=True),
-            Column(N_("Penalty"), lambda i: self.money(i.penalty) if i.penalty else "",
+            Column(N_("Principal"), lambda i: self.ctx.money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self.ctx.money(i.interest), right=True),
+            Column(FEE, lambda i: self.ctx.money(i.fee) if i.fee else "", right=True),
+            Column(N_("Penalty"), lambda i: self.ctx.money(i.penalty) if i.penalty else "",
                    right=True),
-            Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
+            Column(N_("Paid"), lambda i: self.ctx.money(i.paid), right=True),
             Column(N_("Status"), lambda i: _(INSTALLMENT_STATUS_NAMES[i.status])),
         ], self)
         self.repayments_model = RowTableModel([
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
-            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
-            Column(N_("Penalty"), lambda r: self.money(r.penalty), right=True),
-            Column(FEE, lambda r: self.money(r.fee), right=True),
-            Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
-            Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
+            Column(N_("Amount"), lambda r: self.ctx.money(r.amount), right=True),
+            Column(N_("Penalty"), lambda r: self.ctx.money(r.penalty), right=True),
+            Column(FEE, lambda r: self.ctx.money(r.fee), right=True),
+            Column(N_("Interest"), lambda r: self.ctx.money(r.interest), right=True),
+            Column(N_("Principal"), lambda r: self.ctx.money(r.principal), right=True),
             Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
         ], self)
         self.events_model = RowTableModel([
             Column(N_("Date"), lambda e: date_text(e.on)),
             Column(N_("What"), lambda e: e.name),
-            Column(N_("Amount"), lambda e: self.money(e.amount) if e.amount else "",
+            Column(N_("Amount"), lambda e: self.ctx.money(e.amount) if e.amount else "",
                    right=True),
             Column(N_("By"), lambda e: e.user),
             Column(N_("Note"), lambda e: e.note),
@@ -253,7 +253,7 @@ class LoansScreen(Screen):
                                       self.ctx.currency()).rstrip("."))
             if d.payoff is not None and loan.status == ACTIVE:
                 parts.append(_("Due now: {due} · clears the loan today: {payoff}").format(
-                    due=self.money(d.due_now), payoff=self.money(d.payoff.total)))
+                    due=self.ctx.money(d.due_now), payoff=self.ctx.money(d.payoff.total)))
                 if d.days_overdue:
                     parts.append(_("{days} days overdue").format(days=d.days_overdue))
             self.summary.setText(" · ".join(p for p in parts if p))
@@ -329,7 +329,7 @@ class LoansScreen(Screen):
         if self.detail is None or self.detail.payoff is None:
             return
         text = _("Loan {number} is cleared today with {amount}. Record this payment?").format(
-            number=loan.number, amount=self.money(self.detail.payoff.total))
+            number=loan.number, amount=self.ctx.money(self.detail.payoff.total))
         if errors.confirm(self, text, confirm_text=_("Pay off")):
             self.ctx.run(self, lambda s, actor: pay_off_loan(s, actor, loan_id=loan.id),
                          changed={"loans", "journal"},

@@ -14,16 +14,11 @@ from desktop.context import ScreenContext
 from desktop.meeting_page import MeetingPage
 from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
-from desktop.widgets import (
-    Column,
-    DateField,
-    FormDialog,
-    RowTableModel,
-    Screen,
-    TableView,
-    date_text,
-    heading,
-)
+from desktop.widgets.fields import DateField
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, heading
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.core.errors import UserError
 from models.core.i18n import N_, _
@@ -102,7 +97,7 @@ class MeetingsScreen(Screen):
             Column(N_("Came"), lambda r: "" if r.came is None else _(
                 "{came} of {members}").format(came=r.came, members=r.members), right=True),
             Column(N_("Received"), lambda r: "" if r.received is None
-                   else self.money(r.received), right=True),
+                   else self.ctx.money(r.received), right=True),
             Column(N_("Posted by"), lambda r: r.meeting.posted_by or ""),
         ], self)
         self.table = TableView(self.list_model)

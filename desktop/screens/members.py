@@ -10,7 +10,9 @@ from desktop.passbook_print import PassbookDialog
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
 from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading
+from desktop.widgets.labels import date_text, heading
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import members
 from models.core.i18n import N_, _
 from models.core.members import MemberRow

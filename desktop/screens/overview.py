@@ -3,8 +3,6 @@ and PAR30 over time, attendance, the next meeting), the trial balance, and for a
 every group one line per group. With no group yet, it offers to create the first one."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,47 +26,16 @@ from desktop.dashboard_charts import (
     loans_chart,
 )
 from desktop.screens import Section
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, \
-    mark_data
-from models.core import chart, groups, ledger, members
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
+from models.core import chart
 from models.statements import dashboard
 from models.statements.dashboard import GroupDashboard, GroupSummaryRow
+from models.statements.overview import GroupOverview, group_overview
 from models.core.money import format_money
-from models.core.seal import format_seal
 from models.core.i18n import N_, _
-from models.core.ledger import TrialBalanceRow
 from models.core.permissions import Permission
-
-@dataclass(frozen=True)
-class Overview:
-    group_name: str
-    village: str
-    loan_fund: int
-    welfare_fund: int
-    nssf_pots: int
-    cash: int
-    bank: int
-    active_members: int
-    entry_count: int
-    seal: str
-    trial_balance: tuple[TrialBalanceRow, ...]  # accounts that hold something
-
-
-def read_overview(session, actor, group_id: int) -> Overview:  # noqa: ANN001
-    rows = members.list_members(session, actor, group_id, include_inactive=False)
-    group = groups.get_group(session, group_id)
-    return Overview(
-        group_name=group.name, village=group.village or "",
-        loan_fund=ledger.fund_balance(session, group_id, chart.LOAN_FUND),
-        welfare_fund=ledger.fund_balance(session, group_id, chart.WELFARE_FUND),
-        nssf_pots=ledger.fund_balance(session, group_id, chart.NSSF_FUND),
-        cash=ledger.balance(session, group_id, "cash"),
-        bank=ledger.balance(session, group_id, "bank"),
-        active_members=len(rows), entry_count=group.entry_count,
-        seal=format_seal(group.head_hash),
-        trial_balance=tuple(r for r in ledger.trial_balance(session, group_id)
-                            if r.debit or r.credit))
-
 
 CARDS = (
     ("loan_fund", N_("Loan fund")),
@@ -189,8 +156,8 @@ class OverviewScreen(Screen):
             Column(N_("Code"), lambda r: r.code),
             Column(N_("Account"), lambda r: _(r.name)),
             Column(N_("Fund"), lambda r: _(chart.FUND_NAMES[r.fund]) if r.fund else ""),
-            Column(N_("Debit"), lambda r: self.money(r.debit) if r.debit else "", right=True),
-            Column(N_("Credit"), lambda r: self.money(r.credit) if r.credit else "",
+            Column(N_("Debit"), lambda r: self.ctx.money(r.debit) if r.debit else "", right=True),
+            Column(N_("Credit"), lambda r: self.ctx.money(r.credit) if r.credit else "",
                    right=True),
         ], self)
         self.table = TableView(self.model)
@@ -209,7 +176,7 @@ class OverviewScreen(Screen):
         # Whole group names and seals; a narrow window scrolls sideways instead of cutting them.
         self.federation_table.stretch_column()
         self.tabs.addTab(self.federation_table, "")
-        self.data: Overview | None = None
+        self.data: GroupOverview | None = None
         self.board: GroupDashboard | None = None
         self.retranslate()
 
@@ -220,7 +187,7 @@ class OverviewScreen(Screen):
             self.create_button.setVisible(self.ctx.can(Permission.MANAGE_GROUPS, None))
             return
         self.stack.setCurrentIndex(1)
-        self.data = run_query(self.ctx, self, lambda s, a: read_overview(s, a, gid), None)
+        self.data = run_query(self.ctx, self, lambda s, a: group_overview(s, a, gid), None)
         if self.data is None:
             return
         self.board = run_query(self.ctx, self,
@@ -237,13 +204,12 @@ class OverviewScreen(Screen):
         for key, _title in CARDS:
             value = getattr(d, key)
             self.card_values[key].setText(str(value) if key == "active_members"
-                                          else self.money(value))
+                                          else format_money(value, d.currency))
         self.seal_value.setText(d.seal or "—")
         self.entries_value.setText(str(d.entry_count))
         self.model.set_rows(d.trial_balance)
-        debit = sum(r.debit for r in d.trial_balance)
-        credit = sum(r.credit for r in d.trial_balance)
-        self.total_value.setText(f"{self.money(debit)}  /  {self.money(credit)}")
+        self.total_value.setText(f"{format_money(d.total_debit, d.currency)}  /  "
+                                 f"{format_money(d.total_credit, d.currency)}")
 
     def show_board(self) -> None:
         board = self.board

@@ -5,7 +5,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from desktop.export_dialogs import export_auditor_workbook
 from desktop.screens import Section
-from desktop.widgets import Screen, heading
+from desktop.widgets.labels import heading
+from desktop.widgets.screen import Screen
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
 

@@ -18,7 +18,9 @@ from desktop.savings_dialogs import (
 )
 from desktop.savings_import import OpeningImportDialog
 from desktop.screens import Section
-from desktop.widgets import Column, RowTableModel, Screen, TableView, heading, mark_data
+from desktop.widgets.labels import heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.savings import accounts as savings
 from models.core.i18n import N_, _
@@ -44,14 +46,14 @@ class SavingsScreen(Screen):
             Column(N_("Number"), lambda r: r.number, right=True),
             Column(N_("Name"), lambda r: r.name),
             Column(N_("Status"), lambda r: _(STATUS_NAMES.get(r.status, r.status))),
-            Column(N_("Savings"), lambda r: self.money(r.savings), right=True),
+            Column(N_("Savings"), lambda r: self.ctx.money(r.savings), right=True),
             Column(N_("Shares"), lambda r: r.shares if self.rules and self.rules.is_shares
                    else "", right=True),
-            Column(N_("Unpaid fines"), lambda r: self.money(r.fines_owed) if r.fines_owed
+            Column(N_("Unpaid fines"), lambda r: self.ctx.money(r.fines_owed) if r.fines_owed
                    else "", right=True),
-            Column(N_("Loan still owed"), lambda r: self.money(r.loan_principal)
+            Column(N_("Loan still owed"), lambda r: self.ctx.money(r.loan_principal)
                    if r.loan_principal else "", right=True),
-            Column(N_("Kept for her loans"), lambda r: self.money(r.secured) if r.secured
+            Column(N_("Kept for her loans"), lambda r: self.ctx.money(r.secured) if r.secured
                    else "", right=True),
         ], self)
         self.table = TableView(self.model)
@@ -111,7 +113,7 @@ class SavingsScreen(Screen):
         r = self.rules
         if r is None:
             return
-        parts = [_(MODE_NAMES[r.mode]), rules_text(r, self.money)]
+        parts = [_(MODE_NAMES[r.mode]), rules_text(r, self.ctx.money)]
         if r.withdrawals_allowed:
             parts.append(_("Withdrawals are allowed during the cycle."))
         else:
@@ -120,7 +122,7 @@ class SavingsScreen(Screen):
         self.rules_label.setText(" ".join(parts))
         rows = self.model.rows
         total = sum(row.savings for row in rows)
-        text = _("Savings in all: {amount}").format(amount=self.money(total))
+        text = _("Savings in all: {amount}").format(amount=self.ctx.money(total))
         if r.is_shares:
             text += " · " + _("shares: {count}").format(count=sum(row.shares for row in rows))
         self.totals.setText(text)

@@ -33,13 +33,16 @@ from PySide6.QtWidgets import (
 
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.widgets import ChoiceBox, DateField, FormDialog, mark_data, read_date
+from desktop.widgets.fields import ChoiceBox, DateField, read_date
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import mark_data
 from models.core import clock, settings
 from models.savings import rules as savings_rules
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import Currency, format_amount, format_money, parse_money
+from models.core.money import Currency, format_amount, format_money, format_money_range, \
+    parse_money
 from models.core.permissions import Permission
 from models.savings.rules import (
     EXIT_VALUE_NAMES,
@@ -142,31 +145,21 @@ def read_state(session, group_id: int, day: dt.date) -> EditorState:  # noqa: AN
     return EditorState(day, values, None if cycle is None else savings_rules.cycle_row(cycle))
 
 
-def money_range(low: int, high: int, cur: Currency) -> str:
-    """``10,000–50,000 ₭`` (the symbol once, where the currency writes it)."""
-    if cur.symbol_after:
-        return f"{format_amount(low, cur)}–{format_money(high, cur)}"
-    return f"{format_money(low, cur)}–{format_amount(high, cur)}"
-
-
 def preview_lines(values: dict[str, Any], day: dt.date, cur: Currency,
                   cycle: savings_rules.CycleRow | None = None) -> list[str]:
     """What the rules mean for a member, in plain sentences, from ``day``."""
     date = fmt_date(day)
-
-    def money(amount: int) -> str:
-        return format_money(amount, cur)
 
     lines = []
     if values["mode"] == SHARES:
         price, low, high = values["share_price"], values["min_shares"], values["max_shares"]
         lines.append(_("From {date} a member buys {low}–{high} shares of {price}: "
                        "{amounts} a meeting.").format(
-            date=date, low=low, high=high, price=money(price),
-            amounts=money_range(low * price, high * price, cur)))
+            date=date, low=low, high=high, price=format_money(price, cur),
+            amounts=format_money_range(low * price, high * price, cur)))
     elif values["min_deposit"]:
         lines.append(_("From {date} a member saves any amount of at least {amount}.").format(
-            date=date, amount=money(values["min_deposit"])))
+            date=date, amount=format_money(values["min_deposit"], cur)))
     else:
         lines.append(_("From {date} a member saves any amount she likes.").format(date=date))
     if cycle is not None and cycle.is_open and (
@@ -193,7 +186,7 @@ def preview_lines(values: dict[str, Any], day: dt.date, cur: Currency,
     fines = [(name, amount) for name, amount in fines if amount]
     if fines:
         lines.append(_("Fines: {fines}.").format(fines=", ".join(
-            f"{name} {money(amount)}" for name, amount in fines)))
+            f"{name} {format_money(amount, cur)}" for name, amount in fines)))
     else:
         lines.append(_("No fines."))
     lines.append(_("Share-out: {method}.").format(

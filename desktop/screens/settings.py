@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import documents, errors, widgets
+from desktop import documents, errors
 from desktop.actions import run_query, run_task
 from desktop.context import Change
 from desktop.login import LanguageButtons
 from desktop.screens import Section
-from desktop.widgets import Column, DateField, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets.fields import DateField
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import backup, clock, ledger, maintenance, settings
 from models.core.errors import UserError
 from models.core.i18n import N_, _
@@ -258,7 +260,7 @@ class SettingsScreen(Screen):
         return result.ok
 
     def restore(self) -> None:
-        path = widgets.choose_file(self, _("Choose the backup to restore"),
+        path = documents.choose_file(self, _("Choose the backup to restore"),
                                    _("Kongthun backups (*.sqlite3)"))
         if path:
             self.restore_from(Path(path))

@@ -59,25 +59,25 @@ class ShareOutScreen(Screen):
             Column(N_("Cycle"), lambda r: r.cycle_number, right=True),
             Column(N_("Shared out on"), lambda r: date_text(r.on)),
             Column(N_("Method"), lambda r: _(SHAREOUT_METHOD_NAMES.get(r.method, r.method))),
-            Column(N_("Shared out"), lambda r: self.money(r.distributable), right=True),
-            Column(N_("Savings"), lambda r: self.money(r.total_savings), right=True),
-            Column(N_("Profit"), lambda r: self.money(r.distributable - r.total_savings),
+            Column(N_("Shared out"), lambda r: self.ctx.money(r.distributable), right=True),
+            Column(N_("Savings"), lambda r: self.ctx.money(r.total_savings), right=True),
+            Column(N_("Profit"), lambda r: self.ctx.money(r.distributable - r.total_savings),
                    right=True),
-            Column(N_("Rounding residue"), lambda r: self.money(r.residue), right=True),
+            Column(N_("Rounding residue"), lambda r: self.ctx.money(r.residue), right=True),
         ], self)
         self.records = TableView(self.records_model)
         split.addWidget(self.records)
         self.lines_model = RowTableModel([
             Column(N_("Number"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.name),
-            Column(N_("Savings"), lambda r: self.money(r.savings), right=True),
+            Column(N_("Savings"), lambda r: self.ctx.money(r.savings), right=True),
             Column(N_("Shares"), lambda r: r.shares, right=True),
-            Column(N_("Payout"), lambda r: self.money(r.payout), right=True),
-            Column(N_("For her debts"), lambda r: self.money(r.netted)
+            Column(N_("Payout"), lambda r: self.ctx.money(r.payout), right=True),
+            Column(N_("For her debts"), lambda r: self.ctx.money(r.netted)
                    if r.netted else "", right=True),
-            Column(N_("Re-invested"), lambda r: self.money(r.reinvest) if r.reinvest else "",
+            Column(N_("Re-invested"), lambda r: self.ctx.money(r.reinvest) if r.reinvest else "",
                    right=True),
-            Column(N_("Cash taken home"), lambda r: self.money(r.cash), right=True),
+            Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash), right=True),
         ], self)
         split.addWidget(TableView(self.lines_model))
         split.setStretchFactor(0, 1)
@@ -113,7 +113,7 @@ class ShareOutScreen(Screen):
             self.cycle_label.setText(_("No savings cycle is running yet; it starts with the "
                                        "group's first savings."))
             return
-        price = _("{price} a share").format(price=self.money(c.share_price)) \
+        price = _("{price} a share").format(price=self.ctx.money(c.share_price)) \
             if c.mode == "shares" else _("free amounts")
         self.cycle_label.setText(_("Cycle {number} since {date} · {price}").format(
             number=c.number, date=date_text(c.start_date), price=price))

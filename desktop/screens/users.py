@@ -9,8 +9,11 @@ from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.login import LANGUAGE_NAMES
 from desktop.screens import Section
-from desktop.widgets import Column, FlowLayout, FormDialog, RowTableModel, Screen, TableView, \
-    heading, mark_data
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import heading, mark_data
+from desktop.widgets.layout import FlowLayout
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, groups, i18n, members, users
 from models.core.errors import UserError
 from models.core.i18n import N_, _

@@ -29,8 +29,10 @@ from desktop.screens.welfare_dialogs import (
     save_voucher,
 )
 from desktop.screens.welfare_setup import ClaimTypesPanel, SettingsPanel
-from desktop.widgets import ChoiceBox, Column, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets.fields import ChoiceBox
+from desktop.widgets.labels import date_text, heading, mark_data
+from desktop.widgets.screen import Screen
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.welfare import (
     approval as welfare_approval,
@@ -119,9 +121,9 @@ class WelfareScreen(Screen):
             Column(N_("Member"), lambda c: c.member_name, tip=True),
             Column(N_("Kind"), lambda c: c.type_label, tip=True),
             Column(N_("For"), _beneficiary, tip=True),
-            Column(N_("Asked"), lambda c: self.money(c.amount_asked), right=True),
-            Column(N_("Paid"), lambda c: self.money(c.paid), right=True),
-            Column(N_("Owed"), lambda c: self.money(c.owed) if c.owed else "",
+            Column(N_("Asked"), lambda c: self.ctx.money(c.amount_asked), right=True),
+            Column(N_("Paid"), lambda c: self.ctx.money(c.paid), right=True),
+            Column(N_("Owed"), lambda c: self.ctx.money(c.owed) if c.owed else "",
                    right=True),
             Column(N_("Status"), lambda c: c.status_label),
             Column(N_("Approvals"), lambda c: (f"{len(c.approvals)} / {c.approvals_needed}"
@@ -184,7 +186,7 @@ class WelfareScreen(Screen):
         self.standing_model = RowTableModel([
             Column(N_("Number"), lambda r: r.number, right=True),
             Column(N_("Name"), lambda r: r.name),
-            Column(N_("Behind by"), lambda r: self.money(r.contributions_behind), right=True),
+            Column(N_("Behind by"), lambda r: self.ctx.money(r.contributions_behind), right=True),
             Column(N_("Contributions missed"), lambda r: r.contributions_missed, right=True),
             Column(N_("Overdue loans"), lambda r: r.overdue_loans, right=True),
         ], self)
@@ -198,9 +200,9 @@ class WelfareScreen(Screen):
             Column(N_("Member"), lambda r: r.member_name),
             Column(N_("Kind of claim"), lambda r: r.type_label),
             Column(N_("Claims"), lambda r: r.claims, right=True),
-            Column(N_("Amount asked"), lambda r: self.money(r.asked), right=True),
-            Column(N_("Granted"), lambda r: self.money(r.granted), right=True),
-            Column(N_("Paid"), lambda r: self.money(r.paid), right=True),
+            Column(N_("Amount asked"), lambda r: self.ctx.money(r.asked), right=True),
+            Column(N_("Granted"), lambda r: self.ctx.money(r.granted), right=True),
+            Column(N_("Paid"), lambda r: self.ctx.money(r.paid), right=True),
         ], self)
         year_view = TableView(self.year_model)
         year_view.stretch_column(0)  # the name takes the spare width
@@ -218,11 +220,11 @@ class WelfareScreen(Screen):
         layout = QVBoxLayout(tab)
         self.history_model = RowTableModel([
             Column(N_("Month"), lambda m: m.month.strftime("%m/%Y")),
-            Column(N_("Contributions"), lambda m: self.money(m.contributions), right=True),
-            Column(N_("Benefits granted"), lambda m: self.money(m.granted), right=True),
-            Column(N_("Paid out"), lambda m: self.money(m.paid), right=True),
-            Column(N_("Owed at the month's end"), lambda m: self.money(m.owed), right=True),
-            Column(N_("Fund at the month's end"), lambda m: self.money(m.balance), right=True),
+            Column(N_("Contributions"), lambda m: self.ctx.money(m.contributions), right=True),
+            Column(N_("Benefits granted"), lambda m: self.ctx.money(m.granted), right=True),
+            Column(N_("Paid out"), lambda m: self.ctx.money(m.paid), right=True),
+            Column(N_("Owed at the month's end"), lambda m: self.ctx.money(m.owed), right=True),
+            Column(N_("Fund at the month's end"), lambda m: self.ctx.money(m.balance), right=True),
         ], self)
         history_view = TableView(self.history_model)
         history_view.stretch_column()  # money side by side, sized to their numbers
@@ -249,9 +251,9 @@ class WelfareScreen(Screen):
         self.view = view
         self.summary.setText(
             _("In the fund: {cash} · free for new claims: {free} · owed to members: {owed}")
-            .format(cash=self.money(view.position.cash),
-                    free=self.money(max(view.position.available, 0)),
-                    owed=self.money(view.position.owed)))
+            .format(cash=self.ctx.money(view.position.cash),
+                    free=self.ctx.money(max(view.position.available, 0)),
+                    owed=self.ctx.money(view.position.owed)))
         self.claims_model.set_rows(view.claims)
         ids = [c.id for c in view.claims]
         if selected is not None and selected.id in ids:
@@ -322,7 +324,7 @@ class WelfareScreen(Screen):
     def _detail_text(self, c: welfare_register.ClaimRow) -> str:
         lines = [_("Claim {number} · {name} · {kind} · {amount}").format(
             number=c.number, name=c.member_name, kind=c.type_label,
-            amount=self.money(c.amount_asked))]
+            amount=self.ctx.money(c.amount_asked))]
         if c.approvals:
             lines.append(_("Approved by: {names}").format(names=", ".join(c.approvals)))
         if c.status == "rejected":
@@ -360,7 +362,7 @@ class WelfareScreen(Screen):
             text = "\n".join(
                 [_("Claim {number} of {name} for {amount} fails these rules, so it cannot "
                    "be approved:").format(number=claim.number, name=claim.member_name,
-                                          amount=self.money(claim.amount_asked))]
+                                          amount=self.ctx.money(claim.amount_asked))]
                 + [f"• {r.label}: {r.explanation}" for r in failed]
                 + ["", _("Refuse it and tell the member why, or, if a rule is wrong for "
                          "everyone, change the claim type's rules first.")])
@@ -372,7 +374,7 @@ class WelfareScreen(Screen):
                 self.reject()
             return
         text = _("Approve claim {number} of {name} for {amount}?").format(
-            number=claim.number, name=claim.member_name, amount=self.money(claim.amount_asked))
+            number=claim.number, name=claim.member_name, amount=self.ctx.money(claim.amount_asked))
         if not errors.confirm(self, text, confirm_text=_("Approve")):
             return
         self.ctx.run(self, lambda s, actor: welfare_approval.approve_claim(s, actor, claim_id=claim_id),

@@ -12,17 +12,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    FormDialog,
-    RowTableModel,
-    TableView,
-    heading,
-    mark_data,
-    read_money,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_money
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import heading, mark_data
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, members
 from models.welfare import (
     approval as welfare_approval,
@@ -35,7 +28,7 @@ from models.welfare import (
 )
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
-from models.core.money import format_amount, format_money
+from models.core.money import format_amount
 from models.welfare.rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
 from reports.welfare_voucher import write_voucher
 
@@ -228,14 +221,12 @@ class RejectDialog(FormDialog):
         self.ctx = ctx
         self.claim = claim
         self.succeeded = False
-        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
         self.add_row(N_("Reason"), self.reason)
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -270,7 +261,7 @@ class PayDialog(FormDialog):
         self.claim = claim
         self.owed = owed
         self.payment: welfare_payout.PaymentResult | None = None
-        self.summary = mark_data(heading(claim_summary(claim, self._money)))
+        self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
         self.fund_note.setWordWrap(True)
@@ -287,8 +278,6 @@ class PayDialog(FormDialog):
         self.position = ctx.read(lambda s, a: welfare_fund.fund_position(s, gid))
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -297,9 +286,9 @@ class PayDialog(FormDialog):
         self.method.retranslate()
         self.fund_note.setText(
             _("The fund holds {cash}; {free} of it is free for new claims; it owes {owed}.")
-            .format(cash=self._money(self.position.cash),
-                    free=self._money(max(self.position.available, 0)),
-                    owed=self._money(self.position.owed)))
+            .format(cash=self.ctx.money(self.position.cash),
+                    free=self.ctx.money(max(self.position.available, 0)),
+                    owed=self.ctx.money(self.position.owed)))
 
     def save(self) -> bool:
         try:
@@ -328,10 +317,10 @@ class PayDialog(FormDialog):
     def _message(self, result: welfare_payout.PaymentResult) -> str:
         if result.owed:
             return _("Claim {number}: {paid} paid; the fund still owes {owed}.").format(
-                number=result.claim_number, paid=self._money(result.paid),
-                owed=self._money(result.owed))
+                number=result.claim_number, paid=self.ctx.money(result.paid),
+                owed=self.ctx.money(result.owed))
         return _("Claim {number}: {paid} paid.").format(number=result.claim_number,
-                                                        paid=self._money(result.paid))
+                                                        paid=self.ctx.money(result.paid))
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext, claim: welfare_register.ClaimRow, *,  # noqa: ANN001
@@ -364,8 +353,6 @@ class ContributionDialog(FormDialog):
         self.add_row(N_("Note"), self.note)
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -17,24 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    FormDialog,
-    RowTableModel,
-    ScrollBody,
-    TableView,
-    date_text,
-    mark_data,
-    problems_label,
-    read_money,
-)
+from desktop.widgets.fields import ChoiceBox, DateField, read_money
+from desktop.widgets.forms import FormDialog
+from desktop.widgets.labels import date_text, mark_data, problems_label
+from desktop.widgets.layout import ScrollBody
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.welfare import fund as welfare_fund, types as welfare_types
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
-from models.core.money import format_amount, format_money
+from models.core.money import format_amount
 from models.core.permissions import Permission
 from models.welfare.rules import (
     BENEFICIARIES,
@@ -267,7 +259,7 @@ class RuleDialog(FormDialog):
         self.add_row(N_("These rules apply from"), self.effective_from)
         self.history = RowTableModel([
             Column(N_("From"), lambda v: date_text(v.effective_from)),
-            Column(N_("Maximum amount"), lambda v: self._money(v.rule.max_amount), right=True),
+            Column(N_("Maximum amount"), lambda v: self.ctx.money(v.rule.max_amount), right=True),
             Column(N_("How often"), lambda v: frequency_text(v.rule)),
             Column(N_("Waiting period"), lambda v: _("{months} months").format(
                 months=v.rule.waiting_months)),
@@ -285,8 +277,6 @@ class RuleDialog(FormDialog):
             self.fill(ClaimRule(max_amount=0, beneficiaries=("member",)))
         self.retranslate()
 
-    def _money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
 
     def fill(self, rule: ClaimRule | None) -> None:
         if rule is None:
@@ -426,11 +416,10 @@ class ClaimTypesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
         self.model = RowTableModel([
             Column(N_("Kind of claim"), lambda t: t.label, tip=True),
             Column(N_("In use"), lambda t: _(YES_NO[t.is_active])),
-            *rule_columns(money),
+            *rule_columns(ctx.money),
             Column(N_("Rules since"), lambda t: date_text(t.rule_from)),
         ], self)
         self.table = TableView(self.model)

@@ -9,13 +9,22 @@ from sqlalchemy.orm import Session
 from models.core import audit, chart, clock
 from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_
-from models.core.money import CURRENCIES
+from models.core.money import CURRENCIES, Currency, currency
 from models.core.permissions import Permission, has_permission, require
 from models.core.schema import Group, Member, RoleGrant, User
 
 FREQUENCIES = ("weekly", "fortnightly", "monthly")
 FREQUENCY_NAMES = {"weekly": N_("Weekly"), "fortnightly": N_("Every two weeks"),
                    "monthly": N_("Monthly")}
+
+
+def group_currency(session: Session, group_id: int) -> Currency:
+    """The currency the group keeps its books in (chosen once, when it was created): the
+    one lookup every screen, paper and service uses to read or show its amounts."""
+    group = session.get(Group, group_id)
+    if group is None:
+        raise NotFound(N_("No such group."))
+    return currency(group.currency)
 
 
 @dataclass(frozen=True)

@@ -301,19 +301,22 @@ def reverse_entry(session: Session, actor: User, *, entry_id: int, reason: str,
     if handler is not None:
         reversal = handler(session, actor, entry, reason, value_date)
     else:
-        reversal = post_reversal(session, actor, entry, reason=reason, value_date=value_date)
+        reversal = post_reversal(session, entry, checked_by=actor,
+                                 reason=reason, value_date=value_date)
     audit.record(session, actor, "entry.reverse", group_id=entry.group_id, entry=entry.seq,
                  reversal=reversal.seq, reason=reason)
     return reversal
 
 
-def post_reversal(session: Session, actor: User, entry: JournalEntry, *, reason: str,
+def post_reversal(session: Session, entry: JournalEntry, *, checked_by: User, reason: str,
                   value_date: dt.date) -> JournalEntry:
-    """The plain reversal, for handlers that add their own steps around it (the actor
-    needs a writing role in the group, checked by ``post_entry``)."""
+    """The plain reversal, for the reversal handlers that add their own steps around it,
+    inside ``reverse_entry`` (or a service of their own) that checked ``checked_by`` may
+    reverse. It does not check the reverse permission itself: ``post_entry`` only asks for
+    a writing role in the group."""
     lines = [Line(ln.account_id, -ln.amount, member_id=ln.member_id, loan_id=ln.loan_id,
                   memo=ln.memo) for ln in entry.lines]
-    return post_entry(session, actor, group_id=entry.group_id, value_date=value_date,
+    return post_entry(session, checked_by, group_id=entry.group_id, value_date=value_date,
                       kind="reversal", memo=reason, lines=lines, meeting_id=entry.meeting_id,
                       loan_id=entry.loan_id, claim_id=entry.claim_id,
                       remittance_id=entry.remittance_id, reverses_id=entry.id)

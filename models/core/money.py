@@ -108,6 +108,9 @@ def parse_money(text: str, cur: Currency, *, allow_negative: bool = False) -> in
     if abs(minor) > HARD_MAX_MINOR:  # before int(): "1e999999" would take very long
         check_within(HARD_MAX_MINOR + 1, cur)
     if minor != minor.to_integral_value():
+        if not cur.code:  # a currency known only by its decimals (``loan-schedule``)
+            raise UserError(N_("Amounts have at most {decimals} decimals."),
+                            decimals=cur.exponent)
         raise UserError(N_("{currency} amounts have at most {decimals} decimals."),
                         currency=cur.code, decimals=cur.exponent)
     return int(minor)
@@ -121,6 +124,13 @@ def format_amount(minor: int, cur: Currency) -> str:
     if cur.exponent:
         text += f".{frac:0{cur.exponent}d}"
     return sign + text
+
+
+def format_money_range(low: int, high: int, cur: Currency) -> str:
+    """``10,000–50,000 ₭`` / ``฿10.00–50.00``: the symbol once, where the currency writes it."""
+    if cur.symbol_after:
+        return f"{format_amount(low, cur)}–{format_money(high, cur)}"
+    return f"{format_money(low, cur)}–{format_amount(high, cur)}"
 
 
 def format_money(minor: int, cur: Currency) -> str:

@@ -217,8 +217,10 @@ def change_password(session: Session, actor: User, *, user_id: int, new_password
     audit.record(session, actor, "user.password", target=user.username)
 
 
-def set_language(session: Session, actor: User, language: str) -> None:
-    actor.language = language
+def set_language(session: Session, user: User, language: str) -> None:
+    """The language ``user`` reads the program in: her own preference, which she may
+    always change and which changes nothing in the books (hence no permission)."""
+    user.language = language
 
 
 class LoginFailed(UserError):

@@ -12,13 +12,10 @@ from models.core.errors import NotFound, UserError
 from models.core.i18n import N_, _, gettext
 from models.core.ledger import fmt_date
 from models.core.money import Currency, currency, format_money
+from models.core.groups import group_currency
 from models.core.schema import Group, JournalEntry, Member, User
 from models.loans.policy import LOAN_METHODS
 from models.loans.schema import Loan, LoanEvent
-
-
-def group_currency(session: Session, group_id: int) -> Currency:
-    return currency(session.get(Group, group_id).currency)
 
 
 def money_text(session: Session, group_id: int, amount: int) -> str:

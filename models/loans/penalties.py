@@ -162,9 +162,10 @@ def redecide_penalties(session: Session, actor: User, loan: Loan, *, value_date:
             reason = entry_memo(session, loan, N_("Repayments entered or reversed later: the "
                                              "penalty on installment {n} is decided again"),
                            n=penalty.n)
-            reversal = ledger.post_reversal(session, actor,
+            reversal = ledger.post_reversal(session,
                                             session.get(JournalEntry, penalty.entry_id),
-                                            reason=reason, value_date=value_date)
+                                            checked_by=actor, reason=reason,
+                                            value_date=value_date)
             record_event(session, loan, actor, "penalty_waived", value_date,
                          amount=penalty.amount, entry=reversal, note=reason)
         if amount > 0:

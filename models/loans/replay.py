@@ -47,7 +47,7 @@ def reallocate(session: Session, actor: User, loan: Loan, *, value_date: dt.date
             continue
         if row.entry_id is not None:
             old = session.get(JournalEntry, row.entry_id)
-            ledger.post_reversal(session, actor, old, reason=entry_memo(
+            ledger.post_reversal(session, old, checked_by=actor, reason=entry_memo(
                 session, loan, N_("Repayment allocated again")), value_date=value_date)
             record_event(session, loan, actor, "reallocated", row.paid_on, amount=row.amount)
             dated = value_date

@@ -16,7 +16,8 @@ from models.core.schema import JournalEntry, Member, User
 from models.loans.common import method_key, rate_of
 from models.loans.policy import FEE_AT_PAYOUT
 from models.loans.schema import Loan, LoanGuarantor, LoanRepayment, LoanRequest
-from models.loans.statuses import EVENT_NAMES, STATUS_NAMES
+from models.loans import texts
+from models.loans.statuses import EVENT_ENTRY_KINDS, EVENT_NAMES, STATUS_NAMES
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ class EventRow:
 
     @property
     def name(self) -> str:
+        """What happened, translated; an event that is a journal entry of its own kind
+        shows that kind's one name, as the journal does."""
+        if self.kind in EVENT_ENTRY_KINDS:
+            return gettext(texts.KIND_NAMES[EVENT_ENTRY_KINDS[self.kind]])
         return gettext(EVENT_NAMES.get(self.kind, self.kind))
 
 

@@ -24,7 +24,8 @@ from models.loans.allocation import (
     payoff_quote,
     position_on,
 )
-from models.loans.common import group_currency, rate_of
+from models.loans.common import rate_of
+from models.core.groups import group_currency
 from models.loans.policy import allocation_order, extra_payment
 from models.loans.schedule import ScheduleTerms
 from models.loans.schema import Loan, LoanInstallment, LoanPenalty, LoanRepayment, LoanTerms

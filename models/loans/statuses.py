@@ -58,6 +58,10 @@ EVENT_NAMES = {
     "opening": N_("Brought in from the paper books"),
 }
 
+# The events that are a journal entry of their own: their name is the entry kind's.
+EVENT_ENTRY_KINDS = {"disbursed": KIND_DISBURSEMENT, "repaid": KIND_REPAYMENT,
+                     "penalty": KIND_PENALTY, "written_off": KIND_WRITE_OFF}
+
 STATUS_PAID, STATUS_PART, STATUS_LATE, STATUS_DUE, STATUS_FUTURE = (
     "paid", "part", "late", "due", "future")
 INSTALLMENT_STATUS_NAMES = {

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, chart, clock, ledger
 from models.core.errors import UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_, gettext
 from models.core.ledger import Line, fmt_date
-from models.core.money import currency, format_money
+from models.core.money import format_money
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, User
 from models.meetings.schema import CashCount
@@ -41,7 +42,7 @@ def denominations(currency_code: str) -> tuple[int, ...]:
 
 
 def _money(session: Session, group_id: int, amount: int) -> str:
-    return format_money(amount, currency(session.get(Group, group_id).currency))
+    return format_money(amount, group_currency(session, group_id))
 
 
 def shortfall(session: Session, group_id: int, account: str, amount: int) -> UserError | None:

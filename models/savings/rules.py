@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, settings
 from models.core.errors import NotFound, UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_, Deferred
 from models.core.ledger import fmt_date
-from models.core.money import currency, format_money
+from models.core.money import format_money
 from models.core.permissions import Permission, require, require_writer
 from models.core.schema import Group, User
 from models.savings.schema import SavingsCycle
@@ -232,8 +233,7 @@ Label = Deferred
 
 def money_text(session: Session, group_id: int, amount: int) -> str:
     """``amount`` in the group's currency, the one money format (``1,250,000 ₭``)."""
-    group = session.get(Group, group_id)
-    return format_money(amount, currency(group.currency))
+    return format_money(amount, group_currency(session, group_id))
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from models.core import audit, chart, clock, ledger, settings
 from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_, gettext
 from models.meetings.columns import CellContext, MeetingColumn
-from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.clock import add_months
+from models.core.schema import Account, JournalEntry, JournalLine, Member, User
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.loans import policy as loan_policy, state as loan_state
 
@@ -138,13 +138,6 @@ def set_welfare_settings(session: Session, actor: User, *, group_id: int,
                            value=getattr(values, key.removeprefix("welfare_")),
                            effective_from=effective_from)
     return changed
-
-
-def group_currency(session: Session, group_id: int) -> Currency:
-    group = session.get(Group, group_id)
-    if group is None:
-        raise NotFound(N_("No such group."))
-    return currency(group.currency)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from models.core.schema import Member, User
 from models.meetings import cashbox
 from models.welfare import fund as welfare_fund
 from models.welfare.approval import _approval_count
-from models.welfare.fund import METHODS, fund_position, group_currency
+from models.welfare.fund import METHODS, fund_position
+from models.core.groups import group_currency
 from models.welfare.register import _claim_money, _get_claim, _Status, approvals_needed
 from models.welfare.schema import WelfareClaim
 

@@ -14,7 +14,8 @@ from models.core.i18n import N_
 from models.core.money import format_money
 from models.core.schema import JournalEntry, User
 from models.welfare import fund as welfare_fund
-from models.welfare.fund import fund_position, group_currency
+from models.welfare.fund import fund_position
+from models.core.groups import group_currency
 from models.welfare.register import _get_claim
 
 
@@ -28,7 +29,7 @@ def _reverse_payout(session: Session, actor: User, entry: JournalEntry, reason: 
     if any(not ledger.is_reversed(session, later_id) for later_id in later):
         raise UserError(N_("Reverse the payments of what was owed on claim {number} first."),
                         number=claim.number)
-    reversal = ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
+    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
     claim.status = "approved"
     return reversal
 
@@ -42,7 +43,7 @@ def _reverse_contribution(session: Session, actor: User, entry: JournalEntry, re
         raise UserError(N_("The welfare fund holds only {amount}; this contribution was paid "
                            "out already and cannot be reversed."),
                         amount=format_money(cash, group_currency(session, entry.group_id)))
-    return ledger.post_reversal(session, actor, entry, reason=reason, value_date=value_date)
+    return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
 
 
 REVERSAL_RULES = {"welfare_payout": _reverse_payout,

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from models.core import chart
 from models.core.i18n import N_, _
-from models.core.money import currency, format_money
-from models.core.schema import Account, Group, JournalEntry, JournalLine
+from models.core.groups import group_currency
+from models.core.money import format_money
+from models.core.schema import Account, JournalEntry, JournalLine
 from models.welfare.schema import WelfareClaim
 
 KIND_NAMES = {
@@ -30,7 +31,7 @@ def describe(session: Session, group_id: int, entries: Sequence[JournalEntry],
         WelfareClaim.id.in_({e.claim_id for e in mine})))}
     claim_lines = _claim_lines(session, group_id,
                                [e.id for e in mine if e.kind == "welfare_payout"])
-    cur = currency(session.get(Group, group_id).currency)
+    cur = group_currency(session, group_id)
     texts: dict[int, str] = {}
     for e in mine:
         claim = claims.get(e.claim_id)

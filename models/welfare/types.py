@@ -20,7 +20,7 @@ from models.core.i18n import N_, gettext
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.welfare.schema import WelfareClaimRule, WelfareClaimType
-from models.welfare.fund import group_currency
+from models.core.groups import group_currency
 from models.welfare.rules import ClaimRule, rule_problems
 
 DEFAULTS_FROM = dt.date(2000, 1, 1)

@@ -13,7 +13,8 @@ from models.core.money import Currency
 from models.core.permissions import Permission, require
 from models.core.schema import Group, JournalEntry, Member, User
 from models.welfare.claims import _draft_of, _judge
-from models.welfare.fund import METHODS, group_currency
+from models.welfare.fund import METHODS
+from models.core.groups import group_currency
 from models.welfare.register import ClaimRow, _get_claim, _rows
 from models.welfare.rules import RuleResult
 from models.welfare.types import rule_in_force

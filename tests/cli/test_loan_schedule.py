@@ -152,7 +152,7 @@ def test_half_up_changes_the_result(capsys):
     (["--principal", "-5000"], "cannot be negative"),
     (["--principal", "0"], "more than zero"),
     (["--principal", "abc"], "is not an amount"),
-    (["--principal", "5000.123"], "more than 2 decimals"),
+    (["--principal", "5000.123"], "--principal: Amounts have at most 2 decimals."),
     (["--installments", "0"], "between 1 and"),
     (["--installments", "2.5"], "whole number"),
     (["--annual-rate", "100.5"], "between 0 and 100"),
@@ -183,7 +183,7 @@ def test_errors_are_translated(capsys):
     code, _, err = run(capsys, "--lang", "lo", "loan-schedule", "--principal", "-1",
                        "--annual-rate", "12", "--installments", "3")
     assert code == 2
-    assert "ຈຳນວນເງິນກູ້ບໍ່ສາມາດຕິດລົບໄດ້" in err
+    assert "--principal: ຈຳນວນເງິນຈະຕິດລົບບໍ່ໄດ້." in err
 
 
 def test_unknown_choice_is_an_argparse_usage_error(capsys):
@@ -222,3 +222,16 @@ def test_every_cli_message_has_a_lao_translation():
     for message in messages:
         assert message in catalog, message
         assert set(re.findall(r"{\w+}", catalog[message])) == set(re.findall(r"{\w+}", message))
+
+
+def test_the_amount_is_read_as_the_window_reads_it(capsys):
+    """The command line reads amounts with the window's parser (``parse_money``): the
+    treasurer may write the loan as it is written on paper, with spaces between the
+    thousands or the kip sign, and gets the same schedule."""
+    base = ["loan-schedule", "--annual-rate", "12", "--installments", "2",
+            "--disbursed", "2024-01-01", "--format", "csv"]
+    _, plain, _ = run(capsys, *base, "--principal", "1200000")
+    for written in ("1 200 000", "1,200,000 ₭", "₭1,200,000"):
+        code, out, err = run(capsys, *base, "--principal", written)
+        assert (code, err) == (0, "")
+        assert out == plain

@@ -200,6 +200,17 @@ def _own_preferences(tmp_path, monkeypatch):
     QSettings().clear()
 
 
+@pytest.fixture(autouse=True)
+def viewer(monkeypatch) -> list:
+    """No test starts the computer's real PDF viewer or spreadsheet: a saved file counts
+    as opened, and the list says which were."""
+    from desktop import documents
+
+    opened: list = []
+    monkeypatch.setattr(documents, "open_document", lambda path: opened.append(path) or True)
+    return opened
+
+
 def save_papers_to(monkeypatch, folder, *, viewer: bool = True) -> list:  # noqa: ANN001
     """The treasurer chooses "Save as PDF…" and ``folder`` in the file dialog; returns the
     list of files the computer's viewer is asked to open (``viewer``: whether it has one)."""

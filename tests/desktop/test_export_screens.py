@@ -96,3 +96,22 @@ def test_the_export_form_lists_every_problem_and_keeps_nothing(app, qtbot, tmp_p
     assert dialog.save() is True
     assert dialog.choice == ExportChoice(dt.date(2026, 11, 20), None, "en",
                                          tmp_path / "book.xlsx")
+
+
+def test_a_written_statement_opens_and_the_next_export_starts_in_its_folder(
+        env, make_window, tmp_path, monkeypatch, viewer):
+    """Saving goes as for every paper: the statement opens in the computer's viewer once
+    it is written, and the next export form suggests the folder she saved into."""
+    deposits(env)
+    (tmp_path / "usb").mkdir()
+    out = tmp_path / "usb" / "keo.pdf"
+    choose(monkeypatch, out)
+    window = make_window("treasurer")
+    screen = window.show_section("members")
+    screen.table.selectRow(0)
+    screen.statement_button.click()
+    assert viewer == [out]
+    dialog = ExportDialog(title="Export for the auditor", intro="", suggested="next.xlsx",
+                          suffixes=(".xlsx",))
+    assert dialog.file.text() == str(tmp_path / "usb" / "next.xlsx")
+    dialog.deleteLater()

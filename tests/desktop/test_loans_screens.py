@@ -12,6 +12,8 @@ import pytest
 from desktop.qt_i18n import switch_language
 from desktop.screens import loan_dialogs, loan_panels
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, RepaymentDialog
+from desktop.widgets.tables import RowTableModel
+
 from desktop.widgets import RowTableModel
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.queries import get_loan, loan_detail

@@ -132,7 +132,7 @@ def test_the_window_keeps_the_ledger_held_while_it_is_open(app, tmp_path, monkey
     path = tmp_path / "kongthun.sqlite3"
     make_ledger(path)
     seen = []
-    probe = ("from models import recovery\n"
+    probe = ("from models.core import recovery\n"
              "try:\n"
              f"    with recovery.exclusive({str(path)!r}):\n"
              "        print('allowed')\n"

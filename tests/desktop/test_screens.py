@@ -14,7 +14,7 @@ from desktop.screens.groups import GroupDialog
 from desktop.screens.journal import ReverseDialog
 from desktop.screens.users import NewUserDialog, PasswordDialog, RoleDialog
 from models.core.seal import format_seal
-from desktop.widgets import RowTableModel
+from desktop.widgets.tables import RowTableModel
 from models.core import backup, ledger
 from models.core.i18n import gettext
 from models.core.ledger import credit, debit

@@ -18,7 +18,7 @@ from desktop.screens.welfare_dialogs import (
     RejectDialog,
 )
 from desktop.screens.welfare_setup import RuleDialog, TypeDialog
-from desktop.widgets import RowTableModel
+from desktop.widgets.tables import RowTableModel
 from models.core import users, verify
 from models.welfare import (
     approval as welfare_approval,

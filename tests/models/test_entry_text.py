@@ -11,6 +11,8 @@ from models.meetings import cashbox
 from models.core import entry_text, i18n, users
 from models.welfare import approval as welfare_approval, payout as welfare_payout
 from models.core.schema import JournalEntry, Member
+from models.loans import queries as loan_queries
+from models.loans import repayments as loan_repayments
 from tests.models.loan_support import D, open_loan, save
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
 
@@ -85,9 +87,30 @@ def test_a_memo_someone_typed_is_shown_as_typed(db, env):
 
 
 def test_one_name_per_kind_whichever_screens_are_loaded():
+    import desktop.screens.journal  # noqa: F401
     import desktop.screens.loans  # noqa: F401
     import desktop.screens.welfare  # noqa: F401
-    from desktop.screens import journal
 
-    assert journal.kind_text("welfare_payout") == "Welfare benefit paid"
-    assert journal.kind_text("loan_write_off") == "Loan written off"
+    assert entry_text.kind_name("welfare_payout") == "Welfare benefit paid"
+    assert entry_text.kind_name("loan_write_off") == "Loan written off"
+
+
+def test_a_loans_history_names_its_entries_as_the_journal_does(db, env):
+    """The treasurer pays a loan out and takes a repayment: the loan's history says "Loan
+    paid out" and "Loan repayment", the names the journal gives those entries, in Lao
+    too; steps that post nothing (the application) keep their own words."""
+    with db.write() as s:
+        save(s, env, 0, 2_000_000)
+    loan_id = open_loan(db, env, amount=1_000_000, installments=10, disbursed=D(2026, 6, 10))
+    with db.write() as s:
+        loan_repayments.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=50_000,
+                               on=D(2026, 11, 20))
+    with db.read() as s:
+        events = loan_queries.loan_detail(s, env.user(s, "auditor"), loan_id).events
+    names = {e.kind: e.name for e in events}
+    assert names["disbursed"] == entry_text.kind_name("loan_disbursement") == "Loan paid out"
+    assert names["repaid"] == entry_text.kind_name("loan_repayment") == "Loan repayment"
+    assert names["applied"] == "Application recorded"
+    i18n.set_language("lo")
+    assert [e.name for e in events if e.kind == "disbursed"] == [
+        entry_text.kind_name("loan_disbursement")]

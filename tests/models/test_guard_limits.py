@@ -133,8 +133,8 @@ def test_a_treasurer_of_another_group_cannot_post_or_reverse_here(env):
         with pytest.raises(PermissionDenied):
             _receipt(s, outsider, env, 10_000)
         with pytest.raises(PermissionDenied):
-            ledger.post_reversal(s, outsider, s.get(JournalEntry, entry_id), reason="x",
-                                 value_date=DAY)
+            ledger.post_reversal(s, s.get(JournalEntry, entry_id), checked_by=outsider,
+                                 reason="x", value_date=DAY)
     assert _entries(env) == 1
 
 

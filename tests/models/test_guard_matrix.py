@@ -180,7 +180,8 @@ WRITES = {
         s, a, group_id=w.group_id, value_date=D(2026, 11, 1), kind="deposit",
         lines=[Line("cash", 10), Line("member_savings", -10, member_id=w.member_ids[0])])),
     "post a plain reversal": (WRITER, lambda s, a, w, i: ledger.post_reversal(
-        s, a, s.get(JournalEntry, i["entry"]), reason="slip", value_date=D(2026, 11, 1))),
+        s, s.get(JournalEntry, i["entry"]), checked_by=a, reason="slip",
+        value_date=D(2026, 11, 1))),
     "reverse an entry": (Permission.REVERSE, lambda s, a, w, i: ledger.reverse_entry(
         s, a, entry_id=i["entry"], reason="slip")),
     "lock a period": (Permission.LOCK_PERIOD, lambda s, a, w, i: ledger.lock_period(
