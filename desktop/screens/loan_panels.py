@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.screens.loan_dialogs import fee_text, parse_rate, print_data, save_schedule
 from desktop.widgets.fields import ChoiceBox, DateField
 from desktop.widgets.labels import date_text, mark_data
 from desktop.widgets.tables import Column, RowTableModel, TableView
-from models.loans import arrears, policy as loan_policy
 from desktop.screens.loan_dialogs import fee_text, parse_rate, save_schedule
 from desktop.widgets import (
     ChoiceBox,
