@@ -178,7 +178,7 @@ def coverage_over_time(session: Session, actor: User, group_id: int, *, start: d
         counts = defaultdict(int)
         latest: dict[int, NssfEnrolment] = {}
         for e in contracts:
-            if e.enrolled_on <= last_day and e.contract_start <= add_months(month, 120):
+            if e.contract_start <= last_day:
                 latest[e.member_id] = e
         for e in latest.values():
             if e.contract_start > month:
