@@ -103,6 +103,12 @@ def xlsx_bytes(data: RemittanceFile) -> bytes:
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
     sheet.freeze_panes = "A2"
+    # Printed on A4 across: every column on one page's width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     when = data.written_at.replace(microsecond=0, tzinfo=None)
     book.properties.creator = "Kongthun"
     book.properties.lastModifiedBy = "Kongthun"
