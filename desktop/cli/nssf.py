@@ -32,7 +32,8 @@ from models.core import i18n
 from models.core.i18n import _, gettext
 from models.core.money import currency, format_money
 from models.core.schema import Group, Member
-from models.nssf import batches as batch_queries, remittance
+from models.nssf import batches as batch_queries
+from models.nssf import remittance
 from models.nssf.schema import NssfBatch
 from reports.nssf_file import export_remittance, write_file
 
@@ -100,11 +101,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     listed.set_defaults(func=run_batches)
 
 
-def _money(session, group_id: int, amount: int) -> str:  # noqa: ANN001
+def _money(session, group_id: int, amount: int) -> str:
     return format_money(amount, currency(session.get(Group, group_id).currency))
 
 
-def _batch_id(session, group_id: int, number: int) -> int:  # noqa: ANN001
+def _batch_id(session, group_id: int, number: int) -> int:
     found = session.scalar(select(NssfBatch.id).where(NssfBatch.group_id == group_id,
                                                       NssfBatch.number == number))
     if found is None:

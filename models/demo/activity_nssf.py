@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.demo import Activity, DemoContext, DemoGroup
 from models.core import ledger, settings
 from models.core.errors import UserError
+from models.demo import Activity, DemoContext, DemoGroup
 from models.meetings import cashbox
-from models.nssf import coverage, enrolment as enrolments, pot, remittance
+from models.nssf import coverage, pot, remittance
+from models.nssf import enrolment as enrolments
 from models.nssf.scheme import month_start
 from models.savings import accounts as savings
 
@@ -59,7 +60,7 @@ def setup(ctx: DemoContext, group: DemoGroup) -> None:
     }
 
 
-def _member(group: DemoGroup, number: int):  # noqa: ANN202
+def _member(group: DemoGroup, number: int):
     return next(m for m in group.members if m.number == number)
 
 

@@ -11,7 +11,7 @@ from reports.nssf_file import export_remittance
 from tests.models.nssf_support import MONTHLY, deposit, enrol, pooling
 
 
-def kongthun(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
+def kongthun(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(["--lang", "en", *argv])
     out, err = capsys.readouterr()
     return code, out, err

@@ -8,10 +8,10 @@ import pytest
 
 from models.core import clock, ledger
 from models.core.errors import LedgerIntegrityError, UserError, ValidationError
-from models.nssf import coverage, enrolment as enrolments, pot, remittance, scheme
+from models.nssf import coverage, pot, remittance, scheme
+from models.nssf import enrolment as enrolments
 from models.nssf.enrolment import ACTIVE, IN_GRACE, LAPSED
 from models.savings import accounts as savings
-from tests.models.savings_support import with_rules
 from tests.models.nssf_support import (
     LEVEL,
     MONTHLY,
@@ -23,6 +23,7 @@ from tests.models.nssf_support import (
     run,
     set_scheme,
 )
+from tests.models.savings_support import with_rules
 
 
 def csv_render(data, fmt):
@@ -162,7 +163,7 @@ def test_the_pot_pays_first_and_never_goes_below_zero(env):
                                 render=csv_render)
         assert pot.pot_balance(s, env.group_id, env.member_ids[0]) == 75_000
         deposit_entry = ledger.entries(s, env.user(s, "auditor"), env.group_id)
-        first = [e for e in deposit_entry if e.kind == "nssf_deposit"][0]
+        first = next(e for e in deposit_entry if e.kind == "nssf_deposit")
     with env.db.write() as s, pytest.raises(UserError):
         # Reversing the deposit would take her pot below zero.
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=first.id, reason="typo")
@@ -262,10 +263,11 @@ def test_an_exported_batch_is_confirmed_with_the_lsso_receipt_and_paid_from_the_
         assert (row.status, row.lsso_receipt) == ("confirmed", "LSSO-1")
         assert ledger.balance(s, env.group_id, "nssf_payable") == 0
         assert ledger.balance(s, env.group_id, "cash") == 0
-        with pytest.raises(UserError):
-            entry = [e for e in ledger.entries(s, treasurer, env.group_id)
-                     if e.kind == "nssf_remitted"][0]
+        entry = next(e for e in ledger.entries(s, treasurer, env.group_id)
+                     if e.kind == "nssf_remitted")
+        with pytest.raises(UserError) as caught:
             ledger.reverse_entry(s, treasurer, entry_id=entry.id, reason="oops")
+        assert "never reversed" in str(caught.value)
     assert problems(env) == []
 
 
@@ -420,3 +422,37 @@ def test_coverage_history_chart_and_planner(env):
         assert [(m.pot_after, m.advance) for m in keo.months[:3]] == [
             (0, 0), (225_000, 0), (0, 0)]
         assert keo.advance == 9 * MONTHLY and bua.advance == 12 * MONTHLY
+
+
+def test_verify_refuses_a_negative_pot_even_if_a_posting_got_past_the_ledger(env, monkeypatch):
+    pooling(env)
+    enrol(env, 0)
+    deposit(env, 0, 10_000)
+    monkeypatch.setattr(ledger, "NON_NEGATIVE_MEMBER_ACCOUNTS", ())
+    with env.db.write() as s:
+        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id,
+                          value_date=dt.date(2026, 11, 20), kind="nssf_withdrawal",
+                          lines=[ledger.Line("nssf_pot", 30_000, member_id=env.member_ids[0]),
+                                 ledger.Line("cash", -10_000),
+                                 ledger.Line("expenses", -20_000)])
+    assert "Group ກຸ່ມຕັດຫຍິບ: ນາງ ແກ້ວ's NSSF pot is below zero (-20,000 ₭)." in problems(env)
+
+
+def test_a_month_of_interest_is_charged_on_an_advance_at_the_next_run(env):
+    pooling(env, shortage="advance", advance_limit_months=3, advance_rate="12")
+    enrol(env, 0, start=dt.date(2026, 10, 1))
+    clock.set_now(dt.datetime(2026, 10, 20, 9, 0))
+    october = run(env, month=dt.date(2026, 10, 1))
+    with env.db.write() as s:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=october.id, fmt="csv",
+                                render=csv_render)
+    clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
+    deposit(env, 0, MONTHLY)
+    november = run(env)
+    with env.db.write() as s:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=november.id, fmt="csv",
+                                render=csv_render)
+        # 1 % a month on the 225,000 advanced in October; November's month came from her pot.
+        assert pot.advance_owed(s, env.group_id, env.member_ids[0]) == MONTHLY + 2_250
+        assert ledger.balance(s, env.group_id, "interest_income") == 2_250
+    assert problems(env) == []

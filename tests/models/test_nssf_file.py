@@ -9,9 +9,18 @@ import io
 from openpyxl import load_workbook
 
 from models.core import clock, i18n
-from models.nssf import enrolment as enrolments, remittance
+from models.nssf import enrolment as enrolments
+from models.nssf import remittance
 from reports.nssf_file import export_remittance
-from tests.models.nssf_support import MONTHLY, NOV, deposit, enrol, pooling, run, set_scheme
+from tests.models.nssf_support import (
+    MONTHLY,
+    NOV,
+    deposit,
+    enrol,
+    pooling,
+    run,
+    set_scheme,
+)
 
 
 def month_with_two_members(env):

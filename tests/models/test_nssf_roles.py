@@ -11,7 +11,8 @@ from models.core import groups, users
 from models.core.errors import PermissionDenied, UserError
 from models.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from models.core.schema import User
-from models.nssf import enrolment as enrolments, pot, remittance, scheme
+from models.nssf import enrolment as enrolments
+from models.nssf import pot, remittance, scheme
 from tests.models.nssf_support import MONTHLY, NOV, deposit, enrol, pooling, run
 
 D = dt.date
