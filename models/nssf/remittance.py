@@ -278,6 +278,14 @@ def _post_batch(session: Session, actor: User, batch: NssfBatch) -> None:
     if subsidy > pot.subsidy_balance(session, gid):
         problems.append(UserError(N_("The subsidy fund holds less than this draft takes from "
                                      "it; make the run again.")))
+    if batch.corrects_id is None:
+        paid = _paid(session, sorted({line.enrolment_id for line in lines}))
+        for line in lines:
+            if paid.get((line.enrolment_id, line.period), [0])[0] > 0:
+                problems.append(UserError(
+                    N_("{name}'s {month} was paid by another batch since this draft was made; "
+                       "make the run again."), name=line.name,
+                    month=line.period.strftime("%m/%Y")))
     if problems:
         raise ValidationError(problems)
     s = scheme_mod.scheme(session, gid, batch.month)

@@ -456,3 +456,27 @@ def test_a_month_of_interest_is_charged_on_an_advance_at_the_next_run(env):
         assert pot.advance_owed(s, env.group_id, env.member_ids[0]) == MONTHLY + 2_250
         assert ledger.balance(s, env.group_id, "interest_income") == 2_250
     assert problems(env) == []
+
+
+def test_an_old_draft_cannot_pay_a_month_a_later_run_already_paid(env):
+    pooling(env)
+    enrol(env, 0, start=dt.date(2026, 10, 1))
+    deposit(env, 0, 2 * MONTHLY, on=dt.date(2026, 10, 15))
+    clock.set_now(dt.datetime(2026, 10, 20, 9, 0))
+    october = run(env, month=dt.date(2026, 10, 1))   # kept as a draft, forgotten
+    clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
+    november = run(env)                               # October is late: paid here
+    assert november.member_months == 2
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        remittance.export_batch(s, treasurer, batch_id=november.id, fmt="csv",
+                                render=csv_render)
+    with env.db.write() as s, pytest.raises(ValidationError) as caught:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=october.id, fmt="csv",
+                                render=csv_render)
+    assert [str(p) for p in caught.value.problems] == [
+        "ນາງ ແກ້ວ's pot holds 0 ₭ now, less than the 225,000 ₭ this draft takes from it; make "
+        "the run again.",
+        "ນາງ ແກ້ວ's 10/2026 was paid by another batch since this draft was made; make the "
+        "run again."]
+    assert problems(env) == []
