@@ -52,10 +52,10 @@ from models.nssf.batches import (
 )
 from models.nssf.enrolment import PAID_STATUSES
 from models.nssf.run import (  # noqa: F401  (the run's rows, read through this module too)
+    Costs,
     MonthDue,
     RunPreview,
     RunRow,
-    _month_cost,
     _open_enrolments,
     _rounding,
     preview_run,
@@ -162,12 +162,10 @@ def make_run(session: Session, actor: User, *, group_id: int, month: dt.date,
         for due in row.months:
             if due.skipped:
                 continue
-            s = scheme_mod.scheme(session, group_id, due.period)
             line = _line(session, e, row.name, due.period, mode,
                          contribution=due.contribution, from_pot=due.from_pot,
                          from_advance=due.from_advance, from_subsidy=due.from_subsidy,
-                         split=scheme_mod.split(s, due.level, due.contribution, mode),
-                         level=due.level, number=due.level_number)
+                         split=due.split, level=due.level, number=due.level_number)
             line.batch_id = batch.id
             session.add(line)
     session.flush()
@@ -201,13 +199,14 @@ def make_correction(session: Session, actor: User, *, batch_id: int, note: str) 
                 e.ended_on is None or month <= month_start(e.ended_on)):
             periods_by_enrolment[e.id].add(month)
     paid = _paid(session, list(periods_by_enrolment))
+    costs = Costs(session, gid, list(periods_by_enrolment))
     lines = []
     for enrolment_id, periods in sorted(periods_by_enrolment.items()):
         e = session.get(NssfEnrolment, enrolment_id)
         member = session.get(Member, e.member_id)
         pot_left = pot.pot_balance(session, gid, member.id)
         for period in sorted(periods):
-            level, number, total, split = _month_cost(session, e, period, mode)
+            level, number, total, split = costs(e, period)
             if e.ended_on is not None and period > month_start(e.ended_on):
                 total, split = 0, (0, 0, 0)
             before = paid.get((e.id, period), [0, 0, 0, 0])

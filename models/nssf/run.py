@@ -7,13 +7,14 @@ written here: ``remittance.make_run`` keeps a preview as the month's draft batch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core import clock, settings
+from models.core import clock, ledger, settings
 from models.core.clock import add_months
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_
@@ -23,7 +24,7 @@ from models.nssf import enrolment as enrolments
 from models.nssf import pot
 from models.nssf import scheme as scheme_mod
 from models.nssf.enrolment import chosen_level, covered_months, standing
-from models.nssf.schema import NssfEnrolment
+from models.nssf.schema import NssfEnrolment, NssfLevel
 from models.nssf.scheme import (
     SHORTAGE_ADVANCE,
     SHORTAGE_SUBSIDY,
@@ -44,6 +45,7 @@ class MonthDue:
     from_advance: int
     from_subsidy: int
     skipped: bool          # not paid this run: she stays (or goes) in grace
+    split: tuple[int, int, int] = (0, 0, 0)   # health, short-term, long-term
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,45 @@ class RunPreview:
         return sum(r.paid for r in self.rows)
 
 
-def _month_cost(session: Session, e: NssfEnrolment, period: dt.date,
-                mode: str) -> tuple[int, int, int, tuple[int, int, int]]:
-    """(level, level number, contribution, split) of her ``period``."""
-    s = scheme_mod.scheme(session, e.group_id, period)
-    level = scheme_mod.level_for_month(s, chosen_level(session, e.id, period))
-    total = scheme_mod.contribution(s, level, mode)
-    return level, s.level_number(level), total, scheme_mod.split(s, level, total, mode)
+class Costs:
+    """What each month of each contract costs, read once per run: the scheme of each month
+    and every level change of the contracts asked about."""
+
+    def __init__(self, session: Session, group_id: int, enrolment_ids: Iterable[int]) -> None:
+        self.session, self.group_id = session, group_id
+        self.mode = _rounding(session, group_id)
+        self._schemes: dict[dt.date, scheme_mod.Scheme] = {}
+        self._levels: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+        ids = list(enrolment_ids)
+        if ids:
+            for enrolment_id, from_month, level in session.execute(
+                    select(NssfLevel.enrolment_id, NssfLevel.from_month, NssfLevel.level)
+                    .where(NssfLevel.enrolment_id.in_(ids))
+                    .order_by(NssfLevel.from_month, NssfLevel.id)):
+                self._levels[enrolment_id].append((from_month, level))
+
+    def scheme(self, on: dt.date) -> scheme_mod.Scheme:
+        if on not in self._schemes:
+            self._schemes[on] = scheme_mod.scheme(self.session, self.group_id, on)
+        return self._schemes[on]
+
+    def chosen(self, enrolment_id: int, month: dt.date) -> int:
+        rows = self._levels.get(enrolment_id)
+        if not rows:
+            return chosen_level(self.session, enrolment_id, month)
+        level = rows[0][1]
+        for from_month, value in rows:
+            if from_month <= month:
+                level = value
+        return level
+
+    def __call__(self, e: NssfEnrolment,
+                 period: dt.date) -> tuple[int, int, int, tuple[int, int, int]]:
+        """(level, level number, contribution, split) of her ``period``."""
+        s = self.scheme(period)
+        level = scheme_mod.level_for_month(s, self.chosen(e.id, period))
+        total = scheme_mod.contribution(s, level, self.mode)
+        return level, s.level_number(level), total, scheme_mod.split(s, level, total, self.mode)
 
 
 def _open_enrolments(session: Session, group_id: int, month: dt.date) -> list[NssfEnrolment]:
@@ -129,7 +163,6 @@ def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
     month = month_start(clock.check_date(month))
     ahead = dict(ahead or {})
     s = scheme_mod.scheme(session, group_id, month)
-    mode = _rounding(session, group_id)
     problems = []
     for extra in ahead.values():
         if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
@@ -141,6 +174,9 @@ def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
         raise ValidationError(problems)
     enrols = _open_enrolments(session, group_id, month)
     covered = covered_months(session, [e.id for e in enrols])
+    costs = Costs(session, group_id, [e.id for e in enrols])
+    pots = ledger.member_balances(session, group_id, "nssf_pot")
+    advances = ledger.member_balances(session, group_id, "nssf_advances")
     members = {m.id: m for m in session.scalars(select(Member).where(
         Member.id.in_({e.member_id for e in enrols})))}
     subsidy_left = pot.subsidy_balance(session, group_id)
@@ -148,8 +184,8 @@ def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
     for e in sorted(enrols, key=lambda e: members[e.member_id].number):
         member = members[e.member_id]
         st = standing(e, covered[e.id], s.grace_months, month)
-        pot_left = pot.pot_balance(session, group_id, member.id)
-        owed = pot.advance_owed(session, group_id, member.id)
+        pot_left = pots.get(member.id, 0)
+        owed = advances.get(member.id, 0)
         note = ""
         periods: list[dt.date] = []
         if st.status == enrolments.LAPSED:
@@ -167,7 +203,7 @@ def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
         dues: list[MonthDue] = []
         stopped = False
         for period in periods:
-            level, number, total, _split = _month_cost(session, e, period, mode)
+            level, number, total, split = costs(e, period)
             from_pot = min(pot_left, total)
             need = total - from_pot
             advance = subsidy = 0
@@ -191,17 +227,18 @@ def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
                     stopped = True
                     note = N_("Short: the month is skipped and she is in grace.")
             if stopped:
-                dues.append(MonthDue(period, level, number, total, 0, 0, 0, True))
+                dues.append(MonthDue(period, level, number, total, 0, 0, 0, True, split))
                 continue
             pot_left -= from_pot
             owed += advance
             subsidy_left -= subsidy
-            dues.append(MonthDue(period, level, number, total, from_pot, advance, subsidy, False))
+            dues.append(MonthDue(period, level, number, total, from_pot, advance, subsidy, False,
+                                 split))
         if stopped and not note:
             note = N_("Her pot does not cover every month asked ahead.")
         rows.append(RunRow(member.id, member.number, member.name_lao, e.id, e.ss_number,
-                           st.status, pot.pot_balance(session, group_id, member.id),
-                           pot.advance_owed(session, group_id, member.id), tuple(dues), note))
+                           st.status, pots.get(member.id, 0), advances.get(member.id, 0),
+                           tuple(dues), note))
     return RunPreview(group_id, month, s.shortage, s.provisional, tuple(rows),
                       pot.subsidy_balance(session, group_id))
 
