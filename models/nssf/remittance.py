@@ -266,8 +266,9 @@ def _post_batch(session: Session, actor: User, batch: NssfBatch) -> None:
         subsidy += line.from_subsidy
         total += line.contribution
     problems = []
+    pots = ledger.member_balances(session, gid, "nssf_pot")
     for member_id, (from_pot, _adv) in per_member.items():
-        held = pot.pot_balance(session, gid, member_id)
+        held = pots.get(member_id, 0)
         if from_pot > held:
             member = session.get(Member, member_id)
             problems.append(UserError(
