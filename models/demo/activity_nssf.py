@@ -12,9 +12,11 @@ the study found none), with the pot filled by season, and each month's remittanc
 - Former contributors (the study's "lapsed") stop bringing money after half a year: their
   months are skipped until the contract lapses. One of them in each group that has any
   comes back eight months later and is enrolled again (a reinstatement).
-- After each meeting the month's run is made and exported; the batch of the month before
-  is confirmed with the LSSO's receipt when the box holds the money. The last month's run
-  stays a draft, for the treasurer to look at.
+- After each meeting the NSSF money (pots, what is owed to the LSSO, the subsidy fund) is
+  taken to the bank, so the loans (order 30) lend only the loan fund's cash; the month's
+  run is made and exported; the batch of the month before is confirmed with the LSSO's
+  receipt and paid from the bank. The last month's run stays a draft, for the treasurer
+  to look at.
 """
 from __future__ import annotations
 
@@ -140,11 +142,15 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
             if owed > 0:
                 pot.repay_advance(session, treasurer, member_id=member_id, amount=owed,
                                   on=day, receipt="")
-    if state["exported"] is not None and cashbox.shortfall(
-            session, group.id, "cash",
-            remittance.batch_row(session, treasurer, state["exported"]).total) is None:
-        remittance.confirm_batch(session, treasurer, batch_id=state["exported"],
-                                 receipt=f"ປກສ-{day:%y%m}-{group.index + 1:02d}", paid_on=day)
+    _bank_the_fund(ctx, group, day)
+    if state["exported"] is not None:
+        total = remittance.batch_row(session, treasurer, state["exported"]).total
+        paid_from = next((account for account in ("bank", "cash")
+                          if cashbox.shortfall(session, group.id, account, total) is None), None)
+        if paid_from is not None:
+            remittance.confirm_batch(session, treasurer, batch_id=state["exported"],
+                                     receipt=f"ປກສ-{day:%y%m}-{group.index + 1:02d}",
+                                     paid_on=day, paid_from=paid_from)
     state["exported"] = None
     try:
         batch = remittance.make_run(session, treasurer, group_id=group.id,
@@ -157,5 +163,19 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
         state["exported"] = batch.id
 
 
-ACTIVITY = Activity(name=NAME, order=40, setup=setup, on_meeting=on_meeting,
+def _bank_the_fund(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
+    """The treasurer takes the NSSF money (the pots, what is owed to the LSSO, the subsidy
+    fund) to the bank, so it is not lent out with the loan fund's cash in the box."""
+    session = ctx.session
+    fund = sum(ledger.balance(session, group.id, key)
+               for key in ("nssf_pot", "nssf_payable", "nssf_subsidy"))
+    move = min(fund - ledger.balance(session, group.id, "bank"),
+               ledger.balance(session, group.id, "cash"))
+    if move > 0:
+        cashbox.transfer_cash(session, ctx.actor("treasurer"), group_id=group.id, amount=move,
+                              direction=cashbox.TO_BANK, on=day)
+
+
+# Before the loans (30): the NSSF money goes to the bank before the box's cash is lent.
+ACTIVITY = Activity(name=NAME, order=25, setup=setup, on_meeting=on_meeting,
                     meeting_cells=meeting_cells)
