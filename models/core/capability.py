@@ -10,7 +10,8 @@ contribution claimed twice stops the program there, never later and never silent
 The core owns four registries (verify checks, reversal rules, entry-kind names and
 describers, dated settings). A capability may own a hook others contribute to (meetings own
 the grid's columns, the roll call and the keeper of the cycles meetings are held in,
-savings own the debts netted at exit and share-out): it names the hook in ``accepts``
+savings own the debts netted at exit and share-out and the member funds — an NSSF pot — paid
+out with her savings at exit): it names the hook in ``accepts``
 with the function that registers one contribution, and a contributor must list the owner
 in ``needs``.
 """
@@ -27,10 +28,10 @@ from models.core import entry_text, ledger, settings, verify
 from models.core.permissions import Permission
 
 # In dependency order: a capability may need only those before it.
-CAPABILITIES = ("meetings", "savings", "loans", "welfare", "statements", "opening")
+CAPABILITIES = ("meetings", "savings", "loans", "welfare", "nssf", "statements", "opening")
 
 # The hooks capabilities own, by the field a contributor fills.
-HOOKS = ("meeting_columns", "roll_call", "cycle_keeper", "debt_sources")
+HOOKS = ("meeting_columns", "roll_call", "cycle_keeper", "debt_sources", "member_funds")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Capability:
     roll_call: tuple[Any, ...] = ()                 # models.meetings.roll.RollCallHook
     cycle_keeper: tuple[Any, ...] = ()              # models.meetings.cycles.CycleKeeper
     debt_sources: tuple[Any, ...] = ()              # models.savings.debts.DebtSource
+    member_funds: tuple[Any, ...] = ()    # models.savings.member_funds.MemberFund (paid out at exit)
     accepts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)  # hook -> register one contribution
     demo: tuple[str, ...] = ()      # its demo activities' modules (each defines ACTIVITY)
     cli: tuple[str, ...] = ()                       # its `kongthun` subcommands

@@ -5,7 +5,7 @@ netted from a member's money at exit and share-out (others add theirs as
 from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.savings import checks, debts, fines, meeting, reversals, rules, schema, shareout_posting, texts
+from models.savings import checks, debts, fines, meeting, member_funds, reversals, rules, schema, shareout_posting, texts
 
 CAPABILITY = Capability(
     name="savings",
@@ -23,6 +23,7 @@ CAPABILITY = Capability(
     roll_call=(fines.ATTENDANCE_FINES,),
     cycle_keeper=(meeting.CYCLE_KEEPER,),
     debt_sources=(fines.FINES_DEBTS,),
-    accepts={"debt_sources": debts.register_debt_source},
+    accepts={"debt_sources": debts.register_debt_source,
+             "member_funds": member_funds.register},
     demo=("models.demo.activity_savings", "models.demo.activity_shareout"),
 )
