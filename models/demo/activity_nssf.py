@@ -29,7 +29,7 @@ from models.meetings import cashbox
 from models.nssf import coverage, pot, remittance
 from models.nssf import enrolment as enrolments
 from models.nssf.scheme import month_start
-from models.savings import accounts as savings
+from models.meetings import attendance as meeting_attendance
 
 NAME = "nssf"
 LEVEL, RICHER_LEVEL = 2_500_000, 2_700_000
@@ -92,7 +92,7 @@ def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
     cells = {}
     for number in state["members"]:
         member = _member(group, number)
-        if not member.is_active_on(day) or attendance.get(member.id) in (None, savings.ABSENT):
+        if not member.is_active_on(day) or attendance.get(member.id) in (None, meeting_attendance.ABSENT):
             continue
         if number not in state["enrolled"]:
             continue

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from models.savings import debts as savings_debts
+from models.savings import withdrawals as savings_withdrawals
 from models.core import audit, clock, ledger
 from models.core.errors import NotFound, UserError, ValidationError, check_text
 from models.core.i18n import N_
@@ -134,7 +136,7 @@ def transfer_from_savings(session: Session, actor: User, *, member_id: int, amou
     note = check_text((note or "").strip())
     problems = _amount_problems(amount)
     if not problems:
-        allowed = savings.withdrawable(session, gid, member.id, on)
+        allowed = savings_withdrawals.withdrawable(session, gid, member.id, on)
         if amount > allowed:
             problems.append(UserError(
                 N_("The savings rules let {name} take out at most {limit} now; that much can "
@@ -257,20 +259,20 @@ def repay_advance(session: Session, actor: User, *, member_id: int, amount: int,
 
 
 def _advance_debts(session: Session, group_id: int, member_id: int,
-                   on: dt.date) -> list[savings.Debt]:
-    return [savings.Debt("nssf_advances", N_("NSSF contributions advanced"),
+                   on: dt.date) -> list[savings_debts.Debt]:
+    return [savings_debts.Debt("nssf_advances", N_("NSSF contributions advanced"),
                          advance_owed(session, group_id, member_id))]
 
 
-def _settle_advance(session: Session, actor: User, debt: savings.Debt, amount: int,
-                    source: savings.SettleFrom) -> None:
+def _settle_advance(session: Session, actor: User, debt: savings_debts.Debt, amount: int,
+                    source: savings_debts.SettleFrom) -> None:
     member = _member(session, source.member_id)
     require(session, actor, Permission.RECORD, member.group_id)
     _post_repayment(session, actor, member, amount, source.on, source.account, source.memo)
 
 
 # After loans (30), before fines (50): the loan fund's money, owed like a loan.
-ADVANCE_DEBTS = savings.DebtSource("nssf_advances", 40, ("nssf_advances",), _advance_debts,
+ADVANCE_DEBTS = savings_debts.DebtSource("nssf_advances", 40, ("nssf_advances",), _advance_debts,
                                    _settle_advance)
 
 

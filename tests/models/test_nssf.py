@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from models.savings import debts as savings_debts
+from models.savings import exits as savings_exits
 from models.core import clock, ledger
 from models.core.errors import LedgerIntegrityError, UserError, ValidationError
 from models.nssf import coverage, pot, remittance, scheme
@@ -202,7 +204,7 @@ def test_an_advance_from_the_loan_fund_is_her_debt_up_to_the_limit(env):
     with env.db.write() as s:
         remittance.export_batch(s, env.user(s, "treasurer"), batch_id=batch.id, fmt="csv",
                                 render=csv_render)
-        debts = savings.member_debts(s, env.group_id, env.member_ids[0], dt.date(2026, 11, 20))
+        debts = savings_debts.member_debts(s, env.group_id, env.member_ids[0], dt.date(2026, 11, 20))
         assert [(d.source, d.amount) for d in debts] == [("nssf_advances", 125_000)]
         assert ledger.balance(s, env.group_id, "nssf_payable") == MONTHLY
     assert problems(env) == []
@@ -317,11 +319,11 @@ def test_at_exit_her_pot_is_paid_out_with_her_savings_and_her_contract_ends(env)
     deposit(env, 0, 300_000)
     with env.db.write() as s:
         treasurer = env.user(s, "treasurer")
-        statement = savings.settlement_statement(s, treasurer, member_id=env.member_ids[0],
+        statement = savings_exits.settlement_statement(s, treasurer, member_id=env.member_ids[0],
                                                  on=dt.date(2026, 11, 20))
         assert [(f.key, f.amount) for f in statement.funds] == [("nssf_pot", 300_000)]
     with env.db.write() as s:
-        savings.settle_exit(s, env.user(s, "treasurer"), member_id=env.member_ids[0],
+        savings_exits.settle_exit(s, env.user(s, "treasurer"), member_id=env.member_ids[0],
                             on=dt.date(2026, 11, 20))
         assert pot.pot_balance(s, env.group_id, env.member_ids[0]) == 0
         assert ledger.balance(s, env.group_id, "cash") == 0
@@ -380,7 +382,7 @@ def test_an_advance_is_repaid_or_netted_from_her_savings_when_she_leaves(env):
                               on=dt.date(2026, 11, 20))
         pot.repay_advance(s, treasurer, member_id=env.member_ids[0], amount=25_000,
                           on=dt.date(2026, 11, 20))
-        statement = savings.settle_exit(s, treasurer, member_id=env.member_ids[0],
+        statement = savings_exits.settle_exit(s, treasurer, member_id=env.member_ids[0],
                                         on=dt.date(2026, 11, 20))
         # Her 40,000 of savings pay part of the 200,000 she still owes.
         assert [(d.debt.source, d.netted, d.left) for d in statement.debts] == [
