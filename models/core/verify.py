@@ -164,21 +164,35 @@ def chain_rows(session: Session, group_id: int, progress: Callable[[int], None] 
     loan, amount, memo]``) and ``fields`` the rest of what it covers, in
     ``ledger.canonical_fields`` order after the group and seq. Two cursors walk side by
     side; nothing is held but the entry being checked."""
-    entries = session.execute(
-        select(JournalEntry.id, JournalEntry.seq, JournalEntry.value_date,
-               JournalEntry.recorded_at, JournalEntry.user_id, JournalEntry.kind,
-               JournalEntry.memo, JournalEntry.reverses_id, JournalEntry.meeting_id,
-               JournalEntry.loan_id, JournalEntry.claim_id, JournalEntry.remittance_id,
-               JournalEntry.prev_hash, JournalEntry.hash)
-        .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq),
-        execution_options={"yield_per": STEP})
-    lines = session.execute(
-        select(JournalLine.entry_id, JournalLine.line_no, JournalLine.account_id,
-               JournalLine.member_id, JournalLine.loan_id, JournalLine.amount, JournalLine.memo)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalEntry.group_id == group_id)
-        .order_by(JournalEntry.seq, JournalLine.line_no),
-        execution_options={"yield_per": STEP})
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # The driver's own cursors: plain tuples, dates as the ISO text SQLite keeps (the
+        # time's space becomes the ISO "T"), hashed as read.
+        raw = connection.connection.dbapi_connection
+        entries = raw.execute(
+            "SELECT id, seq, value_date, replace(recorded_at, ' ', 'T'), user_id, kind, "
+            "memo, reverses_id, meeting_id, loan_id, claim_id, remittance_id, prev_hash, "
+            "hash FROM journal_entries WHERE group_id = ? ORDER BY seq", (group_id,))
+        lines = raw.execute(
+            "SELECT l.entry_id, l.line_no, l.account_id, l.member_id, l.loan_id, l.amount, "
+            "l.memo FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
+            "WHERE e.group_id = ? ORDER BY e.seq, l.line_no", (group_id,))
+    else:
+        stream = connection.execution_options(stream_results=True, yield_per=STEP)
+        entries = iter(stream.execute(
+            select(JournalEntry.id, JournalEntry.seq, JournalEntry.value_date,
+                   JournalEntry.recorded_at, JournalEntry.user_id, JournalEntry.kind,
+                   JournalEntry.memo, JournalEntry.reverses_id, JournalEntry.meeting_id,
+                   JournalEntry.loan_id, JournalEntry.claim_id, JournalEntry.remittance_id,
+                   JournalEntry.prev_hash, JournalEntry.hash)
+            .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq)))
+        lines = iter(stream.execute(
+            select(JournalLine.entry_id, JournalLine.line_no, JournalLine.account_id,
+                   JournalLine.member_id, JournalLine.loan_id, JournalLine.amount,
+                   JournalLine.memo)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalEntry.group_id == group_id)
+            .order_by(JournalEntry.seq, JournalLine.line_no)))
     pending = next(lines, None)
     read = 0
     for (entry_id, seq, value_date, recorded_at, user_id, kind, memo, reverses_id,

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
 from models.core.db import open_database
-from models.demo import build_demo
 from models.core.schema import JournalEntry, JournalLine, User
+from models.demo import build_demo
 
 pytestmark = pytest.mark.benchmark
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans import arrears, lifecycle as loans
 from models.core.verify import verify_database
+from models.loans import arrears
+from models.loans import lifecycle as loans
 from tests.models.loan_support import open_loan, save, set_policy
 
 pytestmark = pytest.mark.benchmark
