@@ -236,9 +236,13 @@ def _checked(session: Session, actor: User, group_id: int,
             if line.account not in resolved:
                 resolved[line.account] = _resolve_account(session, group_id, line.account)
         account_ids.append([resolved[line.account] for line in posting.lines])
-    # Held here for the batch: the session keeps loaded rows only while someone does.
-    accounts = {acc.id: acc for acc in session.scalars(
-        select(Account).where(Account.id.in_(set(resolved.values()))))}
+    # Held for the session (it keeps loaded rows only while someone does); only their
+    # keys and names are read here, and those never change under a posting.
+    accounts: dict[int, Account] = session.info.setdefault("kongthun_accounts", {})
+    missing = set(resolved.values()) - accounts.keys()
+    if missing:
+        accounts.update((acc.id, acc) for acc in session.scalars(
+            select(Account).where(Account.id.in_(missing))))
     known: set[int] = session.info.setdefault(("kongthun_members", group_id), set())
     member_ids = {line.member_id for p in postings for line in p.lines
                   if line.member_id is not None} - known
