@@ -9,15 +9,17 @@ from models.core.i18n import _
 class ProgressLine:
     """``progress(done, total)`` for the report writers; never cancels (Ctrl-C does)."""
 
-    def __init__(self, stream=None) -> None:  # noqa: ANN001
+    def __init__(self, stream=None, *, text: str = "") -> None:  # noqa: ANN001
         self.stream = stream or sys.stderr
         self.shown = -1
+        self.text = text  # translated, with {percent}; "Writing… {percent}%" by default
 
     def __call__(self, done: int, total: int) -> bool:
         percent = 100 * done // max(total, 1)
         if percent != self.shown:
             self.shown = percent
-            self.stream.write("\r" + _("Writing… {percent}%").format(percent=percent))
+            self.stream.write("\r" + (self.text or _("Writing… {percent}%")).format(
+                percent=percent))
             self.stream.flush()
         return True
 

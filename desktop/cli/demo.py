@@ -1,6 +1,7 @@
 """``kongthun demo``: build the deterministic demo ledger into a new file and print the logins.
 
-``kongthun demo --db PATH [--seed N] [--groups G] [--years Y] [--today DATE]``. The file
+``kongthun demo --db PATH [--seed N] [--groups G] [--years Y] [--today DATE] [--weekly]``
+(``--weekly``: the groups meet every week instead of every month). The file
 must be new or empty (exit 2 otherwise); if the build fails, a file this command created is
 removed again, so a retry starts clean; a demo whose build was cut short (killed, power
 cut: demo groups and users only, without the ``demo.finished`` mark a finished build
@@ -46,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "repeat in other villages (default: 5)")
     parser.add_argument("--years", default="2", metavar="Y",
                         help=f"years of monthly meetings, 1-{MAX_YEARS} (default: 2)")
+    parser.add_argument("--weekly", action="store_true",
+                        help="the groups meet every week (default: every month)")
     parser.add_argument("--today", metavar="DATE",
                         help="the demo ends before this day, YYYY-MM-DD (default: today)")
     parser.set_defaults(func=run)
@@ -84,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     database = open_database(args.db)
     try:
-        summary = build_demo(database, seed=seed, groups=group_count, years=years, today=today)
+        summary = build_demo(database, seed=seed, groups=group_count, years=years, today=today,
+                             weekly=args.weekly)
         with database.write() as session:
             audit.record(session, None, state.FINISHED, username="demo")
     except BaseException:
@@ -99,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
             "{entries} journal entries.").format(
         place=display_url(url), groups=len(summary.groups), members=summary.members,
         women=summary.women, entries=summary.entries))
-    print(_("Monthly meetings from {first} to {last}; seed {seed}; built in {seconds} s.").format(
+    meetings = _("Weekly meetings from {first} to {last}; seed {seed}; built in {seconds} s.") \
+        if args.weekly else \
+        _("Monthly meetings from {first} to {last}; seed {seed}; built in {seconds} s.")
+    print(meetings.format(
         first=summary.first_meeting.isoformat(), last=summary.last_meeting.isoformat(),
         seed=summary.seed, seconds=f"{seconds:.1f}"))
     for group in summary.groups[:10]:

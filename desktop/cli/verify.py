@@ -7,6 +7,10 @@ the append-only guards are in place, the file is not damaged; and here, the sche
 seal (the hash at the head of its chain) and every problem. Exit 0 only if all hold, 1 if
 any check failed, 2 for bad usage or a refused login.
 
+The file itself is checked with SQLite's ``quick_check``; ``--full`` runs the slower
+``integrity_check`` (every index against its table). A progress line on stderr follows the
+journal lines read.
+
 Who may verify (``models.core.verify_scope.groups_to_verify``): a user verifies the groups in
 which a role gives them ``VERIFY``; a grant for all groups (an administrator, an auditor of
 the federation) verifies every group. Checks of the file itself (damage, guards, schema) are
@@ -29,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import describe, log_in, open_existing
+from desktop.cli._progress import ProgressLine
 from models.core import audit, migrate, users
 from models.core.db import Database
 from models.core.i18n import _
@@ -45,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "subledgers tie to their control accounts and the schema is current. "
                     "The ledger is not changed (only the check is written to the audit log).")
     add_login_options(parser)
+    parser.add_argument("--full", action="store_true",
+                        help="also check every index of the file against its table "
+                             "(SQLite integrity_check: slow on a big ledger; the default is "
+                             "quick_check)")
     parser.add_argument("--seal", metavar="HEX",
                         help="a ledger seal printed on a page: say whether it is still in this "
                              "ledger's history")
@@ -63,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliUsageError(str(exc)) from None
     database = open_existing(args.db)
     try:
-        return verify_ledger(database, args.user, seal=args.seal, as_of=args.as_of)
+        return verify_ledger(database, args.user, seal=args.seal, as_of=args.as_of,
+                             full=args.full, progress=ProgressLine(text=_("Checking… {percent}%")))
     finally:
         database.dispose()
 
@@ -88,7 +98,8 @@ def schema_problem(database: Database) -> str | None:
 
 
 def verify_ledger(database: Database, username: str, *, seal: str | None = None,
-                  as_of: dt.date | None = None) -> int:
+                  as_of: dt.date | None = None, full: bool = False,
+                  progress: ProgressLine | None = None) -> int:
     schema = schema_problem(database)
     try:
         user = log_in(database, username)
@@ -98,8 +109,10 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
             actor = users.reload_user(session, user)
             groups = groups_to_verify(session, actor)
             ids = {g.group_id for g in groups}
-            problems = [str(p) for p in verify_database(session)
-                        if p.group_id is None or p.group_id in ids]
+            found = verify_database(session, full=full, progress=progress)
+            if progress is not None:
+                progress.finish()
+            problems = [str(p) for p in found if p.group_id is None or p.group_id in ids]
             seal_lines, seal_ok = ([], True) if seal is None else \
                 seal_report(find_seal(session, seal, group_ids=ids), seal, as_of)
     except SQLAlchemyError:

@@ -130,7 +130,7 @@ def check_backup(path: Path) -> BackupResult:
             try:
                 if not inspect(session.get_bind()).has_table("journal_entries"):
                     raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
-                problems = tuple(str(p) for p in verify_database(session))
+                problems = tuple(str(p) for p in verify_database(session, full=True))
                 entries = session.scalar(select(func.count(JournalEntry.id)))
             except DatabaseError as exc:
                 raise UserError(N_("{path} is damaged and cannot be read: {detail}"),

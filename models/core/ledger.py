@@ -13,20 +13,40 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, chart, clock, seal, settings
+from models.core.balances import (  # noqa: F401 (the ledger's balance functions)
+    EntryRow,
+    TrialBalanceRow,
+    account_sums,
+    balance,
+    entries,
+    federation_trial_balance,
+    fund_balance,
+    member_balances,
+    member_sums,
+    raw_sum,
+    trial_balance,
+)
 from models.core.errors import LedgerIntegrityError, NotFound, UserError, check_text
-from models.core.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
 from models.core.i18n import N_, Deferred
+from models.core.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
 from models.core.permissions import Permission, require, require_writer
-from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, PeriodLock, User
-
+from models.core.schema import (
+    Account,
+    Group,
+    JournalEntry,
+    JournalLine,
+    Member,
+    PeriodLock,
+    User,
+)
 
 MAX_AMOUNT = settings.register(
     "max_amount", 10**12, N_("Largest amount of one entry line, in the smallest unit"),
@@ -88,54 +108,10 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     zero or non-integer amount, lines that do not sum to zero, an account or member of
     another group, an inactive account, a date in a locked period or the future;
     ``PermissionDenied`` unless ``actor`` holds a writing role in the group."""
-    locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
-    if group_id in locked:
-        group = session.get(Group, group_id)
-    else:
-        # Lock the chain head for the rest of the transaction (PostgreSQL; SQLite holds the
-        # write lock already through BEGIN IMMEDIATE).
-        group = session.scalar(select(Group).where(Group.id == group_id).with_for_update())
-        if group is not None:
-            locked.add(group_id)
-    if group is None:
-        raise NotFound(N_("No such group."))
-    require_writer(session, actor, group_id)
-    check_text(memo or "")
-    for line in lines:
-        check_text(line.memo or "")
-    if len(lines) < 2:
-        raise LedgerIntegrityError(N_("An entry needs at least two lines."))
-    for line in lines:
-        if not isinstance(line.amount, int) or isinstance(line.amount, bool):
-            raise LedgerIntegrityError(N_("Amounts must be whole numbers of the smallest unit."))
-        if line.amount == 0:
-            raise LedgerIntegrityError(N_("An entry line cannot be zero."))
-    largest = max(abs(line.amount) for line in lines)
-    if largest > HARD_MAX_MINOR or largest > settings.get(session, group_id, MAX_AMOUNT.key):
-        limit = min(HARD_MAX_MINOR, settings.get(session, group_id, MAX_AMOUNT.key))
-        raise LedgerIntegrityError(
-            N_("{amount} is more than this group's largest amount, {limit}."),
-            amount=format_money(largest, currency(group.currency)),
-            limit=format_money(limit, currency(group.currency)))
-    total = sum(line.amount for line in lines)
-    if total != 0:
-        raise LedgerIntegrityError(N_("The entry does not balance: debits and credits differ "
-                                      "by {difference}."), difference=total)
-    check_open_date(session, group_id, value_date)
-
-    account_ids = [_resolve_account(session, group_id, line.account) for line in lines]
-    known: set[int] = session.info.setdefault(("kongthun_members", group_id), set())
-    member_ids = {line.member_id for line in lines if line.member_id is not None} - known
-    if member_ids:
-        found = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids),
-                                                            Member.group_id == group_id)))
-        if found != member_ids:
-            raise LedgerIntegrityError(N_("A line names a member of another group."))
-        known.update(member_ids)
-
-    _check_member_balances(session, group_id, lines, account_ids)
-    _check_balance_bound(session, group, lines, account_ids)
-
+    posting = Posting(value_date, kind, tuple(lines), memo, meeting_id=meeting_id,
+                      loan_id=loan_id, claim_id=claim_id, remittance_id=remittance_id,
+                      reverses_id=reverses_id)
+    group, (account_ids,) = _checked(session, actor, group_id, [posting])
     entry = JournalEntry(
         group_id=group_id, seq=group.entry_count + 1, value_date=value_date,
         recorded_at=clock.now(), user_id=actor.id, kind=kind, memo=memo or "",
@@ -155,63 +131,213 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     return entry
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One entry of a batch for ``post_entries``: the arguments of ``post_entry``."""
+
+    value_date: dt.date
+    kind: str
+    lines: tuple[Line, ...]
+    memo: str = ""
+    meeting_id: int | None = None
+    loan_id: int | None = None
+    claim_id: int | None = None
+    remittance_id: int | None = None
+    reverses_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    id: int
+    seq: int
+    hash: str
+
+
+def post_entries(session: Session, actor: User, *, group_id: int,
+                 postings: Sequence[Posting]) -> list[Posted]:
+    """Append many entries to the group's chain at once, in the caller's transaction: what
+    ``post_entry`` does for each in turn, with the same checks and the same hashes, but the
+    group row, its accounts, members, period lock and settings are read once, the running
+    balances (cash, bank, each member's savings) are followed through the batch, and the
+    entries and their lines are each written with one statement. Every entry is checked
+    before anything is written: one refused entry refuses the batch."""
+    if not postings:
+        return []
+    group, account_ids = _checked(session, actor, group_id, postings)
+    recorded_at = clock.now()
+    rows, hashes = [], []
+    prev, seq = group.head_hash, group.entry_count
+    for posting, ids in zip(postings, account_ids):
+        seq += 1
+        lines = [[i, account_id, line.member_id, line.loan_id, line.amount, line.memo]
+                 for i, (line, account_id) in enumerate(zip(posting.lines, ids), start=1)]
+        links = [posting.meeting_id, posting.loan_id, posting.claim_id, posting.remittance_id]
+        digest = hash_fields(group_id, seq, posting.value_date, recorded_at, actor.id,
+                             posting.kind, posting.memo, posting.reverses_id, links, lines, prev)
+        rows.append({"group_id": group_id, "seq": seq, "value_date": posting.value_date,
+                     "recorded_at": recorded_at, "user_id": actor.id, "kind": posting.kind,
+                     "memo": posting.memo or "", "reverses_id": posting.reverses_id,
+                     "meeting_id": posting.meeting_id, "loan_id": posting.loan_id,
+                     "claim_id": posting.claim_id, "remittance_id": posting.remittance_id,
+                     "prev_hash": prev, "hash": digest})
+        hashes.append((seq, digest, lines))
+        prev = digest
+    session.flush()
+    # Plain executemany (the ORM would send one statement per entry to learn each id);
+    # the ids are then read back by the group's (group_id, seq) key.
+    connection = session.connection()
+    connection.execute(insert(JournalEntry.__table__), rows)
+    entry_ids = dict(connection.execute(
+        select(JournalEntry.seq, JournalEntry.id)
+        .where(JournalEntry.group_id == group_id, JournalEntry.seq > group.entry_count)).all())
+    connection.execute(insert(JournalLine.__table__), [
+        {"entry_id": entry_ids[entry_seq], "line_no": no, "account_id": account_id,
+         "member_id": member_id, "loan_id": loan_id, "amount": amount, "memo": memo}
+        for entry_seq, _h, lines in hashes
+        for no, account_id, member_id, loan_id, amount, memo in lines])
+    group.entry_count, group.head_hash = seq, prev
+    seal.head_moved(session, group_id)
+    session.flush()
+    return [Posted(entry_ids[s], s, h) for s, h, _l in hashes]
+
+
+def _lock_group(session: Session, group_id: int) -> Group:
+    locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
+    if group_id in locked:
+        group = session.get(Group, group_id)
+    else:
+        # Lock the chain head for the rest of the transaction (PostgreSQL; SQLite holds the
+        # write lock already through BEGIN IMMEDIATE).
+        group = session.scalar(select(Group).where(Group.id == group_id).with_for_update())
+        if group is not None:
+            locked.add(group_id)
+    if group is None:
+        raise NotFound(N_("No such group."))
+    return group
+
+
+def _checked(session: Session, actor: User, group_id: int,
+             postings: Sequence[Posting]) -> tuple[Group, list[list[int]]]:
+    """Every check of ``post_entry`` over a batch, in order; the account ids of each
+    posting's lines."""
+    group = _lock_group(session, group_id)
+    require_writer(session, actor, group_id)
+    limit = min(HARD_MAX_MINOR, settings.get(session, group_id, MAX_AMOUNT.key))
+    dates: set[dt.date] = set()
+    for posting in postings:
+        _check_lines(posting, limit, group)
+        if posting.value_date not in dates:
+            check_open_date(session, group_id, posting.value_date)
+            dates.add(posting.value_date)
+    resolved: dict[str | int, int] = {}
+    account_ids = []
+    for posting in postings:
+        for line in posting.lines:
+            if line.account not in resolved:
+                resolved[line.account] = _resolve_account(session, group_id, line.account)
+        account_ids.append([resolved[line.account] for line in posting.lines])
+    # Held for the session (it keeps loaded rows only while someone does); only their
+    # keys and names are read here, and those never change under a posting.
+    accounts: dict[int, Account] = session.info.setdefault("kongthun_accounts", {})
+    missing = set(resolved.values()) - accounts.keys()
+    if missing:
+        accounts.update((acc.id, acc) for acc in session.scalars(
+            select(Account).where(Account.id.in_(missing))))
+    known: set[int] = session.info.setdefault(("kongthun_members", group_id), set())
+    member_ids = {line.member_id for p in postings for line in p.lines
+                  if line.member_id is not None} - known
+    if member_ids:
+        found = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids),
+                                                            Member.group_id == group_id)))
+        if found != member_ids:
+            raise LedgerIntegrityError(N_("A line names a member of another group."))
+        known.update(member_ids)
+    _check_running_balances(session, group, postings, account_ids, accounts)
+    return group, account_ids
+
+
+def _check_lines(posting: Posting, limit: int, group: Group) -> None:
+    lines = posting.lines
+    check_text(posting.memo or "")
+    for line in lines:
+        check_text(line.memo or "")
+    if len(lines) < 2:
+        raise LedgerIntegrityError(N_("An entry needs at least two lines."))
+    for line in lines:
+        if not isinstance(line.amount, int) or isinstance(line.amount, bool):
+            raise LedgerIntegrityError(N_("Amounts must be whole numbers of the smallest unit."))
+        if line.amount == 0:
+            raise LedgerIntegrityError(N_("An entry line cannot be zero."))
+    largest = max(abs(line.amount) for line in lines)
+    if largest > limit:
+        raise LedgerIntegrityError(
+            N_("{amount} is more than this group's largest amount, {limit}."),
+            amount=format_money(largest, currency(group.currency)),
+            limit=format_money(limit, currency(group.currency)))
+    total = sum(line.amount for line in lines)
+    if total != 0:
+        raise LedgerIntegrityError(N_("The entry does not balance: debits and credits differ "
+                                      "by {difference}."), difference=total)
+
+
 # Subledgers a member can never owe on: savings and NSSF pots never go below zero.
 NON_NEGATIVE_MEMBER_ACCOUNTS = ("member_savings", "nssf_pot")
 # Money that physically exists cannot go below zero.
 NON_NEGATIVE_ACCOUNTS = ("cash", "bank")
 
 
-def _check_member_balances(session: Session, group_id: int, lines: Sequence[Line],
-                           account_ids: Sequence[int]) -> None:
-    deltas: dict[tuple[int, int], int] = {}
-    for line, account_id in zip(lines, account_ids):
-        if line.member_id is not None:
-            key = (account_id, line.member_id)
-            deltas[key] = deltas.get(key, 0) + line.amount
-    per_account: dict[int, int] = {}
-    for line, account_id in zip(lines, account_ids):
-        per_account[account_id] = per_account.get(account_id, 0) + line.amount
-    for account_id, delta in per_account.items():
-        if delta >= 0:
-            continue
-        acc = session.get(Account, account_id)
-        if acc.key in NON_NEGATIVE_ACCOUNTS:
-            held = raw_sum(session, account_id)
-            if held + delta < 0:
+def _check_running_balances(session: Session, group: Group, postings: Sequence[Posting],
+                            account_ids: Sequence[Sequence[int]],
+                            accounts: dict[int, Account]) -> None:
+    """Entry by entry, as if each were posted alone: cash and bank never below zero, no
+    member below zero in her savings or NSSF pot, no account past ±``MAX_BALANCE`` (only
+    for lines from ``BALANCE_CHECK_FROM``). Each balance is read once, then followed."""
+    deltas = []
+    held_ids, pair_ids, bound_ids = set(), set(), set()
+    for posting, ids in zip(postings, account_ids):
+        per_account: dict[int, int] = {}
+        per_member: dict[tuple[int, int], int] = {}
+        for line, account_id in zip(posting.lines, ids):
+            per_account[account_id] = per_account.get(account_id, 0) + line.amount
+            if line.member_id is not None:
+                key = (account_id, line.member_id)
+                per_member[key] = per_member.get(key, 0) + line.amount
+            if abs(line.amount) >= BALANCE_CHECK_FROM:
+                bound_ids.add(account_id)
+        held_ids.update(a for a, d in per_account.items()
+                        if d < 0 and accounts[a].key in NON_NEGATIVE_ACCOUNTS)
+        pair_ids.update(k for k, d in per_member.items() if d > 0 and
+                        accounts[k[0]].key in NON_NEGATIVE_MEMBER_ACCOUNTS)
+        deltas.append((per_account, per_member, {
+            a for line, a in zip(posting.lines, ids) if abs(line.amount) >= BALANCE_CHECK_FROM}))
+    if not (held_ids or pair_ids or bound_ids):
+        return
+    sums = account_sums(session, held_ids | bound_ids)
+    member_held = member_sums(session, pair_ids)
+    for per_account, per_member, large in deltas:
+        for account_id, delta in per_account.items():
+            held = sums.get(account_id, 0)
+            if delta < 0 and account_id in held_ids and held + delta < 0:
                 raise LedgerIntegrityError(
                     N_("{account} holds only {amount}; it cannot pay this."),
-                    account=Deferred(acc.name), amount=held)
-    for (account_id, member_id), delta in deltas.items():
-        if delta <= 0:
-            continue  # a credit only raises a savings balance
-        acc = session.get(Account, account_id)
-        if acc.key not in NON_NEGATIVE_MEMBER_ACCOUNTS:
-            continue
-        after = -(raw_sum(session, account_id, member_id=member_id) + delta)
-        if after < 0:
-            member = session.get(Member, member_id)
-            raise LedgerIntegrityError(
-                N_("This would leave {member} with less than nothing in {account}."),
-                member=member.name_lao, account=Deferred(acc.name))
-
-
-def _check_balance_bound(session: Session, group: Group, lines: Sequence[Line],
-                         account_ids: Sequence[int]) -> None:
-    """No account's balance may leave ±``MAX_BALANCE``: sums must never overflow."""
-    per_account: dict[int, int] = {}
-    for line, account_id in zip(lines, account_ids):
-        if abs(line.amount) >= BALANCE_CHECK_FROM:
-            per_account[account_id] = 0
-    for line, account_id in zip(lines, account_ids):
-        if account_id in per_account:
-            per_account[account_id] += line.amount
-    for account_id, delta in per_account.items():
-        if abs(raw_sum(session, account_id) + delta) > MAX_BALANCE:
-            acc = session.get(Account, account_id)
-            raise LedgerIntegrityError(
-                N_("{account} would pass {limit}, more than the ledger can add up."),
-                account=Deferred(acc.name),
-                limit=format_money(MAX_BALANCE, currency(group.currency)))
+                    account=Deferred(accounts[account_id].name), amount=held)
+            if account_id in large and abs(held + delta) > MAX_BALANCE:
+                raise LedgerIntegrityError(
+                    N_("{account} would pass {limit}, more than the ledger can add up."),
+                    account=Deferred(accounts[account_id].name),
+                    limit=format_money(MAX_BALANCE, currency(group.currency)))
+        for (account_id, member_id), delta in per_member.items():
+            if delta > 0 and (account_id, member_id) in pair_ids and \
+                    member_held.get((account_id, member_id), 0) + delta > 0:
+                raise LedgerIntegrityError(
+                    N_("This would leave {member} with less than nothing in {account}."),
+                    member=session.get(Member, member_id).name_lao,
+                    account=Deferred(accounts[account_id].name))
+        for account_id, delta in per_account.items():
+            if account_id in sums or account_id in held_ids or account_id in bound_ids:
+                sums[account_id] = sums.get(account_id, 0) + delta
+        for key, delta in per_member.items():
+            member_held[key] = member_held.get(key, 0) + delta
 
 
 def _resolve_account(session: Session, group_id: int, ref: str | int) -> int:
@@ -229,21 +355,71 @@ def canonical(entry: JournalEntry, lines: Iterable[JournalLine]) -> bytes:
     """The bytes an entry's hash covers: every field that means something, in a fixed
     order, with the previous hash. Ids of the entry itself are left out (its ``seq``
     stands for its place)."""
-    body = {
-        "group": entry.group_id,
-        "seq": entry.seq,
-        "value_date": entry.value_date.isoformat(),
-        "recorded_at": entry.recorded_at.isoformat(timespec="microseconds"),
-        "user": entry.user_id,
-        "kind": entry.kind,
-        "memo": entry.memo or "",
-        "reverses": entry.reverses_id,
-        "links": [entry.meeting_id, entry.loan_id, entry.claim_id, entry.remittance_id],
-        "lines": [[ln.line_no, ln.account_id, ln.member_id, ln.loan_id, ln.amount, ln.memo]
-                  for ln in sorted(lines, key=lambda ln: ln.line_no)],
-        "prev": entry.prev_hash,
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return canonical_fields(
+        entry.group_id, entry.seq, entry.value_date, entry.recorded_at, entry.user_id,
+        entry.kind, entry.memo, entry.reverses_id,
+        [entry.meeting_id, entry.loan_id, entry.claim_id, entry.remittance_id],
+        [[ln.line_no, ln.account_id, ln.member_id, ln.loan_id, ln.amount, ln.memo]
+         for ln in sorted(lines, key=lambda ln: ln.line_no)], entry.prev_hash)
+
+
+def canonical_fields(group_id: int, seq: int, value_date: dt.date | str,
+                     recorded_at: dt.datetime | str, user_id: int, kind: str, memo: str | None,
+                     reverses_id: int | None, links: list, lines: list,
+                     prev_hash: str | None) -> bytes:
+    """``canonical`` from plain values (``lines``: ``[line_no, account, member, loan,
+    amount, memo]`` by line number), for batches and for verify's stream. Dates may come
+    as their ISO text. The text is exactly ``json.dumps(body, ensure_ascii=False,
+    separators=(",", ":"), sort_keys=True)`` (tests/models/test_canonical.py holds it to
+    that), written out by hand because verify hashes millions of entries."""
+    if not isinstance(value_date, str):
+        value_date = value_date.isoformat()
+    if not isinstance(recorded_at, str):
+        recorded_at = recorded_at.isoformat(timespec="microseconds")
+    esc = encode_basestring
+    text = (f'{{"group":{_int(group_id)},"kind":{esc(kind)},'
+            f'"lines":[{",".join(map(_line, lines))}],"links":[{",".join(map(_opt, links))}],'
+            f'"memo":{esc(memo or "")},"prev":{"null" if prev_hash is None else esc(prev_hash)},'
+            f'"recorded_at":{esc(recorded_at)},"reverses":{_opt(reverses_id)},'
+            f'"seq":{_int(seq)},"user":{_int(user_id)},"value_date":{esc(value_date)}}}')
+    return text.encode()
+
+
+def _line(line: Sequence) -> str:
+    number, account, member, loan, amount, memo = line
+    if type(number) is type(account) is type(amount) is int and \
+            (member is None or type(member) is int) and (loan is None or type(loan) is int):
+        return (f"[{number},{account},{'null' if member is None else member},"
+                f"{'null' if loan is None else loan},{amount},"
+                f"{'null' if memo is None else _js(memo)}]")
+    return _js(list(line))
+
+
+def _int(value: object) -> str:
+    return int.__repr__(value) if type(value) is int else _js(value)
+
+
+def _opt(value: object) -> str:
+    return "null" if value is None else _int(value)
+
+
+def _js(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(map(_js, value)) + "]"
+    raise TypeError(f"not part of an entry's hash: {value!r}")
+
+
+def hash_fields(*fields) -> str:
+    """The hash of ``canonical_fields(*fields)``."""
+    return hashlib.sha256(canonical_fields(*fields)).hexdigest()
 
 
 def entry_hash(entry: JournalEntry, lines: Iterable[JournalLine]) -> str:
@@ -340,134 +516,3 @@ def lock_period(session: Session, actor: User, *, group_id: int, through: dt.dat
                            recorded_at=clock.now(), reason=reason))
     audit.record(session, actor, "period.lock", group_id=group_id, through=through,
                  reason=reason)
-
-
-# ----- balances -------------------------------------------------------------------------
-
-def raw_sum(session: Session, account_id: int, *, member_id: int | None = None,
-            loan_id: int | None = None, as_of: dt.date | None = None) -> int:
-    """Signed sum of the lines of one account (debits positive), read from the covering
-    indexes when no date is given."""
-    query = select(func.coalesce(func.sum(JournalLine.amount), 0)).where(
-        JournalLine.account_id == account_id)
-    if member_id is not None:
-        query = query.where(JournalLine.member_id == member_id)
-    if loan_id is not None:
-        query = query.where(JournalLine.loan_id == loan_id)
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
-    return int(session.scalar(query))
-
-
-def balance(session: Session, group_id: int, key: str, *, member_id: int | None = None,
-            loan_id: int | None = None, as_of: dt.date | None = None) -> int:
-    """Balance of a system account in its normal direction (savings owed to members is
-    positive, cash in the box is positive)."""
-    acc = chart.account(session, group_id, key)
-    return chart.normal_sign(acc.kind) * raw_sum(session, acc.id, member_id=member_id,
-                                                 loan_id=loan_id, as_of=as_of)
-
-
-def member_balances(session: Session, group_id: int, key: str,
-                    as_of: dt.date | None = None) -> dict[int, int]:
-    """Normal-direction balance per member on one system account (members with no lines
-    are absent)."""
-    acc = chart.account(session, group_id, key)
-    query = (select(JournalLine.member_id, func.sum(JournalLine.amount))
-             .where(JournalLine.account_id == acc.id, JournalLine.member_id.is_not(None))
-             .group_by(JournalLine.member_id))
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
-    sign = chart.normal_sign(acc.kind)
-    return {member: sign * int(total) for member, total in session.execute(query)}
-
-
-def fund_balance(session: Session, group_id: int, fund: str,
-                 as_of: dt.date | None = None) -> int:
-    """What a fund is worth: its savings/liabilities + equity + income − expenses."""
-    query = (select(func.coalesce(func.sum(JournalLine.amount), 0))
-             .join(Account, Account.id == JournalLine.account_id)
-             .where(Account.group_id == group_id, Account.fund == fund,
-                    Account.kind != chart.ASSET))
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
-    return -int(session.scalar(query))
-
-
-@dataclass(frozen=True)
-class TrialBalanceRow:
-    account_id: int
-    code: str
-    key: str | None
-    name: str
-    kind: str
-    fund: str | None
-    debit: int
-    credit: int
-
-    @property
-    def net(self) -> int:
-        return self.debit - self.credit
-
-
-def trial_balance(session: Session, group_id: int,
-                  as_of: dt.date | None = None) -> list[TrialBalanceRow]:
-    """One row per account: the net debit or credit. The debits equal the credits."""
-    query = (select(JournalLine.account_id, func.sum(JournalLine.amount).label("net"))
-             .group_by(JournalLine.account_id))
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
-    sums = query.subquery()
-    rows = session.execute(
-        select(Account, func.coalesce(sums.c.net, 0))
-        .outerjoin(sums, sums.c.account_id == Account.id)
-        .where(Account.group_id == group_id).order_by(Account.code))
-    out = []
-    for acc, net in rows:
-        net = int(net)
-        out.append(TrialBalanceRow(acc.id, acc.code, acc.key, acc.name, acc.kind, acc.fund,
-                                   max(net, 0), max(-net, 0)))
-    return out
-
-
-@dataclass(frozen=True)
-class EntryRow:
-    id: int
-    seq: int
-    value_date: dt.date
-    recorded_at: dt.datetime
-    user: str
-    kind: str
-    memo: str
-    amount: int  # sum of the debits
-    reverses_seq: int | None
-    reversed_by_seq: int | None
-
-
-def entries(session: Session, actor: User, group_id: int, *, limit: int = 200,
-            offset: int = 0) -> list[EntryRow]:
-    """The newest entries first, for the journal screen."""
-    require(session, actor, Permission.READ, group_id)
-    reversed_by = {}
-    original = {}
-    rows = session.execute(
-        select(JournalEntry, User.username)
-        .join(User, User.id == JournalEntry.user_id)
-        .where(JournalEntry.group_id == group_id)
-        .order_by(JournalEntry.seq.desc()).limit(limit).offset(offset)).all()
-    ids = [e.id for e, _ in rows]
-    for rid, rseq, target in session.execute(
-            select(JournalEntry.id, JournalEntry.seq, JournalEntry.reverses_id)
-            .where(JournalEntry.reverses_id.in_(ids))):
-        reversed_by[target] = rseq
-    targets = [e.reverses_id for e, _ in rows if e.reverses_id]
-    for tid, tseq in session.execute(select(JournalEntry.id, JournalEntry.seq)
-                                     .where(JournalEntry.id.in_(targets))):
-        original[tid] = tseq
-    debit_sums = dict(session.execute(
-        select(JournalLine.entry_id, func.sum(JournalLine.amount))
-        .where(JournalLine.entry_id.in_(ids), JournalLine.amount > 0)
-        .group_by(JournalLine.entry_id)).all())
-    return [EntryRow(e.id, e.seq, e.value_date, e.recorded_at, username, e.kind, e.memo,
-                     int(debit_sums.get(e.id, 0)), original.get(e.reverses_id),
-                     reversed_by.get(e.id)) for e, username in rows]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.core import access_log, audit, chain, chart, seal
 from models.core.i18n import N_, gettext
-from models.core.ledger import entry_hash, require_capabilities
+from models.core.ledger import hash_fields, require_capabilities
 from models.core.schema import (
     APPEND_ONLY_TABLES,
     Account,
@@ -59,45 +59,47 @@ def add_check(check: Check) -> None:
     EXTRA_CHECKS.append(check)
 
 
-def verify_group(session: Session, group: Group) -> list[Problem]:
+Progress = Callable[[int, int], None]
+
+
+def verify_group(session: Session, group: Group, *,
+                 progress: Callable[[int], None] | None = None) -> list[Problem]:
+    """Every problem of one group. The chain is read as a stream of plain rows (entries by
+    ``seq``, their lines alongside), each hash recomputed as it passes; ``progress(lines)``
+    is told how many lines were read, now and then."""
     problems: list[Problem] = []
     gid = group.id
 
     def add(message: str, at_seq: int | None = None, **params) -> None:  # noqa: ANN003
         problems.append(Problem(message, params, gid, at_seq))
 
-    prev_hash = None
-    expected_seq = 1
-    entries = session.scalars(select(JournalEntry).where(JournalEntry.group_id == gid)
-                              .order_by(JournalEntry.seq)).all()
-    lines_by_entry: dict[int, list[JournalLine]] = {}
-    for line in session.scalars(select(JournalLine).join(JournalEntry)
-                                .where(JournalEntry.group_id == gid)):
-        lines_by_entry.setdefault(line.entry_id, []).append(line)
-    for entry in entries:
-        lines = lines_by_entry.get(entry.id, [])
-        if entry.seq != expected_seq:
+    found, prev_hash = 0, None
+    for seq, lines, stored_prev, stored_hash, fields in chain_rows(session, gid, progress):
+        found += 1
+        if seq != found:
             add(N_("Group {group}: entry {expected} is missing (found {seq} next)."),
-                entry.seq, group=group.name, expected=expected_seq, seq=entry.seq)
-        expected_seq = entry.seq + 1
-        if len(lines) < 2 or any(ln.amount == 0 for ln in lines):
+                seq, group=group.name, expected=found, seq=seq)
+            found = seq
+        if len(lines) < 2 or any(line[4] == 0 for line in lines):
             add(N_("Group {group}: entry {seq} has fewer than two lines or a zero line."),
-                entry.seq, group=group.name, seq=entry.seq)
-        total = sum(ln.amount for ln in lines)
+                seq, group=group.name, seq=seq)
+        total = sum(line[4] for line in lines)
         if total != 0:
             add(N_("Group {group}: entry {seq} does not balance (off by {difference})."),
-                entry.seq, group=group.name, seq=entry.seq, difference=total)
-        if entry.prev_hash != prev_hash:
+                seq, group=group.name, seq=seq, difference=total)
+        if stored_prev != prev_hash:
             add(N_("Group {group}: entry {seq} does not link to the entry before it."),
-                entry.seq, group=group.name, seq=entry.seq)
-        if entry_hash(entry, lines) != entry.hash:
+                seq, group=group.name, seq=seq)
+        if hash_fields(gid, seq, *fields, lines, stored_prev) != stored_hash:
             add(N_("Group {group}: entry {seq} was changed after it was posted."),
-                entry.seq, group=group.name, seq=entry.seq)
-        prev_hash = entry.hash
-    if group.entry_count != len(entries) or group.head_hash != prev_hash:
+                seq, group=group.name, seq=seq)
+        prev_hash = stored_hash
+    count = session.scalar(select(func.count(JournalEntry.id))
+                           .where(JournalEntry.group_id == gid))
+    if group.entry_count != count or group.head_hash != prev_hash:
         add(N_("Group {group}: the ledger should end at entry {count} but ends at {found}; "
                "entries were removed or added behind the app's back."),
-            group=group.name, count=group.entry_count, found=len(entries))
+            group=group.name, count=group.entry_count, found=count)
 
     net = session.scalar(select(func.coalesce(func.sum(JournalLine.amount), 0))
                          .join(Account, Account.id == JournalLine.account_id)
@@ -153,6 +155,63 @@ def verify_group(session: Session, group: Group) -> list[Problem]:
     return problems
 
 
+STEP = 5_000  # lines between two progress calls
+
+
+def chain_rows(session: Session, group_id: int, progress: Callable[[int], None] | None = None):
+    """The group's entries in ``seq`` order as plain tuples ``(seq, lines, prev_hash,
+    hash, fields)``: ``lines`` as the hash covers them (``[line_no, account, member,
+    loan, amount, memo]``) and ``fields`` the rest of what it covers, in
+    ``ledger.canonical_fields`` order after the group and seq. Two cursors walk side by
+    side; nothing is held but the entry being checked."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # The driver's own cursors: plain tuples, dates as the ISO text SQLite keeps (the
+        # time's space becomes the ISO "T"), hashed as read.
+        raw = connection.connection.dbapi_connection
+        entries = raw.execute(
+            "SELECT id, seq, value_date, replace(recorded_at, ' ', 'T'), user_id, kind, "
+            "memo, reverses_id, meeting_id, loan_id, claim_id, remittance_id, prev_hash, "
+            "hash FROM journal_entries WHERE group_id = ? ORDER BY seq", (group_id,))
+        lines = raw.execute(
+            "SELECT l.entry_id, l.line_no, l.account_id, l.member_id, l.loan_id, l.amount, "
+            "l.memo FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
+            "WHERE e.group_id = ? ORDER BY e.seq, l.line_no", (group_id,))
+    else:
+        stream = connection.execution_options(stream_results=True, yield_per=STEP)
+        entries = iter(stream.execute(
+            select(JournalEntry.id, JournalEntry.seq, JournalEntry.value_date,
+                   JournalEntry.recorded_at, JournalEntry.user_id, JournalEntry.kind,
+                   JournalEntry.memo, JournalEntry.reverses_id, JournalEntry.meeting_id,
+                   JournalEntry.loan_id, JournalEntry.claim_id, JournalEntry.remittance_id,
+                   JournalEntry.prev_hash, JournalEntry.hash)
+            .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq)))
+        lines = iter(stream.execute(
+            select(JournalLine.entry_id, JournalLine.line_no, JournalLine.account_id,
+                   JournalLine.member_id, JournalLine.loan_id, JournalLine.amount,
+                   JournalLine.memo)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalEntry.group_id == group_id)
+            .order_by(JournalEntry.seq, JournalLine.line_no)))
+    pending = next(lines, None)
+    read = 0
+    for (entry_id, seq, value_date, recorded_at, user_id, kind, memo, reverses_id,
+         meeting_id, loan_id, claim_id, remittance_id, prev, digest) in entries:
+        own = []
+        while pending is not None and pending[0] == entry_id:
+            own.append(list(pending[1:]))
+            pending = next(lines, None)
+        read += len(own)
+        if progress is not None and read >= STEP:
+            progress(read)
+            read = 0
+        yield seq, own, prev, digest, (
+            value_date, recorded_at, user_id, kind, memo, reverses_id,
+            [meeting_id, loan_id, claim_id, remittance_id])
+    if progress is not None and read:
+        progress(read)
+
+
 def office_copies(session: Session) -> set[int]:
     """The groups that are an office's copies of village ledgers (none in a ledger made
     before bundles existed)."""
@@ -193,12 +252,18 @@ def chain_problems(session: Session) -> list[Problem]:
     return problems
 
 
-def verify_database(session: Session) -> list[Problem]:
+def verify_database(session: Session, *, full: bool = False,
+                    progress: Progress | None = None) -> list[Problem]:
+    """Every problem of the ledger. On SQLite the file is checked with ``PRAGMA
+    quick_check`` (every page and row readable), or with ``full``, ``integrity_check``
+    (every index matches its table too: minutes on a big ledger). ``progress(done,
+    total)`` follows the journal lines read."""
     require_capabilities()  # every capability's checks, also from the command line
     problems: list[Problem] = []
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":
-        integrity = session.execute(text("PRAGMA integrity_check")).scalar()
+        pragma = "PRAGMA integrity_check" if full else "PRAGMA quick_check"
+        integrity = session.execute(text(pragma)).scalar()
         if integrity != "ok":
             problems.append(Problem(N_("The database file is damaged: {detail}"),
                                     {"detail": integrity}))
@@ -223,8 +288,18 @@ def verify_database(session: Session) -> list[Problem]:
         problems.extend(postgresql_guard_problems(session))
     if has_seal_history(session):
         problems.extend(chain_problems(session))
+    total = session.scalar(select(func.count()).select_from(JournalLine)) if progress else 0
+    done = 0
+
+    def step(lines: int) -> None:
+        nonlocal done
+        done += lines
+        progress(done, total)
+
     for group in session.scalars(select(Group).order_by(Group.id)):
-        problems.extend(verify_group(session, group))
+        problems.extend(verify_group(session, group, progress=step if progress else None))
+    if progress is not None:
+        progress(total, total)
     return problems
 
 

@@ -149,7 +149,7 @@ def on_meeting(ctx, group, day: dt.date) -> None:  # noqa: ANN001
         if loan.amount <= _room(session, group, day):
             disburse_loan(session, treasurer, loan_id=loan.id, on=day)
 
-    for _ in range(rng.choice((1, 1, 2, 3))):
+    for _ in range(rng.choice((1, 1, 2, 3)) if group.month_opens(day) else 0):
         _apply(ctx, group, day, rng, list(members.values()))
 
 

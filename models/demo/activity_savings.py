@@ -24,7 +24,7 @@ from models.demo import Activity, DemoContext, DemoGroup
 from models.savings.rules import SHAREOUT_METHODS, rules, set_rules
 
 SAVING_SHARE = Decimal("0.03")  # of a month's income, put into shares in a typical month
-EXPENSE_EVERY = 6  # meetings: stationery for the books
+EXPENSE_EVERY = 6  # months: stationery for the books
 
 
 def share_price(group: DemoGroup) -> int:
@@ -38,7 +38,7 @@ def setup(ctx: DemoContext, group: DemoGroup) -> None:
                        "fine_absence": 5_000, "fine_late": 2_000,
                        "shareout_method": SHAREOUT_METHODS[group.index % len(SHAREOUT_METHODS)],
                        "shareout_round_to": 500})
-    group.state["savings"] = {"meetings": 0}
+    group.state["savings"] = {"months": 0}
 
 
 def _attendance(rng) -> str:  # noqa: ANN001
@@ -58,7 +58,7 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     state = group.state["savings"]
     meeting = meetings.open_meeting(session, treasurer, group_id=group.id, on=day)
     state["meeting_id"] = meeting.id
-    state["meetings"] += 1
+    state["months"] += group.month_opens(day)
     present = group.active_members(day)
     attendance = {m.id: _attendance(rng) for m in present}
     meeting_roll.record_attendance(session, treasurer, meeting_id=meeting.id, attendance=attendance)
@@ -71,7 +71,7 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
             continue
         income = ctx.member_income(group, member, day.month)
         mood = Decimal(rng.randint(50, 150)) / 100  # this month, more or less than usual
-        wanted = Decimal(income) * SAVING_SHARE * mood / price
+        wanted = Decimal(income) * SAVING_SHARE * mood / price / group.meetings_per_month
         shares = max(0, min(5, int(wanted.to_integral_value())))
         if shares:
             cells[(member.id, "savings")] = shares * price
@@ -86,7 +86,7 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
             cells.update(activity.meeting_cells(ctx, group, day, attendance))
     meeting_posting.post_meeting(session, treasurer, meeting_id=meeting.id, cells=cells,
                                  notes=notes)
-    if state["meetings"] % EXPENSE_EVERY == 0:
+    if group.month_opens(day) and state["months"] % EXPENSE_EVERY == 0:
         cashbox.record_expense(session, treasurer, group_id=group.id, amount=15_000, on=day,
                                memo="ປຶ້ມບັນທຶກ ແລະ ບິກ", meeting_id=meeting.id)
 

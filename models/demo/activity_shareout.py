@@ -20,8 +20,9 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     session, treasurer = ctx.session, ctx.actor("treasurer")
     rng = group.rng("shareout")
     held = group.state.setdefault("shareout", {"meetings": 0})
-    held["meetings"] += 1
-    if held["meetings"] % CYCLE_MEETINGS == 0 and day != group.meeting_dates[-1]:
+    held["meetings"] += group.month_opens(day)  # a cycle is twelve months of meetings
+    if group.month_opens(day) and held["meetings"] % CYCLE_MEETINGS == 0 \
+            and day != group.meeting_dates[-1]:
         share_out(ctx, group, day, rng)
     count(ctx, group, day, rng)
 

@@ -106,7 +106,7 @@ def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     _collect_contributions(ctx, group, day)
     _pay_what_waits(ctx, group, day)
     rng = group.rng(NAME)
-    for member in group.active_members(day):
+    for member in group.active_members(day) if group.month_opens(day) else ():
         for code, chance in CHANCES.items():
             if rng.random() < chance and _fits(code, member, day):
                 _claim(ctx, group, member, code, day, too_much=rng.random() < 0.15)
@@ -182,6 +182,8 @@ def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
                   attendance: dict[int, str]) -> dict[tuple[int, str], int]:
     """The welfare column of the meeting grid (members marked absent pay next time)."""
     group.state[NAME]["grid_day"] = day
+    if not group.month_opens(day):
+        return {}  # a group meeting weekly collects the month's contribution once
     away = {m for m, status in attendance.items() if status == meeting_attendance.ABSENT}
     return {(member_id, welfare_fund.MEETING_COLUMN.key): amount
             for member_id, amount in _contributions(ctx, group, day, away).items()}
@@ -189,8 +191,8 @@ def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
 
 def _collect_contributions(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
     """Without a meeting grid (no savings activity): each contribution on its own."""
-    if group.state[NAME].get("grid_day") == day:
-        return  # the meeting's grid took them
+    if group.state[NAME].get("grid_day") == day or not group.month_opens(day):
+        return  # the meeting's grid took them, or they are collected once a month
     for member_id, amount in _contributions(ctx, group, day, set()).items():
         welfare_fund.record_contribution(ctx.session, ctx.actor("treasurer"), group_id=group.id,
                                          member_id=member_id, amount=amount, on=day)

@@ -92,6 +92,7 @@ class DemoGroup:
     meeting_dates: tuple[dt.date, ...]
     founded_on: dt.date
     seed: int
+    weekly: bool = False
     members: list[DemoMember] = field(default_factory=list)
     id: int = 0
     state: dict[str, Any] = field(default_factory=dict)
@@ -106,6 +107,16 @@ class DemoGroup:
 
     def active_members(self, day: dt.date) -> list[DemoMember]:
         return [m for m in self.members if m.is_active_on(day)]
+
+    def month_opens(self, day: dt.date) -> bool:
+        """Whether ``day`` is the group's first meeting of its month (every meeting of a
+        group that meets monthly). Monthly business — new loans, welfare contributions and
+        claims, the cycle's count of months — happens there."""
+        return not self.weekly or (day - dt.timedelta(days=7)).month != day.month
+
+    @property
+    def meetings_per_month(self) -> Decimal:
+        return Decimal(52) / 12 if self.weekly else Decimal(1)
 
     @property
     def starts_on(self) -> dt.date:
@@ -237,16 +248,20 @@ def _month_back(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, day.day)
 
 
-def meeting_calendar(today: dt.date, meeting_day: int, years: int) -> tuple[dt.date, ...]:
+def meeting_calendar(today: dt.date, meeting_day: int, years: int, *,
+                     weekly: bool = False) -> tuple[dt.date, ...]:
     """``years`` × 12 monthly meeting days on ``meeting_day`` (≤ 28), the last before
-    ``today``."""
+    ``today``; ``weekly``: ``years`` × 52 meetings a week apart, ending on that last day."""
     last = dt.date(today.year, today.month, meeting_day)
     if last >= today:
         last = _month_back(last, 1)
+    if weekly:
+        return tuple(last - dt.timedelta(weeks=k) for k in range(years * 52 - 1, -1, -1))
     return tuple(_month_back(last, k) for k in range(years * 12 - 1, -1, -1))
 
 
-def plan_groups(seed: int, count: int, years: int, today: dt.date) -> list[DemoGroup]:
+def plan_groups(seed: int, count: int, years: int, today: dt.date, *,
+                weekly: bool = False) -> list[DemoGroup]:
     """Everything about the groups that does not need the database, from the seed alone."""
     used_names: dict[str, int] = {}
     planned = []
@@ -259,12 +274,13 @@ def plan_groups(seed: int, count: int, years: int, today: dt.date) -> list[DemoG
         used_names[name_lao] = repeat = used_names.get(name_lao, 0) + 1
         if repeat > 1:  # the same kind in the same village again: number it
             name_lao, name_latin = f"{name_lao} {repeat}", f"{name_latin} {repeat}"
-        dates = meeting_calendar(today, rng.randint(5, 25), years)
+        dates = meeting_calendar(today, rng.randint(5, 25), years, weekly=weekly)
         founded = dates[0] - dt.timedelta(days=rng.randint(365, 6 * 365))
         group = DemoGroup(index=index, kind=kind, village=village, name_lao=name_lao,
                           name_latin=name_latin,
                           meeting_time=dt.time(rng.choice((8, 9, 10, 14)), 0),
-                          meeting_dates=dates, founded_on=founded, seed=seed)
+                          meeting_dates=dates, founded_on=founded, seed=seed,
+                          weekly=weekly)
         group.members = _plan_members(rng, group, today)
         planned.append(group)
     return planned
@@ -346,7 +362,7 @@ Progress = Callable[[DemoProgress], None]
 def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int = 2,
                today: dt.date | None = None,
                activities: Sequence[Activity] | None = None,
-               progress: Progress | None = None) -> DemoSummary:
+               progress: Progress | None = None, weekly: bool = False) -> DemoSummary:
     """Fill an empty ledger with the demo: ``groups`` groups (the study's five kinds, then the
     same kinds again in other villages), ``years`` years of monthly meetings ending before
     ``today`` (default: the clock's today), users ``admin``, ``treasurer``, ``leader``,
@@ -354,7 +370,9 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
     ``models/demo/activity_*.py``. The same seed, ``today`` and activities give the same
     ledger. One transaction for the users and one per group; the clock is frozen at each
     step (so every timestamp follows from the seed) and given back afterwards.
-    ``progress`` is called after each step (a window shows it and stays responsive)."""
+    ``progress`` is called after each step (a window shows it and stays responsive).
+    ``weekly``: the groups meet every week (savings at each meeting, the monthly business
+    at the first meeting of each month, ``DemoGroup.month_opens``)."""
     problems = []
     if not 1 <= groups <= MAX_GROUPS:
         problems.append(UserError(N_("The number of groups must be between 1 and {maximum}."),
@@ -367,7 +385,7 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
     ordered = discover_activities() if activities is None else _ordered(activities)
     saved_clock: dt.datetime | None = getattr(clock, "_override")
     today = today or clock.today()
-    plans = plan_groups(seed, groups, years, today)
+    plans = plan_groups(seed, groups, years, today, weekly=weekly)
     ctx = DemoContext(seed=seed, years=years, today=today, demo_groups=plans,
                       activities=ordered)
     total = 1 + sum(len(g.meeting_dates) + 1 for g in plans)
@@ -434,7 +452,8 @@ def _build_group(ctx: DemoContext, group: DemoGroup, step: Callable[[], None]) -
     row = groups.create_group(
         session, admin, name=group.name_lao, name_latin=group.name_latin,
         village=group.village.name_lao, district=group.village.district_lao,
-        distance_km=group.village.distance_km, is_demo=True)
+        distance_km=group.village.distance_km, is_demo=True,
+        meeting_frequency="weekly" if group.weekly else "monthly")
     group.id = row.id
     for role in (Role.TREASURER, Role.LEADER, Role.AUDITOR):
         users.grant_role(session, admin, user_id=ctx.user_ids[str(role)], role=role,

@@ -39,6 +39,9 @@ class MeetingColumn:
     post: Callable[[Session, User, CellContext, int], None]
     # Shown only when the group uses the capability (e.g. a group without NSSF pooling).
     enabled: Callable[[Session, int, dt.date], bool] = lambda session, group_id, on: True
+    # Optional: post every cell of the column at once (a batch through
+    # ``ledger.post_entries``), as ``post`` would one by one; cells in member order.
+    post_all: Callable[[Session, User, list[tuple[CellContext, int]]], None] | None = None
 
 
 _REGISTRY: dict[str, MeetingColumn] = {}

@@ -57,12 +57,14 @@ def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells
         for hook in roll_call_hooks():
             hook.post(session, actor, meeting, marks)
         for column in columns:
-            for member_id in members:
-                amount = cells.get((member_id, column.key), 0)
-                if amount:
+            paid = [(m, cells[(m, column.key)]) for m in members if cells.get((m, column.key))]
+            if column.post_all is not None:
+                column.post_all(session, actor, [(cell_context(meeting, m), a) for m, a in paid])
+            for member_id, amount in paid:
+                if column.post_all is None:
                     column.post(session, actor, cell_context(meeting, member_id), amount)
-                    session.add(MeetingCell(meeting_id=meeting.id, member_id=member_id,
-                                            column_key=column.key, amount=amount))
+                session.add(MeetingCell(meeting_id=meeting.id, member_id=member_id,
+                                        column_key=column.key, amount=amount))
         meeting.status = POSTED
         meeting.posted_by = actor.id
         meeting.posted_at = clock.now()

@@ -15,6 +15,7 @@ from desktop.exporting import export_auditor
 from models.core.migrate import open_database
 from models.demo import build_demo
 from models.core.schema import JournalEntry, JournalLine, User
+from models.demo import build_demo
 
 pytestmark = pytest.mark.benchmark
 

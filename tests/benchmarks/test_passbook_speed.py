@@ -12,10 +12,10 @@ import time
 import pytest
 from sqlalchemy import event
 
-from models.statements import dashboard, passbook
 from models.core import i18n
-from models.core.ledger import Line, post_entry
 from models.core.clock import add_months
+from models.core.ledger import Line, post_entry
+from models.statements import dashboard, passbook
 from reports.passbook_pdf import write_passbook
 from tests.models.savings_support import add_members, lend
 

@@ -7,15 +7,21 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import ledger
-from models.core.errors import LedgerIntegrityError, NotFound, PermissionDenied, UserError
+from models.core.errors import (
+    LedgerIntegrityError,
+    NotFound,
+    PermissionDenied,
+    UserError,
+)
 from models.core.ledger import Line
 from models.core.schema import AuditEvent, JournalEntry, JournalLine
+from tests.models.posting_paths import post
 
 DAY = dt.date(2026, 11, 1)
 
 
-def deposit(s, env, amount, member=0, day=DAY, role="treasurer"):
-    return ledger.post_entry(
+def deposit(s, env, amount, member=0, day=DAY, role="treasurer", post=ledger.post_entry):
+    return post(
         s, env.user(s, role), group_id=env.group_id, value_date=day, kind="deposit",
         memo="savings", lines=[Line("cash", amount),
                                Line("member_savings", -amount, member_id=env.member_ids[member])])
@@ -27,10 +33,10 @@ def count_entries(db):
             s.scalar(select(func.count(JournalLine.id)))
 
 
-def test_a_deposit_raises_cash_and_the_members_savings(env):
+def test_a_deposit_raises_cash_and_the_members_savings(env, post):
     with env.db.write() as s:
-        deposit(s, env, 50_000)
-        deposit(s, env, 20_000, member=1)
+        deposit(s, env, 50_000, post=post)
+        deposit(s, env, 20_000, member=1, post=post)
     with env.db.read() as s:
         assert ledger.balance(s, env.group_id, "cash") == 70_000
         assert ledger.balance(s, env.group_id, "member_savings") == 70_000
@@ -49,22 +55,22 @@ def test_a_deposit_raises_cash_and_the_members_savings(env):
     ([Line("cash", 1.5), Line("bank", -1.5)], "whole numbers"),
     ([Line("cash", True), Line("bank", -1)], "whole numbers"),
 ])
-def test_bad_postings_are_refused_and_nothing_is_written(env, lines, message):
+def test_bad_postings_are_refused_and_nothing_is_written(env, post, lines, message):
     before = count_entries(env.db)
     with pytest.raises(LedgerIntegrityError, match=message):
         with env.db.write() as s:
-            ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id,
-                              value_date=DAY, kind="test", lines=lines)
+            post(s, env.user(s, "treasurer"), group_id=env.group_id,
+                 value_date=DAY, kind="test", lines=lines)
     assert count_entries(env.db) == before
 
 
-def test_future_dates_are_refused(env):
+def test_future_dates_are_refused(env, post):
     with pytest.raises(LedgerIntegrityError, match="in the future"):
         with env.db.write() as s:
-            deposit(s, env, 100, day=dt.date(2026, 11, 21))
+            deposit(s, env, 100, day=dt.date(2026, 11, 21), post=post)
 
 
-def test_an_account_or_member_of_another_group_is_refused(env):
+def test_an_account_or_member_of_another_group_is_refused(env, post):
     from models.core import groups, members
 
     with env.db.write() as s:
@@ -77,13 +83,13 @@ def test_an_account_or_member_of_another_group_is_refused(env):
         other_id = other.id
     with pytest.raises(LedgerIntegrityError, match="another group"):
         with env.db.write() as s:
-            ledger.post_entry(s, env.user(s, "admin"), group_id=env.group_id, value_date=DAY,
-                              kind="t", lines=[Line(other_cash, 5), Line("bank", -5)])
+            post(s, env.user(s, "admin"), group_id=env.group_id, value_date=DAY,
+                 kind="t", lines=[Line(other_cash, 5), Line("bank", -5)])
     with pytest.raises(LedgerIntegrityError, match="another group"):
         with env.db.write() as s:
-            ledger.post_entry(s, env.user(s, "admin"), group_id=env.group_id, value_date=DAY,
-                              kind="t", lines=[Line("cash", 5),
-                                               Line("member_savings", -5, member_id=stranger.id)])
+            post(s, env.user(s, "admin"), group_id=env.group_id, value_date=DAY,
+                 kind="t", lines=[Line("cash", 5),
+                                  Line("member_savings", -5, member_id=stranger.id)])
     assert other_id
 
 
@@ -134,14 +140,14 @@ def test_leaders_and_auditors_cannot_reverse(env):
                 ledger.reverse_entry(s, env.user(s, role), entry_id=entry_id, reason="x")
 
 
-def test_a_locked_period_refuses_entries_and_reversals_dated_inside_it(env):
+def test_a_locked_period_refuses_entries_and_reversals_dated_inside_it(env, post):
     with env.db.write() as s:
-        entry_id = deposit(s, env, 50_000, day=dt.date(2026, 9, 30)).id
+        entry_id = deposit(s, env, 50_000, day=dt.date(2026, 9, 30), post=post).id
         ledger.lock_period(s, env.user(s, "admin"), group_id=env.group_id,
                            through=dt.date(2026, 9, 30), reason="audited")
     with pytest.raises(LedgerIntegrityError, match="locked through 30/09/2026"):
         with env.db.write() as s:
-            deposit(s, env, 100, day=dt.date(2026, 9, 15))
+            deposit(s, env, 100, day=dt.date(2026, 9, 15), post=post)
     with pytest.raises(LedgerIntegrityError, match="locked"):
         with env.db.write() as s:
             ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=entry_id, reason="x",
@@ -169,21 +175,21 @@ def test_locks_only_move_forward_and_only_admins_lock(env):
                                through=dt.date(2026, 9, 30))
 
 
-def test_balances_as_of_a_date(env):
+def test_balances_as_of_a_date(env, post):
     with env.db.write() as s:
-        deposit(s, env, 10_000, day=dt.date(2026, 1, 10))
-        deposit(s, env, 30_000, day=dt.date(2026, 3, 10))
+        deposit(s, env, 10_000, day=dt.date(2026, 1, 10), post=post)
+        deposit(s, env, 30_000, day=dt.date(2026, 3, 10), post=post)
     with env.db.read() as s:
         assert ledger.balance(s, env.group_id, "cash", as_of=dt.date(2026, 2, 1)) == 10_000
         assert ledger.balance(s, env.group_id, "cash") == 40_000
         assert ledger.fund_balance(s, env.group_id, "loan", as_of=dt.date(2026, 1, 9)) == 0
 
 
-def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env):
+def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env, post):
     with env.db.write() as s:
-        first = deposit(s, env, 10_000).id
-        deposit(s, env, 10_000, member=1)
-        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+        first = deposit(s, env, 10_000, post=post).id
+        deposit(s, env, 10_000, member=1, post=post)
+        post(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
                           kind="withdrawal", lines=[
                               Line("member_savings", 10_000, member_id=env.member_ids[0]),
                               Line("cash", -10_000)])
@@ -194,13 +200,13 @@ def test_savings_never_go_below_zero_not_even_by_reversing_a_deposit(env):
         assert not ledger.is_reversed(s, first)
 
 
-def test_the_cash_box_cannot_pay_more_than_it_holds(env):
+def test_the_cash_box_cannot_pay_more_than_it_holds(env, post):
     with env.db.write() as s:
-        deposit(s, env, 10_000)
+        deposit(s, env, 10_000, post=post)
     with pytest.raises(LedgerIntegrityError, match="Cash box holds only 10000"):
         with env.db.write() as s:
-            ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+            post(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
                               kind="expense", lines=[Line("expenses", 10_001), Line("cash", -10_001)])
     with env.db.write() as s:
-        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
-                          kind="expense", lines=[Line("expenses", 10_000), Line("cash", -10_000)])
+        post(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
+             kind="expense", lines=[Line("expenses", 10_000), Line("cash", -10_000)])

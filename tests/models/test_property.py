@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from models.core.ledger import Line
 from models.core.schema import JournalEntry
 from models.core.verify import verify_database
 from tests.conftest import copy_database, drop_database
+from tests.models.posting_paths import PATHS
 
 ACCOUNTS = ["cash", "bank", "expenses", "other_income", "member_savings", "welfare_fund"]
 
@@ -27,11 +29,14 @@ lock = st.tuples(st.just("lock"), st.integers(1, 60))
 operation = st.one_of(deposit, withdraw, transfer, unbalanced, reverse, lock)
 
 
-@settings(max_examples=60, deadline=None,
+@pytest.mark.parametrize("path", sorted(PATHS))
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation, min_size=1, max_size=25), days=st.lists(
     st.integers(0, 90), min_size=25, max_size=25))
-def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, ops, days):
+def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, path, ops,
+                                                 days):
+    post = PATHS[path]
     # Each example starts from the same env (copied), so examples do not leak into each other.
     db = copy_database(env.db, tmp_path_factory.mktemp("prop"), server)
     today = dt.date(2026, 11, 20)
@@ -47,25 +52,25 @@ def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, 
                     kind = op[0]
                     if kind == "deposit":
                         _, m, amount = op
-                        ledger.post_entry(s, actor, group_id=env.group_id, value_date=day,
+                        post(s, actor, group_id=env.group_id, value_date=day,
                                           kind="deposit", lines=[
                                               Line("cash", amount),
                                               Line("member_savings", -amount,
                                                    member_id=env.member_ids[m])])
                     elif kind == "withdraw":
                         _, m, amount = op
-                        ledger.post_entry(s, actor, group_id=env.group_id, value_date=day,
+                        post(s, actor, group_id=env.group_id, value_date=day,
                                           kind="withdrawal", lines=[
                                               Line("member_savings", amount,
                                                    member_id=env.member_ids[m]),
                                               Line("cash", -amount)])
                     elif kind == "transfer":
                         _, a, b, amount = op
-                        ledger.post_entry(s, actor, group_id=env.group_id, value_date=day,
+                        post(s, actor, group_id=env.group_id, value_date=day,
                                           kind="transfer", lines=[Line(a, amount), Line(b, -amount)])
                     elif kind == "unbalanced":
                         _, a, b = op
-                        ledger.post_entry(s, actor, group_id=env.group_id, value_date=day,
+                        post(s, actor, group_id=env.group_id, value_date=day,
                                           kind="bad", lines=[Line("cash", a), Line("bank", -b)])
                     elif kind == "reverse":
                         ledger.reverse_entry(s, actor, entry_id=op[1], reason="prop")
