@@ -94,7 +94,7 @@ def test_the_statement_holds_the_stored_figures(three_savers):
     with env.db.read() as s:
         sheet = shareout_statement(s, env.user(s, "auditor"), group_id=env.group_id,
                                    share_out_id=share_out_id)
-        record = shareout.share_out_record(s, env.user(s, "auditor"), share_out_id)
+        record = shareout_records.share_out_record(s, env.user(s, "auditor"), share_out_id)
     assert sheet.record == record
     assert (sheet.cycle_start, sheet.in_shares, sheet.printed_by) == (JAN, True, "Auditor")
     assert sheet.group_name and not sheet.is_demo and len(sheet.ledger_seal) == 64
