@@ -8,12 +8,12 @@ it at start, and a missing package, a missing declaration, an undeclared need or
 contribution claimed twice stops the program there, never later and never silently.
 
 The core owns four registries (verify checks, reversal rules, entry-kind names and
-describers, dated settings). A capability may own a hook others contribute to (meetings own
-the grid's columns, the roll call and the keeper of the cycles meetings are held in,
-savings own the debts netted at exit and share-out and the member funds — an NSSF pot — paid
-out with her savings at exit): it names the hook in ``accepts``
-with the function that registers one contribution, and a contributor must list the owner
-in ``needs``.
+describers, dated settings — a capability makes its settings with ``settings.define`` and
+they are registered here). A capability may own a hook others contribute to (meetings own
+the grid's columns, the roll call and the keeper of the cycles meetings are held in;
+savings own the debts netted at exit and share-out, and the member funds — an NSSF pot —
+paid out with her savings at exit): it names the hook in ``accepts`` with the function
+that registers one contribution, and a contributor must list the owner in ``needs``.
 """
 from __future__ import annotations
 
@@ -102,8 +102,7 @@ def _register(caps: tuple[Capability, ...]) -> None:
             ledger.add_reversal_rule(kind, rule)
         entry_text.add_kinds(cap.entry_kinds, cap.describe_entries)
         for spec in cap.settings:
-            if settings.REGISTRY.get(spec.key) is not spec:
-                raise CapabilityError(f"{cap.name}: setting {spec.key} is not registered")
+            settings.add(spec)
         for hook in HOOKS:
             items = getattr(cap, hook)
             if not items:

@@ -31,10 +31,25 @@ class SettingSpec:
 REGISTRY: dict[str, SettingSpec] = {}
 
 
+def define(key: str, default: Any, label: str,
+           validate: Callable[[Any], Any] | None = None) -> SettingSpec:
+    """A capability's dated setting, registered when its ``Capability`` lists it
+    (``models.core.capability.load``)."""
+    return SettingSpec(key, default, label, validate)
+
+
+def add(spec: SettingSpec) -> None:
+    """Register a capability's setting (``models.core.capability`` does, at load)."""
+    if spec.key in REGISTRY:
+        raise ValueError(f"setting {spec.key} registered twice")
+    REGISTRY[spec.key] = spec
+
+
 def register(key: str, default: Any, label: str,
              validate: Callable[[Any], Any] | None = None) -> SettingSpec:
-    spec = SettingSpec(key, default, label, validate)
-    REGISTRY[key] = spec
+    """One of the core's own settings, registered now."""
+    spec = define(key, default, label, validate)
+    add(spec)
     return spec
 
 

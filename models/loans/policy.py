@@ -173,54 +173,54 @@ def with_fees(order: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return order[:at] + (FEES,) + order[at:]
 
 
-MIN_RATE = settings.register("loans.min_rate", str(DEFAULT.min_rate),
+MIN_RATE = settings.define("loans.min_rate", str(DEFAULT.min_rate),
                              N_("Lowest interest rate, percent a year"), _rate)
-MAX_RATE = settings.register("loans.max_rate", str(DEFAULT.max_rate),
+MAX_RATE = settings.define("loans.max_rate", str(DEFAULT.max_rate),
                              N_("Highest interest rate, percent a year"), _rate)
-METHODS = settings.register("loans.methods", list(DEFAULT.methods),
+METHODS = settings.define("loans.methods", list(DEFAULT.methods),
                             N_("Ways of charging interest the group offers"), _methods)
-INTEREST_PERIOD = settings.register("loans.interest_period", DEFAULT.interest_period,
+INTEREST_PERIOD = settings.define("loans.interest_period", DEFAULT.interest_period,
                                     N_("Interest counted per installment or per day"),
                                     settings.choice("repayment", "daily"))
-MAX_TERM = settings.register("loans.max_term_months", DEFAULT.max_term_months,
+MAX_TERM = settings.define("loans.max_term_months", DEFAULT.max_term_months,
                              N_("Longest loan, in months"), settings.whole(1, 120))
-MAX_AMOUNT = settings.register("loans.max_amount", DEFAULT.max_amount,
+MAX_AMOUNT = settings.define("loans.max_amount", DEFAULT.max_amount,
                                N_("Largest loan (empty: no limit)"), _optional_amount)
-SAVINGS_MULTIPLE = settings.register(
+SAVINGS_MULTIPLE = settings.define(
     "loans.savings_multiple", str(DEFAULT.savings_multiple),
     N_("Largest loan as a multiple of the borrower's savings (empty: no limit)"),
     _optional_multiple)
-GUARANTORS_ABOVE = settings.register(
+GUARANTORS_ABOVE = settings.define(
     "loans.guarantors_above", DEFAULT.guarantors_above,
     N_("Loans above this amount need guarantors (empty: never)"), _optional_amount)
-GUARANTORS_REQUIRED = settings.register("loans.guarantors_required",
+GUARANTORS_REQUIRED = settings.define("loans.guarantors_required",
                                         DEFAULT.guarantors_required,
                                         N_("Guarantors such a loan needs"), settings.whole(1, 10))
-MAX_ACTIVE = settings.register("loans.max_active_loans", DEFAULT.max_active_loans,
+MAX_ACTIVE = settings.define("loans.max_active_loans", DEFAULT.max_active_loans,
                                N_("Loans a member may have at once"), settings.whole(1, 10))
-MULTIPLE = settings.register("loans.installment_multiple", DEFAULT.installment_multiple,
+MULTIPLE = settings.define("loans.installment_multiple", DEFAULT.installment_multiple,
                              N_("Round installments to a multiple of (0: no rounding)"),
                              settings.whole(0))
-PENALTY_KIND = settings.register("loans.penalty_kind", DEFAULT.penalty_kind,
+PENALTY_KIND = settings.define("loans.penalty_kind", DEFAULT.penalty_kind,
                                  N_("Late penalty"), settings.choice(*PENALTY_KINDS))
-PENALTY_FLAT_AMOUNT = settings.register("loans.penalty_flat", DEFAULT.penalty_flat,
+PENALTY_FLAT_AMOUNT = settings.define("loans.penalty_flat", DEFAULT.penalty_flat,
                                         N_("Late penalty amount"), settings.whole(0))
-PENALTY_PERCENT = settings.register("loans.penalty_percent", str(DEFAULT.penalty_percent),
+PENALTY_PERCENT = settings.define("loans.penalty_percent", str(DEFAULT.penalty_percent),
                                     N_("Late penalty percent"), _percent)
-GRACE_DAYS = settings.register("loans.grace_days", DEFAULT.grace_days,
+GRACE_DAYS = settings.define("loans.grace_days", DEFAULT.grace_days,
                                N_("Days of grace before an installment is late"),
                                settings.whole(0, 90))
-ORDER = settings.register("loans.allocation_order", list(DEFAULT.allocation_order),
+ORDER = settings.define("loans.allocation_order", list(DEFAULT.allocation_order),
                           N_("What a repayment pays first"), _order)
-FEE_KIND = settings.register("loans.fee_kind", DEFAULT.fee_kind, N_("Loan fee"),
+FEE_KIND = settings.define("loans.fee_kind", DEFAULT.fee_kind, N_("Loan fee"),
                              settings.choice(*FEE_KINDS))
-FEE_FLAT_AMOUNT = settings.register("loans.fee_flat", DEFAULT.fee_flat,
+FEE_FLAT_AMOUNT = settings.define("loans.fee_flat", DEFAULT.fee_flat,
                                     N_("Loan fee amount"), settings.whole(0))
-FEE_PERCENT_VALUE = settings.register("loans.fee_percent", str(DEFAULT.fee_percent),
+FEE_PERCENT_VALUE = settings.define("loans.fee_percent", str(DEFAULT.fee_percent),
                                       N_("Loan fee percent"), _percent)
-FEE_TIMING = settings.register("loans.fee_timing", DEFAULT.fee_timing,
+FEE_TIMING = settings.define("loans.fee_timing", DEFAULT.fee_timing,
                                N_("When the loan fee is paid"), settings.choice(*FEE_TIMINGS))
-EXTRA_PAYMENT = settings.register("loans.extra_payment", DEFAULT.extra_payment,
+EXTRA_PAYMENT = settings.define("loans.extra_payment", DEFAULT.extra_payment,
                                   N_("Where money paid beyond what is due goes (declining-balance loans)"),
                                   settings.choice(*EXTRA_PAYMENTS))
 SETTINGS = (MIN_RATE, MAX_RATE, METHODS, INTEREST_PERIOD, MAX_TERM, MAX_AMOUNT, SAVINGS_MULTIPLE,

@@ -135,40 +135,40 @@ def _flag(value: Any) -> bool:
 
 
 SETTINGS = (
-    POOLING := settings.register("nssf_pooling", False,
+    POOLING := settings.define("nssf_pooling", False,
                                  N_("The group pools members' NSSF contributions"), _flag),
-    MINIMUM_WAGE := settings.register(
+    MINIMUM_WAGE := settings.define(
         "nssf_minimum_wage", [list(item) for item in MINIMUM_WAGE_HISTORY],
         N_("National minimum wage (from each date)"), _wage_history),
-    CEILING := settings.register("nssf_ceiling", 4_500_000, N_("Highest insurable earnings"),
+    CEILING := settings.define("nssf_ceiling", 4_500_000, N_("Highest insurable earnings"),
                                  _amount),
-    RATE := settings.register("nssf_rate", "9", N_("Contribution (% of the level)"), _percent),
-    SPLIT := settings.register("nssf_split", ["1.25", "2.5", "5.25"],
+    RATE := settings.define("nssf_rate", "9", N_("Contribution (% of the level)"), _percent),
+    SPLIT := settings.define("nssf_split", ["1.25", "2.5", "5.25"],
                                N_("Split by fund (% health, short-term, long-term)"), _split),
-    GRACE := settings.register("nssf_grace_months", 3, N_("Months of grace for a late payment"),
+    GRACE := settings.define("nssf_grace_months", 3, N_("Months of grace for a late payment"),
                                settings.whole(0, 24)),
-    MAX_AHEAD := settings.register("nssf_max_ahead_months", 24,
+    MAX_AHEAD := settings.define("nssf_max_ahead_months", 24,
                                    N_("Months that may be paid ahead"), settings.whole(0, 60)),
-    CONTRACT := settings.register("nssf_contract_months", 24, N_("Contract length in months"),
+    CONTRACT := settings.define("nssf_contract_months", 24, N_("Contract length in months"),
                                   settings.whole(1, 120)),
-    RENEWAL_NOTICE := settings.register("nssf_renewal_notice_months", 2,
+    RENEWAL_NOTICE := settings.define("nssf_renewal_notice_months", 2,
                                         N_("Remind of a contract's end this many months ahead"),
                                         settings.whole(0, 12)),
-    LEVELS := settings.register(
+    LEVELS := settings.define(
         "nssf_levels", {"levels": list(PROVISIONAL_LEVELS), "provisional": True},
         N_("Level table (insurable earnings)"), _level_table),
-    SHORTAGE := settings.register("nssf_shortage", SHORTAGE_SKIP,
+    SHORTAGE := settings.define("nssf_shortage", SHORTAGE_SKIP,
                                   N_("When a member's pot is short"),
                                   settings.choice(*SHORTAGE_POLICIES)),
-    ADVANCE_RATE := settings.register("nssf_advance_rate", "0",
+    ADVANCE_RATE := settings.define("nssf_advance_rate", "0",
                                       N_("Interest on NSSF advances (% a year)"), _percent),
-    ADVANCE_LIMIT := settings.register("nssf_advance_limit_months", 3,
+    ADVANCE_LIMIT := settings.define("nssf_advance_limit_months", 3,
                                        N_("Most months' contributions a member may owe as "
                                           "advances"), settings.whole(0, 24)),
-    WITHDRAWALS := settings.register("nssf_withdrawals", WITHDRAW_LEAVING,
+    WITHDRAWALS := settings.define("nssf_withdrawals", WITHDRAW_LEAVING,
                                      N_("Money may be taken out of a pot"),
                                      settings.choice(*WITHDRAWAL_RULES)),
-    COLUMNS := settings.register("nssf_file_columns", [[f, ""] for f in FILE_FIELDS],
+    COLUMNS := settings.define("nssf_file_columns", [[f, ""] for f in FILE_FIELDS],
                                  N_("Remittance file columns"), _columns),
 )
 

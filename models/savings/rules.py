@@ -77,46 +77,46 @@ def _custom_fines(value: Any) -> list[dict]:
     return cleaned
 
 
-MODE = settings.register("savings.mode", SHARES, N_("How members save"), settings.choice(*MODES))
-SHARE_PRICE = settings.register("savings.share_price", 10_000, N_("Price of one share"),
+MODE = settings.define("savings.mode", SHARES, N_("How members save"), settings.choice(*MODES))
+SHARE_PRICE = settings.define("savings.share_price", 10_000, N_("Price of one share"),
                                 settings.whole(1))
-MIN_SHARES = settings.register("savings.min_shares", 1,
+MIN_SHARES = settings.define("savings.min_shares", 1,
                                N_("Fewest shares a member buys when she saves"), settings.whole(0))
-MAX_SHARES = settings.register("savings.max_shares", 5, N_("Most shares per meeting"),
+MAX_SHARES = settings.define("savings.max_shares", 5, N_("Most shares per meeting"),
                                settings.whole(1))
-MIN_DEPOSIT = settings.register("savings.min_deposit", 0,
+MIN_DEPOSIT = settings.define("savings.min_deposit", 0,
                                 N_("Smallest deposit (free-amount groups)"), settings.whole(0))
-WITHDRAWALS = settings.register("savings.withdrawals", WITHDRAWALS_NEVER,
+WITHDRAWALS = settings.define("savings.withdrawals", WITHDRAWALS_NEVER,
                                 N_("Withdrawals during the cycle"),
                                 settings.choice(WITHDRAWALS_NEVER, WITHDRAWALS_ALLOWED))
-NOTICE_DAYS = settings.register("savings.withdrawal_notice_days", 0,
+NOTICE_DAYS = settings.define("savings.withdrawal_notice_days", 0,
                                 N_("Days of notice before a withdrawal"), settings.whole(0, 365))
-WITHDRAWAL_PERCENT = settings.register(
+WITHDRAWAL_PERCENT = settings.define(
     "savings.withdrawal_max_percent", 100,
     N_("Largest withdrawal, in percent of the member's savings"), settings.whole(1, 100))
-LOAN_SECURITY = settings.register(
+LOAN_SECURITY = settings.define(
     "savings.loan_security_percent", 100,
     N_("Savings kept to secure a member's loans, in percent of what she still owes"),
     settings.whole(0, 100))
-FINE_ABSENCE = settings.register("savings.fine_absence", 0, N_("Fine for missing a meeting"),
+FINE_ABSENCE = settings.define("savings.fine_absence", 0, N_("Fine for missing a meeting"),
                                  settings.whole(0))
-FINE_LATE = settings.register("savings.fine_late", 0, N_("Fine for coming late"),
+FINE_LATE = settings.define("savings.fine_late", 0, N_("Fine for coming late"),
                               settings.whole(0))
-CUSTOM_FINES = settings.register("savings.custom_fines", [], N_("Other fines"), _custom_fines)
-SHAREOUT_METHOD = settings.register("savings.shareout_method", VALUE_PER_SHARE,
+CUSTOM_FINES = settings.define("savings.custom_fines", [], N_("Other fines"), _custom_fines)
+SHAREOUT_METHOD = settings.define("savings.shareout_method", VALUE_PER_SHARE,
                                     N_("How the share-out divides the fund"),
                                     settings.choice(*SHAREOUT_METHODS))
-SHAREOUT_LOANS = settings.register("savings.shareout_loans", NET_LOANS,
+SHAREOUT_LOANS = settings.define("savings.shareout_loans", NET_LOANS,
                                    N_("Loans still owed at share-out"),
                                    settings.choice(*LOAN_POLICIES))
-SHAREOUT_ROUND_TO = settings.register(
+SHAREOUT_ROUND_TO = settings.define(
     "savings.shareout_round_to", 1,
     N_("Round payouts down to a multiple of (smallest note, in the smallest unit)"),
     settings.whole(1))
-SHAREOUT_TIME_UNIT = settings.register(
+SHAREOUT_TIME_UNIT = settings.define(
     "savings.shareout_time_unit", SHARE_DAYS,
     N_("The time-weighted share-out counts savings held by"), settings.choice(*TIME_UNITS))
-EXIT_BELOW_PAR = settings.register(
+EXIT_BELOW_PAR = settings.define(
     "savings.exit_below_par", EXIT_CURRENT_VALUE,
     N_("A member who leaves while the fund is below its savings gets"),
     settings.choice(*EXIT_VALUES))

@@ -138,7 +138,7 @@ def clean_layout(value: Any) -> dict[str, Any]:
     return {"preset": preset, **values}
 
 
-PAGE_SETTING = settings.register("passbook_page", {"preset": "A5"}, N_("Passbook page size"),
+PAGE_SETTING = settings.define("passbook_page", {"preset": "A5"}, N_("Passbook page size"),
                                  clean_layout)
 
 

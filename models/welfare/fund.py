@@ -61,29 +61,29 @@ def _whole(low: int, high: int | None = None):  # noqa: ANN202
 
 # Amounts are minor units of the group's currency.
 SETTINGS = {
-    "welfare_contribution": settings.register(
+    "welfare_contribution": settings.define(
         "welfare_contribution", 0, N_("Welfare contribution per member"), _whole(0)),
-    "welfare_contribution_basis": settings.register(
+    "welfare_contribution_basis": settings.define(
         "welfare_contribution_basis", "meeting", N_("The contribution is due"),
         settings.choice(*BASES)),
-    "welfare_joining_fee": settings.register(
+    "welfare_joining_fee": settings.define(
         "welfare_joining_fee", 0, N_("Joining fee into the welfare fund"), _whole(0)),
-    "welfare_min_reserve": settings.register(
+    "welfare_min_reserve": settings.define(
         "welfare_min_reserve", 0, N_("Minimum welfare fund reserve"), _whole(0)),
-    "welfare_reserve_extra_approvals": settings.register(
+    "welfare_reserve_extra_approvals": settings.define(
         "welfare_reserve_extra_approvals", 1,
         N_("Extra approvals for a payout below the reserve"), _whole(0, 5)),
-    "welfare_shortfall": settings.register(
+    "welfare_shortfall": settings.define(
         "welfare_shortfall", "partial", N_("When the fund is short"), settings.choice(*SHORTFALL)),
-    "welfare_approvals_required": settings.register(
+    "welfare_approvals_required": settings.define(
         "welfare_approvals_required", 1, N_("Leaders who must approve a claim"), _whole(1, 5)),
-    "welfare_max_missed_contributions": settings.register(
+    "welfare_max_missed_contributions": settings.define(
         "welfare_max_missed_contributions", 2,
         N_("Contributions a member may be behind and still claim"), _whole(0, 24)),
-    "welfare_year_cap": settings.register(
+    "welfare_year_cap": settings.define(
         "welfare_year_cap", 0, N_("Most one member may get in a calendar year (0: no limit)"),
         _whole(0)),
-    "welfare_loan_grace": settings.register(
+    "welfare_loan_grace": settings.define(
         "welfare_loan_grace", "grace", N_("A loan payment counts as late for claims"),
         settings.choice(*LOAN_GRACE)),
 }

@@ -13,7 +13,7 @@ from models.core import capability, entry_text, ledger, settings, verify
 from models.core.permissions import Permission
 from models.meetings import columns as meeting_columns
 from models.meetings import cycles, roll
-from models.savings import debts
+from models.savings import debts, member_funds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_KINDS = {"reversal", "opening_balance"}
@@ -56,6 +56,7 @@ def test_hooks_hold_exactly_the_declared_contributions():
         col.key for cap in caps() for col in cap.meeting_columns)
     assert roll._HOOKS == [h for cap in caps() for h in cap.roll_call]
     assert cycles._KEEPERS == [k for cap in caps() for k in cap.cycle_keeper]
+    assert list(member_funds._FUNDS.values()) == [f for cap in caps() for f in cap.member_funds]
     assert debts.debt_sources() == sorted(
         (s for cap in caps() for s in cap.debt_sources), key=lambda s: s.order)
 
