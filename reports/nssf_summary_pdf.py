@@ -23,9 +23,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core import clock, settings
+from models.core.groups import get_group
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import Currency, format_amount, format_money
+from models.core.money import Currency, currency, format_amount, format_money
+from models.core.schema import Member, User
+from models.nssf import enrolment as enrolments, remittance, scheme
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins
@@ -85,6 +92,43 @@ class RemittanceSummary:
     provisional: bool = False  # the level table in force is the provisional default
     table_from: dt.date | None = None  # the day the level table in force took effect
     is_demo: bool = False
+
+
+def summary(session: Session, actor: User, *, batch_id: int) -> RemittanceSummary:
+    """The summary of one batch as it stands (read permission needed): its lines by
+    member, and for a month's run the members left unpaid that month, in grace."""
+    batch = remittance.batch_row(session, actor, batch_id)
+    lines = remittance.batch_lines(session, actor, batch_id)
+    group = get_group(session, batch.group_id)
+    numbers = dict(session.execute(select(Member.id, Member.number).where(
+        Member.id.in_({line.member_id for line in lines} or {0}))).all())
+    by_member: dict[int, list] = {}
+    for line in lines:
+        by_member.setdefault(line.member_id, []).append(line)
+    summary_lines = []
+    for member_id, own in by_member.items():
+        latest = max(own, key=lambda line: line.period)
+        summary_lines.append(SummaryLine(
+            numbers.get(member_id, 0), latest.name, latest.ss_number, latest.level,
+            sum(1 if line.contribution > 0 else -1 for line in own),
+            sum(line.contribution for line in own), sum(line.from_pot for line in own),
+            sum(line.from_advance for line in own), sum(line.from_subsidy for line in own)))
+    summary_lines.sort(key=lambda line: line.number)
+    skipped = []
+    if batch.corrects_id is None:
+        s = scheme.scheme(session, batch.group_id, batch.month)
+        for row in enrolments.enrolments(session, actor, batch.group_id):
+            if (row.status == enrolments.IN_GRACE and row.member_id not in by_member
+                    and row.oldest_unpaid is not None and row.oldest_unpaid <= batch.month):
+                due = scheme.contribution(s, scheme.level_for_month(s, row.level))
+                skipped.append(SkippedLine(row.member_number, row.name, due, row.pay_by))
+    table_from = max((day for day, _value in settings.history(
+        session, batch.group_id, scheme.LEVELS.key) if day <= batch.month), default=None)
+    return RemittanceSummary(
+        group.name, group.village or "", currency(group.currency), batch.month, batch.number,
+        batch.status, tuple(summary_lines), clock.now(), actor.display_name,
+        group.head_hash or "", tuple(skipped), batch.corrects_number,
+        batch.lsso_receipt or "", batch.paid_on, batch.provisional, table_from, group.is_demo)
 
 
 def month_text(month: dt.date) -> str:
