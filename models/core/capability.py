@@ -25,10 +25,10 @@ from models.core import entry_text, ledger, settings, verify
 from models.core.permissions import Permission
 
 # In dependency order: a capability may need only those before it.
-CAPABILITIES = ("meetings", "savings", "loans", "welfare", "statements", "opening")
+CAPABILITIES = ("meetings", "savings", "loans", "welfare", "nssf", "statements", "opening")
 
 # The hooks capabilities own, by the field a contributor fills.
-HOOKS = ("meeting_columns", "roll_call", "debt_sources")
+HOOKS = ("meeting_columns", "roll_call", "debt_sources", "member_funds")
 
 @dataclass(frozen=True)
 class Capability:
@@ -45,6 +45,7 @@ class Capability:
     meeting_columns: tuple[Any, ...] = ()           # models.meetings.columns.MeetingColumn
     roll_call: tuple[Any, ...] = ()                 # models.meetings.roll.RollCallHook
     debt_sources: tuple[Any, ...] = ()              # models.savings.debts.DebtSource
+    member_funds: tuple[Any, ...] = ()    # models.savings.member_funds.MemberFund (paid out at exit)
     accepts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)  # hook -> register one contribution
     demo: tuple[str, ...] = ()      # its demo activities' modules (each defines ACTIVITY)
     cli: tuple[str, ...] = ()                       # its `kongthun` subcommands

@@ -4,7 +4,7 @@ share-out (others add theirs as ``debt_sources``)."""
 from models.core.capability import Capability
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.savings import accounts, rules, shareout, texts
+from models.savings import accounts, member_funds, rules, shareout, texts
 
 CAPABILITY = Capability(
     name="savings",
@@ -20,6 +20,7 @@ CAPABILITY = Capability(
     meeting_columns=(accounts.SAVINGS_COLUMN, accounts.FINES_COLUMN),
     roll_call=(accounts.ATTENDANCE_FINES,),
     debt_sources=(accounts.FINES_DEBTS,),
-    accepts={"debt_sources": accounts.register_debt_source},
+    accepts={"debt_sources": accounts.register_debt_source,
+             "member_funds": member_funds.register},
     demo=("models.demo.activity_savings", "models.demo.activity_shareout"),
 )

@@ -24,6 +24,7 @@ from models.core.i18n import N_, gettext
 from models.core.ledger import Line, fmt_date
 from models.core.members import set_status
 from models.core.permissions import Permission, require
+from models.savings import member_funds
 from models.savings.texts import MEETING_FINES
 from models.savings.rules import (
     EXIT_CURRENT_VALUE,
@@ -602,6 +603,7 @@ class SettlementStatement:
     payout: int
     problems: tuple[UserError, ...]
     below_par: int = 0  # what her savings lose to the fund's loss (kept by the group)
+    funds: tuple[member_funds.FundPayout, ...] = ()  # her other money paid out with it (NSSF pot)
 
     @property
     def worth(self) -> int:
@@ -633,6 +635,7 @@ def settlement_statement(session: Session, actor: User, *, member_id: int, on: d
     debts = member_debts(session, gid, member.id, on)
     lines = plan_netting(debts, savings - cut)
     payout = savings - cut - sum(line.netted for line in lines)
+    funds = member_funds.payouts(session, gid, member.id, on)
     problems: list[UserError] = []
     if member.status != "active":
         problems.append(UserError(N_("{name} has already left the group."), name=member.name_lao))
@@ -644,10 +647,12 @@ def settlement_statement(session: Session, actor: User, *, member_id: int, on: d
                     if d.source == UNMANAGED)
     if paid_from not in PAY_ACCOUNTS:
         problems.append(UserError(N_("Money is paid from the cash box or the bank.")))
-    elif payout and (short := cashbox.shortfall(session, gid, paid_from, payout)) is not None:
+    elif (cash := payout + sum(f.amount for f in funds)) and (
+            short := cashbox.shortfall(session, gid, paid_from, cash)) is not None:
         problems.append(short)
     return SettlementStatement(member.id, member.number, member.name_lao, on, reason, savings,
-                               r.shares(savings), tuple(lines), payout, tuple(problems), cut)
+                               r.shares(savings), tuple(lines), payout, tuple(problems), cut,
+                               funds)
 
 
 def below_par_cut(session: Session, group_id: int, saved: int) -> int:
@@ -692,6 +697,7 @@ def settle_exit(session: Session, actor: User, *, member_id: int, on: dt.date,
                               memo=memo or paid_to.strip(),
                               lines=[Line("member_savings", statement.payout, member_id=member.id),
                                      Line(paid_from, -statement.payout)])
+        member_funds.pay_out(session, actor, member.id, statement.funds, on, paid_from, memo)
         for notice in session.scalars(select(WithdrawalNotice).where(
                 WithdrawalNotice.member_id == member.id, WithdrawalNotice.status == "open")):
             notice.status = "cancelled"
