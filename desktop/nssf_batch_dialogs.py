@@ -18,7 +18,7 @@ from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.nssf import pot, remittance
-from models.nssf.remittance import BatchRow
+from models.nssf.batches import BatchRow
 from reports import nssf_summary_pdf
 
 
@@ -36,16 +36,12 @@ def save_file(parent: QWidget | None, ctx: ScreenContext, batch: BatchRow,
     """The batch's remittance file as CSV or Excel, through the one save flow. A draft is
     exported by it: its money is posted and the batch frozen, in the same transaction as
     the file is written, so a cancelled or failed save changes nothing."""
-    from reports.nssf_file import render
+    from reports.nssf_file import export_remittance, write_file
 
     batch_id = batch.id
 
     def write(session, actor, path: Path) -> None:  # noqa: ANN001
-        content = remittance.export_batch(session, actor, batch_id=batch_id, fmt=fmt,
-                                          render=render)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_bytes(content)
-        partial.replace(path)
+        write_file(export_remittance(session, actor, batch_id=batch_id, fmt=fmt), path)
 
     what = _("the remittance file") if fmt == "csv" else _("the remittance workbook")
     saved = save_document(parent, ctx, [Paper(file_name(batch, fmt), write)], what=what,

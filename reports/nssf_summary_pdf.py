@@ -32,7 +32,7 @@ from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.core.money import Currency, currency, format_amount, format_money
 from models.core.schema import Member, User
-from models.nssf import enrolment as enrolments, remittance, scheme
+from models.nssf import batches, enrolment as enrolments, scheme
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins
@@ -97,8 +97,8 @@ class RemittanceSummary:
 def summary(session: Session, actor: User, *, batch_id: int) -> RemittanceSummary:
     """The summary of one batch as it stands (read permission needed): its lines by
     member, and for a month's run the members left unpaid that month, in grace."""
-    batch = remittance.batch_row(session, actor, batch_id)
-    lines = remittance.batch_lines(session, actor, batch_id)
+    batch = batches.batch_row(session, actor, batch_id)
+    lines = batches.batch_lines(session, actor, batch_id)
     group = get_group(session, batch.group_id)
     numbers = dict(session.execute(select(Member.id, Member.number).where(
         Member.id.in_({line.member_id for line in lines} or {0}))).all())
