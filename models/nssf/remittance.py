@@ -331,11 +331,13 @@ def make_run(session: Session, actor: User, *, group_id: int, month: dt.date,
             if due.skipped:
                 continue
             s = scheme_mod.scheme(session, group_id, due.period)
-            session.add(_line(session, e, row.name, due.period, mode,
-                              contribution=due.contribution, from_pot=due.from_pot,
-                              from_advance=due.from_advance, from_subsidy=due.from_subsidy,
-                              split=scheme_mod.split(s, due.level, due.contribution, mode),
-                              level=due.level, number=due.level_number))
+            line = _line(session, e, row.name, due.period, mode,
+                         contribution=due.contribution, from_pot=due.from_pot,
+                         from_advance=due.from_advance, from_subsidy=due.from_subsidy,
+                         split=scheme_mod.split(s, due.level, due.contribution, mode),
+                         level=due.level, number=due.level_number)
+            line.batch_id = batch.id
+            session.add(line)
     session.flush()
     audit.record(session, actor, "nssf.run", group_id=group_id, batch=batch.number,
                  month=month, total=preview.total)
