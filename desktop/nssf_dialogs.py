@@ -36,17 +36,18 @@ class MonthBox(QComboBox):
         super().__init__(parent)
         mark_data(self)
         months = enrolments.months(first, last)
-        for month in reversed(months) if newest_first else months:
-            self.addItem(month_text(month), month)
+        self.months = list(reversed(months)) if newest_first else months
+        for month in self.months:
+            self.addItem(month_text(month))
         self.choose(chosen or scheme_mod.month_start(clock.today()))
 
     def choose(self, month: dt.date) -> None:
-        index = self.findData(scheme_mod.month_start(month))
-        if index >= 0:
-            self.setCurrentIndex(index)
+        wanted = scheme_mod.month_start(month)
+        if wanted in self.months:
+            self.setCurrentIndex(self.months.index(wanted))
 
     def month(self) -> dt.date:
-        return self.currentData()
+        return self.months[max(self.currentIndex(), 0)]
 
 
 def level_text(s: scheme_mod.Scheme, level: int, money) -> str:  # noqa: ANN001

@@ -87,8 +87,9 @@ def test_a_run_with_one_member_short_is_advanced_exported_and_confirmed(
     # Saving the file exports the batch: she is told what it takes, and says yes.
     save_papers_to(monkeypatch, tmp_path)
     batches_panel.csv_button.click()
-    assert "takes 325,000 ₭ from the members' pots" in messages.shown[-2].text
-    assert "advances 125,000 ₭ from the loan fund" in messages.shown[-2].text
+    question = next(m for m in messages.shown if m.title == "Export the batch?")
+    assert "takes 325,000 ₭ from the members' pots" in question.text
+    assert "advances 125,000 ₭ from the loan fund" in question.text
     path = tmp_path / "nssf-2026-11-batch-1.csv"
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
