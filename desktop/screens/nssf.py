@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
-from desktop.nssf_dialogs import NSSF_TOPICS, provisional_text
+from desktop.nssf_dialogs import NSSF_TOPICS
 from desktop.nssf_warnings import GraceWarning
 from desktop.permission_tips import allow
 from desktop.screens import Section
@@ -66,7 +66,7 @@ class NssfScreen(Screen):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.provisional = QLabel()
-        self.provisional.setObjectName("problems")
+        self.provisional.setObjectName("warning")
         self.provisional.setWordWrap(True)
         layout.addWidget(self.provisional)
         self.warning = GraceWarning(ctx)
@@ -135,15 +135,14 @@ class NssfScreen(Screen):
         self.summary.setVisible(h is not None and pooling)
         if h is None:
             return
-        self.provisional.setText(provisional_text(h.scheme))
+        self.provisional.setText(_("Provisional level table: the program's own, not yet the "
+                                   "LSSO's official one. Check the amounts with the LSSO."))
         money = lambda amount: format_money(amount, self.ctx.currency())  # noqa: E731
         self.summary.setText(_(
-            "Enrolled: {enrolled} (covered {covered}, in grace {grace}) · lapsed: {lapsed} · "
-            "in the pots: {pots} · advances owed: {advances} · subsidy fund: {subsidy} · "
-            "contribution {rate} % of the level").format(
+            "Enrolled {enrolled}: covered {covered}, in grace {grace} · lapsed {lapsed} · "
+            "pots {pots} · advances owed {advances} · subsidy fund {subsidy}").format(
             enrolled=h.enrolled, covered=h.covered, grace=h.in_grace, lapsed=h.lapsed,
-            pots=money(h.pots), advances=money(h.advances), subsidy=money(h.subsidy),
-            rate=h.scheme.rate))
+            pots=money(h.pots), advances=money(h.advances), subsidy=money(h.subsidy)))
 
     def show_batch(self, batch_id: int) -> None:
         self.tabs.setCurrentWidget(self.batches)

@@ -24,7 +24,7 @@ from models.nssf import coverage
 from models.nssf.coverage import CoverageMonth, PlanRow
 from models.nssf.scheme import month_start
 
-CHART_MONTHS = 24
+CHART_MONTHS = 12
 STATE_COLOURS = {"covered": COLOURS["came"], "grace": "#e0a526", "lapsed": COLOURS["risk"]}
 
 
@@ -93,10 +93,10 @@ class CoveragePanel(QWidget):
         self.table.stretch_column(1, 2)
         split.addWidget(self.table)
         self.chart = ChartView()
-        self.chart.setMinimumWidth(360)
+        self.chart.setMinimumWidth(420)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         now_layout.addWidget(split, 1)
         self.inner.addTab(now_tab, "")
         plan_tab = QWidget()

@@ -59,7 +59,6 @@ class MembersPanel(QWidget):
         self.model = RowTableModel([
             Column(N_("Number"), lambda m: m.row.member_number, right=True),
             Column(N_("Name"), lambda m: m.row.name, tip=True),
-            Column(N_("Social-security number"), lambda m: m.row.ss_number),
             Column(N_("Level"), lambda m: money(m.row.level), right=True),
             Column(N_("Status"), lambda m: status_text(m.row)),
             Column(N_("Covered through"), lambda m: month_text(m.row.covered_through)),
@@ -153,8 +152,9 @@ class MembersPanel(QWidget):
         self.detail.setText(self._detail(row) if row is not None else "")
 
     def _detail(self, row: EnrolmentRow) -> str:
-        text = _("{name} · hospital: {hospital} · enrolled {date} · contract {start} to "
-                 "{end}").format(name=row.name, hospital=row.hospital,
+        text = _("{name} · social-security number {number} · hospital: {hospital} · enrolled "
+                 "{date} · contract {start} to {end}").format(
+                     name=row.name, number=row.ss_number, hospital=row.hospital,
                                  date=date_text(row.enrolled_on),
                                  start=month_text(row.contract_start),
                                  end=month_text(row.contract_end))

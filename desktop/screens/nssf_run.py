@@ -24,7 +24,7 @@ from desktop.nssf_batch_dialogs import (
     print_summary,
     save_file,
 )
-from desktop.nssf_dialogs import NSSF_TOPICS, MonthBox, month_text, provisional_text
+from desktop.nssf_dialogs import NSSF_TOPICS, MonthBox, month_text
 from desktop.permission_tips import allow
 from desktop.widgets import Column, FlowLayout, RowTableModel, TableView, date_text, mark_data
 from models.core import clock
@@ -67,10 +67,6 @@ class RunPanel(QWidget):
         tools.addWidget(self.month)
         tools.addWidget(self.policy, 1)
         layout.addLayout(tools)
-        self.provisional = QLabel()
-        self.provisional.setObjectName("problems")
-        self.provisional.setWordWrap(True)
-        layout.addWidget(self.provisional)
         money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
         self.model = RowTableModel([
             Column(N_("Number"), lambda r: r.member_number, right=True),
@@ -80,14 +76,12 @@ class RunPanel(QWidget):
             Column(N_("To pay"), lambda r: money(r.paid), right=True),
             Column(N_("From her pot"), lambda r: money(r.from_pot) if r.from_pot else "",
                    right=True),
-            Column(N_("Advance"), lambda r: money(r.from_advance) if r.from_advance else "",
-                   right=True),
-            Column(N_("Subsidy"), lambda r: money(r.from_subsidy) if r.from_subsidy else "",
-                   right=True),
+            Column(N_("Advance or subsidy"), lambda r: money(r.from_advance + r.from_subsidy)
+                   if r.from_advance + r.from_subsidy else "", right=True),
             Column(N_("Note"), lambda r: _(r.note) if r.note else "", tip=True),
         ], self)
         self.table = TableView(self.model)
-        self.table.stretch_column(1, 2, 8)
+        self.table.stretch_column(2, 7)  # names whole; months and notes give way
         layout.addWidget(self.table, 1)
         self.totals = mark_data(QLabel())
         self.totals.setWordWrap(True)
@@ -137,13 +131,11 @@ class RunPanel(QWidget):
 
     def _show(self) -> None:
         p = self.preview
-        self.provisional.setVisible(bool(p and p.provisional))
         if p is None:
             self.policy.clear()
             self.totals.clear()
             allow(self.make_button, self.ctx, Permission.RECORD, also=False)
             return
-        self.provisional.setText(provisional_text(self.scheme))
         self.policy.setText(_("When a pot is short: {policy}. (A dated setting of the "
                               "group.)").format(policy=_(scheme_mod.SHORTAGE_NAMES[p.policy])))
         money = lambda amount: format_money(amount, self.ctx.currency())  # noqa: E731
@@ -188,6 +180,13 @@ class RunPanel(QWidget):
             self.batch_made.emit(outcome.value.id)
 
 
+def _batch_number(b: BatchRow) -> str:
+    if b.corrects_number:
+        return _("{number}, corrects {corrects}").format(number=b.number,
+                                                         corrects=b.corrects_number)
+    return str(b.number)
+
+
 class BatchesPanel(QWidget):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,22 +194,19 @@ class BatchesPanel(QWidget):
         layout = QVBoxLayout(self)
         money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
         self.model = RowTableModel([
-            Column(N_("Batch"), lambda b: b.number, right=True),
+            Column(N_("Batch"), _batch_number),
             Column(N_("Month"), lambda b: month_text(b.month)),
             Column(N_("State"), lambda b: _(batches.BATCH_STATUS_NAMES[b.status])),
-            Column(N_("Corrects"), lambda b: b.corrects_number or "", right=True),
             Column(N_("Members"), lambda b: b.members, right=True),
             Column(N_("Total"), lambda b: money(b.total), right=True),
             Column(N_("From pots"), lambda b: money(b.from_pot), right=True),
-            Column(N_("Advance"), lambda b: money(b.from_advance) if b.from_advance else "",
-                   right=True),
-            Column(N_("Subsidy"), lambda b: money(b.from_subsidy) if b.from_subsidy else "",
-                   right=True),
-            Column(N_("LSSO receipt"), lambda b: b.lsso_receipt or ""),
+            Column(N_("Advance or subsidy"), lambda b: money(b.from_advance + b.from_subsidy)
+                   if b.from_advance + b.from_subsidy else "", right=True),
+            Column(N_("LSSO receipt"), lambda b: b.lsso_receipt or "", tip=True),
             Column(N_("Day paid"), lambda b: date_text(b.paid_on)),
         ], self)
         self.table = TableView(self.model)
-        self.table.stretch_column(9)
+        self.table.stretch_column(7)
         self.lines = RowTableModel([
             Column(N_("Month"), lambda x: month_text(x.period)),
             Column(N_("Social-security number"), lambda x: x.ss_number),
