@@ -118,7 +118,8 @@ def summary(session: Session, actor: User, *, batch_id: int) -> RemittanceSummar
     if batch.corrects_id is None:
         s = scheme.scheme(session, batch.group_id, batch.month)
         for row in enrolments.enrolments(session, actor, batch.group_id):
-            if (row.status == enrolments.IN_GRACE and row.member_id not in by_member
+            paid_now = any(line.period == batch.month for line in by_member.get(row.member_id, ()))
+            if (row.status == enrolments.IN_GRACE and not paid_now
                     and row.oldest_unpaid is not None and row.oldest_unpaid <= batch.month):
                 due = scheme.contribution(s, scheme.level_for_month(s, row.level))
                 skipped.append(SkippedLine(row.member_number, row.name, due, row.pay_by))
@@ -219,7 +220,7 @@ def _lines_table(summary: RemittanceSummary) -> Table:
     head_right = ParagraphStyle("head_right", parent=head, alignment=TA_RIGHT)
     num, num_bold = st["number"], st["number_bold"]
     small = st["small"]
-    widths = [12 * mm, 0, 22 * mm, 16 * mm, 23 * mm, 23 * mm, 22 * mm, 22 * mm]
+    widths = [15 * mm, 0, 22 * mm, 16 * mm, 23 * mm, 23 * mm, 22 * mm, 22 * mm]
     widths[1] = WIDTH - sum(widths)
     rows: list[list] = [[pdf.para(_("Number"), head),
                          pdf.para(_("Member · social-security number"), head)]
@@ -264,7 +265,7 @@ def _skipped_table(summary: RemittanceSummary, money) -> Table:  # noqa: ANN001
                      pdf.para(money(line.due), st["number"]),
                      pdf.para(month_text(line.grace_until) if line.grace_until else "–",
                               st["body"])])
-    return pdf.table(rows, [12 * mm, WIDTH - 82 * mm, 35 * mm, 35 * mm])
+    return pdf.table(rows, [15 * mm, WIDTH - 85 * mm, 35 * mm, 35 * mm])
 
 
 def _figure(value: int, amount) -> str:  # noqa: ANN001

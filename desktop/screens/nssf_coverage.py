@@ -43,7 +43,10 @@ def coverage_chart(points: list[CoverageMonth]) -> QChart:
     series = QStackedBarSeries()
     for bars in sets:
         series.append(bars)
-    x = _category_axis([f"{p.month.month}/{p.month.year % 100:02d}" for p in points])
+    # Twelve bars in half the screen: the month's number under each, the years once.
+    x = _category_axis([str(p.month.month) for p in points])
+    if points:
+        x.setTitleText(f"{points[0].month:%m/%Y} – {points[-1].month:%m/%Y}")
     y = QValueAxis()
     y.setLabelFormat("%d")
     y.setRange(0, max([p.enrolled for p in points] + [1]))
@@ -90,7 +93,7 @@ class CoveragePanel(QWidget):
             Column(N_("Months it pays"), lambda r: r.months_in_pot, right=True),
         ], self)
         self.table = TableView(self.model)
-        self.table.stretch_column(1, 2)
+        self.table.stretch_column(2)  # whole names; the status gives way
         split.addWidget(self.table)
         self.chart = ChartView()
         self.chart.setMinimumWidth(420)
