@@ -236,6 +236,9 @@ def test_the_grace_warning_names_who_must_pay_and_by_when(pooling, make_window):
     assert screen.warning.text() == "NSSF in grace: ທ້າວ ສົມ (pay by 12/2026)."
     overview = window.show_section("overview")
     assert "ທ້າວ ສົມ (pay by 12/2026)" in overview.nssf_warning.text()
+    meetings = window.show_section("meetings")
+    assert meetings.open_today()
+    assert meetings.page.nssf_warning.text() == "NSSF in grace: ທ້າວ ສົມ (pay by 12/2026)."
 
 
 def test_a_group_without_pooling_is_offered_to_start_it(env, make_window):
@@ -275,3 +278,28 @@ def test_every_nssf_dialog_opens_in_lao_without_english(keo_and_bua, make_ctx, l
 
 def test_the_chart_of_an_empty_group_still_draws():
     assert coverage_chart([]).title()
+
+
+def test_the_meeting_grid_has_an_nssf_column_only_for_a_group_that_pools(
+        env, make_window, qtbot, messages):
+    from tests.desktop.test_meeting_screens import amounts, go, open_today, type_into
+
+    page = open_today(make_window("treasurer")).page
+    assert "nssf_pot" not in page.model.money_keys()
+    assert not page.nssf_warning.isVisibleTo(page)
+
+    with env.db.write() as s:
+        scheme.set_scheme_settings(s, env.user(s, "admin"), group_id=env.group_id,
+                                   effective_from=dt.date(2026, 11, 1),
+                                   values={"nssf_pooling": True})
+    enrol(env, 0, "SS-1001")
+    page = open_today(make_window("treasurer")).page
+    assert "nssf_pot" in page.model.money_keys()
+    # Keo brings 250,000 for her pot at the meeting.
+    go(page, 0, "nssf_pot")
+    type_into(qtbot, page, "250000")
+    assert amounts(page, "nssf_pot")[0] == 250_000
+    messages.answer = "later"
+    assert page.post()
+    with env.db.read() as s:
+        assert pot.pot_balance(s, env.group_id, env.member_ids[0]) == 250_000
