@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, \
+    QWidget
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
@@ -17,6 +18,7 @@ from desktop.screens import Section
 from desktop.screens.nssf_coverage import CoveragePanel
 from desktop.screens.nssf_members import MembersPanel
 from desktop.screens.nssf_run import BatchesPanel, RunPanel
+from desktop.screens.nssf_settings import SettingsPanel
 from desktop.widgets import Screen, heading, mark_data
 from models.core import clock
 from models.core.i18n import N_, _
@@ -86,7 +88,8 @@ class NssfScreen(Screen):
         self.run = RunPanel(ctx)
         self.batches = BatchesPanel(ctx)
         self.coverage = CoveragePanel(ctx)
-        for panel in (self.members, self.run, self.batches, self.coverage):
+        self.settings = SettingsPanel(ctx)
+        for panel in self.panels():
             self.tabs.addTab(panel, "")
         layout.addWidget(self.tabs, 1)
         self.run.batch_made.connect(self.show_batch)
@@ -97,16 +100,20 @@ class NssfScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(_("NSSF: social security through the group"))
         for index, title in enumerate((N_("Members and pots"), N_("Monthly run"),
-                                       N_("Batches to the LSSO"), N_("Coverage"))):
+                                       N_("Batches to the LSSO"), N_("Coverage"),
+                                       N_("Rules and levels"))):
             self.tabs.setTabText(index, _(title))
         self.off_note.setText(_("This group does not pool its members' NSSF contributions. "
                                 "When it does, each member saves into her own NSSF pot and "
                                 "the group pays the LSSO every month."))
         self.turn_on.setText(_("Start NSSF pooling"))
-        for panel in (self.members, self.run, self.batches, self.coverage):
+        for panel in self.panels():
             panel.retranslate()
         self.warning.retranslate()
         self._show_header()
+
+    def panels(self) -> tuple[QWidget, ...]:
+        return (self.members, self.run, self.batches, self.coverage, self.settings)
 
     def refresh(self) -> None:
         gid = self.ctx.group_id

@@ -254,7 +254,7 @@ def test_a_group_without_pooling_is_offered_to_start_it(env, make_window):
 def test_the_screen_in_lao_has_no_english_left(keo_and_bua, make_window, lao):
     window = make_window("treasurer")
     screen = window.show_section("nssf")
-    for panel in (screen.members, screen.run, screen.batches, screen.coverage):
+    for panel in screen.panels():
         screen.tabs.setCurrentWidget(panel)
         assert english_left(screen) == []
 
@@ -303,3 +303,42 @@ def test_the_meeting_grid_has_an_nssf_column_only_for_a_group_that_pools(
     assert page.post()
     with env.db.read() as s:
         assert pot.pot_balance(s, env.group_id, env.member_ids[0]) == 250_000
+
+
+def test_an_administrator_puts_the_official_level_table_and_the_rules_in_force(
+        pooling, make_window):
+    env = pooling
+    window = make_window("admin")
+    screen = window.show_section("nssf")
+    screen.tabs.setCurrentWidget(screen.settings)
+    panel = screen.settings
+    assert "provisional table" in panel.table_now.text()
+    panel.levels.setText("2,600,000 3,000,000 x")
+    panel.table_from.setText("01/12/2026")
+    panel.save_table.click()
+    assert panel.problems.isVisibleTo(panel) and "“x”" in panel.problems.text()
+    with env.db.read() as s:
+        assert scheme.scheme(s, env.group_id, dt.date(2026, 12, 1)).provisional
+    panel.levels.setText("2,600,000 3,000,000 3,400,000")
+    panel.save_table.click()
+    assert not panel.problems.isVisible()
+    with env.db.read() as s:
+        december = scheme.scheme(s, env.group_id, dt.date(2026, 12, 1))
+        november = scheme.scheme(s, env.group_id, dt.date(2026, 11, 1))
+    assert (december.levels, december.provisional) == ((2_600_000, 3_000_000, 3_400_000),
+                                                        False)
+    assert november.provisional
+
+    panel.shortage.choose("subsidy")
+    panel.grace.setValue(2)
+    panel.save_rules.click()
+    with env.db.read() as s:
+        now = scheme.scheme(s, env.group_id, dt.date(2026, 11, 20))
+    assert (now.shortage, now.grace_months) == ("subsidy", 2)
+
+
+def test_the_treasurer_reads_the_rules_but_cannot_change_them(pooling, make_window):
+    screen = make_window("treasurer").show_section("nssf")
+    screen.tabs.setCurrentWidget(screen.settings)
+    assert not screen.settings.save_rules.isEnabled()
+    assert "administrator" in screen.settings.save_table.toolTip().lower()
