@@ -352,3 +352,73 @@ class SavingsTransferDialog(_PotForm):
         member_id, note = self.row.member_id, self.note.text()
         return lambda s, actor: pot.transfer_from_savings(s, actor, member_id=member_id,
                                                           amount=amount, on=on, note=note)
+
+
+class PotWithdrawalDialog(_PotForm):
+    """Money paid out of her pot, where the group's rule allows it (the rule is said
+    before she types: for example only after she has left the scheme)."""
+
+    title = N_("Money out of her NSSF pot")
+    button = N_("Pay out")
+
+    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, row, parent)
+        gid, today = ctx.group_id, clock.today()
+        self.rule = _(scheme_mod.WITHDRAWAL_NAMES[ctx.read(
+            lambda s, a: scheme_mod.scheme(s, gid, today)).withdrawals])
+        self.out_of = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS)
+        self.note = mark_data(QLineEdit())
+        self.add_row(N_("Paid from"), self.out_of)
+        self.add_row(N_("Note"), self.note)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if hasattr(self, "out_of"):
+            self.out_of.retranslate()
+
+    def info_text(self) -> str:
+        return super().info_text() + "\n" + _("The group's rule for taking money out: "
+                                              "{rule}.").format(rule=getattr(self, "rule", ""))
+
+    def post(self, amount: int, on: dt.date):  # noqa: ANN201
+        member_id, out_of, note = self.row.member_id, self.out_of.currentData(), self.note.text()
+        return lambda s, actor: pot.withdraw_from_pot(s, actor, member_id=member_id,
+                                                      amount=amount, on=on, paid_from=out_of,
+                                                      note=note)
+
+
+class AdvanceRepaymentDialog(_PotForm):
+    """She pays back what the loan fund advanced for her NSSF months."""
+
+    title = N_("Repay an NSSF advance")
+    button = N_("Record repayment")
+
+    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, row, parent)
+        gid = ctx.group_id
+        self.owed = ctx.read(lambda s, a: pot.advance_owed(s, gid, row.member_id))
+        self.into = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS)
+        self.paper = mark_data(QLineEdit())
+        self.add_row(N_("Paid into"), self.into)
+        self.add_row(N_("Receipt number"), self.paper)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if hasattr(self, "into"):
+            self.into.retranslate()
+
+    def info_text(self) -> str:
+        return _("She owes {owed} in NSSF advances.").format(
+            owed=self.money(getattr(self, "owed", 0)))
+
+    def done_text(self, seq: int) -> str:  # type: ignore[override]
+        return _("The repayment was recorded as entry {seq}.").format(seq=seq)
+
+    def post(self, amount: int, on: dt.date):  # noqa: ANN201
+        member_id, into, paper = self.row.member_id, self.into.currentData(), self.paper.text()
+        return lambda s, actor: pot.repay_advance(s, actor, member_id=member_id, amount=amount,
+                                                  on=on, paid_to=into, receipt=paper)

@@ -12,9 +12,11 @@ from desktop.context import ScreenContext
 from desktop.nssf_batch_dialogs import GrantDialog
 from desktop.nssf_dialogs import (
     NSSF_TOPICS,
+    AdvanceRepaymentDialog,
     EnrolDialog,
     LevelDialog,
     PotDepositDialog,
+    PotWithdrawalDialog,
     SavingsTransferDialog,
     month_text,
 )
@@ -81,10 +83,12 @@ class MembersPanel(QWidget):
         self.level_button = QPushButton()
         self.renew_button = QPushButton()
         self.history_button = QPushButton()
+        self.withdraw_button = QPushButton()
+        self.repay_button = QPushButton()
         self.grant_button = QPushButton()
         for button in (self.enrol_button, self.deposit_button, self.transfer_button,
-                       self.level_button, self.renew_button, self.history_button,
-                       self.grant_button):
+                       self.repay_button, self.level_button, self.renew_button,
+                       self.history_button, self.withdraw_button, self.grant_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.enrol_button.clicked.connect(self.enrol)
@@ -92,6 +96,8 @@ class MembersPanel(QWidget):
         self.transfer_button.clicked.connect(lambda: self._with_row(SavingsTransferDialog))
         self.level_button.clicked.connect(lambda: self._with_row(LevelDialog))
         self.history_button.clicked.connect(lambda: self._with_row(HistoryDialog))
+        self.withdraw_button.clicked.connect(lambda: self._with_row(PotWithdrawalDialog))
+        self.repay_button.clicked.connect(lambda: self._with_row(AdvanceRepaymentDialog))
         self.renew_button.clicked.connect(self.renew)
         self.grant_button.clicked.connect(lambda: GrantDialog.ask(self, self.ctx))
         self.table.selectionModel().selectionChanged.connect(self._selected)
@@ -106,6 +112,8 @@ class MembersPanel(QWidget):
         self.level_button.setText(_("Change level…"))
         self.renew_button.setText(_("Renew contract"))
         self.history_button.setText(_("Her history…"))
+        self.withdraw_button.setText(_("Money out of her pot…"))
+        self.repay_button.setText(_("Repay advance…"))
         self.grant_button.setText(_("Grant to the subsidy fund…"))
         self._selected()
 
@@ -149,6 +157,13 @@ class MembersPanel(QWidget):
               also=running and row.renewal_due,
               why_not=_("A contract is renewed in its last months."))
         self.history_button.setEnabled(row is not None)
+        line = self.table.selected_row()
+        allow(self.withdraw_button, self.ctx, Permission.RECORD, may=self.may_record,
+              also=line is not None and line.pot > 0,
+              why_not=none if row is None else _("Her pot is empty."))
+        allow(self.repay_button, self.ctx, Permission.RECORD, may=self.may_record,
+              also=line is not None and line.advances > 0,
+              why_not=none if row is None else _("She owes no NSSF advance."))
         self.detail.setText(self._detail(row) if row is not None else "")
 
     def _detail(self, row: EnrolmentRow) -> str:

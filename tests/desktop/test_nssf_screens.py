@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from desktop.nssf_batch_dialogs import ConfirmBatchDialog, CorrectionDialog, GrantDialog
-from desktop.nssf_dialogs import EnrolDialog, LevelDialog, PotDepositDialog, \
-    SavingsTransferDialog
+from desktop.nssf_dialogs import AdvanceRepaymentDialog, EnrolDialog, LevelDialog, \
+    PotDepositDialog, PotWithdrawalDialog, SavingsTransferDialog
 from desktop.nssf_history import HistoryDialog
 from desktop.screens.nssf_coverage import coverage_chart
 from models.core import verify
@@ -270,6 +270,7 @@ def test_every_nssf_dialog_opens_in_lao_without_english(keo_and_bua, make_ctx, l
         row = enrolments.member_enrolment(s, env.user(s, "treasurer"), env.member_ids[0])
     for dialog in (EnrolDialog(ctx), LevelDialog(ctx, row), PotDepositDialog(ctx, row),
                    SavingsTransferDialog(ctx, row), HistoryDialog(ctx, row),
+                   PotWithdrawalDialog(ctx, row), AdvanceRepaymentDialog(ctx, row),
                    ConfirmBatchDialog(ctx, batch), CorrectionDialog(ctx, batch),
                    GrantDialog(ctx)):
         qtbot.addWidget(dialog)
@@ -342,3 +343,31 @@ def test_the_treasurer_reads_the_rules_but_cannot_change_them(pooling, make_wind
     screen.tabs.setCurrentWidget(screen.settings)
     assert not screen.settings.save_rules.isEnabled()
     assert "administrator" in screen.settings.save_table.toolTip().lower()
+
+
+def test_her_pot_is_paid_out_only_by_the_group_rule_and_an_advance_is_repaid(
+        keo_and_bua, make_ctx, qtbot):
+    env = keo_and_bua
+    from models.nssf import remittance
+    from reports.nssf_file import export_remittance
+
+    with env.db.write() as s:
+        made = remittance.make_run(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                   month=NOVEMBER)
+        export_remittance(s, env.user(s, "treasurer"), batch_id=made.id, fmt="csv")
+        keo = enrolments.member_enrolment(s, env.user(s, "treasurer"), env.member_ids[0])
+        bua = enrolments.member_enrolment(s, env.user(s, "treasurer"), env.member_ids[1])
+    ctx = make_ctx("treasurer")
+    out = PotWithdrawalDialog(ctx, keo)
+    qtbot.addWidget(out)
+    assert "Only when she leaves the scheme" in out.info.text()
+    out.amount.setText("100,000")
+    assert not out.save()
+    assert "only after she leaves the scheme" in out.problems.text()
+    repay = AdvanceRepaymentDialog(ctx, bua)
+    qtbot.addWidget(repay)
+    assert repay.info.text() == "She owes 125,000 ₭ in NSSF advances."
+    repay.amount.setText("50,000")
+    assert repay.save()
+    with env.db.read() as s:
+        assert pot.advance_owed(s, env.group_id, env.member_ids[1]) == 75_000
