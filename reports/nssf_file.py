@@ -12,8 +12,10 @@ both call.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -66,16 +68,25 @@ def csv_bytes(data: RemittanceFile) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # Excel reads Lao with the BOM
 
 
-def _fixed_zip(content: bytes, when: tuple[int, ...]) -> bytes:
-    """The same ZIP with every member dated ``when`` and stored in name order."""
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fixed_zip(content: bytes, when: dt.datetime) -> bytes:
+    """The same ZIP with every member dated ``when``, and the workbook's modified time
+    ``when`` too (openpyxl writes the wall clock's there whatever it is told)."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=when)
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = MODIFIED.sub(rb"\g<1>" + iso + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, data)
     return out.getvalue()
 
 
@@ -103,6 +114,12 @@ def xlsx_bytes(data: RemittanceFile) -> bytes:
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
     sheet.freeze_panes = "A2"
+    # Printed on A4 across: every column on one page's width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     when = data.written_at.replace(microsecond=0, tzinfo=None)
     book.properties.creator = "Kongthun"
     book.properties.lastModifiedBy = "Kongthun"
@@ -111,8 +128,7 @@ def xlsx_bytes(data: RemittanceFile) -> bytes:
     book.properties.title = f"NSSF {data.month:%Y-%m} #{data.batch_number}"
     buffer = io.BytesIO()
     book.save(buffer)
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    return _fixed_zip(buffer.getvalue(), stamp)
+    return _fixed_zip(buffer.getvalue(), when)
 
 
 def remittance_bytes(data: RemittanceFile, fmt: str) -> bytes:

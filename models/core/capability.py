@@ -9,7 +9,8 @@ contribution claimed twice stops the program there, never later and never silent
 
 The core owns four registries (verify checks, reversal rules, entry-kind names and
 describers, dated settings). A capability may own a hook others contribute to (meetings own
-the grid's columns and the roll call, savings own the debts netted at exit and share-out):
+the grid's columns and the roll call, savings own the debts netted at exit and share-out
+and the member funds — an NSSF pot — paid out with her savings at exit):
 it names the hook in ``accepts`` with the function that registers one contribution, and a
 contributor must list the owner in ``needs``.
 """

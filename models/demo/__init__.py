@@ -34,7 +34,8 @@ transaction per group:
 4. calls every activity's ``finish(ctx, group)`` (clock at the last meeting).
 
 Activities run in ``(order, name)`` order at each step. Suggested orders, so that money
-exists before it is lent: savings 10, welfare 20, loans 30, NSSF 40, share-out 90.
+exists before it is lent: savings 10, welfare 20, NSSF 25 (its money goes to the bank before
+the loans lend the box's cash), loans 30, share-out 90.
 
 What a hook gets:
 

@@ -30,5 +30,6 @@ CAPABILITY = Capability(
     meeting_columns=(pot.POT_COLUMN,),
     debt_sources=(pot.ADVANCE_DEBTS,),
     member_funds=(pot.POT_FUND,),
+    demo=("models.demo.activity_nssf",),
     cli=("nssf",),
 )

@@ -14,8 +14,8 @@ from models.core.errors import NotFound, UserError
 from models.core.i18n import N_, gettext
 from models.core.permissions import Permission, require
 from models.core.schema import User
-from models.nssf.scheme import month_start
 from models.nssf.schema import NssfBatch, NssfBatchLine
+from models.nssf.scheme import month_start
 
 DRAFT, EXPORTED, CONFIRMED = "draft", "exported", "confirmed"
 BATCH_STATUS_NAMES = {DRAFT: N_("Draft"), EXPORTED: N_("Exported"),

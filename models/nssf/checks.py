@@ -31,7 +31,7 @@ def verify_nssf(session: Session, group: Group) -> list[verify.Problem]:
     problems: list[verify.Problem] = []
     cur = currency(group.currency)
 
-    def add(message: str, **params) -> None:  # noqa: ANN003
+    def add(message: str, **params) -> None:
         problems.append(verify.Problem(message, {"group": group.name, **params}, group.id))
 
     accounts = {}

@@ -20,7 +20,9 @@ from models.core.errors import NotFound
 from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import JournalEntry, JournalLine, Member, User
-from models.nssf import enrolment as enrolments, pot, scheme as scheme_mod
+from models.nssf import enrolment as enrolments
+from models.nssf import pot
+from models.nssf import scheme as scheme_mod
 from models.nssf.enrolment import (
     ACTIVE,
     ENDED,
@@ -31,8 +33,8 @@ from models.nssf.enrolment import (
     covered_months,
     standing,
 )
-from models.nssf.scheme import month_start, months_between
 from models.nssf.schema import NssfBatch, NssfBatchLine, NssfEnrolment
+from models.nssf.scheme import month_start, months_between
 from models.nssf.texts import KIND_DEPOSIT, KIND_FROM_SAVINGS
 
 
@@ -178,7 +180,7 @@ def coverage_over_time(session: Session, actor: User, group_id: int, *, start: d
         counts = defaultdict(int)
         latest: dict[int, NssfEnrolment] = {}
         for e in contracts:
-            if e.enrolled_on <= last_day and e.contract_start <= add_months(month, 120):
+            if e.contract_start <= last_day:
                 latest[e.member_id] = e
         for e in latest.values():
             if e.contract_start > month:

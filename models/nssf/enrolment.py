@@ -29,8 +29,8 @@ from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
 from models.nssf import scheme as scheme_mod
-from models.nssf.scheme import month_start, months_between
 from models.nssf.schema import NssfBatch, NssfBatchLine, NssfEnrolment, NssfLevel
+from models.nssf.scheme import month_start, months_between
 
 ACTIVE, IN_GRACE, LAPSED, ENDED = "active", "in_grace", "lapsed", "ended"
 STATUSES = (ACTIVE, IN_GRACE, LAPSED, ENDED)

@@ -26,7 +26,8 @@ from models.core.permissions import Permission, require
 from models.core.schema import Group, JournalEntry, Member, User
 from models.meetings import cashbox
 from models.meetings.columns import CellContext, MeetingColumn
-from models.nssf import enrolment as enrolments, scheme as scheme_mod
+from models.nssf import enrolment as enrolments
+from models.nssf import scheme as scheme_mod
 from models.nssf.texts import (
     KIND_DEPOSIT,
     KIND_FROM_SAVINGS,

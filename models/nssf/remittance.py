@@ -19,16 +19,13 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from models.core import audit, clock, i18n, ledger, settings
-from models.core.clock import add_months
+from models.core import audit, clock, i18n, ledger
 from models.core.errors import (
     LedgerIntegrityError,
-    NotFound,
     UserError,
     ValidationError,
     check_text,
@@ -39,7 +36,8 @@ from models.core.money import currency, format_money, round_to_minor
 from models.core.permissions import Permission, require
 from models.core.schema import Group, Member, User
 from models.meetings import cashbox
-from models.nssf import enrolment as enrolments, pot, scheme as scheme_mod
+from models.nssf import pot
+from models.nssf import scheme as scheme_mod
 from models.nssf.batches import (
     BATCH_STATUS_NAMES,
     CONFIRMED,
@@ -52,84 +50,26 @@ from models.nssf.batches import (
     find_batch,
     remittance_file,
 )
-from models.nssf.enrolment import PAID_STATUSES, chosen_level, covered_months, standing
+from models.nssf.enrolment import PAID_STATUSES
+from models.nssf.run import (  # noqa: F401  (the run's rows, read through this module too)
+    Costs,
+    MonthDue,
+    RunPreview,
+    RunRow,
+    _open_enrolments,
+    _rounding,
+    preview_run,
+)
+from models.nssf.schema import NssfBatch, NssfBatchLine, NssfEnrolment
 from models.nssf.scheme import (
     FILE_FIELD_TITLES,
     SHORTAGE_ADVANCE,
     SHORTAGE_SUBSIDY,
     month_start,
-    months_between,
 )
-from models.nssf.schema import NssfBatch, NssfBatchLine, NssfEnrolment
 from models.nssf.texts import KIND_CHARGE, KIND_INTEREST, KIND_REMITTED
 
 FORMATS = ("csv", "xlsx")
-
-
-@dataclass(frozen=True)
-class MonthDue:
-    """One month of one member in a run: what it costs and where the money comes from."""
-
-    period: dt.date
-    level: int
-    level_number: int
-    contribution: int
-    from_pot: int
-    from_advance: int
-    from_subsidy: int
-    skipped: bool          # not paid this run: she stays (or goes) in grace
-
-
-@dataclass(frozen=True)
-class RunRow:
-    member_id: int
-    member_number: int
-    name: str
-    enrolment_id: int
-    ss_number: str
-    status: str            # her status before the run
-    pot_before: int
-    advance_before: int
-    months: tuple[MonthDue, ...]
-    note: str              # N_() text: why nothing or not everything is paid ("" when all is)
-
-    @property
-    def due(self) -> int:
-        return sum(m.contribution for m in self.months)
-
-    @property
-    def paid(self) -> int:
-        return sum(m.contribution for m in self.months if not m.skipped)
-
-    @property
-    def from_pot(self) -> int:
-        return sum(m.from_pot for m in self.months if not m.skipped)
-
-    @property
-    def from_advance(self) -> int:
-        return sum(m.from_advance for m in self.months if not m.skipped)
-
-    @property
-    def from_subsidy(self) -> int:
-        return sum(m.from_subsidy for m in self.months if not m.skipped)
-
-    @property
-    def short(self) -> bool:
-        return any(m.skipped for m in self.months) or bool(self.from_advance or self.from_subsidy)
-
-
-@dataclass(frozen=True)
-class RunPreview:
-    group_id: int
-    month: dt.date
-    policy: str
-    provisional: bool
-    rows: tuple[RunRow, ...]
-    subsidy_before: int
-
-    @property
-    def total(self) -> int:
-        return sum(r.paid for r in self.rows)
 
 
 def _money(session: Session, group_id: int, amount: int) -> str:
@@ -152,114 +92,6 @@ def _paid(session: Session, enrolment_ids: list[int]) -> dict[tuple[int, dt.date
             .group_by(NssfBatchLine.enrolment_id, NssfBatchLine.period)):
         out[(row[0], row[1])] = [int(row[2]), int(row[3]), int(row[4]), int(row[5])]
     return out
-
-
-def _month_cost(session: Session, e: NssfEnrolment, period: dt.date,
-                mode: str) -> tuple[int, int, int, tuple[int, int, int]]:
-    """(level, level number, contribution, split) of her ``period``."""
-    s = scheme_mod.scheme(session, e.group_id, period)
-    level = scheme_mod.level_for_month(s, chosen_level(session, e.id, period))
-    total = scheme_mod.contribution(s, level, mode)
-    return level, s.level_number(level), total, scheme_mod.split(s, level, total, mode)
-
-
-def _open_enrolments(session: Session, group_id: int, month: dt.date) -> list[NssfEnrolment]:
-    """Each member's latest enrolment (whatever its status: the run says why it pays
-    nothing)."""
-    rows = session.scalars(select(NssfEnrolment).where(NssfEnrolment.group_id == group_id)
-                           .order_by(NssfEnrolment.id)).all()
-    latest = {e.member_id: e for e in rows}
-    return list(latest.values())
-
-
-def _rounding(session: Session, group_id: int) -> str:
-    return settings.get(session, group_id, "rounding")
-
-
-def preview_run(session: Session, actor: User, *, group_id: int, month: dt.date,
-                ahead: Mapping[int, int] | None = None) -> RunPreview:
-    """What the run for ``month`` would remit for each enrolled member (``ahead``: member
-    id → months to pay beyond ``month``, at most the scheme's maximum; only from her pot).
-    Members whose contract lapsed or ended are listed with nothing to pay and why."""
-    require(session, actor, Permission.READ, group_id)
-    month = month_start(clock.check_date(month))
-    ahead = dict(ahead or {})
-    s = scheme_mod.scheme(session, group_id, month)
-    mode = _rounding(session, group_id)
-    problems = []
-    for member_id, extra in ahead.items():
-        if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
-            problems.append(UserError(N_("Enter the months to pay ahead as a whole number.")))
-        elif extra > s.max_ahead_months:
-            problems.append(UserError(N_("At most {months} months can be paid ahead."),
-                                      months=s.max_ahead_months))
-    if problems:
-        raise ValidationError(problems)
-    enrols = _open_enrolments(session, group_id, month)
-    covered = covered_months(session, [e.id for e in enrols])
-    members = {m.id: m for m in session.scalars(select(Member).where(
-        Member.id.in_({e.member_id for e in enrols})))}
-    subsidy_left = pot.subsidy_balance(session, group_id)
-    rows = []
-    for e in sorted(enrols, key=lambda e: members[e.member_id].number):
-        member = members[e.member_id]
-        st = standing(e, covered[e.id], s.grace_months, month)
-        pot_left = pot.pot_balance(session, group_id, member.id)
-        owed = pot.advance_owed(session, group_id, member.id)
-        note = ""
-        periods: list[dt.date] = []
-        if st.status == enrolments.LAPSED:
-            note = N_("Lapsed: a month went unpaid past the grace; enrol her again to continue.")
-        elif st.status == enrolments.ENDED or member.status != "active":
-            note = N_("The contract has ended.")
-        else:
-            last = min(add_months(month, ahead.get(member.id, 0)), e.contract_end)
-            if e.ended_on is not None:
-                last = min(last, month_start(e.ended_on))
-            periods = [p for p in enrolments.months(e.contract_start, last)
-                       if p not in covered[e.id] and months_between(p, month) <= s.grace_months]
-            if not periods:
-                note = N_("Nothing due: paid ahead.") if covered[e.id] else ""
-        dues: list[MonthDue] = []
-        stopped = False
-        for period in periods:
-            level, number, total, _split = _month_cost(session, e, period, mode)
-            from_pot = min(pot_left, total)
-            need = total - from_pot
-            advance = subsidy = 0
-            if need and not stopped:
-                if period > month:
-                    stopped = True   # months ahead only from her own pot
-                elif s.shortage == SHORTAGE_ADVANCE:
-                    if owed + need <= s.advance_limit_months * total:
-                        advance = need
-                    else:
-                        stopped = True
-                        note = N_("Short, and the advance would pass the limit: the month is "
-                                  "skipped.")
-                elif s.shortage == SHORTAGE_SUBSIDY:
-                    if need <= subsidy_left:
-                        subsidy = need
-                    else:
-                        stopped = True
-                        note = N_("Short, and the subsidy fund is empty: the month is skipped.")
-                else:
-                    stopped = True
-                    note = N_("Short: the month is skipped and she is in grace.")
-            if stopped:
-                dues.append(MonthDue(period, level, number, total, 0, 0, 0, True))
-                continue
-            pot_left -= from_pot
-            owed += advance
-            subsidy_left -= subsidy
-            dues.append(MonthDue(period, level, number, total, from_pot, advance, subsidy, False))
-        if stopped and not note:
-            note = N_("Her pot does not cover every month asked ahead.")
-        rows.append(RunRow(member.id, member.number, member.name_lao, e.id, e.ss_number,
-                           st.status, pot.pot_balance(session, group_id, member.id),
-                           pot.advance_owed(session, group_id, member.id), tuple(dues), note))
-    return RunPreview(group_id, month, s.shortage, s.provisional, tuple(rows),
-                      pot.subsidy_balance(session, group_id))
 
 
 def _next_number(session: Session, group_id: int) -> int:
@@ -330,12 +162,10 @@ def make_run(session: Session, actor: User, *, group_id: int, month: dt.date,
         for due in row.months:
             if due.skipped:
                 continue
-            s = scheme_mod.scheme(session, group_id, due.period)
             line = _line(session, e, row.name, due.period, mode,
                          contribution=due.contribution, from_pot=due.from_pot,
                          from_advance=due.from_advance, from_subsidy=due.from_subsidy,
-                         split=scheme_mod.split(s, due.level, due.contribution, mode),
-                         level=due.level, number=due.level_number)
+                         split=due.split, level=due.level, number=due.level_number)
             line.batch_id = batch.id
             session.add(line)
     session.flush()
@@ -369,13 +199,14 @@ def make_correction(session: Session, actor: User, *, batch_id: int, note: str) 
                 e.ended_on is None or month <= month_start(e.ended_on)):
             periods_by_enrolment[e.id].add(month)
     paid = _paid(session, list(periods_by_enrolment))
+    costs = Costs(session, gid, list(periods_by_enrolment))
     lines = []
     for enrolment_id, periods in sorted(periods_by_enrolment.items()):
         e = session.get(NssfEnrolment, enrolment_id)
         member = session.get(Member, e.member_id)
         pot_left = pot.pot_balance(session, gid, member.id)
         for period in sorted(periods):
-            level, number, total, split = _month_cost(session, e, period, mode)
+            level, number, total, split = costs(e, period)
             if e.ended_on is not None and period > month_start(e.ended_on):
                 total, split = 0, (0, 0, 0)
             before = paid.get((e.id, period), [0, 0, 0, 0])
@@ -435,8 +266,9 @@ def _post_batch(session: Session, actor: User, batch: NssfBatch) -> None:
         subsidy += line.from_subsidy
         total += line.contribution
     problems = []
+    pots = ledger.member_balances(session, gid, "nssf_pot")
     for member_id, (from_pot, _adv) in per_member.items():
-        held = pot.pot_balance(session, gid, member_id)
+        held = pots.get(member_id, 0)
         if from_pot > held:
             member = session.get(Member, member_id)
             problems.append(UserError(
@@ -446,6 +278,14 @@ def _post_batch(session: Session, actor: User, batch: NssfBatch) -> None:
     if subsidy > pot.subsidy_balance(session, gid):
         problems.append(UserError(N_("The subsidy fund holds less than this draft takes from "
                                      "it; make the run again.")))
+    if batch.corrects_id is None:
+        paid = _paid(session, sorted({line.enrolment_id for line in lines}))
+        for line in lines:
+            if paid.get((line.enrolment_id, line.period), [0])[0] > 0:
+                problems.append(UserError(
+                    N_("{name}'s {month} was paid by another batch since this draft was made; "
+                       "make the run again."), name=line.name,
+                    month=line.period.strftime("%m/%Y")))
     if problems:
         raise ValidationError(problems)
     s = scheme_mod.scheme(session, gid, batch.month)
@@ -484,13 +324,15 @@ def _layout(s: scheme_mod.Scheme, language: str) -> list[list[str]]:
 
 
 def export_batch(session: Session, actor: User, *, batch_id: int, fmt: str,
-                 render: Callable[[RemittanceFile, str], bytes],
+                 render: Callable[[RemittanceFile, str], bytes] | None,
                  language: str | None = None) -> bytes:
     """The batch's file in ``fmt`` (csv or xlsx), written by ``render`` (the reports'
     writer: models never write spreadsheets). A draft is exported first: its money is
     posted and it is frozen, in ``language`` (default: the messages'). An exported batch
     gives the same bytes every time; bytes that differ from the first export's mean its
-    records were changed (``LedgerIntegrityError``)."""
+    records were changed (``LedgerIntegrityError``). With ``render=None`` the batch is
+    only exported (the demo's batches) and no bytes are made: the first file written later
+    sets the bytes every later one must match."""
     batch = find_batch(session, batch_id)
     gid = batch.group_id
     if fmt not in FORMATS:
@@ -508,6 +350,8 @@ def export_batch(session: Session, actor: User, *, batch_id: int, fmt: str,
         audit.record(session, actor, "nssf.export", group_id=gid, batch=batch.number)
     else:
         require(session, actor, Permission.EXPORT, gid)
+    if render is None:
+        return b""
     data = remittance_file(session, actor, batch_id=batch.id)
     content = render(data, fmt)
     digest = hashlib.sha256(content).hexdigest()

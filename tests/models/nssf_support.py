@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from models.core import settings, verify
-from models.nssf import enrolment as enrolments, pot, remittance
+from models.nssf import enrolment as enrolments
+from models.nssf import pot, remittance
 from models.nssf.scheme import SETTINGS
 
 NOV = dt.date(2026, 11, 1)

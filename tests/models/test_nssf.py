@@ -8,7 +8,8 @@ import pytest
 
 from models.core import clock, ledger
 from models.core.errors import LedgerIntegrityError, UserError, ValidationError
-from models.nssf import coverage, enrolment as enrolments, pot, remittance, scheme
+from models.nssf import coverage, pot, remittance, scheme
+from models.nssf import enrolment as enrolments
 from models.nssf.enrolment import ACTIVE, IN_GRACE, LAPSED
 from models.savings import accounts as savings
 from tests.models.nssf_support import (
@@ -22,6 +23,7 @@ from tests.models.nssf_support import (
     run,
     set_scheme,
 )
+from tests.models.savings_support import with_rules
 
 
 def csv_render(data, fmt):
@@ -161,7 +163,7 @@ def test_the_pot_pays_first_and_never_goes_below_zero(env):
                                 render=csv_render)
         assert pot.pot_balance(s, env.group_id, env.member_ids[0]) == 75_000
         deposit_entry = ledger.entries(s, env.user(s, "auditor"), env.group_id)
-        first = [e for e in deposit_entry if e.kind == "nssf_deposit"][0]
+        first = next(e for e in deposit_entry if e.kind == "nssf_deposit")
     with env.db.write() as s, pytest.raises(UserError):
         # Reversing the deposit would take her pot below zero.
         ledger.reverse_entry(s, env.user(s, "treasurer"), entry_id=first.id, reason="typo")
@@ -261,10 +263,11 @@ def test_an_exported_batch_is_confirmed_with_the_lsso_receipt_and_paid_from_the_
         assert (row.status, row.lsso_receipt) == ("confirmed", "LSSO-1")
         assert ledger.balance(s, env.group_id, "nssf_payable") == 0
         assert ledger.balance(s, env.group_id, "cash") == 0
-        with pytest.raises(UserError):
-            entry = [e for e in ledger.entries(s, treasurer, env.group_id)
-                     if e.kind == "nssf_remitted"][0]
+        entry = next(e for e in ledger.entries(s, treasurer, env.group_id)
+                     if e.kind == "nssf_remitted")
+        with pytest.raises(UserError) as caught:
             ledger.reverse_entry(s, treasurer, entry_id=entry.id, reason="oops")
+        assert "never reversed" in str(caught.value)
     assert problems(env) == []
 
 
@@ -335,3 +338,145 @@ def test_the_meeting_grid_has_a_pot_column_only_where_the_group_pools(env):
     pooling(env)
     with env.db.read() as s:
         assert "nssf_pot" in [c.key for c in columns.columns(s, env.group_id, NOV)]
+
+
+def test_savings_move_to_her_pot_only_as_far_as_the_savings_rules_allow(env):
+    pooling(env)
+    with_rules(env, max_shares=50)
+    with env.db.write() as s:
+        savings.record_deposit(s, env.user(s, "treasurer"), member_id=env.member_ids[0],
+                               amount=500_000, on=dt.date(2026, 11, 2))
+    with env.db.write() as s, pytest.raises(ValidationError) as caught:
+        # This group's rules allow no withdrawal during the cycle: nothing can move.
+        pot.transfer_from_savings(s, env.user(s, "treasurer"), member_id=env.member_ids[0],
+                                  amount=10_000, on=dt.date(2026, 11, 20))
+    assert "take out at most 0 ₭ now" in str(caught.value)
+    with_rules(env, on=dt.date(2026, 11, 10), max_shares=50, withdrawals="allowed",
+               withdrawal_max_percent=50)
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        with pytest.raises(ValidationError):
+            pot.transfer_from_savings(s, treasurer, member_id=env.member_ids[0],
+                                      amount=260_000, on=dt.date(2026, 11, 20))
+        receipt = pot.transfer_from_savings(s, treasurer, member_id=env.member_ids[0],
+                                            amount=250_000, on=dt.date(2026, 11, 20))
+        assert receipt.balance_after == 250_000
+        assert savings.savings_balance(s, env.group_id, env.member_ids[0]) == 250_000
+    assert problems(env) == []
+
+
+def test_an_advance_is_repaid_or_netted_from_her_savings_when_she_leaves(env):
+    pooling(env, shortage="advance", advance_limit_months=2)
+    enrol(env, 0)
+    batch = run(env)
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        savings.record_deposit(s, treasurer, member_id=env.member_ids[0], amount=40_000,
+                               on=dt.date(2026, 11, 2))
+        remittance.export_batch(s, treasurer, batch_id=batch.id, fmt="csv", render=csv_render)
+        assert pot.advance_owed(s, env.group_id, env.member_ids[0]) == MONTHLY
+        with pytest.raises(ValidationError):
+            pot.repay_advance(s, treasurer, member_id=env.member_ids[0], amount=MONTHLY + 1,
+                              on=dt.date(2026, 11, 20))
+        pot.repay_advance(s, treasurer, member_id=env.member_ids[0], amount=25_000,
+                          on=dt.date(2026, 11, 20))
+        statement = savings.settle_exit(s, treasurer, member_id=env.member_ids[0],
+                                        on=dt.date(2026, 11, 20))
+        # Her 40,000 of savings pay part of the 200,000 she still owes.
+        assert [(d.debt.source, d.netted, d.left) for d in statement.debts] == [
+            ("nssf_advances", 40_000, 160_000)]
+        assert statement.payout == 0
+        assert pot.advance_owed(s, env.group_id, env.member_ids[0]) == 160_000
+    assert problems(env) == []
+
+
+def test_coverage_history_chart_and_planner(env):
+    pooling(env, shortage="advance", advance_limit_months=12)
+    enrol(env, 0, start=dt.date(2026, 9, 1))
+    enrol(env, 1, start=dt.date(2026, 11, 1))
+    deposit(env, 0, 3 * MONTHLY, on=dt.date(2026, 9, 15))
+    clock.set_now(dt.datetime(2026, 9, 20, 9, 0))
+    first = run(env, month=dt.date(2026, 9, 1), ahead={env.member_ids[0]: 1})
+    with env.db.write() as s:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=first.id, fmt="csv",
+                                render=csv_render)
+    clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
+    with env.db.read() as s:
+        auditor = env.user(s, "auditor")
+        rows = coverage.coverage(s, auditor, env.group_id)
+        assert [(r.enrolment.name, r.status, r.enrolment.covered_through, r.pot,
+                 r.months_in_pot) for r in rows] == [
+            ("ນາງ ແກ້ວ", ACTIVE, dt.date(2026, 10, 1), MONTHLY, 1),
+            ("ນາງ ບົວ", ACTIVE, None, 0, 0)]
+        history = coverage.member_history(s, auditor, env.member_ids[0])
+        assert [(h.period.month, h.batch_number, h.contribution) for h in history] == [
+            (9, 1, MONTHLY), (10, 1, MONTHLY)]
+        chart = coverage.coverage_over_time(s, auditor, env.group_id,
+                                            start=dt.date(2026, 8, 1), end=NOV)
+        assert [(c.month.month, c.covered, c.in_grace, c.enrolled) for c in chart] == [
+            (8, 0, 0, 0), (9, 1, 0, 1), (10, 1, 0, 1), (11, 0, 2, 2)]
+        plan = coverage.plan_year(s, auditor, env.group_id,
+                                  expected={env.member_ids[0]: [0, 450_000] + [0] * 10})
+        keo, bua = plan
+        assert [m.due for m in keo.months[:3]] == [MONTHLY] * 3
+        assert [(m.pot_after, m.advance) for m in keo.months[:3]] == [
+            (0, 0), (225_000, 0), (0, 0)]
+        assert keo.advance == 9 * MONTHLY and bua.advance == 12 * MONTHLY
+
+
+def test_verify_refuses_a_negative_pot_even_if_a_posting_got_past_the_ledger(env, monkeypatch):
+    pooling(env)
+    enrol(env, 0)
+    deposit(env, 0, 10_000)
+    monkeypatch.setattr(ledger, "NON_NEGATIVE_MEMBER_ACCOUNTS", ())
+    with env.db.write() as s:
+        ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id,
+                          value_date=dt.date(2026, 11, 20), kind="nssf_withdrawal",
+                          lines=[ledger.Line("nssf_pot", 30_000, member_id=env.member_ids[0]),
+                                 ledger.Line("cash", -10_000),
+                                 ledger.Line("expenses", -20_000)])
+    assert "Group ກຸ່ມຕັດຫຍິບ: ນາງ ແກ້ວ's NSSF pot is below zero (-20,000 ₭)." in problems(env)
+
+
+def test_a_month_of_interest_is_charged_on_an_advance_at_the_next_run(env):
+    pooling(env, shortage="advance", advance_limit_months=3, advance_rate="12")
+    enrol(env, 0, start=dt.date(2026, 10, 1))
+    clock.set_now(dt.datetime(2026, 10, 20, 9, 0))
+    october = run(env, month=dt.date(2026, 10, 1))
+    with env.db.write() as s:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=october.id, fmt="csv",
+                                render=csv_render)
+    clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
+    deposit(env, 0, MONTHLY)
+    november = run(env)
+    with env.db.write() as s:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=november.id, fmt="csv",
+                                render=csv_render)
+        # 1 % a month on the 225,000 advanced in October; November's month came from her pot.
+        assert pot.advance_owed(s, env.group_id, env.member_ids[0]) == MONTHLY + 2_250
+        assert ledger.balance(s, env.group_id, "interest_income") == 2_250
+    assert problems(env) == []
+
+
+def test_an_old_draft_cannot_pay_a_month_a_later_run_already_paid(env):
+    pooling(env)
+    enrol(env, 0, start=dt.date(2026, 10, 1))
+    deposit(env, 0, 2 * MONTHLY, on=dt.date(2026, 10, 15))
+    clock.set_now(dt.datetime(2026, 10, 20, 9, 0))
+    october = run(env, month=dt.date(2026, 10, 1))   # kept as a draft, forgotten
+    clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
+    november = run(env)                               # October is late: paid here
+    assert november.member_months == 2
+    with env.db.write() as s:
+        treasurer = env.user(s, "treasurer")
+        remittance.export_batch(s, treasurer, batch_id=november.id, fmt="csv",
+                                render=csv_render)
+    with env.db.write() as s, pytest.raises(ValidationError) as caught:
+        remittance.export_batch(s, env.user(s, "treasurer"), batch_id=october.id, fmt="csv",
+                                render=csv_render)
+    assert [str(p) for p in caught.value.problems] == [
+        "ນາງ ແກ້ວ's pot holds 0 ₭ now, less than the 225,000 ₭ this draft takes from it; make "
+        "the run again.",
+        "ນາງ ແກ້ວ's 10/2026 was paid by another batch since this draft was made; make the "
+        "run again."]
+    assert problems(env) == []
