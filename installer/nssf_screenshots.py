@@ -1,8 +1,8 @@
 """Pictures of the NSSF screens and of the summary the leader signs, for the docs:
 ``python installer/nssf_screenshots.py [OUTDIR]`` (default ``docs/screenshots``).
 
-Builds a small demo ledger (one group, the tailors, two years) and gives it a year of NSSF
-pooling (``seed_year``: from December 2025 six members enrolled at their levels, deposits
+Builds a small demo ledger (one group, the tailors, two years) with its NSSF activity; a
+demo without one is given a year of NSSF pooling (``seed_year``: from December 2025 six members enrolled at their levels, deposits
 by season — tailors earn from November to May —, a run each month exported and confirmed
 with the LSSO's receipt, the short pots advanced from the loan fund up to the limit, one
 member paying ahead, one who stopped paying and lapsed). Then, on 20/11/2026, in Lao and
@@ -164,14 +164,20 @@ def main(argv: list[str] | None = None) -> int:
             gid = groups.visible_groups(s, admin)[0].id
             for role in ("treasurer", "leader"):
                 users.grant_role(s, admin, user_id=admin.id, role=role, group_id=gid)
-        seed_year(database, gid)
+        with database.read() as s:
+            admin = s.scalars(select(User).where(User.username == "admin")).one()
+            has_nssf = bool(enrolments.enrolments(s, admin, gid))
+        if not has_nssf:  # a demo without NSSF activity: give it a year of pooling
+            seed_year(database, gid)
         november = NOW.date().replace(day=1)
         for step in ("run", "sent"):
             if step == "sent":
                 with database.write() as s:
                     actor = s.scalars(select(User).where(User.username == "admin")).one()
-                    batch = remittance.make_run(s, actor, group_id=gid, month=november)
-                    export_remittance(s, actor, batch_id=batch.id, fmt="csv")
+                    batch = batches.latest_batch(s, actor, gid, november)
+                    if batch is None or batch.status == batches.DRAFT:
+                        batch = remittance.make_run(s, actor, group_id=gid, month=november)
+                        export_remittance(s, actor, batch_id=batch.id, fmt="csv")
             for language in ("lo", "en"):
                 switch_language(language)
                 ctx = ScreenContext(database, users.login(database, "admin", "demo"), gid)

@@ -49,9 +49,9 @@ def coverage_chart(points: list[CoverageMonth]) -> QChart:
         x.setTitleText(f"{points[0].month:%m/%Y} – {points[-1].month:%m/%Y}")
     y = QValueAxis()
     y.setLabelFormat("%d")
-    y.setRange(0, max([p.enrolled for p in points] + [1]))
+    most = max([p.enrolled for p in points] + [2])
+    y.setRange(0, most + most % 2)  # three ticks on whole numbers: 0, half, top
     y.setTitleText(_("members"))
-    y.applyNiceNumbers()
     y.setTickCount(3)
     _axis_font(y)
     chart.addSeries(series)
