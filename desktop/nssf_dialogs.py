@@ -59,8 +59,8 @@ def level_text(s: scheme_mod.Scheme, level: int, money) -> str:  # noqa: ANN001
 
 def provisional_text(s: scheme_mod.Scheme) -> str:
     return _("The level table is provisional: it is the program's own, not the LSSO's "
-             "official table. An administrator enters the official one in the NSSF "
-             "settings.") if s.provisional else ""
+             "official table. An administrator enters the official one on the NSSF "
+             "screen's “Rules and levels” tab.") if s.provisional else ""
 
 
 class _LevelForm(FormDialog):
