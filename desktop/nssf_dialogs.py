@@ -359,7 +359,7 @@ class PotWithdrawalDialog(_PotForm):
     before she types: for example only after she has left the scheme)."""
 
     title = N_("Money out of her NSSF pot")
-    button = N_("Pay out")
+    button = N_("Pay from her pot")
 
     def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
                  parent: QWidget | None = None) -> None:
@@ -422,3 +422,54 @@ class AdvanceRepaymentDialog(_PotForm):
         member_id, into, paper = self.row.member_id, self.into.currentData(), self.paper.text()
         return lambda s, actor: pot.repay_advance(s, actor, member_id=member_id, amount=amount,
                                                   on=on, paid_to=into, receipt=paper)
+
+
+END_REASON_NAMES = {"left_scheme": N_("She leaves the NSSF scheme"),
+                    "left_group": N_("She leaves the group")}
+
+
+class EndContractDialog(FormDialog):
+    """She leaves the scheme (or the group) on a day: no month after it is remitted for
+    her; her pot stays hers, paid out by the group's rule."""
+
+    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
+        self.saved: EnrolmentRow | None = None
+        self.body.insertWidget(0, _who(row))
+        self.reason = ChoiceBox(END_REASON_NAMES)
+        self.on = DateField(clock.today())
+        self.add_row(N_("Why"), self.reason)
+        self.add_row(N_("Date"), self.on)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("End her NSSF contract"))
+        self.save_button.setText(_("End contract"))
+        self.save_button.setObjectName("dangerButton")
+        self.reason.retranslate()
+
+    def save(self) -> bool:
+        problems: list[UserError] = []
+        on = read_date(self.on, problems)
+        if problems:
+            self.show_problems(ValidationError(problems))
+            return False
+        enrolment_id, reason = self.row.id, self.reason.currentData()
+        outcome = self.ctx.run(
+            self, lambda s, actor: enrolments.end_enrolment(
+                s, actor, enrolment_id=enrolment_id, on=on, reason=reason),
+            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+            message=lambda r: _("{name}'s NSSF contract ended on {date}.").format(
+                name=r.name, date=on.strftime("%d/%m/%Y")))
+        if outcome:
+            self.saved = outcome.value
+        return bool(outcome)
+
+    @classmethod
+    def ask(cls, parent, ctx: ScreenContext, row: EnrolmentRow) -> EnrolmentRow | None:  # noqa: ANN001
+        dialog = cls(ctx, row, parent)
+        return dialog.saved if dialog.exec() else None

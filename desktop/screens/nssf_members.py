@@ -13,6 +13,7 @@ from desktop.nssf_batch_dialogs import GrantDialog
 from desktop.nssf_dialogs import (
     NSSF_TOPICS,
     AdvanceRepaymentDialog,
+    EndContractDialog,
     EnrolDialog,
     LevelDialog,
     PotDepositDialog,
@@ -85,10 +86,12 @@ class MembersPanel(QWidget):
         self.history_button = QPushButton()
         self.withdraw_button = QPushButton()
         self.repay_button = QPushButton()
+        self.end_button = QPushButton()
         self.grant_button = QPushButton()
         for button in (self.enrol_button, self.deposit_button, self.transfer_button,
                        self.repay_button, self.level_button, self.renew_button,
-                       self.history_button, self.withdraw_button, self.grant_button):
+                       self.end_button, self.history_button, self.withdraw_button,
+                       self.grant_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.enrol_button.clicked.connect(self.enrol)
@@ -97,6 +100,7 @@ class MembersPanel(QWidget):
         self.level_button.clicked.connect(lambda: self._with_row(LevelDialog))
         self.history_button.clicked.connect(lambda: self._with_row(HistoryDialog))
         self.withdraw_button.clicked.connect(lambda: self._with_row(PotWithdrawalDialog))
+        self.end_button.clicked.connect(lambda: self._with_row(EndContractDialog))
         self.repay_button.clicked.connect(lambda: self._with_row(AdvanceRepaymentDialog))
         self.renew_button.clicked.connect(self.renew)
         self.grant_button.clicked.connect(lambda: GrantDialog.ask(self, self.ctx))
@@ -114,6 +118,7 @@ class MembersPanel(QWidget):
         self.history_button.setText(_("Her history…"))
         self.withdraw_button.setText(_("Money out of her pot…"))
         self.repay_button.setText(_("Repay advance…"))
+        self.end_button.setText(_("End contract…"))
         self.grant_button.setText(_("Grant to the subsidy fund…"))
         self._selected()
 
@@ -157,6 +162,9 @@ class MembersPanel(QWidget):
               also=running and row.renewal_due,
               why_not=_("A contract is renewed in its last months."))
         self.history_button.setEnabled(row is not None)
+        allow(self.end_button, self.ctx, Permission.MANAGE_MEMBERS, may=self.may_manage,
+              also=row is not None and row.ended_on is None,
+              why_not=none if row is None else _("Her contract has already ended."))
         line = self.table.selected_row()
         allow(self.withdraw_button, self.ctx, Permission.RECORD, may=self.may_record,
               also=line is not None and line.pot > 0,

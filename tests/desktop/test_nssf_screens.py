@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from desktop.nssf_batch_dialogs import ConfirmBatchDialog, CorrectionDialog, GrantDialog
-from desktop.nssf_dialogs import AdvanceRepaymentDialog, EnrolDialog, LevelDialog, \
-    PotDepositDialog, PotWithdrawalDialog, SavingsTransferDialog
+from desktop.nssf_dialogs import AdvanceRepaymentDialog, EndContractDialog, EnrolDialog, \
+    LevelDialog, PotDepositDialog, PotWithdrawalDialog, SavingsTransferDialog
 from desktop.nssf_history import HistoryDialog
 from desktop.screens.nssf_coverage import coverage_chart
 from models.core import verify
@@ -271,6 +271,7 @@ def test_every_nssf_dialog_opens_in_lao_without_english(keo_and_bua, make_ctx, l
     for dialog in (EnrolDialog(ctx), LevelDialog(ctx, row), PotDepositDialog(ctx, row),
                    SavingsTransferDialog(ctx, row), HistoryDialog(ctx, row),
                    PotWithdrawalDialog(ctx, row), AdvanceRepaymentDialog(ctx, row),
+                   EndContractDialog(ctx, row),
                    ConfirmBatchDialog(ctx, batch), CorrectionDialog(ctx, batch),
                    GrantDialog(ctx)):
         qtbot.addWidget(dialog)
@@ -364,6 +365,16 @@ def test_her_pot_is_paid_out_only_by_the_group_rule_and_an_advance_is_repaid(
     out.amount.setText("100,000")
     assert not out.save()
     assert "only after she leaves the scheme" in out.problems.text()
+    # She leaves the scheme today; then her pot may be paid out.
+    end = EndContractDialog(ctx, keo)
+    qtbot.addWidget(end)
+    assert end.save()
+    assert end.saved.status == enrolments.ENDED
+    out = PotWithdrawalDialog(ctx, end.saved)
+    qtbot.addWidget(out)
+    out.amount.setText("100,000")
+    assert out.save(), out.problems.text()
+    assert out.receipt.balance_after == 275_000
     repay = AdvanceRepaymentDialog(ctx, bua)
     qtbot.addWidget(repay)
     assert repay.info.text() == "She owes 125,000 ₭ in NSSF advances."

@@ -177,6 +177,8 @@ OPENERS: dict[str, Opener] = {
         "desktop.nssf_dialogs.PotWithdrawalDialog", "nssf_enrolment"),
     "desktop.nssf_dialogs.AdvanceRepaymentDialog": _with_nssf(
         "desktop.nssf_dialogs.AdvanceRepaymentDialog", "nssf_enrolment"),
+    "desktop.nssf_dialogs.EndContractDialog": _with_nssf(
+        "desktop.nssf_dialogs.EndContractDialog", "nssf_enrolment"),
     "desktop.nssf_history.HistoryDialog": _with_nssf("desktop.nssf_history.HistoryDialog",
                                                      "nssf_enrolment"),
     "desktop.nssf_batch_dialogs.ConfirmBatchDialog": _with_nssf(
