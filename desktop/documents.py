@@ -113,6 +113,8 @@ def save_dialog(parent: QWidget | None, title: str, name: str, *,
         dialog.setNameFilter(_("PDF files (*.pdf)"))
     elif suffix == "xlsx":
         dialog.setNameFilter(_("Excel files (*.xlsx)"))
+    elif suffix == "csv":
+        dialog.setNameFilter(_("CSV files (*.csv)"))
     dialog.setDefaultSuffix(suffix)
     dialog.selectFile(name)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Save"))

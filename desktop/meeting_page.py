@@ -25,6 +25,7 @@ from desktop.meeting_cash import CashCountDialog
 from desktop.meeting_grid import MeetingGridModel, MeetingTotalsModel
 from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
+from desktop.nssf_warnings import GraceWarning
 from desktop.passbook_print import print_meeting_passbooks
 from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from models.meetings import columns as meeting_columns, drafts as meeting_drafts, meeting as meetings
@@ -85,6 +86,8 @@ class MeetingPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
         layout.addWidget(self.notice)
+        self.nssf_warning = GraceWarning(ctx)
+        layout.addWidget(self.nssf_warning)
         self.model = MeetingGridModel(self)
         self.grid = MeetingGridView(self.model)
         self.totals_model = MeetingTotalsModel(self.model, self)
@@ -139,6 +142,7 @@ class MeetingPage(QWidget):
         if grid is None:
             return False
         self.grid_data = grid
+        self.nssf_warning.refresh()
         may_record = self.ctx.can(Permission.RECORD, grid.meeting.group_id)
         drafts = {} if grid.meeting.is_posted or not may_record else run_query(
             self.ctx, self, lambda s, a: meeting_drafts.draft_cells(s, a, meeting_id), {})
@@ -393,6 +397,7 @@ class MeetingPage(QWidget):
                                 on=self.meeting.meeting_date)
 
     def retranslate(self) -> None:
+        self.nssf_warning.retranslate()
         self.back_button.setText(_("← All meetings"))
         self.post_button.setText(_("Post the meeting"))
         self.post_button.setToolTip(_("Shortcut: Ctrl+Enter"))

@@ -25,6 +25,7 @@ from desktop.dashboard_charts import (
     funds_chart,
     loans_chart,
 )
+from desktop.nssf_warnings import GraceWarning
 from desktop.screens import Section
 from desktop.widgets.labels import date_text, heading, mark_data
 from desktop.widgets.screen import Screen
@@ -69,7 +70,7 @@ def federation_columns() -> list[Column]:
 
 
 class OverviewScreen(Screen):
-    topics = ("journal", "members", "groups", "meetings")
+    topics = ("journal", "members", "groups", "meetings", "nssf")
 
     def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
@@ -124,6 +125,8 @@ class OverviewScreen(Screen):
             self.card_titles[key], self.card_values[key] = caption, value
             grid.addWidget(card, 0, index)
         layout.addLayout(grid)
+        self.nssf_warning = GraceWarning(ctx)
+        layout.addWidget(self.nssf_warning)
         seal_row = top  # the seal sits on the title's line, to leave the height to charts
         self.seal_caption = QLabel()
         self.seal_value = mark_data(QLabel())
@@ -198,6 +201,7 @@ class OverviewScreen(Screen):
             self.federation_model.set_rows(run_query(
                 self.ctx, self, dashboard.federation_summary, []))
         self.show_board()
+        self.nssf_warning.refresh()
         d = self.data
         self.title.setText(d.group_name)
         self.village.setText(d.village)
@@ -235,6 +239,7 @@ class OverviewScreen(Screen):
                                   "its members, and its meetings, savings and loans show "
                                   "here."))
         self.create_button.setText(_("Create the first group…"))
+        self.nssf_warning.retranslate()
         self.tabs.setTabText(0, _("Dashboard"))
         self.tabs.setTabText(1, _("Trial balance"))
         self.tabs.setTabText(2, _("All groups"))
