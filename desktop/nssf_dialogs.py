@@ -19,6 +19,7 @@ from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.nssf import enrolment as enrolments, pot, scheme as scheme_mod
 from models.nssf.enrolment import EnrolmentRow
+from models.savings import withdrawals as savings_withdrawals
 
 NSSF_TOPICS = {"nssf", "journal", "cash", "members", "savings"}
 
@@ -338,7 +339,7 @@ class SavingsTransferDialog(_PotForm):
         from models.savings import accounts as savings
 
         gid, today = ctx.group_id, clock.today()
-        self.allowed = ctx.read(lambda s, a: savings.withdrawable(s, gid, row.member_id, today))
+        self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid, row.member_id, today))
         self.note = mark_data(QLineEdit())
         self.add_row(N_("Note"), self.note)
         self.retranslate()

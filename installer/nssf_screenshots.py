@@ -38,7 +38,8 @@ from desktop.qt_i18n import switch_language  # noqa: E402
 from installer.fit_screenshots import TASKBAR, shoot, with_dialog  # noqa: E402
 from models.core import clock, groups, members, users  # noqa: E402
 from models.core.clock import add_months  # noqa: E402
-from models.core.db import Database, open_database  # noqa: E402
+from models.core.db import Database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import User  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.nssf import batches, enrolment as enrolments, pot, remittance, scheme  # noqa: E402
