@@ -37,6 +37,7 @@ from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen
 from models.loans import policy as loan_policy, lifecycle as loans
 from models.core.i18n import N_, _
 from models.loans.policy import LOAN_METHOD_NAMES
+from models.loans.texts import reason_text
 from models.core.permissions import Permission
 
 FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
@@ -125,7 +126,7 @@ class LoansScreen(Screen):
             Column(N_("Amount"), lambda e: self.money(e.amount) if e.amount else "",
                    right=True),
             Column(N_("By"), lambda e: e.user),
-            Column(N_("Note"), lambda e: e.note),
+            Column(N_("Note"), lambda e: reason_text(e.note)),
         ], self)
         self.detail_tabs = QTabWidget()
         self.schedule_view = TableView(self.schedule_model)
