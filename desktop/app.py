@@ -20,7 +20,7 @@ from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
-from models.core import i18n, recovery, users
+from models.core import capability, i18n, recovery, users
 from models.core.db import Database, open_database, resolve_url, sqlite_path
 from models.core.errors import UserError
 from models.core.i18n import _
@@ -38,7 +38,10 @@ APP_ICON = ROOT / "icons" / "kongthun.svg"
 
 
 def application() -> QApplication:
-    """The QApplication with fonts, style sheet and the language bridge in place."""
+    """The QApplication with fonts, style sheet and the language bridge in place, and every
+    capability loaded (entry kinds, memo texts, meeting columns: the window's screens need
+    them before any ledger is read)."""
+    capability.load()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

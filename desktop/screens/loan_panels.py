@@ -211,7 +211,10 @@ class PortfolioPanel(QWidget):
         ], self)
         aging = TableView(self.aging_model)
         aging.stretch_column(0)
-        layout.addWidget(aging)
+        # The four age buckets beside the loans in arrears, as tall as the buckets: the
+        # height goes to who is due at the meeting.
+        top = QHBoxLayout()
+        top.addWidget(aging, 2)
         self.arrears_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name),
@@ -222,7 +225,13 @@ class PortfolioPanel(QWidget):
         ], self)
         arrears_view = TableView(self.arrears_model)
         arrears_view.stretch_column(1)  # the member's name takes the spare width
-        layout.addWidget(arrears_view, 2)
+        top.addWidget(arrears_view, 3)
+        buckets = 4
+        for view in (aging, arrears_view):
+            view.setFixedHeight(view.horizontalHeader().sizeHint().height()
+                                + buckets * view.verticalHeader().defaultSectionSize()
+                                + 2 * view.frameWidth() + 2)
+        layout.addLayout(top)
         due_row = QHBoxLayout()
         self.due_label = QLabel()
         self.meeting_day = DateField(clock.today())
@@ -245,7 +254,7 @@ class PortfolioPanel(QWidget):
         ], self)
         due_view = TableView(self.due_model)
         due_view.stretch_column(0)
-        layout.addWidget(due_view, 2)
+        layout.addWidget(due_view, 1)
         self.retranslate()
 
     def _money(self, amount: int) -> str:
