@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -97,7 +98,17 @@ class CalculatorPanel(QWidget):
         self.message.setWordWrap(True)
         terms.addWidget(self.message)
         terms.addStretch(1)
-        layout.addLayout(terms, 2)
+        # The terms in a narrow column (a long choice shows whole in its list); the width
+        # goes to the schedule, so every column of it shows without a sideways scroll bar.
+        for combo in (self.method, self.frequency):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+        terms_box = QWidget()
+        terms_box.setLayout(terms)
+        terms.setContentsMargins(0, 0, 0, 0)
+        terms_box.setMaximumWidth(470)
+        layout.addWidget(terms_box, 0)
         right = QVBoxLayout()
         self.model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
@@ -111,6 +122,7 @@ class CalculatorPanel(QWidget):
         self.fee = None
         self.schedule = TableView(self.model)
         self.schedule.stretch_column()  # money columns sized to their numbers, side by side
+        self.schedule.horizontalHeader().setMinimumSectionSize(44)
         right.addWidget(self.schedule, 1)
         buttons = QHBoxLayout()
         self.print_button = QPushButton()
@@ -118,7 +130,7 @@ class CalculatorPanel(QWidget):
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         right.addLayout(buttons)
-        layout.addLayout(right, 3)
+        layout.addLayout(right, 1)
         for field in (self.amount, self.rate, self.start):
             field.textChanged.connect(self.update_schedule)
         for combo in (self.method, self.frequency):

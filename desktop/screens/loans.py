@@ -132,7 +132,8 @@ class LoansScreen(Screen):
             Column(FEE, lambda r: self.money(r.fee), right=True),
             Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
             Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
-            Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
+            Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else "",
+                   tip=True),
         ], self)
         self.events_model = RowTableModel([
             Column(N_("Date"), lambda e: date_text(e.on)),
@@ -146,6 +147,11 @@ class LoansScreen(Screen):
         self.schedule_view = TableView(self.schedule_model)
         self.repayments_view = TableView(self.repayments_model)
         self.repayments_view.selectionModel().selectionChanged.connect(self.update_buttons)
+        # Money columns keep their figures; the status gives way (elided, whole in its tip)
+        # before the half-screen table needs a sideways scroll bar.
+        for view, status in ((self.schedule_view, 7), (self.repayments_view, 6)):
+            view.horizontalHeader().setMinimumSectionSize(44)
+            view.stretch_column(status)
         self.about = LoanFacts()
         for page in (self.schedule_view, self.repayments_view, TableView(self.events_model),
                      self.about):
@@ -154,7 +160,7 @@ class LoansScreen(Screen):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([450, 650])
+        splitter.setSizes([410, 690])
         layout.addWidget(splitter, 1)
         self.buttons = {}
         # The loan's way to the money, then what happens while it is repaid; the buttons
