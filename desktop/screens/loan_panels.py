@@ -1,19 +1,25 @@
 """The loans screen's other tabs: the calculator (a schedule a leader can show a member and
 print) and the portfolio (arrears per loan, aging, portfolio at risk, late penalties, who
-is due at the next meeting)."""
+is due at the next meeting); and the register's parts: the selected loan's facts ("About
+the loan") and the tabs that share their line with the title and the filter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabBar,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -307,3 +313,77 @@ class PortfolioPanel(QWidget):
                      changed={"loans", "journal"},
                      message=lambda rows: _("{count} late penalties were charged.").format(
                          count=len(rows)))
+
+
+class CornerTabs(QTabWidget):
+    """Tabs whose bar is as tall as the widgets in its corners (the title, the filter), so
+    those share the tabs' line whole instead of taking a line of their own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabBar(_CornerTabBar(self))
+
+
+class _CornerTabBar(QTabBar):
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802
+        size = super().tabSizeHint(index)
+        tabs = self.parentWidget()
+        corners = [tabs.cornerWidget(corner) for corner in
+                   (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner)] if tabs else []
+        tallest = max((c.sizeHint().height() for c in corners if c is not None), default=0)
+        return QSize(size.width(), max(size.height(), tallest))
+
+
+class LoanFacts(QScrollArea):
+    """Everything about the selected loan the register has no column for: what it is for,
+    its terms, its guarantors and fee, its dates and the last decision on it."""
+
+    FACTS = (N_("Member"), N_("Status"), N_("Amount"), N_("Interest rate"), N_("Installments"),
+             N_("Method"), N_("Purpose"), N_("Guarantors"), N_("Fee"), N_("Applied on"),
+             N_("Paid out on"), N_("Closed on"), N_("Note"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.names: list[QLabel] = []
+        self.values: list[QLabel] = []
+        for _text in self.FACTS:
+            name, value = QLabel(), mark_data(QLabel())
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(name, value)
+            self.names.append(name)
+            self.values.append(value)
+        self.setWidget(body)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for label, text in zip(self.names, self.FACTS, strict=True):
+            label.setText(_(text))
+
+    def facts(self) -> dict[str, str]:
+        """What the tab shows, by the (translated) name of each fact shown."""
+        return {name.text(): value.text() for row, (name, value) in
+                enumerate(zip(self.names, self.values, strict=True))
+                if self.form.isRowVisible(row)}
+
+    def show_loan(self, d: loans.LoanDetail | None, money, currency) -> None:  # noqa: ANN001
+        if d is None:
+            texts = [""] * len(self.FACTS)
+        else:
+            loan = d.loan
+            texts = [loan.member_name, loan.status_name, money(loan.amount), f"{loan.annual_rate} %",
+                     str(loan.installments), _(loan_policy.LOAN_METHOD_NAMES[loan.method]),
+                     loan.purpose,
+                     ", ".join(loan.guarantor_names),
+                     fee_text(loan.fee, loan.fee_timing, loan.amount, currency)
+                     if loan.fee else "",
+                     date_text(loan.applied_on), date_text(loan.disbursed_on),
+                     date_text(loan.closed_on), loan.decision_note or ""]
+        for row, (value, text) in enumerate(zip(self.values, texts, strict=True)):
+            value.setText(text)
+            self.form.setRowVisible(row, bool(text) or d is None)

@@ -4,19 +4,15 @@ for a rescheduling or a write-off and decide it); the calculator; the portfolio.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
-    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 
 from desktop import errors
 from desktop.actions import run_query
@@ -29,18 +25,16 @@ from desktop.screens.loan_dialogs import (
     ReasonDialog,
     RepaymentDialog,
     RescheduleDialog,
-    fee_text,
     print_data,
     save_receipt,
     save_schedule,
     schedule_rows,
 )
-from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
+from desktop.screens.loan_panels import CalculatorPanel, CornerTabs, LoanFacts, PortfolioPanel
 from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
     date_text, heading, mark_data
 from models.loans import policy as loan_policy, lifecycle as loans
 from models.core.i18n import N_, _
-from models.loans.policy import LOAN_METHOD_NAMES
 from models.loans.texts import reason_text
 from models.core.permissions import Permission
 
@@ -90,7 +84,7 @@ class LoansScreen(Screen):
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(6, 6, 6, 6)
         # The register and the selected loan's schedule side by side, so a 1366×768 laptop
-        # shows about a dozen loans and ten installments at once; the register keeps four
+        # shows eleven loans and eight installments at once; the register keeps four
         # columns, the rest of a loan is in its detail ("About the loan").
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -412,79 +406,6 @@ class LoansScreen(Screen):
             loan_number=loan.number, purpose=loan.purpose,
             fee=kept or sum(fees), fee_timing=loan.fee_timing if kept else
             loan_policy.FEE_WITH_INSTALLMENTS, fees=fees), f"loan-{loan.number}.pdf")
-
-
-class CornerTabs(QTabWidget):
-    """Tabs whose bar is as tall as the widgets in its corners (the title, the filter), so
-    those share the tabs' line whole instead of taking a line of their own."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabBar(_CornerTabBar(self))
-
-
-class _CornerTabBar(QTabBar):
-    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802
-        size = super().tabSizeHint(index)
-        tabs = self.parentWidget()
-        corners = [tabs.cornerWidget(corner) for corner in
-                   (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner)] if tabs else []
-        tallest = max((c.sizeHint().height() for c in corners if c is not None), default=0)
-        return QSize(size.width(), max(size.height(), tallest))
-
-
-class LoanFacts(QScrollArea):
-    """Everything about the selected loan the register has no column for: what it is for,
-    its terms, its guarantors and fee, its dates and the last decision on it."""
-
-    FACTS = (N_("Member"), N_("Status"), N_("Amount"), N_("Interest rate"), N_("Installments"),
-             N_("Method"), N_("Purpose"), N_("Guarantors"), N_("Fee"), N_("Applied on"),
-             N_("Paid out on"), N_("Closed on"), N_("Note"))
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        self.form = QFormLayout(body)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.names: list[QLabel] = []
-        self.values: list[QLabel] = []
-        for _text in self.FACTS:
-            name, value = QLabel(), mark_data(QLabel())
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(name, value)
-            self.names.append(name)
-            self.values.append(value)
-        self.setWidget(body)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        for label, text in zip(self.names, self.FACTS, strict=True):
-            label.setText(_(text))
-
-    def facts(self) -> dict[str, str]:
-        """What the tab shows, by the (translated) name of each fact shown."""
-        return {name.text(): value.text() for row, (name, value) in
-                enumerate(zip(self.names, self.values, strict=True))
-                if self.form.isRowVisible(row)}
-
-    def show_loan(self, d: loans.LoanDetail | None, money, currency) -> None:  # noqa: ANN001
-        if d is None:
-            texts = [""] * len(self.FACTS)
-        else:
-            loan = d.loan
-            texts = [loan.member_name, loan.status_name, money(loan.amount), f"{loan.annual_rate} %",
-                     str(loan.installments), _(LOAN_METHOD_NAMES[loan.method]), loan.purpose,
-                     ", ".join(loan.guarantor_names),
-                     fee_text(loan.fee, loan.fee_timing, loan.amount, currency)
-                     if loan.fee else "",
-                     date_text(loan.applied_on), date_text(loan.disbursed_on),
-                     date_text(loan.closed_on), loan.decision_note or ""]
-        for row, (value, text) in enumerate(zip(self.values, texts, strict=True)):
-            value.setText(text)
-            self.form.setRowVisible(row, bool(text) or d is None)
 
 
 SECTION = Section("loans", title=N_("Loans"), order=40, factory=LoansScreen,
