@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QTabBar,
     QTabWidget,
     QVBoxLayout,
@@ -313,6 +314,31 @@ class PortfolioPanel(QWidget):
                      changed={"loans", "journal"},
                      message=lambda rows: _("{count} late penalties were charged.").format(
                          count=len(rows)))
+
+
+class ShareSplitter(QSplitter):
+    """Side-by-side panes that keep their shares of the width as the window grows or
+    shrinks (the register a share, the schedule the rest), until the user drags the
+    handle: from then on, her sizes."""
+
+    def __init__(self, first_share: float, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.first_share = first_share
+        self.moved_by_hand = False
+        self.splitterMoved.connect(self._moved)
+        self.setChildrenCollapsible(False)
+
+    def _moved(self, *_args) -> None:  # noqa: ANN002
+        self.moved_by_hand = True
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if not self.moved_by_hand and self.count() == 2:
+            room = self.width() - self.handleWidth()
+            first = round(room * self.first_share)
+            self.blockSignals(True)
+            self.setSizes([first, room - first])
+            self.blockSignals(False)
 
 
 class CornerTabs(QTabWidget):
