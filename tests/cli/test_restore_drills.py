@@ -165,7 +165,7 @@ def test_restore_waits_for_the_window_that_has_the_ledger_open(capsys, laptop):
     ledger, copy = laptop
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from models import recovery; "
+         "import sys, time; from models.core import recovery; "
          f"recovery.hold_open({str(ledger)!r}); print('open', flush=True); time.sleep(60)"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
         text=True)
