@@ -38,6 +38,8 @@ screenshots: venv
 	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python installer/screenshots.py docs/screenshots
 	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python installer/meeting_screenshots.py docs/screenshots
 	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python installer/fit_screenshots.py docs/screenshots
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python installer/passbook_screenshots.py docs/screenshots
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python installer/roles_screenshots.py docs/screenshots
 	$(BIN)/python installer/pdf_screenshots.py docs/screenshots
 
 # Debian libraries Qt needs even offscreen, plus Xvfb and pdftoppm for looking at what we draw.

@@ -2,9 +2,10 @@
 
 Order matters: the QApplication first, then the bundled fonts (registering fonts before the
 application exists crashes Qt), the app font and style sheet; then the ledger is opened
-(migrated after a backup), backed up if this is the day's first open, and the user is led
-through the first-run wizard (no users yet), the demo offer, the log-in and the main
-window. Logging out returns to the log-in dialog."""
+(migrated after a backup), and the user is led through the first-run wizard (no users
+yet), the demo offer, the log-in and the main window, while the day's first open backs the
+ledger up in the background (``desktop/backup_task.py``; the main window's status bar
+shows it). Logging out returns to the log-in dialog."""
 from __future__ import annotations
 
 import logging
@@ -14,12 +15,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import errors, recovery_dialog
+from desktop import backup_task, errors, recovery_dialog
 from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
-from models.core import backup, i18n, recovery, users
+from models.core import capability, i18n, recovery, users
 from models.core.db import Database, resolve_url, sqlite_path
 from models.core.migrate import open_database
 from models.core.errors import UserError
@@ -38,7 +39,10 @@ APP_ICON = ROOT / "icons" / "kongthun.svg"
 
 
 def application() -> QApplication:
-    """The QApplication with fonts, style sheet and the language bridge in place."""
+    """The QApplication with fonts, style sheet and the language bridge in place, and every
+    capability loaded (entry kinds, memo texts, meeting columns: the window's screens need
+    them before any ledger is read)."""
+    capability.load()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -81,9 +85,11 @@ def register_fonts() -> list[str]:
 class AppController(QObject):
     """First run → log-in → main window, and back to log-in after logging out."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database,
+                 daily_backup: backup_task.DailyBackup | None = None) -> None:
         super().__init__()
         self.database = database
+        self.daily_backup = daily_backup
         self.window: MainWindow | None = None
         self.last_username = ""
 
@@ -112,6 +118,8 @@ class AppController(QObject):
         self.window = MainWindow(ScreenContext(self.database, user))
         self.window.logged_out.connect(self._after_log_out)
         self.window.show_as_last_time()
+        if self.daily_backup is not None:
+            self.window.follow_backup(self.daily_backup)
         return True
 
     def _keep_language(self, user: User) -> None:
@@ -170,21 +178,16 @@ def run_app(db: str | None) -> int:
     except Exception as exc:  # noqa: BLE001
         errors.show_unexpected(None, exc)
         return 1
-    try:
-        backup.daily_backup(database)
-    except Exception as exc:  # noqa: BLE001 - the ledger still opens; say so
-        log.exception("daily backup failed")
-        errors.MessageDialog.ask(
-            None, kind=errors.WARNING, title=_("Backup"),
-            text=_("Today's automatic backup could not be made: {problem}").format(
-                problem=exc),
-            buttons=[errors.Button("ok", _("OK"), default=True)])
-    controller = AppController(database)
+    # The log-in comes at once; the day's backup runs meanwhile, on its own thread.
+    daily = backup_task.start(database)
+    controller = AppController(database, daily)
     try:
         if not controller.start():
             return 0
         return app.exec()
     finally:
+        if daily is not None:
+            daily.wait()  # the day's backup is finished before the program ends
         database.dispose()
         if database.path is not None:
             recovery.release(database.path)

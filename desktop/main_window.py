@@ -5,7 +5,7 @@ Screens are found by ``desktop.screens.discover()``; the window only places them
 the ones the user's roles allow in the group in view, and retranslates them."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,22 +14,23 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop import errors
+from desktop import backup_task, errors
+from desktop.backup_task import DailyBackup
 from desktop.actions import run_query
 from desktop.context import Change, ScreenContext
 from desktop.idle_lock import IdleWatcher, LockCover
 from desktop.login import LanguageButtons
 from desktop.qt_i18n import language_bridge
 from desktop.screens import Section, discover
-from desktop.widgets.labels import mark_data
-from desktop.widgets.layout import ScrollBody, usable_screen
-from models.core import groups, settings, users
+from desktop.widgets import ScrollBody, mark_data, usable_screen
+from models.core import backup, groups, settings, users
 from models.core.errors import UserError
 from models.core.i18n import _
 
@@ -246,6 +247,8 @@ class MainWindow(QMainWindow):
 
     def _on_language_changed(self, language: str) -> None:
         self.retranslate()
+        if getattr(self, "backup_task", None) is not None and self.backup_label.text():
+            self._show_backup()
         if self.ctx.user.language != language:  # remember the choice for the next log-in
             if self.ctx.run(self, lambda s, actor: users.set_language(s, actor, language)):
                 self.ctx.user.language = language
@@ -294,6 +297,48 @@ class MainWindow(QMainWindow):
         self.remember_geometry()
         self.close()
         self.logged_out.emit()
+
+    def follow_backup(self, task: DailyBackup) -> None:
+        """Show how the day's backup is going in the status bar (it runs on its own thread
+        and may have ended during the log-in); a failed one is also said in a message."""
+        self.backup_task = task
+        self.backup_label = QLabel()
+        self.backup_bar = QProgressBar()
+        self.backup_bar.setMaximumWidth(160)
+        self.backup_bar.setTextVisible(False)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self.statusBar().addPermanentWidget(self.backup_bar)
+        task.progress.connect(self._show_backup)
+        task.ended.connect(self._backup_ended)
+        if task.isFinished() or task.state != backup_task.RUNNING:
+            self._backup_ended()
+        else:
+            self._show_backup()
+
+    def _show_backup(self, *_args) -> None:  # noqa: ANN002
+        task = self.backup_task
+        self.backup_label.setText(task.text())
+        copying = task.state == backup_task.RUNNING and task.stage == backup.COPYING
+        self.backup_bar.setVisible(task.state == backup_task.RUNNING)
+        self.backup_bar.setRange(0, task.total if copying and task.total else 0)
+        if copying and task.total:
+            self.backup_bar.setValue(task.done)
+
+    def _backup_ended(self) -> None:
+        task = self.backup_task
+        if getattr(self, "_backup_told", False):
+            return
+        self._backup_told = True
+        self._show_backup()
+        self.backup_label.setStyleSheet("color: #a11d1d; font-weight: bold;"
+                                        if task.state == backup_task.FAILED else "")
+        if task.state == backup_task.FAILED:
+            errors.MessageDialog.ask(
+                self, kind=errors.WARNING, title=_("Backup"),
+                text=backup_task.failed_text(task.problem),
+                buttons=[errors.Button("ok", _("OK"), default=True)])
+        elif task.state == backup_task.DONE:
+            QTimer.singleShot(STATUS_SECONDS * 1000, self.backup_label.clear)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.idle.stop()

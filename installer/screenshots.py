@@ -8,11 +8,14 @@ claim's rule check, users and settings. The group shown is the demo's fourth (th
 vegetable growers, 23 members). Run it under a display
 (``xvfb-run -a -s "-screen 0 1366x768x24" ...``) so fonts render as on a desktop.
 ``--groups N`` builds fewer groups (faster; the group shown is then the last one);
-``--all`` also saves every other tab as ``check-*.png``, for checking by eye."""
+``--all`` also saves every other tab as ``check-*.png``, for checking by eye; ``--ledger FILE``
+copies a demo ledger built before (seed 1, five groups, two years, on 20/11/2026) instead
+of building one."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -51,13 +54,14 @@ def select_row(view, row: int) -> None:
 
 
 def pick_loan(screen) -> None:
-    """Select the register's loan with the most repayments (a lived-in schedule)."""
-    rows = screen.loans_model.rows if hasattr(screen.loans_model, "rows") else []
-    best = 0
-    for i, row in enumerate(rows):
-        if getattr(row, "status", "") in ("active", "overdue", "in_arrears"):
-            best = i
-            break
+    """Select a lived-in loan: being repaid, the longest schedule, paid out longest ago (so
+    some installments are paid and more are to come)."""
+    rows = getattr(screen.loans_model, "rows", [])
+    active = [(i, row) for i, row in enumerate(rows) if getattr(row, "status", "") == "active"]
+    if not active:
+        select_row(screen.register, 0)
+        return
+    best, _row = min(active, key=lambda pair: (-pair[1].installments, pair[1].disbursed_on))
     select_row(screen.register, best)
 
 
@@ -114,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--groups", type=int, default=5)
+    parser.add_argument("--ledger", type=Path, help="a demo ledger to copy")
     parser.add_argument("--all", action="store_true",
                         help="also every other tab, as check-*.png (for checking by eye)")
     args = parser.parse_args(argv)
@@ -121,8 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
     application()
     with tempfile.TemporaryDirectory() as tmp:
-        database = open_database(str(Path(tmp) / "ledger.sqlite3"))
-        build_demo(database, seed=1, groups=args.groups, years=2)
+        path = Path(tmp) / "ledger.sqlite3"
+        if args.ledger:
+            shutil.copyfile(args.ledger, path)
+        database = open_database(str(path))
+        if not args.ledger:
+            build_demo(database, seed=1, groups=args.groups, years=2)
         for language in ("lo", "en"):
             switch_language(language)
             login = LoginDialog(database, username=USERNAME)

@@ -1,16 +1,24 @@
 """The loans screen's other tabs: the calculator (a schedule a leader can show a member and
 print) and the portfolio (arrears per loan, aging, portfolio at risk, late penalties, who
-is due at the next meeting)."""
+is due at the next meeting); and the register's parts: the selected loan's facts ("About
+the loan") and the tabs that share their line with the title and the filter."""
 from __future__ import annotations
 
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QSplitter,
+    QTabBar,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +40,7 @@ from desktop.widgets import (
     mark_data,
 )
 from models.loans import arrears, penalties, policy as loan_policy
+from models.loans.rows import LoanDetail
 from models.loans.schedule_sheet import preview_sheet
 from models.core import clock
 from models.core.errors import UserError
@@ -80,7 +89,17 @@ class CalculatorPanel(QWidget):
         self.message.setWordWrap(True)
         terms.addWidget(self.message)
         terms.addStretch(1)
-        layout.addLayout(terms, 2)
+        # The terms in a narrow column (a long choice shows whole in its list); the width
+        # goes to the schedule, so every column of it shows without a sideways scroll bar.
+        for combo in (self.method, self.frequency):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+        terms_box = QWidget()
+        terms_box.setLayout(terms)
+        terms.setContentsMargins(0, 0, 0, 0)
+        terms_box.setMaximumWidth(470)
+        layout.addWidget(terms_box, 0)
         right = QVBoxLayout()
         self.model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
@@ -94,6 +113,7 @@ class CalculatorPanel(QWidget):
         self.sheet = None
         self.schedule = TableView(self.model)
         self.schedule.stretch_column()  # money columns sized to their numbers, side by side
+        self.schedule.horizontalHeader().setMinimumSectionSize(44)
         right.addWidget(self.schedule, 1)
         buttons = QHBoxLayout()
         self.print_button = QPushButton()
@@ -101,7 +121,7 @@ class CalculatorPanel(QWidget):
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         right.addLayout(buttons)
-        layout.addLayout(right, 3)
+        layout.addLayout(right, 1)
         for field in (self.amount, self.rate, self.start):
             field.textChanged.connect(self.update_schedule)
         for combo in (self.method, self.frequency):
@@ -182,7 +202,10 @@ class PortfolioPanel(QWidget):
         ], self)
         aging = TableView(self.aging_model)
         aging.stretch_column(0)
-        layout.addWidget(aging)
+        # The four age buckets beside the loans in arrears, as tall as the buckets: the
+        # height goes to who is due at the meeting.
+        top = QHBoxLayout()
+        top.addWidget(aging, 2)
         self.arrears_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name),
@@ -193,7 +216,13 @@ class PortfolioPanel(QWidget):
         ], self)
         arrears_view = TableView(self.arrears_model)
         arrears_view.stretch_column(1)  # the member's name takes the spare width
-        layout.addWidget(arrears_view, 2)
+        top.addWidget(arrears_view, 3)
+        buckets = 4
+        for view in (aging, arrears_view):
+            view.setFixedHeight(view.horizontalHeader().sizeHint().height()
+                                + buckets * view.verticalHeader().defaultSectionSize()
+                                + 2 * view.frameWidth() + 2)
+        layout.addLayout(top)
         due_row = QHBoxLayout()
         self.due_label = QLabel()
         self.meeting_day = DateField(clock.today())
@@ -216,7 +245,7 @@ class PortfolioPanel(QWidget):
         ], self)
         due_view = TableView(self.due_model)
         due_view.stretch_column(0)
-        layout.addWidget(due_view, 2)
+        layout.addWidget(due_view, 1)
         self.retranslate()
 
 
@@ -255,3 +284,102 @@ class PortfolioPanel(QWidget):
                      changed={"loans", "journal"},
                      message=lambda rows: _("{count} late penalties were charged.").format(
                          count=len(rows)))
+
+
+class ShareSplitter(QSplitter):
+    """Side-by-side panes that keep their shares of the width as the window grows or
+    shrinks (the register a share, the schedule the rest), until the user drags the
+    handle: from then on, her sizes."""
+
+    def __init__(self, first_share: float, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.first_share = first_share
+        self.moved_by_hand = False
+        self.splitterMoved.connect(self._moved)
+        self.setChildrenCollapsible(False)
+
+    def _moved(self, *_args) -> None:  # noqa: ANN002
+        self.moved_by_hand = True
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if not self.moved_by_hand and self.count() == 2:
+            room = self.width() - self.handleWidth()
+            first = round(room * self.first_share)
+            self.blockSignals(True)
+            self.setSizes([first, room - first])
+            self.blockSignals(False)
+
+
+class CornerTabs(QTabWidget):
+    """Tabs whose bar is as tall as the widgets in its corners (the title, the filter), so
+    those share the tabs' line whole instead of taking a line of their own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabBar(_CornerTabBar(self))
+
+
+class _CornerTabBar(QTabBar):
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802
+        size = super().tabSizeHint(index)
+        tabs = self.parentWidget()
+        corners = [tabs.cornerWidget(corner) for corner in
+                   (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner)] if tabs else []
+        tallest = max((c.sizeHint().height() for c in corners if c is not None), default=0)
+        return QSize(size.width(), max(size.height(), tallest))
+
+
+class LoanFacts(QScrollArea):
+    """Everything about the selected loan the register has no column for: what it is for,
+    its terms, its guarantors and fee, its dates and the last decision on it."""
+
+    FACTS = (N_("Member"), N_("Status"), N_("Amount"), N_("Interest rate"), N_("Installments"),
+             N_("Method"), N_("Purpose"), N_("Guarantors"), N_("Fee"), N_("Applied on"),
+             N_("Paid out on"), N_("Closed on"), N_("Note"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.names: list[QLabel] = []
+        self.values: list[QLabel] = []
+        for _text in self.FACTS:
+            name, value = QLabel(), mark_data(QLabel())
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(name, value)
+            self.names.append(name)
+            self.values.append(value)
+        self.setWidget(body)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for label, text in zip(self.names, self.FACTS, strict=True):
+            label.setText(_(text))
+
+    def facts(self) -> dict[str, str]:
+        """What the tab shows, by the (translated) name of each fact shown."""
+        return {name.text(): value.text() for row, (name, value) in
+                enumerate(zip(self.names, self.values, strict=True))
+                if self.form.isRowVisible(row)}
+
+    def show_loan(self, d: LoanDetail | None, money, currency) -> None:  # noqa: ANN001
+        if d is None:
+            texts = [""] * len(self.FACTS)
+        else:
+            loan = d.loan
+            texts = [loan.member_name, loan.status_name, money(loan.amount), f"{loan.annual_rate} %",
+                     str(loan.installments), _(loan_policy.LOAN_METHOD_NAMES[loan.method]),
+                     loan.purpose,
+                     ", ".join(loan.guarantor_names),
+                     fee_text(loan.fee, loan.fee_timing, loan.amount, currency)
+                     if loan.fee else "",
+                     date_text(loan.applied_on), date_text(loan.disbursed_on),
+                     date_text(loan.closed_on), loan.decision_note or ""]
+        for row, (value, text) in enumerate(zip(self.values, texts, strict=True)):
+            value.setText(text)
+            self.form.setRowVisible(row, bool(text) or d is None)

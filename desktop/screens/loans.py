@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,11 +24,17 @@ from desktop.screens.loan_dialogs import (
     ReasonDialog,
     RepaymentDialog,
     RescheduleDialog,
-    fee_text,
+    print_data,
     save_receipt,
     save_schedule,
 )
-from desktop.screens.loan_panels import CalculatorPanel, PortfolioPanel
+from desktop.screens.loan_panels import (
+    CalculatorPanel,
+    CornerTabs,
+    LoanFacts,
+    PortfolioPanel,
+    ShareSplitter,
+)
 from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
     date_text, heading, mark_data
 from models.loans.application import approve_loan, check_approver, reject_loan
@@ -48,10 +53,11 @@ from models.loans.statuses import (
     STATUS_NAMES,
 )
 from models.core.i18n import N_, _
-from models.loans.policy import LOAN_METHOD_NAMES
+from models.loans.texts import reason_text
 from models.core.permissions import Permission
 
-FEE = N_("Fee")  # the fee columns, hidden for a loan without a fee
+FEE = N_("Fee")  # the fee and penalty columns, hidden for a loan without any
+PENALTY = N_("Penalty")
 
 FILTERS = {"": N_("All loans"), **STATUS_NAMES}
 
@@ -62,12 +68,29 @@ class LoansScreen(Screen):
     def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 6)
+        # One compact line above the tables: the title, the tabs, the filter and the rules.
+        self.tabs = CornerTabs()
         self.title = heading()
-        layout.addWidget(self.title)
-        self.tabs = QTabWidget()
+        self.title.setContentsMargins(0, 0, 12, 0)
+        self.tabs.setCornerWidget(self.title, Qt.Corner.TopLeftCorner)
+        tools = QWidget()
+        top = QHBoxLayout(tools)
+        top.setContentsMargins(12, 0, 0, 2)
+        self.filter_label = QLabel()
+        top.addWidget(self.filter_label)
+        self.filter = ChoiceBox(FILTERS)
+        self.filter.currentIndexChanged.connect(self.refresh)
+        self.filter_label.setBuddy(self.filter)
+        top.addWidget(self.filter)
+        self.policy_button = QPushButton()
+        self.policy_button.clicked.connect(self.show_policy)
+        top.addWidget(self.policy_button)
+        self.tabs.setCornerWidget(tools, Qt.Corner.TopRightCorner)
         layout.addWidget(self.tabs, 1)
         self.detail: LoanDetail | None = None
         self._build_register()
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.calculator = CalculatorPanel(ctx)
         self.tabs.addTab(self.calculator, "")
         self.portfolio = PortfolioPanel(ctx)
@@ -77,59 +100,51 @@ class LoansScreen(Screen):
     def _build_register(self) -> None:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        # The filter and the rules sit on the tabs' line, so the height goes to the tables
-        # (a 1366×768 laptop shows about six loans and six installments).
-        tools = QWidget()
-        tools_layout = QHBoxLayout(tools)
-        tools_layout.setContentsMargins(0, 0, 0, 4)
-        self.filter = ChoiceBox(FILTERS)
-        self.filter.currentIndexChanged.connect(self.refresh)
-        tools_layout.addWidget(self.filter)
-        self.policy_button = QPushButton()
-        self.policy_button.clicked.connect(self.show_policy)
-        tools_layout.addWidget(self.policy_button)
-        self.tabs.setCornerWidget(tools, Qt.Corner.TopRightCorner)
-        self.tabs.currentChanged.connect(
-            lambda index: tools.setVisible(self.tabs.widget(index) is tab))
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        layout.setContentsMargins(6, 6, 6, 6)
+        # The register and the selected loan's schedule side by side, so a 1366×768 laptop
+        # shows eleven loans and eight installments at once; the register keeps four
+        # columns, the rest of a loan is in its detail ("About the loan").
+        splitter = ShareSplitter(0.37)  # 410 of the 1,100 pixels a laptop leaves
         self.loans_model = RowTableModel([
             Column(N_("Loan"), lambda r: r.number, right=True),
-            Column(N_("Member"), lambda r: r.member_name),
-            Column(N_("Amount"), lambda r: self.ctx.money(r.amount), right=True),
-            Column(N_("Rate"), lambda r: f"{r.annual_rate} %", right=True),
-            Column(N_("Installments"), lambda r: r.installments, right=True),
-            Column(N_("Status"), lambda r: r.status_name),
-            Column(N_("Principal still owed"),
-                   lambda r: self.ctx.money(r.principal_outstanding), right=True),
+            Column(N_("Member"), lambda r: r.member_name, tip=True),
+            Column(N_("Status"), lambda r: r.status_name, tip=True),
+            Column(N_("Still owed"), lambda r: self.money(r.principal_outstanding), right=True,
+                   tip=True),
         ], self)
         self.register = TableView(self.loans_model)
-        self.register.stretch_column(1)  # the member's name takes the spare width
+        self.register.horizontalHeader().setMinimumSectionSize(48)
+        self.register.stretch_column(1, 2)  # the name and the status give way first
         self.register.selectionModel().selectionChanged.connect(self._selected)
         splitter.addWidget(self.register)
-        below = QWidget()
-        below_layout = QVBoxLayout(below)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(6, 0, 0, 0)
+        detail_layout.setSpacing(4)
         self.summary = mark_data(QLabel())
         self.summary.setWordWrap(True)
-        below_layout.addWidget(self.summary)
+        detail_layout.addWidget(self.summary)
         self.schedule_model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
-            Column(N_("Principal"), lambda i: self.ctx.money(i.principal), right=True),
-            Column(N_("Interest"), lambda i: self.ctx.money(i.interest), right=True),
-            Column(FEE, lambda i: self.ctx.money(i.fee) if i.fee else "", right=True),
-            Column(N_("Penalty"), lambda i: self.ctx.money(i.penalty) if i.penalty else "",
+            Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
+            Column(FEE, lambda i: self.money(i.fee) if i.fee else "", right=True),
+            Column(PENALTY, lambda i: self.money(i.penalty) if i.penalty else "",
                    right=True),
-            Column(N_("Paid"), lambda i: self.ctx.money(i.paid), right=True),
-            Column(N_("Status"), lambda i: _(INSTALLMENT_STATUS_NAMES[i.status])),
+            Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
+            Column(N_("Status"), lambda i: _(INSTALLMENT_STATUS_NAMES[i.status]),
+                   tip=True),
         ], self)
         self.repayments_model = RowTableModel([
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
-            Column(N_("Amount"), lambda r: self.ctx.money(r.amount), right=True),
-            Column(N_("Penalty"), lambda r: self.ctx.money(r.penalty), right=True),
-            Column(FEE, lambda r: self.ctx.money(r.fee), right=True),
-            Column(N_("Interest"), lambda r: self.ctx.money(r.interest), right=True),
-            Column(N_("Principal"), lambda r: self.ctx.money(r.principal), right=True),
-            Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else ""),
+            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
+            Column(PENALTY, lambda r: self.money(r.penalty), right=True),
+            Column(FEE, lambda r: self.money(r.fee), right=True),
+            Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
+            Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
+            Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else "",
+                   tip=True),
         ], self)
         self.events_model = RowTableModel([
             Column(N_("Date"), lambda e: date_text(e.on)),
@@ -137,20 +152,23 @@ class LoansScreen(Screen):
             Column(N_("Amount"), lambda e: self.ctx.money(e.amount) if e.amount else "",
                    right=True),
             Column(N_("By"), lambda e: e.user),
-            Column(N_("Note"), lambda e: e.note),
+            Column(N_("Note"), lambda e: reason_text(e.note), tip=True),
         ], self)
         self.detail_tabs = QTabWidget()
         self.schedule_view = TableView(self.schedule_model)
         self.repayments_view = TableView(self.repayments_model)
         self.repayments_view.selectionModel().selectionChanged.connect(self.update_buttons)
-        for view in (self.schedule_view, self.repayments_view,
-                     TableView(self.events_model)):
-            self.detail_tabs.addTab(view, "")
-        below_layout.addWidget(self.detail_tabs, 1)
-        below_layout.setContentsMargins(0, 4, 0, 0)
-        splitter.addWidget(below)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        # Money columns keep their figures; the status gives way (elided, whole in its tip)
+        # before the half-screen table needs a sideways scroll bar.
+        for view, status in ((self.schedule_view, 7), (self.repayments_view, 6)):
+            view.horizontalHeader().setMinimumSectionSize(44)
+            view.stretch_column(status)
+        self.about = LoanFacts()
+        for page in (self.schedule_view, self.repayments_view, TableView(self.events_model),
+                     self.about):
+            self.detail_tabs.addTab(page, "")
+        detail_layout.addWidget(self.detail_tabs, 1)
+        splitter.addWidget(detail)
         layout.addWidget(splitter, 1)
         self.buttons = {}
         # The loan's way to the money, then what happens while it is repaid; the buttons
@@ -169,7 +187,13 @@ class LoansScreen(Screen):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.buttons["apply"].setObjectName("primaryButton")
+        self.register_tab = tab
         self.tabs.addTab(tab, "")
+
+    def _tab_changed(self, index: int) -> None:
+        on_register = self.tabs.widget(index) is self.register_tab
+        for widget in (self.filter_label, self.filter):
+            widget.setVisible(on_register)
 
     def show_policy(self) -> None:
         from desktop.screens.loan_policy_dialog import LoanPolicyDialog
@@ -181,9 +205,11 @@ class LoansScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(_("Loans"))
         self.policy_button.setText(_("Loan rules…"))
+        self.filter_label.setText(_("Show:"))
         for index, text in enumerate((N_("Loans"), N_("Calculator"), N_("Portfolio"))):
             self.tabs.setTabText(index, _(text))
-        for index, text in enumerate((N_("Schedule"), N_("Repayments"), N_("History"))):
+        for index, text in enumerate((N_("Schedule"), N_("Repayments"), N_("History"),
+                                      N_("About the loan"))):
             self.detail_tabs.setTabText(index, _(text))
         self.filter.retranslate()
         for key, text in (("apply", N_("New application…")), ("approve", N_("Approve")),
@@ -201,6 +227,7 @@ class LoansScreen(Screen):
             model.retranslate()
         self.calculator.retranslate()
         self.portfolio.retranslate()
+        self.about.retranslate()
         self._show_detail()
 
     # -- reading ----------------------------------------------------------------------
@@ -242,29 +269,30 @@ class LoansScreen(Screen):
                 model.set_rows([])
         else:
             loan = d.loan
-            parts = [_("Loan {number} · {member} · {status}").format(
-                number=loan.number, member=loan.member_name, status=loan.status_name),
-                _(LOAN_METHOD_NAMES[loan.method]), loan.purpose]
-            if loan.guarantor_names:
-                parts.append(_("Guarantors: {names}").format(
-                    names=", ".join(loan.guarantor_names)))
-            if loan.fee:
-                parts.append(fee_text(loan.fee, loan.fee_timing, loan.amount,
-                                      self.ctx.currency()).rstrip("."))
+            # Its status is on its row of the register; the rest under "About the loan".
+            lines = [" · ".join((
+                _("Loan {number}, {member}").format(number=loan.number,
+                                                    member=loan.member_name),
+                _("{amount} at {rate} % a year in {count} installments").format(
+                    amount=self.money(loan.amount), rate=loan.annual_rate,
+                    count=loan.installments)))]
             if d.payoff is not None and loan.status == ACTIVE:
-                parts.append(_("Due now: {due} · clears the loan today: {payoff}").format(
-                    due=self.ctx.money(d.due_now), payoff=self.ctx.money(d.payoff.total)))
+                due = _("Due now: {due} · clears the loan today: {payoff}").format(
+                    due=self.money(d.due_now), payoff=self.money(d.payoff.total))
                 if d.days_overdue:
-                    parts.append(_("{days} days overdue").format(days=d.days_overdue))
-            self.summary.setText(" · ".join(p for p in parts if p))
+                    due += " · " + _("{days} days overdue").format(days=d.days_overdue)
+                lines.append(due)
+            self.summary.setText("\n".join(lines))
             self.schedule_model.set_rows(d.installments)
             self.repayments_model.set_rows(d.repayments)
             self.events_model.set_rows(d.events)
-        # The fee columns only for a loan whose installments or repayments carry a fee.
-        self.schedule_view.setColumnHidden(
-            self.schedule_model.column_of(FEE), not (d and any(i.fee for i in d.installments)))
-        self.repayments_view.setColumnHidden(
-            self.repayments_model.column_of(FEE), not (d and any(r.fee for r in d.repayments)))
+        self.about.show_loan(d, self.money, self.ctx.currency())
+        # Fee and penalty columns only for a loan whose installments or repayments have any.
+        for view, rows in ((self.schedule_view, d.installments if d else ()),
+                           (self.repayments_view, d.repayments if d else ())):
+            model = view.table_model()
+            view.setColumnHidden(model.column_of(FEE), not any(r.fee for r in rows))
+            view.setColumnHidden(model.column_of(PENALTY), not any(r.penalty for r in rows))
         self.update_buttons()
 
     def update_buttons(self, *_args) -> None:  # noqa: ANN002

@@ -1,6 +1,13 @@
 """Backups of the SQLite ledger: online (the app may stay open), checked after writing,
 automatic on the first open of each day and before migrations and restores, rotated.
 
+The copy is SQLite's online-backup API on a connection of its own, ``STEP_PAGES`` pages
+a step. Each step reads one consistent state of the ledger (WAL: the reader never blocks
+the app's writes, nor they it); when the app writes between two steps SQLite starts the
+copy again, so a copy is always the whole ledger as it stood at one moment, never half of
+a write. The window runs the daily backup this way in the background
+(``desktop/backup_task.py``) while the user logs in and works.
+
 Rotation keeps the newest ``KEEP_DAILY`` daily backups, one per ISO week for
 ``KEEP_WEEKLY`` weeks and one per month for ``KEEP_MONTHLY`` months; backups made before a
 migration or restore are kept apart and never rotated away by daily ones.
@@ -9,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +27,17 @@ from models.core.i18n import N_
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 5, 12
 KEEP_SPECIAL = 10
+STEP_PAGES = 512  # pages copied per step of the online backup (2 MiB of 4 KiB pages)
+
+COPYING, CHECKING = "copying", "checking"
+# progress(stage, done, total): COPYING with pages copied of the ledger's pages, then
+# CHECKING (0, 0) while the copy is verified. It may raise ``BackupStopped`` to stop.
+Progress = Callable[[str, int, int], None]
+
+
+class BackupStopped(Exception):
+    """Raised by a progress callback to stop a backup (the program is closing); the
+    half-written copy is removed."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +84,8 @@ def _require_sqlite(database: Database) -> Path:
     return path
 
 
-def write_backup(database: Database, target: Path) -> BackupResult:
+def write_backup(database: Database, target: Path, *,
+                 progress: Progress | None = None) -> BackupResult:
     """Copy the live ledger to ``target`` with SQLite's online-backup API, then open the copy
     and check it (integrity, hash chains). The copy is written to a temporary name and
     renamed, so a power cut never leaves a half backup under the real name."""
@@ -80,12 +100,15 @@ def write_backup(database: Database, target: Path) -> BackupResult:
         try:
             dst = sqlite3.connect(str(partial))
             try:
-                src.backup(dst)
+                src.backup(dst, pages=STEP_PAGES, progress=None if progress is None else (
+                    lambda _status, left, total: progress(COPYING, total - left, total)))
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dst.close()
         finally:
             src.close()
+        if progress is not None:
+            progress(CHECKING, 0, 0)
         result = check_backup(partial)
         partial.replace(target)
     except BaseException as exc:
@@ -152,7 +175,8 @@ def backup_before(database: Database, *, reason: str, directory: Path | None = N
     return result
 
 
-def daily_backup(database: Database, *, directory: Path | None = None) -> BackupResult | None:
+def daily_backup(database: Database, *, directory: Path | None = None,
+                 progress: Progress | None = None) -> BackupResult | None:
     """On the first open of a day: back up if there is no backup from today yet, rotate."""
     if database.path is None or not database.path.exists():
         return None
@@ -160,7 +184,7 @@ def daily_backup(database: Database, *, directory: Path | None = None) -> Backup
     today = clock.today().strftime("%Y%m%d")
     if any(folder.glob(f"kongthun-{today}-*.sqlite3")):
         return None
-    result = write_backup(database, folder / f"kongthun-{_stamp()}.sqlite3")
+    result = write_backup(database, folder / f"kongthun-{_stamp()}.sqlite3", progress=progress)
     rotate(folder)
     return result
 

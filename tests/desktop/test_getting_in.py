@@ -329,3 +329,21 @@ def test_loading_the_demo_shows_each_step_and_the_window_keeps_drawing(app, db, 
     assert "The demo is ready" in messages.last.text
     assert not [w for w in QApplication.topLevelWidgets()
                 if w.objectName() == "demoProgress" and w.isVisible()]
+
+
+def test_the_window_knows_every_capability_before_it_reads_a_ledger():
+    """Started as `kongthun` starts (a fresh process, the ledger already there), the
+    journal names each kind of entry in words, never by its code."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from desktop.app import application; application(); "
+            "from models.core import entry_text, i18n; i18n.set_language('en'); "
+            "print(entry_text.kind_name('loan_disbursement'), '|', "
+            "entry_text.kind_name('welfare_payout'))")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=root, env={"PYTHONPATH": str(root),
+                                         "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    assert done.stdout.strip() == "Loan paid out | Welfare benefit paid", done.stderr

@@ -198,7 +198,7 @@ def test_a_loan_fee_shows_in_the_forms_the_schedule_and_the_calculator(
     screen.refresh()
     # The fee was kept at payout: the installments carry none, so no fee column.
     assert screen.schedule_view.isColumnHidden(4)
-    assert "Loan fee 20,000 ₭, kept from the money paid out" in screen.summary.text()
+    assert "Loan fee 20,000 ₭, kept from the money paid out" in screen.about.facts()["Fee"]
 
 
 def test_a_repayment_gets_a_printed_receipt(saved, make_window, monkeypatch, tmp_path):

@@ -391,3 +391,28 @@ def needs_no_scrolling(screen: QWidget, where: str) -> list[str]:
         return [f"{where}: needs {need.width()}×{need.height()}, the window gives it "
                 f"{viewport.width()}×{viewport.height()}"]
     return misfits_in_every_tab(screen, viewport.size(), where)
+
+
+@pytest.mark.parametrize("language", ["lo", "en"])
+def test_the_loans_screen_shows_a_meetings_worth_of_loans_and_installments(demo, qtbot,
+                                                                           language):
+    """At a meeting the treasurer looks down the register and at one loan's schedule: on
+    the laptop (window maximized, 1366×698 inside its title bar) she sees at least ten
+    loans and eight installments of the selected loan without scrolling."""
+    switch_language(language)
+    window = MainWindow(demo.ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(SCREENS["100 %"])
+    try:
+        screen = window.show_section("loans")
+        QApplication.processEvents()
+
+        def rows_in_view(view) -> float:  # noqa: ANN001
+            return view.viewport().height() / view.verticalHeader().defaultSectionSize()
+
+        assert screen.register.isVisible() and screen.schedule_view.isVisible()
+        assert rows_in_view(screen.register) >= 10
+        assert rows_in_view(screen.schedule_view) >= 8
+    finally:
+        switch_language("en")

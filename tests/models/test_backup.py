@@ -152,3 +152,73 @@ def test_restore_refuses_a_backup_that_does_not_verify(env, tmp_path):
         from models.core.ledger import balance
 
         assert balance(s, env.group_id, "cash") == 25_000
+
+
+def _entries_in(path) -> int:  # noqa: ANN001
+    return backup.count_entries(path)
+
+
+def test_a_deposit_recorded_while_the_backup_copies_is_kept_and_the_copy_stays_whole(
+        env, tmp_path, monkeypatch):
+    """The day's backup copies the ledger while the treasurer works. Half-way through the
+    copy she records a deposit: it is in the ledger (nothing waited for the backup, nothing
+    lost), and the copy is the ledger as it stood after it, whole and verifying, never a
+    copy holding half of her entry."""
+    for _ in range(20):
+        deposit(env)
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)  # many small steps: room to write between
+    seen = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen.append(stage)
+        if stage == backup.COPYING and seen.count(backup.COPYING) == 3:
+            deposit(env, 40_000)
+
+    result = backup.daily_backup(env.db, directory=tmp_path / "backups", progress=progress)
+
+    assert seen.count(backup.COPYING) > 3 and seen[-1] == backup.CHECKING
+    assert result is not None and result.ok, result.problems
+    assert result.entries == 21 == _entries_in(env.db.path)
+    assert backup.check_backup(result.path).ok
+
+
+def test_writes_from_another_thread_during_the_backup_are_neither_lost_nor_half_copied(
+        env, tmp_path, monkeypatch):
+    """The window's backup runs on a thread; the app keeps writing on its own. Every
+    deposit lands in the ledger, and the copy verifies with a whole number of them."""
+    import threading
+    import time
+
+    for _ in range(10):
+        deposit(env)
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    started = threading.Event()
+
+    def slow(stage: str, done: int, total: int) -> None:
+        started.set()
+        time.sleep(0.005)
+
+    outcome = {}
+    copier = threading.Thread(target=lambda: outcome.setdefault("result", backup.daily_backup(
+        env.db, directory=tmp_path / "backups", progress=slow)))
+    copier.start()
+    assert started.wait(30)
+    for _ in range(5):
+        deposit(env, 10_000)
+    copier.join(120)
+    assert not copier.is_alive()
+    result = outcome["result"]
+    assert _entries_in(env.db.path) == 15
+    assert result.ok, result.problems
+    assert 10 <= result.entries <= 15
+
+
+def test_a_backup_stopped_half_way_leaves_no_file(env, tmp_path):
+    deposit(env)
+
+    def stop(stage: str, done: int, total: int) -> None:
+        raise backup.BackupStopped
+
+    with pytest.raises(backup.BackupStopped):
+        backup.daily_backup(env.db, directory=tmp_path / "backups", progress=stop)
+    assert list((tmp_path / "backups").iterdir()) == []

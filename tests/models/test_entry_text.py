@@ -95,22 +95,65 @@ def test_one_name_per_kind_whichever_screens_are_loaded():
     assert entry_text.kind_name("loan_write_off") == "Loan written off"
 
 
-def test_a_loans_history_names_its_entries_as_the_journal_does(db, env):
-    """The treasurer pays a loan out and takes a repayment: the loan's history says "Loan
-    paid out" and "Loan repayment", the names the journal gives those entries, in Lao
-    too; steps that post nothing (the application) keep their own words."""
+def _reversed_in_lao(db, env) -> str:  # noqa: ANN001
+    """Nang Kham's loan (1,200,000 ₭, flat, 124,000 ₭ a month) with a 5,000 ₭ late penalty
+    after 3 days' grace. The treasurer, who works in Lao, charges the penalty on 14/07,
+    then enters a payment made on 12/07 (inside the grace days: the penalty is decided
+    again) and one of 10/08; then she reverses the first as entered by mistake, so the
+    second is allocated again. Returns the member's name."""
+    from models.loans import queries as loan_queries
+    from models.loans import repayments as loan_repayments
+    from models.loans.penalties import post_due_penalties
+    from tests.models.loan_support import repay, set_policy
+
     with db.write() as s:
         save(s, env, 0, 2_000_000)
-    loan_id = open_loan(db, env, amount=1_000_000, installments=10, disbursed=D(2026, 6, 10))
-    with db.write() as s:
-        loan_repayments.record_repayment(s, env.user(s, "treasurer"), loan_id=loan_id, amount=50_000,
-                               on=D(2026, 11, 20))
-    with db.read() as s:
-        events = loan_queries.loan_detail(s, env.user(s, "auditor"), loan_id).events
-    names = {e.kind: e.name for e in events}
-    assert names["disbursed"] == entry_text.kind_name("loan_disbursement") == "Loan paid out"
-    assert names["repaid"] == entry_text.kind_name("loan_repayment") == "Loan repayment"
-    assert names["applied"] == "Application recorded"
+    set_policy(db, env, penalty_kind="flat", penalty_flat=5_000, grace_days=3)
     i18n.set_language("lo")
-    assert [e.name for e in events if e.kind == "disbursed"] == [
-        entry_text.kind_name("loan_disbursement")]
+    loan = open_loan(db, env, amount=1_200_000, installments=12, disbursed=D(2026, 6, 10))
+    with db.write() as s:
+        post_due_penalties(s, env.user(s, "treasurer"), group_id=env.group_id,
+                           on=D(2026, 7, 14))
+    first = repay(db, env, loan, 124_000, D(2026, 7, 12))
+    repay(db, env, loan, 124_000, D(2026, 8, 10))
+    with db.write() as s:
+        loan_repayments.reverse_repayment(s, env.user(s, "treasurer"), repayment_id=first,
+                                reason="ປ້ອນຊ້ຳສອງເທື່ອ")
+        return s.get(Member, env.member_ids[0]).name_lao
+
+
+def _reversal_memos(env) -> list[str]:  # noqa: ANN001
+    return [e.memo for e in _journal(env) if e.kind == "reversal"]
+
+
+def test_the_reasons_a_replay_writes_read_in_the_readers_language(db, env):
+    name = _reversed_in_lao(db, env)
+    with db.read() as s:
+        stored = list(s.scalars(select(JournalEntry.memo).where(JournalEntry.kind == "reversal")))
+    assert f"ແບ່ງເງິນຊຳລະຄືນໃໝ່: ເງິນກູ້ເລກທີ 1, {name}" in stored  # history keeps her words
+    i18n.set_language("en")
+    memos = _reversal_memos(env)
+    assert f"Repayment allocated again: loan 1, {name}" in memos
+    assert (f"Repayments entered or reversed later: the penalty on installment 1 is decided "
+            f"again: loan 1, {name}") in memos
+    assert "ປ້ອນຊ້ຳສອງເທື່ອ" in memos  # the reason she typed, as she typed it
+    assert not [m for m in memos if "ເງິນກູ້ເລກທີ" in m]
+    i18n.set_language("lo")
+    memos = _reversal_memos(env)
+    assert f"ແບ່ງເງິນຊຳລະຄືນໃໝ່: ເງິນກູ້ເລກທີ 1, {name}" in memos
+    assert ("ມີການບັນທຶກ ຫຼື ຍົກເລີກການຈ່າຍຄືນຍ້ອນຫຼັງ: ຕັດສິນຄ່າປັບງວດທີ 1 ຄືນໃໝ່: "
+            f"ເງິນກູ້ເລກທີ 1, {name}") in memos
+
+
+def test_the_loans_history_shows_a_replay_reason_in_the_readers_language(db, env):
+    from models.loans.texts import reason_text
+
+    name = _reversed_in_lao(db, env)
+    i18n.set_language("en")
+    with db.read() as s:
+        loan_id = s.scalar(select(JournalEntry.loan_id).where(JournalEntry.loan_id.is_not(None)))
+        events = loan_queries.loan_detail(s, env.user(s, "auditor"), loan_id).events
+    notes = [reason_text(e.note) for e in events if e.kind == "penalty_waived"]
+    assert notes and all(n.startswith("Repayments entered or reversed later") for n in notes)
+    assert all(n.endswith(f"loan 1, {name}") for n in notes)
+    assert reason_text("Entered twice") == "Entered twice"
