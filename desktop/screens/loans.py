@@ -24,7 +24,6 @@ from desktop.screens.loan_dialogs import (
     ReasonDialog,
     RepaymentDialog,
     RescheduleDialog,
-    print_data,
     save_receipt,
     save_schedule,
 )
