@@ -22,9 +22,9 @@ from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
 from models.core import capability, i18n, recovery, users
 from models.core.db import Database, resolve_url, sqlite_path
-from models.core.migrate import open_database
 from models.core.errors import UserError
 from models.core.i18n import _
+from models.core.migrate import open_database
 from models.core.schema import User
 from resources import FONTS, ROOT
 

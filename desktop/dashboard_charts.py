@@ -21,10 +21,10 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
-from models.statements.dashboard import AttendancePoint, FundPoint, LoanPoint, NextMeeting
 from models.core.i18n import _
 from models.core.ledger import fmt_date
 from models.core.money import Currency, format_money, to_major
+from models.statements.dashboard import AttendancePoint, FundPoint, LoanPoint, NextMeeting
 
 COLOURS = {"loan": "#1f6f6b", "welfare": "#c2781c", "nssf": "#6a4c93", "bars": "#8fb8b4",
            "risk": "#b3261e", "came": "#2e7d32", "absent": "#c9c3b4"}

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.core import users
-from models.statements.auditor import auditor_data, file_sha256, record_export
 from models.core.db import Database
 from models.core.errors import UserError
 from models.core.i18n import N_
-from models.statements.member import member_statement
 from models.core.schema import User
+from models.statements.auditor import auditor_data, file_sha256, record_export
+from models.statements.member import member_statement
 from reports.auditor_workbook import write_auditor_workbook
 from reports.member_statement import write_statement_pdf, write_statement_workbook
 from reports.xlsx import Progress

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import backup_task, errors
-from desktop.backup_task import DailyBackup
 from desktop.actions import run_query
+from desktop.backup_task import DailyBackup
 from desktop.context import Change, ScreenContext
 from desktop.idle_lock import IdleWatcher, LockCover
 from desktop.login import LanguageButtons

@@ -24,12 +24,12 @@ from desktop.widgets.fields import ChoiceBox, DateField, read_date, read_money
 from desktop.widgets.forms import FormDialog
 from desktop.widgets.labels import date_text, mark_data, problems_label
 from desktop.widgets.layout import FittedDialog, ScrollBody
-from models.meetings import cashbox
 from models.core import clock
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_money, parse_money
 from models.core.permissions import Permission
+from models.meetings import cashbox
 
 CASH_TOPICS = {"cash", "journal"}
 DIRECTION_NAMES = {cashbox.TO_BANK: N_("From the cash box to the bank"),

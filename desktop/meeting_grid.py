@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QWidget
 
 from models.core.errors import UserError
 from models.core.i18n import N_, _
-from models.meetings.grid import MeetingGrid
 from models.core.money import Currency, format_amount, format_money, parse_money
 from models.meetings.attendance import ABSENT, ATTENDANCE, ATTENDANCE_NAMES
+from models.meetings.grid import MeetingGrid
 
 NAME, ATTEND, MONEY, TOTAL, NOTE = "name", "attendance", "money", "total", "note"
 GRID_ROW_HEIGHT = 36

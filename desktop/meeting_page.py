@@ -15,8 +15,14 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import errors
 from desktop.actions import run_query
@@ -27,20 +33,22 @@ from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.nssf_warnings import GraceWarning
 from desktop.passbook_print import print_meeting_passbooks
-from desktop.widgets.labels import date_text, heading, mark_data, problems_label
-from models.meetings import columns as meeting_columns, drafts as meeting_drafts, meeting as meetings
 from desktop.widgets import date_text, heading, mark_data, problems_label
-from models.meetings import grid as meeting_grids
-from models.meetings import posting as meeting_posting
-from models.meetings import roll as meeting_roll
+from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import _, gettext
+from models.core.money import format_money
+from models.core.permissions import Permission
+from models.meetings import columns as meeting_columns
+from models.meetings import drafts as meeting_drafts
+from models.meetings import grid as meeting_grids
+from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.meetings import roll as meeting_roll
+from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 from models.meetings.columns import CellContext
 from models.meetings.grid import CellProblem, MeetingGrid
 from models.meetings.meeting import MeetingRow
-from models.core.money import format_money
-from models.core.permissions import Permission
-from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
 
 MEETING_TOPICS = {"meetings", "journal", "savings", "loans", "welfare", "cash"}
 SHOWN_PROBLEMS = 4

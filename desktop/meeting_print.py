@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
-from models.meetings import summary as meeting_summaries
 from models.core.i18n import _
+from models.meetings import summary as meeting_summaries
 from models.meetings.meeting import MeetingRow
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 

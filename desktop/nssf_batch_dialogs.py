@@ -11,8 +11,15 @@ from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.nssf_dialogs import NSSF_TOPICS, month_text
 from desktop.savings_dialogs import INTO_NAMES
-from desktop.widgets import ChoiceBox, DateField, FormDialog, heading, mark_data, read_date, \
-    read_money
+from desktop.widgets import (
+    ChoiceBox,
+    DateField,
+    FormDialog,
+    heading,
+    mark_data,
+    read_date,
+    read_money,
+)
 from models.core import clock
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _

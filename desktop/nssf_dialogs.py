@@ -10,14 +10,23 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from desktop.context import ScreenContext
 from desktop.savings_dialogs import INTO_NAMES
-from desktop.widgets import ChoiceBox, DateField, FormDialog, heading, mark_data, read_date, \
-    read_money
+from desktop.widgets import (
+    ChoiceBox,
+    DateField,
+    FormDialog,
+    heading,
+    mark_data,
+    read_date,
+    read_money,
+)
 from models.core import clock, members
 from models.core.clock import add_months
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_money
-from models.nssf import enrolment as enrolments, pot, scheme as scheme_mod
+from models.nssf import enrolment as enrolments
+from models.nssf import pot
+from models.nssf import scheme as scheme_mod
 from models.nssf.enrolment import EnrolmentRow
 from models.savings import withdrawals as savings_withdrawals
 
@@ -336,7 +345,6 @@ class SavingsTransferDialog(_PotForm):
     def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, row, parent)
-        from models.savings import accounts as savings
 
         gid, today = ctx.group_id, clock.today()
         self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid, row.member_id, today))

@@ -6,11 +6,19 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop.context import ScreenContext
 from desktop.nssf_dialogs import month_text
-from desktop.widgets import Column, FittedDialog, RowTableModel, TableView, date_text, \
-    heading, mark_data
+from desktop.widgets import (
+    Column,
+    FittedDialog,
+    RowTableModel,
+    TableView,
+    date_text,
+    heading,
+    mark_data,
+)
 from models.core.i18n import N_, _
 from models.core.money import format_money
-from models.nssf import batches, coverage, enrolment as enrolments
+from models.nssf import batches, coverage
+from models.nssf import enrolment as enrolments
 from models.nssf.enrolment import EnrolmentRow
 
 

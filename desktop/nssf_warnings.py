@@ -13,7 +13,8 @@ from desktop.widgets import mark_data
 from models.core import clock
 from models.core.errors import UserError
 from models.core.i18n import _
-from models.nssf import coverage, enrolment as enrolments, scheme
+from models.nssf import coverage, scheme
+from models.nssf import enrolment as enrolments
 
 SHOWN = 4  # names on the line; the rest counted
 

@@ -6,22 +6,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QRadioButton, \
-    QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.widgets.fields import ChoiceBox, DateField, read_date
 from desktop.widgets.forms import FormDialog
 from models.core import clock, settings
-from models.statements import passbook
 from models.core.errors import UserError, ValidationError
 from models.core.groups import get_group
 from models.core.i18n import N_, _
 from models.core.members import MemberRow
-from models.meetings.meeting import MeetingRow
-from models.statements.passbook import PageLayout
 from models.core.permissions import Permission
+from models.meetings.meeting import MeetingRow
+from models.statements import passbook
+from models.statements.passbook import PageLayout
 from reports.passbook_pdf import write_calibration, write_passbook
 
 NEW_LINES, REPRINT, CALIBRATION = "new", "reprint", "calibration"

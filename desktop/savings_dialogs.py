@@ -24,14 +24,11 @@ from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from desktop.widgets.layout import FittedDialog, ScrollBody
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_, _
 from models.savings import accounts as savings
 from models.savings import exits as savings_exits
 from models.savings import withdrawals as savings_withdrawals
-from models.core.errors import UserError, ValidationError
-from models.core.i18n import N_, _
-from models.savings.accounts import MemberSavingsRow
-from models.savings.exits import SettlementStatement
-from models.core.money import format_money
 from models.savings.accounts import MemberSavingsRow
 from models.savings.exits import SettlementStatement
 from models.savings.rules import SavingsRules, rules

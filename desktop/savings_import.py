@@ -6,21 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop import errors
 from desktop.context import ScreenContext
-from desktop.documents import Paper, save_document
-from desktop.documents import choose_file
+from desktop.documents import Paper, choose_file, save_document
 from desktop.widgets.labels import date_text, mark_data
 from desktop.widgets.layout import FittedDialog
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, groups, members
 from models.core.errors import UserError
 from models.core.i18n import N_, _, gettext
-from models.opening.balances import OpeningData, OpeningPreview, RowProblem, import_opening, \
-    preview_opening
+from models.opening.balances import (
+    OpeningData,
+    OpeningPreview,
+    RowProblem,
+    import_opening,
+    preview_opening,
+)
 from reports.opening_template import read_template, write_template
 
 TEMPLATE_NAME = "opening-balances.xlsx"

@@ -31,10 +31,10 @@ from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from desktop.widgets.layout import FittedDialog
 from desktop.widgets.tables import ROW_HEIGHT, Column, RowTableModel, TableView
 from models.core import clock
-from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.core.errors import UserError
 from models.core.i18n import N_, _
 from models.core.money import Currency, format_amount, format_fraction, format_money, parse_money
+from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.savings.rules import (
     LOAN_POLICY_NAMES,
     SHAREOUT_METHOD_NAMES,

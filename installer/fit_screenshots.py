@@ -32,18 +32,18 @@ from desktop import documents  # noqa: E402
 from desktop.app import application  # noqa: E402
 from desktop.context import ScreenContext  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
-from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.meeting_cash import CashCountDialog  # noqa: E402
+from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.savings_dialogs import ExitDialog  # noqa: E402
 from desktop.screens.loan_policy_dialog import LoanPolicyDialog  # noqa: E402
 from desktop.screens.welfare_dialogs import ClaimDialog  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
 from models.core import clock, groups, users
-from models.savings import accounts as savings  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
-from models.demo import build_demo  # noqa: E402
 from models.core.i18n import _  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import User  # noqa: E402
+from models.demo import build_demo  # noqa: E402
+from models.savings import accounts as savings  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 9, 30)
 TASKBAR = 40  # what a Windows or Linux taskbar takes of a 768-pixel screen

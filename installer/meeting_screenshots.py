@@ -33,11 +33,12 @@ from desktop.main_window import MainWindow  # noqa: E402
 from desktop.meeting_grid import ATTEND, NOTE  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
-from models.meetings import cashbox, drafts as meeting_drafts
 from models.core import clock, groups, users  # noqa: E402
 from models.core.db import Database  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.demo import build_demo  # noqa: E402
+from models.meetings import cashbox
+from models.meetings import drafts as meeting_drafts
 
 SIZE = (1366, 728)  # a 1366×768 laptop screen less its taskbar
 NOW = dt.datetime(2026, 11, 20, 9, 30)

@@ -42,7 +42,8 @@ from models.core.db import Database  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import User  # noqa: E402
 from models.demo import build_demo  # noqa: E402
-from models.nssf import batches, enrolment as enrolments, pot, remittance, scheme  # noqa: E402
+from models.nssf import batches, pot, remittance, scheme  # noqa: E402
+from models.nssf import enrolment as enrolments
 from reports import nssf_summary_pdf  # noqa: E402
 from reports.nssf_file import export_remittance  # noqa: E402
 

@@ -21,7 +21,6 @@ PDF pages are rendered with ``pdftoppm -r 80``. Run under a display::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -39,11 +38,11 @@ from desktop.context import ScreenContext  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.qt_i18n import switch_language  # noqa: E402
 from models.core import clock, users
-from models.statements import passbook
-from models.savings import accounts as savings  # noqa: E402
 from models.core.db import Database, sqlite_url  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import Group, Member  # noqa: E402
+from models.savings import accounts as savings  # noqa: E402
+from models.statements import passbook
 from reports.passbook_pdf import write_calibration, write_passbook  # noqa: E402
 
 SIZE = (1366, 728)

@@ -22,26 +22,19 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from models.core import clock, i18n
-from models.loans.schedule_sheet import loan_schedule_sheet
-from models.loans.statuses import ACTIVE
-from models.meetings import meeting as meetings
-from models.savings import shareout_records
-from models.welfare.voucher import claim_voucher  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
-from models.core import clock, i18n  # noqa: E402
-from models.meetings import summary as meeting_summaries  # noqa: E402
-from models.savings import shareout_records  # noqa: E402
-from models.welfare import claims as welfare  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
-from models.core.groups import group_currency  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
+from models.core.schema import Group, User  # noqa: E402
 from models.demo import build_demo  # noqa: E402
 from models.loans.receipts import repayment_receipt  # noqa: E402
-from models.core.schema import Group, User  # noqa: E402
+from models.loans.schedule_sheet import loan_schedule_sheet
 from models.loans.schema import Loan, LoanRepayment  # noqa: E402
+from models.loans.statuses import ACTIVE
+from models.meetings import summary as meeting_summaries  # noqa: E402
 from models.meetings.schema import Meeting  # noqa: E402
-from models.welfare.schema import WelfareClaim  # noqa: E402
+from models.savings import shareout_records
 from models.statements.shareout_paper import shareout_statement  # noqa: E402
+from models.welfare.schema import WelfareClaim  # noqa: E402
+from models.welfare.voucher import claim_voucher  # noqa: E402
 from reports import shareout_pdf  # noqa: E402
 from reports.loan_receipt_pdf import write_repayment_receipt  # noqa: E402
 from reports.loan_schedule_pdf import write_schedule  # noqa: E402

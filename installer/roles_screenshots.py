@@ -45,14 +45,12 @@ from desktop.qt_i18n import switch_language  # noqa: E402
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog  # noqa: E402
 from desktop.screens.savings_rules_dialog import FINES, SavingsRulesDialog  # noqa: E402
 from models.core import clock, first_run, ledger, members, users
+from models.core.db import Database  # noqa: E402
+from models.core.migrate import open_database  # noqa: E402
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.statuses import APPLIED, APPROVED
-from models.welfare import claims as welfare_claims, types as welfare_types
-from models.core.db import Database  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
-from models.welfare import claims as welfare, types as welfare_types
-from models.core.db import Database  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
+from models.welfare import claims as welfare_claims
+from models.welfare import types as welfare_types
 from models.welfare.schema import WelfareClaimType  # noqa: E402
 
 SCREEN = (1366, 728)  # 1366×768 less a taskbar

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from models.statements.auditor_rows import AuditorData, FundPosition
 from models.core.chart import FUND_NAMES, KIND_NAMES
 from models.core.entry_text import kind_name
 from models.core.i18n import N_
@@ -20,8 +19,8 @@ from models.core.ledger import fmt_date
 from models.core.money import currency
 from models.core.seal import format_seal
 from models.loans.policy import LOAN_METHOD_NAMES
-from models.meetings.attendance import ATTENDANCE
-from models.meetings.attendance import ATTENDANCE_NAMES
+from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
+from models.statements.auditor_rows import AuditorData, FundPosition
 from models.welfare.register import STATUS_NAMES
 from models.welfare.rules import BENEFICIARY_NAMES
 from reports.xlsx import (

@@ -11,9 +11,9 @@ from reportlab.platypus import Spacer
 
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
+from models.core.money import format_money
 from models.loans.receipts import RepaymentReceipt
 from models.loans.statuses import PAY_ACCOUNT_NAMES
-from models.core.money import format_money
 from reports import pdf
 
 WIDTH = 118 * mm  # A5 less the margins

@@ -10,8 +10,8 @@ from reportlab.platypus import Spacer
 
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.loans.policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
 from models.core.money import format_money
+from models.loans.policy import FEE_AT_PAYOUT, LOAN_METHOD_NAMES
 from models.loans.schedule_sheet import ScheduleSheet
 from reports import pdf
 

@@ -15,9 +15,9 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from models.core.i18n import _, gettext
 from models.core.ledger import fmt_date
-from models.meetings.summary import MeetingSummary, SummaryRow
 from models.core.money import currency, format_money
 from models.meetings.attendance import ATTENDANCE, ATTENDANCE_NAMES
+from models.meetings.summary import MeetingSummary, SummaryRow
 from reports import pdf
 
 LANDSCAPE_WIDTH = 267 * mm  # A4 landscape less the margins

@@ -18,9 +18,9 @@ from models.core.entry_text import kind_name
 from models.core.errors import UserCancelled
 from models.core.i18n import N_, gettext
 from models.core.ledger import fmt_date
-from models.statements.member import MemberStatement
 from models.core.money import currency, format_money
 from models.core.seal import format_seal
+from models.statements.member import MemberStatement
 from reports import pdf
 from reports.xlsx import CHECK, CHECK_FILL, COUNT, DATE, LEDGER, MONEY, Book, Col, Progress
 

@@ -22,7 +22,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,8 @@ from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.core.money import Currency, currency, format_amount, format_money
 from models.core.schema import Member, User
-from models.nssf import batches, enrolment as enrolments, scheme
+from models.nssf import batches, scheme
+from models.nssf import enrolment as enrolments
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins

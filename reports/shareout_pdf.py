@@ -19,18 +19,10 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import format_amount, format_money
+from models.core.money import format_amount, format_fraction, format_money
 from models.savings.rules import SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE
 from models.savings.shareout_records import ShareOutRecord, debt_lines
 from models.statements.shareout_paper import ShareOutStatement
-from models.core import clock
-from models.savings import shareout_records
-from models.core.errors import NotFound
-from models.core.groups import get_group
-from models.core.money import Currency, currency, format_amount, format_fraction, format_money
-from models.savings.rules import SHARES, SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE, list_cycles
-from models.core.schema import User
-from models.savings.shareout_records import ShareOutRecord, debt_lines
 from reports import pdf
 
 WIDTH = 180 * mm  # A4 less the margins

@@ -15,9 +15,9 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.core.money import format_money
-from models.welfare.voucher import ClaimVoucher
 from models.welfare.fund import METHOD_NAMES
 from models.welfare.rules import BENEFICIARY_NAMES
+from models.welfare.voucher import ClaimVoucher
 from reports import pdf
 
 TITLES = {

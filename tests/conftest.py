@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -10,19 +10,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.core import clock, groups, members, users
+from models.core import capability, clock, groups, members, users
+from models.core.db import Database
+from models.core.ledger import Line, post_entry
+from models.core.migrate import open_database
+from models.core.schema import User
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.payout import disburse_loan
 from models.loans.repayments import record_repayment
-from models.core import capability, clock, groups, members, users
-from models.meetings import meeting as meetings
-from models.meetings import grid as meeting_grids
-from models.meetings import posting as meeting_posting
-from models.core.db import Database
-from models.core.migrate import open_database
-from models.core.ledger import Line, post_entry
-from models.core.schema import User
 from models.loans.schema import Loan
+from models.meetings import grid as meeting_grids
+from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
 from models.meetings.schema import Meeting
 
 FIRST_MEETING = dt.date(2020, 1, 6)

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from models.core.db import Database, sqlite_url
 from models.core.schema import JournalEntry
+from models.core.verify import verify_database
 from models.loans.schema import LoanRepayment
 from models.meetings.schema import Meeting
-from models.core.verify import verify_database
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = int(os.environ.get("KONGTHUN_CRASH_KILLS", "4"))

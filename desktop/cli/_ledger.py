@@ -13,11 +13,8 @@ from desktop.cli import CliUsageError
 from desktop.cli._common import read_password
 from models.core import lookup, users
 from models.core.db import Database, display_url, resolve_url, sqlite_path
-from models.core.migrate import open_database
-from models.core import users
-from models.core.db import Database, display_url, resolve_url, sqlite_path
-from models.core.migrate import open_database
 from models.core.i18n import _
+from models.core.migrate import open_database
 from models.core.schema import User
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

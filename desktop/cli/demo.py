@@ -19,12 +19,10 @@ from desktop.cli._common import add_db_option, iso_date
 from desktop.cli._ledger import holds_data, open_existing
 from models.core import audit, clock
 from models.core.db import display_url, resolve_url, sqlite_path
-from models.core.migrate import open_database
-from models.demo import build_demo
-from models.demo import state
-from models.demo.core import MAX_GROUPS, MAX_YEARS
 from models.core.i18n import N_, _, gettext
-
+from models.core.migrate import open_database
+from models.demo import build_demo, state
+from models.demo.core import MAX_GROUPS, MAX_YEARS
 
 ROLES = {
     "admin": N_("administrator of every group"),

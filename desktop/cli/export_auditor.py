@@ -17,8 +17,8 @@ from desktop.cli._progress import write_with_progress
 from desktop.exporting import export_auditor
 from models.core import i18n, users
 from models.core.db import Database
-from models.core.i18n import _
 from models.core.groups import visible_groups
+from models.core.i18n import _
 from models.core.schema import User
 
 

@@ -16,12 +16,11 @@ from desktop.cli import CliUsageError
 from desktop.cli._common import add_login_options
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli.verify import schema_problem
-from models.statements import passbook
 from models.core import users
 from models.core.groups import visible_groups
 from models.core.i18n import _
 from models.core.lookup import member_id_by_number
-from models.core.schema import Group, Member
+from models.statements import passbook
 from reports.passbook_pdf import write_passbook
 
 

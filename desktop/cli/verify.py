@@ -36,8 +36,8 @@ from desktop.cli._ledger import describe, log_in, open_existing
 from desktop.cli._progress import ProgressLine
 from models.core import audit, migrate, users
 from models.core.db import Database
-from models.core.i18n import _
 from models.core.errors import UserError
+from models.core.i18n import _
 from models.core.seal import SealMatch, find_seal, format_seal, parse_seal
 from models.core.verify import verify_database
 from models.core.verify_scope import groups_to_verify

@@ -22,9 +22,9 @@ from desktop.screens import Section
 from desktop.widgets.labels import date_text, heading, mark_data
 from desktop.widgets.screen import Screen
 from desktop.widgets.tables import Column, RowTableModel, TableView
-from models.meetings import cashbox
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
+from models.meetings import cashbox
 
 
 class CashBoxScreen(Screen):

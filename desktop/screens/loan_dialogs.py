@@ -7,8 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, \
-    QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox
 
 from desktop import errors
 from desktop.actions import run_query
@@ -18,22 +17,22 @@ from desktop.widgets.fields import ChoiceBox, DateField, read_date, read_money
 from desktop.widgets.forms import FormDialog
 from desktop.widgets.labels import mark_data
 from models.core import clock, members
+from models.core.errors import UserError, ValidationError
+from models.core.groups import FREQUENCY_NAMES
+from models.core.i18n import N_, _
+from models.core.ledger import fmt_date
+from models.core.money import format_amount, format_money, parse_money
 from models.loans import policy as loan_policy
 from models.loans.application import application_problems, apply_for_loan
 from models.loans.common import rate_bp
 from models.loans.payout import disburse_loan
 from models.loans.queries import loan_detail
+from models.loans.receipts import repayment_receipt
 from models.loans.repayments import record_repayment
 from models.loans.requests import request_reschedule
 from models.loans.rows import LoanRow
-from models.loans.statuses import PAY_ACCOUNT_NAMES, PAY_ACCOUNTS
-from models.core.errors import UserError, ValidationError
-from models.core.groups import FREQUENCY_NAMES, group_currency
-from models.core.i18n import N_, _
-from models.core.ledger import fmt_date
-from models.loans.receipts import repayment_receipt
-from models.core.money import format_amount, format_money, parse_money
 from models.loans.schedule import FREQUENCIES
+from models.loans.statuses import PAY_ACCOUNT_NAMES, PAY_ACCOUNTS
 from reports.loan_receipt_pdf import file_name as receipt_file_name
 from reports.loan_receipt_pdf import write_repayment_receipt
 from reports.loan_schedule_pdf import write_schedule

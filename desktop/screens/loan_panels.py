@@ -4,7 +4,6 @@ is due at the next meeting); and the register's parts: the selected loan's facts
 the loan") and the tabs that share their line with the title and the filter."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,9 +25,6 @@ from PySide6.QtWidgets import (
 from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
-from desktop.widgets.fields import ChoiceBox, DateField
-from desktop.widgets.labels import date_text, mark_data
-from desktop.widgets.tables import Column, RowTableModel, TableView
 from desktop.screens.loan_dialogs import fee_text, parse_rate, save_schedule
 from desktop.widgets import (
     ChoiceBox,
@@ -39,17 +35,20 @@ from desktop.widgets import (
     date_text,
     mark_data,
 )
-from models.loans import arrears, penalties, policy as loan_policy
-from models.loans.rows import LoanDetail
-from models.loans.schedule_sheet import preview_sheet
+from desktop.widgets.fields import ChoiceBox, DateField
+from desktop.widgets.labels import date_text, mark_data
+from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
 from models.core.errors import UserError
 from models.core.groups import FREQUENCY_NAMES
 from models.core.i18n import N_, _
 from models.core.money import parse_money
 from models.core.permissions import Permission
+from models.loans import arrears, penalties
+from models.loans import policy as loan_policy
+from models.loans.rows import LoanDetail
 from models.loans.schedule import FREQUENCIES
-
+from models.loans.schedule_sheet import preview_sheet
 
 FEE = N_("Fee")  # the fee column, hidden when the loan has no fee
 

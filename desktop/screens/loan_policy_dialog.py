@@ -26,9 +26,11 @@ from desktop.permission_tips import allow
 from desktop.widgets.fields import ChoiceBox, DateField
 from desktop.widgets.forms import FormDialog
 from models.core import clock
-from models.loans import policy as loan_policy
 from models.core.errors import UserError
 from models.core.i18n import N_, _
+from models.core.money import format_amount, parse_money
+from models.core.permissions import Permission
+from models.loans import policy as loan_policy
 from models.loans.policy import (
     COMPONENT_NAMES,
     EXTRA_PAYMENT_NAMES,
@@ -44,8 +46,6 @@ from models.loans.policy import (
     PENALTY_NONE,
     LoanPolicy,
 )
-from models.core.money import format_amount, parse_money
-from models.core.permissions import Permission
 
 ROUNDING_NAMES = {"half-even": N_("Half to even (bankers')"), "half-up": N_("Half up")}
 INTEREST_PERIOD_NAMES = {"repayment": N_("Per installment period"),

@@ -3,6 +3,7 @@ its lifecycle (apply, approve or refuse, pay out, repay, pay off, reverse a repa
 for a rescheduling or a write-off and decide it); the calculator; the portfolio."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from desktop import errors
 from desktop.actions import run_query
@@ -34,14 +34,25 @@ from desktop.screens.loan_panels import (
     PortfolioPanel,
     ShareSplitter,
 )
-from desktop.widgets import ChoiceBox, Column, FlowLayout, RowTableModel, Screen, TableView, \
-    date_text, heading, mark_data
+from desktop.widgets import (
+    ChoiceBox,
+    Column,
+    FlowLayout,
+    RowTableModel,
+    Screen,
+    TableView,
+    date_text,
+    heading,
+    mark_data,
+)
+from models.core.i18n import N_, _
+from models.core.permissions import Permission
 from models.loans.application import approve_loan, check_approver, reject_loan
 from models.loans.queries import list_loans, loan_detail
 from models.loans.repayments import pay_off_loan, reverse_repayment
 from models.loans.requests import approve_request, reject_request, request_write_off
-from models.loans.schedule_sheet import loan_schedule_sheet
 from models.loans.rows import LoanDetail, LoanRow, RepaymentRow
+from models.loans.schedule_sheet import loan_schedule_sheet
 from models.loans.statuses import (
     ACTIVE,
     APPLIED,
@@ -51,9 +62,7 @@ from models.loans.statuses import (
     REQUEST_NAMES,
     STATUS_NAMES,
 )
-from models.core.i18n import N_, _
 from models.loans.texts import reason_text
-from models.core.permissions import Permission
 
 FEE = N_("Fee")  # the fee and penalty columns, hidden for a loan without any
 PENALTY = N_("Penalty")

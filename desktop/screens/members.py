@@ -6,8 +6,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop.actions import run_query
-from desktop.passbook_print import PassbookDialog
 from desktop.member_dialogs import HistoryDialog, MemberDialog, StatusDialog
+from desktop.passbook_print import PassbookDialog
 from desktop.permission_tips import allow, set_tip
 from desktop.screens import Section
 from desktop.widgets.labels import date_text, heading

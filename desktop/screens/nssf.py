@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
@@ -24,7 +23,9 @@ from models.core import clock
 from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.core.permissions import Permission
-from models.nssf import enrolment as enrolments, pot, scheme as scheme_mod
+from models.nssf import enrolment as enrolments
+from models.nssf import pot
+from models.nssf import scheme as scheme_mod
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
@@ -27,7 +27,8 @@ from desktop.widgets import Column, FlowLayout, RowTableModel, TableView, date_t
 from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.core.permissions import Permission
-from models.nssf import enrolment as enrolments, pot
+from models.nssf import enrolment as enrolments
+from models.nssf import pot
 from models.nssf.enrolment import EnrolmentRow
 
 

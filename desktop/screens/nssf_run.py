@@ -9,10 +9,16 @@ confirmed with the LSSO's receipt; a correction is a new batch naming the one it
 corrects; the summary the leader signs."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, \
-    QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import errors
 from desktop.actions import run_query
@@ -32,7 +38,8 @@ from models.core.clock import add_months
 from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.core.permissions import Permission
-from models.nssf import batches, remittance, scheme as scheme_mod
+from models.nssf import batches, remittance
+from models.nssf import scheme as scheme_mod
 from models.nssf.batches import BatchRow
 from models.nssf.remittance import RunPreview, RunRow
 

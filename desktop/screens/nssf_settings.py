@@ -20,11 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import ScreenContext
+from desktop.errors import error_text
 from desktop.nssf_dialogs import NSSF_TOPICS
 from desktop.permission_tips import allow
-from desktop.widgets import ChoiceBox, DateField, ScrollBody, date_text, mark_data, \
-    problems_label, read_date, read_money
-from desktop.errors import error_text
+from desktop.widgets import (
+    ChoiceBox,
+    DateField,
+    ScrollBody,
+    date_text,
+    mark_data,
+    problems_label,
+    read_date,
+    read_money,
+)
 from models.core import clock
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _

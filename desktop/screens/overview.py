@@ -31,12 +31,12 @@ from desktop.widgets.labels import date_text, heading, mark_data
 from desktop.widgets.screen import Screen
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import chart
+from models.core.i18n import N_, _
+from models.core.money import format_money
+from models.core.permissions import Permission
 from models.statements import dashboard
 from models.statements.dashboard import GroupDashboard, GroupSummaryRow
 from models.statements.overview import GroupOverview, group_overview
-from models.core.money import format_money
-from models.core.i18n import N_, _
-from models.core.permissions import Permission
 
 CARDS = (
     ("loan_fund", N_("Loan fund")),

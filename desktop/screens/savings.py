@@ -22,10 +22,10 @@ from desktop.widgets.labels import heading, mark_data
 from desktop.widgets.screen import Screen
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
-from models.savings import accounts as savings
 from models.core.i18n import N_, _
 from models.core.members import STATUS_NAMES
 from models.core.permissions import Permission
+from models.savings import accounts as savings
 from models.savings.rules import MODE_NAMES, SavingsRules, rules
 
 

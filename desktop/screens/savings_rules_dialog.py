@@ -37,13 +37,12 @@ from desktop.widgets.fields import ChoiceBox, DateField, read_date
 from desktop.widgets.forms import FormDialog
 from desktop.widgets.labels import mark_data
 from models.core import clock, settings
-from models.savings import rules as savings_rules
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
-from models.core.money import Currency, format_amount, format_money, format_money_range, \
-    parse_money
+from models.core.money import Currency, format_amount, format_money, format_money_range, parse_money
 from models.core.permissions import Permission
+from models.savings import rules as savings_rules
 from models.savings.rules import (
     EXIT_VALUE_NAMES,
     FREE,

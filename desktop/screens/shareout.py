@@ -15,15 +15,13 @@ from desktop.documents import Paper, save_document
 from desktop.permission_tips import allow
 from desktop.screens import Section
 from desktop.shareout_wizard import ShareOutWizard
-from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, \
-    heading, mark_data
-from models.savings import shareout_records
+from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, mark_data
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
+from models.savings import shareout_records
 from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
 from models.savings.shareout_records import ShareOutRecord
 from models.statements.shareout_paper import shareout_statement
-from models.savings.shareout_records import ShareOutRecord
 from reports import shareout_pdf
 
 

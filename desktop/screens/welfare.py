@@ -34,16 +34,24 @@ from desktop.widgets.labels import date_text, heading, mark_data
 from desktop.widgets.screen import Screen
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
-from models.welfare import (
-    approval as welfare_approval,
-    claims as welfare_claims,
-    register as welfare_register,
-    fund as welfare_fund,
-    types as welfare_types,
-)
+from models.core.clock import add_months
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
-from models.core.clock import add_months
+from models.welfare import (
+    approval as welfare_approval,
+)
+from models.welfare import (
+    claims as welfare_claims,
+)
+from models.welfare import (
+    fund as welfare_fund,
+)
+from models.welfare import (
+    register as welfare_register,
+)
+from models.welfare import (
+    types as welfare_types,
+)
 from models.welfare.rules import BENEFICIARY_NAMES, RuleResult
 
 FILTERS = {"": N_("All claims"), **welfare_register.STATUS_NAMES}

@@ -17,18 +17,30 @@ from desktop.widgets.forms import FormDialog
 from desktop.widgets.labels import heading, mark_data
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock, members
-from models.welfare import (
-    approval as welfare_approval,
-    claims as welfare_claims,
-    payout as welfare_payout,
-    register as welfare_register,
-    voucher as welfare_voucher,
-    fund as welfare_fund,
-    types as welfare_types,
-)
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_amount
+from models.welfare import (
+    approval as welfare_approval,
+)
+from models.welfare import (
+    claims as welfare_claims,
+)
+from models.welfare import (
+    fund as welfare_fund,
+)
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    register as welfare_register,
+)
+from models.welfare import (
+    types as welfare_types,
+)
+from models.welfare import (
+    voucher as welfare_voucher,
+)
 from models.welfare.rules import BENEFICIARIES, BENEFICIARY_NAMES, RuleResult
 from reports.welfare_voucher import write_voucher
 

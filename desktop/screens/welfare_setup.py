@@ -23,11 +23,12 @@ from desktop.widgets.labels import date_text, mark_data, problems_label
 from desktop.widgets.layout import ScrollBody
 from desktop.widgets.tables import Column, RowTableModel, TableView
 from models.core import clock
-from models.welfare import fund as welfare_fund, types as welfare_types
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
 from models.core.money import format_amount
 from models.core.permissions import Permission
+from models.welfare import fund as welfare_fund
+from models.welfare import types as welfare_types
 from models.welfare.rules import (
     BENEFICIARIES,
     BENEFICIARY_NAMES,

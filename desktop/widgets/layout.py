@@ -3,8 +3,16 @@ areas that scroll instead of growing past the screen, dialogs sized to the scree
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLayout, QLayoutItem, QScrollArea, \
-    QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFrame,
+    QLayout,
+    QLayoutItem,
+    QScrollArea,
+    QWidget,
+)
+
 
 class FlowLayout(QLayout):
     """Lays its widgets out left to right and wraps to a new line when the width runs out,

@@ -10,7 +10,7 @@ _override: dt.datetime | None = None
 def now() -> dt.datetime:
     if _override is not None:
         return _override
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def today() -> dt.date:

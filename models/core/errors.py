@@ -6,7 +6,7 @@ raised before it too. Anything else that escapes a service is a bug.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from models.core.i18n import N_, gettext

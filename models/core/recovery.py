@@ -212,10 +212,11 @@ def _upgraded_copy(source: Path) -> Path:
 def authorise(source: Path, username: str, password: str) -> tuple[int, str]:
     """Log in against the backup's own users (read-only): an active administrator of every
     group there. Returns (user id, user name) in the backup."""
+    from sqlalchemy import func
+
     from models.core import users
     from models.core.permissions import Permission, has_permission
     from models.core.schema import User
-    from sqlalchemy import func
 
     database = Database(sqlite_url(source), read_only=True)
     try:

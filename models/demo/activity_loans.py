@@ -15,13 +15,17 @@ provides both; without it, nobody qualifies and this activity records only what 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
-from models.loans import arrears, meeting as loan_meeting, penalties, policy as loan_policy
+from models.core import ledger
+from models.demo import Activity
+from models.loans import arrears, penalties
+from models.loans import meeting as loan_meeting
+from models.loans import policy as loan_policy
 from models.loans.application import (
     application_problems,
     apply_for_loan,
@@ -31,13 +35,11 @@ from models.loans.application import (
 from models.loans.common import method_key, rate_of
 from models.loans.payout import disburse_loan
 from models.loans.requests import approve_request, request_reschedule, request_write_off
+from models.loans.schema import Loan, LoanRequest
 from models.loans.state import loan_state
 from models.loans.statuses import ACTIVE, APPLIED, APPROVED, OPEN_STATUSES, PENDING, REJECTED
-from models.core import ledger
 from models.meetings import attendance as meeting_attendance
-from models.demo import Activity
 from models.savings.rules import rules
-from models.loans.schema import Loan, LoanRequest
 
 NAME = "loans"
 PURPOSES = ("ຊື້ຈັກຫຍິບ", "ຊື້ຜ້າ ແລະ ດ້າຍ", "ຊື້ແນວພັນຜັກ", "ຄ່າຮຽນລູກ", "ສ້ອມແປງເຮືອນ",

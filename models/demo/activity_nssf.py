@@ -25,11 +25,11 @@ import datetime as dt
 from models.core import ledger, settings
 from models.core.errors import UserError
 from models.demo import Activity, DemoContext, DemoGroup
+from models.meetings import attendance as meeting_attendance
 from models.meetings import cashbox
 from models.nssf import coverage, pot, remittance
 from models.nssf import enrolment as enrolments
 from models.nssf.scheme import month_start
-from models.meetings import attendance as meeting_attendance
 
 NAME = "nssf"
 LEVEL, RICHER_LEVEL = 2_500_000, 2_700_000

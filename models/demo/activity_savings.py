@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from models.meetings import cashbox, meeting as meetings
+from models.core import ledger
+from models.demo import Activity, DemoContext, DemoGroup
 from models.meetings import attendance as meeting_attendance
+from models.meetings import cashbox
+from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.meetings import roll as meeting_roll
 from models.savings import fines as savings_fines
-from models.core import ledger
-
-from models.demo import Activity, DemoContext, DemoGroup
 from models.savings.rules import SHAREOUT_METHODS, rules, set_rules
 
 SAVING_SHARE = Decimal("0.03")  # of a month's income, put into shares in a typical month

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.meetings import cashbox
 from models.core import ledger
-from models.savings import shareout_posting
-from models.savings import shareout_preview
 from models.demo import Activity, DemoContext, DemoGroup
+from models.meetings import cashbox
+from models.savings import shareout_posting, shareout_preview
 
 CYCLE_MEETINGS = 12
 

@@ -14,23 +14,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-
 from models.core import members, settings
-from models.savings import accounts as savings
-from models.welfare import (
-    approval as welfare_approval,
-    claims as welfare_claims,
-    payout as welfare_payout,
-    fund as welfare_fund,
-    types as welfare_types,
-)
-from models.meetings import attendance as meeting_attendance
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core.errors import UserError, ValidationError
 from models.demo import Activity, DemoContext, DemoGroup
 from models.demo.core import DemoMember
-from models.core.errors import UserError, ValidationError
-from models.welfare.schema import WelfareClaim
+from models.meetings import attendance as meeting_attendance
+from models.welfare import (
+    approval as welfare_approval,
+)
+from models.welfare import (
+    claims as welfare_claims,
+)
+from models.welfare import (
+    fund as welfare_fund,
+)
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    types as welfare_types,
+)
 from models.welfare.rules import BENEFICIARIES
+from models.welfare.schema import WelfareClaim
 
 NAME = "welfare"
 # Kip a month per member, by kind of group: the poorer groups ask less.

@@ -19,6 +19,10 @@ from sqlalchemy.orm import Session
 
 from models.core import capability, clock, groups, members, users
 from models.core.db import Database
+from models.core.errors import UserError, ValidationError
+from models.core.i18n import N_
+from models.core.permissions import Role
+from models.core.schema import Group, JournalEntry, User
 from models.demo.data import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -33,10 +37,6 @@ from models.demo.data import (
     GroupKind,
     Village,
 )
-from models.core.errors import UserError, ValidationError
-from models.core.i18n import N_
-from models.core.permissions import Role
-from models.core.schema import Group, JournalEntry, User
 
 MAX_GROUPS = 1_000
 MAX_YEARS = 30
@@ -383,7 +383,7 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
     if problems:
         raise ValidationError(problems)
     ordered = discover_activities() if activities is None else _ordered(activities)
-    saved_clock: dt.datetime | None = getattr(clock, "_override")
+    saved_clock: dt.datetime | None = clock._override
     today = today or clock.today()
     plans = plan_groups(seed, groups, years, today, weekly=weekly)
     ctx = DemoContext(seed=seed, years=years, today=today, demo_groups=plans,

@@ -42,7 +42,6 @@ from models.loans.policy import (
 )
 from models.loans.schedule import ScheduleTerms, payoff_amount
 
-
 # The parts an installment schedules (penalties are charged on it later).
 SCHEDULED = (FEES, INTEREST, PRINCIPAL)
 

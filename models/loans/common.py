@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from models.core import clock
 from models.core.errors import NotFound, UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_, _, gettext
 from models.core.ledger import fmt_date
-from models.core.money import Currency, currency, format_money
-from models.core.groups import group_currency
-from models.core.schema import Group, JournalEntry, Member, User
+from models.core.money import format_money
+from models.core.schema import JournalEntry, Member, User
 from models.loans.policy import LOAN_METHODS
 from models.loans.schema import Loan, LoanEvent
 

@@ -11,19 +11,20 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.loans.common import loan_by_id, money_text
-from models.loans.repayments import add_repayment
-from models.loans.replay import payment_income
-from models.loans.state import LoanState, loan_state, member_active_loans
-from models.loans.statuses import ACTIVE, MEMBER_ACCOUNTS, PAY_ACCOUNTS
-from models.meetings import columns as meeting_columns
-from models.meetings import attendance as meeting_attendance
-from models.savings import debts as savings_debts
 from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
+from models.loans.common import loan_by_id, money_text
+from models.loans.repayments import add_repayment
+from models.loans.replay import payment_income
 from models.loans.schema import Loan
+from models.loans.state import LoanState, loan_state, member_active_loans
+from models.loans.statuses import ACTIVE, MEMBER_ACCOUNTS, PAY_ACCOUNTS
+from models.meetings import attendance as meeting_attendance
+from models.meetings import columns as meeting_columns
+from models.savings import debts as savings_debts
+
 
 def _member_states(session: Session, group_id: int, member_id: int,
                    on: dt.date) -> list[tuple[Loan, LoanState]]:

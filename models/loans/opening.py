@@ -13,20 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
-from models.loans.common import money_text, rate_bp, rate_of, record_event
-from models.core.groups import group_currency
-from models.loans.payout import store_installments
-from models.loans.statuses import ACTIVE
+from models.core.clock import add_months
 from models.core.errors import UserError, ValidationError
 from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.ledger import fmt_date
-from models.loans.policy import LOAN_METHODS, get_policy
 from models.core.permissions import Permission, require
-from models.core.clock import add_months
-from models.loans.schedule import FREQUENCIES, Installment, ScheduleTerms, build_schedule
 from models.core.schema import Member, User
+from models.loans.common import money_text, rate_bp, rate_of, record_event
+from models.loans.payout import store_installments
+from models.loans.policy import LOAN_METHODS, get_policy
+from models.loans.schedule import FREQUENCIES, Installment, ScheduleTerms, build_schedule
 from models.loans.schema import Loan, LoanTerms
+from models.loans.statuses import ACTIVE
 
 OPENING_VIA = "opening_balance"
 

@@ -14,7 +14,7 @@ from models.core.ledger import Line
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.loans.application import term_problems
-from models.loans.common import date_problems, loan_by_id, entry_memo, record_event
+from models.loans.common import date_problems, entry_memo, loan_by_id, record_event
 from models.loans.policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS, get_policy, spread_fee
 from models.loans.rows import LoanRow, loan_row
 from models.loans.schedule import Installment, build_schedule

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from models.core import clock
 from models.core.errors import UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import check_within
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.loans.common import loan_by_id, rate_bp, rate_of
-from models.core.groups import group_currency
 from models.loans.policy import (
     FEE_AT_PAYOUT,
     FEE_WITH_INSTALLMENTS,

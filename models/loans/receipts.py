@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from models.core import clock
 from models.core.errors import NotFound, UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_
-from models.core.groups import group_currency
-from models.core.groups import group_currency
 from models.core.money import Currency
 from models.core.permissions import Permission, require
 from models.core.schema import Group, JournalEntry, Member, User

@@ -19,7 +19,7 @@ from models.core.ledger import Line, fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.loans.application import require_decider
-from models.loans.common import date_problems, loan_by_id, entry_memo, rate_bp, record_event
+from models.loans.common import date_problems, entry_memo, loan_by_id, rate_bp, record_event
 from models.loans.payout import store_installments
 from models.loans.policy import FEES, INTEREST, PENALTIES, spread_fee
 from models.loans.replay import reallocate

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from models.core.i18n import gettext
 from models.core.schema import JournalEntry, Member, User
+from models.loans import texts
 from models.loans.common import method_key, rate_of
 from models.loans.policy import FEE_AT_PAYOUT
 from models.loans.schema import Loan, LoanGuarantor, LoanRepayment, LoanRequest
-from models.loans import texts
 from models.loans.statuses import EVENT_ENTRY_KINDS, EVENT_NAMES, STATUS_NAMES
 
 

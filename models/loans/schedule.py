@@ -51,9 +51,10 @@ from dataclasses import KW_ONLY, dataclass
 from decimal import Context, Decimal
 from typing import Literal
 
+from models.core.clock import check_date
 from models.core.errors import UserError
 from models.core.i18n import N_
-from models.core.clock import check_date
+from models.core.money import ROUNDING_MODES, check_within
 from models.loans.due_dates import (
     FREQUENCIES,
     FREQUENCY_RULES,
@@ -65,7 +66,6 @@ from models.loans.due_dates import (
     period_before,
     periods_between,
 )
-from models.core.money import ROUNDING_MODES, check_within
 
 Method = Literal["flat", "declining"]
 Amortization = Literal["equal-installments", "equal-principal"]
@@ -191,7 +191,7 @@ class Payoff:
 
 
 
-def ideal_start(terms: "ScheduleTerms") -> dt.date:
+def ideal_start(terms: ScheduleTerms) -> dt.date:
     """Where the first installment's own period starts: one period before the first due
     date, or the disbursement when the first period is not longer than one period."""
     if terms.first_due is None:

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from models.core import clock
 from models.core.errors import UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import Currency
 from models.core.permissions import Permission, require
 from models.core.schema import Group, Member, User
 from models.loans.common import loan_by_id, method_key, rate_bp, rate_of
-from models.core.groups import group_currency
 from models.loans.policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS
 from models.loans.queries import preview_fee, preview_schedule
 from models.loans.schedule import Installment

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.core import clock
+from models.core.groups import group_currency
 from models.loans.allocation import (
     Arrears,
     Charge,
@@ -25,7 +26,6 @@ from models.loans.allocation import (
     position_on,
 )
 from models.loans.common import rate_of
-from models.core.groups import group_currency
 from models.loans.policy import allocation_order, extra_payment
 from models.loans.schedule import ScheduleTerms
 from models.loans.schema import Loan, LoanInstallment, LoanPenalty, LoanRepayment, LoanTerms

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from models.core.i18n import N_
 
-
 KIND_DISBURSEMENT = "loan_disbursement"
 KIND_REPAYMENT = "loan_repayment"
 KIND_PENALTY = "loan_penalty"

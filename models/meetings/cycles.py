@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.core.schema import User
 
+
 @dataclass(frozen=True)
 class Terms:
     """How members save in a group on a day: ``mode`` (``"shares"`` or ``"free"``) and the

@@ -24,7 +24,8 @@ from models.core.i18n import N_
 from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import User
-from models.meetings import columns as meeting_columns, meeting as meetings
+from models.meetings import columns as meeting_columns
+from models.meetings import meeting as meetings
 from models.meetings.grid import cell_problems
 from models.meetings.schema import MeetingDraftCell
 

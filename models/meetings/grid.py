@@ -15,7 +15,8 @@ from models.core.errors import UserError
 from models.core.i18n import N_, Deferred, gettext
 from models.core.permissions import Permission, require
 from models.core.schema import Group, Member, User
-from models.meetings import columns as meeting_columns, cycles
+from models.meetings import columns as meeting_columns
+from models.meetings import cycles
 from models.meetings.attendance import PRESENT, roll_call
 from models.meetings.columns import CellContext, MeetingColumn
 from models.meetings.meeting import (

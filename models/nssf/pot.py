@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from models.savings import debts as savings_debts
-from models.savings import withdrawals as savings_withdrawals
 from models.core import audit, clock, ledger
 from models.core.errors import NotFound, UserError, ValidationError, check_text
 from models.core.i18n import N_
@@ -38,7 +36,8 @@ from models.nssf.texts import (
     KIND_REPAYMENT,
     KIND_WITHDRAWAL,
 )
-from models.savings import accounts as savings
+from models.savings import debts as savings_debts
+from models.savings import withdrawals as savings_withdrawals
 from models.savings.member_funds import MemberFund
 from models.savings.rules import cycle_for_posting
 

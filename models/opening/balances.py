@@ -26,15 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock, ledger, members
-from models.loans import opening as loan_opening
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_
 from models.core.ledger import Line, fmt_date
 from models.core.money import HARD_MAX_MINOR, Currency, currency, format_money, parse_money
 from models.core.permissions import Permission, require
+from models.core.schema import Group, Member, User
+from models.loans import opening as loan_opening
 from models.loans.policy import get_policy
 from models.savings.rules import Label, cycle_for_posting, rules
-from models.core.schema import Group, Member, User
 
 KIND_OPENING = "opening_balance"
 

@@ -5,7 +5,18 @@ netted from a member's money at exit and share-out (others add theirs as
 from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.savings import checks, debts, fines, meeting, member_funds, reversals, rules, schema, shareout_posting, texts
+from models.savings import (
+    checks,
+    debts,
+    fines,
+    meeting,
+    member_funds,
+    reversals,
+    rules,
+    schema,
+    shareout_posting,
+    texts,
+)
 
 CAPABILITY = Capability(
     name="savings",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models.core.i18n import gettext
 from models.core.schema import User
 
+
 @dataclass(frozen=True)
 class Debt:
     """Something a member owes. ``label`` is an N_() text formatted with ``params``."""

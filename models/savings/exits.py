@@ -17,6 +17,7 @@ from models.core.members import set_status
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.meetings import cashbox
+from models.savings import member_funds
 from models.savings.accounts import (
     KIND_EXIT,
     KIND_EXIT_BELOW_PAR,
@@ -24,7 +25,6 @@ from models.savings.accounts import (
     find_member,
     savings_balance,
 )
-from models.savings import member_funds
 from models.savings.debts import DebtLine, SettleFrom, apply_netting, member_debts, plan_netting
 from models.savings.rules import EXIT_CURRENT_VALUE, rules
 from models.savings.schema import ExitSettlement, WithdrawalNotice

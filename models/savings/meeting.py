@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, ledger
 from models.core.errors import UserError
-from models.core.ledger import Line
 from models.core.i18n import N_
+from models.core.ledger import Line
 from models.core.schema import User
 from models.meetings import columns as meeting_columns
 from models.meetings.attendance import ABSENT, attendance_status

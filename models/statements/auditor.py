@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select

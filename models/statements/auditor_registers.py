@@ -14,13 +14,11 @@ from models.core import chart, ledger
 from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member, User
 from models.loans import arrears
 from models.loans.schema import Loan
-from models.meetings import columns as meeting_columns, meeting as meetings
-from models.meetings.attendance import ATTENDANCE
-from models.meetings.attendance import PRESENT
+from models.meetings import columns as meeting_columns
+from models.meetings import meeting as meetings
+from models.meetings.attendance import ATTENDANCE, PRESENT
+from models.meetings.schema import Meeting, MeetingAttendance, MeetingCell
 from models.savings.schema import SavingsCycle, ShareOut
-from models.meetings.schema import Meeting
-from models.meetings.schema import MeetingAttendance
-from models.meetings.schema import MeetingCell
 from models.savings.schema import ShareOutLine as Line
 from models.statements import auditor_rows
 from models.statements.auditor_rows import (
@@ -31,7 +29,8 @@ from models.statements.auditor_rows import (
     MemberLine,
     ShareOutLine,
 )
-from models.welfare import claims as welfare_claims, register as welfare_register
+from models.welfare import claims as welfare_claims
+from models.welfare import register as welfare_register
 from models.welfare.rules import RULE_NAMES
 from models.welfare.schema import WelfareClaim
 

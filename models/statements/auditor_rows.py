@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from models.loans import arrears
 from models.core.ledger import TrialBalanceRow
+from models.loans import arrears
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import chart, clock
+from models.core.clock import add_months
 from models.core.errors import NotFound, UserError
 from models.core.groups import visible_groups
 from models.core.i18n import N_
-from models.meetings.columns import CellContext, columns
 from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
-from models.core.clock import add_months
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.core.seal import format_seal
 from models.core.verify import office_copies
 from models.loans import arrears
-from models.meetings.schema import Meeting
-from models.meetings.schema import MeetingAttendance
+from models.meetings.columns import CellContext, columns
+from models.meetings.schema import Meeting, MeetingAttendance
 
 MONTHS = 12
 MAX_MONTHS = 120  # ten years of pictures: more is a typing slip, not a question

@@ -28,10 +28,9 @@ from models.core.i18n import N_
 from models.core.money import Currency, currency
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.statements.schema import PassbookPrint
 from models.meetings.meeting import meeting_members
-from models.meetings.schema import Meeting
-from models.meetings.schema import MeetingAttendance
+from models.meetings.schema import Meeting, MeetingAttendance
+from models.statements.schema import PassbookPrint
 
 HEADER_LINES = 2  # the section's title line and the column titles, above the first line
 MEMO_CHARS = 28

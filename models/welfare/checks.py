@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import chart, verify
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import format_money
 from models.core.schema import Group, JournalEntry, JournalLine
 from models.welfare.fund import fund_position
-from models.core.groups import group_currency
 from models.welfare.register import _claim_money
 from models.welfare.schema import WelfareClaim
 

@@ -31,16 +31,12 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, clock, settings
 from models.core.errors import UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import Currency
 from models.core.permissions import Permission, require
-from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.welfare.schema import WelfareClaim, WelfareClaimApproval, WelfareClaimType
-from models.core.groups import group_currency
-from models.welfare.fund import METHODS, FundPosition, fund_position
 from models.core.schema import Member, User
 from models.welfare import fund as welfare_fund
-from models.core.groups import group_currency
 from models.welfare.register import COUNTED, ClaimRow, _get_claim, _rows
 from models.welfare.rules import BENEFICIARIES, ClaimFacts, EarlierClaim, RuleResult, evaluate
 from models.welfare.schema import WelfareClaim, WelfareClaimType

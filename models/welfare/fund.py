@@ -24,14 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, chart, clock, ledger, settings
+from models.core.clock import add_months
 from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_, gettext
-from models.meetings.columns import CellContext, MeetingColumn
 from models.core.permissions import Permission, require
-from models.core.clock import add_months
 from models.core.schema import Account, JournalEntry, JournalLine, Member, User
-from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
-from models.loans import policy as loan_policy, state as loan_state
+from models.loans import policy as loan_policy
+from models.loans import state as loan_state
+from models.meetings.columns import CellContext, MeetingColumn
 
 CONTRIBUTION_KINDS = ("welfare_contribution", "welfare_joining_fee")
 METHODS = ("cash", "bank")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, clock, ledger, settings
 from models.core.errors import UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import Currency, format_money
 from models.core.permissions import Permission, require
@@ -18,7 +19,6 @@ from models.meetings import cashbox
 from models.welfare import fund as welfare_fund
 from models.welfare.approval import _approval_count
 from models.welfare.fund import METHODS, fund_position
-from models.core.groups import group_currency
 from models.welfare.register import _claim_money, _get_claim, _Status, approvals_needed
 from models.welfare.schema import WelfareClaim
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from models.core import ledger
 from models.core.errors import UserError
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.money import format_money
 from models.core.schema import JournalEntry, User
 from models.welfare import fund as welfare_fund
 from models.welfare.fund import fund_position
-from models.core.groups import group_currency
 from models.welfare.register import _get_claim
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from models.core.clock import add_months
 from models.core.errors import UserError
 from models.core.i18n import N_, gettext
 from models.core.ledger import fmt_date
 from models.core.money import Currency, format_money
-from models.core.clock import add_months
 
 BENEFICIARIES = ("member", "spouse", "child", "parent")
 BENEFICIARY_NAMES = {

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core import chart
-from models.core.i18n import N_, _
 from models.core.groups import group_currency
+from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.core.schema import Account, JournalEntry, JournalLine
 from models.welfare.schema import WelfareClaim

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, clock, ledger
 from models.core.errors import NotFound, UserError, ValidationError
+from models.core.groups import group_currency
 from models.core.i18n import N_, gettext
 from models.core.permissions import Permission, require
 from models.core.schema import User
-from models.welfare.schema import WelfareClaimRule, WelfareClaimType
-from models.core.groups import group_currency
 from models.welfare.rules import ClaimRule, rule_problems
+from models.welfare.schema import WelfareClaimRule, WelfareClaimType
 
 DEFAULTS_FROM = dt.date(2000, 1, 1)
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core import audit, chart, clock
+from models.core.groups import group_currency
 from models.core.money import Currency
 from models.core.permissions import Permission, require
 from models.core.schema import Group, JournalEntry, Member, User
 from models.welfare.claims import _draft_of, _judge
 from models.welfare.fund import METHODS
-from models.core.groups import group_currency
 from models.welfare.register import ClaimRow, _get_claim, _rows
 from models.welfare.rules import RuleResult
 from models.welfare.types import rule_in_force

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from models.core import clock, groups, ledger, members, users
 from models.core.db import Database
-from models.core.migrate import open_database
 from models.core.ledger import Line, Posting
+from models.core.migrate import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 23
@@ -64,7 +64,7 @@ def big_ledger() -> tuple[Path, float | None]:
 def build(database: Database) -> None:
     lines, group_count = size()
     per_group = lines // 2 // group_count
-    saved = getattr(clock, "_override")
+    saved = clock._override
     clock.set_now(dt.datetime(2026, 11, 20, 9, 30))
     try:
         with database.write() as s:

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
 from models.core.migrate import open_database
-from models.demo import build_demo
 from models.core.schema import JournalEntry, JournalLine, User
 from models.demo import build_demo
 

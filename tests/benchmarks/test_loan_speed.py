@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import pytest
 
+from models.core.verify import verify_database
 from models.loans import arrears, penalties
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.payout import disburse_loan
 from models.loans.queries import loan_detail
 from models.loans.repayments import record_repayment, reverse_repayment
-from models.core.verify import verify_database
 from tests.models.loan_support import open_loan, save, set_policy
 
 pytestmark = pytest.mark.benchmark

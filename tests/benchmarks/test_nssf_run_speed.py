@@ -11,7 +11,8 @@ import time
 import pytest
 
 from models.core import clock, members
-from models.nssf import enrolment as enrolments, pot, remittance
+from models.nssf import enrolment as enrolments
+from models.nssf import pot, remittance
 from reports.nssf_file import export_remittance
 from tests.models.nssf_support import MONTHLY, pooling
 

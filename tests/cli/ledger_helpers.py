@@ -12,9 +12,9 @@ from sqlalchemy import select
 from desktop.cli import main
 from models.core import clock
 from models.core.db import Database, sqlite_url
-from models.demo import core as demo_core
 from models.core.ledger import credit, debit, post_entry
 from models.core.schema import APPEND_ONLY_TABLES, Group, Member, User
+from models.demo import core as demo_core
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.cli.ledger_helpers import build_demo_ledger, kongthun, post_deposits  # noqa: F401
-from tests.cli.ledger_helpers import foundation_only_demo  # noqa: F401
+from tests.cli.ledger_helpers import (  # noqa: F401
+    build_demo_ledger,
+    foundation_only_demo,  # noqa: F401
+    kongthun,
+    post_deposits,
+)
 
 
 def _text(path) -> str:

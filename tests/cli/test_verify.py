@@ -19,8 +19,8 @@ from tests.cli.ledger_helpers import (
     audit_events,
     build_demo_ledger,
     entry_id,
-    foundation_only_demo,  # noqa: F401 (autouse fixture)
     execute_sql,
+    foundation_only_demo,  # noqa: F401 (autouse fixture)
     group_name,
     kongthun,
     post_deposits,

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QLabel
 from sqlalchemy import select
 
 from desktop import documents
+from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.main_window import MainWindow
-from desktop.context import ScreenContext
 from desktop.qt_i18n import switch_language
 from models.core.errors import UserError
 from models.core.i18n import N_

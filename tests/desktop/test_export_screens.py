@@ -10,9 +10,9 @@ from sqlalchemy import select
 from desktop import export_dialogs
 from desktop.export_dialogs import ExportChoice, ExportDialog
 from models.core import clock
-from models.statements.auditor import EXPORT_ACTION
 from models.core.ledger import credit, debit, post_entry
 from models.core.schema import AuditEvent
+from models.statements.auditor import EXPORT_ACTION
 
 
 def deposits(env) -> None:  # noqa: ANN001

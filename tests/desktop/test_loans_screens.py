@@ -12,14 +12,13 @@ import pytest
 from desktop.qt_i18n import switch_language
 from desktop.screens import loan_dialogs, loan_panels
 from desktop.screens.loan_dialogs import ApplicationDialog, DisburseDialog, RepaymentDialog
-from desktop.widgets.tables import RowTableModel
-
 from desktop.widgets import RowTableModel
+from desktop.widgets.tables import RowTableModel
+from models.core.verify import verify_database
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.queries import get_loan, loan_detail
 from models.loans.repayments import record_repayment
 from models.loans.statuses import ACTIVE, APPROVED
-from models.core.verify import verify_database
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.loan_support import D, open_loan, save
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from models.core.i18n import gettext
 from models.meetings import drafts as meeting_drafts
 from models.meetings import posting as meeting_posting
 from models.meetings import summary as meeting_summaries
-from models.core.i18n import gettext
 from tests.desktop.conftest import english_left
 from tests.desktop.test_meeting_screens import amounts, cell, go, open_today, type_into
 

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.meeting_grid import ATTEND, NOTE
 from models.core import ledger, verify
-from models.meetings import meeting as meetings
-from models.meetings import grid as meeting_grids
-from models.meetings import summary as meeting_summaries
 from models.core.schema import Group
+from models.meetings import grid as meeting_grids
+from models.meetings import meeting as meetings
+from models.meetings import summary as meeting_summaries
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 

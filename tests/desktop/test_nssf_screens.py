@@ -10,12 +10,20 @@ import datetime as dt
 import pytest
 
 from desktop.nssf_batch_dialogs import ConfirmBatchDialog, CorrectionDialog, GrantDialog
-from desktop.nssf_dialogs import AdvanceRepaymentDialog, EndContractDialog, EnrolDialog, \
-    LevelDialog, PotDepositDialog, PotWithdrawalDialog, SavingsTransferDialog
+from desktop.nssf_dialogs import (
+    AdvanceRepaymentDialog,
+    EndContractDialog,
+    EnrolDialog,
+    LevelDialog,
+    PotDepositDialog,
+    PotWithdrawalDialog,
+    SavingsTransferDialog,
+)
 from desktop.nssf_history import HistoryDialog
 from desktop.screens.nssf_coverage import coverage_chart
 from models.core import verify
-from models.nssf import batches, enrolment as enrolments, pot, scheme
+from models.nssf import batches, pot, scheme
+from models.nssf import enrolment as enrolments
 from tests.desktop.conftest import english_left, save_papers_to
 
 NOVEMBER = dt.date(2026, 11, 1)

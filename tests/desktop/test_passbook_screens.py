@@ -8,8 +8,8 @@ import subprocess
 from sqlalchemy import select
 
 from desktop.passbook_print import CALIBRATION, NEW_LINES, PageSizeDialog, PassbookDialog
-from models.statements import passbook
 from models.savings import accounts as savings
+from models.statements import passbook
 from models.statements.schema import PassbookPrint
 from tests.desktop.conftest import save_papers_to
 from tests.desktop.test_meeting_screens import open_today

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from desktop.screens import welfare as welfare_screen
 from desktop.screens.loan_dialogs import DisburseDialog
+from models.core import users
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.common import loan_by_id
 from models.loans.statuses import ACTIVE, APPLIED, APPROVED
-from models.core import users
 from models.welfare.schema import WelfareClaim
 from tests.models.loan_support import save
 from tests.models.welfare_fixtures import fund, record  # noqa: F401  (fund is a fixture)

@@ -12,9 +12,9 @@ from desktop import savings_import
 from desktop.savings_dialogs import DepositDialog, ExitDialog, NoticeDialog, WithdrawalDialog
 from desktop.savings_import import OpeningImportDialog
 from models.core import groups, ledger, members, users, verify
+from models.core.schema import Group
 from models.savings import accounts as savings
 from models.savings import fines as savings_fines
-from models.core.schema import Group
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.savings_support import with_rules
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,21 +25,22 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from sqlalchemy import select
 
 import desktop
 from desktop.context import ScreenContext
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import switch_language
 from models.core import clock, groups, ledger, members, users
+from models.core.db import Database, sqlite_url
+from models.core.migrate import open_database
+from models.core.schema import User
+from models.demo import build_demo
 from models.loans.queries import list_loans
 from models.meetings import meeting as meetings
 from models.savings import accounts as savings
 from models.welfare import register as welfare_register
 from models.welfare import types as welfare_types
-from models.core.db import Database, sqlite_url
-from models.core.migrate import open_database
-from models.demo import build_demo
-from models.core.schema import User
 
 TITLE_BAR = 30
 SCREENS = {"100 %": QSize(1366, 728 - TITLE_BAR), "125 %": QSize(1093, 582 - TITLE_BAR)}
@@ -139,7 +139,8 @@ def _nssf(d: Demo) -> dict[str, object]:
     has them already)."""
     if "nssf_batch" in d.rows:
         return d.rows
-    from models.nssf import batches, enrolment as enrolments, pot, remittance, scheme
+    from models.nssf import batches, pot, remittance, scheme
+    from models.nssf import enrolment as enrolments
 
     gid, today = d.ctx.group_id, clock.today()
     with d.db.write() as s:

@@ -13,11 +13,11 @@ from desktop.screens import discover
 from desktop.screens.groups import GroupDialog
 from desktop.screens.journal import ReverseDialog
 from desktop.screens.users import NewUserDialog, PasswordDialog, RoleDialog
-from models.core.seal import format_seal
 from desktop.widgets.tables import RowTableModel
 from models.core import backup, ledger
 from models.core.i18n import gettext
 from models.core.ledger import credit, debit
+from models.core.seal import format_seal
 from tests.desktop.conftest import english_left
 
 SECTION_KEYS = ["overview", "members", "journal", "groups", "users", "settings"]

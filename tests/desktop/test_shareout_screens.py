@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from desktop.shareout_wizard import ShareOutWizard
 from models.core import ledger, verify
-from models.savings import accounts as savings
 from models.core.ledger import Line
+from models.savings import accounts as savings
 from models.savings.rules import list_cycles
 from tests.desktop.conftest import english_left
 from tests.models.savings_support import post, with_rules

@@ -22,9 +22,15 @@ from desktop.widgets.tables import RowTableModel
 from models.core import users, verify
 from models.welfare import (
     approval as welfare_approval,
-    payout as welfare_payout,
-    register as welfare_register,
+)
+from models.welfare import (
     fund as welfare_fund,
+)
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    register as welfare_register,
 )
 from tests.desktop.conftest import english_left, save_papers_to
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)

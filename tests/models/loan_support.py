@@ -7,14 +7,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from models.core import ledger, members
+from models.core.ledger import Line
+from models.core.verify import verify_database
 from models.loans import policy as loan_policy
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.payout import disburse_loan
 from models.loans.queries import loan_detail
 from models.loans.repayments import record_repayment
 from models.loans.rows import LoanDetail
-from models.core.ledger import Line
-from models.core.verify import verify_database
 
 D = dt.date
 

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from models.core import ledger
+from models.core.errors import PermissionDenied
+from models.core.schema import JournalEntry
 from models.loans import arrears, penalties
 from models.loans.repayments import pay_off_loan, reverse_repayment
 from models.loans.requests import approve_request, request_write_off
 from models.loans.statuses import KIND_PENALTY
-from models.core import ledger
-from models.core.errors import PermissionDenied
-from models.core.schema import JournalEntry
 from tests.models.loan_support import (
     D,
     add_member,

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from models.meetings import cashbox, meeting as meetings
+from models.core.errors import PermissionDenied, ValidationError
+from models.meetings import cashbox
+from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.meetings import summary as meeting_summaries
 from models.savings import accounts as savings
-from models.core.errors import PermissionDenied, ValidationError
 from tests.models.savings_support import assert_ledger_whole, balance
 
 DAY = dt.date(2026, 10, 5)

@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from models.loans import arrears
-from models.statements import dashboard
 from models.core import groups, ledger, users
 from models.core.errors import UserError
+from models.loans import arrears
 from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.savings import accounts as savings
+from models.statements import dashboard
 from tests.models.savings_support import lend
 
 D = dt.date

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from models.core import clock, ledger, users
-from models.demo import Activity, build_demo, discover_activities, meeting_calendar, plan_groups
-from models.demo.data import KINDS, MORE_VILLAGES
 from models.core.errors import UserError, ValidationError
 from models.core.ledger import credit, debit
 from models.core.permissions import Role, roles_of
 from models.core.schema import Group, Member, User
 from models.core.verify import verify_database
+from models.demo import Activity, build_demo, discover_activities, meeting_calendar, plan_groups
+from models.demo.data import KINDS, MORE_VILLAGES
 from tests.conftest import TODAY, drop_database, fresh_database
 
 LAO = re.compile("[\u0e80-\u0eff]")

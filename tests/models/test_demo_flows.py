@@ -9,19 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from models.core import ledger
-from models.loans.payout import disburse_loan
-from models.loans.statuses import APPROVED
-from models.meetings import meeting as meetings
-from models.savings import shareout_records
-from models.welfare import register as welfare_register
-from models.meetings import summary as meeting_summaries
-from models.savings import shareout_posting
-from models.savings import shareout_preview
-from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
 from models.core.schema import Group, JournalEntry, JournalLine, Member, User
+from models.loans.payout import disburse_loan
 from models.loans.schema import Loan
+from models.loans.statuses import APPROVED
+from models.meetings import meeting as meetings
+from models.meetings import summary as meeting_summaries
 from models.meetings.schema import CashCount, Meeting, MeetingCell
+from models.savings import shareout_posting, shareout_preview, shareout_records
+from models.welfare import claims as welfare
+from models.welfare import register as welfare_register
 from tests.conftest import TODAY
 
 PAYMENTS = ("savings_deposit", "loan_repayment", "welfare_contribution", "fine_payment")

@@ -7,12 +7,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.meetings import cashbox
 from models.core import entry_text, i18n, users
-from models.welfare import approval as welfare_approval, payout as welfare_payout
 from models.core.schema import JournalEntry, Member
 from models.loans import queries as loan_queries
 from models.loans import repayments as loan_repayments
+from models.meetings import cashbox
+from models.welfare import approval as welfare_approval
+from models.welfare import payout as welfare_payout
 from tests.models.loan_support import D, open_loan, save
 from tests.models.welfare_fixtures import change_rule, fund, record  # noqa: F401
 

@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.core import ledger, members
-from models.meetings import columns as meeting_columns
-from models.opening import balances as opening_import
-from models.savings import rules as savings_rules
-from models.welfare import claims as welfare_claims
 from models.core import settings as group_settings
 from models.core.errors import UserError
 from models.core.permissions import ROLE_PERMISSIONS, Role
 from models.core.schema import JournalEntry, User
 from models.loans.schema import Loan
+from models.meetings import columns as meeting_columns
+from models.opening import balances as opening_import
+from models.savings import rules as savings_rules
+from models.welfare import claims as welfare_claims
 from tests.models.test_guard_matrix import (  # noqa: F401  (world fixtures)
     ALL_GROUPS,
     INTERNAL,

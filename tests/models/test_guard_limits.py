@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import groups, ledger, money, settings, users, verify
-from models.savings import rules as savings_rules
-from models.savings import fines as savings_fines
 from models.core.errors import LedgerIntegrityError, PermissionDenied, UserError
 from models.core.ledger import Line
 from models.core.money import CURRENCIES, parse_money
 from models.core.schema import Group, JournalEntry
+from models.savings import fines as savings_fines
+from models.savings import rules as savings_rules
 
 KIP = CURRENCIES["LAK"]
 DAY = dt.date(2026, 11, 1)

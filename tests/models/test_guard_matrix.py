@@ -21,45 +21,71 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 import models
-from models.core import clock, bundles, groups, ledger, members, settings, tables, users
-from models.loans import (
-    application as loan_application,
-    meeting as loan_meeting,
-    opening as loan_opening,
-    payout as loan_payout,
-    penalties as loan_penalties,
-    policy as loan_policy,
-    repayments as loan_repayments,
-    requests as loan_requests,
-)
-from models.core import bundles, capability, clock, groups, ledger, members, settings, users
-from models.loans import arrears, meeting as loan_meeting, opening as loan_opening, policy as loan_policy
-from models.statements import auditor as auditor_export, passbook
-from models.meetings import cashbox, drafts as meeting_drafts, meeting as meetings
-from models.meetings import posting as meeting_posting, roll as meeting_roll
-from models.savings import exits as savings_exits, fines as savings_fines, shareout_posting
-from models.savings import withdrawals as savings_withdrawals
-from models.opening import balances as opening_import
-from models.savings import accounts as savings, rules as savings_rules
-from models.meetings import posting as meeting_posting, roll as meeting_roll
-from models.savings import exits as savings_exits, fines as savings_fines, shareout_posting
-from models.savings import withdrawals as savings_withdrawals
-from models.welfare import (
-    approval as welfare_approval,
-    claims as welfare_claims,
-    payout as welfare_payout,
-    voucher as welfare_voucher,
-    fund as welfare_fund,
-    types as welfare_types,
-)
-from models.savings import accounts as savings, rules as savings_rules
-from models.welfare import claims as welfare, fund as welfare_fund, types as welfare_types
+from models.core import bundles, capability, clock, groups, ledger, members, settings, tables, users
 from models.core.db import Database, sqlite_url
 from models.core.errors import PermissionDenied, UserError
 from models.core.ledger import Line
 from models.core.permissions import ROLE_PERMISSIONS, WRITING_ROLES, Permission, Role
 from models.core.schema import JournalEntry, User
+from models.loans import (
+    application as loan_application,
+)
+from models.loans import arrears
+from models.loans import (
+    meeting as loan_meeting,
+)
+from models.loans import (
+    opening as loan_opening,
+)
+from models.loans import (
+    payout as loan_payout,
+)
+from models.loans import (
+    penalties as loan_penalties,
+)
+from models.loans import (
+    policy as loan_policy,
+)
+from models.loans import (
+    repayments as loan_repayments,
+)
+from models.loans import (
+    requests as loan_requests,
+)
 from models.loans.schema import Loan
+from models.meetings import cashbox
+from models.meetings import drafts as meeting_drafts
+from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.meetings import roll as meeting_roll
+from models.opening import balances as opening_import
+from models.savings import accounts as savings
+from models.savings import exits as savings_exits
+from models.savings import fines as savings_fines
+from models.savings import rules as savings_rules
+from models.savings import shareout_posting
+from models.savings import withdrawals as savings_withdrawals
+from models.statements import auditor as auditor_export
+from models.statements import passbook
+from models.welfare import (
+    approval as welfare_approval,
+)
+from models.welfare import claims as welfare
+from models.welfare import (
+    claims as welfare_claims,
+)
+from models.welfare import (
+    fund as welfare_fund,
+)
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    types as welfare_types,
+)
+from models.welfare import (
+    voucher as welfare_voucher,
+)
 from tests.conftest import TODAY, Env, drop_database, fresh_database
 from tests.models import loan_support, welfare_fixtures
 

@@ -10,22 +10,22 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.loans.queries import loan_detail
-from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
-from models.loans.statuses import CLOSED
 from models.core.errors import UserError
+from models.core.verify import verify_database
 from models.loans.allocation import (
     Charge,
     Item,
     Payment,
     Plan,
+    Position,
     allocate,
     apply_payment,
     payoff_quote,
-    Position,
 )
+from models.loans.queries import loan_detail
+from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
 from models.loans.schedule import ScheduleTerms, build_schedule
-from models.core.verify import verify_database
+from models.loans.statuses import CLOSED
 from tests.conftest import copy_database, drop_database
 from tests.models.loan_support import open_loan, save
 

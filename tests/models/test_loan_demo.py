@@ -7,12 +7,12 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from models.core import ledger
-from models.loans.statuses import ACTIVE, APPLIED, APPROVED, CLOSED, REJECTED, WRITTEN_OFF
+from models.core.ledger import Line
+from models.core.verify import verify_database
 from models.demo import Activity, build_demo
 from models.demo.activity_loans import ACTIVITY
-from models.core.ledger import Line
 from models.loans.schema import Loan, LoanRepayment, LoanTerms
-from models.core.verify import verify_database
+from models.loans.statuses import ACTIVE, APPLIED, APPROVED, CLOSED, REJECTED, WRITTEN_OFF
 
 
 def _save(ctx, group, day):  # noqa: ANN001

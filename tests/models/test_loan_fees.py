@@ -9,21 +9,21 @@ import pytest
 from sqlalchemy import select
 
 from models.core import ledger
-from models.loans import policy as loan_policy
-from models.loans.application import apply_for_loan, approve_loan
-from models.loans.payout import disburse_loan
-from models.loans.repayments import pay_off_loan, payoff, reverse_repayment
-from models.loans.requests import approve_request, request_reschedule, request_write_off
-from models.loans.statuses import ACTIVE, CANCELLED, CLOSED
-from models.loans.arrears import due_list
-from models.loans.penalties import post_due_penalties
 from models.core.errors import ValidationError
 from models.core.ledger import Line
-from models.loans.allocation import Item, Payment, Plan, allocate
-from models.loans.policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS, spread_fee, with_fees
-from models.loans.schedule import ScheduleTerms
 from models.core.schema import JournalEntry
 from models.core.verify import verify_database
+from models.loans import policy as loan_policy
+from models.loans.allocation import Item, Payment, Plan, allocate
+from models.loans.application import apply_for_loan, approve_loan
+from models.loans.arrears import due_list
+from models.loans.payout import disburse_loan
+from models.loans.penalties import post_due_penalties
+from models.loans.policy import FEE_AT_PAYOUT, FEE_WITH_INSTALLMENTS, spread_fee, with_fees
+from models.loans.repayments import pay_off_loan, payoff, reverse_repayment
+from models.loans.requests import approve_request, request_reschedule, request_write_off
+from models.loans.schedule import ScheduleTerms
+from models.loans.statuses import ACTIVE, CANCELLED, CLOSED
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,

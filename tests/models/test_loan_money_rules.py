@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from models.core.errors import ValidationError
 from models.loans import policy as loan_policy
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.payout import disburse_loan
 from models.loans.queries import get_loan
 from models.loans.repayments import pay_off_loan, payoff
 from models.loans.statuses import APPROVED, CLOSED
-from models.core.errors import ValidationError
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from models.loans.repayments import reverse_repayment
 from models.core.errors import PermissionDenied, UserError
 from models.loans.receipts import repayment_receipt
+from models.loans.repayments import reverse_repayment
 from tests.models.loan_support import D, open_loan, repay, save, set_policy
 
 

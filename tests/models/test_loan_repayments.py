@@ -7,17 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from models.savings import debts as savings_debts
 from models.core import ledger
-from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
-from models.loans.statuses import ACTIVE, CLOSED, KIND_PENALTY, KIND_REPAYMENT
-from models.loans import repayments as loan_repayments
-from models.meetings import columns as meeting_columns
-from models.loans.penalties import post_due_penalties
-from models.loans.schema import LoanRepayment
 from models.core.errors import UserError, ValidationError
-from models.meetings.columns import CellContext
 from models.core.schema import JournalEntry, JournalLine
+from models.loans import repayments as loan_repayments
+from models.loans.penalties import post_due_penalties
+from models.loans.repayments import pay_off_loan, record_repayment, reverse_repayment
+from models.loans.schema import LoanRepayment
+from models.loans.statuses import ACTIVE, CLOSED, KIND_PENALTY, KIND_REPAYMENT
+from models.meetings import columns as meeting_columns
+from models.meetings.columns import CellContext
+from models.savings import debts as savings_debts
 from tests.models.loan_support import (
     D,
     assert_ledger_whole,
@@ -301,7 +301,8 @@ def test_the_meeting_grid_prefills_nothing_for_an_absent_borrower(env):
     import datetime as dt
 
     from models.meetings import attendance as meeting_attendance
-    from models.meetings import columns as meeting_columns, meeting as meetings
+    from models.meetings import columns as meeting_columns
+    from models.meetings import meeting as meetings
     from models.meetings import roll as meeting_roll
     from models.meetings.columns import CellContext
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from models.core import ledger, users
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.schema import JournalEntry
 from models.loans import policy as loan_policy
 from models.loans.application import apply_for_loan, approve_loan
 from models.loans.payout import disburse_loan
@@ -20,6 +22,8 @@ from models.loans.requests import (
     request_reschedule,
     request_write_off,
 )
+from models.loans.schedule import ScheduleTerms, build_schedule
+from models.loans.schema import Loan
 from models.loans.statuses import (
     ACTIVE,
     APPLIED,
@@ -29,10 +33,6 @@ from models.loans.statuses import (
     KIND_WRITE_OFF,
     WRITTEN_OFF,
 )
-from models.core.errors import PermissionDenied, UserError, ValidationError
-from models.loans.schedule import ScheduleTerms, build_schedule
-from models.loans.schema import Loan
-from models.core.schema import JournalEntry
 from tests.models.loan_support import (
     D,
     add_member,

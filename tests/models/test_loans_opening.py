@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from models.core.errors import ValidationError
 from models.loans import opening as loan_opening
 from models.loans.repayments import pay_off_loan, payoff
-from models.core.errors import ValidationError
-from models.opening.balances import OpeningData, import_opening, preview_opening
 from models.loans.schema import Loan
+from models.opening.balances import OpeningData, import_opening, preview_opening
 from tests.models.loan_support import assert_ledger_whole, balance, detail, receivable, repay
 
 D = dt.date

@@ -7,10 +7,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.meetings import posting as meetings_posting
 from models.core import members
 from models.core.schema import AuditEvent, JournalEntry
 from models.meetings import meeting as meetings
+from models.meetings import posting as meetings_posting
 from tests.statement_count import counting
 
 DAY = dt.date(2026, 10, 5)

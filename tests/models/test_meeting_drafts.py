@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import groups, members
-from models.meetings import drafts as meeting_drafts, meeting as meetings
-from models.meetings import posting as meeting_posting
 from models.core.db import Database
 from models.core.errors import PermissionDenied, UserError, ValidationError
-from models.meetings.grid import CellProblem
 from models.core.schema import AuditEvent
+from models.meetings import drafts as meeting_drafts
+from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.meetings.grid import CellProblem
 from models.meetings.schema import MeetingDraftCell
 from tests.models.savings_support import balance
 

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from models.core import members
-from models.meetings import grid as meeting_grids, meeting as meetings
+from models.meetings import grid as meeting_grids
+from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.meetings.attendance import ABSENT
 

@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import ledger
-from models.meetings import columns as meeting_columns, meeting as meetings
+from models.core.errors import LedgerIntegrityError, UserError, ValidationError
+from models.core.schema import Group, JournalEntry
+from models.meetings import columns as meeting_columns
 from models.meetings import grid as meeting_grids
+from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.meetings import roll as meeting_roll
 from models.meetings import summary as meeting_summaries
-from models.savings import accounts as savings
-from models.core.errors import LedgerIntegrityError, UserError, ValidationError
-from models.core.schema import Group, JournalEntry
 from models.meetings.schema import MeetingAttendance, MeetingCell
+from models.savings import accounts as savings
 from tests.models.savings_support import assert_ledger_whole, balance, with_rules
 
 DAY = dt.date(2026, 10, 5)

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from models.savings import debts as savings_debts
-from models.savings import exits as savings_exits
 from models.core import clock, ledger
 from models.core.errors import LedgerIntegrityError, UserError, ValidationError
 from models.nssf import coverage, pot, remittance, scheme
 from models.nssf import enrolment as enrolments
 from models.nssf.enrolment import ACTIVE, IN_GRACE, LAPSED
 from models.savings import accounts as savings
+from models.savings import debts as savings_debts
+from models.savings import exits as savings_exits
 from tests.models.nssf_support import (
     LEVEL,
     MONTHLY,

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from models.core import groups, members
-from models.savings import accounts as savings
 from models.core.errors import PermissionDenied, ValidationError
-from models.opening.balances import OpeningData, import_opening, preview_opening
-from models.savings.rules import list_cycles
 from models.core.schema import Group, Member
+from models.opening.balances import OpeningData, import_opening, preview_opening
+from models.savings import accounts as savings
+from models.savings.rules import list_cycles
 from tests.models.savings_support import assert_ledger_whole, with_rules
 
 AS_OF = dt.date(2026, 6, 30)

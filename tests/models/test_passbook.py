@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from models.core import ledger, settings
-from models.meetings import meeting as meetings
-from models.meetings import posting as meeting_posting
-from models.savings import withdrawals as savings_withdrawals
-from models.statements import passbook
-from models.savings import accounts as savings
-from models.welfare import fund as welfare_fund
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.schema import JournalEntry
+from models.meetings import meeting as meetings
+from models.meetings import posting as meeting_posting
+from models.savings import accounts as savings
+from models.savings import withdrawals as savings_withdrawals
+from models.statements import passbook
 from models.statements.schema import PassbookPrint
+from models.welfare import fund as welfare_fund
 from reports.passbook_pdf import write_calibration, write_passbook
 from tests.models.savings_support import lend, with_rules
 

@@ -19,13 +19,13 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.cli.verify import verify_ledger
 from models.core import ledger
-from models.meetings import meeting as meetings
 from models.core.db import Database
 from models.core.errors import ConcurrentChange, UserError
 from models.core.ledger import Line
 from models.core.schema import JournalEntry
-from models.meetings.schema import Meeting
 from models.core.verify import verify_database
+from models.meetings import meeting as meetings
+from models.meetings.schema import Meeting
 from tests.conftest import ENGINE
 
 pytestmark = pytest.mark.skipif(ENGINE != "postgresql",

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 
 from models.core import ledger
+from models.core.errors import PermissionDenied, UserError, ValidationError
+from models.core.ledger import Line
+from models.core.schema import Member
 from models.savings import accounts as savings
 from models.savings import exits as savings_exits
 from models.savings import fines as savings_fines
 from models.savings import withdrawals as savings_withdrawals
-from models.core.errors import PermissionDenied, UserError, ValidationError
-from models.core.ledger import Line
 from models.savings.rules import list_cycles, rules, set_rules
-from models.core.schema import Member
 from tests.models.savings_support import (
     assert_ledger_whole,
     balance,

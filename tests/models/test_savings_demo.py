@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from models.core import ledger, verify
+from models.core.schema import JournalEntry
 from models.demo import build_demo
 from models.demo.activity_savings import ACTIVITY as SAVINGS
 from models.demo.activity_shareout import ACTIVITY as SHAREOUT
-from models.core.schema import JournalEntry
 from models.meetings.schema import CashCount, Meeting
 from models.savings.schema import SavingsCycle, ShareOut
 

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from models.loans import schedule as sched
+from models.core.clock import add_months
 from models.core.errors import UserError
 from models.core.i18n import parse_po
-from models.core.clock import add_months
+from models.loans import schedule as sched
 from models.loans.due_dates import due_dates
 from models.loans.schedule import (
     Installment,

@@ -9,16 +9,16 @@ from decimal import Decimal
 import pytest
 
 from models.core import first_run, users
-from models.loans.application import apply_for_loan, approve_loan, check_approver
-from models.loans.common import loan_by_id
-from models.loans.rows import LoanRow
-from models.loans.statuses import APPLIED, APPROVED
-from models.welfare import claims as welfare
-from models.welfare import approval as welfare_approval
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.i18n import set_language
 from models.core.permissions import Permission, Role, has_permission, roles_of, roles_with
 from models.core.schema import User
+from models.loans.application import apply_for_loan, approve_loan, check_approver
+from models.loans.common import loan_by_id
+from models.loans.rows import LoanRow
+from models.loans.statuses import APPLIED, APPROVED
+from models.welfare import approval as welfare_approval
+from models.welfare import claims as welfare
 from tests.models.loan_support import save
 from tests.models.welfare_fixtures import fund, record  # noqa: F401  (fund is a fixture)
 

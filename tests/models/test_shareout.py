@@ -10,17 +10,15 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from models.core import ledger
+from models.core.errors import UserError, ValidationError
+from models.core.ledger import Line
+from models.core.schema import JournalEntry
 from models.savings import accounts as savings
 from models.savings import debts as savings_debts
 from models.savings import exits as savings_exits
 from models.savings import fines as savings_fines
-from models.savings import shareout_posting
-from models.savings import shareout_preview
-from models.savings import shareout_records
-from models.core.errors import UserError, ValidationError
-from models.core.ledger import Line
+from models.savings import shareout_posting, shareout_preview, shareout_records
 from models.savings.rules import list_cycles
-from models.core.schema import JournalEntry
 from tests.models.savings_support import (
     add_members,
     assert_ledger_whole,

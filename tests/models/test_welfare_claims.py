@@ -8,16 +8,26 @@ import pytest
 from sqlalchemy import func, select
 
 from models.core import chart, ledger, users, verify
-from models.welfare import (
-    approval as welfare_approval,
-    claims as welfare_claims,
-    payout as welfare_payout,
-    register as welfare_register,
-    fund as welfare_fund,
-    types as welfare_types,
-)
 from models.core.errors import PermissionDenied, UserError, ValidationError
 from models.core.schema import AuditEvent, Group, JournalEntry
+from models.welfare import (
+    approval as welfare_approval,
+)
+from models.welfare import (
+    claims as welfare_claims,
+)
+from models.welfare import (
+    fund as welfare_fund,
+)
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    register as welfare_register,
+)
+from models.welfare import (
+    types as welfare_types,
+)
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     change_rule,

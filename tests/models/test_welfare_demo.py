@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from models import demo
 from models.core import verify
-from models.welfare import register as welfare_register, fund as welfare_fund
-from models.demo.activity_welfare import ACTIVITY, REASONS
 from models.core.schema import Group, JournalEntry, User
+from models.demo.activity_welfare import ACTIVITY, REASONS
+from models.welfare import fund as welfare_fund
+from models.welfare import register as welfare_register
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -9,16 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from models.core import chart, ledger, members, settings
+from models.core.errors import PermissionDenied, ValidationError
+from models.core.schema import JournalEntry, JournalLine
 from models.meetings import columns as meeting_columns
+from models.meetings.columns import CellContext
 from models.welfare import (
     approval as welfare_approval,
-    payout as welfare_payout,
-    register as welfare_register,
+)
+from models.welfare import (
     fund as welfare_fund,
 )
-from models.core.errors import PermissionDenied, ValidationError
-from models.meetings.columns import CellContext
-from models.core.schema import JournalEntry, JournalLine
+from models.welfare import (
+    payout as welfare_payout,
+)
+from models.welfare import (
+    register as welfare_register,
+)
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,
     fund,

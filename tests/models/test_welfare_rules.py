@@ -7,13 +7,19 @@ import datetime as dt
 import pytest
 
 from models.core import i18n, members
+from models.core.errors import ValidationError
 from models.welfare import (
     approval as welfare_approval,
+)
+from models.welfare import (
     claims as welfare_claims,
+)
+from models.welfare import (
     fund as welfare_fund,
+)
+from models.welfare import (
     types as welfare_types,
 )
-from models.core.errors import ValidationError
 from models.welfare.rules import RULE_NAMES
 from tests.models.welfare_fixtures import (  # noqa: F401  (fund is a fixture)
     CONTRIBUTION,

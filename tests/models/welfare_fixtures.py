@@ -13,13 +13,19 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from models.meetings.columns import CellContext
 from models.welfare import (
     claims as welfare_claims,
-    register as welfare_register,
+)
+from models.welfare import (
     fund as welfare_fund,
+)
+from models.welfare import (
+    register as welfare_register,
+)
+from models.welfare import (
     types as welfare_types,
 )
-from models.meetings.columns import CellContext
 from models.welfare.schema import WelfareClaimType
 
 CONTRIBUTION = 10_000

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from models.core import clock, ledger
 from models.core.db import Database, sqlite_url
 from models.core.migrate import open_database
-from models.demo import build_demo
 from models.core.schema import JournalEntry, User
+from models.demo import build_demo
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -10,18 +10,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from desktop.exporting import export_auditor
-from models.loans import arrears
-from models.core import ledger, tables
-from models.statements.auditor import EXPORT_ACTION
-from models.statements.auditor_rows import MemberColumn, register_member_column
-from models.core import capability, ledger
-from models.statements.auditor import EXPORT_ACTION
-from models.statements.auditor_rows import MemberColumn
-from models.statements.auditor_rows import register_member_column
+from models.core import capability, ledger, tables
 from models.core.errors import PermissionDenied, UserCancelled
 from models.core.money import currency
 from models.core.schema import AuditEvent, JournalEntry, JournalLine, Member
 from models.core.seal import format_seal
+from models.loans import arrears
+from models.statements.auditor import EXPORT_ACTION
+from models.statements.auditor_rows import MemberColumn, register_member_column
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 capability.load()

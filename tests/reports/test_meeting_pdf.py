@@ -10,10 +10,11 @@ import unicodedata
 
 import pytest
 
-from models.meetings import cashbox, meeting as meetings
+from models.core import i18n, members
+from models.meetings import cashbox
+from models.meetings import meeting as meetings
 from models.meetings import posting as meeting_posting
 from models.meetings import summary as meeting_summaries
-from models.core import i18n, members
 from reports.meeting_pdf import write_meeting_summary, write_receipts
 from tests.models.savings_support import with_rules
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from desktop.exporting import export_statement
 from models.core import capability, ledger
-from models.statements.member import member_statement
 from models.core.schema import Member
+from models.statements.member import member_statement
 from tests.reports.auditor_support import TODAY, demo, demo_template, user  # noqa: F401
 
 capability.load()

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from models.core import i18n
-from models.savings import accounts as savings
-from models.savings import shareout_posting
-from models.savings import shareout_records
 from models.core.errors import NotFound
 from models.core.ledger import Line
+from models.savings import accounts as savings
+from models.savings import shareout_posting, shareout_records
 from models.statements.shareout_paper import shareout_statement
 from reports import shareout_pdf
 from tests.models.savings_support import add_members, lend, post, with_rules

@@ -10,7 +10,11 @@ import pytest
 from models.core import i18n, users
 from models.welfare import (
     approval as welfare_approval,
+)
+from models.welfare import (
     payout as welfare_payout,
+)
+from models.welfare import (
     voucher as welfare_voucher,
 )
 from reports.welfare_voucher import write_voucher

@@ -5,9 +5,9 @@ wraps (the share-out statement's) and on every kind of PDF, printed in Lao from 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import shutil
 import subprocess
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -17,21 +17,27 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from sqlalchemy import select
 
 from models.core import i18n
-from models.meetings import meeting as meetings
-from models.welfare.voucher import claim_voucher
-from models.meetings import summary as meeting_summaries
-from models.welfare import claims as welfare
 from models.core.db import Database, sqlite_url
+from models.core.schema import Group, User
 from models.loans.receipts import repayment_receipt
 from models.loans.schedule import ScheduleTerms, build_schedule
 from models.loans.schedule_sheet import ScheduleSheet, schedule_lines
-from models.core.schema import Group, User
 from models.loans.schema import LoanRepayment
+from models.meetings import meeting as meetings
+from models.meetings import summary as meeting_summaries
 from models.savings.schema import ShareOut
-from models.welfare.schema import WelfareClaim
 from models.statements.shareout_paper import shareout_statement
-from reports import loan_receipt_pdf, loan_schedule_pdf, meeting_pdf, pdf, shareout_pdf, \
-    welfare_voucher
+from models.welfare import claims as welfare
+from models.welfare.schema import WelfareClaim
+from models.welfare.voucher import claim_voucher
+from reports import (
+    loan_receipt_pdf,
+    loan_schedule_pdf,
+    meeting_pdf,
+    pdf,
+    shareout_pdf,
+    welfare_voucher,
+)
 from tests.conftest import TODAY
 
 LABEL = "ດອກເບ້ຍ ແລະ ຄ່າທຳນຽມຂອງເງິນກູ້ທີ່ຫັກຈ່າຍຈາກເງິນແບ່ງປັນ"

@@ -3,8 +3,8 @@
 Revision ID: 0001_foundation
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from models.core.migrate import guard_append_only, unguard_append_only
 

@@ -4,9 +4,8 @@ share-outs, exit settlements
 Revision ID: 0002_savings
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002_savings'
 down_revision = '0001_foundation'

@@ -4,8 +4,8 @@ history
 Revision ID: 0003_loans
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from models.core.migrate import guard_append_only, unguard_append_only
 

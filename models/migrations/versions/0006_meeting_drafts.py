@@ -3,9 +3,8 @@
 Revision ID: 0006_meeting_drafts
 Revises: 0002_savings
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0006_meeting_drafts"
 down_revision = "0002_savings"

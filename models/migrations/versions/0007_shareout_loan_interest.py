@@ -3,8 +3,8 @@
 Revision ID: 0007_shareout_loan_interest
 Revises: 0006_meeting_drafts
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_shareout_loan_interest"
 down_revision = "0006_meeting_drafts"

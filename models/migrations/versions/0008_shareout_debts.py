@@ -3,8 +3,8 @@
 Revision ID: 0008_shareout_debts
 Revises: 0007_shareout_loan_interest
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0008_shareout_debts"
 down_revision = "0007_shareout_loan_interest"

@@ -3,9 +3,8 @@
 Revision ID: 0011_recovery_codes
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0011_recovery_codes"
 down_revision = "0001_foundation"

@@ -3,11 +3,10 @@
 Revision ID: 0016_bundles
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from models.core.migrate import guard_append_only, unguard_append_only
-
 
 revision = "0016_bundles"
 down_revision = "0001_foundation"

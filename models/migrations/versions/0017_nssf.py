@@ -4,8 +4,8 @@ their lines
 Revision ID: 0017_nssf
 Revises: 0001_foundation
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from models.core.migrate import guard_append_only, no_replace_sql, unguard_append_only
 
