@@ -33,7 +33,6 @@ from desktop.meeting_grid_view import MeetingGridView, TotalsView
 from desktop.meeting_print import RECEIPTS, SUMMARY, print_meeting
 from desktop.nssf_warnings import GraceWarning
 from desktop.passbook_print import print_meeting_passbooks
-from desktop.widgets import date_text, heading, mark_data, problems_label
 from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import _, gettext

@@ -50,7 +50,7 @@ TASKBAR = 40  # what a Windows or Linux taskbar takes of a 768-pixel screen
 
 
 def shoot(path: Path) -> None:
-    for _ in range(5):
+    for _step in range(5):
         QApplication.processEvents()
     QApplication.primaryScreen().grabWindow(0).save(str(path))
     print(path)
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             window.show_section("shareout")
             with_dialog(ShareOutWizard(window.ctx, window), name("shareout"),
                         lambda wizard: wizard.go(1))
-            modal(lambda: documents.ask_how(window, _("the receipt"), printable=True),
+            modal(lambda w=window: documents.ask_how(w, _("the receipt"), printable=True),
                   name("print-or-save"))
             dialog = documents.save_dialog(window, _("Where to save {what}").format(
                 what=_("the receipt")), "receipt-369.pdf")

@@ -79,14 +79,14 @@ def seed_year(database: Database, gid: int) -> None:
         with database.write() as s:
             actor = users.reload_user(s, admin)
             at(month.replace(day=5))
-            for index, level, busy, quiet, first in PLANS:
+            for index, level, _busy, _quiet, first in PLANS:
                 if first == month:
                     enrolments.enrol(s, actor, member_id=people[index].id,
                                      ss_number=f"01-{people[index].number:04d}-{index}77",
                                      level=level, hospital="ໂຮງໝໍມິດຕະພາບ",
                                      start_month=month)
             at(month.replace(day=10))
-            for index, level, busy, quiet, first in PLANS:
+            for index, _level, busy, quiet, first in PLANS:
                 amount = busy if month.month in SEASON else quiet
                 if index == 3 and month == START:
                     amount = 3_200_000

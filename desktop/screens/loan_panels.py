@@ -26,15 +26,6 @@ from desktop.actions import run_query
 from desktop.context import ScreenContext
 from desktop.permission_tips import allow
 from desktop.screens.loan_dialogs import fee_text, parse_rate, save_schedule
-from desktop.widgets import (
-    ChoiceBox,
-    Column,
-    DateField,
-    RowTableModel,
-    TableView,
-    date_text,
-    mark_data,
-)
 from desktop.widgets.fields import ChoiceBox, DateField
 from desktop.widgets.labels import date_text, mark_data
 from desktop.widgets.tables import Column, RowTableModel, TableView

@@ -63,11 +63,11 @@ def problems(session: Session) -> list[tuple[str, dict]]:
     names = dict(session.execute(select(User.id, User.username)).all())
     actual = set(session.execute(select(RoleGrant.user_id, RoleGrant.group_id,
                                         RoleGrant.role)).all())
-    for user_id, group_id, role in sorted(actual - grants, key=str):
+    for user_id, _group_id, role in sorted(actual - grants, key=str):
         found.append((N_("{user} holds the role {role} that no administrator gave: it was "
                          "put into the file behind the app's back."),
                       {"user": names.get(user_id, user_id), "role": role}))
-    for user_id, group_id, role in sorted(grants - actual, key=str):
+    for user_id, _group_id, role in sorted(grants - actual, key=str):
         found.append((N_("The role {role} of {user} was removed behind the app's back."),
                       {"user": names.get(user_id, user_id), "role": role}))
     for user in session.scalars(select(User).order_by(User.id)):

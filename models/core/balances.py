@@ -190,7 +190,7 @@ def entries(session: Session, actor: User, group_id: int, *, limit: int = 200,
         .where(JournalEntry.group_id == group_id)
         .order_by(JournalEntry.seq.desc()).limit(limit).offset(offset)).all()
     ids = [e.id for e, _ in rows]
-    for rid, rseq, target in session.execute(
+    for _rid, rseq, target in session.execute(
             select(JournalEntry.id, JournalEntry.seq, JournalEntry.reverses_id)
             .where(JournalEntry.reverses_id.in_(ids))):
         reversed_by[target] = rseq

@@ -16,7 +16,6 @@ CYCLE_MEETINGS = 12
 
 
 def on_meeting(ctx: DemoContext, group: DemoGroup, day: dt.date) -> None:
-    session, treasurer = ctx.session, ctx.actor("treasurer")
     rng = group.rng("shareout")
     held = group.state.setdefault("shareout", {"meetings": 0})
     held["meetings"] += group.month_opens(day)  # a cycle is twelve months of meetings

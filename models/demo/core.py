@@ -408,7 +408,7 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
         for group in plans:
             with database.write() as session:
                 ctx._enter(session)
-                _build_group(ctx, group, lambda: step(group))
+                _build_group(ctx, group, lambda g=group: step(g))
                 ctx._enter(None)
     finally:
         ctx._enter(None)

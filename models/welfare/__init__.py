@@ -3,7 +3,7 @@ waiting periods), claims, approvals and payouts."""
 from models.core.capability import Capability, tables_in
 from models.core.i18n import N_
 from models.core.permissions import Permission
-from models.welfare import checks, claims, fund, reversals, schema, texts
+from models.welfare import checks, fund, reversals, schema, texts
 
 CAPABILITY = Capability(
     name="welfare",

@@ -65,7 +65,7 @@ def raw_insert_rate(path: Path, entries: int, lines_per_entry: int = 2) -> float
                 "INSERT INTO journal_entries (id, group_id, seq, value_date, recorded_at, "
                 "user_id, kind, memo, prev_hash, hash) VALUES (?, 1, ?, '2026-11-01', "
                 "'2026-11-20 09:30:00.000000', 1, 'deposit', '', ?, ?)",
-                [(top + i, 10_000_000 + i, "0" * 64, "%064d" % i) for i in range(1, entries + 1)])
+                [(top + i, 10_000_000 + i, "0" * 64, f"{i:064d}") for i in range(1, entries + 1)])
             con.executemany(
                 "INSERT INTO journal_lines (entry_id, line_no, account_id, member_id, amount) "
                 "VALUES (?, ?, 1, 1, ?)",

@@ -17,9 +17,11 @@ from models.loans.repayments import record_repayment
 from models.loans.rows import LoanDetail
 
 D = dt.date
+SAVED_ON = D(2026, 1, 5)
+RULES_FROM = D(2025, 1, 1)
 
 
-def save(session, env, member_index: int, amount: int, on: dt.date = D(2026, 1, 5)) -> None:
+def save(session, env, member_index: int, amount: int, on: dt.date = SAVED_ON) -> None:
     """The member puts ``amount`` kip of savings in the cash box."""
     ledger.post_entry(session, env.user(session, "treasurer"), group_id=env.group_id,
                       value_date=on, kind="deposit",
@@ -28,7 +30,7 @@ def save(session, env, member_index: int, amount: int, on: dt.date = D(2026, 1, 
                                   member_id=env.member_ids[member_index])])
 
 
-def set_policy(db, env, *, effective_from: dt.date = D(2025, 1, 1), **changes) -> None:
+def set_policy(db, env, *, effective_from: dt.date = RULES_FROM, **changes) -> None:
     with db.write() as s:
         current = loan_policy.get_policy(s, env.group_id, effective_from)
         loan_policy.set_policy(s, env.user(s, "admin"), group_id=env.group_id,

@@ -200,7 +200,7 @@ def actor_for(qualified: str) -> str:
     """A role that may make the call, so the fuzz gets past the permission check."""
     if qualified in READS:
         return "auditor"
-    for label, (permission, call) in WRITES.items():
+    for _label, (_permission, call) in WRITES.items():
         if getattr(call, "__code__", None) is not None and \
                 qualified.split(".")[1] in call.__code__.co_names:
             break

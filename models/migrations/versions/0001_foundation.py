@@ -1,7 +1,7 @@
 """foundation: groups, accounts, journal, members, users, audit
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 """
 import sqlalchemy as sa
 from alembic import op
