@@ -118,7 +118,7 @@ def run_run(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         with database.write() as session:
             ahead = {}
             for number, months in args.ahead:
@@ -150,7 +150,7 @@ def run_remittance(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         language = args.file_lang or i18n.current_language()
         with database.write() as session:
             if args.batch is not None:
@@ -180,7 +180,7 @@ def run_confirm(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         with database.write() as session:
             row = remittance.confirm_batch(
                 session, user, batch_id=_batch_id(session, args.group, args.batch),
@@ -198,7 +198,7 @@ def run_batches(args: argparse.Namespace) -> int:
     database = open_existing(args.db)
     try:
         user = log_in(database, args.user)
-        check_group(database, args.group)
+        check_group(database, user, args.group)
         with database.read() as session:
             for row in batch_queries.batches(session, user, args.group):
                 corrects = (_("corrects {number}").format(number=row.corrects_number)
