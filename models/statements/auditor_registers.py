@@ -177,17 +177,26 @@ def _meetings(session: Session, group_id: int, start: dt.date,
 
 def _share_outs(session: Session, group_id: int, start: dt.date,
                 end: dt.date) -> tuple[ShareOutLine, ...]:
+    from models.savings.rules import VALUE_PER_SHARE
+    from models.savings.shareout_preview import value_per_share
+
     rows = session.execute(
-        select(ShareOut.share_out_date, SavingsCycle.number, Member.number, Member.name_lao, Line)
+        select(ShareOut.share_out_date, SavingsCycle.number, Member.number, Member.name_lao, Line,
+               ShareOut.method, ShareOut.distributable)
         .join(Line, Line.share_out_id == ShareOut.id)
         .join(SavingsCycle, SavingsCycle.id == ShareOut.cycle_id)
         .join(Member, Member.id == Line.member_id)
         .where(ShareOut.group_id == group_id, ShareOut.share_out_date >= start,
                ShareOut.share_out_date <= end)
-        .order_by(ShareOut.share_out_date, Member.number))
+        .order_by(ShareOut.share_out_date, Member.number)).all()
+    shares: dict[int, int] = {}
+    for *_, x, _method, _fund in rows:
+        shares[x.share_out_id] = shares.get(x.share_out_id, 0) + x.shares
     return tuple(ShareOutLine(on, cycle, number, name, x.savings, x.shares, x.payout,
-                              x.debts_netted, x.reinvested, x.cash_paid, x.debt_left)
-                 for on, cycle, number, name, x in rows)
+                              x.debts_netted, x.reinvested, x.cash_paid, x.debt_left,
+                              value_per_share(fund, shares[x.share_out_id])
+                              if method == VALUE_PER_SHARE else None)
+                 for on, cycle, number, name, x, method, fund in rows)
 
 
 def _audit(session: Session, group_id: int, start: dt.date, end: dt.date) -> tuple[AuditLine, ...]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -182,6 +183,9 @@ class ShareOutLine:
     reinvested: int
     cash_paid: int
     debt_left: int
+    # V = D / total shares of a value-per-share share-out (minor units; None otherwise):
+    # ``shareout_preview.value_per_share``, as the wizard and the printed statement show it.
+    value_per_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
