@@ -9,7 +9,9 @@ titles repeated.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -114,7 +116,8 @@ def _members_table(sheet: ShareOutStatement) -> Table:
     to sign in."""
     record = sheet.record
     amount = lambda value: format_amount(value, sheet.currency)  # noqa: E731
-    columns: list[tuple[str, object, object]] = []  # (title, the row's figure, its text)
+    # (title, the row's figure, its text)
+    columns: list[tuple[str, Callable[[Any], int], Callable[[int], str]]] = []
     if sheet.in_shares:
         columns.append((_("Shares"), lambda r: r.shares, lambda n: f"{n:,}"))
     columns += [(title, value, amount) for title, value in (

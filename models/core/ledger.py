@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, chart, clock, seal, settings
@@ -186,11 +187,11 @@ def post_entries(session: Session, actor: User, *, group_id: int,
     # Plain executemany (the ORM would send one statement per entry to learn each id);
     # the ids are then read back by the group's (group_id, seq) key.
     connection = session.connection()
-    connection.execute(insert(JournalEntry.__table__), rows)
+    connection.execute(insert(cast(Table, JournalEntry.__table__)), rows)
     entry_ids = dict(connection.execute(
         select(JournalEntry.seq, JournalEntry.id)
         .where(JournalEntry.group_id == group_id, JournalEntry.seq > group.entry_count)).all())
-    connection.execute(insert(JournalLine.__table__), [
+    connection.execute(insert(cast(Table, JournalLine.__table__)), [
         {"entry_id": entry_ids[entry_seq], "line_no": no, "account_id": account_id,
          "member_id": member_id, "loan_id": loan_id, "amount": amount, "memo": memo}
         for entry_seq, _h, lines in hashes
@@ -293,7 +294,9 @@ def _check_running_balances(session: Session, group: Group, postings: Sequence[P
     member below zero in her savings or NSSF pot, no account past ±``MAX_BALANCE`` (only
     for lines from ``BALANCE_CHECK_FROM``). Each balance is read once, then followed."""
     deltas = []
-    held_ids, pair_ids, bound_ids = set(), set(), set()
+    held_ids: set[int] = set()
+    pair_ids: set[tuple[int, int]] = set()
+    bound_ids: set[int] = set()
     for posting, ids in zip(postings, account_ids):
         per_account: dict[int, int] = {}
         per_member: dict[tuple[int, int], int] = {}

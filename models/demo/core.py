@@ -6,6 +6,7 @@ See the package docstring (``models/demo/__init__.py``) for the activity plug-in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import pkgutil
 import random
@@ -408,7 +409,7 @@ def build_demo(database: Database, *, seed: int = 1, groups: int = 5, years: int
         for group in plans:
             with database.write() as session:
                 ctx._enter(session)
-                _build_group(ctx, group, lambda g=group: step(g))
+                _build_group(ctx, group, functools.partial(step, group))
                 ctx._enter(None)
     finally:
         ctx._enter(None)

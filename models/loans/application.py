@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,11 +27,16 @@ from models.loans.common import (
     rate_of,
     record_event,
 )
+from models.loans.due_dates import Frequency
 from models.loans.policy import LOAN_METHODS, LoanPolicy, get_policy, loan_fee
 from models.loans.rows import LoanRow, loan_row
 from models.loans.schedule import (
     FREQUENCIES,
     MAX_INSTALLMENTS,
+    Amortization,
+    InterestPeriod,
+    Method,
+    Rounding,
     ScheduleTerms,
     build_schedule,
     due_dates,
@@ -45,7 +51,7 @@ def term_problems(policy: LoanPolicy, start: dt.date, installments: int, *, freq
     due date pushes every installment later, so it counts)."""
     if first_due is not None and first_due <= start:
         return []  # the schedule itself refuses this date, with its own message
-    last = due_dates(start, installments, frequency=frequency, first_due=first_due)[-1]
+    last = due_dates(start, installments, frequency=cast(Frequency, frequency), first_due=first_due)[-1]
     if last > add_months(start, policy.max_term_months):
         return [UserError(
             N_("The last installment would fall due on {date}, after the longest term "
@@ -137,10 +143,10 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
         schedule_method, amortization = LOAN_METHODS[method]
         try:
             build_schedule(ScheduleTerms(
-                amount, rate, installments=installments, disbursed=on, method=schedule_method,
-                amortization=amortization, interest_period=policy.interest_period,
-                frequency=frequency, exponent=cur.exponent,
-                multiple=policy.installment_multiple, rounding=policy.rounding,
+                amount, rate, installments=installments, disbursed=on, method=cast(Method, schedule_method),
+                amortization=cast(Amortization, amortization), interest_period=cast(InterestPeriod, policy.interest_period),
+                frequency=cast(Frequency, frequency), exponent=cur.exponent,
+                multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding),
                 first_due=first_due))
         except UserError as problem:
             problems.append(problem)

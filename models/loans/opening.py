@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,9 +22,19 @@ from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
 from models.loans.common import money_text, rate_bp, rate_of, record_event
+from models.loans.due_dates import Frequency
 from models.loans.payout import store_installments
 from models.loans.policy import LOAN_METHODS, get_policy
-from models.loans.schedule import FREQUENCIES, Installment, ScheduleTerms, build_schedule
+from models.loans.schedule import (
+    FREQUENCIES,
+    Amortization,
+    Installment,
+    InterestPeriod,
+    Method,
+    Rounding,
+    ScheduleTerms,
+    build_schedule,
+)
 from models.loans.schema import Loan, LoanTerms
 from models.loans.statuses import ACTIVE
 
@@ -102,9 +113,9 @@ def _opening_schedule(session: Session, *, group_id: int, principal: int,
     def build(amount: int) -> list[Installment]:
         return build_schedule(ScheduleTerms(
             amount, rate_of(bp), installments=installments, disbursed=starts_on,
-            method=schedule_method, amortization=amortization,
-            interest_period=policy.interest_period, frequency=frequency, exponent=exponent,
-            multiple=policy.installment_multiple, rounding=policy.rounding,
+            method=cast(Method, schedule_method), amortization=cast(Amortization, amortization),
+            interest_period=cast(InterestPeriod, policy.interest_period), frequency=cast(Frequency, frequency), exponent=exponent,
+            multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding),
             first_due=first_due))
 
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from models.core.money import check_within
 from models.core.permissions import Permission, require
 from models.core.schema import User
 from models.loans.common import loan_by_id, rate_bp, rate_of
+from models.loans.due_dates import Frequency
 from models.loans.policy import (
     FEE_AT_PAYOUT,
     FEE_WITH_INSTALLMENTS,
@@ -44,7 +46,16 @@ from models.loans.rows import (
     repayment_row,
     request_row,
 )
-from models.loans.schedule import MAX_INSTALLMENTS, Installment, ScheduleTerms, build_schedule
+from models.loans.schedule import (
+    MAX_INSTALLMENTS,
+    Amortization,
+    Installment,
+    InterestPeriod,
+    Method,
+    Rounding,
+    ScheduleTerms,
+    build_schedule,
+)
 from models.loans.schema import Loan, LoanEvent, LoanRepayment, LoanRequest
 from models.loans.state import loan_state
 from models.loans.statuses import (
@@ -150,10 +161,10 @@ def preview_schedule(session: Session, actor: User, *, group_id: int, amount: in
     schedule_method, amortization = LOAN_METHODS[method]
     return build_schedule(ScheduleTerms(
         amount, rate_of(rate_bp(annual_rate)), installments=installments, disbursed=disbursed,
-        method=schedule_method, amortization=amortization,
-        interest_period=policy.interest_period, frequency=frequency,
+        method=cast(Method, schedule_method), amortization=cast(Amortization, amortization),
+        interest_period=cast(InterestPeriod, policy.interest_period), frequency=cast(Frequency, frequency),
         exponent=group_currency(session, group_id).exponent,
-        multiple=policy.installment_multiple, rounding=policy.rounding, first_due=first_due))
+        multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding), first_due=first_due))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -26,8 +27,9 @@ from models.loans.allocation import (
     position_on,
 )
 from models.loans.common import rate_of
+from models.loans.due_dates import Frequency
 from models.loans.policy import allocation_order, extra_payment
-from models.loans.schedule import ScheduleTerms
+from models.loans.schedule import Amortization, InterestPeriod, Method, Rounding, ScheduleTerms
 from models.loans.schema import Loan, LoanInstallment, LoanPenalty, LoanRepayment, LoanTerms
 from models.loans.statuses import ACTIVE
 
@@ -53,10 +55,10 @@ def schedule_terms(session: Session, loan: Loan, terms: LoanTerms, count: int, *
         exponent = group_currency(session, loan.group_id).exponent
     return ScheduleTerms(
         terms.principal, rate_of(terms.annual_rate_bp), installments=count,
-        disbursed=terms.starts_on, method=loan.method, amortization=loan.amortization,
-        interest_period=loan.interest_period, frequency=loan.frequency,
+        disbursed=terms.starts_on, method=cast(Method, loan.method), amortization=cast(Amortization, loan.amortization),
+        interest_period=cast(InterestPeriod, loan.interest_period), frequency=cast(Frequency, loan.frequency),
         exponent=exponent, multiple=loan.multiple,
-        rounding=loan.rounding, first_due=terms.first_due)
+        rounding=cast(Rounding, loan.rounding), first_due=terms.first_due)
 
 
 def plan_of(session: Session, loan: Loan, terms: LoanTerms) -> Plan:
@@ -159,12 +161,12 @@ def loan_states(session: Session, loans: Sequence[Loan], scope: Select,
                    LoanPenalty.amount > 0)):
         charges[(loan_id, version)].append(row)
     payments: dict[tuple[int, int], list[Payment]] = defaultdict(list)
-    for loan_id, version, key, paid_on, amount in session.execute(
+    for loan_id, version, repayment_id, paid_on, amount in session.execute(
             select(LoanRepayment.loan_id, LoanRepayment.version, LoanRepayment.id,
                    LoanRepayment.paid_on, LoanRepayment.amount)
             .where(LoanRepayment.loan_id.in_(scope), LoanRepayment.status == "posted")
             .order_by(LoanRepayment.paid_on, LoanRepayment.id)):
-        payments[(loan_id, version)].append(Payment(key, paid_on, amount))
+        payments[(loan_id, version)].append(Payment(repayment_id, paid_on, amount))
     exponents = {group_id: group_currency(session, group_id).exponent
                  for group_id in {loan.group_id for loan in loans}}
     states = {}

@@ -14,8 +14,9 @@ whether they may be posted is checked by the grid as it is typed and by the post
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
@@ -108,6 +109,6 @@ def clear_draft(session: Session, meeting_id: int) -> int:
     """Delete the meeting's draft in the caller's transaction, without asking who may:
     for ``post_meeting``, which has checked that the actor may record. Returns how many
     cells were deleted."""
-    result = session.execute(delete(MeetingDraftCell)
-                             .where(MeetingDraftCell.meeting_id == meeting_id))
+    result = cast(CursorResult[Any], session.execute(
+        delete(MeetingDraftCell).where(MeetingDraftCell.meeting_id == meeting_id)))
     return result.rowcount or 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,7 +155,7 @@ def remittance_file(session: Session, actor: User, *, batch_id: int) -> Remittan
         raise UserError(N_("Batch {number} is a draft; export it first."), number=batch.number)
     lang = batch.language or "en"
     corrects = session.get(NssfBatch, batch.corrects_id) if batch.corrects_id else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for x in batch_line_rows(session, batch.id):
         rows.append({"group": batch.group_name, "period": x.period.strftime("%Y-%m"),
                      "ss_number": x.ss_number, "name": x.name, "level_number": x.level_number,

@@ -177,7 +177,7 @@ def coverage_over_time(session: Session, actor: User, group_id: int, *, start: d
     out = []
     for month in enrolments.months(start, end):
         last_day = add_months(month, 1) - dt.timedelta(days=1)
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         latest: dict[int, NssfEnrolment] = {}
         for e in contracts:
             if e.contract_start <= last_day:

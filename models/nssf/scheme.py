@@ -228,10 +228,10 @@ def scheme(session: Session, group_id: int, on: dt.date) -> Scheme:
         return settings.get(session, group_id, spec.key, on=on)
 
     table = get(LEVELS)
-    split = get(SPLIT)
+    health, short_term, long_term = (Decimal(v) for v in get(SPLIT))  # three, as _split checks
     return Scheme(
         on=on, minimum_wage=minimum_wage_on(get(MINIMUM_WAGE), on), ceiling=get(CEILING),
-        rate=Decimal(get(RATE)), split=tuple(Decimal(v) for v in split),
+        rate=Decimal(get(RATE)), split=(health, short_term, long_term),
         grace_months=get(GRACE), max_ahead_months=get(MAX_AHEAD),
         contract_months=get(CONTRACT), renewal_notice_months=get(RENEWAL_NOTICE),
         table=tuple(table["levels"]), provisional=bool(table.get("provisional")),

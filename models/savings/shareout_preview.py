@@ -31,6 +31,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -244,7 +245,7 @@ def _reinvest(net: int, price: int, carry: CarryOver, member_id: int) -> int:
         return max(net, 0) // price * price
     if carry == NONE:
         return 0
-    return carry.get(member_id, 0)
+    return cast(Mapping[int, int], carry).get(member_id, 0)  # neither string: a mapping
 
 
 def _checks(session: Session, group_id: int, cycle: SavingsCycle,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -98,7 +99,7 @@ def file_sha256(path: Path | str) -> str:
 
 
 def record_export(session: Session, actor: User, *, group_id: int, what: str, path: Path | str,
-                  sha256: str, **detail: object) -> None:
+                  sha256: str, **detail: Any) -> None:
     """Write the audit event of a finished export: what, the file's name and its SHA-256."""
     require(session, actor, Permission.EXPORT, group_id)
     audit.record(session, actor, EXPORT_ACTION, group_id=group_id, what=what,

@@ -190,9 +190,9 @@ def group_dashboard(session: Session, actor: User, group_id: int, *,
         raise NotFound(N_("No such group."))
     today = clock.today()
     days = month_ends(today, months)
-    people = [tuple(r) for r in session.execute(
+    people = [(joined, status, since) for joined, status, since in session.execute(
         select(Member.joined_on, Member.status, Member.status_date)
-        .where(Member.group_id == group_id)).all()]
+        .where(Member.group_id == group_id)).tuples().all()]
     return GroupDashboard(
         group.id, group.name, currency(group.currency),
         tuple(_fund_history(session, group_id, days)),
