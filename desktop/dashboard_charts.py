@@ -1,7 +1,7 @@
 """The overview's pictures (QtCharts): fund balances, loans outstanding with PAR30, who came
 to each meeting, and what the next meeting should bring. Each ``*_chart`` builds a fresh
-QChart from the read-model's frozen rows (``models.statements.dashboard``), with interface texts in the
-current language and the app's font (Noto Sans + Noto Sans Lao) on every label."""
+QChart from the read-model's frozen rows (``models.statements.dashboard``), with interface
+texts in the current language and the app's font (Noto Sans + Noto Sans Lao) on every label."""
 from __future__ import annotations
 
 from decimal import Decimal

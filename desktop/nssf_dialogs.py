@@ -347,7 +347,8 @@ class SavingsTransferDialog(_PotForm):
         super().__init__(ctx, row, parent)
 
         gid, today = ctx.group_id, clock.today()
-        self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid, row.member_id, today))
+        self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid,
+                                                                              row.member_id, today))
         self.note = mark_data(QLineEdit())
         self.add_row(N_("Note"), self.note)
         self.retranslate()

@@ -2,12 +2,13 @@
 ``python installer/nssf_screenshots.py [OUTDIR]`` (default ``docs/screenshots``).
 
 Builds a small demo ledger (one group, the tailors, two years) with its NSSF activity; a
-demo without one is given a year of NSSF pooling (``seed_year``: from December 2025 six members enrolled at their levels, deposits
-by season — tailors earn from November to May —, a run each month exported and confirmed
-with the LSSO's receipt, the short pots advanced from the loan fund up to the limit, one
-member paying ahead, one who stopped paying and lapsed). Then, on 20/11/2026, in Lao and
-in English: the enrolment form (``nssf-enrol-<lang>.png``), November's run with a short pot
-advanced (``nssf-run-<lang>.png``), the batches after November's is exported
+demo without one is given a year of NSSF pooling (``seed_year``: from December 2025 six
+members enrolled at their levels, deposits by season — tailors earn from November to May —,
+a run each month exported and confirmed with the LSSO's receipt, the short pots advanced
+from the loan fund up to the limit, one member paying ahead, one who stopped paying and
+lapsed). Then, on 20/11/2026, in Lao and in English: the enrolment form
+(``nssf-enrol-<lang>.png``), November's run with a short pot advanced
+(``nssf-run-<lang>.png``), the batches after November's is exported
 (``nssf-batches-<lang>.png``), the coverage with its chart and the planner
 (``nssf-coverage-<lang>.png``, ``nssf-planner-<lang>.png``), and November's summary to sign
 (``nssf-summary-<lang>.png``, page 1 at 80 dpi with ``pdftoppm``). Run it on a laptop-sized

@@ -86,9 +86,10 @@ def build(path: Path) -> tuple[Database, int]:
         hospital = s.scalar(select(WelfareClaimType.id).where(
             WelfareClaimType.group_id == started.group_id,
             WelfareClaimType.code == "hospitalization"))
-        welfare_claims.record_claim(s, keo, group_id=started.group_id, draft=welfare_claims.ClaimDraft(
-            member_id=row.id, claim_type_id=hospital, event_date=dt.date(2026, 11, 10),
-            beneficiary="member", amount=700_000, evidence_note="ໃບອອກໂຮງໝໍມະໂຫສົດ"))
+        welfare_claims.record_claim(
+            s, keo, group_id=started.group_id, draft=welfare_claims.ClaimDraft(
+                member_id=row.id, claim_type_id=hospital, event_date=dt.date(2026, 11, 10),
+                beneficiary="member", amount=700_000, evidence_note="ໃບອອກໂຮງໝໍມະໂຫສົດ"))
         for offset, amount, decide in ((1, 600_000, True), (2, 400_000, False)):
             loan = apply_for_loan(
                 s, keo, group_id=started.group_id, member_id=row.id - offset, amount=amount,

@@ -1,7 +1,8 @@
 """Screenshots of the window for the docs: ``python installer/screenshots.py OUTDIR``.
 
 Builds the demo ledger (``models.demo.build_demo``: five groups, two years of meetings) in a
-temporary folder, logs in as ``admin`` and saves, in Lao and in English, 1366×728 PNGs (a 1366×768 laptop screen less its taskbar) named
+temporary folder, logs in as ``admin`` and saves, in Lao and in English, 1366×728 PNGs (a
+1366×768 laptop screen less its taskbar) named
 ``<screen>-<lang>.png``: the log-in dialog, the overview, members, journal, the loan
 register with a loan's details, the loan portfolio (arrears), the welfare claims with a
 claim's rule check, users and settings. The group shown is the demo's fourth (the

@@ -130,7 +130,8 @@ def _trial_balance(book: Book, data: AuditorData, subtitle: str) -> None:
              _fund_name(book, r.fund) if r.fund else "", r.debit, r.credit)
             for r in data.trial_balance]
     sheet = book.sheet(N_("Trial balance"), columns, samples=rows,
-                       heading=t(N_("Trial balance at {date}")).format(date=fmt_date(data.cover.end)),
+                       heading=t(N_("Trial balance at {date}")).format(
+                           date=fmt_date(data.cover.end)),
                        subtitle=subtitle)
     sheet.header()
     for row in rows:

@@ -4,8 +4,8 @@ receives her money, kept with the group's records and shown to auditors.
 A4 portrait, in the current language, every piece of text shaped (``reports.pdf``). The
 figures are exactly those of the stored share-out, read by
 ``models.statements.shareout_paper.shareout_statement``: nothing is worked out again here
-but the column totals and the profit (fund less savings, as the share-out screen shows it). Long groups run onto further pages with the column
-titles repeated.
+but the column totals and the profit (fund less savings, as the share-out screen shows it).
+Long groups run onto further pages with the column titles repeated.
 """
 from __future__ import annotations
 

@@ -25,7 +25,8 @@ from models.core.errors import UserCancelled
 from models.core.i18n import N_, gettext
 from models.core.money import FRACTION_PLACES, Currency, fraction_to_major
 
-TEXT, MONEY, DATE, DATETIME, COUNT, PERCENT = "text", "money", "date", "datetime", "count", "percent"
+TEXT, MONEY, DATE, DATETIME, COUNT, PERCENT = (
+    "text", "money", "date", "datetime", "count", "percent")
 SHARE_VALUE = "share_value"  # minor units that need not be whole (the value of one share)
 TOTAL, LEDGER, CHECK = N_("Total"), N_("Ledger's figure"), N_("Check (should be 0)")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -52,7 +53,8 @@ def text_width(text: str) -> float:
     width = 0.0
     for ch in text:
         if "\u0e80" <= ch <= "\u0eff":
-            width += 0 if ch in "\u0eb1\u0eb4\u0eb5\u0eb6\u0eb7\u0eb8\u0eb9\u0ebb\u0ebc\u0ec8\u0ec9\u0eca\u0ecb\u0ecc\u0ecd" else 1.35
+            width += 0 if ch in ("\u0eb1\u0eb4\u0eb5\u0eb6\u0eb7\u0eb8\u0eb9\u0ebb\u0ebc"
+                                 "\u0ec8\u0ec9\u0eca\u0ecb\u0ecc\u0ecd") else 1.35
         else:
             width += 1.1
     return width

@@ -4,7 +4,8 @@ Amounts on the command line and in the output are in major units (kip, baht) wit
 ``--decimals`` places; the engine works in minor units (``models.loans.schedule``). The
 rows are ``models.loans.schedule_sheet``'s, as the calculator screen and the printed
 schedule show them. Formats: ``table`` for people (grouped thousands, a totals line),
-``csv`` and ``json`` for scripts (columns ``n,due_date,principal,interest,total,balance``, ISO dates, no grouping).
+``csv`` and ``json`` for scripts (columns ``n,due_date,principal,interest,total,balance``,
+ISO dates, no grouping).
 """
 from __future__ import annotations
 

@@ -362,7 +362,8 @@ class LoanFacts(QScrollArea):
             texts = [""] * len(self.FACTS)
         else:
             loan = d.loan
-            texts = [loan.member_name, loan.status_name, money(loan.amount), f"{loan.annual_rate} %",
+            texts = [loan.member_name, loan.status_name, money(loan.amount),
+                     f"{loan.annual_rate} %",
                      str(loan.installments), _(loan_policy.LOAN_METHOD_NAMES[loan.method]),
                      loan.purpose,
                      ", ".join(loan.guarantor_names),

@@ -385,7 +385,8 @@ class WelfareScreen(Screen):
             number=claim.number, name=claim.member_name, amount=self.ctx.money(claim.amount_asked))
         if not errors.confirm(self, text, confirm_text=_("Approve")):
             return
-        self.ctx.run(self, lambda s, actor: welfare_approval.approve_claim(s, actor, claim_id=claim_id),
+        self.ctx.run(self, lambda s, actor: welfare_approval.approve_claim(s, actor,
+                                                                           claim_id=claim_id),
                      changed={"welfare"}, message=self._approved_message)
         self.select_claim(claim_id)
 

@@ -167,7 +167,8 @@ def _stamp() -> str:
     return clock.now().strftime("%Y%m%d-%H%M%S")
 
 
-def backup_before(database: Database, *, reason: str, directory: Path | None = None) -> BackupResult:
+def backup_before(database: Database, *, reason: str,
+                  directory: Path | None = None) -> BackupResult:
     """A backup kept apart from the daily ones, named for why it was made."""
     folder = (directory or default_directory(database)) / "special"
     result = write_backup(database, folder / f"kongthun-{_stamp()}-before-{reason}.sqlite3")

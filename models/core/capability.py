@@ -40,7 +40,8 @@ class Capability:
     title: str                 # N_() text
     needs: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()      # its tables (``tables_in(schema)``); migrations make them
-    entry_kinds: Mapping[str, str] = field(default_factory=dict)          # kind -> N_() name, one name per kind
+    # kind -> N_() name, one name per kind
+    entry_kinds: Mapping[str, str] = field(default_factory=dict)
     # Renders the program-written memos of this capability's kinds (entry_text.describe).
     describe_entries: entry_text.Describer | None = None
     settings: tuple[settings.SettingSpec, ...] = ()
@@ -51,8 +52,9 @@ class Capability:
     roll_call: tuple[Any, ...] = ()                 # models.meetings.roll.RollCallHook
     cycle_keeper: tuple[Any, ...] = ()              # models.meetings.cycles.CycleKeeper
     debt_sources: tuple[Any, ...] = ()              # models.savings.debts.DebtSource
-    member_funds: tuple[Any, ...] = ()    # models.savings.member_funds.MemberFund (paid out at exit)
-    accepts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)  # hook -> register one contribution
+    member_funds: tuple[Any, ...] = ()  # models.savings.member_funds.MemberFund (paid at exit)
+    # hook -> register one contribution
+    accepts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     demo: tuple[str, ...] = ()      # its demo activities' modules (each defines ACTIVITY)
     cli: tuple[str, ...] = ()                       # its `kongthun` subcommands
     extra: Mapping[str, Any] = field(default_factory=dict)  # for tests and tools: anything else

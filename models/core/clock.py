@@ -41,7 +41,8 @@ def check_date(value: dt.date) -> dt.date:
         from models.core.i18n import N_
 
         raise UserError(N_("{date} is not a date Kongthun can use: choose one from {first} "
-                           "to {last}."), date=f"{value.day:02d}/{value.month:02d}/{value.year:04d}",
+                           "to {last}."),
+                        date=f"{value.day:02d}/{value.month:02d}/{value.year:04d}",
                         first=EARLIEST.strftime("%d/%m/%Y"), last=LATEST.strftime("%d/%m/%Y"))
     return value
 

@@ -89,7 +89,8 @@ def _validate_new(session: Session, username: str, display_name: str, password: 
     problems = []
     if not username.strip() or " " in username.strip():
         problems.append(UserError(N_("A user name is one word, without spaces.")))
-    elif session.scalar(select(User.id).where(func.lower(User.username) == username.strip().lower())):
+    elif session.scalar(select(User.id).where(
+            func.lower(User.username) == username.strip().lower())):
         problems.append(UserError(N_("The user name {name} is taken."), name=username.strip()))
     if not display_name.strip():
         problems.append(UserError(N_("Enter the person's name.")))

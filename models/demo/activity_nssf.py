@@ -92,7 +92,8 @@ def meeting_cells(ctx: DemoContext, group: DemoGroup, day: dt.date,
     cells = {}
     for number in state["members"]:
         member = _member(group, number)
-        if not member.is_active_on(day) or attendance.get(member.id) in (None, meeting_attendance.ABSENT):
+        if not member.is_active_on(day) or \
+                attendance.get(member.id) in (None, meeting_attendance.ABSENT):
             continue
         if number not in state["enrolled"]:
             continue

@@ -51,7 +51,8 @@ def term_problems(policy: LoanPolicy, start: dt.date, installments: int, *, freq
     due date pushes every installment later, so it counts)."""
     if first_due is not None and first_due <= start:
         return []  # the schedule itself refuses this date, with its own message
-    last = due_dates(start, installments, frequency=cast(Frequency, frequency), first_due=first_due)[-1]
+    last = due_dates(start, installments, frequency=cast(Frequency, frequency),
+                     first_due=first_due)[-1]
     if last > add_months(start, policy.max_term_months):
         return [UserError(
             N_("The last installment would fall due on {date}, after the longest term "
@@ -143,8 +144,9 @@ def application_problems(session: Session, *, group_id: int, member_id: int, amo
         schedule_method, amortization = LOAN_METHODS[method]
         try:
             build_schedule(ScheduleTerms(
-                amount, rate, installments=installments, disbursed=on, method=cast(Method, schedule_method),
-                amortization=cast(Amortization, amortization), interest_period=cast(InterestPeriod, policy.interest_period),
+                amount, rate, installments=installments, disbursed=on,
+                method=cast(Method, schedule_method), amortization=cast(Amortization, amortization),
+                interest_period=cast(InterestPeriod, policy.interest_period),
                 frequency=cast(Frequency, frequency), exponent=cur.exponent,
                 multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding),
                 first_due=first_due))

@@ -115,7 +115,8 @@ REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
     validate=_validate_cell, post=_post_cell, enabled=_column_enabled)
 
 
-def _debts(session: Session, group_id: int, member_id: int, on: dt.date) -> list[savings_debts.Debt]:
+def _debts(session: Session, group_id: int, member_id: int,
+           on: dt.date) -> list[savings_debts.Debt]:
     return [savings_debts.Debt("loans", N_("Loan {number}"), state.quote.total, loan_id=loan.id,
                          params={"number": loan.number})
             for loan, state in _member_states(session, group_id, member_id, on)]

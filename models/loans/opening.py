@@ -114,7 +114,8 @@ def _opening_schedule(session: Session, *, group_id: int, principal: int,
         return build_schedule(ScheduleTerms(
             amount, rate_of(bp), installments=installments, disbursed=starts_on,
             method=cast(Method, schedule_method), amortization=cast(Amortization, amortization),
-            interest_period=cast(InterestPeriod, policy.interest_period), frequency=cast(Frequency, frequency), exponent=exponent,
+            interest_period=cast(InterestPeriod, policy.interest_period),
+            frequency=cast(Frequency, frequency), exponent=exponent,
             multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding),
             first_due=first_due))
 

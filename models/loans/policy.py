@@ -221,7 +221,8 @@ FEE_PERCENT_VALUE = settings.define("loans.fee_percent", str(DEFAULT.fee_percent
 FEE_TIMING = settings.define("loans.fee_timing", DEFAULT.fee_timing,
                                N_("When the loan fee is paid"), settings.choice(*FEE_TIMINGS))
 EXTRA_PAYMENT = settings.define("loans.extra_payment", DEFAULT.extra_payment,
-                                  N_("Where money paid beyond what is due goes (declining-balance loans)"),
+                                  N_("Where money paid beyond what is due goes "
+                                     "(declining-balance loans)"),
                                   settings.choice(*EXTRA_PAYMENTS))
 SETTINGS = (MIN_RATE, MAX_RATE, METHODS, INTEREST_PERIOD, MAX_TERM, MAX_AMOUNT, SAVINGS_MULTIPLE,
             GUARANTORS_ABOVE, GUARANTORS_REQUIRED, MAX_ACTIVE, MULTIPLE, PENALTY_KIND,

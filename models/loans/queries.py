@@ -162,9 +162,11 @@ def preview_schedule(session: Session, actor: User, *, group_id: int, amount: in
     return build_schedule(ScheduleTerms(
         amount, rate_of(rate_bp(annual_rate)), installments=installments, disbursed=disbursed,
         method=cast(Method, schedule_method), amortization=cast(Amortization, amortization),
-        interest_period=cast(InterestPeriod, policy.interest_period), frequency=cast(Frequency, frequency),
+        interest_period=cast(InterestPeriod, policy.interest_period),
+        frequency=cast(Frequency, frequency),
         exponent=group_currency(session, group_id).exponent,
-        multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding), first_due=first_due))
+        multiple=policy.installment_multiple, rounding=cast(Rounding, policy.rounding),
+        first_due=first_due))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
                              value_date: dt.date) -> JournalEntry:
     row = session.scalar(select(LoanRepayment).where(LoanRepayment.entry_id == entry.id))
     if row is None:
-        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     loan = loan_by_id(session, row.loan_id)
     if loan.status == WRITTEN_OFF:
         raise UserError(N_("Loan {number} was written off; its repayments can no longer be "
@@ -42,7 +43,8 @@ def _reverse_repayment_entry(session: Session, actor: User, entry: JournalEntry,
     if row.version != terms.version:
         raise UserError(N_("Loan {number} was rescheduled after this repayment; it can no "
                            "longer be reversed."), number=loan.number)
-    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     row.status = "reversed"
     row.reversal_reason = reason
     record_event(session, loan, actor, "repayment_reversed", row.paid_on, amount=row.amount,
@@ -57,7 +59,8 @@ def _reverse_disbursement_entry(session: Session, actor: User, entry: JournalEnt
                                 value_date: dt.date) -> JournalEntry:
     loan = session.get(Loan, entry.loan_id) if entry.loan_id else None
     if loan is None:
-        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     repaid = session.scalar(select(func.count(LoanRepayment.id)).where(
         LoanRepayment.loan_id == loan.id, LoanRepayment.status == "posted"))
     charged = session.scalar(select(func.count(LoanPenalty.id)).where(
@@ -66,7 +69,8 @@ def _reverse_disbursement_entry(session: Session, actor: User, entry: JournalEnt
     if loan.status != ACTIVE or repaid or charged:
         raise UserError(N_("Loan {number} has repayments or penalties; reverse those first."),
                         number=loan.number)
-    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     loan.status = CANCELLED
     loan.principal_outstanding = 0
     loan.decision_note = reason
@@ -80,13 +84,15 @@ def _reverse_penalty_entry(session: Session, actor: User, entry: JournalEntry, r
                            value_date: dt.date) -> JournalEntry:
     penalty = session.scalar(select(LoanPenalty).where(LoanPenalty.entry_id == entry.id))
     if penalty is None:
-        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+        return ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     loan = loan_by_id(session, penalty.loan_id)
     terms = current_version(session, loan.id)
     if loan.status == WRITTEN_OFF or penalty.version != terms.version:
         raise UserError(N_("This penalty belongs to an earlier schedule of loan {number}; it "
                            "can no longer be waived."), number=loan.number)
-    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     penalty.waived = True
     record_event(session, loan, actor, "penalty_waived", value_date, amount=penalty.amount,
                  entry=reversal, note=reason)

@@ -55,8 +55,10 @@ def schedule_terms(session: Session, loan: Loan, terms: LoanTerms, count: int, *
         exponent = group_currency(session, loan.group_id).exponent
     return ScheduleTerms(
         terms.principal, rate_of(terms.annual_rate_bp), installments=count,
-        disbursed=terms.starts_on, method=cast(Method, loan.method), amortization=cast(Amortization, loan.amortization),
-        interest_period=cast(InterestPeriod, loan.interest_period), frequency=cast(Frequency, loan.frequency),
+        disbursed=terms.starts_on, method=cast(Method, loan.method),
+        amortization=cast(Amortization, loan.amortization),
+        interest_period=cast(InterestPeriod, loan.interest_period),
+        frequency=cast(Frequency, loan.frequency),
         exponent=exponent, multiple=loan.multiple,
         rounding=cast(Rounding, loan.rounding), first_due=terms.first_due)
 

@@ -139,7 +139,8 @@ def transfer_from_savings(session: Session, actor: User, *, member_id: int, amou
         if amount > allowed:
             problems.append(UserError(
                 N_("The savings rules let {name} take out at most {limit} now; that much can "
-                   "go to her NSSF pot."), name=member.name_lao, limit=_money(session, gid, allowed)))
+                   "go to her NSSF pot."), name=member.name_lao, limit=_money(session, gid,
+                                                                              allowed)))
     if member.status != "active":
         problems.append(UserError(N_("{name} is no longer an active member."),
                                   name=member.name_lao))

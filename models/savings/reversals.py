@@ -41,7 +41,8 @@ def _reverse_savings_entry(session: Session, actor: User, entry: JournalEntry, r
                 raise UserError(N_("Reversing entry {seq} would leave {name} with negative "
                                    "savings; reverse her later withdrawal first."),
                                 seq=entry.seq, name=member.name_lao)
-    return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    return ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                value_date=value_date)
 
 
 REVERSAL_RULES = {kind: _reverse_savings_entry

@@ -217,7 +217,7 @@ class GroupSummaryRow:
     last_meeting: dt.date | None
     came: int
     expected_members: int
-    seal: str = ""          # the group's ledger seal (models.core.seal.format_seal); "" on the total
+    seal: str = ""  # the group's ledger seal (models.core.seal.format_seal); "" on the total
     from_village: bool = False  # an office's copy of a village laptop's ledger (no schedules)
 
     @property
@@ -276,14 +276,16 @@ def federation_summary(session: Session, actor: User) -> list[GroupSummaryRow]:
         # ledger, and no PAR (the laptop knows which installments are late).
         outstanding = f["loans_receivable"] if from_village else risk.outstanding
         rows.append(GroupSummaryRow(
-            g.id, g.name, currency(g.currency), g.active_members, f["member_savings"], f[chart.LOAN_FUND],
+            g.id, g.name, currency(g.currency), g.active_members, f["member_savings"],
+            f[chart.LOAN_FUND],
             f[chart.WELFARE_FUND], f[chart.NSSF_FUND], outstanding,
             0 if from_village else risk.at_risk[30],
             day, everyone - absent.get(meeting_id, 0) if day else 0, everyone,
             format_seal(heads.get(g.id)), from_village))
     kept = {r.currency for r in rows}
     rows.append(GroupSummaryRow(
-        None, TOTAL, kept.pop() if len(kept) == 1 else None, sum(r.members for r in rows), sum(r.savings for r in rows),
+        None, TOTAL, kept.pop() if len(kept) == 1 else None, sum(r.members for r in rows),
+        sum(r.savings for r in rows),
         sum(r.loan_fund for r in rows), sum(r.welfare_fund for r in rows),
         sum(r.nssf for r in rows), sum(r.loans_outstanding for r in rows),
         sum(r.at_risk30 for r in rows), max((r.last_meeting for r in rows if r.last_meeting),

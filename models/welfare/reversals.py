@@ -29,7 +29,8 @@ def _reverse_payout(session: Session, actor: User, entry: JournalEntry, reason: 
     if any(not ledger.is_reversed(session, later_id) for later_id in later):
         raise UserError(N_("Reverse the payments of what was owed on claim {number} first."),
                         number=claim.number)
-    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    reversal = ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                    value_date=value_date)
     claim.status = "approved"
     return reversal
 
@@ -43,7 +44,8 @@ def _reverse_contribution(session: Session, actor: User, entry: JournalEntry, re
         raise UserError(N_("The welfare fund holds only {amount}; this contribution was paid "
                            "out already and cannot be reversed."),
                         amount=format_money(cash, group_currency(session, entry.group_id)))
-    return ledger.post_reversal(session, entry, checked_by=actor, reason=reason, value_date=value_date)
+    return ledger.post_reversal(session, entry, checked_by=actor, reason=reason,
+                                value_date=value_date)
 
 
 REVERSAL_RULES = {"welfare_payout": _reverse_payout,

@@ -116,7 +116,8 @@ def test_trial_balances_and_verify_on_the_big_ledger():
             lines = s.scalar(select(func.count()).select_from(JournalLine))
             gid = s.scalar(select(Group.id).order_by(Group.id.desc()).limit(1))
             own = list(s.scalars(select(Account.id).where(Account.group_id == gid)))
-        report(f"big ledger: {group_count} groups, {lines:,} journal lines, {path.stat().st_size / 1e6:,.0f} MB"
+        report(f"big ledger: {group_count} groups, {lines:,} journal lines, "
+               f"{path.stat().st_size / 1e6:,.0f} MB"
                + (f", built in {built:.0f} s ({lines / 2 / built:,.0f} entries/s)"
                   if built else " (reused)"))
         marks = ",".join("?" * len(own))

@@ -55,7 +55,8 @@ def entries_and_head(path: Path) -> tuple[int, str]:
 def test_backup_writes_a_copy_that_verifies(capsys, ledger, usb):
     target = usb / "monday.sqlite3"
 
-    code, out, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(target))
+    code, out, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
+                              str(target))
 
     assert code == 0, err
     assert f"Backup written: {target}" in out
@@ -119,7 +120,8 @@ def test_a_full_stick_gives_a_plain_message_and_leaves_no_partial_file(capsys, l
 
 
 def test_backup_into_a_folder_names_the_copy_by_date(capsys, ledger, usb):
-    code, out, _ = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(usb))
+    code, out, _ = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
+                            str(usb))
 
     assert code == 0
     assert [p.name for p in usb.iterdir()] == ["kongthun-20261120-093000.sqlite3"]
@@ -137,11 +139,13 @@ def test_backup_never_overwrites_and_needs_an_existing_folder(capsys, ledger, us
     existing = usb / "old.sqlite3"
     existing.write_bytes(b"precious")
 
-    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(existing))
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
+                            str(existing))
     assert code == 2 and "already exists; choose another name" in err
     assert existing.read_bytes() == b"precious"
 
-    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(ledger))
+    code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
+                            str(ledger))
     assert code == 2 and "already exists" in err
 
     code, _, err = kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
@@ -162,7 +166,8 @@ def test_a_backup_of_a_tampered_ledger_says_the_copy_does_not_verify(capsys, led
 
 def test_the_admin_restores_a_backup_and_the_ledger_before_is_kept(capsys, ledger, usb):
     copy = usb / "b.sqlite3"
-    assert kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out", str(copy))[0] == 0
+    assert kongthun(capsys, "backup", "--user", "admin", "--db", str(ledger), "--out",
+                    str(copy))[0] == 0
     post_deposits(ledger, group_id=1, count=2)  # recorded after the backup
     assert entries_and_head(ledger)[0] == 5
 

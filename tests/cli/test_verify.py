@@ -63,8 +63,10 @@ def test_the_auditor_sees_each_groups_seal_and_all_checks_pass(capsys, ledger):
     database = Database(sqlite_url(ledger))
     with database.read() as s:
         first, second = s.get(Group, 1), s.get(Group, 2)
-        assert f"{first.name} ({first.name_latin}): 4 entries, seal {format_seal(first.head_hash)}" in out
-        assert f"{second.name} ({second.name_latin}): 2 entries, seal {format_seal(second.head_hash)}" in out
+        assert f"{first.name} ({first.name_latin}): 4 entries, " \
+               f"seal {format_seal(first.head_hash)}" in out
+        assert f"{second.name} ({second.name_latin}): 2 entries, " \
+               f"seal {format_seal(second.head_hash)}" in out
     database.dispose()
     assert "Checked 5 groups and 6 entries." in out
     assert "All checks passed." in out

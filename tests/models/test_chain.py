@@ -64,7 +64,8 @@ def test_a_balanced_alteration_is_still_caught_by_the_hash(env):
 
 def test_a_deleted_entry_is_named(env):
     post_three(env)
-    tamper(env, "DELETE FROM journal_lines WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 2)",
+    tamper(env, "DELETE FROM journal_lines "
+                "WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 2)",
            "DELETE FROM journal_entries WHERE seq = 2")
     found = problems(env)
     assert any("entry 2 is missing" in p for p in found), found
@@ -72,7 +73,8 @@ def test_a_deleted_entry_is_named(env):
 
 def test_deleting_the_newest_entry_is_caught_by_the_stored_head(env):
     post_three(env)
-    tamper(env, "DELETE FROM journal_lines WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 3)",
+    tamper(env, "DELETE FROM journal_lines "
+                "WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 3)",
            "DELETE FROM journal_entries WHERE seq = 3")
     found = problems(env)
     assert any("should end at entry 3 but ends at 2" in p for p in found), found

@@ -162,7 +162,8 @@ def strategy_for(name: str, env, info):  # noqa: ANN001, ANN201, C901, PLR0911, 
             name.endswith("_amount"):
         return BIG
     if name in ("on", "value_date", "through", "effective_from", "start_date", "first_due",
-                "as_of", "disbursed_on", "applied_on", "start", "end", "disbursed", "first", "last") or name.endswith("_on"):
+                "as_of", "disbursed_on", "applied_on", "start", "end", "disbursed", "first",
+                "last") or name.endswith("_on"):
         return DATES
     return None
 

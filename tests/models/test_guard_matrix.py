@@ -226,8 +226,8 @@ WRITES = {
         meeting_frequency="monthly", distance_km=3)),
     "repay a member's loans": (Permission.RECORD, lambda s, a, w, i:
                                loan_meeting.repay_member_loans(
-                                   s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=10_000,
-                                   on=D(2026, 11, 20))),
+                                   s, a, group_id=w.group_id, member_id=w.member_ids[0],
+                                   amount=10_000, on=D(2026, 11, 20))),
     "bring in an opening loan": (Permission.RECORD, lambda s, a, w, i:
                                  loan_opening.import_opening_loan(
                                      s, a, group_id=w.group_id, member_id=w.member_ids[2],
@@ -256,8 +256,9 @@ WRITES = {
         meeting_id=None)),
     "pay off a loan": (Permission.RECORD, lambda s, a, w, i: loan_repayments.pay_off_loan(
         s, a, loan_id=i["loan"])),
-    "reverse a repayment": (Permission.REVERSE, lambda s, a, w, i: loan_repayments.reverse_repayment(
-        s, a, repayment_id=i["repayment"], reason="slip")),
+    "reverse a repayment": (Permission.REVERSE, lambda s, a, w, i:
+                            loan_repayments.reverse_repayment(
+                                s, a, repayment_id=i["repayment"], reason="slip")),
     "ask to reschedule": (Permission.RECORD, lambda s, a, w, i: loan_requests.request_reschedule(
         s, a, loan_id=i["loan"], reason="harvest failed", installments=12)),
     "ask to write off": (Permission.RECORD, lambda s, a, w, i: loan_requests.request_write_off(
@@ -298,7 +299,8 @@ WRITES = {
     "charge a fine": (Permission.RECORD, lambda s, a, w, i: savings_fines.charge_fine(
         s, a, member_id=w.member_ids[0], amount=1_000, reason="late", on=D(2026, 11, 20))),
     "post fines": (Permission.RECORD, lambda s, a, w, i: savings_fines.post_fines(
-        s, a, group_id=w.group_id, on=D(2026, 11, 20), charges={w.member_ids[0]: 1_000}, memo="late")),
+        s, a, group_id=w.group_id, on=D(2026, 11, 20), charges={w.member_ids[0]: 1_000},
+        memo="late")),
     "pay fines": (Permission.RECORD, lambda s, a, w, i: savings_fines.pay_fines(
         s, a, member_id=w.member_ids[0], amount=1_000, on=D(2026, 11, 20))),
     "settle a member's exit": (Permission.RECORD, lambda s, a, w, i: savings_exits.settle_exit(
@@ -340,8 +342,8 @@ WRITES = {
         s, a, claim_id=i["claim"], reason="no")),
     "pay a claim": (Permission.RECORD, lambda s, a, w, i: welfare_payout.pay_claim(
         s, a, claim_id=i["claim"])),
-    "pay what a claim is still owed": (Permission.RECORD, lambda s, a, w, i: welfare_payout.pay_owed(
-        s, a, claim_id=i["claim"])),
+    "pay what a claim is still owed": (Permission.RECORD, lambda s, a, w, i:
+                                       welfare_payout.pay_owed(s, a, claim_id=i["claim"])),
     # Only an audit-log line: whoever may see the claim may print its voucher.
     "note a printed voucher": (Permission.READ, lambda s, a, w, i:
                                welfare_voucher.record_voucher_printed(s, a, claim_id=i["claim"],
@@ -353,8 +355,8 @@ WRITES = {
                                         values=_welfare_values(s, w))),
     "record a contribution": (Permission.RECORD, lambda s, a, w, i:
                               welfare_fund.record_contribution(
-                                  s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=10_000,
-                                  on=D(2026, 11, 20))),
+                                  s, a, group_id=w.group_id, member_id=w.member_ids[0],
+                                  amount=10_000, on=D(2026, 11, 20))),
     "record a joining fee": (Permission.RECORD, lambda s, a, w, i:
                              welfare_fund.record_joining_fee(
                                  s, a, group_id=w.group_id, member_id=w.member_ids[0], amount=5_000,
@@ -414,7 +416,8 @@ READS = {
     "loan_application.check_approver", "welfare.check_approver",
     "arrears.loan_arrears", "arrears.due_list", "cashbox.counts", "cashbox.cash_box",
     "groups.visible_groups", "ledger.entries", "loan_receipts.repayment_receipt",
-    "loan_repayments.payoff", "loan_queries.list_loans", "loan_queries.get_loan", "loan_queries.pending_requests",
+    "loan_repayments.payoff", "loan_queries.list_loans", "loan_queries.get_loan",
+    "loan_queries.pending_requests",
     "loan_queries.loan_detail", "loan_queries.preview_schedule", "loan_queries.preview_fee",
     "loan_schedule_sheet.loan_schedule_sheet", "loan_schedule_sheet.preview_sheet",
     "meeting_drafts.draft_cells", "meetings.get_meeting", "meetings.list_meetings",
@@ -437,9 +440,11 @@ WRITE_FUNCTIONS = {
     "loan_meeting.repay_member_loans", "loan_opening.import_opening_loan",
     "loan_policy.set_policy", "loan_application.apply_for_loan", "loan_application.approve_loan",
     "loan_application.reject_loan", "loan_application.cancel_loan", "loan_payout.disburse_loan",
-    "loan_repayments.record_repayment", "loan_repayments.add_repayment", "loan_repayments.pay_off_loan",
-    "loan_repayments.reverse_repayment", "loan_requests.request_reschedule", "loan_requests.request_write_off",
-    "loan_requests.approve_request", "loan_requests.reject_request", "meeting_drafts.save_draft_cells",
+    "loan_repayments.record_repayment", "loan_repayments.add_repayment",
+    "loan_repayments.pay_off_loan", "loan_repayments.reverse_repayment",
+    "loan_requests.request_reschedule", "loan_requests.request_write_off",
+    "loan_requests.approve_request", "loan_requests.reject_request",
+    "meeting_drafts.save_draft_cells",
     "meeting_drafts.discard_draft", "meetings.open_meeting", "meetings.record_attendance",
     "meetings.post_meeting", "members.add_member", "members.update_member",
     "members.set_status", "opening_import.import_opening", "savings.record_deposit",

@@ -108,7 +108,8 @@ def test_a_reversal_negates_the_entry_and_links_to_it(env):
         assert s.scalar(select(func.count(AuditEvent.id))
                         .where(AuditEvent.action == "entry.reverse")) == 1
         rows = ledger.entries(s, env.user(s, "auditor"), env.group_id)
-        assert [(r.seq, r.reverses_seq, r.reversed_by_seq) for r in rows] == [(2, 1, None), (1, None, 2)]
+        assert [(r.seq, r.reverses_seq, r.reversed_by_seq) for r in rows] == \
+            [(2, 1, None), (1, None, 2)]
 
 
 def test_a_reversal_needs_a_reason_and_happens_once(env):
@@ -206,7 +207,8 @@ def test_the_cash_box_cannot_pay_more_than_it_holds(env, post):
     with pytest.raises(LedgerIntegrityError, match="Cash box holds only 10000"):
         with env.db.write() as s:
             post(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
-                              kind="expense", lines=[Line("expenses", 10_001), Line("cash", -10_001)])
+                              kind="expense",
+                              lines=[Line("expenses", 10_001), Line("cash", -10_001)])
     with env.db.write() as s:
         post(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
              kind="expense", lines=[Line("expenses", 10_000), Line("cash", -10_000)])

@@ -119,7 +119,8 @@ def test_paying_off_a_declining_loan_early_recomputes_the_interest(db, env, decl
 def test_paying_off_a_flat_loan_takes_all_its_interest(db, env, flat_loan):
     repay(db, env, flat_loan, 124_000, D(2026, 7, 10))
     with db.read() as s:
-        quote = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=flat_loan, on=D(2026, 7, 20))
+        quote = loan_repayments.payoff(s, env.user(s, "auditor"), loan_id=flat_loan,
+                                       on=D(2026, 7, 20))
     assert (quote.principal, quote.interest) == (1_100_000, 11 * 24_000)
 
 

@@ -204,7 +204,8 @@ def test_an_advance_from_the_loan_fund_is_her_debt_up_to_the_limit(env):
     with env.db.write() as s:
         remittance.export_batch(s, env.user(s, "treasurer"), batch_id=batch.id, fmt="csv",
                                 render=csv_render)
-        debts = savings_debts.member_debts(s, env.group_id, env.member_ids[0], dt.date(2026, 11, 20))
+        debts = savings_debts.member_debts(s, env.group_id, env.member_ids[0],
+                                           dt.date(2026, 11, 20))
         assert [(d.source, d.amount) for d in debts] == [("nssf_advances", 125_000)]
         assert ledger.balance(s, env.group_id, "nssf_payable") == MONTHLY
     assert problems(env) == []

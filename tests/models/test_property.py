@@ -67,7 +67,8 @@ def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, 
                     elif kind == "transfer":
                         _, a, b, amount = op
                         post(s, actor, group_id=env.group_id, value_date=day,
-                                          kind="transfer", lines=[Line(a, amount), Line(b, -amount)])
+                                          kind="transfer",
+                                          lines=[Line(a, amount), Line(b, -amount)])
                     elif kind == "unbalanced":
                         _, a, b = op
                         post(s, actor, group_id=env.group_id, value_date=day,

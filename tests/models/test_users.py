@@ -14,7 +14,8 @@ from models.core.users import LoginFailed
 
 def audit_actions(db):
     with db.read() as s:
-        return [(e.action, e.username, e.ok) for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+        return [(e.action, e.username, e.ok)
+                for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
 
 
 def test_right_password_logs_in_and_is_audited(env):

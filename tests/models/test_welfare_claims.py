@@ -164,7 +164,8 @@ def test_fund_exhausted_pays_what_it_has_and_owes_the_rest(fund):
         welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=second.id)
         with pytest.raises(UserError, match="The welfare fund has only 0 ₭ free"):
             welfare_payout.pay_claim(s, fund.user(s, "treasurer"), claim_id=second.id)
-        assert welfare_register.get_claim(s, fund.user(s, "auditor"), second.id).status == "approved"
+        assert welfare_register.get_claim(s, fund.user(s, "auditor"),
+                                          second.id).status == "approved"
     with fund.db.write() as s:
         # Another meeting brings 30,000; the fund pays it on what it owes.
         hold_meeting(s, fund, dt.date(2026, 11, 19), 500,
@@ -222,7 +223,8 @@ def test_a_payout_below_the_reserve_needs_an_extra_approval(fund):
         assert small.approvals_needed == 1
         large = record(s, fund, member=1, amount=450_000)  # would leave 240,000
         assert large.approvals_needed == 2
-        assert welfare_approval.approve_claim(s, fund.user(s, "leader"), claim_id=large.id).status == \
+        assert welfare_approval.approve_claim(s, fund.user(s, "leader"),
+                                              claim_id=large.id).status == \
             "pending"
         assert welfare_approval.approve_claim(s, second, claim_id=large.id).status == "approved"
         # Approved while the fund was fuller; once the small claim is paid the reserve

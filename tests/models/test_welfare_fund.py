@@ -175,7 +175,8 @@ def test_claims_register_and_who_claimed_what_this_year(fund):
         auditor = fund.user(s, "auditor")
         register = welfare_register.claims_register(s, auditor, fund.group_id)
         this_year = welfare_register.claims_by_member(s, auditor, fund.group_id, year=2026)
-        refused_only = welfare_register.claims_register(s, auditor, fund.group_id, status="rejected")
+        refused_only = welfare_register.claims_register(s, auditor, fund.group_id,
+                                                        status="rejected")
     assert [(c.number, c.member_name, c.type_label, c.status) for c in register] == [
         (4, "ທ້າວ ສົມ", "Hospitalization", "pending"),
         (3, "ນາງ ບົວ", "Hospitalization", "rejected"),

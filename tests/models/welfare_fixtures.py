@@ -77,7 +77,8 @@ def draft(session, env, *, member: int = 0, code: str = "hospitalization",
 
 
 def record(session, env, **kw) -> welfare_register.ClaimRow:
-    return welfare_claims.record_claim(session, env.user(session, "treasurer"), group_id=env.group_id,
+    return welfare_claims.record_claim(session, env.user(session, "treasurer"),
+                                       group_id=env.group_id,
                                 draft=draft(session, env, **kw))
 
 

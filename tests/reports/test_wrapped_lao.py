@@ -147,8 +147,9 @@ def _papers(demo, tmp_path):  # noqa: ANN001, ANN202
                                         disbursed=dt.date(2026, 6, 10)))
     sheet = ScheduleSheet(
         summary.group_name, receipt.currency, False, 1_200_000, Decimal(24), "declining",
-        dt.date(2026, 6, 10), schedule_lines(rows), TODAY, "auditor", member_name=receipt.member_name,
-        loan_number=receipt.loan_number, purpose="ຊື້ຈັກຫຍິບ ແລະ ຜ້າສຳລັບຕັດເຄື່ອງນຸ່ງຂາຍໃນຕະຫຼາດ")
+        dt.date(2026, 6, 10), schedule_lines(rows), TODAY, "auditor",
+        member_name=receipt.member_name, loan_number=receipt.loan_number,
+        purpose="ຊື້ຈັກຫຍິບ ແລະ ຜ້າສຳລັບຕັດເຄື່ອງນຸ່ງຂາຍໃນຕະຫຼາດ")
     return [
         ("meeting summary", lambda p: meeting_pdf.write_meeting_summary(summary, p)),
         ("meeting receipts", lambda p: meeting_pdf.write_receipts(summary, p)),
