@@ -192,7 +192,7 @@ def group_dashboard(session: Session, actor: User, group_id: int, *,
     days = month_ends(today, months)
     people = [(joined, status, since) for joined, status, since in session.execute(
         select(Member.joined_on, Member.status, Member.status_date)
-        .where(Member.group_id == group_id)).tuples().all()]
+        .where(Member.group_id == group_id)).all()]
     return GroupDashboard(
         group.id, group.name, currency(group.currency),
         tuple(_fund_history(session, group_id, days)),
