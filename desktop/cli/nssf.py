@@ -29,9 +29,10 @@ from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import log_in, open_existing
 from desktop.cli.export_auditor import check_group
 from models.core import i18n
+from models.core.groups import group_currency
 from models.core.i18n import _, gettext
-from models.core.money import currency, format_money
-from models.core.schema import Group, Member
+from models.core.money import format_money
+from models.core.schema import Member
 from models.nssf import batches as batch_queries
 from models.nssf import remittance
 from models.nssf.schema import NssfBatch
@@ -102,7 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _money(session, group_id: int, amount: int) -> str:
-    return format_money(amount, currency(session.get(Group, group_id).currency))
+    return format_money(amount, group_currency(session, group_id))
 
 
 def _batch_id(session, group_id: int, number: int) -> int:

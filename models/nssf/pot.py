@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from models.core import audit, clock, ledger
 from models.core.errors import NotFound, UserError, ValidationError, check_text
+from models.core.groups import group_currency
 from models.core.i18n import N_
 from models.core.ledger import Line
-from models.core.money import currency, format_money
+from models.core.money import format_money
 from models.core.permissions import Permission, require
-from models.core.schema import Group, JournalEntry, Member, User
+from models.core.schema import JournalEntry, Member, User
 from models.meetings import cashbox
 from models.meetings.columns import CellContext, MeetingColumn
 from models.nssf import enrolment as enrolments
@@ -58,7 +59,7 @@ class PotReceipt:
 
 
 def _money(session: Session, group_id: int, amount: int) -> str:
-    return format_money(amount, currency(session.get(Group, group_id).currency))
+    return format_money(amount, group_currency(session, group_id))
 
 
 def _member(session: Session, member_id: int) -> Member:

@@ -30,9 +30,10 @@ from models.core.errors import (
     ValidationError,
     check_text,
 )
+from models.core.groups import group_currency
 from models.core.i18n import N_, gettext
 from models.core.ledger import Line, fmt_date
-from models.core.money import currency, format_money, round_to_minor
+from models.core.money import format_money, round_to_minor
 from models.core.permissions import Permission, require
 from models.core.schema import Group, Member, User
 from models.meetings import cashbox
@@ -73,7 +74,7 @@ FORMATS = ("csv", "xlsx")
 
 
 def _money(session: Session, group_id: int, amount: int) -> str:
-    return format_money(amount, currency(session.get(Group, group_id).currency))
+    return format_money(amount, group_currency(session, group_id))
 
 
 def _paid(session: Session, enrolment_ids: list[int]) -> dict[tuple[int, dt.date], list[int]]:

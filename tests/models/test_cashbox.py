@@ -153,7 +153,7 @@ def test_verify_finds_a_cash_box_below_zero(env, monkeypatch):
     from models.core import ledger, verify
 
     # A ledger written before posting refused to overdraw the box (or by another program).
-    monkeypatch.setattr(ledger, "_check_member_balances", lambda *args: None)
+    monkeypatch.setattr(ledger, "_check_running_balances", lambda *args, **kwargs: None)
     with env.db.write() as s:
         ledger.post_entry(s, env.user(s, "treasurer"), group_id=env.group_id, value_date=DAY,
                           kind="test", lines=[ledger.Line("expenses", 1_000),
