@@ -117,7 +117,7 @@ class LoansScreen(Screen):
             Column(N_("Loan"), lambda r: r.number, right=True),
             Column(N_("Member"), lambda r: r.member_name, tip=True),
             Column(N_("Status"), lambda r: r.status_name, tip=True),
-            Column(N_("Still owed"), lambda r: self.money(r.principal_outstanding), right=True,
+            Column(N_("Still owed"), lambda r: self.ctx.money(r.principal_outstanding), right=True,
                    tip=True),
         ], self)
         self.register = TableView(self.loans_model)
@@ -135,22 +135,22 @@ class LoansScreen(Screen):
         self.schedule_model = RowTableModel([
             Column(N_("No."), lambda i: i.n, right=True),
             Column(N_("Due date"), lambda i: date_text(i.due_date)),
-            Column(N_("Principal"), lambda i: self.money(i.principal), right=True),
-            Column(N_("Interest"), lambda i: self.money(i.interest), right=True),
-            Column(FEE, lambda i: self.money(i.fee) if i.fee else "", right=True),
-            Column(PENALTY, lambda i: self.money(i.penalty) if i.penalty else "",
+            Column(N_("Principal"), lambda i: self.ctx.money(i.principal), right=True),
+            Column(N_("Interest"), lambda i: self.ctx.money(i.interest), right=True),
+            Column(FEE, lambda i: self.ctx.money(i.fee) if i.fee else "", right=True),
+            Column(PENALTY, lambda i: self.ctx.money(i.penalty) if i.penalty else "",
                    right=True),
-            Column(N_("Paid"), lambda i: self.money(i.paid), right=True),
+            Column(N_("Paid"), lambda i: self.ctx.money(i.paid), right=True),
             Column(N_("Status"), lambda i: _(INSTALLMENT_STATUS_NAMES[i.status]),
                    tip=True),
         ], self)
         self.repayments_model = RowTableModel([
             Column(N_("Paid on"), lambda r: date_text(r.paid_on)),
-            Column(N_("Amount"), lambda r: self.money(r.amount), right=True),
-            Column(PENALTY, lambda r: self.money(r.penalty), right=True),
-            Column(FEE, lambda r: self.money(r.fee), right=True),
-            Column(N_("Interest"), lambda r: self.money(r.interest), right=True),
-            Column(N_("Principal"), lambda r: self.money(r.principal), right=True),
+            Column(N_("Amount"), lambda r: self.ctx.money(r.amount), right=True),
+            Column(PENALTY, lambda r: self.ctx.money(r.penalty), right=True),
+            Column(FEE, lambda r: self.ctx.money(r.fee), right=True),
+            Column(N_("Interest"), lambda r: self.ctx.money(r.interest), right=True),
+            Column(N_("Principal"), lambda r: self.ctx.money(r.principal), right=True),
             Column(N_("Status"), lambda r: _("Reversed") if r.status == "reversed" else "",
                    tip=True),
         ], self)
@@ -282,11 +282,11 @@ class LoansScreen(Screen):
                 _("Loan {number}, {member}").format(number=loan.number,
                                                     member=loan.member_name),
                 _("{amount} at {rate} % a year in {count} installments").format(
-                    amount=self.money(loan.amount), rate=loan.annual_rate,
+                    amount=self.ctx.money(loan.amount), rate=loan.annual_rate,
                     count=loan.installments)))]
             if d.payoff is not None and loan.status == ACTIVE:
                 due = _("Due now: {due} · clears the loan today: {payoff}").format(
-                    due=self.money(d.due_now), payoff=self.money(d.payoff.total))
+                    due=self.ctx.money(d.due_now), payoff=self.ctx.money(d.payoff.total))
                 if d.days_overdue:
                     due += " · " + _("{days} days overdue").format(days=d.days_overdue)
                 lines.append(due)
