@@ -352,7 +352,7 @@ class ShareOutWizard(FittedDialog):
             lines.append(_("Interest and fees the payouts paid on loans: {amount}").format(
                 amount=self.ctx.money(p.loan_interest)))
         self.figures.setText("\n".join(lines))
-        owed = shareout_records.debt_lines(p.rows, self.money)
+        owed = shareout_records.debt_lines(p.rows, self.ctx.money)
         self.debts.setText("\n".join([_("Paid from payouts first (no cash until her debts "
                                         "are cleared):"), *owed]) if owed else "")
         self.debts.setVisible(bool(owed))

@@ -294,7 +294,7 @@ class LoansScreen(Screen):
             self.schedule_model.set_rows(d.installments)
             self.repayments_model.set_rows(d.repayments)
             self.events_model.set_rows(d.events)
-        self.about.show_loan(d, self.money, self.ctx.currency())
+        self.about.show_loan(d, self.ctx.money, self.ctx.currency())
         # Fee and penalty columns only for a loan whose installments or repayments have any.
         for view, rows in ((self.schedule_view, d.installments if d else ()),
                            (self.repayments_view, d.repayments if d else ())):
