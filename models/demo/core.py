@@ -44,8 +44,6 @@ MAX_YEARS = 30
 ADULT_DAYS = 18 * 366
 
 
-# ----- what activities see -------------------------------------------------------------
-
 @dataclass
 class DemoMember:
     """A demo member as planned, with the id the ledger gave her. ``nssf`` is ``"active"``
@@ -212,8 +210,6 @@ class DemoSummary:
     activities: tuple[str, ...]
 
 
-# ----- activities ------------------------------------------------------------------------
-
 def discover_activities(package: str | None = None) -> list[Activity]:
     """The capabilities' demo activities (each names its modules in its ``Capability``), in
     run order; with ``package``, every ``ACTIVITY`` of its ``activity_*.py`` modules."""
@@ -241,8 +237,6 @@ def _ordered(activities: Sequence[Activity]) -> list[Activity]:
         raise ValueError(f"demo activities share a name: {sorted(duplicates)}")
     return sorted(activities, key=lambda a: (a.order, a.name))
 
-
-# ----- planning --------------------------------------------------------------------------
 
 def _month_back(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + (day.month - 1) - months
@@ -341,8 +335,6 @@ def _plan_members(rng: random.Random, group: DemoGroup, today: dt.date) -> list[
             monthly_income=(income + 500) // 1000 * 1000))
     return planned
 
-
-# ----- building --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class DemoProgress:

@@ -60,8 +60,6 @@ def fee_with_installments(db, env, saved):
                      disbursed=D(2026, 6, 10))
 
 
-# ----- the policy ---------------------------------------------------------------------------
-
 def test_a_fee_kept_from_the_payout_pays_the_member_less_and_is_income_at_once(db, env, saved):
     set_policy(db, env, fee_kind="percent", fee_percent=Decimal("1.5"))
     cash_before = balance(db, env, "cash")
@@ -141,8 +139,6 @@ def test_the_spread_puts_the_remainder_on_the_last_installment():
     # Installments rounded to 1,000 kip: the parts are too, the rest comes last.
     assert spread_fee(15_500, 6, 1_000) == [2_000] * 5 + [5_500]
 
-
-# ----- paid with the installments --------------------------------------------------------------
 
 def test_each_installment_carries_its_part_of_the_fee(db, env, fee_with_installments):
     info = detail(db, env, fee_with_installments)
@@ -266,8 +262,6 @@ def test_verify_names_fee_income_no_loan_record_explains(db, env, fee_with_insta
     assert any("has 3000 of fees on the ledger but 0 by its record" in p for p in problems), \
         problems
 
-
-# ----- pure allocation ----------------------------------------------------------------------
 
 def test_allocation_takes_fees_in_the_place_the_order_gives_them():
     terms = ScheduleTerms(1_000, Decimal(12), installments=1, disbursed=D(2026, 1, 1))

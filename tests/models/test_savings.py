@@ -43,8 +43,6 @@ def messages(error: ValidationError) -> list[str]:
     return [str(p) for p in error.problems]
 
 
-# ----- deposits --------------------------------------------------------------------------
-
 def test_keo_buys_three_shares_and_her_receipt_shows_her_balance(env):
     receipt = deposit(env, 0, 30_000)
     assert (receipt.amount, receipt.shares) == (30_000, 3)
@@ -113,8 +111,6 @@ def test_a_member_who_left_cannot_save(env):
     assert messages(caught.value) == ["ທ້າວ ສົມ is no longer an active member."]
 
 
-# ----- rules -----------------------------------------------------------------------------
-
 def test_rules_are_changed_by_an_admin_from_a_date_with_every_problem_listed(env):
     with env.db.write() as s:
         with pytest.raises(PermissionDenied):
@@ -136,8 +132,6 @@ def test_rules_are_changed_by_an_admin_from_a_date_with_every_problem_listed(env
     assert after.custom_fines[0].name == "Phone rang"
     assert after.meeting_frequency == "monthly"
 
-
-# ----- withdrawals -----------------------------------------------------------------------
 
 def test_by_default_savings_stay_until_the_share_out(env):
     deposit(env, 0, 50_000)
@@ -249,8 +243,6 @@ def test_reversing_a_deposit_is_refused_when_it_would_leave_savings_negative(env
     assert_ledger_whole(env)
 
 
-# ----- fines -----------------------------------------------------------------------------
-
 def test_a_fine_is_owed_until_paid_and_cannot_be_overpaid(env):
     with env.db.write() as s:
         savings_fines.charge_fine(s, env.user(s, "treasurer"), member_id=env.member_ids[1],
@@ -276,8 +268,6 @@ def test_a_fine_needs_a_reason_and_an_amount(env):
     assert messages(caught.value) == ["The amount must be more than zero.",
                                       "Say what the fine is for."]
 
-
-# ----- leaving ---------------------------------------------------------------------------
 
 def settle(env, index: int, on=dt.date(2026, 9, 1), **kw):
     with env.db.write() as s:
