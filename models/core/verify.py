@@ -178,21 +178,24 @@ def chain_rows(session: Session, group_id: int, progress: Callable[[int], None] 
             "l.memo FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
             "WHERE e.group_id = ? ORDER BY e.seq, l.line_no", (group_id,))
     else:
-        stream = connection.execution_options(stream_results=True, yield_per=STEP)
-        entries = iter(stream.execute(
+        # Per statement: a Connection's own execution_options() would change it in place,
+        # and the writes after a verify in the same transaction would go to server cursors.
+        stream = {"stream_results": True, "yield_per": STEP}
+        entries = iter(connection.execute(
             select(JournalEntry.id, JournalEntry.seq, JournalEntry.value_date,
                    JournalEntry.recorded_at, JournalEntry.user_id, JournalEntry.kind,
                    JournalEntry.memo, JournalEntry.reverses_id, JournalEntry.meeting_id,
                    JournalEntry.loan_id, JournalEntry.claim_id, JournalEntry.remittance_id,
                    JournalEntry.prev_hash, JournalEntry.hash)
-            .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq)))
-        lines = iter(stream.execute(
+            .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq),
+            execution_options=stream))
+        lines = iter(connection.execute(
             select(JournalLine.entry_id, JournalLine.line_no, JournalLine.account_id,
                    JournalLine.member_id, JournalLine.loan_id, JournalLine.amount,
                    JournalLine.memo)
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalEntry.group_id == group_id)
-            .order_by(JournalEntry.seq, JournalLine.line_no)))
+            .order_by(JournalEntry.seq, JournalLine.line_no), execution_options=stream))
     pending = next(lines, None)
     read = 0
     for (entry_id, seq, value_date, recorded_at, user_id, kind, memo, reverses_id,

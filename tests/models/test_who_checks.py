@@ -37,7 +37,10 @@ def test_every_public_service_of_the_core_checks_its_actor():
     functions = _functions()
     services = {name: node for name, node in functions.items()
                 if _takes_actor(node) and not node.name.startswith("_")}
-    checked = {name for name, node in services.items() if _called(node) & CHECKS}
+    # A check may sit in a private helper of the same module (``ledger._checked``).
+    checking = {name.split(".")[1] for name, node in functions.items()
+                if name.split(".")[1].startswith("_") and _called(node) & CHECKS}
+    checked = {name for name, node in services.items() if _called(node) & (CHECKS | checking)}
     while True:  # a service may check by calling another checked service with its actor
         more = {name for name, node in services.items() if name not in checked
                 and _called(node) & {c.split(".")[1] for c in checked}}
