@@ -69,12 +69,15 @@ class UserCancelled(Exception):
 
 
 def check_text(text: str) -> str:
-    """Refuse text that cannot be stored: broken characters (lone surrogates), as a
-    terminal with the wrong encoding or a damaged file can give."""
+    """Refuse text that cannot be stored: broken characters (lone surrogates, NUL bytes), as
+    a terminal with the wrong encoding or a damaged file can give."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         shown = text.encode("utf-8", "replace").decode("utf-8")
         raise UserError(N_("The text “{text}” has broken characters; type it again."),
                         text=shown) from None
+    if "\x00" in text:  # a NUL byte: PostgreSQL cannot store it, SQLite would keep junk
+        raise UserError(N_("The text “{text}” has broken characters; type it again."),
+                        text=text.replace("\x00", "\ufffd"))
     return text

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core import chart, clock
-from models.core.clock import add_months
-from models.core.errors import NotFound
+from models.core.clock import add_months, check_date
+from models.core.errors import NotFound, UserError
 from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import JournalEntry, JournalLine, Member, User
@@ -72,6 +72,9 @@ class HistoryRow:
     from_pot: int
     from_advance: int
     from_subsidy: int
+
+
+MAX_CHART_MONTHS = 240  # twenty years of a group's coverage
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,10 @@ def coverage_over_time(session: Session, actor: User, group_id: int, *, start: d
     """For each month from ``start`` to ``end``: how many contracts were covered, in grace
     or lapsed at that month's end (each member's contract running then)."""
     require(session, actor, Permission.READ, group_id)
+    check_date(start)
+    check_date(end)
+    if (end.year - start.year) * 12 + end.month - start.month >= MAX_CHART_MONTHS:
+        raise UserError(N_("The chart shows at most {most} months."), most=MAX_CHART_MONTHS)
     contracts = session.scalars(select(NssfEnrolment).where(NssfEnrolment.group_id == group_id)
                                 .order_by(NssfEnrolment.id)).all()
     covered = covered_months(session, [e.id for e in contracts])

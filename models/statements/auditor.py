@@ -55,6 +55,9 @@ def auditor_data(session: Session, actor: User, *, group_id: int, start: dt.date
     first entry to today). Needs the export permission."""
     require(session, actor, Permission.EXPORT, group_id)
     group = _group(session, group_id)
+    for day in (start, end):
+        if day is not None:
+            clock.check_date(day)
     start, end = _period(session, group_id, start, end)
     before = start - dt.timedelta(days=1)
     period_entries = int(session.scalar(select(func.count(JournalEntry.id)).where(
