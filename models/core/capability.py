@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from models.core import entry_text, ledger, settings, verify
+from models.core.loaded import capabilities_loaded
 from models.core.permissions import Permission
 
 # In dependency order: a capability may need only those before it.
@@ -86,7 +87,7 @@ def load() -> tuple[Capability, ...]:
             raise CapabilityError(f"{name} needs {unknown}, not loaded before it")
         loaded[name] = cap
     _register(tuple(loaded.values()))
-    ledger.capabilities_loaded()
+    capabilities_loaded()
     return tuple(loaded.values())
 
 

@@ -37,6 +37,7 @@ from models.core.balances import (  # noqa: F401 (the ledger's balance functions
 )
 from models.core.errors import LedgerIntegrityError, NotFound, UserError, check_text
 from models.core.i18n import N_, Deferred
+from models.core.loaded import require_capabilities
 from models.core.money import HARD_MAX_MINOR, MAX_BALANCE, currency, format_money
 from models.core.permissions import Permission, require, require_writer
 from models.core.schema import (
@@ -434,23 +435,6 @@ def entry_hash(entry: JournalEntry, lines: Iterable[JournalLine]) -> str:
 # ``reversal_rules``; models.core.capability adds them here.
 ReversalHandler = Callable[[Session, User, JournalEntry, str, dt.date], JournalEntry]
 REVERSAL_HANDLERS: dict[str, ReversalHandler] = {}
-
-
-_capabilities_loaded = False
-
-
-def capabilities_loaded() -> None:
-    """Called by ``models.core.capability.load`` once every capability is registered."""
-    global _capabilities_loaded
-    _capabilities_loaded = True
-
-
-def require_capabilities() -> None:
-    """Stop loudly where the capabilities' rules are needed and no front end loaded them
-    (a share-out reversed as a plain entry was such a silent gap)."""
-    if not _capabilities_loaded:
-        raise RuntimeError("the capabilities are not loaded: a front end must call "
-                           "models.core.capability.load() at start")
 
 
 def add_reversal_rule(kind: str, rule: ReversalHandler) -> None:

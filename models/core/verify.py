@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from models.core import access_log, audit, chain, chart, seal
 from models.core.i18n import N_, gettext
-from models.core.ledger import hash_fields, require_capabilities
+from models.core.ledger import hash_fields
+from models.core.loaded import require_capabilities
 from models.core.schema import (
     APPEND_ONLY_TABLES,
     Account,
