@@ -23,7 +23,6 @@ from models.core import clock, members
 from models.core.clock import add_months
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
-from models.core.money import format_money
 from models.nssf import enrolment as enrolments
 from models.nssf import pot
 from models.nssf import scheme as scheme_mod
@@ -87,7 +86,7 @@ class _LevelForm(FormDialog):
         self.scheme: scheme_mod.Scheme | None = None
 
     def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
+        return self.ctx.money(amount)
 
     def show_levels(self, month: dt.date, keep: int | None = None) -> None:
         gid = self.ctx.group_id
@@ -262,7 +261,7 @@ class _PotForm(FormDialog):
         self.add_row(N_("Date"), self.on)
 
     def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
+        return self.ctx.money(amount)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -21,7 +21,6 @@ from desktop.screens.nssf_settings import SettingsPanel
 from desktop.widgets import Screen, heading, mark_data
 from models.core import clock
 from models.core.i18n import N_, _
-from models.core.money import format_money
 from models.core.permissions import Permission
 from models.nssf import enrolment as enrolments
 from models.nssf import pot
@@ -145,7 +144,7 @@ class NssfScreen(Screen):
             return
         self.provisional.setText(_("Provisional level table: the program's own, not yet the "
                                    "LSSO's official one. Check the amounts with the LSSO."))
-        money = lambda amount: format_money(amount, self.ctx.currency())  # noqa: E731
+        money = self.ctx.money
         self.summary.setText(_(
             "Enrolled {enrolled}: covered {covered}, in grace {grace} · lapsed {lapsed} · "
             "pots {pots} · advances owed {advances} · subsidy fund {subsidy}").format(

@@ -19,7 +19,6 @@ from desktop.widgets import Column, RowTableModel, TableView, mark_data
 from models.core import clock
 from models.core.clock import add_months
 from models.core.i18n import N_, _
-from models.core.money import format_money
 from models.nssf import coverage
 from models.nssf.coverage import CoverageMonth, PlanRow
 from models.nssf.scheme import month_start
@@ -75,7 +74,7 @@ class CoveragePanel(QWidget):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
+        money = ctx.money
         self.money = money
         layout = QVBoxLayout(self)
         self.inner = QTabWidget()

@@ -25,7 +25,6 @@ from desktop.nssf_history import HistoryDialog
 from desktop.permission_tips import allow
 from desktop.widgets import Column, FlowLayout, RowTableModel, TableView, date_text, mark_data
 from models.core.i18n import N_, _
-from models.core.money import format_money
 from models.core.permissions import Permission
 from models.nssf import enrolment as enrolments
 from models.nssf import pot
@@ -59,7 +58,7 @@ class MembersPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
+        money = ctx.money
         self.model = RowTableModel([
             Column(N_("Number"), lambda m: m.row.member_number, right=True),
             Column(N_("Name"), lambda m: m.row.name, tip=True),

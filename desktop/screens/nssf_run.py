@@ -74,7 +74,7 @@ class RunPanel(QWidget):
         tools.addWidget(self.month)
         tools.addWidget(self.policy, 1)
         layout.addLayout(tools)
-        money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
+        money = ctx.money
         self.model = RowTableModel([
             Column(N_("Number"), lambda r: r.member_number, right=True),
             Column(N_("Name"), lambda r: r.name, tip=True),
@@ -145,7 +145,7 @@ class RunPanel(QWidget):
             return
         self.policy.setText(_("When a pot is short: {policy}. (A dated setting of the "
                               "group.)").format(policy=_(scheme_mod.SHORTAGE_NAMES[p.policy])))
-        money = lambda amount: format_money(amount, self.ctx.currency())  # noqa: E731
+        money = self.ctx.money
         paying = [r for r in p.rows if r.paid]
         self.totals.setText(_(
             "To the LSSO: {total} for {members} members · from pots {pots} · advanced "
@@ -199,7 +199,7 @@ class BatchesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        money = lambda amount: format_money(amount, ctx.currency())  # noqa: E731
+        money = ctx.money
         self.model = RowTableModel([
             Column(N_("Batch"), _batch_number),
             Column(N_("Month"), lambda b: month_text(b.month)),
@@ -342,7 +342,7 @@ class BatchesPanel(QWidget):
         if b is None:
             return
         if b.status == batches.DRAFT:
-            money = lambda amount: format_money(amount, self.ctx.currency())  # noqa: E731
+            money = self.ctx.money
             answer = errors.MessageDialog.ask(
                 self, kind=errors.QUESTION, title=_("Export the batch?"),
                 text=_("Exporting {batch} takes {pots} from the members' pots, advances "

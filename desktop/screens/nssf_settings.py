@@ -36,7 +36,7 @@ from desktop.widgets import (
 from models.core import clock
 from models.core.errors import UserError, ValidationError
 from models.core.i18n import N_, _
-from models.core.money import format_amount, format_money
+from models.core.money import format_amount
 from models.core.permissions import Permission
 from models.nssf import scheme as scheme_mod
 
@@ -132,7 +132,7 @@ class SettingsPanel(QWidget):
         return row
 
     def money(self, amount: int) -> str:
-        return format_money(amount, self.ctx.currency())
+        return self.ctx.money(amount)
 
     def retranslate(self) -> None:
         self.rules_box.setTitle(_("The group's rules for NSSF pooling"))
