@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import backup_task, errors, recovery_dialog
+from desktop import backup_task, errors
 from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
@@ -38,11 +38,13 @@ STYLE_SHEET = ROOT / "style.qss"
 APP_ICON = ROOT / "icons" / "kongthun.svg"
 
 
-def application() -> QApplication:
+def application(*, load_capabilities: bool = True) -> QApplication:
     """The QApplication with fonts, style sheet and the language bridge in place, and every
     capability loaded (entry kinds, memo texts, meeting columns: the window's screens need
-    them before any ledger is read)."""
-    capability.load()
+    them before any ledger is read). ``run_app`` loads them later, once the log-in is on
+    screen (``AppController.capabilities``): the log-in needs none of them."""
+    if load_capabilities:
+        capability.load()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -98,6 +100,7 @@ class AppController(QObject):
         with self.database.read() as session:
             first_run = not users.has_users(session)
         if first_run:
+            capability.load()  # the demo and the first group are written at once
             # The demo builds into an empty ledger only, so it is offered first.
             username = offer_demo(self.database) or FirstRunDialog.ask(self.database)
             if username is None:
@@ -115,6 +118,7 @@ class AppController(QObject):
         elif user.language in i18n.LANGUAGES and user.language != i18n.current_language():
             switch_language(user.language)
         self.last_username = user.username
+        capability.load()  # loaded meanwhile by the day's backup, or here
         self.window = MainWindow(ScreenContext(self.database, user))
         self.window.logged_out.connect(self._after_log_out)
         self.window.show_as_last_time()
@@ -149,7 +153,7 @@ def recover_if_needed(db: str | None) -> bool:
     path = sqlite_path(resolve_url(db))
     if path is None:
         return True
-    state = recovery.ledger_state(path)
+    state = recovery.ledger_state(path, thorough=False)
     if state is recovery.LedgerState.OK:
         return True
     if state is recovery.LedgerState.FOREIGN:
@@ -159,13 +163,15 @@ def recover_if_needed(db: str | None) -> bool:
                 path=path),
             buttons=[errors.Button("ok", _("OK"), default=True)])
         return False
+    from desktop import recovery_dialog  # only for a ledger in trouble: PDF and print support
+
     if state is recovery.LedgerState.MISSING and not recovery_dialog.backup_choices(path):
         return True  # a first start
     return recovery_dialog.RecoveryDialog.ask(path, state) != "quit"
 
 
 def run_app(db: str | None) -> int:
-    app = application()
+    app = application(load_capabilities=False)
     try:
         if not recover_if_needed(db):
             return 0
@@ -179,7 +185,7 @@ def run_app(db: str | None) -> int:
         errors.show_unexpected(None, exc)
         return 1
     # The log-in comes at once; the day's backup runs meanwhile, on its own thread.
-    daily = backup_task.start(database)
+    daily = backup_task.start(database, settle_ms=backup_task.SETTLE_MS)
     controller = AppController(database, daily)
     try:
         if not controller.start():
@@ -187,6 +193,7 @@ def run_app(db: str | None) -> int:
         return app.exec()
     finally:
         if daily is not None:
+            daily.begin()  # a log-in answered before the backup began: it is made now
             daily.wait()  # the day's backup is finished before the program ends
         database.dispose()
         if database.path is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QThread, QTimer, Signal
 
 from models.core import backup
 from models.core.backup import BackupResult, BackupStopped
@@ -36,9 +36,21 @@ class DailyBackup(QThread):
         self.result: BackupResult | None = None
         self.problem: str = ""
         self._stop = threading.Event()
+        self._started = False
+
+    def begin(self) -> None:
+        """Start the thread, once (a finished QThread would run again on ``start``)."""
+        if not self._started:
+            self._started = True
+            self.start()
 
     def run(self) -> None:
         try:
+            # The capabilities' rules (verify's checks, entry texts) load here, while the
+            # log-in is on screen; the main window finds them loaded.
+            from models.core import capability
+
+            capability.load()
             self.result = backup.daily_backup(self.database, progress=self._progress)
         except BackupStopped:
             self.state = STOPPED
@@ -92,10 +104,19 @@ FAILED_TEXT = N_("Today's automatic backup could not be made: {problem}. Your le
                  "safe; make a backup under Settings, or ask for help.")
 
 
-def start(database: Database) -> DailyBackup | None:
-    """Start the day's backup of a SQLite ledger; None for a server database."""
+# How long after the log-in is asked for the backup thread begins: the log-in is drawn
+# first, without the thread's imports and copying competing for the interpreter.
+SETTLE_MS = 250
+
+
+def start(database: Database, *, settle_ms: int = 0) -> DailyBackup | None:
+    """Start the day's backup of a SQLite ledger (``settle_ms`` later, from the event loop);
+    None for a server database."""
     if database.path is None:
         return None
     task = DailyBackup(database)
-    task.start()
+    if settle_ms:
+        QTimer.singleShot(settle_ms, task.begin)
+    else:
+        task.begin()
     return task

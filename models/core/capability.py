@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -73,9 +74,19 @@ class CapabilityError(RuntimeError):
     """A capability is missing or its declaration is wrong: a bug, stopped at start."""
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def load() -> tuple[Capability, ...]:
-    """Import every capability and register what each declares (once per process)."""
+    """Import every capability and register what each declares (once per process; the
+    window's start loads them on the day's backup thread while the log-in is shown, so a
+    second caller waits for the first)."""
+    with _LOADING:
+        return _load()
+
+
+@functools.cache
+def _load() -> tuple[Capability, ...]:
     loaded: dict[str, Capability] = {}
     for name in CAPABILITIES:
         module = importlib.import_module(f"models.{name}")

@@ -38,22 +38,33 @@ class LedgerState(StrEnum):
     FOREIGN = "foreign"  # a sound SQLite file that is not a Kongthun ledger
 
 
-def ledger_state(path: Path) -> LedgerState:
-    """How the file at ``path`` is, read without changing it (read-only, no migration)."""
+def ledger_state(path: Path, *, thorough: bool = True) -> LedgerState:
+    """How the file at ``path`` is, read without changing it (read-only, no migration).
+
+    ``thorough`` runs SQLite's ``quick_check`` over every page (about half a second per
+    130 MB). The window's start asks without it, so the log-in does not wait on the size
+    of the ledger: it still finds a missing, empty, foreign, cut-short file or a damaged
+    first page; a damaged page further in is found by the day's backup (its copy is
+    checked in the background and the window says when that fails), by ``kongthun
+    verify`` and by a restore."""
     path = Path(path)
     if not path.exists():
         return LedgerState.MISSING
     if path.is_dir():
         return LedgerState.FOREIGN
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         return LedgerState.EMPTY
     with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            return LedgerState.DAMAGED
+        header = fh.read(100)
+    if header[:16] != SQLITE_MAGIC:
+        return LedgerState.DAMAGED
+    if size < _pages_in_header(header):
+        return LedgerState.DAMAGED  # cut short: fewer bytes than the header's page count
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=15)
         try:
-            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            if thorough and connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 return LedgerState.DAMAGED
             tables = {row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -66,6 +77,17 @@ def ledger_state(path: Path) -> LedgerState:
     if not {"journal_entries", "users", "alembic_version"} <= tables:
         return LedgerState.FOREIGN
     return LedgerState.OK
+
+
+def _pages_in_header(header: bytes) -> int:
+    """The bytes the header says the file holds (page size × page count), or 0 when the
+    header's count is not current (SQLite's rule: valid only when the change counter at
+    offset 24 equals the version-valid-for number at offset 92)."""
+    if len(header) < 100 or header[24:28] != header[92:96]:
+        return 0
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    return page_size * int.from_bytes(header[28:32], "big")
 
 
 class LedgerInUse(UserError):

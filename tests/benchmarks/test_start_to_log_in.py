@@ -43,7 +43,7 @@ from desktop import app as app_module, backup_task
 from desktop.login import LoginDialog
 tasks = []
 real_start = backup_task.start
-backup_task.start = lambda database: tasks.append(real_start(database)) or tasks[-1]
+backup_task.start = lambda database, **kw: tasks.append(real_start(database, **kw)) or tasks[-1]
 from PySide6.QtWidgets import QApplication
 
 def ask(database, parent=None, username=""):

@@ -153,3 +153,24 @@ def test_the_window_keeps_the_ledger_held_while_it_is_open(app, tmp_path, monkey
     seen.append(another_program())
 
     assert seen == ["refused", "allowed"]  # held while open, let go when it closed
+
+
+def test_the_start_checks_cheaply_and_the_restore_checks_every_page(tmp_path):
+    """The window's start reads the header and the table list only (the log-in must not
+    wait on the size of the ledger): a file cut short or with a broken first page is still
+    found. A page broken further in is left to the day's backup and to a restore, whose
+    thorough check reads every page."""
+    path = tmp_path / "kongthun.sqlite3"
+    make_ledger(path)
+    data = bytearray(path.read_bytes())
+    assert recovery.ledger_state(path, thorough=False) is LedgerState.OK
+
+    path.write_bytes(bytes(data[: len(data) - 4096]))  # one page short
+    assert recovery.ledger_state(path, thorough=False) is LedgerState.DAMAGED
+
+    broken = bytearray(data)
+    middle = len(broken) // 2
+    broken[middle:middle + 8192] = os.urandom(8192)  # two pages inside, scribbled over
+    path.write_bytes(bytes(broken))
+    assert recovery.ledger_state(path, thorough=True) is LedgerState.DAMAGED
+    assert recovery.ledger_state(path, thorough=False) is LedgerState.OK

@@ -24,6 +24,33 @@ def test_migrations_match_models(tmp_path):
     assert diff == []
 
 
+def test_the_revisions_read_from_the_files_are_alembics():
+    """The start-up check reads the migration files itself (no Alembic import); it must
+    name the same heads and revisions as Alembic's own script directory."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revisions() == set(script.get_heads())
+    assert migrate.known_revisions() == {rev.revision for rev in script.walk_revisions()}
+    assert {rev: tuple(sorted(migrate.revision_graph()[rev])) for rev in migrate.known_revisions()} \
+        == {rev.revision: tuple(sorted(rev._all_down_revisions)) for rev in script.walk_revisions()}
+
+
+def test_a_ledger_opened_at_every_head_does_not_import_alembic(tmp_path):
+    """Opening an up-to-date ledger (every start of the program) never loads Alembic."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "ledger.sqlite3"
+    open_database(str(path)).dispose()
+    probe = ("import sys; from models.core.migrate import open_database; "
+             f"open_database({str(path)!r}).dispose(); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_fresh_ledger_is_at_every_head(tmp_path):
     database = open_database(str(tmp_path / "fresh.sqlite3"))
     assert migrate.current_revisions(database) == migrate.head_revisions()
