@@ -20,11 +20,10 @@ from desktop.context import ScreenContext
 from desktop.login import FirstRunDialog, LoginDialog, offer_demo
 from desktop.main_window import MainWindow
 from desktop.qt_i18n import language_bridge, switch_language
-from models.core import capability, i18n, recovery, users
+from models.core import capability, i18n, migrate, recovery, users
 from models.core.db import Database, resolve_url, sqlite_path
 from models.core.errors import UserError
 from models.core.i18n import _
-from models.core.migrate import open_database
 from models.core.schema import User
 from resources import FONTS, ROOT
 
@@ -175,7 +174,10 @@ def run_app(db: str | None) -> int:
     try:
         if not recover_if_needed(db):
             return 0
-        database = open_database(db)
+        database = migrate.open_database(db, migrate=False)
+        if migrate.needs_upgrade(database):
+            capability.load()  # the backup made before migrating is verified: their checks
+            migrate.upgrade(database)
         if database.path is not None:
             recovery.hold_open(database.path)
     except UserError as exc:

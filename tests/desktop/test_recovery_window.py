@@ -174,3 +174,34 @@ def test_the_start_checks_cheaply_and_the_restore_checks_every_page(tmp_path):
     path.write_bytes(bytes(broken))
     assert recovery.ledger_state(path, thorough=True) is LedgerState.DAMAGED
     assert recovery.ledger_state(path, thorough=False) is LedgerState.OK
+
+
+def test_the_window_upgrades_an_older_ledger_after_a_checked_backup(tmp_path):
+    """A ledger written by an older version: the window (in a fresh process, where nothing
+    loaded the capabilities yet) backs it up, checks the copy with every capability's rules,
+    migrates it, and then asks for the log-in."""
+    from alembic import command
+
+    from models.core import migrate
+    from models.core.db import Database
+
+    path = tmp_path / "kongthun.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_foundation")
+    database.dispose()
+    probe = ("import sys\n"
+             "from desktop import app, login\n"
+             "login.LoginDialog.ask = staticmethod(lambda *a, **k: print('log-in asked'))\n"
+             f"sys.exit(app.run_app({str(path)!r}))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "log-in asked" in done.stdout
+    reopened = Database(f"sqlite:///{path}")
+    assert migrate.current_revisions(reopened) == migrate.head_revisions()
+    reopened.dispose()
+    assert list(backup.directory_for(path).rglob("kongthun-*-before-migration.sqlite3"))
