@@ -122,7 +122,16 @@ class ScrollBody(QScrollArea):
         bar = self.verticalScrollBar().sizeHint().width()
         width = max(room.width() - (bar if least.height() > room.height() else 0),
                     least.width())
-        inner.resize(width, max(room.height(), least.height()))
+        height = least.height()
+        layout = inner.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            # Wrapped text takes more lines at this width than at the widest: without the
+            # room for them, the boxes that do not wrap are squeezed under their minimum.
+            height = max(height, layout.minimumHeightForWidth(width))
+            if height > room.height() and least.height() <= room.height():
+                width = max(room.width() - bar, least.width())
+                height = max(least.height(), layout.minimumHeightForWidth(width))
+        inner.resize(width, max(room.height(), height))
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         self.fit_contents()
