@@ -91,6 +91,15 @@ class FlowLayout(QLayout):
 TITLE_BAR = 32  # what the window system's title bar and frame take of the screen's height
 
 
+def button_row(*widgets: QWidget) -> FlowLayout:
+    """A panel's buttons (and the few fields that go with them) in one row that wraps on
+    a narrow window."""
+    row = FlowLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
+
+
 class ScrollBody(QScrollArea):
     """A frameless scrolling area for a dialog's or screen's contents: as large as its
     contents when the screen has room, and scrolling (never pushing the buttons below it
