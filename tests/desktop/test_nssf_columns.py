@@ -172,3 +172,16 @@ def test_the_treasurer_reads_the_columns_but_cannot_change_them(pooling, make_wi
     assert editor.read_only.isVisibleTo(editor)
     assert "administrator" in editor.read_only.text().lower()
     assert editor.preview.columnCount() == 11
+
+
+def test_on_a_laptop_screen_the_rows_of_the_list_do_not_overlap(pooling, make_window, lao):
+    window = make_window("admin")
+    window.resize(1366, 728)
+    _screen, editor = rules(window)
+    for _step in range(5):
+        QApplication.processEvents()
+    # The rules above wrap their Lao labels onto more lines at this width than at the
+    # widest: the scrolling body makes room for them instead of squeezing this list.
+    assert editor.height() >= editor.minimumSizeHint().height()
+    for upper, lower in zip(editor.titles, editor.titles[1:]):
+        assert lower.y() >= upper.y() + upper.height(), "two header boxes overlap"
