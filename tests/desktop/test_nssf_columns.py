@@ -16,7 +16,8 @@ from desktop.nssf_columns import ColumnChoice, check_columns
 from models.core import settings
 from models.core.errors import ValidationError
 from models.nssf import remittance
-from reports.nssf_file import export_remittance
+from models.nssf.batches import RemittanceFile
+from reports.nssf_file import csv_bytes, export_remittance
 from tests.desktop.conftest import save_papers_to
 from tests.desktop.test_nssf_screens import (  # noqa: F401  (fixtures)
     NOVEMBER,
@@ -162,7 +163,15 @@ def test_the_layout_check_counts_our_headers_in_both_languages():
         else:
             raise AssertionError(f"{clash} was let through beside the Month column")
     # A comma is fine: the CSV writer quotes it, and it reads back whole.
-    assert check_columns(choices(("name", "Name, surname"))) == [["name", "Name, surname"]]
+    layout = check_columns(choices(("name", "Name, surname"), ("contribution", "")))
+    assert layout == [["name", "Name, surname"], ["contribution", ""]]
+    data = RemittanceFile(
+        1, "Tailors", NOVEMBER, None, False, "en", dt.datetime(2026, 11, 20, 9, 30),
+        (("name", "Name, surname"), ("contribution", "Contribution")),
+        ({"name": "Keo", "contribution": 225_000},), {"contribution": 225_000},
+        "Control total", "", "")
+    assert read_csv(csv_bytes(data))[:2] == [["Name, surname", "Contribution"],
+                                             ["Keo", "225000"]]
 
 
 def test_the_treasurer_reads_the_columns_but_cannot_change_them(pooling, make_window):
