@@ -57,7 +57,7 @@ class SettingsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.problems = problems_label()
         outer.addWidget(self.problems)
-        scroll = ScrollBody()
+        scroll = ScrollBody(wrapped=True)
         outer.addWidget(scroll, 1)
         layout = QVBoxLayout(scroll.widget())
         self.rules_box = QGroupBox()

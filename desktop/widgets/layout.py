@@ -108,11 +108,16 @@ class ScrollBody(QScrollArea):
 
     The contents fill the area and shrink to their minimum height before it scrolls (Qt's
     own resizable scroll area keeps contents with wrapping text or a tab widget at their
-    preferred height, which scrolls buttons out of sight under tables that could shrink)."""
+    preferred height, which scrolls buttons out of sight under tables that could shrink).
+
+    ``wrapped``: for a page of forms with text that wraps and no table to shrink (the NSSF
+    rules): the contents get the height their wrapped lines take at the width given, and
+    scroll, instead of a box that does not wrap being squeezed under its minimum."""
 
     def __init__(self, contents: QWidget | None = None, parent: QWidget | None = None,
-                 *, least: QSize | None = None) -> None:
+                 *, least: QSize | None = None, wrapped: bool = False) -> None:
         super().__init__(parent)
+        self.wrapped = wrapped
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(False)
         self.least = least or QSize(16_000, 160)
@@ -133,9 +138,7 @@ class ScrollBody(QScrollArea):
                     least.width())
         height = least.height()
         layout = inner.layout()
-        if layout is not None and layout.hasHeightForWidth():
-            # Wrapped text takes more lines at this width than at the widest: without the
-            # room for them, the boxes that do not wrap are squeezed under their minimum.
+        if self.wrapped and layout is not None and layout.hasHeightForWidth():
             height = max(height, layout.minimumHeightForWidth(width))
             if height > room.height() and least.height() <= room.height():
                 width = max(room.width() - bar, least.width())
