@@ -328,9 +328,7 @@ class ColumnsEditor(QGroupBox):
         sample = sample_row(self.scheme, self.group_name, clock.today())
         for column, choice in enumerate(chosen):
             value = sample[choice.field]
-            text = self.ctx.money(value) if isinstance(value, int) and choice.field in (
-                "level", "contribution", "health", "short_term", "long_term") else str(value)
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(str(value))  # as the CSV file holds it
             if isinstance(value, int):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.preview.setItem(0, column, item)
