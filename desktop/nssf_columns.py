@@ -272,7 +272,7 @@ class ColumnsEditor(QGroupBox):
         self.preview_label.setText(_("The file will start like this (an example row):"))
         self.effective_label.setText(_("From the file for the month of"))
         self.save_button.setText(_("Save the columns"))
-        self.history_title.setText(_("Columns used before:"))
+        self.history_title.setText(_("The columns from each month on:"))
         self.effective.retranslate()
         self.retranslate_rows()
         self.update_preview()
