@@ -314,17 +314,16 @@ class TransferDialog(FormDialog):
         problems: list[UserError] = []
         amount = read_money(self.amount.text(), self.ctx, problems)
         on = read_date(self.on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         gid, direction, note = self.ctx.group_id, self.direction.currentData(), self.note.text()
-        return bool(self.ctx.run(
-            self, lambda s, actor: cashbox.transfer_cash(s, actor, group_id=gid, amount=amount,
-                                                         direction=direction, on=on, note=note),
-            changed=CASH_TOPICS, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: cashbox.transfer_cash(
+                s, actor, group_id=gid, amount=amount, direction=direction, on=on, note=note),
+            changed=CASH_TOPICS,
             message=_("Moved {amount}: {way}.").format(
                 amount=format_money(amount, self.ctx.currency()),
-                way=_(DIRECTION_NAMES[direction]).lower())))
+                way=_(DIRECTION_NAMES[direction]).lower()))
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext) -> bool:  # noqa: ANN001
@@ -359,16 +358,15 @@ class ExpenseDialog(FormDialog):
         problems: list[UserError] = []
         amount = read_money(self.amount.text(), self.ctx, problems)
         on = read_date(self.on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         gid, memo, paid_from = self.ctx.group_id, self.memo.text(), self.paid_from.currentData()
-        return bool(self.ctx.run(
-            self, lambda s, actor: cashbox.record_expense(s, actor, group_id=gid, amount=amount,
-                                                          on=on, memo=memo, paid_from=paid_from),
-            changed=CASH_TOPICS, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: cashbox.record_expense(
+                s, actor, group_id=gid, amount=amount, on=on, memo=memo, paid_from=paid_from),
+            changed=CASH_TOPICS,
             message=_("The expense of {amount} is recorded.").format(
-                amount=format_money(amount, self.ctx.currency()))))
+                amount=format_money(amount, self.ctx.currency())))
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext) -> bool:  # noqa: ANN001

@@ -21,7 +21,7 @@ from desktop.widgets import (
     read_money,
 )
 from models.core import clock
-from models.core.errors import UserError, ValidationError
+from models.core.errors import UserError
 from models.core.i18n import N_, _
 from models.core.money import format_money
 from models.nssf import pot, remittance
@@ -78,14 +78,14 @@ def _batch_heading(ctx: ScreenContext, batch: BatchRow) -> QLabel:
 
 class ConfirmBatchDialog(FormDialog):
     """The LSSO has the money: its receipt number and the day it was paid; the money
-    leaves the cash box or the bank."""
+    leaves the cash box or the bank. ``ask(parent, ctx, batch)`` gives the confirmed
+    batch."""
 
     def __init__(self, ctx: ScreenContext, batch: BatchRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.batch = batch
-        self.saved: BatchRow | None = None
         self.body.insertWidget(0, _batch_heading(ctx, batch))
         self.receipt = mark_data(QLineEdit())
         self.paid_on = DateField(clock.today())
@@ -104,27 +104,18 @@ class ConfirmBatchDialog(FormDialog):
     def save(self) -> bool:
         problems: list[UserError] = []
         paid_on = read_date(self.paid_on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         batch_id, receipt, paid_from = self.batch.id, self.receipt.text(), \
             self.paid_from.currentData()
-        outcome = self.ctx.run(
-            self, lambda s, actor: remittance.confirm_batch(
+        return self.submit(
+            self.ctx, lambda s, actor: remittance.confirm_batch(
                 s, actor, batch_id=batch_id, receipt=receipt, paid_on=paid_on,
                 paid_from=paid_from),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+            changed=NSSF_TOPICS,
             message=lambda row: _("Batch {number} is confirmed with the LSSO's receipt "
                                   "{receipt}.").format(number=row.number,
                                                        receipt=row.lsso_receipt))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, batch: BatchRow) -> BatchRow | None:  # noqa: ANN001
-        dialog = cls(ctx, batch, parent)
-        return dialog.saved if dialog.exec() else None
 
 
 class CorrectionDialog(FormDialog):
@@ -136,7 +127,6 @@ class CorrectionDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.batch = batch
-        self.saved: BatchRow | None = None
         self.body.insertWidget(0, _batch_heading(ctx, batch))
         self.explain = QLabel()
         self.explain.setWordWrap(True)
@@ -157,21 +147,13 @@ class CorrectionDialog(FormDialog):
 
     def save(self) -> bool:
         batch_id, note = self.batch.id, self.note.text()
-        outcome = self.ctx.run(
-            self, lambda s, actor: remittance.make_correction(s, actor, batch_id=batch_id,
-                                                              note=note),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: remittance.make_correction(s, actor, batch_id=batch_id,
+                                                                  note=note),
+            changed=NSSF_TOPICS,
             message=lambda row: _("Batch {number} corrects batch {corrects}; export it to "
                                   "send it.").format(number=row.number,
                                                      corrects=row.corrects_number))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, batch: BatchRow) -> BatchRow | None:  # noqa: ANN001
-        dialog = cls(ctx, batch, parent)
-        return dialog.saved if dialog.exec() else None
 
 
 class GrantDialog(FormDialog):
@@ -180,7 +162,6 @@ class GrantDialog(FormDialog):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.entry_seq: int | None = None
         self.amount = mark_data(QLineEdit())
         self.donor = mark_data(QLineEdit())
         self.on = DateField(clock.today())
@@ -202,20 +183,11 @@ class GrantDialog(FormDialog):
         problems: list[UserError] = []
         amount = read_money(self.amount.text(), self.ctx, problems)
         on = read_date(self.on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         gid, donor, into = self.ctx.group_id, self.donor.text(), self.into.currentData()
-        outcome = self.ctx.run(
-            self, lambda s, actor: pot.record_grant(s, actor, group_id=gid, amount=amount,
-                                                    donor=donor, on=on, paid_to=into),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: pot.record_grant(s, actor, group_id=gid, amount=amount,
+                                                        donor=donor, on=on, paid_to=into),
+            changed=NSSF_TOPICS,
             message=lambda seq: _("The grant was recorded as entry {seq}.").format(seq=seq))
-        if outcome:
-            self.entry_seq = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext) -> int | None:  # noqa: ANN001
-        dialog = cls(ctx, parent)
-        return dialog.entry_seq if dialog.exec() else None

@@ -21,7 +21,7 @@ from desktop.widgets import (
 )
 from models.core import clock, members
 from models.core.clock import add_months
-from models.core.errors import UserError, ValidationError
+from models.core.errors import UserError
 from models.core.i18n import N_, _
 from models.nssf import enrolment as enrolments
 from models.nssf import pot
@@ -107,7 +107,6 @@ class EnrolDialog(_LevelForm):
     def __init__(self, ctx: ScreenContext, member_id: int | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.saved: EnrolmentRow | None = None
         gid = ctx.group_id
         today = clock.today()
         running = {r.member_id for r in ctx.read(lambda s, a: enrolments.enrolments(s, a, gid))
@@ -170,22 +169,14 @@ class EnrolDialog(_LevelForm):
         member_id, ss, hospital = (self.member.currentData(), self.ss_number.text(),
                                    self.hospital.text())
         level, start = self.level.currentData() or 0, self.start.month()
-        outcome = self.ctx.run(
-            self, lambda s, actor: enrolments.enrol(
+        return self.submit(
+            self.ctx, lambda s, actor: enrolments.enrol(
                 s, actor, member_id=member_id, ss_number=ss, level=level, hospital=hospital,
                 start_month=start),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+            changed=NSSF_TOPICS,
             message=lambda row: _("{name} is enrolled from {start} to {end}.").format(
                 name=row.name, start=month_text(row.contract_start),
                 end=month_text(row.contract_end)))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, member_id: int | None = None) -> EnrolmentRow | None:  # noqa: ANN001
-        dialog = cls(ctx, member_id, parent)
-        return dialog.saved if dialog.exec() else None
 
 
 def _who(row: EnrolmentRow) -> QLabel:
@@ -199,7 +190,6 @@ class LevelDialog(_LevelForm):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.row = row
-        self.saved: EnrolmentRow | None = None
         self.body.insertWidget(0, _who(row))
         first = max(row.contract_start, scheme_mod.month_start(clock.today()))
         self.start = MonthBox(first, max(first, row.contract_end), chosen=first)
@@ -218,35 +208,31 @@ class LevelDialog(_LevelForm):
 
     def save(self) -> bool:
         enrolment_id, level, start = self.row.id, self.level.currentData() or 0, self.start.month()
-        outcome = self.ctx.run(
-            self, lambda s, actor: enrolments.change_level(
+        return self.submit(
+            self.ctx, lambda s, actor: enrolments.change_level(
                 s, actor, enrolment_id=enrolment_id, level=level, from_month=start),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+            changed=NSSF_TOPICS,
             message=_("{name} pays on {level} from {month}.").format(
                 name=self.row.name, level=self.money(level), month=month_text(start)))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, row: EnrolmentRow) -> EnrolmentRow | None:  # noqa: ANN001
-        dialog = cls(ctx, row, parent)
-        return dialog.saved if dialog.exec() else None
 
 
 class _PotForm(FormDialog):
     """Money into (or out of) one member's pot: her name, what the pot holds and how many
-    months that pays at her level, an amount and a date."""
+    months that pays at her level, an amount and a date, then (by the class's ``account``
+    and ``words``) the cash box or bank it goes into or comes from, and a receipt number
+    or a note. ``post`` says which service records it; ``saved`` (also ``receipt``) is
+    what that gave."""
 
     title = ""
     button = ""
+    account = ""          # N_("Paid into") or N_("Paid from"); "" when no cash moves
+    words = N_("Note")    # or N_("Receipt number")
 
     def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.row = row
-        self.receipt: pot.PotReceipt | None = None
         gid = ctx.group_id
         self.balance, self.months = ctx.read(lambda s, a: (
             pot.pot_balance(s, gid, row.member_id),
@@ -259,6 +245,20 @@ class _PotForm(FormDialog):
         self.on = DateField(clock.today())
         self.add_row(N_("Amount"), self.amount)
         self.add_row(N_("Date"), self.on)
+        self.cash = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS) if self.account else None
+        if self.cash is not None:
+            self.add_row(self.account, self.cash)
+        self.text = mark_data(QLineEdit())
+        self.add_row(self.words, self.text)
+        self.load(ctx)
+        self.retranslate()
+
+    @property
+    def receipt(self):  # noqa: ANN201
+        return self.saved
+
+    def load(self, ctx: ScreenContext) -> None:
+        """Read what ``info_text`` says besides the pot (a limit, a rule, a debt)."""
 
     def money(self, amount: int) -> str:
         return self.ctx.money(amount)
@@ -268,43 +268,30 @@ class _PotForm(FormDialog):
         self.setWindowTitle(_(self.title))
         self.save_button.setText(_(self.button))
         self.amount.setPlaceholderText(_("for example 300,000"))
+        if self.cash is not None:
+            self.cash.retranslate()
         self.info.setText(self.info_text())
 
     def info_text(self) -> str:
         return _("Her NSSF pot holds {balance}: {months} months at her level of {level}.").format(
             balance=self.money(self.balance), months=self.months, level=self.money(self.row.level))
 
-    def read(self) -> tuple[int, dt.date] | None:
-        problems: list[UserError] = []
-        amount = read_money(self.amount.text(), self.ctx, problems)
-        on = read_date(self.on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
-            return None
-        return amount, on
-
     def done_text(self, receipt: pot.PotReceipt) -> str:
         return _("Entry {seq}: her NSSF pot now holds {balance}.").format(
             seq=receipt.entry_seq, balance=self.money(receipt.balance_after))
 
-    def post(self, amount: int, on: dt.date):  # noqa: ANN201
+    def post(self, amount: int, on: dt.date, cash: str | None, text: str):  # noqa: ANN201
         raise NotImplementedError
 
     def save(self) -> bool:
-        typed = self.read()
-        if typed is None:
+        problems: list[UserError] = []
+        amount = read_money(self.amount.text(), self.ctx, problems)
+        on = read_date(self.on, problems)
+        if self.refuse(problems):
             return False
-        op = self.post(*typed)
-        outcome = self.ctx.run(self, op, changed=NSSF_TOPICS, on_user_error=self.show_problems,
-                               message=self.done_text)
-        if outcome:
-            self.receipt = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, row: EnrolmentRow) -> pot.PotReceipt | None:  # noqa: ANN001
-        dialog = cls(ctx, row, parent)
-        return dialog.receipt if dialog.exec() else None
+        cash = self.cash.currentData() if self.cash is not None else None
+        return self.submit(self.ctx, self.post(amount, on, cash, self.text.text()),
+                           changed=NSSF_TOPICS, message=self.done_text)
 
 
 class PotDepositDialog(_PotForm):
@@ -313,25 +300,17 @@ class PotDepositDialog(_PotForm):
 
     title = N_("Money into her NSSF pot")
     button = N_("Record deposit")
+    account = N_("Paid into")
+    words = N_("Receipt number")
 
-    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, row, parent)
-        self.into = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS)
-        self.paper = mark_data(QLineEdit())
-        self.add_row(N_("Paid into"), self.into)
-        self.add_row(N_("Receipt number"), self.paper)
-        self.retranslate()
+    @property
+    def paper(self) -> QLineEdit:
+        return self.text
 
-    def retranslate(self) -> None:
-        super().retranslate()
-        if hasattr(self, "into"):
-            self.into.retranslate()
-
-    def post(self, amount: int, on: dt.date):  # noqa: ANN201
-        member_id, into, paper = self.row.member_id, self.into.currentData(), self.paper.text()
+    def post(self, amount: int, on: dt.date, cash: str | None, text: str):  # noqa: ANN201
+        member_id = self.row.member_id
         return lambda s, actor: pot.deposit_to_pot(s, actor, member_id=member_id, amount=amount,
-                                                   on=on, paid_to=into, receipt=paper)
+                                                   on=on, paid_to=cash, receipt=text)
 
 
 class SavingsTransferDialog(_PotForm):
@@ -340,27 +319,22 @@ class SavingsTransferDialog(_PotForm):
 
     title = N_("Move savings to her NSSF pot")
     button = N_("Move savings")
+    allowed = 0
 
-    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, row, parent)
-
-        gid, today = ctx.group_id, clock.today()
-        self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid,
-                                                                              row.member_id, today))
-        self.note = mark_data(QLineEdit())
-        self.add_row(N_("Note"), self.note)
-        self.retranslate()
+    def load(self, ctx: ScreenContext) -> None:
+        gid, today, member_id = ctx.group_id, clock.today(), self.row.member_id
+        self.allowed = ctx.read(lambda s, a: savings_withdrawals.withdrawable(s, gid, member_id,
+                                                                              today))
 
     def info_text(self) -> str:
         return super().info_text() + "\n" + _(
             "The savings rules let her move up to {limit} of her savings today.").format(
-            limit=self.money(getattr(self, "allowed", 0)))
+            limit=self.money(self.allowed))
 
-    def post(self, amount: int, on: dt.date):  # noqa: ANN201
-        member_id, note = self.row.member_id, self.note.text()
+    def post(self, amount: int, on: dt.date, cash: str | None, text: str):  # noqa: ANN201
+        member_id = self.row.member_id
         return lambda s, actor: pot.transfer_from_savings(s, actor, member_id=member_id,
-                                                          amount=amount, on=on, note=note)
+                                                          amount=amount, on=on, note=text)
 
 
 class PotWithdrawalDialog(_PotForm):
@@ -369,33 +343,23 @@ class PotWithdrawalDialog(_PotForm):
 
     title = N_("Money out of her NSSF pot")
     button = N_("Pay from her pot")
+    account = N_("Paid from")
+    rule = ""
 
-    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, row, parent)
+    def load(self, ctx: ScreenContext) -> None:
         gid, today = ctx.group_id, clock.today()
-        self.rule = _(scheme_mod.WITHDRAWAL_NAMES[ctx.read(
-            lambda s, a: scheme_mod.scheme(s, gid, today)).withdrawals])
-        self.out_of = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS)
-        self.note = mark_data(QLineEdit())
-        self.add_row(N_("Paid from"), self.out_of)
-        self.add_row(N_("Note"), self.note)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        super().retranslate()
-        if hasattr(self, "out_of"):
-            self.out_of.retranslate()
+        self.rule = scheme_mod.WITHDRAWAL_NAMES[ctx.read(
+            lambda s, a: scheme_mod.scheme(s, gid, today)).withdrawals]
 
     def info_text(self) -> str:
         return super().info_text() + "\n" + _("The group's rule for taking money out: "
-                                              "{rule}.").format(rule=getattr(self, "rule", ""))
+                                              "{rule}.").format(rule=_(self.rule))
 
-    def post(self, amount: int, on: dt.date):  # noqa: ANN201
-        member_id, out_of, note = self.row.member_id, self.out_of.currentData(), self.note.text()
+    def post(self, amount: int, on: dt.date, cash: str | None, text: str):  # noqa: ANN201
+        member_id = self.row.member_id
         return lambda s, actor: pot.withdraw_from_pot(s, actor, member_id=member_id,
-                                                      amount=amount, on=on, paid_from=out_of,
-                                                      note=note)
+                                                      amount=amount, on=on, paid_from=cash,
+                                                      note=text)
 
 
 class AdvanceRepaymentDialog(_PotForm):
@@ -403,34 +367,24 @@ class AdvanceRepaymentDialog(_PotForm):
 
     title = N_("Repay an NSSF advance")
     button = N_("Record repayment")
+    account = N_("Paid into")
+    words = N_("Receipt number")
+    owed = 0
 
-    def __init__(self, ctx: ScreenContext, row: EnrolmentRow,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, row, parent)
-        gid = ctx.group_id
-        self.owed = ctx.read(lambda s, a: pot.advance_owed(s, gid, row.member_id))
-        self.into = ChoiceBox(INTO_NAMES, pot.PAY_ACCOUNTS)
-        self.paper = mark_data(QLineEdit())
-        self.add_row(N_("Paid into"), self.into)
-        self.add_row(N_("Receipt number"), self.paper)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        super().retranslate()
-        if hasattr(self, "into"):
-            self.into.retranslate()
+    def load(self, ctx: ScreenContext) -> None:
+        gid, member_id = ctx.group_id, self.row.member_id
+        self.owed = ctx.read(lambda s, a: pot.advance_owed(s, gid, member_id))
 
     def info_text(self) -> str:
-        return _("She owes {owed} in NSSF advances.").format(
-            owed=self.money(getattr(self, "owed", 0)))
+        return _("She owes {owed} in NSSF advances.").format(owed=self.money(self.owed))
 
     def done_text(self, seq: int) -> str:  # type: ignore[override]
         return _("The repayment was recorded as entry {seq}.").format(seq=seq)
 
-    def post(self, amount: int, on: dt.date):  # noqa: ANN201
-        member_id, into, paper = self.row.member_id, self.into.currentData(), self.paper.text()
+    def post(self, amount: int, on: dt.date, cash: str | None, text: str):  # noqa: ANN201
+        member_id = self.row.member_id
         return lambda s, actor: pot.repay_advance(s, actor, member_id=member_id, amount=amount,
-                                                  on=on, paid_to=into, receipt=paper)
+                                                  on=on, paid_to=cash, receipt=text)
 
 
 END_REASON_NAMES = {"left_scheme": N_("She leaves the NSSF scheme"),
@@ -446,7 +400,6 @@ class EndContractDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.row = row
-        self.saved: EnrolmentRow | None = None
         self.body.insertWidget(0, _who(row))
         self.reason = ChoiceBox(END_REASON_NAMES)
         self.on = DateField(clock.today())
@@ -464,21 +417,12 @@ class EndContractDialog(FormDialog):
     def save(self) -> bool:
         problems: list[UserError] = []
         on = read_date(self.on, problems)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         enrolment_id, reason = self.row.id, self.reason.currentData()
-        outcome = self.ctx.run(
-            self, lambda s, actor: enrolments.end_enrolment(
+        return self.submit(
+            self.ctx, lambda s, actor: enrolments.end_enrolment(
                 s, actor, enrolment_id=enrolment_id, on=on, reason=reason),
-            changed=NSSF_TOPICS, on_user_error=self.show_problems,
+            changed=NSSF_TOPICS,
             message=lambda r: _("{name}'s NSSF contract ended on {date}.").format(
                 name=r.name, date=on.strftime("%d/%m/%Y")))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext, row: EnrolmentRow) -> EnrolmentRow | None:  # noqa: ANN001
-        dialog = cls(ctx, row, parent)
-        return dialog.saved if dialog.exec() else None

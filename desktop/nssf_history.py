@@ -9,7 +9,6 @@ from desktop.nssf_dialogs import month_text
 from desktop.widgets import (
     Column,
     FittedDialog,
-    RowTableModel,
     TableView,
     date_text,
     heading,
@@ -40,7 +39,7 @@ class HistoryDialog(FittedDialog):
         self.contracts_title = QLabel()
         self.contracts_title.setObjectName("subheading")
         layout.addWidget(self.contracts_title)
-        self.contracts = RowTableModel([
+        contracts_view = TableView.of([
             Column(N_("Enrolled"), lambda r: date_text(r.enrolled_on)),
             Column(N_("Contract"), lambda r: f"{month_text(r.contract_start)} – "
                                              f"{month_text(r.contract_end)}"),
@@ -48,16 +47,15 @@ class HistoryDialog(FittedDialog):
             Column(N_("Status"), lambda r: _(enrolments.STATUS_NAMES[r.status])),
             Column(N_("Covered through"), lambda r: month_text(r.covered_through)),
             Column(N_("Ended"), lambda r: date_text(r.ended_on)),
-        ], self)
+        ], self, stretch=(2,))
+        self.contracts = contracts_view.table_model()
         self.contracts.set_rows(contracts)
-        contracts_view = TableView(self.contracts)
-        contracts_view.stretch_column(2)
         contracts_view.setMaximumHeight(34 * (len(contracts) + 1) + 8)
         layout.addWidget(contracts_view)
         self.months_title = QLabel()
         self.months_title.setObjectName("subheading")
         layout.addWidget(self.months_title)
-        self.months = RowTableModel([
+        months_view = TableView.of([
             Column(N_("Month"), lambda h: month_text(h.period)),
             Column(N_("Batch"), lambda h: h.batch_number, right=True),
             Column(N_("State"), lambda h: _(batches.BATCH_STATUS_NAMES.get(
@@ -70,10 +68,9 @@ class HistoryDialog(FittedDialog):
                    right=True),
             Column(N_("Subsidy"), lambda h: money(h.from_subsidy) if h.from_subsidy else "",
                    right=True),
-        ], self)
+        ], self, stretch=())
+        self.months = months_view.table_model()
         self.months.set_rows(list(reversed(months)))
-        months_view = TableView(self.months)
-        months_view.stretch_column()
         layout.addWidget(months_view, 1)
         row_of_buttons = QHBoxLayout()
         row_of_buttons.addStretch(1)

@@ -39,6 +39,7 @@ from desktop.screens.loan_policy_dialog import LoanPolicyDialog  # noqa: E402
 from desktop.screens.welfare_dialogs import ClaimDialog  # noqa: E402
 from desktop.shareout_wizard import ShareOutWizard  # noqa: E402
 from models.core import clock, groups, users
+from models.core.db import Database  # noqa: E402
 from models.core.i18n import _  # noqa: E402
 from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import User  # noqa: E402
@@ -78,30 +79,49 @@ def modal(make: Callable[[], QWidget], path: Path) -> None:
     make()
 
 
+def demo_ledger(folder: str | Path) -> tuple[Database, int]:
+    """A small demo ledger in ``folder`` (one group, two years) whose ``admin`` is also the
+    group's treasurer and leader, with the Qt application made and the clock at ``NOW``."""
+    clock.set_now(NOW)
+    application()
+    database = open_database(str(Path(folder) / "demo.sqlite3"))
+    build_demo(database, seed=1, groups=1, years=2)
+    with database.write() as s:
+        admin = s.scalars(select(User).where(User.username == "admin")).one()
+        gid = groups.visible_groups(s, admin)[0].id
+        for role in ("treasurer", "leader"):
+            users.grant_role(s, admin, user_id=admin.id, role=role, group_id=gid)
+    clock.set_now(NOW)
+    return database, gid
+
+
+def open_window(database: Database, gid: int, language: str) -> MainWindow:
+    """``admin`` logged in, the window in ``language`` filling the screen above the
+    taskbar."""
+    switch_language(language)
+    window = MainWindow(ScreenContext(database, users.login(database, "admin", "demo"), gid))
+    area = QApplication.primaryScreen().geometry()
+    window.setGeometry(0, 0, area.width(), area.height() - TASKBAR)
+    window.show()
+    switch_language(language)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path, nargs="?", default=ROOT / "docs" / "screenshots")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
-    clock.set_now(NOW)
-    application()
     with tempfile.TemporaryDirectory() as tmp:
-        database = open_database(str(Path(tmp) / "demo.sqlite3"))
-        build_demo(database, seed=1, groups=1, years=2)
-        with database.write() as s:
-            admin = s.scalars(select(User).where(User.username == "admin")).one()
-            gid = groups.visible_groups(s, admin)[0].id
-            for role in ("treasurer", "leader"):
-                users.grant_role(s, admin, user_id=admin.id, role=role, group_id=gid)
-        clock.set_now(NOW)
+        database, gid = demo_ledger(tmp)
         for language in ("lo", "en"):
-            switch_language(language)
-            window = MainWindow(ScreenContext(database, users.login(database, "admin", "demo"),
-                                              gid))
-            area = QApplication.primaryScreen().geometry()
-            window.setGeometry(0, 0, area.width(), area.height() - TASKBAR)
-            window.show()
-            switch_language(language)
+            window = open_window(database, gid, language)
 
             def name(what: str, lang: str = language) -> Path:
                 return args.outdir / f"fit-{what}-{lang}.png"
@@ -140,9 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             with_dialog(dialog, name("file-dialog"))
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             with_dialog(QPrintDialog(printer, window), name("print-dialog"))
-            window.close()
-            window.deleteLater()
-            QApplication.processEvents()
+            close_window(window)
         database.dispose()
     return 0
 

@@ -11,8 +11,10 @@ lapsed). Then, on 20/11/2026, in Lao and in English: the enrolment form
 (``nssf-run-<lang>.png``), the batches after November's is exported
 (``nssf-batches-<lang>.png``), the coverage with its chart and the planner
 (``nssf-coverage-<lang>.png``, ``nssf-planner-<lang>.png``), and November's summary to sign
-(``nssf-summary-<lang>.png``, page 1 at 80 dpi with ``pdftoppm``). Run it on a laptop-sized
-screen::
+(``nssf-summary-<lang>.png``, page 1 at 80 dpi with ``pdftoppm``), and the rules tab at
+the remittance file's columns (``nssf-columns-<lang>.png``; ``--only columns``: just
+those). The demo ledger and the window are ``installer.fit_screenshots``'s. Run it on a
+laptop-sized screen::
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python installer/nssf_screenshots.py
 """
@@ -31,24 +33,27 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from desktop.app import application  # noqa: E402
 from desktop.context import ScreenContext  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.nssf_dialogs import EnrolDialog  # noqa: E402
-from desktop.qt_i18n import switch_language  # noqa: E402
-from installer.fit_screenshots import TASKBAR, shoot, with_dialog  # noqa: E402
-from models.core import clock, groups, members, users  # noqa: E402
+from desktop.widgets import ScrollBody  # noqa: E402
+from installer.fit_screenshots import (  # noqa: E402
+    NOW,
+    close_window,
+    demo_ledger,
+    open_window,
+    shoot,
+    with_dialog,
+)
+from models.core import clock, members, users  # noqa: E402
 from models.core.clock import add_months  # noqa: E402
 from models.core.db import Database  # noqa: E402
-from models.core.migrate import open_database  # noqa: E402
 from models.core.schema import User  # noqa: E402
-from models.demo import build_demo  # noqa: E402
 from models.nssf import batches, pot, remittance, scheme  # noqa: E402
-from models.nssf import enrolment as enrolments
+from models.nssf import enrolment as enrolments  # noqa: E402
 from reports import nssf_summary_pdf  # noqa: E402
 from reports.nssf_file import export_remittance  # noqa: E402
 
-NOW = dt.datetime(2026, 11, 20, 9, 30)
 START = dt.date(2025, 12, 1)
 SEASON = (11, 12, 1, 2, 3, 4, 5)  # the tailors' busy months
 # (member's place in the list, level, deposit in season, deposit out of it, first month)
@@ -152,21 +157,31 @@ def shots(window: MainWindow, ctx: ScreenContext, step: str, name) -> None:  # n
     shoot(name("planner"))
 
 
+def columns_shot(window: MainWindow, path: Path) -> None:
+    """The rules tab scrolled to the remittance file's columns, laid out as an LSSO office
+    might ask: no group column, the name first, its own header for the SS number."""
+    screen = window.show_section("nssf")
+    screen.tabs.setCurrentWidget(screen.settings)
+    editor = screen.settings.columns
+    editor.included[editor.fields.index("group")].setChecked(False)
+    while editor.fields.index("name") > 0:
+        editor.move(editor.fields.index("name"), -1)
+    editor.titles[editor.fields.index("ss_number")].setText("ເລກທີ ປກສ")
+    scroll = screen.settings.findChild(ScrollBody)
+    QApplication.processEvents()
+    scroll.verticalScrollBar().setValue(editor.y() + editor.preview_label.y() - 8)
+    shoot(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path, nargs="?", default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", choices=["columns"],
+                        help="only these pictures (the rest stay as they are)")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
-    clock.set_now(NOW)
-    application()
     with tempfile.TemporaryDirectory() as tmp:
-        database = open_database(str(Path(tmp) / "demo.sqlite3"))
-        build_demo(database, seed=1, groups=1, years=2)
-        with database.write() as s:
-            admin = s.scalars(select(User).where(User.username == "admin")).one()
-            gid = groups.visible_groups(s, admin)[0].id
-            for role in ("treasurer", "leader"):
-                users.grant_role(s, admin, user_id=admin.id, role=role, group_id=gid)
+        database, gid = demo_ledger(tmp)
         with database.read() as s:
             admin = s.scalars(select(User).where(User.username == "admin")).one()
             has_nssf = bool(enrolments.enrolments(s, admin, gid))
@@ -174,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             seed_year(database, gid)
         november = NOW.date().replace(day=1)
         for step in ("run", "sent"):
+            if args.only and step == "sent":
+                break
             if step == "sent":
                 with database.write() as s:
                     actor = s.scalars(select(User).where(User.username == "admin")).one()
@@ -182,15 +199,19 @@ def main(argv: list[str] | None = None) -> int:
                         batch = remittance.make_run(s, actor, group_id=gid, month=november)
                         export_remittance(s, actor, batch_id=batch.id, fmt="csv")
             for language in ("lo", "en"):
-                switch_language(language)
-                ctx = ScreenContext(database, users.login(database, "admin", "demo"), gid)
-                window = MainWindow(ctx)
-                area = QApplication.primaryScreen().geometry()
-                window.setGeometry(0, 0, area.width(), area.height() - TASKBAR)
-                window.show()
-                switch_language(language)
-                shots(window, ctx, step, lambda what, lang=language:
-                      args.outdir / f"nssf-{what}-{lang}.png")
+                window = open_window(database, gid, language)
+                ctx = window.ctx
+
+                def name(what: str, lang: str = language) -> Path:
+                    return args.outdir / f"nssf-{what}-{lang}.png"
+
+                if args.only:
+                    columns_shot(window, name("columns"))
+                    close_window(window)
+                    continue
+                shots(window, ctx, step, name)
+                if step == "run":
+                    columns_shot(window, name("columns"))
                 if step == "sent":
                     with database.read() as s:
                         actor = users.reload_user(s, ctx.user)
@@ -199,9 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     pdf = Path(tmp) / f"summary-{language}.pdf"
                     nssf_summary_pdf.write_summary(sheet, pdf)
                     pdf_picture(pdf, args.outdir / f"nssf-summary-{language}.png")
-                window.close()
-                window.deleteLater()
-                QApplication.processEvents()
+                close_window(window)
         database.dispose()
     return 0
 

@@ -15,7 +15,7 @@ from desktop.context import ScreenContext
 from desktop.dashboard_charts import COLOURS, ChartView, _axis_font, _category_axis, _chart
 from desktop.nssf_dialogs import month_text
 from desktop.screens.nssf_members import status_text
-from desktop.widgets import Column, RowTableModel, TableView, mark_data
+from desktop.widgets import Column, RowTableModel, TableView, data_note
 from models.core import clock
 from models.core.clock import add_months
 from models.core.i18n import N_, _
@@ -84,15 +84,14 @@ class CoveragePanel(QWidget):
         now_layout.setContentsMargins(0, 4, 0, 0)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        self.model = RowTableModel([
+        self.table = TableView.of([
             Column(N_("Number"), lambda r: r.enrolment.member_number, right=True),
             Column(N_("Name"), lambda r: r.enrolment.name, tip=True),
             Column(N_("Status"), lambda r: status_text(r.enrolment), tip=True),
             Column(N_("Covered through"), lambda r: month_text(r.enrolment.covered_through)),
             Column(N_("Months it pays"), lambda r: r.months_in_pot, right=True),
-        ], self)
-        self.table = TableView(self.model)
-        self.table.stretch_column(2)  # whole names; the status gives way
+        ], self, stretch=(2,))  # whole names; the status gives way
+        self.model = self.table.table_model()
         split.addWidget(self.table)
         self.chart = ChartView()
         self.chart.setMinimumWidth(420)
@@ -113,8 +112,7 @@ class CoveragePanel(QWidget):
         self.plan_view.horizontalHeader().setMinimumSectionSize(40)
         self.plan_view.stretch_column(1)
         plan_layout.addWidget(self.plan_view, 1)
-        self.plan_total = mark_data(QLabel())
-        self.plan_total.setWordWrap(True)
+        self.plan_total = data_note()
         plan_layout.addWidget(self.plan_total)
         self.inner.addTab(plan_tab, "")
         self.points: list[CoverageMonth] = []

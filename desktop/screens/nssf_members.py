@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from desktop.actions import run_query
 from desktop.context import ScreenContext
@@ -23,7 +23,13 @@ from desktop.nssf_dialogs import (
 )
 from desktop.nssf_history import HistoryDialog
 from desktop.permission_tips import allow
-from desktop.widgets import Column, FlowLayout, RowTableModel, TableView, date_text, mark_data
+from desktop.widgets import (
+    Column,
+    TableView,
+    button_row,
+    data_note,
+    date_text,
+)
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.nssf import enrolment as enrolments
@@ -59,7 +65,7 @@ class MembersPanel(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         money = ctx.money
-        self.model = RowTableModel([
+        self.table = TableView.of([
             Column(N_("Number"), lambda m: m.row.member_number, right=True),
             Column(N_("Name"), lambda m: m.row.name, tip=True),
             Column(N_("Level"), lambda m: money(m.row.level), right=True),
@@ -69,14 +75,11 @@ class MembersPanel(QWidget):
             Column(N_("Months it pays"), lambda m: m.months, right=True),
             Column(N_("Advances owed"), lambda m: money(m.advances) if m.advances else "",
                    right=True),
-        ], self)
-        self.table = TableView(self.model)
-        self.table.stretch_column(1)
+        ], self, stretch=(1,), selected=self._selected)
+        self.model = self.table.table_model()
         layout.addWidget(self.table, 1)
-        self.detail = mark_data(QLabel())
-        self.detail.setWordWrap(True)
+        self.detail = data_note()
         layout.addWidget(self.detail)
-        buttons = FlowLayout()
         self.enrol_button = QPushButton()
         self.enrol_button.setObjectName("primaryButton")
         self.deposit_button = QPushButton()
@@ -88,12 +91,10 @@ class MembersPanel(QWidget):
         self.repay_button = QPushButton()
         self.end_button = QPushButton()
         self.grant_button = QPushButton()
-        for button in (self.enrol_button, self.deposit_button, self.transfer_button,
-                       self.repay_button, self.level_button, self.renew_button,
-                       self.end_button, self.history_button, self.withdraw_button,
-                       self.grant_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(
+            self.enrol_button, self.deposit_button, self.transfer_button, self.repay_button,
+            self.level_button, self.renew_button, self.end_button, self.history_button,
+            self.withdraw_button, self.grant_button))
         self.enrol_button.clicked.connect(self.enrol)
         self.deposit_button.clicked.connect(lambda: self._with_row(PotDepositDialog))
         self.transfer_button.clicked.connect(lambda: self._with_row(SavingsTransferDialog))
@@ -104,7 +105,6 @@ class MembersPanel(QWidget):
         self.repay_button.clicked.connect(lambda: self._with_row(AdvanceRepaymentDialog))
         self.renew_button.clicked.connect(self.renew)
         self.grant_button.clicked.connect(lambda: GrantDialog.ask(self, self.ctx))
-        self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.row_activated.connect(lambda _line: self._with_row(HistoryDialog))
         self.may_record = self.may_manage = False
 

@@ -32,7 +32,14 @@ from desktop.nssf_batch_dialogs import (
 )
 from desktop.nssf_dialogs import NSSF_TOPICS, MonthBox, month_text
 from desktop.permission_tips import allow
-from desktop.widgets import Column, FlowLayout, RowTableModel, TableView, date_text, mark_data
+from desktop.widgets import (
+    Column,
+    TableView,
+    button_row,
+    data_note,
+    date_text,
+    mark_data,
+)
 from models.core import clock
 from models.core.clock import add_months
 from models.core.i18n import N_, _
@@ -75,7 +82,7 @@ class RunPanel(QWidget):
         tools.addWidget(self.policy, 1)
         layout.addLayout(tools)
         money = ctx.money
-        self.model = RowTableModel([
+        self.table = TableView.of([
             Column(N_("Number"), lambda r: r.member_number, right=True),
             Column(N_("Name"), lambda r: r.name, tip=True),
             Column(N_("Months paid now"), _months, tip=True),
@@ -86,25 +93,20 @@ class RunPanel(QWidget):
             Column(N_("Advance or subsidy"), lambda r: money(r.from_advance + r.from_subsidy)
                    if r.from_advance + r.from_subsidy else "", right=True),
             Column(N_("Note"), lambda r: _(r.note) if r.note else "", tip=True),
-        ], self)
-        self.table = TableView(self.model)
-        self.table.stretch_column(2, 7)  # names whole; months and notes give way
+        ], self, stretch=(2, 7), selected=self._selected)  # names whole; months, notes give way
+        self.model = self.table.table_model()
         layout.addWidget(self.table, 1)
-        self.totals = mark_data(QLabel())
-        self.totals.setWordWrap(True)
+        self.totals = data_note()
         layout.addWidget(self.totals)
-        buttons = FlowLayout()
         self.ahead_label = QLabel()
         self.ahead_months = QSpinBox()
         self.ahead_months.setRange(0, 24)
         self.ahead_button = QPushButton()
         self.make_button = QPushButton()
         self.make_button.setObjectName("primaryButton")
-        for widget in (self.ahead_label, self.ahead_months, self.ahead_button, self.make_button):
-            buttons.addWidget(widget)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.ahead_label, self.ahead_months, self.ahead_button,
+                                    self.make_button))
         self.month.currentIndexChanged.connect(self._month_changed)
-        self.table.selectionModel().selectionChanged.connect(self._selected)
         self.ahead_button.clicked.connect(self.pay_ahead)
         self.make_button.clicked.connect(self.make_draft)
 
@@ -200,7 +202,7 @@ class BatchesPanel(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         money = ctx.money
-        self.model = RowTableModel([
+        self.table = TableView.of([
             Column(N_("Batch"), _batch_number),
             Column(N_("Month"), lambda b: month_text(b.month)),
             Column(N_("State"), lambda b: _(batches.BATCH_STATUS_NAMES[b.status])),
@@ -211,10 +213,9 @@ class BatchesPanel(QWidget):
                    if b.from_advance + b.from_subsidy else "", right=True),
             Column(N_("LSSO receipt"), lambda b: b.lsso_receipt or "", tip=True),
             Column(N_("Day paid"), lambda b: date_text(b.paid_on)),
-        ], self)
-        self.table = TableView(self.model)
-        self.table.stretch_column(7)
-        self.lines = RowTableModel([
+        ], self, stretch=(7,), selected=self._selected)
+        self.model = self.table.table_model()
+        self.lines_view = TableView.of([
             Column(N_("Month"), lambda x: month_text(x.period)),
             Column(N_("Social-security number"), lambda x: x.ss_number),
             Column(N_("Name"), lambda x: x.name, tip=True),
@@ -226,9 +227,8 @@ class BatchesPanel(QWidget):
                    right=True),
             Column(N_("Subsidy"), lambda x: money(x.from_subsidy) if x.from_subsidy else "",
                    right=True),
-        ], self)
-        self.lines_view = TableView(self.lines)
-        self.lines_view.stretch_column(2)
+        ], self, stretch=(2,))
+        self.lines = self.lines_view.table_model()
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
@@ -242,7 +242,6 @@ class BatchesPanel(QWidget):
         below_layout.addWidget(self.lines_view, 1)
         split.addWidget(below)
         layout.addWidget(split, 1)
-        buttons = FlowLayout()
         self.csv_button = QPushButton()
         self.xlsx_button = QPushButton()
         self.summary_button = QPushButton()
@@ -251,11 +250,9 @@ class BatchesPanel(QWidget):
         self.correct_button = QPushButton()
         self.discard_button = QPushButton()
         self.discard_button.setObjectName("dangerButton")
-        for button in (self.csv_button, self.xlsx_button, self.summary_button,
-                       self.confirm_button, self.correct_button, self.discard_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
-        self.table.selectionModel().selectionChanged.connect(self._selected)
+        layout.addLayout(button_row(self.csv_button, self.xlsx_button, self.summary_button,
+                                    self.confirm_button, self.correct_button,
+                                    self.discard_button))
         self.csv_button.clicked.connect(lambda: self.export("csv"))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.summary_button.clicked.connect(self.summary)

@@ -1,8 +1,9 @@
 """The NSSF screen's settings tab: the group's rules for pooling from a date (what happens
 when a pot is short, the advance's interest and limit, when money may leave a pot, grace,
 months ahead, contract length), the LSSO's official level table with the day it takes
-effect (replacing the provisional one), and a new national minimum wage. Administrators
-change them; everyone else reads them."""
+effect (replacing the provisional one), a new national minimum wage, and the remittance
+file's columns (``desktop.nssf_columns``). Administrators change them; everyone else reads
+them."""
 from __future__ import annotations
 
 import re
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import ScreenContext
 from desktop.errors import error_text
+from desktop.nssf_columns import ColumnsEditor
 from desktop.nssf_dialogs import NSSF_TOPICS
 from desktop.permission_tips import allow
 from desktop.widgets import (
@@ -55,7 +57,7 @@ class SettingsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.problems = problems_label()
         outer.addWidget(self.problems)
-        scroll = ScrollBody()
+        scroll = ScrollBody(wrapped=True)
         outer.addWidget(scroll, 1)
         layout = QVBoxLayout(scroll.widget())
         self.rules_box = QGroupBox()
@@ -118,6 +120,8 @@ class SettingsPanel(QWidget):
         self.save_wage = QPushButton()
         wage.addRow(self._right(self.save_wage))
         layout.addWidget(self.wage_box)
+        self.columns = ColumnsEditor(ctx)
+        layout.addWidget(self.columns)
         layout.addStretch(1)
         self.save_rules.clicked.connect(self.change_rules)
         self.save_table.clicked.connect(self.change_table)
@@ -146,6 +150,7 @@ class SettingsPanel(QWidget):
         self.save_table.setText(_("Put this table in force"))
         self.save_wage.setText(_("Record the minimum wage"))
         self.levels.setPlaceholderText(_("for example 2,500,000 2,700,000 2,900,000"))
+        self.columns.retranslate()
         self._show_now()
 
     def refresh(self) -> None:
@@ -162,6 +167,7 @@ class SettingsPanel(QWidget):
         may = self.ctx.can(Permission.CHANGE_SETTINGS)
         for button in (self.save_rules, self.save_table, self.save_wage):
             allow(button, self.ctx, Permission.CHANGE_SETTINGS, may=may)
+        self.columns.refresh(s)
         self._show_now()
 
     def _show_now(self) -> None:

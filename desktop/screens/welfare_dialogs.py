@@ -86,7 +86,6 @@ class ClaimDialog(FormDialog):
         super().__init__(parent)
         self.resize(860, 760)
         self.ctx = ctx
-        self.saved: welfare_register.ClaimRow | None = None
         gid = ctx.group_id
         self.member = mark_data(QComboBox())
         for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
@@ -204,19 +203,12 @@ class ClaimDialog(FormDialog):
             self.show_problems(error)
             return False
         gid = self.ctx.group_id
-        outcome = self.ctx.run(
-            self, lambda s, actor: welfare_claims.record_claim(s, actor, group_id=gid, draft=draft),
-            changed={"welfare"}, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: welfare_claims.record_claim(s, actor, group_id=gid,
+                                                                   draft=draft),
+            changed={"welfare"},
             message=lambda row: _("Claim {number} of {name} was recorded; it waits for the "
                                   "leaders.").format(number=row.number, name=row.member_name))
-        if outcome:
-            self.saved = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext) -> welfare_register.ClaimRow | None:  # noqa: ANN001
-        dialog = cls(ctx, parent)
-        return dialog.saved if dialog.exec() else None
 
 
 def claim_summary(claim: welfare_register.ClaimRow, money) -> str:  # noqa: ANN001
@@ -232,7 +224,6 @@ class RejectDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.claim = claim
-        self.succeeded = False
         self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.reason = mark_data(QLineEdit())
@@ -248,18 +239,15 @@ class RejectDialog(FormDialog):
 
     def save(self) -> bool:
         claim_id, reason = self.claim.id, self.reason.text()
-        outcome = self.ctx.run(
-            self, lambda s, actor: welfare_approval.reject_claim(s, actor, claim_id=claim_id,
-                                                        reason=reason),
-            changed={"welfare"}, on_user_error=self.show_problems,
+        return self.submit(
+            self.ctx, lambda s, actor: welfare_approval.reject_claim(s, actor, claim_id=claim_id,
+                                                                     reason=reason),
+            changed={"welfare"},
             message=lambda row: _("Claim {number} was refused.").format(number=row.number))
-        self.succeeded = bool(outcome)
-        return self.succeeded
 
     @classmethod
     def ask(cls, parent, ctx: ScreenContext, claim: welfare_register.ClaimRow) -> bool:  # noqa: ANN001
-        dialog = cls(ctx, claim, parent)
-        return bool(dialog.exec()) and dialog.succeeded
+        return super().ask(parent, ctx, claim) is not None
 
 
 class PayDialog(FormDialog):
@@ -272,7 +260,6 @@ class PayDialog(FormDialog):
         self.ctx = ctx
         self.claim = claim
         self.owed = owed
-        self.payment: welfare_payout.PaymentResult | None = None
         self.summary = mark_data(heading(claim_summary(claim, self.ctx.money)))
         self.body.insertWidget(0, self.summary)
         self.fund_note = QLabel()
@@ -320,11 +307,7 @@ class PayDialog(FormDialog):
         else:
             def op(s, actor):  # noqa: ANN001, ANN202
                 return welfare_payout.pay_claim(s, actor, claim_id=claim_id, method=method, on=on)
-        outcome = self.ctx.run(self, op, changed={"welfare", "journal"},
-                               on_user_error=self.show_problems, message=self._message)
-        if outcome:
-            self.payment = outcome.value
-        return bool(outcome)
+        return self.submit(self.ctx, op, changed={"welfare", "journal"}, message=self._message)
 
     def _message(self, result: welfare_payout.PaymentResult) -> str:
         if result.owed:
@@ -338,7 +321,7 @@ class PayDialog(FormDialog):
     def ask(cls, parent, ctx: ScreenContext, claim: welfare_register.ClaimRow, *,  # noqa: ANN001
             owed: bool = False) -> welfare_payout.PaymentResult | None:
         dialog = cls(ctx, claim, owed=owed, parent=parent)
-        return dialog.payment if dialog.exec() else None
+        return dialog.saved if dialog.exec() else None
 
 
 class ContributionDialog(FormDialog):
@@ -347,7 +330,6 @@ class ContributionDialog(FormDialog):
     def __init__(self, ctx: ScreenContext, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
-        self.entry_seq: int | None = None
         gid = ctx.group_id
         self.member = mark_data(QComboBox())
         for m in ctx.read(lambda s, a: members.list_members(s, a, gid, include_inactive=False)):
@@ -379,26 +361,17 @@ class ContributionDialog(FormDialog):
             on = self.on.date() or clock.today()
         except UserError as error:
             problems.append(error)
-        if problems:
-            self.show_problems(ValidationError(problems))
+        if self.refuse(problems):
             return False
         gid, member_id = self.ctx.group_id, self.member.currentData()
         method, note = self.method.currentData(), self.note.text()
-        outcome = self.ctx.run(
-            self, lambda s, actor: welfare_fund.record_contribution(
+        return self.submit(
+            self.ctx, lambda s, actor: welfare_fund.record_contribution(
                 s, actor, group_id=gid, member_id=member_id, amount=amount, on=on,
                 method=method, note=note),
-            changed={"welfare", "journal"}, on_user_error=self.show_problems,
+            changed={"welfare", "journal"},
             message=lambda seq: _("The contribution was recorded as entry {seq}.").format(
                 seq=seq))
-        if outcome:
-            self.entry_seq = outcome.value
-        return bool(outcome)
-
-    @classmethod
-    def ask(cls, parent, ctx: ScreenContext) -> int | None:  # noqa: ANN001
-        dialog = cls(ctx, parent)
-        return dialog.entry_seq if dialog.exec() else None
 
 
 def save_voucher(parent, ctx: ScreenContext, claim: welfare_register.ClaimRow) -> Path | None:  # noqa: ANN001

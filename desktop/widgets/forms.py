@@ -2,12 +2,15 @@
 all are put right."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.errors import error_text
 from desktop.widgets.labels import problems_label
 from desktop.widgets.layout import FittedDialog, ScrollBody
-from models.core.errors import UserError
+from models.core.errors import UserError, ValidationError
 from models.core.i18n import _
 
 
@@ -16,7 +19,13 @@ class FormDialog(FittedDialog):
     lists every problem, and nothing is saved. Subclasses add rows to ``self.form`` (or
     widgets to ``self.body``, the scrolling part above and below it) and implement
     ``save() -> bool``. The problems and the buttons stay in view; the form scrolls when
-    the screen is too small for it."""
+    the screen is too small for it.
+
+    ``save`` is usually: read the fields collecting every problem, ``refuse(problems)``,
+    then ``submit(ctx, op, ...)``; what ``op`` gave is ``saved``, and ``ask`` opens the
+    form and returns it (``None`` when cancelled)."""
+
+    saved: Any = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,8 +77,31 @@ class FormDialog(FittedDialog):
         self.problems.clear()
         self.problems.setVisible(False)
 
+    def refuse(self, problems: list[UserError]) -> bool:
+        """Show every problem the fields have at once; True when there is any (then nothing
+        is saved and the form stays open)."""
+        if problems:
+            self.show_problems(ValidationError(problems))
+        return bool(problems)
+
+    def submit(self, ctx, op: Callable[[Any, Any], Any], *, changed: Iterable[str],  # noqa: ANN001
+               message: Callable[[Any], str] | str | None = None) -> bool:
+        """Run ``op(session, actor)`` as one transaction (``ctx.run``): a refusal is listed in
+        the form, which stays open; what it gives is kept in ``saved``."""
+        outcome = ctx.run(self, op, changed=changed, on_user_error=self.show_problems,
+                          message=message)
+        if outcome:
+            self.saved = outcome.value
+        return bool(outcome)
+
     def save(self) -> bool:
         raise NotImplementedError
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, *args: Any) -> Any:
+        """Open the form over ``parent`` (made with ``args``); what it saved, or ``None``."""
+        dialog = cls(*args, parent=parent)
+        return dialog.saved if dialog.exec() else None
 
     def _save_clicked(self) -> None:
         self.clear_problems()

@@ -26,6 +26,13 @@ def date_text(value: dt.date | None) -> str:
     return fmt_date(value) if value else ""
 
 
+def data_note() -> QLabel:
+    """A wrapping line of data under a table: the chosen row's details, the totals."""
+    label = QLabel()
+    label.setWordWrap(True)
+    return mark_data(label)
+
+
 def problems_label() -> QLabel:
     """The hidden, wrapping, red-framed line where a form lists what is wrong (style
     ``QLabel#problems``)."""

@@ -91,6 +91,15 @@ class FlowLayout(QLayout):
 TITLE_BAR = 32  # what the window system's title bar and frame take of the screen's height
 
 
+def button_row(*widgets: QWidget) -> FlowLayout:
+    """A panel's buttons (and the few fields that go with them) in one row that wraps on
+    a narrow window."""
+    row = FlowLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
+
+
 class ScrollBody(QScrollArea):
     """A frameless scrolling area for a dialog's or screen's contents: as large as its
     contents when the screen has room, and scrolling (never pushing the buttons below it
@@ -99,11 +108,16 @@ class ScrollBody(QScrollArea):
 
     The contents fill the area and shrink to their minimum height before it scrolls (Qt's
     own resizable scroll area keeps contents with wrapping text or a tab widget at their
-    preferred height, which scrolls buttons out of sight under tables that could shrink)."""
+    preferred height, which scrolls buttons out of sight under tables that could shrink).
+
+    ``wrapped``: for a page of forms with text that wraps and no table to shrink (the NSSF
+    rules): the contents get the height their wrapped lines take at the width given, and
+    scroll, instead of a box that does not wrap being squeezed under its minimum."""
 
     def __init__(self, contents: QWidget | None = None, parent: QWidget | None = None,
-                 *, least: QSize | None = None) -> None:
+                 *, least: QSize | None = None, wrapped: bool = False) -> None:
         super().__init__(parent)
+        self.wrapped = wrapped
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWidgetResizable(False)
         self.least = least or QSize(16_000, 160)
@@ -122,7 +136,14 @@ class ScrollBody(QScrollArea):
         bar = self.verticalScrollBar().sizeHint().width()
         width = max(room.width() - (bar if least.height() > room.height() else 0),
                     least.width())
-        inner.resize(width, max(room.height(), least.height()))
+        height = least.height()
+        layout = inner.layout()
+        if self.wrapped and layout is not None and layout.hasHeightForWidth():
+            height = max(height, layout.minimumHeightForWidth(width))
+            if height > room.height() and least.height() <= room.height():
+                width = max(room.width() - bar, least.width())
+                height = max(least.height(), layout.minimumHeightForWidth(width))
+        inner.resize(width, max(room.height(), height))
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         self.fit_contents()

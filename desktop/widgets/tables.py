@@ -111,6 +111,20 @@ class TableView(QTableView):
         header.setMinimumSectionSize(80)
         self.doubleClicked.connect(lambda index: self._activate(index))
 
+    @classmethod
+    def of(cls, columns: Sequence[Column], parent: QWidget, *,
+           stretch: Sequence[int] | None = None,
+           selected: Callable[..., None] | None = None) -> TableView:
+        """A panel's table of query rows: the model (owned by ``parent``, read back with
+        ``table_model()``), the spare width given to ``stretch`` (``stretch_column``; None:
+        the last column takes it), and ``selected`` told when the chosen row changes."""
+        view = cls(RowTableModel(columns, parent))
+        if stretch is not None:
+            view.stretch_column(*stretch)
+        if selected is not None:
+            view.selectionModel().selectionChanged.connect(selected)
+        return view
+
     def table_model(self) -> RowTableModel:
         return self.model()  # type: ignore[return-value]
 
