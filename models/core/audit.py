@@ -1,6 +1,7 @@
 """The audit log: every change, login, failed login and export."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,6 +28,23 @@ def record(session: Session, user: User | None, action: str, *, group_id: int | 
     event.hash = chain.row_hash(event_fields(event), event.prev_hash)
     session.add(event)
     return event
+
+
+def record_each(session: Session, user: User, action: str, *, group_id: int | None,
+                details: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
+    """One event of ``action`` per item of ``details``, chained as ``record`` called for
+    each in turn would chain them (the same hashes), with the last hash read once."""
+    prev = chain.last_hash(session, AuditEvent)
+    events = []
+    for detail in details:
+        event = AuditEvent(at=clock.now(), user_id=user.id, username=user.username,
+                           action=action, group_id=group_id,
+                           detail={k: _jsonable(v) for k, v in detail.items()}, ok=True)
+        event.prev_hash = prev
+        event.hash = prev = chain.row_hash(event_fields(event), prev)
+        events.append(event)
+    session.add_all(events)
+    return events
 
 
 def event_fields(event: AuditEvent) -> dict[str, Any]:

@@ -4,7 +4,8 @@ A meeting is one grid, one row per member; each capability (savings, loan repaym
 welfare contributions, NSSF pot deposits, fines) registers a ``MeetingColumn``. Posting a
 meeting validates every cell of every column first (all problems listed at once), then
 calls each column's ``post`` inside the one transaction of the meeting, so nothing is ever
-half-recorded.
+half-recorded. A column may check and post all its cells at once (``validate_all``,
+``post_all``), so a meeting costs the same few statements however many members it has.
 """
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ class MeetingColumn:
     # Optional: post every cell of the column at once (a batch through
     # ``ledger.post_entries``), as ``post`` would one by one; cells in member order.
     post_all: Callable[[Session, User, list[tuple[CellContext, int]]], None] | None = None
+    # Optional: the problems of every cell of the column at once (cells in member order;
+    # one list of problems per cell), as ``validate`` would find them one by one, reading
+    # what the column needs once for the meeting.
+    validate_all: Callable[[Session, list[tuple[CellContext, int]]],
+                           list[list[UserError]]] | None = None
 
 
 _REGISTRY: dict[str, MeetingColumn] = {}

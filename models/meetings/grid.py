@@ -161,10 +161,25 @@ def cell_problems(members: Mapping[int, Member], columns: Mapping[str, MeetingCo
 
 def column_problems(session: Session, meeting: Meeting, members: Mapping[int, Member],
                     columns: Mapping[str, MeetingColumn], cells: Cells) -> list[UserError]:
-    """``cell_problems`` with each column's own rules for a well-formed cell."""
+    """``cell_problems`` with each column's own rules for a well-formed cell (all of a
+    column's cells at once where it can check them so)."""
+    wanted: dict[str, list[tuple[int, int]]] = {}
+    cell_problems(members, columns, cells,
+                  lambda member, column, amount: wanted.setdefault(column.key, []).append(
+                      (member.id, amount)) or [])
+    found: dict[tuple[int, str], list[UserError]] = {}
+    for key, batch in wanted.items():
+        column = columns[key]
+        contexts = [(cell_context(meeting, member_id), amount) for member_id, amount in batch]
+        if column.validate_all is not None:
+            each = column.validate_all(session, contexts)
+        else:
+            each = [column.validate(session, ctx, amount) for ctx, amount in contexts]
+        for (member_id, _amount), problems in zip(batch, each, strict=True):
+            found[(member_id, key)] = problems
+
     def check(member: Member, column: MeetingColumn, amount: int) -> list[UserError]:
-        return [CellProblem(member, column, p)
-                for p in column.validate(session, cell_context(meeting, member.id), amount)]
+        return [CellProblem(member, column, p) for p in found.get((member.id, column.key), [])]
 
     return cell_problems(members, columns, cells, check)
 

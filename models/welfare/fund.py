@@ -392,13 +392,23 @@ def _post(session: Session, actor: User, ctx: CellContext, amount: int) -> None:
                        meeting_id=ctx.meeting_id)
 
 
+def _post_all(session: Session, actor: User, cells: list[tuple[CellContext, int]]) -> None:
+    """The meeting's welfare column in one batch (``ledger.post_entries``), as ``_post``."""
+    if cells:
+        ledger.post_entries(session, actor, group_id=cells[0][0].group_id, postings=[
+            ledger.Posting(ctx.on, "welfare_contribution", (
+                ledger.debit("cash", amount),
+                ledger.credit("welfare_fund", amount, member_id=ctx.member_id)),
+                meeting_id=ctx.meeting_id) for ctx, amount in cells])
+
+
 def _enabled(session: Session, group_id: int, on: dt.date) -> bool:
     return settings.get(session, group_id, "welfare_contribution", on) > 0
 
 
 MEETING_COLUMN = MeetingColumn(
     key="welfare", label=N_("Welfare"), order=30, expected=_expected, validate=_validate,
-    post=_post, enabled=_enabled)
+    post=_post, enabled=_enabled, post_all=_post_all)
 
 
 def overdue_loan_count(session: Session, group_id: int, member_id: int, on: dt.date) -> int:
