@@ -12,33 +12,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.core import audit, clock, ledger
 from models.core.i18n import N_
 from models.core.ledger import Line, fmt_date
 from models.core.schema import User
-from models.loans.allocation import Overpayment, Payment, Position, Split, allocate
-from models.loans.common import entry_memo, record_event
-from models.loans.schema import Loan, LoanRepayment, LoanTerms
+from models.loans.allocation import Overpayment, Payment, Position, Split, apply_payment
+from models.loans.common import entry_memo
+from models.loans.schema import Loan, LoanEvent, LoanRepayment, LoanTerms
 from models.loans.state import LoanState, loan_states
 from models.loans.statuses import ACTIVE, CLOSED, KIND_REPAYMENT
 
 MemberStates = dict[int, list[tuple[Loan, LoanState]]]
 
 
-def group_member_states(session: Session, group_id: int, on: dt.date) -> MemberStates:
-    """Each member's loans being repaid and paid out by ``on``, oldest first, with their
-    states on ``on`` (what ``meeting._member_states`` gives one member), for the whole
-    group in a fixed number of statements."""
-    scope = select(Loan.id).where(Loan.group_id == group_id, Loan.status == ACTIVE)
+def group_member_states(session: Session, group_id: int, on: dt.date,
+                        member_ids: Collection[int]) -> MemberStates:
+    """The loans of each of ``member_ids`` being repaid and paid out by ``on``, oldest
+    first, with their states on ``on`` (what ``meeting._member_states`` gives one
+    member), for all of them in a fixed number of statements."""
+    where = (Loan.group_id == group_id, Loan.status == ACTIVE, Loan.member_id.in_(member_ids))
+    scope = select(Loan.id).where(*where)
     loans = [loan for loan in session.scalars(
-        select(Loan).where(Loan.group_id == group_id, Loan.status == ACTIVE)
-        .order_by(Loan.disbursed_on, Loan.id))
+        select(Loan).where(*where).order_by(Loan.disbursed_on, Loan.id))
         if loan.disbursed_on is not None and loan.disbursed_on <= on]
     states = loan_states(session, loans, scope, on) if loans else {}
     found: MemberStates = defaultdict(list)
@@ -76,23 +79,23 @@ class _Planned:
 def _plan_one(loan: Loan, state: LoanState, rows: Sequence[LoanRepayment], amount: int,
               on: dt.date) -> _Planned | None:
     """The new repayment's allocation, or ``None`` when posting it could change how the
-    loan's earlier repayments were allocated (the one-at-a-time path decides then)."""
-    if any(r.paid_on > on or r.entry_id is None for r in rows):
+    loan's earlier repayments were allocated (the one-at-a-time path decides then): the
+    earlier ones as allocated afresh (``state.splits``) must be as they were posted, and
+    the new one comes after them all."""
+    if state.splits is None or len(state.splits) != len(rows):
         return None
-    key = max((r.id for r in rows), default=0) + 1
-    try:
-        splits, position = allocate(state.plan, [*(Payment(r.id, r.paid_on, r.amount)
-                                                   for r in rows), Payment(key, on, amount)])
-    except Overpayment:
-        return None
-    *before, new = splits
-    for row, split in zip(rows, before, strict=True):
-        if split.key != row.id or (row.penalty, row.fee, row.interest, row.principal) != (
+    for row, split in zip(rows, state.splits, strict=True):
+        if row.entry_id is None or row.paid_on > on or split.key != row.id or (
+                row.penalty, row.fee, row.interest, row.principal) != (
                 split.penalty, split.fee, split.interest, split.principal):
             return None
-    if new.key != key:
+    position = Position(state.plan, dict(state.position.paid), state.position.closed_on)
+    key = max((r.id for r in rows), default=0) + 1
+    try:
+        split = apply_payment(state.plan, position, Payment(key, on, amount))
+    except Overpayment:
         return None
-    return _Planned(loan, state, amount, new, position)
+    return _Planned(loan, state, amount, split, position)
 
 
 def plan_repayments(session: Session, states: MemberStates,
@@ -139,29 +142,43 @@ def post_repayments(session: Session, actor: User, *, group_id: int, planned: li
     if not planned:
         return
     now = clock.now()
-    rows = [LoanRepayment(loan_id=p.loan.id, version=p.state.version, paid_on=on,
-                          amount=p.amount, paid_from="cash", meeting_id=meeting_id,
-                          entry_id=None, penalty=0, interest=0, principal=0, status="posted",
-                          recorded_by=actor.id, recorded_at=now) for p in planned]
-    session.add_all(rows)
     posted = ledger.post_entries(session, actor, group_id=group_id, postings=[
         ledger.Posting(on, KIND_REPAYMENT, _lines(p), memo=entry_memo(
             session, p.loan, N_("Repayment of {date}"), date=fmt_date(on)),
             meeting_id=meeting_id, loan_id=p.loan.id) for p in planned])
-    for p, row, entry in zip(planned, rows, posted, strict=True):
-        split, loan = p.split, p.loan
-        row.entry_id = entry.id
-        row.penalty, row.fee, row.interest, row.principal = (
-            split.penalty, split.fee, split.interest, split.principal)
-        loan.principal_outstanding = p.position.principal_outstanding
-        if p.position.is_closed:
-            loan.status, loan.closed_on = CLOSED, p.position.closed_on
-            record_event(session, loan, actor, "closed", p.position.closed_on)
-        record_event(session, loan, actor, "repaid", on, amount=p.amount, entry_id=entry.id)
+    # Written as one statement each (the ORM would send one per row); the loans the
+    # session holds are given the values written, as the ORM would have.
+    connection = session.connection()
+    connection.execute(insert(cast(Table, LoanRepayment.__table__)), [
+        {"loan_id": p.loan.id, "version": p.state.version, "paid_on": on, "amount": p.amount,
+         "paid_from": "cash", "meeting_id": meeting_id, "entry_id": entry.id,
+         "penalty": p.split.penalty, "fee": p.split.fee, "interest": p.split.interest,
+         "principal": p.split.principal, "status": "posted", "recorded_by": actor.id,
+         "recorded_at": now} for p, entry in zip(planned, posted, strict=True)])
+    events, changes = [], []
+    for p, entry in zip(planned, posted, strict=True):
+        closed = p.position.closed_on if p.position.is_closed else None
+        change = {"principal_outstanding": p.position.principal_outstanding,
+                  "status": CLOSED if closed else p.loan.status, "closed_on": closed}
+        changes.append({"id": p.loan.id, **change})
+        if closed:
+            events.append(_event(p.loan, actor, "closed", closed, now, None, None))
+        events.append(_event(p.loan, actor, "repaid", on, now, p.amount, entry.id))
+    connection.execute(insert(cast(Table, LoanEvent.__table__)), events)
+    session.execute(update(Loan), changes)
+    for p, change in zip(planned, changes, strict=True):
+        for key in ("principal_outstanding", "status", "closed_on"):
+            set_committed_value(p.loan, key, change[key])
     audit.record_each(session, actor, "loan.repay", group_id=group_id, details=[
         {"loan": p.loan.id, "amount": p.amount, "on": on, "entry": entry.seq}
         for p, entry in zip(planned, posted, strict=True)])
-    session.flush()
+
+
+def _event(loan: Loan, actor: User, kind: str, on: dt.date, at: dt.datetime,
+           amount: int | None, entry_id: int | None) -> dict:
+    """A row of the loan's history, as ``common.record_event`` writes it."""
+    return {"loan_id": loan.id, "on": on, "at": at, "user_id": actor.id, "kind": kind,
+            "amount": amount, "entry_id": entry_id, "note": ""}
 
 
 def _lines(p: _Planned) -> tuple[Line, ...]:

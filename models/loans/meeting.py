@@ -67,7 +67,8 @@ def _validate_all(session: Session, cells: list[tuple[meeting_columns.CellContex
     if not any(amount for _ctx, amount in cells):
         return [[] for _cell in cells]
     first = cells[0][0]
-    states = group_member_states(session, first.group_id, first.on)
+    states = group_member_states(session, first.group_id, first.on,
+                                 [ctx.member_id for ctx, amount in cells if amount])
     return [_problems(session, ctx, amount, states.get(ctx.member_id, [])) if amount else []
             for ctx, amount in cells]
 
@@ -119,7 +120,8 @@ def _post_all(session: Session, actor: User,
         return
     first = cells[0][0]
     require(session, actor, Permission.RECORD, first.group_id)
-    states = group_member_states(session, first.group_id, first.on)
+    states = group_member_states(session, first.group_id, first.on,
+                                 [ctx.member_id for ctx, _amount in cells])
     problems = [p for ctx, amount in cells
                 for p in _problems(session, ctx, amount, states.get(ctx.member_id, []))]
     if problems:

@@ -8,7 +8,9 @@ failure anywhere leaves nothing of the meeting behind.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from models.core import audit, clock
@@ -56,6 +58,7 @@ def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells
         marks = {m: roll[m].status if m in roll else PRESENT for m in members}
         for hook in roll_call_hooks():
             hook.post(session, actor, meeting, marks)
+        kept = []
         for column in columns:
             paid = [(m, cells[(m, column.key)]) for m in members if cells.get((m, column.key))]
             if column.post_all is not None:
@@ -63,8 +66,10 @@ def post_meeting(session: Session, actor: User, *, meeting_id: int, cells: Cells
             for member_id, amount in paid:
                 if column.post_all is None:
                     column.post(session, actor, cell_context(meeting, member_id), amount)
-                session.add(MeetingCell(meeting_id=meeting.id, member_id=member_id,
-                                        column_key=column.key, amount=amount))
+                kept.append({"meeting_id": meeting.id, "member_id": member_id,
+                             "column_key": column.key, "amount": amount})
+        if kept:  # one statement for the whole grid
+            session.connection().execute(insert(cast(Table, MeetingCell.__table__)), kept)
         meeting.status = POSTED
         meeting.posted_by = actor.id
         meeting.posted_at = clock.now()

@@ -74,7 +74,8 @@ def _savings_post_all(session: Session, actor: User,
         for (ctx, amount), entry in zip(cells, posted, strict=True)])
 
 
-def _marks(session: Session, cells: list[tuple[meeting_columns.CellContext, int]]) -> dict[int, str]:
+def _marks(session: Session,
+           cells: list[tuple[meeting_columns.CellContext, int]]) -> dict[int, str]:
     """The roll call of the cells' meeting, read once (a member not marked is present)."""
     meeting_id = cells[0][0].meeting_id if cells else None
     if meeting_id is None:
