@@ -29,6 +29,7 @@ from models.loans.common import entry_memo
 from models.loans.schema import Loan, LoanEvent, LoanRepayment, LoanTerms
 from models.loans.state import LoanState, loan_states
 from models.loans.statuses import ACTIVE, CLOSED, KIND_REPAYMENT
+from models.meetings.columns import BatchPart
 
 MemberStates = dict[int, list[tuple[Loan, LoanState]]]
 
@@ -135,17 +136,25 @@ def plan_repayments(session: Session, states: MemberStates,
     return planned
 
 
-def post_repayments(session: Session, actor: User, *, group_id: int, planned: list[_Planned],
-                    on: dt.date, meeting_id: int | None) -> None:
-    """Post the planned repayments (paid in cash) as one batch, with their rows, the loans'
-    principal owed and status, their history and the audit log."""
-    if not planned:
-        return
+def repayments_part(session: Session, actor: User, *, group_id: int, planned: list[_Planned],
+                    on: dt.date, meeting_id: int | None) -> BatchPart:
+    """The planned repayments (paid in cash) as the column's part of the meeting's batch:
+    their entries, then their rows, the loans' principal owed and status, their history
+    and the audit log."""
     now = clock.now()
-    posted = ledger.post_entries(session, actor, group_id=group_id, postings=[
-        ledger.Posting(on, KIND_REPAYMENT, _lines(p), memo=entry_memo(
-            session, p.loan, N_("Repayment of {date}"), date=fmt_date(on)),
-            meeting_id=meeting_id, loan_id=p.loan.id) for p in planned])
+    postings = [ledger.Posting(on, KIND_REPAYMENT, _lines(p), memo=entry_memo(
+        session, p.loan, N_("Repayment of {date}"), date=fmt_date(on)),
+        meeting_id=meeting_id, loan_id=p.loan.id) for p in planned]
+
+    def finish(posted: list[ledger.Posted]) -> None:
+        _record(session, actor, group_id, planned, posted, on, meeting_id, now)
+
+    return BatchPart(postings, finish)
+
+
+def _record(session: Session, actor: User, group_id: int, planned: list[_Planned],
+            posted: list[ledger.Posted], on: dt.date, meeting_id: int | None,
+            now: dt.datetime) -> None:
     # Written as one statement each (the ORM would send one per row); the loans the
     # session holds are given the values written, as the ORM would have.
     connection = session.connection()

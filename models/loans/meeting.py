@@ -16,9 +16,10 @@ from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
 from models.loans.batch import (
+    MemberStates,
     group_member_states,
     plan_repayments,
-    post_repayments,
+    repayments_part,
     split_across_loans,
 )
 from models.loans.common import loan_by_id, money_text
@@ -66,11 +67,24 @@ def _validate_all(session: Session, cells: list[tuple[meeting_columns.CellContex
     """``_validate_cell`` for every cell, the group's loans read once for the meeting."""
     if not any(amount for _ctx, amount in cells):
         return [[] for _cell in cells]
-    first = cells[0][0]
-    states = group_member_states(session, first.group_id, first.on,
-                                 [ctx.member_id for ctx, amount in cells if amount])
+    states = _paying_states(session, cells)
     return [_problems(session, ctx, amount, states.get(ctx.member_id, [])) if amount else []
             for ctx, amount in cells]
+
+
+def _paying_states(session: Session, cells: list[tuple[meeting_columns.CellContext, int]]
+                   ) -> MemberStates:
+    """The loans of the members paying in ``cells``, read once for a meeting's checks and
+    posting (kept in its scratch: the other columns' posting never changes a loan)."""
+    first = cells[0][0]
+    paying = tuple(sorted({ctx.member_id for ctx, amount in cells if amount}))
+    key = ("loan_states", paying)
+    if first.scratch is not None and key in first.scratch:
+        return first.scratch[key]
+    states = group_member_states(session, first.group_id, first.on, paying)
+    if first.scratch is not None:
+        first.scratch[key] = states
+    return states
 
 
 def _problems(session: Session, ctx: meeting_columns.CellContext, amount: int,
@@ -112,16 +126,13 @@ def _post_cell(session: Session, actor: User, ctx: meeting_columns.CellContext,
                        amount=amount, on=ctx.on, meeting_id=ctx.meeting_id)
 
 
-def _post_all(session: Session, actor: User,
-              cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
-    """The column's repayments as one batch when that gives what recording them one at a
-    time gives (``models.loans.batch``); otherwise one at a time."""
-    if not cells:
-        return
+def _batch(session: Session, actor: User, cells: list[tuple[meeting_columns.CellContext, int]]
+           ) -> meeting_columns.BatchPart | None:
+    """The column's repayments as its part of the meeting's batch when that gives what
+    recording them one at a time gives (``models.loans.batch``); ``None`` otherwise."""
     first = cells[0][0]
     require(session, actor, Permission.RECORD, first.group_id)
-    states = group_member_states(session, first.group_id, first.on,
-                                 [ctx.member_id for ctx, _amount in cells])
+    states = _paying_states(session, cells)
     problems = [p for ctx, amount in cells
                 for p in _problems(session, ctx, amount, states.get(ctx.member_id, []))]
     if problems:
@@ -129,11 +140,22 @@ def _post_all(session: Session, actor: User,
     planned = plan_repayments(session, states, [(ctx.member_id, a) for ctx, a in cells],
                               first.on)
     if planned is None:
+        return None
+    return repayments_part(session, actor, group_id=first.group_id, planned=planned,
+                           on=first.on, meeting_id=first.meeting_id)
+
+
+def _post_all(session: Session, actor: User,
+              cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
+    """The column's repayments in one batch where they can be, else one at a time."""
+    if not cells:
+        return
+    part = _batch(session, actor, cells)
+    if part is None:
         for ctx, amount in cells:
             _post_cell(session, actor, ctx, amount)
-        return
-    post_repayments(session, actor, group_id=first.group_id, planned=planned, on=first.on,
-                    meeting_id=first.meeting_id)
+    else:
+        meeting_columns.post_part(session, actor, cells[0][0].group_id, part)
 
 
 def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
@@ -144,7 +166,7 @@ def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
 REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
     key="loan_repayment", label=N_("Loan repayment"), order=30, expected=_expected,
     validate=_validate_cell, post=_post_cell, enabled=_column_enabled, post_all=_post_all,
-    validate_all=_validate_all)
+    validate_all=_validate_all, batch=_batch)
 
 
 def _debts(session: Session, group_id: int, member_id: int,

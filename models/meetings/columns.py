@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from models.core import ledger
 from models.core.errors import UserError
 from models.core.schema import User
 
@@ -25,6 +26,24 @@ class CellContext:
     member_id: int
     meeting_id: int | None
     on: dt.date
+    # One posting of one meeting shares this dict between its columns' checks and their
+    # posting, so a column reads what it needs once (``post_meeting`` gives it; ``None``
+    # elsewhere). A column keeps there only what the other columns' posting cannot change.
+    scratch: dict | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class BatchPart:
+    """A column's share of the meeting's one batch of entries: its postings, and what it
+    writes once they are posted (``finish`` gets their ``Posted``, in the same order)."""
+
+    postings: list[ledger.Posting]
+    finish: Callable[[list[ledger.Posted]], None]
+
+
+def post_part(session: Session, actor: User, group_id: int, part: BatchPart) -> None:
+    """Post one column's part on its own (its ``post_all``)."""
+    part.finish(ledger.post_entries(session, actor, group_id=group_id, postings=part.postings))
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,11 @@ class MeetingColumn:
     # what the column needs once for the meeting.
     validate_all: Callable[[Session, list[tuple[CellContext, int]]],
                            list[list[UserError]]] | None = None
+    # Optional: the column's cells as its part of the meeting's one batch (every column's
+    # entries posted with one ``ledger.post_entries``, in column order), or ``None`` when
+    # they must be posted on their own (``post_all``, or ``post`` cell by cell).
+    batch: Callable[[Session, User, list[tuple[CellContext, int]]],
+                    BatchPart | None] | None = None
 
 
 _REGISTRY: dict[str, MeetingColumn] = {}

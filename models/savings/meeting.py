@@ -58,20 +58,31 @@ def _savings_post(session: Session, actor: User, ctx: meeting_columns.CellContex
                  meeting_id=ctx.meeting_id)
 
 
-def _savings_post_all(session: Session, actor: User,
-                      cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
-    """The meeting's savings column in one batch: what ``post_deposit`` does per cell."""
-    if not cells:
-        return
+def _savings_batch(session: Session, actor: User,
+                   cells: list[tuple[meeting_columns.CellContext, int]]
+                   ) -> meeting_columns.BatchPart:
+    """The savings column's part of the meeting's batch: what ``post_deposit`` does per
+    cell."""
     first = cells[0][0]
     cycle_for_posting(session, actor, first.group_id, first.on)
-    posted = ledger.post_entries(session, actor, group_id=first.group_id, postings=[
+
+    def finish(posted: list[ledger.Posted]) -> None:
+        audit.record_each(session, actor, "savings.deposit", group_id=first.group_id, details=[
+            {"member": ctx.member_id, "amount": amount, "entry": entry.seq}
+            for (ctx, amount), entry in zip(cells, posted, strict=True)])
+
+    return meeting_columns.BatchPart([
         ledger.Posting(ctx.on, KIND_DEPOSIT, (Line("cash", amount), Line(
             "member_savings", -amount, member_id=ctx.member_id)), meeting_id=ctx.meeting_id)
-        for ctx, amount in cells])
-    audit.record_each(session, actor, "savings.deposit", group_id=first.group_id, details=[
-        {"member": ctx.member_id, "amount": amount, "entry": entry.seq}
-        for (ctx, amount), entry in zip(cells, posted, strict=True)])
+        for ctx, amount in cells], finish)
+
+
+def _savings_post_all(session: Session, actor: User,
+                      cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
+    """The meeting's savings column in one batch."""
+    if cells:
+        meeting_columns.post_part(session, actor, cells[0][0].group_id,
+                                  _savings_batch(session, actor, cells))
 
 
 def _marks(session: Session,
@@ -155,19 +166,30 @@ def _fines_validate_all(session: Session, cells: list[tuple[meeting_columns.Cell
     return found
 
 
-def _fines_post_all(session: Session, actor: User,
-                    cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
-    """The meeting's fines column in one batch: what ``post_fine_payment`` does per cell."""
-    if not cells:
-        return
-    first = cells[0][0]
-    posted = ledger.post_entries(session, actor, group_id=first.group_id, postings=[
+def _fines_batch(session: Session, actor: User,
+                 cells: list[tuple[meeting_columns.CellContext, int]]
+                 ) -> meeting_columns.BatchPart:
+    """The fines column's part of the meeting's batch: what ``post_fine_payment`` does per
+    cell."""
+    group_id = cells[0][0].group_id
+
+    def finish(posted: list[ledger.Posted]) -> None:
+        audit.record_each(session, actor, "fine.pay", group_id=group_id, details=[
+            {"member": ctx.member_id, "amount": amount, "entry": entry.seq}
+            for (ctx, amount), entry in zip(cells, posted, strict=True)])
+
+    return meeting_columns.BatchPart([
         ledger.Posting(ctx.on, KIND_FINE_PAYMENT, (Line("cash", amount), Line(
             "fines_receivable", -amount, member_id=ctx.member_id)), meeting_id=ctx.meeting_id)
-        for ctx, amount in cells])
-    audit.record_each(session, actor, "fine.pay", group_id=first.group_id, details=[
-        {"member": ctx.member_id, "amount": amount, "entry": entry.seq}
-        for (ctx, amount), entry in zip(cells, posted, strict=True)])
+        for ctx, amount in cells], finish)
+
+
+def _fines_post_all(session: Session, actor: User,
+                    cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
+    """The meeting's fines column in one batch."""
+    if cells:
+        meeting_columns.post_part(session, actor, cells[0][0].group_id,
+                                  _fines_batch(session, actor, cells))
 
 
 def _fines_post(session: Session, actor: User, ctx: meeting_columns.CellContext,
@@ -179,11 +201,11 @@ def _fines_post(session: Session, actor: User, ctx: meeting_columns.CellContext,
 SAVINGS_COLUMN = meeting_columns.MeetingColumn(
     key="savings", label=N_("Savings"), order=10, expected=_savings_expected,
     validate=_savings_validate, post=_savings_post, post_all=_savings_post_all,
-    validate_all=_savings_validate_all)
+    validate_all=_savings_validate_all, batch=_savings_batch)
 FINES_COLUMN = meeting_columns.MeetingColumn(
     key="fines", label=N_("Fines paid"), order=90, expected=_fines_expected,
     validate=_fines_validate, post=_fines_post, post_all=_fines_post_all,
-    validate_all=_fines_validate_all)
+    validate_all=_fines_validate_all, batch=_fines_batch)
 
 
 def _cycle_for(session: Session, actor: User, group_id: int, on: dt.date) -> int:
