@@ -64,7 +64,7 @@ def one_cell_at_a_time() -> Iterator[None]:
     columns could take a whole meeting at once."""
     saved = dict(meeting_columns._REGISTRY)
     meeting_columns._REGISTRY.update({
-        key: dataclasses.replace(column, post_all=None, validate_all=None)
+        key: dataclasses.replace(column, post_all=None, validate_all=None, batch=None)
         for key, column in saved.items()})
     try:
         yield
