@@ -90,10 +90,15 @@ def find_account(session: Session, group_id: int, key: str) -> Account | None:
 
 def account(session: Session, group_id: int, key: str) -> Account:
     """The group's account with system ``key``; created from the standard chart if a newer
-    version of the chart added it after the group was made."""
-    found = session.scalar(select(Account).where(Account.group_id == group_id,
-                                                 Account.key == key))
+    version of the chart added it after the group was made. An account found is kept for
+    the session (accounts never change their key)."""
+    cache: dict = session.info.setdefault("kongthun_accounts", {})
+    found = cache.get((group_id, key))
+    if found is None:
+        found = session.scalar(select(Account).where(Account.group_id == group_id,
+                                                     Account.key == key))
     if found is not None:
+        cache[(group_id, key)] = found
         return found
     spec = SPEC_BY_KEY.get(key)
     if spec is None:

@@ -83,17 +83,21 @@ register("idle_lock_minutes", 10, N_("Lock the window after this many idle minut
 def get(session: Session, group_id: int, key: str, on: dt.date | None = None) -> Any:
     """The value in force on ``on`` (default today): the newest row effective by then.
 
-    Rows are read once per session and key (a meeting or a demo build asks thousands of
-    times); ``set_value`` drops the cached rows. Values are copies, safe to change."""
+    Every setting of the group is read at its first question in a session, in one
+    statement (a meeting or a demo build asks thousands of times, of twenty keys);
+    ``set_value`` drops the group's cached rows. Values are copies, safe to change."""
     spec = REGISTRY.get(key)
     on = on or clock.today()
     cache: dict = session.info.setdefault("kongthun_settings", {})
-    rows = cache.get((group_id, key))
-    if rows is None:
-        rows = cache[(group_id, key)] = session.execute(
-            select(GroupSetting.effective_from, GroupSetting.value)
-            .where(GroupSetting.group_id == group_id, GroupSetting.key == key)
-            .order_by(GroupSetting.effective_from.desc(), GroupSetting.id.desc())).all()
+    if group_id not in cache:
+        found: dict[str, list] = {}
+        for row_key, effective_from, value in session.execute(
+                select(GroupSetting.key, GroupSetting.effective_from, GroupSetting.value)
+                .where(GroupSetting.group_id == group_id)
+                .order_by(GroupSetting.effective_from.desc(), GroupSetting.id.desc())):
+            found.setdefault(row_key, []).append((effective_from, value))
+        cache[group_id] = found
+    rows = cache[group_id].get(key, ())
     for effective_from, value in rows:
         if effective_from <= on:
             return copy.deepcopy(value)
@@ -127,6 +131,6 @@ def set_value(session: Session, actor: User, *, group_id: int, key: str, value: 
                            "after that."), date=locked.strftime("%d/%m/%Y"))
     session.add(GroupSetting(group_id=group_id, key=key, effective_from=effective_from,
                              value=value, recorded_by=actor.id, recorded_at=clock.now()))
-    session.info.get("kongthun_settings", {}).pop((group_id, key), None)
+    session.info.get("kongthun_settings", {}).pop(group_id, None)
     audit.record(session, actor, "setting.set", group_id=group_id, key=key, value=value,
                  effective_from=effective_from)

@@ -36,7 +36,7 @@ from models.loans.common import method_key, rate_of
 from models.loans.payout import disburse_loan
 from models.loans.requests import approve_request, request_reschedule, request_write_off
 from models.loans.schema import Loan, LoanRequest
-from models.loans.state import loan_state
+from models.loans.state import loan_states
 from models.loans.statuses import ACTIVE, APPLIED, APPROVED, OPEN_STATUSES, PENDING, REJECTED
 from models.meetings import attendance as meeting_attendance
 from models.savings.rules import rules
@@ -91,8 +91,11 @@ def _repayments(ctx, group, day: dt.date, away: set[int]) -> dict[int, int]:  # 
     factor = ctx.income_factor(group, day.month)
     members = {m.id: m for m in group.active_members(day)}
     paid: dict[int, int] = {}
-    for loan in _loans(session, group.id, ACTIVE):
-        state = loan_state(session, loan, day)
+    loans = _loans(session, group.id, ACTIVE)
+    states = loan_states(session, loans, select(Loan.id).where(
+        Loan.group_id == group.id, Loan.status == ACTIVE), day)  # all in a few statements
+    for loan in loans:
+        state = states.get(loan.id)
         if state is None:
             continue
         quote = state.quote.total

@@ -53,9 +53,10 @@ def method_key(loan: Loan) -> str:
 
 def record_event(session: Session, loan: Loan, actor: User, kind: str, on: dt.date, *,
            amount: int | None = None, entry: JournalEntry | None = None,
-           note: str = "") -> None:
+           note: str = "", entry_id: int | None = None) -> None:
+    """A line of the loan's history (``entry_id`` names the entry without loading it)."""
     session.add(LoanEvent(loan_id=loan.id, on=on, at=clock.now(), user_id=actor.id, kind=kind,
-                          amount=amount, entry_id=entry.id if entry is not None else None,
+                          amount=amount, entry_id=entry.id if entry is not None else entry_id,
                           note=note or ""))
 
 

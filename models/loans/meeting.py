@@ -15,6 +15,13 @@ from models.core.errors import NotFound, UserError, ValidationError
 from models.core.i18n import N_
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
+from models.loans.batch import (
+    MemberStates,
+    group_member_states,
+    plan_repayments,
+    repayments_part,
+    split_across_loans,
+)
 from models.loans.common import loan_by_id, money_text
 from models.loans.repayments import add_repayment
 from models.loans.replay import payment_income
@@ -51,9 +58,39 @@ def _validate_cell(session: Session, ctx: meeting_columns.CellContext,
                    amount: int) -> list[UserError]:
     if not amount:
         return []
+    return _problems(session, ctx, amount,
+                     _member_states(session, ctx.group_id, ctx.member_id, ctx.on))
+
+
+def _validate_all(session: Session, cells: list[tuple[meeting_columns.CellContext, int]]
+                  ) -> list[list[UserError]]:
+    """``_validate_cell`` for every cell, the group's loans read once for the meeting."""
+    if not any(amount for _ctx, amount in cells):
+        return [[] for _cell in cells]
+    states = _paying_states(session, cells)
+    return [_problems(session, ctx, amount, states.get(ctx.member_id, [])) if amount else []
+            for ctx, amount in cells]
+
+
+def _paying_states(session: Session, cells: list[tuple[meeting_columns.CellContext, int]]
+                   ) -> MemberStates:
+    """The loans of the members paying in ``cells``, read once for a meeting's checks and
+    posting (kept in its scratch: the other columns' posting never changes a loan)."""
+    first = cells[0][0]
+    paying = tuple(sorted({ctx.member_id for ctx, amount in cells if amount}))
+    key = ("loan_states", paying)
+    if first.scratch is not None and key in first.scratch:
+        return first.scratch[key]
+    states = group_member_states(session, first.group_id, first.on, paying)
+    if first.scratch is not None:
+        first.scratch[key] = states
+    return states
+
+
+def _problems(session: Session, ctx: meeting_columns.CellContext, amount: int,
+              states: list[tuple[Loan, LoanState]]) -> list[UserError]:
     if amount < 0:
         return [UserError(N_("A repayment cannot be negative."))]
-    states = _member_states(session, ctx.group_id, ctx.member_id, ctx.on)
     if not states:
         member = session.get(Member, ctx.member_id)
         return [UserError(N_("{member} has no loan to repay."), member=member.name_lao)]
@@ -63,22 +100,6 @@ def _validate_cell(session: Session, ctx: meeting_columns.CellContext,
                           amount=money_text(session, ctx.group_id, amount),
                           owed=money_text(session, ctx.group_id, most))]
     return []
-
-
-def split_across_loans(states: list[tuple[Loan, LoanState]], amount: int) -> list[tuple[Loan, int]]:
-    """Share ``amount`` between a member's loans, oldest first: first what is due on each,
-    then towards clearing each."""
-    shares: dict[int, int] = {}
-    left = amount
-    for loan, state in states:
-        take = min(left, state.due)
-        shares[loan.id] = take
-        left -= take
-    for loan, state in states:
-        take = min(left, state.quote.total - shares[loan.id])
-        shares[loan.id] += take
-        left -= take
-    return [(loan, shares[loan.id]) for loan, _ in states if shares[loan.id] > 0]
 
 
 def repay_member_loans(session: Session, actor: User, *, group_id: int, member_id: int,
@@ -105,6 +126,38 @@ def _post_cell(session: Session, actor: User, ctx: meeting_columns.CellContext,
                        amount=amount, on=ctx.on, meeting_id=ctx.meeting_id)
 
 
+def _batch(session: Session, actor: User, cells: list[tuple[meeting_columns.CellContext, int]]
+           ) -> meeting_columns.BatchPart | None:
+    """The column's repayments as its part of the meeting's batch when that gives what
+    recording them one at a time gives (``models.loans.batch``); ``None`` otherwise."""
+    first = cells[0][0]
+    require(session, actor, Permission.RECORD, first.group_id)
+    states = _paying_states(session, cells)
+    problems = [p for ctx, amount in cells
+                for p in _problems(session, ctx, amount, states.get(ctx.member_id, []))]
+    if problems:
+        raise ValidationError(problems)
+    planned = plan_repayments(session, states, [(ctx.member_id, a) for ctx, a in cells],
+                              first.on)
+    if planned is None:
+        return None
+    return repayments_part(session, actor, group_id=first.group_id, planned=planned,
+                           on=first.on, meeting_id=first.meeting_id)
+
+
+def _post_all(session: Session, actor: User,
+              cells: list[tuple[meeting_columns.CellContext, int]]) -> None:
+    """The column's repayments in one batch where they can be, else one at a time."""
+    if not cells:
+        return
+    part = _batch(session, actor, cells)
+    if part is None:
+        for ctx, amount in cells:
+            _post_cell(session, actor, ctx, amount)
+    else:
+        meeting_columns.post_part(session, actor, cells[0][0].group_id, part)
+
+
 def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
     return session.scalar(select(Loan.id).where(Loan.group_id == group_id,
                                                 Loan.status == ACTIVE).limit(1)) is not None
@@ -112,7 +165,8 @@ def _column_enabled(session: Session, group_id: int, on: dt.date) -> bool:
 
 REPAYMENT_COLUMN = meeting_columns.MeetingColumn(
     key="loan_repayment", label=N_("Loan repayment"), order=30, expected=_expected,
-    validate=_validate_cell, post=_post_cell, enabled=_column_enabled)
+    validate=_validate_cell, post=_post_cell, enabled=_column_enabled, post_all=_post_all,
+    validate_all=_validate_all, batch=_batch)
 
 
 def _debts(session: Session, group_id: int, member_id: int,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import cast
 
 from sqlalchemy import Select, select
@@ -21,6 +22,8 @@ from models.loans.allocation import (
     Plan,
     Position,
     Quote,
+    Split,
+    allocate,
     arrears,
     due_by,
     payoff_quote,
@@ -114,16 +117,19 @@ class LoanState:
     plan: Plan
     position: Position
     on: dt.date
+    # How each posted repayment of the version is allocated, when none is dated after
+    # ``on`` (``loan_states`` keeps them: the replay that gives the position gives them).
+    splits: tuple[Split, ...] | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def quote(self) -> Quote:
         return payoff_quote(self.plan, self.position, self.on)
 
-    @property
+    @cached_property
     def arrears(self) -> Arrears:
         return arrears(self.plan, self.position, self.on)
 
-    @property
+    @cached_property
     def due(self) -> int:
         return due_by(self.plan, self.position, self.on)
 
@@ -178,8 +184,11 @@ def loan_states(session: Session, loans: Sequence[Loan], scope: Select,
             continue
         key = (loan.id, terms.version)
         plan = _plan(session, loan, terms, items[key], charges[key], exponents[loan.group_id])
-        states[loan.id] = LoanState(loan.id, terms.version, plan,
-                                    position_on(plan, payments[key], on), on)
+        by_then = [p for p in payments[key] if p.paid_on <= on]
+        splits, position = allocate(plan, by_then)
+        states[loan.id] = LoanState(loan.id, terms.version, plan, position, on,
+                                    tuple(splits) if len(by_then) == len(payments[key])
+                                    else None)
     return states
 
 

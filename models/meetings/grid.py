@@ -81,8 +81,8 @@ def columns_of(session: Session, meeting: Meeting) -> list[MeetingColumn]:
     return meeting_columns.columns(session, meeting.group_id, meeting.meeting_date)
 
 
-def cell_context(meeting: Meeting, member_id: int) -> CellContext:
-    return CellContext(meeting.group_id, member_id, meeting.id, meeting.meeting_date)
+def cell_context(meeting: Meeting, member_id: int, scratch: dict | None = None) -> CellContext:
+    return CellContext(meeting.group_id, member_id, meeting.id, meeting.meeting_date, scratch)
 
 
 def posted_cells(session: Session, meeting_id: int) -> dict[int, dict[str, int]]:
@@ -160,11 +160,28 @@ def cell_problems(members: Mapping[int, Member], columns: Mapping[str, MeetingCo
 
 
 def column_problems(session: Session, meeting: Meeting, members: Mapping[int, Member],
-                    columns: Mapping[str, MeetingColumn], cells: Cells) -> list[UserError]:
-    """``cell_problems`` with each column's own rules for a well-formed cell."""
+                    columns: Mapping[str, MeetingColumn], cells: Cells,
+                    scratch: dict | None = None) -> list[UserError]:
+    """``cell_problems`` with each column's own rules for a well-formed cell (all of a
+    column's cells at once where it can check them so)."""
+    wanted: dict[str, list[tuple[int, int]]] = {}
+    cell_problems(members, columns, cells,
+                  lambda member, column, amount: wanted.setdefault(column.key, []).append(
+                      (member.id, amount)) or [])
+    found: dict[tuple[int, str], list[UserError]] = {}
+    for key, batch in wanted.items():
+        column = columns[key]
+        contexts = [(cell_context(meeting, member_id, scratch), amount)
+                    for member_id, amount in batch]
+        if column.validate_all is not None:
+            each = column.validate_all(session, contexts)
+        else:
+            each = [column.validate(session, ctx, amount) for ctx, amount in contexts]
+        for (member_id, _amount), problems in zip(batch, each, strict=True):
+            found[(member_id, key)] = problems
+
     def check(member: Member, column: MeetingColumn, amount: int) -> list[UserError]:
-        return [CellProblem(member, column, p)
-                for p in column.validate(session, cell_context(meeting, member.id), amount)]
+        return [CellProblem(member, column, p) for p in found.get((member.id, column.key), [])]
 
     return cell_problems(members, columns, cells, check)
 

@@ -122,8 +122,15 @@ def _list_rows(session: Session, group_id: int,
 
 
 def meeting_row(session: Session, meeting: Meeting) -> MeetingRow:
-    """The meeting as the screens show it; no permission is checked (callers do)."""
-    return _list_rows(session, meeting.group_id, meeting.id)[0].meeting
+    """The meeting as the screens show it; no permission is checked (callers do). Its
+    place in its cycle is counted as the list counts it, without the list's totals."""
+    number = session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.cycle_id == meeting.cycle_id, Meeting.meeting_date <= meeting.meeting_date))
+    posted_by = session.scalar(select(User.username).where(User.id == meeting.posted_by)) \
+        if meeting.posted_by is not None else None
+    return MeetingRow(meeting.id, meeting.group_id, meeting.meeting_date,
+                      cycles.keeper().numbers(session, {meeting.cycle_id})[meeting.cycle_id],
+                      number, meeting.status, meeting.posted_at, posted_by)
 
 
 def open_meeting(session: Session, actor: User, *, group_id: int, on: dt.date) -> MeetingRow:

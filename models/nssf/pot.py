@@ -26,7 +26,7 @@ from models.core.money import format_money
 from models.core.permissions import Permission, require
 from models.core.schema import JournalEntry, Member, User
 from models.meetings import cashbox
-from models.meetings.columns import CellContext, MeetingColumn
+from models.meetings.columns import BatchPart, CellContext, MeetingColumn, post_part
 from models.nssf import enrolment as enrolments
 from models.nssf import scheme as scheme_mod
 from models.nssf.texts import (
@@ -309,10 +309,40 @@ def _column_post(session: Session, actor: User, ctx: CellContext, amount: int) -
                    meeting_id=ctx.meeting_id)
 
 
+def _column_batch(session: Session, actor: User, cells: list[tuple[CellContext, int]]
+                  ) -> BatchPart:
+    """The pot column's part of the meeting's batch: ``deposit_to_pot``'s checks and
+    entries for every cell."""
+    gid, on = cells[0][0].group_id, cells[0][0].on
+    require(session, actor, Permission.RECORD, gid)
+    problems = [p for ctx, amount in cells for p in _amount_problems(amount)
+                + _column_validate(session, ctx, amount)]
+    if not scheme_mod.uses_pooling(session, gid, on):
+        problems.append(UserError(N_("This group does not pool NSSF contributions; an "
+                                     "administrator can turn it on in the NSSF settings.")))
+    if problems:
+        raise ValidationError(problems)
+
+    def finish(posted: list[ledger.Posted]) -> None:
+        audit.record_each(session, actor, "nssf.deposit", group_id=gid, details=[
+            {"member": ctx.member_id, "amount": amount, "entry": entry.seq}
+            for (ctx, amount), entry in zip(cells, posted, strict=True)])
+
+    return BatchPart([ledger.Posting(ctx.on, KIND_DEPOSIT, (Line("cash", amount), Line(
+        "nssf_pot", -amount, member_id=ctx.member_id)), meeting_id=ctx.meeting_id)
+        for ctx, amount in cells], finish)
+
+
+def _column_post_all(session: Session, actor: User, cells: list[tuple[CellContext, int]]) -> None:
+    if cells:
+        post_part(session, actor, cells[0][0].group_id, _column_batch(session, actor, cells))
+
+
 POT_COLUMN = MeetingColumn(
     key="nssf_pot", label=N_("NSSF pot"), order=40,
     expected=lambda session, ctx: 0, validate=_column_validate, post=_column_post,
-    enabled=scheme_mod.uses_pooling)
+    enabled=scheme_mod.uses_pooling, post_all=_column_post_all,
+    batch=_column_batch)
 
 
 def projection(session: Session, group_id: int, member_id: int, level: int,

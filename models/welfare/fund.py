@@ -31,7 +31,7 @@ from models.core.permissions import Permission, require
 from models.core.schema import Account, JournalEntry, JournalLine, Member, User
 from models.loans import policy as loan_policy
 from models.loans import state as loan_state
-from models.meetings.columns import CellContext, MeetingColumn
+from models.meetings.columns import BatchPart, CellContext, MeetingColumn, post_part
 
 CONTRIBUTION_KINDS = ("welfare_contribution", "welfare_joining_fee")
 METHODS = ("cash", "bank")
@@ -392,13 +392,26 @@ def _post(session: Session, actor: User, ctx: CellContext, amount: int) -> None:
                        meeting_id=ctx.meeting_id)
 
 
+def _batch(session: Session, actor: User, cells: list[tuple[CellContext, int]]) -> BatchPart:
+    """The welfare column's part of the meeting's batch: ``_post`` for every cell."""
+    return BatchPart([ledger.Posting(ctx.on, "welfare_contribution", (
+        ledger.debit("cash", amount), ledger.credit("welfare_fund", amount,
+                                                    member_id=ctx.member_id)),
+        meeting_id=ctx.meeting_id) for ctx, amount in cells], lambda posted: None)
+
+
+def _post_all(session: Session, actor: User, cells: list[tuple[CellContext, int]]) -> None:
+    if cells:
+        post_part(session, actor, cells[0][0].group_id, _batch(session, actor, cells))
+
+
 def _enabled(session: Session, group_id: int, on: dt.date) -> bool:
     return settings.get(session, group_id, "welfare_contribution", on) > 0
 
 
 MEETING_COLUMN = MeetingColumn(
     key="welfare", label=N_("Welfare"), order=30, expected=_expected, validate=_validate,
-    post=_post, enabled=_enabled)
+    post=_post, enabled=_enabled, post_all=_post_all, batch=_batch)
 
 
 def overdue_loan_count(session: Session, group_id: int, member_id: int, on: dt.date) -> int:

@@ -177,24 +177,6 @@ def run_cli(*argv: str) -> tuple[float, float, str]:
     return seconds, kb / 1024, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("weekly", [False, True], ids=["monthly", "weekly"])
-def test_the_demo(weekly):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "demo.sqlite3"
-        argv = ["demo", "--db", str(path), "--groups", "2", "--years", "1",
-                "--today", "2026-11-01"] + (["--weekly"] if weekly else [])
-        seconds, memory, output = run_cli(*argv)
-        con = sqlite3.connect(path)
-        entries, = con.execute("SELECT count(*) FROM journal_entries").fetchone()
-        lines, = con.execute("SELECT count(*) FROM journal_lines").fetchone()
-        con.close()
-        raw = raw_insert_rate(path, entries, max(2, round(lines / entries)))
-    rate = entries / seconds
-    report(f"kongthun demo --groups 2 --years 1{' --weekly' if weekly else ''}: {entries:,} "
-           f"entries in {seconds:.1f} s, {rate:,.0f} entries/s, {memory:.0f} MB (raw INSERT "
-           f"of the same rows {raw:,.0f}/s, {raw / rate:.0f}×; target ≥ 3,000/s, ≤ 10×)")
-
-
 def test_print_the_table():
     print("\n== issue 15 figures ==")
     for line in FIGURES:

@@ -384,6 +384,12 @@ WRITES = {
 
 # Writes that are internal steps of the writes above, named so and checked through them.
 INTERNAL = {
+    "columns.post_part": "posts one meeting column's batch part inside post_meeting (whose "
+                         "caller checked RECORD) or a column's post_all; posts through "
+                         "post_entries (writer)",
+    "batch.repayments_part": "builds the loan column's part of a meeting's batch inside "
+                             "post_meeting; the column checked RECORD first; posts through "
+                             "post_entries (writer)",
     "member_funds.pay_out": "her NSSF pot paid out inside settle_exit, whose caller checked "
                             "RECORD and MANAGE_MEMBERS; posts through post_entry (writer)",
     "enrolment.close_for_exit": "ends her NSSF contract inside settle_exit (RECORD and "
