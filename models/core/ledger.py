@@ -21,7 +21,7 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from models.core import audit, chart, clock, seal, settings
+from models.core import audit, chart, clock, seal, settings, totals
 from models.core.balances import (  # noqa: F401 (the ledger's balance functions)
     EntryRow,
     TrialBalanceRow,
@@ -130,6 +130,8 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     group.head_hash = entry.hash
     seal.head_moved(session, group_id)
     session.flush()
+    totals.move(session, ((account_id, line.member_id, line.amount)
+                          for line, account_id in zip(lines, account_ids)))
     return entry
 
 
@@ -197,6 +199,8 @@ def post_entries(session: Session, actor: User, *, group_id: int,
          "member_id": member_id, "loan_id": loan_id, "amount": amount, "memo": memo}
         for entry_seq, _h, lines in hashes
         for no, account_id, member_id, loan_id, amount, memo in lines])
+    totals.move(session, ((account_id, member_id, amount) for _s, _h, lines in hashes
+                          for _n, account_id, member_id, _l, amount, _m in lines))
     group.entry_count, group.head_hash = seq, prev
     seal.head_moved(session, group_id)
     session.flush()
@@ -316,8 +320,9 @@ def _check_running_balances(session: Session, group: Group, postings: Sequence[P
             a for line, a in zip(posting.lines, ids) if abs(line.amount) >= BALANCE_CHECK_FROM}))
     if not (held_ids or pair_ids or bound_ids):
         return
-    sums = account_sums(session, held_ids | bound_ids)
-    member_held = member_sums(session, pair_ids)
+    # A ledger being written to keeps its totals (it was brought up to date when opened).
+    sums = totals.account_totals(session, held_ids | bound_ids)
+    member_held = totals.member_totals(session, pair_ids)
     for per_account, per_member, large in deltas:
         for account_id, delta in per_account.items():
             held = sums.get(account_id, 0)
