@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from models.core import ledger, totals
 from models.core.errors import LedgerIntegrityError
@@ -173,3 +175,31 @@ def test_the_totals_module_reads_what_it_keeps(env):
                                         (savings, env.member_ids[0])]) == {
             (savings, env.member_ids[2]): -3_000}
         assert totals.problems(s, env.group(s)) == []
+
+
+def test_two_writers_on_the_same_account_both_count(env):
+    """Two transactions move the same total at once (on PostgreSQL the second waits on the
+    row, on SQLite on the file): neither amount is lost, as it would be if the total were
+    read, added to in Python and written back."""
+    with env.db.read() as s:
+        cash = cash_account(env, s)
+        before = totals.account_totals(s, [cash]).get(cash, 0)
+    first = Session(env.db.engine)
+    totals.move(first, [(cash, None, 100)])  # holds its transaction open
+    done = threading.Event()
+
+    def second_writer() -> None:
+        with Session(env.db.engine) as second:
+            totals.move(second, [(cash, None, 50)])
+            second.commit()
+        done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    assert not done.wait(0.5)  # it waits for the first
+    first.commit()
+    first.close()
+    thread.join(30)
+    assert done.is_set()
+    with env.db.read() as s:
+        assert totals.account_totals(s, [cash])[cash] == before + 150
