@@ -84,8 +84,7 @@ def fmt_date(value: dt.date) -> str:
 
 
 def locked_through(session: Session, group_id: int) -> dt.date | None:
-    """The last locked day of the group; read once per session (``lock_period`` forgets
-    it), since a meeting or a batch asks for every entry."""
+    """The group's last locked day, read once per session (``lock_period`` forgets it)."""
     cache: dict = session.info.setdefault("kongthun_locked_through", {})
     if group_id not in cache:
         cache[group_id] = session.scalar(select(func.max(PeriodLock.locked_through))
@@ -120,8 +119,7 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
                       reverses_id=reverses_id)
     group, account_ids = _checked(session, actor, group_id, [posting])
     (entry_id, row), = _write(session, actor, group, [posting], account_ids)
-    # The row just written, as the session's own (its lines load when first read).
-    entry = JournalEntry(id=entry_id, **row)
+    entry = JournalEntry(id=entry_id, **row)  # the session's own; lines load when read
     make_transient_to_detached(entry)
     session.add(entry)
     return entry
@@ -164,8 +162,7 @@ def post_entries(session: Session, actor: User, *, group_id: int,
             for entry_id, row in _write(session, actor, group, postings, account_ids)]
 
 
-_ENTRIES = cast(Table, JournalEntry.__table__)
-_LINES = cast(Table, JournalLine.__table__)
+_ENTRIES, _LINES = cast(Table, JournalEntry.__table__), cast(Table, JournalLine.__table__)
 
 
 def _write(session: Session, actor: User, group: Group, postings: Sequence[Posting],
@@ -220,8 +217,7 @@ def _write(session: Session, actor: User, group: Group, postings: Sequence[Posti
 
 
 def _lock_group(session: Session, group_id: int) -> Group:
-    # Held for the session (its identity map keeps rows only while someone does), so a
-    # meeting's hundreds of entries read the group once.
+    # Held for the session (its identity map is weak): a meeting reads the group once.
     locked: dict[int, Group] = session.info.setdefault("kongthun_locked_groups", {})
     group = locked.get(group_id)
     if group is None:
@@ -333,7 +329,6 @@ def _check_running_balances(session: Session, group: Group, postings: Sequence[P
             a for line, a in zip(posting.lines, ids) if abs(line.amount) >= BALANCE_CHECK_FROM}))
     if not (held_ids or pair_ids or bound_ids):
         return
-    # A ledger being written to keeps its totals (it was brought up to date when opened).
     sums = totals.account_totals(session, held_ids | bound_ids)
     member_held = totals.member_totals(session, pair_ids)
     for per_account, per_member, large in deltas:
