@@ -1,9 +1,10 @@
-"""Balances are sums of journal lines, read from the covering indexes of ``journal_lines``
-(``(account_id, amount)``, ``(account_id, member_id, amount)``, ...).
+"""Balances: without a date, read from the kept totals (``models.core.totals``: one row per
+account, one per member and account, moved by every posting); as of a date, or per loan,
+summed from the covering indexes of ``journal_lines`` (``(account_id, amount)``, ...).
 
-The trial balance of a group sums only its own accounts' lines; the federation's trial
-balance is one grouped query over every group, so its cost does not grow with the number of
-groups. ``models.core.ledger`` re-exports these names (``ledger.balance``, ...)."""
+The trial balance of a group reads only its own accounts' totals; the federation's trial
+balance is one statement over every group, so its cost does not grow with the number of
+lines. ``models.core.ledger`` re-exports these names (``ledger.balance``, ...)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,29 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models.core import chart
+from models.core import chart, totals
 from models.core.permissions import Permission, require
-from models.core.schema import Account, JournalEntry, JournalLine, User
+from models.core.schema import (
+    Account,
+    AccountTotal,
+    JournalEntry,
+    JournalLine,
+    MemberTotal,
+    User,
+)
 
 
 def raw_sum(session: Session, account_id: int, *, member_id: int | None = None,
             loan_id: int | None = None, as_of: dt.date | None = None) -> int:
-    """Signed sum of the lines of one account (debits positive), read from the covering
-    indexes when no date is given."""
+    """Signed sum of the lines of one account (debits positive; of one member's lines on
+    it): the kept total when no date and no loan is given, else summed from the lines."""
+    if loan_id is None and as_of is None and totals.kept(session):
+        if member_id is None:
+            kept = select(AccountTotal.total).where(AccountTotal.account_id == account_id)
+        else:
+            kept = select(MemberTotal.total).where(MemberTotal.account_id == account_id,
+                                                   MemberTotal.member_id == member_id)
+        return int(session.scalar(kept) or 0)
     query = select(func.coalesce(func.sum(JournalLine.amount), 0)).where(
         JournalLine.account_id == account_id)
     if member_id is not None:
@@ -34,8 +49,10 @@ def raw_sum(session: Session, account_id: int, *, member_id: int | None = None,
 
 
 def account_sums(session: Session, account_ids: Iterable[int]) -> dict[int, int]:
-    """Signed sum per account, in one grouped query on the covering index (accounts
-    without lines are absent)."""
+    """Signed sum per account, from the kept totals in one statement (accounts never
+    posted to are absent)."""
+    if totals.kept(session):
+        return totals.account_totals(session, account_ids)
     ids = sorted(set(account_ids))
     if not ids:
         return {}
@@ -45,16 +62,17 @@ def account_sums(session: Session, account_ids: Iterable[int]) -> dict[int, int]
 
 
 def member_sums(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """Signed sum per (account, member), in one grouped query (pairs without lines are
-    absent)."""
+    """Signed sum per (account, member), from the kept totals in one statement (pairs
+    never posted to are absent)."""
+    if totals.kept(session):
+        return totals.member_totals(session, pairs)
     pairs = set(pairs)
     if not pairs:
         return {}
-    accounts = {a for a, _m in pairs}
-    member_ids = {m for _a, m in pairs}
     rows = session.execute(
         select(JournalLine.account_id, JournalLine.member_id, func.sum(JournalLine.amount))
-        .where(JournalLine.account_id.in_(accounts), JournalLine.member_id.in_(member_ids))
+        .where(JournalLine.account_id.in_({a for a, _m in pairs}),
+               JournalLine.member_id.in_({m for _a, m in pairs}))
         .group_by(JournalLine.account_id, JournalLine.member_id))
     return {(a, m): int(total) for a, m, total in rows if (a, m) in pairs}
 
@@ -73,11 +91,16 @@ def member_balances(session: Session, group_id: int, key: str,
     """Normal-direction balance per member on one system account (members with no lines
     are absent)."""
     acc = chart.account(session, group_id, key)
-    query = (select(JournalLine.member_id, func.sum(JournalLine.amount))
-             .where(JournalLine.account_id == acc.id, JournalLine.member_id.is_not(None))
-             .group_by(JournalLine.member_id))
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
+    if as_of is None and totals.kept(session):
+        query = select(MemberTotal.member_id, MemberTotal.total).where(
+            MemberTotal.account_id == acc.id)
+    else:
+        query = (select(JournalLine.member_id, func.sum(JournalLine.amount))
+                 .join(JournalEntry)
+                 .where(JournalLine.account_id == acc.id, JournalLine.member_id.is_not(None))
+                 .group_by(JournalLine.member_id))
+        if as_of is not None:
+            query = query.where(JournalEntry.value_date <= as_of)
     sign = chart.normal_sign(acc.kind)
     return {member: sign * int(total) for member, total in session.execute(query)}
 
@@ -85,12 +108,19 @@ def member_balances(session: Session, group_id: int, key: str,
 def fund_balance(session: Session, group_id: int, fund: str,
                  as_of: dt.date | None = None) -> int:
     """What a fund is worth: its savings/liabilities + equity + income − expenses."""
-    query = (select(func.coalesce(func.sum(JournalLine.amount), 0))
-             .join(Account, Account.id == JournalLine.account_id)
-             .where(Account.group_id == group_id, Account.fund == fund,
-                    Account.kind != chart.ASSET))
-    if as_of is not None:
-        query = query.join(JournalEntry).where(JournalEntry.value_date <= as_of)
+    if as_of is None and totals.kept(session):
+        query = (select(func.coalesce(func.sum(AccountTotal.total), 0))
+                 .join(Account, Account.id == AccountTotal.account_id)
+                 .where(Account.group_id == group_id, Account.fund == fund,
+                        Account.kind != chart.ASSET))
+    else:
+        query = (select(func.coalesce(func.sum(JournalLine.amount), 0))
+                 .join(Account, Account.id == JournalLine.account_id)
+                 .join(JournalEntry)
+                 .where(Account.group_id == group_id, Account.fund == fund,
+                        Account.kind != chart.ASSET))
+        if as_of is not None:
+            query = query.where(JournalEntry.value_date <= as_of)
     return -int(session.scalar(query))
 
 
@@ -110,20 +140,26 @@ class TrialBalanceRow:
         return self.debit - self.credit
 
 
-def _statement(by_group: bool, dated: bool):  # noqa: ANN202
-    """Each account (of the groups ``:groups``) by code with its net: a sum per account
-    on the ``(account_id, amount)`` index (up to ``:as_of``: through each line's entry).
-    Built once per shape: the office asks often."""
-    key = (by_group, dated)
+def _statement(by_group: bool, source: str):  # noqa: ANN202
+    """Each account (of the groups ``:groups``) by code with its net: its kept total
+    (``source`` "kept"), or a sum per account on the ``(account_id, amount)`` index
+    ("lines": a backup from before the totals), up to ``:as_of`` through each line's entry
+    ("dated"). Built once per shape: the office asks often."""
+    key = (by_group, source)
     if key not in _STATEMENTS:
-        net = select(func.coalesce(func.sum(JournalLine.amount), 0)).where(
-            JournalLine.account_id == Account.id)
-        if dated:
-            net = net.join(JournalEntry, JournalEntry.id == JournalLine.entry_id).where(
-                JournalEntry.value_date <= bindparam("as_of"))
-        query = (select(Account.group_id, Account.id, Account.code, Account.key, Account.name,
-                        Account.kind, Account.fund, net.scalar_subquery())
-                 .order_by(Account.group_id, Account.code))
+        columns = (Account.group_id, Account.id, Account.code, Account.key, Account.name,
+                   Account.kind, Account.fund)
+        if source == "kept":
+            query = (select(*columns, func.coalesce(AccountTotal.total, 0))
+                     .outerjoin(AccountTotal, AccountTotal.account_id == Account.id))
+        else:
+            net = select(func.coalesce(func.sum(JournalLine.amount), 0)).where(
+                JournalLine.account_id == Account.id)
+            if source == "dated":
+                net = net.join(JournalEntry, JournalEntry.id == JournalLine.entry_id).where(
+                    JournalEntry.value_date <= bindparam("as_of"))
+            query = select(*columns, net.scalar_subquery())
+        query = query.order_by(Account.group_id, Account.code)
         if by_group:
             query = query.where(Account.group_id.in_(bindparam("groups", expanding=True)))
         _STATEMENTS[key] = query
@@ -143,7 +179,8 @@ def _rows(session: Session, group_ids: list[int] | None,
         params["as_of"] = as_of
     out: dict[int, list[TrialBalanceRow]] = {}
     for group_id, account_id, code, key, name, kind, fund, net in session.execute(
-            _statement(group_ids is not None, as_of is not None), params):
+            _statement(group_ids is not None, "dated" if as_of is not None else
+                       "kept" if totals.kept(session) else "lines"), params):
         net = int(net)
         out.setdefault(group_id, []).append(
             TrialBalanceRow(account_id, code, key, name, kind, fund, max(net, 0), max(-net, 0)))

@@ -19,9 +19,9 @@ from json.encoder import encode_basestring
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from models.core import audit, chart, clock, seal, settings
+from models.core import audit, chart, clock, seal, settings, totals
 from models.core.balances import (  # noqa: F401 (the ledger's balance functions)
     EntryRow,
     TrialBalanceRow,
@@ -84,8 +84,12 @@ def fmt_date(value: dt.date) -> str:
 
 
 def locked_through(session: Session, group_id: int) -> dt.date | None:
-    return session.scalar(select(func.max(PeriodLock.locked_through))
-                          .where(PeriodLock.group_id == group_id))
+    """The group's last locked day, read once per session (``lock_period`` forgets it)."""
+    cache: dict = session.info.setdefault("kongthun_locked_through", {})
+    if group_id not in cache:
+        cache[group_id] = session.scalar(select(func.max(PeriodLock.locked_through))
+                                         .where(PeriodLock.group_id == group_id))
+    return cache[group_id]
 
 
 def check_open_date(session: Session, group_id: int, value_date: dt.date) -> None:
@@ -113,23 +117,11 @@ def post_entry(session: Session, actor: User, *, group_id: int, value_date: dt.d
     posting = Posting(value_date, kind, tuple(lines), memo, meeting_id=meeting_id,
                       loan_id=loan_id, claim_id=claim_id, remittance_id=remittance_id,
                       reverses_id=reverses_id)
-    group, (account_ids,) = _checked(session, actor, group_id, [posting])
-    entry = JournalEntry(
-        group_id=group_id, seq=group.entry_count + 1, value_date=value_date,
-        recorded_at=clock.now(), user_id=actor.id, kind=kind, memo=memo or "",
-        reverses_id=reverses_id, meeting_id=meeting_id, loan_id=loan_id, claim_id=claim_id,
-        remittance_id=remittance_id, prev_hash=group.head_hash, hash="")
-    entry.lines = [
-        JournalLine(line_no=i, account_id=account_id, member_id=line.member_id,
-                    loan_id=line.loan_id, amount=line.amount, memo=line.memo)
-        for i, (line, account_id) in enumerate(zip(lines, account_ids), start=1)
-    ]
-    entry.hash = entry_hash(entry, entry.lines)
+    group, account_ids = _checked(session, actor, group_id, [posting])
+    (entry_id, row), = _write(session, actor, group, [posting], account_ids)
+    entry = JournalEntry(id=entry_id, **row)  # the session's own; lines load when read
+    make_transient_to_detached(entry)
     session.add(entry)
-    group.entry_count = entry.seq
-    group.head_hash = entry.hash
-    seal.head_moved(session, group_id)
-    session.flush()
     return entry
 
 
@@ -166,6 +158,20 @@ def post_entries(session: Session, actor: User, *, group_id: int,
     if not postings:
         return []
     group, account_ids = _checked(session, actor, group_id, postings)
+    return [Posted(entry_id, row["seq"], row["hash"])
+            for entry_id, row in _write(session, actor, group, postings, account_ids)]
+
+
+_ENTRIES, _LINES = cast(Table, JournalEntry.__table__), cast(Table, JournalLine.__table__)
+
+
+def _write(session: Session, actor: User, group: Group, postings: Sequence[Posting],
+           account_ids: Sequence[Sequence[int]]) -> list[tuple[int, dict]]:
+    """The one place entries and their lines are written, after ``_checked``: hashes
+    chained in one pass, the entries and the lines each in one statement, the kept totals
+    moved by the lines (``models.core.totals``), the chain head updated once. Returns each
+    entry's id and row."""
+    group_id = group.id
     recorded_at = clock.now()
     rows, hashes = [], []
     prev, seq = group.head_hash, group.entry_count
@@ -182,37 +188,44 @@ def post_entries(session: Session, actor: User, *, group_id: int,
                      "meeting_id": posting.meeting_id, "loan_id": posting.loan_id,
                      "claim_id": posting.claim_id, "remittance_id": posting.remittance_id,
                      "prev_hash": prev, "hash": digest})
-        hashes.append((seq, digest, lines))
+        hashes.append((seq, lines))
         prev = digest
     session.flush()
-    # Plain executemany (the ORM would send one statement per entry to learn each id);
-    # the ids are then read back by the group's (group_id, seq) key.
     connection = session.connection()
-    connection.execute(insert(cast(Table, JournalEntry.__table__)), rows)
-    entry_ids = dict(connection.execute(
-        select(JournalEntry.seq, JournalEntry.id)
-        .where(JournalEntry.group_id == group_id, JournalEntry.seq > group.entry_count)).all())
-    connection.execute(insert(cast(Table, JournalLine.__table__)), [
+    if len(rows) == 1:
+        entry_ids = {rows[0]["seq"]: connection.execute(
+            insert(_ENTRIES).returning(_ENTRIES.c.id), rows[0]).scalar_one()}
+    else:
+        # Plain executemany (the ORM would send one statement per entry to learn each
+        # id); the ids are then read back by the group's (group_id, seq) key.
+        connection.execute(insert(_ENTRIES), rows)
+        entry_ids = dict(connection.execute(
+            select(JournalEntry.seq, JournalEntry.id)
+            .where(JournalEntry.group_id == group_id,
+                   JournalEntry.seq > group.entry_count)).all())
+    connection.execute(insert(_LINES), [
         {"entry_id": entry_ids[entry_seq], "line_no": no, "account_id": account_id,
          "member_id": member_id, "loan_id": loan_id, "amount": amount, "memo": memo}
-        for entry_seq, _h, lines in hashes
+        for entry_seq, lines in hashes
         for no, account_id, member_id, loan_id, amount, memo in lines])
+    totals.move(session, ((account_id, member_id, amount) for _s, lines in hashes
+                          for _n, account_id, member_id, _l, amount, _m in lines))
     group.entry_count, group.head_hash = seq, prev
     seal.head_moved(session, group_id)
     session.flush()
-    return [Posted(entry_ids[s], s, h) for s, h, _l in hashes]
+    return [(entry_ids[row["seq"]], row) for row in rows]
 
 
 def _lock_group(session: Session, group_id: int) -> Group:
-    locked: set[int] = session.info.setdefault("kongthun_locked_groups", set())
-    if group_id in locked:
-        group = session.get(Group, group_id)
-    else:
+    # Held for the session (its identity map is weak): a meeting reads the group once.
+    locked: dict[int, Group] = session.info.setdefault("kongthun_locked_groups", {})
+    group = locked.get(group_id)
+    if group is None:
         # Lock the chain head for the rest of the transaction (PostgreSQL; SQLite holds the
         # write lock already through BEGIN IMMEDIATE).
         group = session.scalar(select(Group).where(Group.id == group_id).with_for_update())
         if group is not None:
-            locked.add(group_id)
+            locked[group_id] = group
     if group is None:
         raise NotFound(N_("No such group."))
     return group
@@ -316,8 +329,8 @@ def _check_running_balances(session: Session, group: Group, postings: Sequence[P
             a for line, a in zip(posting.lines, ids) if abs(line.amount) >= BALANCE_CHECK_FROM}))
     if not (held_ids or pair_ids or bound_ids):
         return
-    sums = account_sums(session, held_ids | bound_ids)
-    member_held = member_sums(session, pair_ids)
+    sums = totals.account_totals(session, held_ids | bound_ids)
+    member_held = totals.member_totals(session, pair_ids)
     for per_account, per_member, large in deltas:
         for account_id, delta in per_account.items():
             held = sums.get(account_id, 0)
@@ -501,5 +514,6 @@ def lock_period(session: Session, actor: User, *, group_id: int, through: dt.dat
         raise UserError(N_("Only past days can be locked."))
     session.add(PeriodLock(group_id=group_id, locked_through=through, user_id=actor.id,
                            recorded_at=clock.now(), reason=reason))
+    session.info.get("kongthun_locked_through", {}).pop(group_id, None)
     audit.record(session, actor, "period.lock", group_id=group_id, through=through,
                  reason=reason)

@@ -146,6 +146,27 @@ class JournalLine(Base):
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
 
 
+class AccountTotal(Base):
+    """The kept sum of one account's lines (debits positive), moved by every posting in
+    the same transaction (``models.core.totals``); verify proves it against the lines."""
+
+    __tablename__ = "account_totals"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
+class MemberTotal(Base):
+    """The kept sum of one member's lines on one account (her savings, her pot, what she
+    owes), moved with ``AccountTotal``."""
+
+    __tablename__ = "member_totals"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
 class PeriodLock(Base):
     """Nothing may be dated on or before ``locked_through``. Locks only move forward."""
 

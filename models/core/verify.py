@@ -27,6 +27,7 @@ from models.core.schema import (
     JournalEntry,
     JournalLine,
 )
+from models.core.totals import problems as kept_total_problems
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def verify_group(session: Session, group: Group, *,
         add(N_("Group {group}: member {member} has negative savings."),
             group=group.name, member=member_id)
 
+    problems.extend(Problem(m, p, gid) for m, p in kept_total_problems(session, group))
     if has_seal_history(session):
         for message, params in seal.history_problems(session, group):
             problems.append(Problem(message, params, gid))

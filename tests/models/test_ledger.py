@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from models.core import ledger
+from models.core import ledger, totals
 from models.core.errors import (
     LedgerIntegrityError,
     NotFound,
@@ -25,6 +25,14 @@ def deposit(s, env, amount, member=0, day=DAY, role="treasurer", post=ledger.pos
         s, env.user(s, role), group_id=env.group_id, value_date=day, kind="deposit",
         memo="savings", lines=[Line("cash", amount),
                                Line("member_savings", -amount, member_id=env.member_ids[member])])
+
+
+@pytest.fixture(autouse=True)
+def totals_follow_the_lines(env):
+    """After every story here, posted or refused, each kept total is its lines' sum."""
+    yield
+    with env.db.read() as s:
+        assert totals.problems(s, env.group(s)) == []
 
 
 def count_entries(db):

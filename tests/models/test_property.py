@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from models.core import ledger
+from models.core import ledger, totals
 from models.core.errors import UserError
 from models.core.ledger import Line
 from models.core.schema import JournalEntry
@@ -83,6 +83,8 @@ def test_random_operations_keep_the_ledger_whole(env, tmp_path_factory, server, 
                 assert _count(db) == before  # refused: nothing written
         with db.read() as s:
             assert [str(p) for p in verify_database(s)] == []
+            # the kept totals moved with every entry, refused ones moved nothing
+            assert totals.problems(s, env.group(s)) == []
             rows = ledger.trial_balance(s, env.group_id)
             assert sum(r.debit for r in rows) == sum(r.credit for r in rows)
             for balance in ledger.member_balances(s, env.group_id, "member_savings").values():
