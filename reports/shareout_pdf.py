@@ -5,6 +5,8 @@ A4 portrait, in the current language, every piece of text shaped (``reports.pdf`
 figures are exactly those of the stored share-out, read by
 ``models.statements.shareout_paper.shareout_statement``: nothing is worked out again here
 but the column totals and the profit (fund less savings, as the share-out screen shows it).
+Where members hold NSSF pots, each row shows her pot beside her payout (paid out with her
+share, put in from her payout — its receipt listed below — or kept for her).
 Long groups run onto further pages with the column titles repeated.
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.core.money import format_amount, format_fraction, format_money
 from models.savings.rules import SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE
-from models.savings.shareout_records import ShareOutRecord, debt_lines
+from models.savings.shareout_records import ShareOutRecord, debt_lines, shows_pots
 from models.statements.shareout_paper import ShareOutStatement
 from reports import pdf
 
@@ -59,6 +61,12 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         Spacer(1, 1 * mm),
         _members_table(sheet),
     ]
+    receipts = [_("{number} · {member}: {amount} into her NSSF pot, receipt {receipt}").format(
+        number=r.number, member=r.name, amount=money(f.topped_up), receipt=f.receipt)
+        for r in record.rows for f in r.funds if f.topped_up and f.receipt]
+    if receipts:
+        story += [Spacer(1, 3 * mm), pdf.para(_("Payouts put into NSSF pots"), st["heading"])]
+        story += [pdf.para(line, st["body"]) for line in receipts]
     debts = debt_lines(record.rows, money)
     if debts:
         story += [Spacer(1, 3 * mm), pdf.para(_("Debts paid from payouts, and what is still "
@@ -106,6 +114,11 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
     netted = sum(r.netted for r in record.rows)
     if netted:
         facts.append((_("Taken for loans and fines"), money(netted)))
+    if shows_pots(record.rows):
+        facts.append((_("NSSF pots"), _(
+            "not shared (they are not the loan fund's money): {paid} paid out with the "
+            "shares, {kept} kept for members").format(paid=money(record.total_fund_paid),
+                                                      kept=money(record.total_fund_kept))))
     return facts
 
 
@@ -126,8 +139,14 @@ def _members_table(sheet: ShareOutStatement) -> Table:
         (_("Gross payout"), lambda r: r.payout),
         (_("For her debts"), lambda r: r.netted),
         (_("Into next cycle"), lambda r: r.reinvest),
-        (_("Cash paid to her"), lambda r: r.cash),
     )]
+    if shows_pots(record.rows):
+        columns += [(title, value, amount) for title, value in (
+            (_("Into her NSSF pot"), lambda r: r.topped_up),
+            (_("NSSF pot paid out"), lambda r: r.fund_paid),
+            (_("NSSF pot kept"), lambda r: r.fund_kept),
+        )]
+    columns.append((_("Cash paid to her"), lambda r: r.cash_in_hand, amount))
     figures = [[text(value(r)) if value(r) else "–" for r in record.rows]
                for _title, value, text in columns]
     totals = [text(sum(value(r) for r in record.rows)) for _title, value, text in columns]

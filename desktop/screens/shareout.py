@@ -20,9 +20,11 @@ from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.savings import shareout_records
 from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
-from models.savings.shareout_records import ShareOutRecord
+from models.savings.shareout_records import ShareOutRecord, shows_pots
 from models.statements.shareout_paper import shareout_statement
 from reports import shareout_pdf
+
+POT_COLUMNS = (7, 8, 9)  # the NSSF pot's columns of a member's line, shown where pots are
 
 
 class ShareOutScreen(Screen):
@@ -75,9 +77,15 @@ class ShareOutScreen(Screen):
                    if r.netted else "", right=True),
             Column(N_("Re-invested"), lambda r: self.ctx.money(r.reinvest) if r.reinvest else "",
                    right=True),
-            Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash), right=True),
+            Column(N_("NSSF pot paid with her share"), lambda r: self.ctx.money(r.fund_paid)
+                   if r.fund_paid else "", right=True),
+            Column(N_("Into her NSSF pot"), self._top_up_text, right=True),
+            Column(N_("NSSF pot kept for her"), lambda r: self.ctx.money(r.fund_kept)
+                   if r.fund_kept else "", right=True),
+            Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash_in_hand), right=True),
         ], self)
-        split.addWidget(TableView(self.lines_model))
+        self.lines = TableView(self.lines_model)
+        split.addWidget(self.lines)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
@@ -116,9 +124,21 @@ class ShareOutScreen(Screen):
         self.cycle_label.setText(_("Cycle {number} since {date} · {price}").format(
             number=c.number, date=date_text(c.start_date), price=price))
 
+    def _top_up_text(self, row) -> str:  # noqa: ANN001
+        receipt = next((f.receipt for f in row.funds if f.receipt), None)
+        if not row.topped_up:
+            return ""
+        return _("{amount} (receipt {receipt})").format(
+            amount=self.ctx.money(row.topped_up), receipt=receipt) if receipt else \
+            self.ctx.money(row.topped_up)
+
     def _record_selected(self, *_args: object) -> None:
         record = self.records.selected_row()
-        self.lines_model.set_rows(record.rows if record is not None else [])
+        rows = record.rows if record is not None else []
+        self.lines_model.set_rows(rows)
+        pots = shows_pots(rows)
+        for column in POT_COLUMNS:
+            self.lines.setColumnHidden(column, not pots)
         self.print_button.setEnabled(record is not None)
 
     def share_out(self) -> None:

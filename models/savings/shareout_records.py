@@ -38,6 +38,11 @@ def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> li
     return out
 
 
+def shows_pots(rows: tuple[ShareOutRow, ...] | list[ShareOutRow]) -> bool:
+    """Whether any member held or put money into a fund beside her payout (an NSSF pot):
+    the share-out's screens and paper show those columns only then."""
+    return any(f.held or f.topped_up for r in rows for f in r.funds)
+
 
 @dataclass(frozen=True)
 class ShareOutRecord:
