@@ -68,14 +68,20 @@ def payout_columns(money) -> list[Column]:  # noqa: ANN001
     ]
 
 
+def pots_used(rows) -> tuple[bool, bool, bool]:  # noqa: ANN001
+    """Which of the pot columns (paid out, put in, kept) have a figure: only those show."""
+    return (any(r.fund_paid for r in rows), any(r.topped_up for r in rows),
+            any(r.fund_kept for r in rows))
+
+
 def pot_columns(money) -> list[Column]:  # noqa: ANN001
     """Her NSSF pot beside her payout (the last three columns of ``payout_columns``)."""
     return [
-        Column(N_("NSSF pot paid with her share"),
+        Column(N_("NSSF pot paid out"),
                lambda r: money(r.fund_paid) if r.fund_paid else "", right=True),
         Column(N_("Into her NSSF pot"),
                lambda r: money(r.topped_up) if r.topped_up else "", right=True),
-        Column(N_("NSSF pot kept for her"),
+        Column(N_("NSSF pot kept"),
                lambda r: money(r.fund_kept) if r.fund_kept else "", right=True),
     ]
 
@@ -235,8 +241,8 @@ class ShareOutWizard(FittedDialog):
         self.rows_model.set_rows(preview.rows)
         pots = shows_pots(preview.rows) or self._pots_open(preview)
         first_pot = len(payout_columns(self.ctx.money)) - len(pot_columns(self.ctx.money))
-        for column in range(first_pot, self.rows_model.columnCount()):
-            self.rows_table.setColumnHidden(column, not pots)
+        for column, used in enumerate(pots_used(preview.rows), start=first_pot):
+            self.rows_table.setColumnHidden(column, not used)
         self.reinvest_model.pot_editable = pots
         self.reinvest_table.setColumnHidden(ReinvestModel.POT, not pots)
         if not self.carry_buttons[EACH].isChecked():

@@ -14,17 +14,19 @@ from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.shareout_wizard import ShareOutWizard
+from desktop.shareout_wizard import ShareOutWizard, pots_used
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, mark_data
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
 from models.savings import shareout_records
 from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
-from models.savings.shareout_records import ShareOutRecord, shows_pots
+from models.savings.shareout_records import ShareOutRecord
 from models.statements.shareout_paper import shareout_statement
 from reports import shareout_pdf
 
-POT_COLUMNS = (7, 8, 9)  # the NSSF pot's columns of a member's line, shown where pots are
+# A member's line: debts, re-invested and the NSSF pot's three columns show only when a
+# row has a figure in them (the line stays within the screen).
+OPTIONAL_COLUMNS = (5, 6, 7, 8, 9)
 
 
 class ShareOutScreen(Screen):
@@ -77,10 +79,10 @@ class ShareOutScreen(Screen):
                    if r.netted else "", right=True),
             Column(N_("Re-invested"), lambda r: self.ctx.money(r.reinvest) if r.reinvest else "",
                    right=True),
-            Column(N_("NSSF pot paid with her share"), lambda r: self.ctx.money(r.fund_paid)
+            Column(N_("NSSF pot paid out"), lambda r: self.ctx.money(r.fund_paid)
                    if r.fund_paid else "", right=True),
             Column(N_("Into her NSSF pot"), self._top_up_text, right=True),
-            Column(N_("NSSF pot kept for her"), lambda r: self.ctx.money(r.fund_kept)
+            Column(N_("NSSF pot kept"), lambda r: self.ctx.money(r.fund_kept)
                    if r.fund_kept else "", right=True),
             Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash_in_hand), right=True),
         ], self)
@@ -136,9 +138,9 @@ class ShareOutScreen(Screen):
         record = self.records.selected_row()
         rows = record.rows if record is not None else []
         self.lines_model.set_rows(rows)
-        pots = shows_pots(rows)
-        for column in POT_COLUMNS:
-            self.lines.setColumnHidden(column, not pots)
+        used = (any(r.netted for r in rows), any(r.reinvest for r in rows), *pots_used(rows))
+        for column, shown in zip(OPTIONAL_COLUMNS, used):
+            self.lines.setColumnHidden(column, not shown)
         self.print_button.setEnabled(record is not None)
 
     def share_out(self) -> None:

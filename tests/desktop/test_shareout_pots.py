@@ -108,3 +108,27 @@ def test_no_english_is_left_with_pots_in_lao(with_pots, make_window, qtbot, lao)
         wizard.go(step)
         leftovers += [(step, *found) for found in english_left(wizard)]
     assert leftovers == []
+
+
+def test_the_lao_statement_prints_every_pot_under_the_share_out_rule(with_pots, make_window,
+                                                                     monkeypatch, tmp_path, lao):
+    """Under the rule "paid out with her share", Keo's 5,000 is part of the cash she signs
+    for: 7,225 + 5,000 = 12,225."""
+    from models.nssf import scheme
+    from models.savings import shareout_posting
+    from tests.models.nssf_support import set_scheme
+
+    env = with_pots
+    set_scheme(env, withdrawals=scheme.WITHDRAW_SHARE_OUT, on=dt.date(2026, 11, 1))
+    with env.db.write() as s:
+        shareout_posting.post_share_out(s, env.user(s, "treasurer"), group_id=env.group_id,
+                                        on=dt.date(2026, 11, 20), carry_over="none")
+    screen = make_window("treasurer").show_section("shareout")
+    save_papers_to(monkeypatch, tmp_path)
+    path = screen.print_statement()
+    words = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"],
+                                    capture_output=True, text=True, check=True).stdout.split())
+    # (pdftotext reads shaped Lao marks back as other code points: the figures are checked)
+    assert " 7 7,000 225 7,225 – – 12,225 " in words  # Keo's row of the members' table
+    assert " 5,000 – 5,000 – " in words  # her pot: held, put in, paid out, kept
+    assert " 5,000 0 5,000 0" in words  # the pots' totals
