@@ -54,7 +54,7 @@ def top_up_problem(session: Session, member_id: int, on: dt.date) -> UserError |
     return None
 
 
-def post(session: Session, actor: User, share_out_id: int, member_id: int, share: FundShare,
+def _post(session: Session, actor: User, share_out_id: int, member_id: int, share: FundShare,
          on: dt.date, memo: str) -> FundShare:
     """Pay her pot out (in cash) and put her top-up in, as the preview showed."""
     member = session.get(Member, member_id)
@@ -83,7 +83,7 @@ def post(session: Session, actor: User, share_out_id: int, member_id: int, share
                      top_up.seq if top_up else None)
 
 
-def recorded(session: Session, share_out_id: int) -> dict[int, FundShare]:
+def _recorded(session: Session, share_out_id: int) -> dict[int, FundShare]:
     out = {}
     for row, receipt in session.execute(
             select(NssfShareOutPot, JournalEntry.seq)
@@ -111,4 +111,4 @@ def pot_moves(session: Session, group_id: int) -> dict[int, tuple[str, dict[int,
     return out
 
 
-SHARE_OUT_HOOKS = ShareOutHooks(holders, pays_out, top_up_problem, post, recorded)
+SHARE_OUT_HOOKS = ShareOutHooks(holders, pays_out, top_up_problem, _post, _recorded)

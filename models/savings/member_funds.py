@@ -101,6 +101,9 @@ def payouts(session: Session, group_id: int, member_id: int, on: dt.date) -> tup
 def pay_out(session: Session, actor: User, member_id: int, funds: tuple[FundPayout, ...],
             on: dt.date, paid_from: str, memo: str) -> None:
     by_key = {f.key: f for f in member_funds()}
+    unknown = [item.key for item in funds if item.key not in by_key]
+    if unknown:
+        raise UserError(N_("There is no fund called “{fund}” to pay out."), fund=unknown[0])
     for item in funds:
         by_key[item.key].pay_out(session, actor, member_id, item.amount, on, paid_from, memo)
 
@@ -134,13 +137,6 @@ def top_up_problem(session: Session, member_id: int, on: dt.date) -> UserError |
     if not funds:
         return UserError(N_("There is no fund to put part of a payout into."))
     return funds[0].share_out.top_up_problem(session, member_id, on)
-
-
-def post_share_out(session: Session, actor: User, share_out_id: int, member_id: int,
-                   shares: tuple[FundShare, ...], on: dt.date, memo: str) -> tuple[FundShare, ...]:
-    by_key = {f.key: f for f in share_out_funds()}
-    return tuple(by_key[s.key].share_out.post(session, actor, share_out_id, member_id, s, on,
-                                              memo) for s in shares)
 
 
 def recorded_share_out(session: Session, share_out_id: int) -> dict[int, tuple[FundShare, ...]]:

@@ -82,11 +82,13 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                           user_id=actor.id, recorded_at=clock.now())
         session.add(record)
         session.flush()
+        hooks = {f.key: f.share_out for f in member_funds.share_out_funds()}
         rows = []
         for row in preview.rows:
             if row.funds:
-                row = replace(row, funds=member_funds.post_share_out(
-                    session, actor, record.id, row.member_id, row.funds, on, memo))
+                row = replace(row, funds=tuple(
+                    hooks[f.key].post(session, actor, record.id, row.member_id, f, on, memo)
+                    for f in row.funds))
             rows.append(row)
             session.add(ShareOutLine(share_out_id=record.id, member_id=row.member_id,
                                      savings=row.savings, shares=row.shares, weight=row.weight,
