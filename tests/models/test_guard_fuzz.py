@@ -140,7 +140,7 @@ def strategy_for(name: str, env, info):  # noqa: ANN001, ANN201, C901, PLR0911, 
         "ss_number": TEXT, "hospital": TEXT, "donor": TEXT, "receipt": TEXT,
         "fmt": st.one_of(st.sampled_from(["csv", "xlsx"]), TEXT),
         "render": st.sampled_from([lambda data, fmt: b"x", None]),
-        "number": st.one_of(st.integers(-1, 6), BIG, TEXT, st.none()),
+        "number": st.one_of(st.integers(-1, 6), BIG),
         "postings": POSTINGS,
         "member": st.sampled_from(m).map(a_member),
         "funds": st.lists(st.builds(

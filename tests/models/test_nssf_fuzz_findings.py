@@ -1,7 +1,8 @@
 """What the fuzz of the NSSF services found, each refused now with the app's own message:
 a year-1 date on the coverage and enrolment reads (the status arithmetic ran off the
-calendar), a planner asked for absurd months or deposits that are not amounts, and an exit
-asked to pay out a fund that does not exist."""
+calendar), a planner asked for absurd months or deposits that are not amounts, an exit
+asked to pay out a fund that does not exist, and a member number past what the database
+holds (PostgreSQL refused the query)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -60,3 +61,16 @@ def test_an_exit_cannot_pay_out_a_fund_that_does_not_exist(enrolled):
                              (member_funds.FundPayout("gold", "Gold", 5),),
                              dt.date(2026, 11, 20), "cash", "")
     assert str(refused.value) == "There is no fund called “gold” to pay out."
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**31, 10**20])
+def test_a_member_number_nobody_can_have_finds_no_member(env, number):
+    """``kongthun export passbook --member 100000000000000000000`` answers "Group 1 has no
+    member ..." instead of a database error (PostgreSQL: integer out of range)."""
+    from models.core.lookup import member_id_by_number
+
+    with env.db.read() as s:
+        assert member_id_by_number(s, env.user(s, "auditor"), group_id=env.group_id,
+                                   number=number) is None
+        assert member_id_by_number(s, env.user(s, "auditor"), group_id=env.group_id,
+                                   number=1) == env.member_ids[0]
