@@ -1,14 +1,13 @@
 """The share-out, step by step: the day and the method → what each member gets (shares,
 payout, what she owes taken from it, the rounding residue said in so many words) → what
-members re-invest in the next cycle (all, none, or each her own amount) → a last look →
-posted exactly as previewed. A dialog of our own rather than ``QWizard``, whose buttons
-Qt names in English only."""
+members re-invest in the next cycle (all, none, or each her own amount) and put into her
+NSSF pot → a last look → posted exactly as previewed. Each member's NSSF pot shows beside
+her payout: kept for her, or paid out with her share (the group's rule). A dialog of our
+own rather than ``QWizard``, whose buttons Qt names in English only; the re-investment
+table is ``shareout_reinvest.ReinvestModel``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop import errors
 from desktop.context import ScreenContext
+from desktop.shareout_reinvest import ReinvestModel
 from desktop.widgets.fields import ChoiceBox, DateField, read_date
 from desktop.widgets.labels import date_text, heading, mark_data, problems_label
 from desktop.widgets.layout import FittedDialog
@@ -33,8 +33,8 @@ from desktop.widgets.tables import ROW_HEIGHT, Column, RowTableModel, TableView
 from models.core import clock
 from models.core.errors import UserError
 from models.core.i18n import N_, _
-from models.core.money import Currency, format_amount, format_fraction, format_money, parse_money
-from models.savings import shareout_posting, shareout_preview, shareout_records
+from models.core.money import format_fraction
+from models.savings import member_funds, shareout_posting, shareout_preview, shareout_records
 from models.savings.rules import (
     LOAN_POLICY_NAMES,
     SHAREOUT_METHOD_NAMES,
@@ -42,7 +42,8 @@ from models.savings.rules import (
     VALUE_PER_SHARE,
     rules,
 )
-from models.savings.shareout_preview import ShareOutPreview, ShareOutRow
+from models.savings.shareout_preview import ShareOutPreview
+from models.savings.shareout_records import shows_pots
 
 SHAREOUT_TOPICS = {"shareout", "savings", "journal", "cash", "loans", "meetings"}
 STEPS = (N_("Day and method"), N_("What each member gets"), N_("What members re-invest"),
@@ -63,109 +64,26 @@ def payout_columns(money) -> list[Column]:  # noqa: ANN001
         Column(N_("Still owed"), lambda r: money(r.debt_left) if r.debt_left else "",
                right=True),
         Column(N_("Hers after debts"), lambda r: money(r.net), right=True),
+        *pot_columns(money),
     ]
 
 
-@dataclass
-class ReinvestLine:
-    member_id: int
-    number: int
-    name: str
-    net: int  # what is hers after her debts
-    reinvest: int
+def pots_used(rows) -> tuple[bool, bool, bool]:  # noqa: ANN001
+    """Which of the pot columns (paid out, put in, kept) have a figure: only those show."""
+    return (any(r.fund_paid for r in rows), any(r.topped_up for r in rows),
+            any(r.fund_kept for r in rows))
 
 
-class ReinvestModel(QAbstractTableModel):
-    """Each member's re-investment, typed in the last column (a plain editable table)."""
-
-    TITLES = (N_("Number"), N_("Member"), N_("Hers after debts"), N_("Re-invest"),
-              N_("Cash to take home"))
-    EDITABLE = 3
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.lines: list[ReinvestLine] = []
-        self.currency: Currency | None = None
-        self.problems: dict[int, str] = {}
-        self.changed_callback = None
-        self.error_callback = None
-
-    def load(self, rows: list[ShareOutRow], currency: Currency,
-             keep: dict[int, int] | None) -> None:
-        self.beginResetModel()
-        self.currency = currency
-        self.lines = [ReinvestLine(r.member_id, r.number, r.name, r.net,
-                                   (keep or {}).get(r.member_id, r.reinvest))
-                      for r in rows if r.net > 0]
-        self.endResetModel()
-
-    def amounts(self) -> dict[int, int]:
-        return {line.member_id: line.reinvest for line in self.lines}
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.TITLES)
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == self.EDITABLE else flags
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.TITLES):
-            return _(self.TITLES[section])
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
-            return None
-        line, column = self.lines[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if column == 0:
-                return str(line.number)
-            if column == 1:
-                return line.name
-            if column == 2:
-                return format_money(line.net, self.currency)
-            if column == 4:
-                return format_money(line.net - line.reinvest, self.currency)
-            if role == Qt.ItemDataRole.EditRole:
-                return format_amount(line.reinvest, self.currency)
-            return format_money(line.reinvest, self.currency)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignLeft if column == 1 else Qt.AlignmentFlag.AlignRight
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.EDITABLE:
-            return self.problems.get(line.member_id)
-        return None
-
-    def setData(self, index: QModelIndex, value: Any,  # noqa: N802
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() \
-                or index.column() != self.EDITABLE:
-            return False
-        try:
-            amount = parse_money(str(value or "0"), self.currency)
-        except UserError as error:
-            line = self.lines[index.row()]
-            self.problems[line.member_id] = f"{line.name}: {error}"
-            if self.error_callback is not None:
-                self.error_callback([self.problems[line.member_id]])
-            return False
-        self.lines[index.row()].reinvest = amount
-        self.problems.pop(self.lines[index.row()].member_id, None)
-        self.dataChanged.emit(index, self.index(index.row(), len(self.TITLES) - 1))
-        if self.changed_callback is not None:
-            self.changed_callback()
-        return True
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.TITLES) - 1)
+def pot_columns(money) -> list[Column]:  # noqa: ANN001
+    """Her NSSF pot beside her payout (the last three columns of ``payout_columns``)."""
+    return [
+        Column(N_("NSSF pot paid out"),
+               lambda r: money(r.fund_paid) if r.fund_paid else "", right=True),
+        Column(N_("Into her NSSF pot"),
+               lambda r: money(r.topped_up) if r.topped_up else "", right=True),
+        Column(N_("NSSF pot kept"),
+               lambda r: money(r.fund_kept) if r.fund_kept else "", right=True),
+    ]
 
 
 class ShareOutWizard(FittedDialog):
@@ -276,7 +194,6 @@ class ShareOutWizard(FittedDialog):
                                             | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.reinvest_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         layout.addWidget(self.reinvest_table, 1)
-        self.reinvest_table.setEnabled(False)
         for button in self.carry_buttons.values():
             button.toggled.connect(self._carry_changed)
         self.carry_totals = mark_data(QLabel())
@@ -312,15 +229,22 @@ class ShareOutWizard(FittedDialog):
             self._show_problems([str(p) for p in problems])
             return None
         gid, method, carry = self.ctx.group_id, self.method.currentData(), self.carry_over()
+        top_ups = self.reinvest_model.top_ups()
         try:
             preview = self.ctx.read(lambda s, a: shareout_preview.preview_share_out(
-                s, a, group_id=gid, on=on, method=method, carry_over=carry))
+                s, a, group_id=gid, on=on, method=method, carry_over=carry, top_ups=top_ups))
         except UserError as error:
             self.preview = None
             self._show_problems([str(error)])
             return None
         self.preview = preview
         self.rows_model.set_rows(preview.rows)
+        pots = shows_pots(preview.rows) or self._pots_open(preview)
+        first_pot = len(payout_columns(self.ctx.money)) - len(pot_columns(self.ctx.money))
+        for column, used in enumerate(pots_used(preview.rows), start=first_pot):
+            self.rows_table.setColumnHidden(column, not used)
+        self.reinvest_model.pot_editable = pots
+        self.reinvest_table.setColumnHidden(ReinvestModel.POT, not pots)
         if not self.carry_buttons[EACH].isChecked():
             self.reinvest_model.load(list(preview.rows), self.ctx.currency(), None)
         self._show_figures()
@@ -328,6 +252,12 @@ class ShareOutWizard(FittedDialog):
             self._show_problems([str(p) for p in preview.problems])
         self._update_buttons()
         return preview
+
+    def _pots_open(self, preview: ShareOutPreview) -> bool:
+        """Whether members of this group can put part of a payout into an NSSF pot."""
+        member = next((r.member_id for r in preview.rows if r.net > 0), None)
+        return member is not None and self.ctx.read(
+            lambda s, a: member_funds.top_up_problem(s, member, preview.on)) is None
 
     def _show_problems(self, lines: list[str]) -> None:
         self.problems.setText("\n".join("• " + line for line in lines))
@@ -362,8 +292,16 @@ class ShareOutWizard(FittedDialog):
                                                          step=self.ctx.money(p.round_to)))
         self.carry_totals.setText(_("Re-invested: {reinvest} · cash paid out: {cash} · the box "
                                     "holds {held}").format(
-            reinvest=self.ctx.money(p.total_reinvest), cash=self.ctx.money(p.total_cash),
+            reinvest=self.ctx.money(p.total_reinvest), cash=self.ctx.money(p.total_cash_in_hand),
             held=self.ctx.money(p.cash_held)))
+        pots = []
+        if shows_pots(p.rows):
+            pots = [_("Put into NSSF pots from payouts: {amount}").format(
+                        amount=self.ctx.money(p.total_topped_up)),
+                    _("NSSF pots paid out with the shares: {amount}").format(
+                        amount=self.ctx.money(p.total_fund_paid)),
+                    _("NSSF pots kept for members into the next cycle: {amount}").format(
+                        amount=self.ctx.money(p.total_fund_kept))]
         self.final.setText("\n".join([
             _("Share out cycle {number} on {date}.").format(number=p.cycle.number,
                                                            date=date_text(p.on)),
@@ -372,7 +310,9 @@ class ShareOutWizard(FittedDialog):
             _("Taken for what members owe: {amount}").format(amount=self.ctx.money(p.total_netted)),
             _("Re-invested in cycle {number}: {amount}").format(
                 number=p.cycle.number + 1, amount=self.ctx.money(p.total_reinvest)),
-            _("Cash paid out from the box: {amount}").format(amount=self.ctx.money(p.total_cash)),
+            *pots,
+            _("Cash paid out from the box: {amount}").format(
+                amount=self.ctx.money(p.total_cash_in_hand)),
             _("Rounding residue kept for the next cycle: {amount}").format(
                 amount=self.ctx.money(p.residue)),
             _("The next cycle starts on {date} at {price} a share.").format(
@@ -383,7 +323,7 @@ class ShareOutWizard(FittedDialog):
         if not checked:
             return
         each = self.carry_buttons[EACH].isChecked()
-        self.reinvest_table.setEnabled(each)
+        self.reinvest_model.reinvest_editable = each
         if each and self.preview is not None:
             self.reinvest_model.load(list(self.preview.rows), self.ctx.currency(),
                                      self.reinvest_model.amounts() or None)
@@ -431,11 +371,11 @@ class ShareOutWizard(FittedDialog):
                 danger=True):
             return False
         gid, on, method, carry = self.ctx.group_id, preview.on, preview.method, self.carry_over()
-        seq = preview.ledger_seq
+        seq, top_ups = preview.ledger_seq, self.reinvest_model.top_ups()
         outcome = self.ctx.run(
             self, lambda s, actor: shareout_posting.post_share_out(
                 s, actor, group_id=gid, on=on, method=method, carry_over=carry,
-                preview_seq=seq),
+                top_ups=top_ups, preview_seq=seq),
             changed=SHAREOUT_TOPICS,
             on_user_error=lambda error: self._show_problems([errors.error_text(error)]),
             message=lambda p: _("Cycle {number} is shared out; cycle {next} has begun.").format(
@@ -459,7 +399,8 @@ class ShareOutWizard(FittedDialog):
                 step=self.ctx.money(r.shareout_round_to)),
             _("Only the loan fund is shared out; the welfare fund stays with the group.")]))
         self.carry_intro.setText(_("What each member gets can go into the next cycle as new "
-                                   "savings (whole shares) or home in cash."))
+                                   "savings (whole shares) or home in cash. A member of the "
+                                   "NSSF scheme may also put part of it into her NSSF pot."))
         self.carry_buttons[ALL].setText(_("Everyone re-invests all that buys whole shares"))
         self.carry_buttons[NONE].setText(_("Everyone takes everything home"))
         self.carry_buttons[EACH].setText(_("Each member says how much she re-invests"))

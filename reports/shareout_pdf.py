@@ -5,6 +5,9 @@ A4 portrait, in the current language, every piece of text shaped (``reports.pdf`
 figures are exactly those of the stored share-out, read by
 ``models.statements.shareout_paper.shareout_statement``: nothing is worked out again here
 but the column totals and the profit (fund less savings, as the share-out screen shows it).
+Where members hold NSSF pots, a second table shows each member's pot beside her payout:
+what it held, what she put in from her payout (with its receipt), what was paid out with
+her share (part of the cash she signs for) and what is kept for her.
 Long groups run onto further pages with the column titles repeated.
 """
 from __future__ import annotations
@@ -23,7 +26,7 @@ from models.core.i18n import N_, _
 from models.core.ledger import fmt_date
 from models.core.money import format_amount, format_fraction, format_money
 from models.savings.rules import SHAREOUT_METHOD_NAMES, VALUE_PER_SHARE
-from models.savings.shareout_records import ShareOutRecord, debt_lines
+from models.savings.shareout_records import ShareOutRecord, debt_lines, shows_pots
 from models.statements.shareout_paper import ShareOutStatement
 from reports import pdf
 
@@ -59,6 +62,15 @@ def write_statement(sheet: ShareOutStatement, path: Path | str) -> Path:
         Spacer(1, 1 * mm),
         _members_table(sheet),
     ]
+    if shows_pots(record.rows):
+        story += [Spacer(1, 3 * mm), KeepTogether([
+            pdf.para(_("NSSF pots (not shared: they are not the loan fund's money)"),
+                     st["heading"]), _pots_table(sheet)])]
+    receipts = [_("{number} · {member}: {amount} into her NSSF pot, receipt {receipt}").format(
+        number=r.number, member=r.name, amount=money(f.topped_up), receipt=f.receipt)
+        for r in record.rows for f in r.funds if f.topped_up and f.receipt]
+    if receipts:
+        story += [Spacer(1, 2 * mm)] + [pdf.para(line, st["body"]) for line in receipts]
     debts = debt_lines(record.rows, money)
     if debts:
         story += [Spacer(1, 3 * mm), pdf.para(_("Debts paid from payouts, and what is still "
@@ -106,6 +118,11 @@ def _facts(sheet: ShareOutStatement, money) -> list[tuple[str, str]]:  # noqa: A
     netted = sum(r.netted for r in record.rows)
     if netted:
         facts.append((_("Taken for loans and fines"), money(netted)))
+    if shows_pots(record.rows):
+        facts.append((_("NSSF pots"), _(
+            "not shared (they are not the loan fund's money): {paid} paid out with the "
+            "shares, {kept} kept for members").format(paid=money(record.total_fund_paid),
+                                                      kept=money(record.total_fund_kept))))
     return facts
 
 
@@ -126,7 +143,7 @@ def _members_table(sheet: ShareOutStatement) -> Table:
         (_("Gross payout"), lambda r: r.payout),
         (_("For her debts"), lambda r: r.netted),
         (_("Into next cycle"), lambda r: r.reinvest),
-        (_("Cash paid to her"), lambda r: r.cash),
+        (_("Cash paid to her"), lambda r: r.cash_in_hand),
     )]
     figures = [[text(value(r)) if value(r) else "–" for r in record.rows]
                for _title, value, text in columns]
@@ -170,6 +187,29 @@ def _members_table(sheet: ShareOutStatement) -> Table:
         ("LINEBEFORE", (-1, 0), (-1, -1), 1.2, colors.black),
     ]))
     return t
+
+
+def _pots_table(sheet: ShareOutStatement) -> Table:
+    """Each member's NSSF pot at the share-out; the pot paid out with her share is part of
+    the cash she signs for in the members' table."""
+    amount = lambda value: format_amount(value, sheet.currency) if value else "–"  # noqa: E731
+    st = pdf.styles(8.5)
+    num, bold = st["number"], st["bold"]
+    rows = [r for r in sheet.record.rows if r.funds and (r.fund_kept or r.fund_paid
+                                                         or r.topped_up)]
+    figures = (lambda r: sum(f.held for f in r.funds), lambda r: r.topped_up,
+               lambda r: r.fund_paid, lambda r: r.fund_kept)
+    out = [[pdf.para(_("Number"), bold), pdf.para(_("Member"), bold)]
+           + [pdf.para(t, bold) for t in (_("Her pot before the share-out"),
+                                          _("Put in from her payout"),
+                                          _("Paid out with her share"),
+                                          _("Kept for her into the next cycle"))]]
+    out += [[pdf.para(r.number, num), pdf.para(r.name, st["body"])]
+            + [pdf.para(amount(f(r)), num) for f in figures] for r in rows]
+    out.append([pdf.para("", num), pdf.para(_("Total"), bold)]
+               + [pdf.para(format_amount(sum(f(r) for r in rows), sheet.currency),
+                           st["number_bold"]) for f in figures])
+    return pdf.table(out, [14 * mm, 50 * mm] + [29 * mm] * 4, total_row=True)
 
 
 def _fit(words: list[str], word_style: ParagraphStyle, cells: list[str],

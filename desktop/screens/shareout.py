@@ -14,7 +14,7 @@ from desktop.context import ScreenContext
 from desktop.documents import Paper, save_document
 from desktop.permission_tips import allow
 from desktop.screens import Section
-from desktop.shareout_wizard import ShareOutWizard
+from desktop.shareout_wizard import ShareOutWizard, pots_used
 from desktop.widgets import Column, RowTableModel, Screen, TableView, date_text, heading, mark_data
 from models.core.i18n import N_, _
 from models.core.permissions import Permission
@@ -23,6 +23,10 @@ from models.savings.rules import SHAREOUT_METHOD_NAMES, CycleRow, list_cycles
 from models.savings.shareout_records import ShareOutRecord
 from models.statements.shareout_paper import shareout_statement
 from reports import shareout_pdf
+
+# A member's line: debts, re-invested and the NSSF pot's three columns show only when a
+# row has a figure in them (the line stays within the screen).
+OPTIONAL_COLUMNS = (5, 6, 7, 8, 9)
 
 
 class ShareOutScreen(Screen):
@@ -75,9 +79,15 @@ class ShareOutScreen(Screen):
                    if r.netted else "", right=True),
             Column(N_("Re-invested"), lambda r: self.ctx.money(r.reinvest) if r.reinvest else "",
                    right=True),
-            Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash), right=True),
+            Column(N_("NSSF pot paid out"), lambda r: self.ctx.money(r.fund_paid)
+                   if r.fund_paid else "", right=True),
+            Column(N_("Into her NSSF pot"), self._top_up_text, right=True),
+            Column(N_("NSSF pot kept"), lambda r: self.ctx.money(r.fund_kept)
+                   if r.fund_kept else "", right=True),
+            Column(N_("Cash taken home"), lambda r: self.ctx.money(r.cash_in_hand), right=True),
         ], self)
-        split.addWidget(TableView(self.lines_model))
+        self.lines = TableView(self.lines_model)
+        split.addWidget(self.lines)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
@@ -116,9 +126,21 @@ class ShareOutScreen(Screen):
         self.cycle_label.setText(_("Cycle {number} since {date} · {price}").format(
             number=c.number, date=date_text(c.start_date), price=price))
 
+    def _top_up_text(self, row) -> str:  # noqa: ANN001
+        receipt = next((f.receipt for f in row.funds if f.receipt), None)
+        if not row.topped_up:
+            return ""
+        return _("{amount} (receipt {receipt})").format(
+            amount=self.ctx.money(row.topped_up), receipt=receipt) if receipt else \
+            self.ctx.money(row.topped_up)
+
     def _record_selected(self, *_args: object) -> None:
         record = self.records.selected_row()
-        self.lines_model.set_rows(record.rows if record is not None else [])
+        rows = record.rows if record is not None else []
+        self.lines_model.set_rows(rows)
+        used = (any(r.netted for r in rows), any(r.reinvest for r in rows), *pots_used(rows))
+        for column, shown in zip(OPTIONAL_COLUMNS, used):
+            self.lines.setColumnHidden(column, not shown)
         self.print_button.setEnabled(record is not None)
 
     def share_out(self) -> None:

@@ -8,12 +8,16 @@ from sqlalchemy.orm import Session
 from models.core.permissions import Permission, require
 from models.core.schema import Group, Member, User
 
+MAX_NUMBER = 2**31 - 1  # the largest member number an INTEGER column holds
+
 
 def member_id_by_number(session: Session, actor: User, *, group_id: int,
                         number: int) -> int | None:
     """The member numbered ``number`` in the group (as the members screen shows her), for
     whoever may read the group; ``None`` when the group has no such number."""
     require(session, actor, Permission.READ, group_id)
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_NUMBER:
+        return None  # no member has it (and a database column could not hold it)
     return session.scalar(select(Member.id).where(Member.group_id == group_id,
                                                   Member.number == number))
 

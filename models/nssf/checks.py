@@ -5,7 +5,8 @@ this group that was exported; each exported batch's charge moved exactly its lin
 (per member out of her pot and onto her advances, out of the subsidy fund, onto the
 payable); each confirmed batch's payment paid exactly its total; what is still payable to
 the LSSO is the total of the exported batches not yet confirmed; no pot, advance or
-subsidy fund is below zero.
+subsidy fund is below zero; what each pot did at a share-out (paid out, topped up) is
+exactly what the entries it names moved, and every such entry is named by one.
 """
 from __future__ import annotations
 
@@ -18,11 +19,21 @@ from sqlalchemy.orm import Session
 from models.core import chart, verify
 from models.core.errors import UserError
 from models.core.i18n import N_
+from models.core.ledger import fmt_date
 from models.core.money import currency, format_money
 from models.core.schema import Group, JournalEntry, JournalLine, Member, User
+from models.nssf import shareout
 from models.nssf.batches import CONFIRMED, DRAFT, EXPORTED
-from models.nssf.schema import NssfBatch, NssfBatchLine
-from models.nssf.texts import BATCH_KINDS, KIND_CHARGE, KIND_REMITTED
+from models.nssf.schema import NssfBatch, NssfBatchLine, NssfShareOutPot
+from models.nssf.texts import (
+    BATCH_KINDS,
+    KIND_CHARGE,
+    KIND_REMITTED,
+    KIND_SHARE_OUT_PAID,
+    KIND_SHARE_OUT_TOP_UP,
+    SHARE_OUT_KINDS,
+)
+from models.savings.schema import ShareOut
 
 KEYS = ("nssf_pot", "nssf_advances", "nssf_subsidy", "nssf_payable")
 
@@ -122,7 +133,36 @@ def verify_nssf(session: Session, group: Group) -> list[verify.Problem]:
         add(N_("Group {group}: {payable} is owed to the LSSO in the ledger, but the exported "
                "batches not yet confirmed add up to {batches}."),
             payable=format_money(payable, cur), batches=format_money(payable_open, cur))
+    for message, params in _share_out_problems(session, group.id):
+        add(message, **params)
     return problems
+
+
+def _share_out_problems(session: Session, group_id: int) -> list[tuple[str, dict]]:
+    moves = shareout.pot_moves(session, group_id)
+    named: set[int] = set()
+    out: list[tuple[str, dict]] = []
+    for row in session.scalars(select(NssfShareOutPot).where(
+            NssfShareOutPot.group_id == group_id).order_by(NssfShareOutPot.id)):
+        for entry_id, kind, want in ((row.paid_entry_id, KIND_SHARE_OUT_PAID, -row.paid_out),
+                                     (row.top_up_entry_id, KIND_SHARE_OUT_TOP_UP,
+                                      row.topped_up)):
+            named.add(entry_id)
+            got_kind, moved = moves.get(entry_id, (None, {})) if entry_id else (kind, {})
+            if got_kind != kind or {m: v for m, v in moved.items() if v} != (
+                    {row.member_id: want} if want else {}):
+                member = session.get(Member, row.member_id)
+                share_out = session.get(ShareOut, row.share_out_id)
+                out.append((N_("Group {group}: what {name}'s NSSF pot did at a share-out on "
+                               "{date} does not match the ledger."),
+                            {"name": member.name_lao if member else str(row.member_id),
+                             "date": fmt_date(share_out.share_out_date) if share_out else "?"}))
+                break
+    for entry_id in sorted(set(moves) - named):
+        seq = session.get(JournalEntry, entry_id).seq
+        out.append((N_("Group {group}: entry {seq} moves an NSSF pot at a share-out that "
+                       "no share-out names."), {"seq": seq}))
+    return out
 
 
 def _refuse(session: Session, actor: User, entry: JournalEntry, reason: str,
@@ -131,4 +171,11 @@ def _refuse(session: Session, actor: User, entry: JournalEntry, reason: str,
                        "its month."))
 
 
-REVERSAL_RULES = {kind: _refuse for kind in BATCH_KINDS}
+def _refuse_share_out(session: Session, actor: User, entry: JournalEntry, reason: str,
+                      value_date: dt.date | None) -> JournalEntry:
+    raise UserError(N_("Entry {seq} is part of a share-out, which cannot be reversed; correct "
+                       "a member's payout with a new entry."), seq=entry.seq)
+
+
+REVERSAL_RULES = {**{kind: _refuse for kind in BATCH_KINDS},
+                  **{kind: _refuse_share_out for kind in SHARE_OUT_KINDS}}

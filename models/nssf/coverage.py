@@ -221,6 +221,10 @@ def past_deposits(session: Session, group_id: int, member_ids: Sequence[int],
     return out
 
 
+PLAN_MONTHS = 120
+MAX_DEPOSIT = 10**13  # minor units: far beyond any member's deposit, within 64 bits
+
+
 def plan_year(session: Session, actor: User, group_id: int, *, start: dt.date | None = None,
               expected: Mapping[int, Sequence[int]] | None = None,
               months: int = 12) -> list[PlanRow]:
@@ -230,7 +234,13 @@ def plan_year(session: Session, actor: User, group_id: int, *, start: dt.date | 
     cannot, the group would advance the rest (and she stays covered) — the sum of those is
     what the loan fund must be ready to lend."""
     require(session, actor, Permission.READ, group_id)
-    start = month_start(start or clock.today())
+    start = month_start(check_date(start or clock.today()))
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= PLAN_MONTHS:
+        raise UserError(N_("The plan looks 1 to {most} months ahead."), most=PLAN_MONTHS)
+    for planned in (expected or {}).values():
+        if any(isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= MAX_DEPOSIT
+               for x in planned):
+            raise UserError(N_("Each expected deposit is an amount of zero or more."))
     rows = [r for r in enrolments.enrolments(session, actor, group_id, on=start)
             if r.status in (ACTIVE, IN_GRACE)]
     history = past_deposits(session, group_id, [r.member_id for r in rows],

@@ -164,6 +164,7 @@ def latest_enrolment(session: Session, member_id: int) -> NssfEnrolment | None:
 
 def _row(session: Session, enrolment: NssfEnrolment, member: Member, covered: set[dt.date],
          on: dt.date) -> EnrolmentRow:
+    clock.check_date(on)  # every read of a contract's status passes here
     s = scheme_mod.scheme(session, enrolment.group_id, on)
     st = standing(enrolment, covered, s.grace_months, on)
     level = chosen_level(session, enrolment.id, max(month_start(on), enrolment.contract_start))

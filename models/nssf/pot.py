@@ -29,6 +29,7 @@ from models.meetings import cashbox
 from models.meetings.columns import BatchPart, CellContext, MeetingColumn, post_part
 from models.nssf import enrolment as enrolments
 from models.nssf import scheme as scheme_mod
+from models.nssf import shareout
 from models.nssf.texts import (
     KIND_DEPOSIT,
     KIND_FROM_SAVINGS,
@@ -165,6 +166,9 @@ def withdrawal_problem(session: Session, member: Member, on: dt.date) -> UserErr
     rule = scheme_mod.scheme(session, member.group_id, on).withdrawals
     if rule == scheme_mod.WITHDRAW_ANY_TIME:
         return None
+    if rule == scheme_mod.WITHDRAW_SHARE_OUT:
+        return UserError(N_("The group's rule: the NSSF pot is paid out with her share at the "
+                            "share-out, and when she leaves the group."))
     if rule == scheme_mod.WITHDRAW_NEVER:
         return UserError(N_("The group's rule: the NSSF pot is paid out only when she leaves "
                             "the group."))
@@ -292,7 +296,8 @@ def _pay_out_pot(session: Session, actor: User, member_id: int, amount: int, on:
     enrolments.close_for_exit(session, actor, member.id, on)
 
 
-POT_FUND = MemberFund("nssf_pot", N_("NSSF pot"), 20, _pot_on, _pay_out_pot)
+POT_FUND = MemberFund("nssf_pot", N_("NSSF pot"), 20, _pot_on, _pay_out_pot,
+                      share_out=shareout.SHARE_OUT_HOOKS)
 
 
 def _column_validate(session: Session, ctx: CellContext, amount: int) -> list[UserError]:

@@ -127,3 +127,23 @@ class NssfBatchLine(Base):
 
 
 APPEND_ONLY_TABLES = ("nssf_levels",)
+
+
+class NssfShareOutPot(Base):
+    """What one member's pot did at a share-out: what it held, what was paid out to her
+    with her share (the group's rule), what she put into it from her payout. The entries
+    that moved the money are named (``paid_entry_id``, ``top_up_entry_id``: the top-up's
+    ledger number is her receipt); ``share_out_id`` is the savings share-out's id."""
+
+    __tablename__ = "nssf_share_out_pots"
+    __table_args__ = (Index(None, "share_out_id", "member_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    share_out_id: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    held: Mapped[int] = mapped_column(BigInteger)
+    paid_out: Mapped[int] = mapped_column(BigInteger)
+    topped_up: Mapped[int] = mapped_column(BigInteger)
+    paid_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    top_up_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))

@@ -40,12 +40,17 @@ SHORTAGE_NAMES = {
     SHORTAGE_SKIP: N_("Skip the month (she enters grace)"),
 }
 WITHDRAW_LEAVING, WITHDRAW_ANY_TIME, WITHDRAW_NEVER = "leaving", "any_time", "never"
-WITHDRAWAL_RULES = (WITHDRAW_LEAVING, WITHDRAW_ANY_TIME, WITHDRAW_NEVER)
+WITHDRAW_SHARE_OUT = "share_out"
+WITHDRAWAL_RULES = (WITHDRAW_LEAVING, WITHDRAW_ANY_TIME, WITHDRAW_NEVER, WITHDRAW_SHARE_OUT)
 WITHDRAWAL_NAMES = {
     WITHDRAW_LEAVING: N_("Only when she leaves the scheme"),
     WITHDRAW_ANY_TIME: N_("At any time"),
     WITHDRAW_NEVER: N_("Never (paid out only when she leaves the group)"),
+    WITHDRAW_SHARE_OUT: N_("Paid out with her share at the share-out, and when she leaves "
+                           "the group"),
 }
+# Under every other rule the pot is kept for her at the share-out (carried into the new
+# cycle), since it is her NSSF money, not the loan fund's.
 
 # The remittance file's fields, in the documented order (DOMAIN.md §5).
 FILE_FIELDS = ("group", "period", "ss_number", "name", "level_number", "level", "contribution",

@@ -21,6 +21,8 @@ KIND_CHARGE = "nssf_charge"
 KIND_INTEREST = "nssf_advance_interest"
 KIND_REMITTED = "nssf_remitted"
 KIND_REPAYMENT = "nssf_advance_repayment"
+KIND_SHARE_OUT_PAID = "nssf_share_out_paid"
+KIND_SHARE_OUT_TOP_UP = "nssf_share_out_top_up"
 
 KIND_NAMES = {
     KIND_DEPOSIT: N_("NSSF pot deposit"),
@@ -32,7 +34,10 @@ KIND_NAMES = {
     KIND_INTEREST: N_("Interest on an NSSF advance"),
     KIND_REMITTED: N_("NSSF contributions paid to the LSSO"),
     KIND_REPAYMENT: N_("NSSF advance repaid"),
+    KIND_SHARE_OUT_PAID: N_("NSSF pot paid out at the share-out"),
+    KIND_SHARE_OUT_TOP_UP: N_("Share-out payout put into the NSSF pot"),
 }
+SHARE_OUT_KINDS = (KIND_SHARE_OUT_PAID, KIND_SHARE_OUT_TOP_UP)
 BATCH_KINDS = (KIND_CHARGE, KIND_INTEREST, KIND_REMITTED)
 
 

@@ -1,8 +1,11 @@
 """Posting a share-out: exactly what the preview showed (``shareout_preview.py``), refused
 if anything was recorded since. What members owe is paid from their payouts first; then
 the cycle's savings and earnings close into what each member is owed, the cycle closes,
-the next one starts with what members re-invest, and the rest is paid in cash. A
-share-out is never reversed (a member's payout is corrected with a new entry).
+the next one starts with what members re-invest, what a member puts into her NSSF pot
+goes there (a pot deposit, its ledger number her receipt), and the rest is paid in cash,
+with her pot when the group's rule pays pots out at the share-out (``member_funds``). A
+share-out is never reversed, nor any entry of it (a member's payout is corrected with a
+new entry).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from models.core.i18n import N_, _
 from models.core.ledger import Line
 from models.core.permissions import Permission, require
 from models.core.schema import Account, JournalEntry, JournalLine, User
+from models.savings import member_funds
 from models.savings.debts import SettleFrom, apply_netting
 from models.savings.rules import new_cycle
 from models.savings.schema import SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
@@ -36,6 +40,7 @@ KIND_PAYMENT = "share_out_payment"
 
 def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                    method: str | None = None, carry_over: CarryOver = ALL,
+                   top_ups: dict[int, int] | None = None,
                    preview_seq: int | None = None) -> ShareOutPreview:
     """Post the share-out the preview shows, close the cycle and start the next one.
 
@@ -43,7 +48,7 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
     figures may differ and posting is refused, so the treasurer posts what she saw."""
     require(session, actor, Permission.RECORD, group_id)
     preview = preview_share_out(session, actor, group_id=group_id, on=on, method=method,
-                                carry_over=carry_over)
+                                carry_over=carry_over, top_ups=top_ups)
     if preview.problems:
         raise ValidationError(preview.problems)
     if preview_seq is not None and preview_seq != preview.ledger_seq:
@@ -77,7 +82,14 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
                           user_id=actor.id, recorded_at=clock.now())
         session.add(record)
         session.flush()
+        hooks = {f.key: f.share_out for f in member_funds.share_out_funds()}
+        rows = []
         for row in preview.rows:
+            if row.funds:
+                row = replace(row, funds=tuple(
+                    hooks[f.key].post(session, actor, record.id, row.member_id, f, on, memo)
+                    for f in row.funds))
+            rows.append(row)
             session.add(ShareOutLine(share_out_id=record.id, member_id=row.member_id,
                                      savings=row.savings, shares=row.shares, weight=row.weight,
                                      payout=row.payout, debts_netted=row.netted,
@@ -92,7 +104,7 @@ def post_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
         audit.record(session, actor, "shareout.post", group_id=group_id,
                      cycle=preview.cycle.number, method=preview.method,
                      distributable=preview.distributable, residue=preview.residue)
-    return replace(preview, share_out_id=record.id, problems=())
+    return replace(preview, rows=tuple(rows), share_out_id=record.id, problems=())
 
 
 def _closing_lines(session: Session, group_id: int, preview: ShareOutPreview) -> list[Line]:

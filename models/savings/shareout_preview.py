@@ -22,6 +22,11 @@ hold enough to cover them); paying them off brings in their interest and unpaid 
 cycle starts on the share-out day, with what members re-invest (all, none, or per member)
 as its first savings.
 
+Money a member keeps outside her savings (her NSSF pot: a ``member_funds`` fund) is not
+the loan fund's and is never shared: each row shows it beside her payout, paid out in cash
+with her share when the group's rule says so, otherwise kept for her into the new cycle.
+She may put part of her cash payout into it (``top_ups``; at most the cash she would take).
+
 This module is the preview (the arithmetic, then every member's row and what stops it);
 ``shareout_posting.py`` posts it and ``shareout_records.py`` reads past share-outs back.
 """
@@ -44,6 +49,7 @@ from models.core.ledger import fmt_date
 from models.core.permissions import Permission, require
 from models.core.schema import Account, Group, JournalEntry, JournalLine, Member, User
 from models.meetings.schema import Meeting
+from models.savings import member_funds
 from models.savings.debts import (
     DebtLine,
     debt_accounts,
@@ -51,6 +57,7 @@ from models.savings.debts import (
     netting_income,
     plan_netting,
 )
+from models.savings.member_funds import FundShare
 from models.savings.rules import (
     BLOCK_LOANS,
     EQUAL_PROFIT,
@@ -174,6 +181,7 @@ class ShareOutRow:
     reinvest: int
     netted: int
     debt_left: int
+    funds: tuple[FundShare, ...] = ()  # her NSSF pot: paid out with her share, or kept
 
     @property
     def profit(self) -> int:
@@ -184,8 +192,29 @@ class ShareOutRow:
         return self.payout - self.netted
 
     @property
+    def topped_up(self) -> int:
+        """What she puts from her payout into her pot."""
+        return sum(f.topped_up for f in self.funds)
+
+    @property
+    def fund_paid(self) -> int:
+        """Her pot paid out to her with her share (the group's rule)."""
+        return sum(f.paid_out for f in self.funds)
+
+    @property
+    def fund_kept(self) -> int:
+        """What her pot holds for her after the share-out."""
+        return sum(f.kept for f in self.funds)
+
+    @property
     def cash(self) -> int:
-        return self.net - self.reinvest
+        """Her share paid in cash: the payout less debts, re-investment and pot top-up."""
+        return self.net - self.reinvest - self.topped_up
+
+    @property
+    def cash_in_hand(self) -> int:
+        """All the cash she is handed: her share and the pot paid out with it."""
+        return self.cash + self.fund_paid
 
 
 @dataclass(frozen=True)
@@ -234,6 +263,22 @@ class ShareOutPreview:
     def total_cash(self) -> int:
         return sum(r.cash for r in self.rows)
 
+    @property
+    def total_topped_up(self) -> int:
+        return sum(r.topped_up for r in self.rows)
+
+    @property
+    def total_fund_paid(self) -> int:
+        return sum(r.fund_paid for r in self.rows)
+
+    @property
+    def total_fund_kept(self) -> int:
+        return sum(r.fund_kept for r in self.rows)
+
+    @property
+    def total_cash_in_hand(self) -> int:
+        return sum(r.cash_in_hand for r in self.rows)
+
 
 def _next_cycle_terms(session: Session, group_id: int, on: dt.date) -> tuple[str, int]:
     mode = settings.get(session, group_id, MODE.key, on=on)
@@ -271,7 +316,8 @@ def _checks(session: Session, group_id: int, cycle: SavingsCycle,
 
 
 def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.date,
-                      method: str | None = None, carry_over: CarryOver = ALL) -> ShareOutPreview:
+                      method: str | None = None, carry_over: CarryOver = ALL,
+                      top_ups: Mapping[int, int] | None = None) -> ShareOutPreview:
     """Compute the share-out of the open cycle on ``on``; nothing is written. ``problems``
     lists everything that stops posting it.
 
@@ -280,7 +326,9 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
     reaches; she takes cash (or re-invests) only what is left once every debt is cleared,
     and what the payout could not cover stays owed on her loan into the next cycle. The
     interest and fees the netted repayments bring in are part of D, so they are shared out
-    in this cycle: the payouts are worked out again with them until nothing changes."""
+    in this cycle: the payouts are worked out again with them until nothing changes.
+
+    ``top_ups`` maps a member to what she puts from her payout into her NSSF pot."""
     require(session, actor, Permission.READ, group_id)
     cycle = open_cycle(session, group_id)
     if cycle is None:
@@ -333,7 +381,10 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
 
     next_mode, next_price = _next_cycle_terms(session, group_id, on)
     rows = []
-    for member_id in sorted(set(holdings) | debtors, key=lambda m: members[m].number):
+    top_ups = dict(top_ups or {})
+    fund_holders = member_funds.share_out_holders(session, group_id) & set(members)
+    for member_id in sorted(set(holdings) | debtors | fund_holders,
+                            key=lambda m: members[m].number):
         member = members[member_id]
         payout = payouts.get(member_id, 0)
         debt = owed.get(member_id, [])
@@ -361,18 +412,27 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
                 N_("{name}'s re-investment {amount} is not a whole number of shares at {price}."),
                 name=member.name_lao, amount=money_text(session, group_id, reinvest),
                 price=money_text(session, group_id, next_price)))
+        top_up = top_ups.get(member_id, 0)
+        problems.extend(_top_up_problems(session, member, on, top_up,
+                                         max(payout - netted - max(reinvest, 0), 0)))
         held, weight = holdings.get(member_id, (0, 0))
         shares = held // cycle.share_price
         weight = {TIME_WEIGHTED: weight, EQUAL_PROFIT: int(held > 0)}.get(method, shares)
+        fine = isinstance(top_up, int) and not isinstance(top_up, bool) and top_up >= 0
+        funds = member_funds.share_out_plan(session, group_id, member_id, on,
+                                            top_up if fine else 0)
         rows.append(ShareOutRow(member_id, member.number, member.name_lao, held, shares, weight,
-                                payout, lines, reinvest, netted, sum(x.left for x in lines)))
+                                payout, lines, reinvest, netted, sum(x.left for x in lines),
+                                funds))
+    listed = {row.member_id for row in rows}
     if isinstance(carry_over, Mapping):
         problems.extend(UserError(N_("Member {member} has no payout to re-invest."),
-                                  member=m) for m in carry_over
-                        if m not in {row.member_id for row in rows})
+                                  member=m) for m in carry_over if m not in listed)
+    problems.extend(UserError(N_("Member {member} has no payout to put into an NSSF pot."),
+                              member=m) for m in top_ups if m not in listed)
 
     cash_held = ledger.balance(session, group_id, "cash")
-    cash_needed = sum(row.cash for row in rows)
+    cash_needed = sum(row.cash_in_hand for row in rows)
     if cash_needed > cash_held:
         problems.append(UserError(N_("The payouts need {needed} in cash but the box holds "
                                      "{held}; bring money from the bank first."),
@@ -392,6 +452,24 @@ def preview_share_out(session: Session, actor: User, *, group_id: int, on: dt.da
         sum(s // cycle.share_price for s, _ in holdings.values()), tuple(rows), residue,
         next_mode, next_price, cash_held, tuple(problems),
         session.get(Group, group_id).entry_count)
+
+
+def _top_up_problems(session: Session, member: Member, on: dt.date, top_up: object,
+                     cash: int) -> list[UserError]:
+    """Why what she puts from her payout into her NSSF pot cannot be taken; ``cash`` is
+    what her payout would give her in cash."""
+    if isinstance(top_up, bool) or not isinstance(top_up, int) or top_up < 0:
+        return [UserError(N_("What {name} puts into her NSSF pot must be a whole amount, "
+                             "zero or more."), name=member.name_lao)]
+    if not top_up:
+        return []
+    if (refused := member_funds.top_up_problem(session, member.id, on)) is not None:
+        return [refused]
+    if top_up > cash:
+        return [UserError(N_("{name} takes {cash} in cash from her payout; no more than that "
+                             "can go into her NSSF pot."), name=member.name_lao,
+                          cash=money_text(session, member.group_id, cash))]
+    return []
 
 
 def _loan_fund_assets(session: Session, group_id: int) -> int:

@@ -14,6 +14,7 @@ from models.core.errors import NotFound
 from models.core.i18n import N_, _
 from models.core.permissions import Permission, require
 from models.core.schema import Member, User
+from models.savings import member_funds
 from models.savings.debts import Debt, DebtLine
 from models.savings.schema import SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
 from models.savings.shareout_preview import ShareOutRow, value_per_share
@@ -37,6 +38,11 @@ def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> li
     return out
 
 
+def shows_pots(rows: tuple[ShareOutRow, ...] | list[ShareOutRow]) -> bool:
+    """Whether any member held or put money into a fund beside her payout (an NSSF pot):
+    the share-out's screens and paper show those columns only then."""
+    return any(f.held or f.topped_up for r in rows for f in r.funds)
+
 
 @dataclass(frozen=True)
 class ShareOutRecord:
@@ -50,6 +56,18 @@ class ShareOutRecord:
     rows: tuple[ShareOutRow, ...]
     round_to: int = 0  # payouts were rounded down to this (minor units)
     loan_interest: int = 0  # interest and fees of the loans paid off from payouts
+
+    @property
+    def total_topped_up(self) -> int:
+        return sum(r.topped_up for r in self.rows)
+
+    @property
+    def total_fund_paid(self) -> int:
+        return sum(r.fund_paid for r in self.rows)
+
+    @property
+    def total_fund_kept(self) -> int:
+        return sum(r.fund_kept for r in self.rows)
 
     @property
     def total_shares(self) -> int:
@@ -74,6 +92,7 @@ def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareO
         debts.setdefault(d.member_id, []).append(DebtLine(
             Debt(d.source, d.label, d.owed, loan_id=d.loan_id, params=dict(d.params)),
             d.netted))
+    funds = member_funds.recorded_share_out(session, record.id)
     rows = []
     for line, member in session.execute(
             select(ShareOutLine, Member).join(Member, Member.id == ShareOutLine.member_id)
@@ -81,7 +100,7 @@ def share_out_record(session: Session, actor: User, share_out_id: int) -> ShareO
         rows.append(ShareOutRow(member.id, member.number, member.name_lao, line.savings,
                                 line.shares, line.weight, line.payout,
                                 tuple(debts.get(member.id, ())), line.reinvested,
-                                line.debts_netted, line.debt_left))
+                                line.debts_netted, line.debt_left, funds.get(member.id, ())))
     return ShareOutRecord(record.id, cycle.number, record.share_out_date, record.method,
                           record.distributable, record.total_savings, record.residue,
                           tuple(rows), record.round_to, record.loan_interest)
