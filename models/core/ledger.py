@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -173,7 +173,8 @@ def _write(session: Session, actor: User, group: Group, postings: Sequence[Posti
     entry's id and row."""
     group_id = group.id
     recorded_at = clock.now()
-    rows, hashes = [], []
+    rows: list[dict] = []
+    hashes: list[tuple[int, list[list[Any]]]] = []
     prev, seq = group.head_hash, group.entry_count
     for posting, ids in zip(postings, account_ids):
         seq += 1

@@ -126,10 +126,10 @@ def plan_repayments(session: Session, states: MemberStates,
             rows[row.loan_id].append(row)
     planned = []
     for loan, state, share in shares:
-        mine = [r for r in rows[loan.id] if r.version == state.version]
-        if len(mine) != len(rows[loan.id]) or loan.status != ACTIVE:
+        current = [r for r in rows[loan.id] if r.version == state.version]
+        if len(current) != len(rows[loan.id]) or loan.status != ACTIVE:
             return None
-        one = _plan_one(loan, state, mine, share, on)
+        one = _plan_one(loan, state, current, share, on)
         if one is None:
             return None
         planned.append(one)

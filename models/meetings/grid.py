@@ -165,9 +165,12 @@ def column_problems(session: Session, meeting: Meeting, members: Mapping[int, Me
     """``cell_problems`` with each column's own rules for a well-formed cell (all of a
     column's cells at once where it can check them so)."""
     wanted: dict[str, list[tuple[int, int]]] = {}
-    cell_problems(members, columns, cells,
-                  lambda member, column, amount: wanted.setdefault(column.key, []).append(
-                      (member.id, amount)) or [])
+
+    def collect(member, column, amount):  # noqa: ANN001, ANN202 - checked below, together
+        wanted.setdefault(column.key, []).append((member.id, amount))
+        return []
+
+    cell_problems(members, columns, cells, collect)
     found: dict[tuple[int, str], list[UserError]] = {}
     for key, batch in wanted.items():
         column = columns[key]

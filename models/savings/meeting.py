@@ -99,7 +99,7 @@ def _savings_validate_all(session: Session, cells: list[tuple[meeting_columns.Ce
     """``_savings_validate`` for every cell, the roll call and the rules read once."""
     marks = _marks(session, cells)
     by_amount: dict[int, list[UserError]] = {}
-    found = []
+    found: list[list[UserError]] = []
     for ctx, amount in cells:
         if amount == 0:
             found.append([])
@@ -148,7 +148,7 @@ def _fines_validate_all(session: Session, cells: list[tuple[meeting_columns.Cell
     marks = _marks(session, cells)
     owed_now = ledger.member_balances(session, first.group_id, "fines_receivable")
     r = rules(session, first.group_id, first.on)
-    found = []
+    found: list[list[UserError]] = []
     for ctx, amount in cells:
         if amount == 0:
             found.append([])
