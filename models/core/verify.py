@@ -318,7 +318,7 @@ def verify_run(session: Session, *, full: bool = False, resume: bool = False,
     def step(lines: int) -> None:
         nonlocal done
         done += lines
-        progress(done, total)
+        progress(done, max(total, done))
 
     checked = verify_groups(session, groups,
                             starts={gid: Head(c.last_seq, c.last_hash) for gid, c in used.items()},
@@ -327,7 +327,7 @@ def verify_run(session: Session, *, full: bool = False, resume: bool = False,
     problems.extend(Problem(message, params, gid) for message, params, gid in
                     checkpoints.cross_check(used, sums, checked.tallies, names))
     if progress is not None:
-        progress(total, total)
+        progress(max(total, done), max(total, done))
     now = clock.now()
     return VerifyRun(problems, checked.heads, sums,
                      {gid: used[gid].full_checked_at if gid in used else now for gid in names},
