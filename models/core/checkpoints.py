@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from models.core import clock
 from models.core.chain import row_hash
 from models.core.i18n import N_
-from models.core.permissions import Permission, has_permission
+from models.core.permissions import Permission, has_permission, require
 from models.core.schema import Account, Group, JournalLine, User, VerifyCheckpoint
 
 FULL_EVERY = dt.timedelta(days=7)
@@ -179,24 +179,29 @@ def cross_check(used: dict[int, Checkpoint], now: dict[int, Sums],
     return problems
 
 
-def record_checkpoints(session: Session, actor: User, *, heads: dict[int, tuple[int, str | None]],
-                       sums: dict[int, Sums], full_checked: dict[int, dt.datetime]) -> int:
+def record_checkpoints(session: Session, actor: User | None, *,
+                       heads: dict[int, tuple[int, str | None]], sums: dict[int, Sums],
+                       full_checked: dict[int, dt.datetime]) -> int:
     """Keep where a clean verify left each group the actor may verify (``heads``: group ->
     (last seq, its hash); ``sums`` as ``current_sums`` read in the same snapshot;
-    ``full_checked``: when each group's chain was last hashed whole). Returns how many
-    were kept. Nothing is kept in a file made before checkpoints existed."""
+    ``full_checked``: when each group's chain was last hashed whole). ``actor`` None is
+    the app's own check of the day's backup (before anyone logs in): every group. Returns
+    how many were kept. Nothing is kept in a file made before checkpoints existed."""
+    if heads and actor is not None and not any(
+            has_permission(session, actor, Permission.VERIFY, gid) for gid in heads):
+        require(session, actor, Permission.VERIFY, None)  # says who may
     if not has_checkpoints(session):
         return 0
     now = clock.now()
     kept = 0
     for gid, (seq, digest) in sorted(heads.items()):
-        if not has_permission(session, actor, Permission.VERIFY, gid):
+        if actor is not None and not has_permission(session, actor, Permission.VERIFY, gid):
             continue
         group_sums = sums.get(gid, {})
         row = VerifyCheckpoint(
             group_id=gid, last_seq=seq, last_hash=digest, entries=seq,
             lines=sum(lines for lines, _ in group_sums.values()), sums=sums_text(group_sums),
-            full_checked_at=full_checked[gid], recorded_at=now, recorded_by=actor.id)
+            full_checked_at=full_checked[gid], recorded_at=now, recorded_by=None if actor is None else actor.id)
         row.seal = seal_of(row)
         session.add(row)
         kept += 1

@@ -192,3 +192,19 @@ def test_a_checkpoint_carries_the_time_of_the_last_full_check(env):
         assert [tuple(r) for r in rows] == [(4, start), (5, start)]
     finally:
         clock.set_now(None)
+
+
+@pytest.mark.sqlite_only
+def test_the_days_backup_is_checked_from_the_checkpoint_and_leaves_the_next_one(env, tmp_path):
+    from models.core import backup
+
+    post(env, 10)
+    first = backup.daily_backup(env.db, directory=tmp_path / "one")
+    assert first.ok and first.run.resumed == {}
+    post(env, 2, start=10)
+    second = backup.daily_backup(env.db, directory=tmp_path / "two")
+    assert second.ok and second.run.resumed == {env.group_id: 10}
+    with env.db.read() as s:
+        kept = s.execute(select(VerifyCheckpoint.last_seq, VerifyCheckpoint.recorded_by)
+                         .order_by(VerifyCheckpoint.id)).all()
+    assert [tuple(k) for k in kept] == [(10, None), (12, None)]
