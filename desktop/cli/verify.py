@@ -38,11 +38,11 @@ from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import describe, log_in, open_existing
 from desktop.cli._progress import ProgressLine
 from models.core import audit, migrate, users
+from models.core.checkpoints import record_checkpoints
 from models.core.db import Database
 from models.core.errors import UserError
 from models.core.i18n import _
 from models.core.seal import SealMatch, find_seal, format_seal, parse_seal
-from models.core.checkpoints import record_checkpoints
 from models.core.verify import VerifyRun, verify_run
 from models.core.verify_scope import groups_to_verify
 

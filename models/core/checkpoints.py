@@ -201,7 +201,8 @@ def record_checkpoints(session: Session, actor: User | None, *,
         row = VerifyCheckpoint(
             group_id=gid, last_seq=seq, last_hash=digest, entries=seq,
             lines=sum(lines for lines, _ in group_sums.values()), sums=sums_text(group_sums),
-            full_checked_at=full_checked[gid], recorded_at=now, recorded_by=None if actor is None else actor.id)
+            full_checked_at=full_checked[gid], recorded_at=now,
+            recorded_by=None if actor is None else actor.id)
         row.seal = seal_of(row)
         session.add(row)
         kept += 1

@@ -140,7 +140,7 @@ def test_a_re_chained_ledger_does_not_end_at_the_checkpoints_entry(env):
     with env.db.snapshot() as s:
         rows = list(chain_rows(s, groups=[env.group_id]))
     updates, prev = [], None
-    for gid, seq, lines, stored_prev, stored_hash, fields in rows:
+    for gid, seq, lines, _stored_prev, stored_hash, fields in rows:
         fields = list(fields)
         if seq == 5:
             fields[4] = "changed"
