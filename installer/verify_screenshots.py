@@ -5,7 +5,8 @@ Lao and in English, ``verify-settings-<lang>.png`` (the box with the two buttons
 ``verify-progress-<lang>.png`` (the progress dialog a few seconds into a full check, which
 is then cancelled) and ``verify-stopped-<lang>.png`` (what the window says then)::
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python installer/verify_screenshots.py big.sqlite3
+    xvfb-run -a -s "-screen 0 1366x768x24" \
+        .venv/bin/python installer/verify_screenshots.py big.sqlite3
 """
 from __future__ import annotations
 
@@ -71,14 +72,14 @@ def main(argv: list[str] | None = None) -> int:
 
         real_ask = MessageDialog.ask.__func__
 
-        def ask(cls, parent, lang=language, **options):  # noqa: ANN001, ANN003, ANN202
+        def ask(cls, parent, lang=language, real=real_ask, **options):  # noqa: ANN001, ANN003, ANN202
             def close() -> None:
                 shoot(args.outdir / f"verify-stopped-{lang}.png")
                 box = QApplication.activeModalWidget()
                 if box is not None:
                     box.close()
             QTimer.singleShot(300, close)
-            return real_ask(cls, parent, **options)
+            return real(cls, parent, **options)
 
         MessageDialog.ask = classmethod(ask)
         QTimer.singleShot(200, progress_then_cancel)
