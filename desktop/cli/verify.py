@@ -7,7 +7,10 @@ the append-only guards are in place, the file is not damaged; and here, the sche
 seal (the hash at the head of its chain) and every problem. Exit 0 only if all hold, 1 if
 any check failed, 2 for bad usage or a refused login.
 
-The file itself is checked with SQLite's ``quick_check``; ``--full`` runs the slower
+The file itself is checked with SQLite's ``quick_check``; each group's chain is hashed from
+the last clean check's checkpoint on (``models.core.checkpoints``: only the new entries,
+the older lines' counts and sums read again; every entry once a week), and a clean check
+leaves a new checkpoint. ``--full`` hashes every entry and runs the slower
 ``integrity_check`` (every index against its table). A progress line on stderr follows the
 journal lines read.
 
@@ -35,11 +38,12 @@ from desktop.cli._common import add_login_options, iso_date
 from desktop.cli._ledger import describe, log_in, open_existing
 from desktop.cli._progress import ProgressLine
 from models.core import audit, migrate, users
+from models.core.checkpoints import record_checkpoints
 from models.core.db import Database
 from models.core.errors import UserError
 from models.core.i18n import _
 from models.core.seal import SealMatch, find_seal, format_seal, parse_seal
-from models.core.verify import verify_database
+from models.core.verify import VerifyRun, verify_run
 from models.core.verify_scope import groups_to_verify
 
 
@@ -51,9 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "The ledger is not changed (only the check is written to the audit log).")
     add_login_options(parser)
     parser.add_argument("--full", action="store_true",
-                        help="also check every index of the file against its table "
-                             "(SQLite integrity_check: slow on a big ledger; the default is "
-                             "quick_check)")
+                        help="hash every entry again (not only those after the last "
+                             "clean check) and check every index of the file against its "
+                             "table (SQLite integrity_check: slow on a big ledger; the "
+                             "default is quick_check)")
     parser.add_argument("--seal", metavar="HEX",
                         help="a ledger seal printed on a page: say whether it is still in this "
                              "ledger's history")
@@ -109,10 +114,10 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
             actor = users.reload_user(session, user)
             groups = groups_to_verify(session, actor)
             ids = {g.group_id for g in groups}
-            found = verify_database(session, full=full, progress=progress)
+            run = verify_run(session, full=full, resume=not full, progress=progress)
             if progress is not None:
                 progress.finish()
-            problems = [str(p) for p in found if p.group_id is None or p.group_id in ids]
+            problems = [str(p) for p in run.problems if p.group_id is None or p.group_id in ids]
             seal_lines, seal_ok = ([], True) if seal is None else \
                 seal_report(find_seal(session, seal, group_ids=ids), seal, as_of)
     except SQLAlchemyError:
@@ -148,8 +153,12 @@ def verify_ledger(database: Database, username: str, *, seal: str | None = None,
               _("{count} problems found:").format(count=len(problems)))
         for problem in problems:
             print("  - " + problem)
+    if run.resumed:
+        print(_("Entries already proven by the last check were not hashed again: run "
+                "kongthun verify --full to hash every entry."))
     _audit(database, user, ok=not problems and seal_ok, groups=sorted(ids),
-           problems=len(problems), **({"seal": seal, "seal_found": seal_ok} if seal else {}))
+           problems=len(problems), **({"seal": seal, "seal_found": seal_ok} if seal else {}),
+           checkpoint=run if not run.problems and schema is None else None)
     return 1 if problems or not seal_ok else 0
 
 
@@ -189,10 +198,19 @@ def seal_report(matches: list[SealMatch], typed: str, as_of: dt.date | None,
     return lines, ok
 
 
-def _audit(database: Database, user, **detail) -> None:  # noqa: ANN001, ANN003
+def _audit(database: Database, user, *, checkpoint: VerifyRun | None,  # noqa: ANN001
+           **detail) -> None:  # noqa: ANN003
+    """The check in the audit log; after a clean check, where it left each chain (the next
+    check resumes there)."""
     try:
         with database.write() as session:
-            audit.record(session, users.reload_user(session, user), "ledger.verify", **detail)
+            actor = users.reload_user(session, user)
+            if checkpoint is not None:
+                detail["resumed"] = len(checkpoint.resumed)
+                record_checkpoints(
+                    session, actor, heads={g: (h.seq, h.hash) for g, h in checkpoint.heads.items()},
+                    sums=checkpoint.sums, full_checked=checkpoint.full_checked)
+            audit.record(session, actor, "ledger.verify", **detail)
     except SQLAlchemyError as exc:
         print(_("The check could not be written to the audit log: {error}").format(
             error=exc.__class__.__name__), file=sys.stderr)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import documents, errors
+from desktop import documents, errors, verify_task
 from desktop.actions import run_query, run_task
 from desktop.context import Change
 from desktop.login import LanguageButtons
@@ -154,12 +154,28 @@ class SettingsScreen(Screen):
         self.backup_table.setMinimumHeight(240)
         box.addWidget(self.backup_table)
         layout.addWidget(self.backup_box)
+
+        self.check_box = QGroupBox()
+        box = QVBoxLayout(self.check_box)
+        self.check_note = QLabel()
+        self.check_note.setWordWrap(True)
+        box.addWidget(self.check_note)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton()
+        self.full_check_button = QPushButton()
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.full_check_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        layout.addWidget(self.check_box)
         layout.addStretch(1)
 
         self.lock_button.clicked.connect(self.lock_books)
         self.idle_button.clicked.connect(self.save_idle_minutes)
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button.clicked.connect(self.restore)
+        self.check_button.clicked.connect(lambda: self.check_ledger(full=False))
+        self.full_check_button.clicked.connect(lambda: self.check_ledger(full=True))
         self.retranslate()
 
     # -- reading ------------------------------------------------------------------------
@@ -170,6 +186,7 @@ class SettingsScreen(Screen):
         self.idle_box.setVisible(has_group and self.ctx.can(Permission.CHANGE_SETTINGS))
         self.passbook_box.setVisible(has_group and self.ctx.can(Permission.CHANGE_SETTINGS))
         self.restore_button.setVisible(self.ctx.can(Permission.RESTORE_BACKUP, None))
+        self.check_box.setVisible(self.ctx.can(Permission.VERIFY, gid))
         self.locked: dt.date | None = None
         if has_group:
             self.locked = run_query(self.ctx, self,
@@ -259,6 +276,10 @@ class SettingsScreen(Screen):
                 buttons=[errors.Button("ok", _("OK"), default=True)])
         return result.ok
 
+    def check_ledger(self, *, full: bool = False) -> verify_task.VerifyTask:
+        """The check of ``kongthun verify`` with a progress dialog (Cancel stops it)."""
+        return verify_task.check_ledger(self, self.ctx, full=full)
+
     def restore(self) -> None:
         path = documents.choose_file(self, _("Choose the backup to restore"),
                                    _("Kongthun backups (*.sqlite3)"))
@@ -303,6 +324,13 @@ class SettingsScreen(Screen):
         self.backup_button.setText(_("Back up now…"))
         self.restore_button.setText(_("Restore from a file…"))
         self.automatic_label.setText(_("Automatic backups on this computer:"))
+        self.check_box.setTitle(_("Check the ledger"))
+        self.check_note.setText(_("Prove that every entry balances and that nothing was "
+                                  "changed behind the app's back. The check reads only what "
+                                  "was recorded since the last check; the full check reads "
+                                  "every entry again and takes longer."))
+        self.check_button.setText(_("Check the ledger"))
+        self.full_check_button.setText(_("Full check (slow)"))
         self.backups.retranslate()
         self.lock_through.retranslate()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.core import clock
@@ -46,6 +46,9 @@ class BackupResult:
     size: int
     entries: int
     problems: tuple[str, ...]
+    # A clean check's ``verify.VerifyRun``: where it left each chain, for the next
+    # checkpoint (``daily_backup`` keeps it in the live ledger).
+    run: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -84,10 +87,11 @@ def _require_sqlite(database: Database) -> Path:
     return path
 
 
-def write_backup(database: Database, target: Path, *,
-                 progress: Progress | None = None) -> BackupResult:
+def write_backup(database: Database, target: Path, *, progress: Progress | None = None,
+                 resume: bool = False) -> BackupResult:
     """Copy the live ledger to ``target`` with SQLite's online-backup API, then open the copy
-    and check it (integrity, hash chains). The copy is written to a temporary name and
+    and check it (integrity, hash chains; with ``resume``, from the last clean check's
+    checkpoints, see ``check_backup``). The copy is written to a temporary name and
     renamed, so a power cut never leaves a half backup under the real name."""
     source_path = _require_sqlite(database)
     target = Path(target)
@@ -109,7 +113,8 @@ def write_backup(database: Database, target: Path, *,
             src.close()
         if progress is not None:
             progress(CHECKING, 0, 0)
-        result = check_backup(partial)
+        result = check_backup(partial, resume=resume, progress=None if progress is None else (
+            lambda done, total: progress(CHECKING, done, total)))
         partial.replace(target)
     except BaseException as exc:
         _discard(partial)
@@ -118,7 +123,7 @@ def write_backup(database: Database, target: Path, *,
                                "stick full, or locked against writing?"),
                             folder=str(target.parent), detail=_detail(exc)) from exc
         raise
-    return BackupResult(target, target.stat().st_size, result.entries, result.problems)
+    return BackupResult(target, target.stat().st_size, result.entries, result.problems, result.run)
 
 
 def _discard(path: Path) -> None:
@@ -132,9 +137,13 @@ def _detail(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
 
-def check_backup(path: Path) -> BackupResult:
-    """Open a backup file read-only and verify it."""
-    from models.core.verify import verify_database
+def check_backup(path: Path, *, resume: bool = False,
+                 progress: Callable[[int, int], object] | None = None) -> BackupResult:
+    """Open a backup file read-only and verify it: in full (every hash, SQLite's
+    integrity_check), or with ``resume`` only the entries after each group's checkpoint
+    and SQLite's quick_check (``models.core.checkpoints`` says what that proves).
+    ``progress(done, total)`` follows the journal lines read."""
+    from models.core.verify import verify_run
 
     path = Path(path)
     if not path.is_file():
@@ -153,14 +162,16 @@ def check_backup(path: Path) -> BackupResult:
             try:
                 if not inspect(session.get_bind()).has_table("journal_entries"):
                     raise UserError(N_("{path} is not a Kongthun backup."), path=str(path))
-                problems = tuple(str(p) for p in verify_database(session, full=True))
+                run = verify_run(session, full=not resume, resume=resume, progress=progress)
+                problems = tuple(str(p) for p in run.problems)
                 entries = session.scalar(select(func.count(JournalEntry.id)))
             except DatabaseError as exc:
                 raise UserError(N_("{path} is damaged and cannot be read: {detail}"),
                                 path=str(path), detail=str(exc.orig)) from exc
     finally:
         database.dispose()
-    return BackupResult(path, path.stat().st_size, int(entries or 0), problems)
+    return BackupResult(path, path.stat().st_size, int(entries or 0), problems,
+                        None if problems else run)
 
 
 def _stamp() -> str:
@@ -185,8 +196,19 @@ def daily_backup(database: Database, *, directory: Path | None = None,
     today = clock.today().strftime("%Y%m%d")
     if any(folder.glob(f"kongthun-{today}-*.sqlite3")):
         return None
-    result = write_backup(database, folder / f"kongthun-{_stamp()}.sqlite3", progress=progress)
+    result = write_backup(database, folder / f"kongthun-{_stamp()}.sqlite3", progress=progress,
+                          resume=True)
     rotate(folder)
+    if result.run is not None:
+        from models.core.checkpoints import record_checkpoints
+
+        run = result.run
+        # The copy is the ledger as it stood at one moment, and entries are append-only:
+        # where its chains ended is in the live ledger too.
+        with database.write() as session:
+            record_checkpoints(session, None,
+                               heads={g: (h.seq, h.hash) for g, h in run.heads.items()},
+                               sums=run.sums, full_checked=run.full_checked)
     return result
 
 

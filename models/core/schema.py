@@ -333,3 +333,24 @@ REPLACE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "journal_entries": (("id",), ("group_id", "seq"), ("reverses_id",)),
     "journal_lines": (("id",), ("entry_id", "line_no")),
 }
+
+
+class VerifyCheckpoint(Base):
+    """Where a verify that found nothing wrong left each group's chain (``models.core.
+    checkpoints``): the daily check resumes after it. Append-only; each row is sealed by the
+    hash of its own fields, so a row edited by hand no longer matches its seal."""
+
+    __tablename__ = "verify_checkpoints"
+    __table_args__ = (Index(None, "group_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str | None] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[int] = mapped_column(Integer)
+    sums: Mapped[str] = mapped_column(Text)  # JSON: [[account, member, lines, sum], ...]
+    full_checked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    seal: Mapped[str] = mapped_column(String(64))

@@ -119,27 +119,35 @@ def find_seal(session: Session, seal_text: str, *,
     return matches
 
 
-def history_problems(session: Session, group: Group) -> list[tuple[str, dict]]:
-    """Every recorded seal of the group must still be the hash of the entry it sealed."""
-    found: list[tuple[str, dict]] = []
-    hashes = dict(session.execute(select(JournalEntry.seq, JournalEntry.hash)
-                                  .where(JournalEntry.group_id == group.id)).all())
-    for row in session.scalars(select(LedgerSeal).where(LedgerSeal.group_id == group.id)
-                               .order_by(LedgerSeal.id)):
-        now = hashes.get(row.entry_count)
+def history_problems(session: Session, groups: list[Group]) -> list[tuple[str, dict, int]]:
+    """Every recorded seal of ``groups`` must still be the hash of the entry it sealed
+    (``(message, params, group)``, the first broken seal of each group): one statement
+    for all groups, each seal against its entry by ``(group, seq)``."""
+    names = {g.id: g.name for g in groups}
+    found: list[tuple[str, dict, int]] = []
+    broken: set[int] = set()
+    rows = session.execute(
+        select(LedgerSeal.group_id, LedgerSeal.entry_count, LedgerSeal.seal,
+               LedgerSeal.recorded_at, JournalEntry.hash)
+        .outerjoin(JournalEntry, (JournalEntry.group_id == LedgerSeal.group_id)
+                   & (JournalEntry.seq == LedgerSeal.entry_count))
+        .where(LedgerSeal.group_id.in_(list(names))).order_by(LedgerSeal.id))
+    for group_id, count, sealed, recorded_at, now in rows:
+        if group_id in broken:
+            continue
         if now is None:
+            broken.add(group_id)
             found.append((N_("Group {group}: the ledger was sealed at entry {count} on {date}, "
                              "but that entry is gone: entries were removed behind the app's "
-                             "back."), {"group": group.name, "count": row.entry_count,
-                                        "date": row.recorded_at.strftime("%d/%m/%Y")}))
-            break
-        if now != row.seal:
+                             "back."), {"group": names[group_id], "count": count,
+                                        "date": recorded_at.strftime("%d/%m/%Y")}, group_id))
+        elif now != sealed:
+            broken.add(group_id)
             found.append((N_("Group {group}: entry {count} was sealed {seal} on {date} but "
                              "now reads {now}: the chain was rewritten."),
-                          {"group": group.name, "count": row.entry_count,
-                           "seal": format_seal(row.seal), "now": format_seal(now),
-                           "date": row.recorded_at.strftime("%d/%m/%Y")}))
-            break
+                          {"group": names[group_id], "count": count,
+                           "seal": format_seal(sealed), "now": format_seal(now),
+                           "date": recorded_at.strftime("%d/%m/%Y")}, group_id))
     return found
 
 

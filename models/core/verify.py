@@ -9,13 +9,14 @@ their own checks in their ``Capability``.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from models.core import access_log, audit, chain, chart, seal
+from models.core import access_log, audit, chain, checkpoints, clock, seal
 from models.core.i18n import N_, gettext
 from models.core.ledger import hash_fields
 from models.core.loaded import require_capabilities
@@ -28,6 +29,7 @@ from models.core.schema import (
     JournalLine,
 )
 from models.core.totals import problems as kept_total_problems
+from models.core.verify_stream import chain_rows
 
 
 @dataclass(frozen=True)
@@ -66,156 +68,174 @@ Progress = Callable[[int, int], object]  # what it returns is not used
 
 def verify_group(session: Session, group: Group, *,
                  progress: Callable[[int], None] | None = None) -> list[Problem]:
-    """Every problem of one group. The chain is read as a stream of plain rows (entries by
-    ``seq``, their lines alongside), each hash recomputed as it passes; ``progress(lines)``
-    is told how many lines were read, now and then."""
+    """Every problem of one group (the auditor's workbook shows it), all its entries read."""
+    return verify_groups(session, [group], progress=progress).problems
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where a group's chain ended in a verify: its last ``seq`` and that entry's hash."""
+    seq: int
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class GroupsChecked:
+    problems: list[Problem]
+    heads: dict[int, Head]  # group id -> where its chain ended
+    # group id -> {(account, member): [lines, sum]} of the entries read after a checkpoint
+    tallies: dict[int, dict[tuple, list[int]]]
+
+
+def verify_groups(session: Session, groups: list[Group], *,
+                  starts: dict[int, Head] | None = None,
+                  progress: Callable[[int], None] | None = None) -> GroupsChecked:
+    """Every problem of ``groups``, each checked by a fixed number of statements over all of
+    them: one stream of the chains (``verify_stream.chain_rows``: entries by ``(group,
+    seq)``, each hash recomputed as it passes; for a group in ``starts``, only the entries
+    after that head, which must link to it), then one aggregate statement per rule. The
+    capabilities' checks run per group."""
     problems: list[Problem] = []
-    gid = group.id
+    by_id = {g.id: g for g in groups}
+    starts = starts or {}
 
-    def add(message: str, at_seq: int | None = None, **params) -> None:  # noqa: ANN003
-        problems.append(Problem(message, params, gid, at_seq))
+    def add(gid: int, message: str, at_seq: int | None = None, **params) -> None:  # noqa: ANN003
+        problems.append(Problem(message, {"group": by_id[gid].name, **params}, gid, at_seq))
 
-    found, prev_hash = 0, None
-    for seq, lines, stored_prev, stored_hash, fields in chain_rows(session, gid, progress):
+    account_group = dict(session.execute(select(Account.id, Account.group_id)).all())
+    heads: dict[int, Head] = {gid: starts.get(gid, Head(0, None)) for gid in by_id}
+    tallies: dict[int, dict[tuple, list[int]]] = {gid: {} for gid in starts}
+    foreign: dict[int, int] = {}
+    gid, found, prev_hash, tally = None, 0, None, None
+    for row_gid, seq, lines, stored_prev, stored_hash, fields in chain_rows(
+            session, {g: h.seq for g, h in starts.items()}, progress, groups=list(by_id)):
+        if row_gid != gid:
+            if gid is not None:
+                heads[gid] = Head(found, prev_hash)
+            gid = row_gid
+            found, prev_hash = heads[gid].seq, heads[gid].hash
+            tally = tallies.get(gid)
         found += 1
         if seq != found:
-            add(N_("Group {group}: entry {expected} is missing (found {seq} next)."),
-                seq, group=group.name, expected=found, seq=seq)
+            add(gid, N_("Group {group}: entry {expected} is missing (found {seq} next)."),
+                seq, expected=found, seq=seq)
             found = seq
-        if len(lines) < 2 or any(line[4] == 0 for line in lines):
-            add(N_("Group {group}: entry {seq} has fewer than two lines or a zero line."),
-                seq, group=group.name, seq=seq)
-        total = sum(line[4] for line in lines)
+        total = 0
+        for line in lines:
+            amount = line[4]
+            if amount == 0:
+                total = None
+                break
+            total += amount
+            if account_group.get(line[1]) != gid:
+                foreign[gid] = foreign.get(gid, 0) + 1
+            if tally is not None:
+                kept = tally.setdefault((line[1], line[2]), [0, 0])
+                kept[0] += 1
+                kept[1] += amount
+        if total is None or len(lines) < 2:
+            add(gid, N_("Group {group}: entry {seq} has fewer than two lines or a zero line."),
+                seq, seq=seq)
+            total = sum(line[4] for line in lines)
         if total != 0:
-            add(N_("Group {group}: entry {seq} does not balance (off by {difference})."),
-                seq, group=group.name, seq=seq, difference=total)
+            add(gid, N_("Group {group}: entry {seq} does not balance (off by {difference})."),
+                seq, seq=seq, difference=total)
         if stored_prev != prev_hash:
-            add(N_("Group {group}: entry {seq} does not link to the entry before it."),
-                seq, group=group.name, seq=seq)
+            add(gid, N_("Group {group}: entry {seq} does not link to the entry before it."),
+                seq, seq=seq)
         if hash_fields(gid, seq, *fields, lines, stored_prev) != stored_hash:
-            add(N_("Group {group}: entry {seq} was changed after it was posted."),
-                seq, group=group.name, seq=seq)
+            add(gid, N_("Group {group}: entry {seq} was changed after it was posted."),
+                seq, seq=seq)
         prev_hash = stored_hash
-    count = session.scalar(select(func.count(JournalEntry.id))
-                           .where(JournalEntry.group_id == gid))
-    if group.entry_count != count or group.head_hash != prev_hash:
-        add(N_("Group {group}: the ledger should end at entry {count} but ends at {found}; "
-               "entries were removed or added behind the app's back."),
-            group=group.name, count=group.entry_count, found=count)
+    if gid is not None:
+        heads[gid] = Head(found, prev_hash)
 
-    net = session.scalar(select(func.coalesce(func.sum(JournalLine.amount), 0))
-                         .join(Account, Account.id == JournalLine.account_id)
-                         .where(Account.group_id == gid))
-    if net != 0:
-        add(N_("Group {group}: the trial balance is off by {difference}."),
-            group=group.name, difference=int(net))
-    foreign = session.scalar(select(func.count(JournalLine.id)).join(JournalEntry)
-                             .join(Account, Account.id == JournalLine.account_id)
-                             .where(JournalEntry.group_id == gid, Account.group_id != gid))
-    if foreign:
-        add(N_("Group {group}: {count} lines post to another group's accounts."),
-            group=group.name, count=foreign)
-
-    copy = gid in office_copies(session)
-    # An office's copy holds the village's ledger, not its loan records: its loan subledger
-    # and the capabilities' ties to their records are checked on the laptop; here the
-    # village's own chain is proven again from the texts it hashed.
-    loan_subledgers = () if copy else LOAN_SUBLEDGERS
-    for key, column in [(k, JournalLine.member_id) for k in MEMBER_SUBLEDGERS] + \
-                       [(k, JournalLine.loan_id) for k in loan_subledgers]:
-        acc = chart.find_account(session, gid, key)
-        if acc is None:
-            continue
-        orphans = session.scalar(select(func.count(JournalLine.id))
-                                 .where(JournalLine.account_id == acc.id, column.is_(None)))
-        if orphans:
-            add(N_("Group {group}: {count} lines on {account} name no member or loan, so the "
-                   "subledger does not tie to the control account."),
-                group=group.name, count=orphans, account=acc.code)
+    counts = dict(session.execute(
+        select(JournalEntry.group_id, func.count(JournalEntry.id))
+        .where(JournalEntry.group_id.in_(list(by_id))).group_by(JournalEntry.group_id)).all())
+    nets = dict(session.execute(
+        select(Account.group_id, func.sum(JournalLine.amount))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .where(Account.group_id.in_(list(by_id))).group_by(Account.group_id)).all())
+    copies = office_copies(session)
+    orphans = _subledger_orphans(session, list(by_id), copies)
     # Read, never create: verify also runs on read-only backups.
     negative = session.execute(
-        select(JournalLine.member_id)
+        select(Account.group_id, JournalLine.member_id)
         .join(Account, Account.id == JournalLine.account_id)
-        .where(Account.group_id == gid, Account.key == "member_savings")
-        .group_by(JournalLine.member_id).having(func.sum(JournalLine.amount) > 0)).all()
-    for (member_id,) in negative:
-        add(N_("Group {group}: member {member} has negative savings."),
-            group=group.name, member=member_id)
+        .where(Account.group_id.in_(list(by_id)), Account.key == "member_savings")
+        .group_by(Account.group_id, JournalLine.member_id)
+        .having(func.sum(JournalLine.amount) > 0)
+        .order_by(Account.group_id, JournalLine.member_id)).all()
+    negative_by_group: dict[int, list[int]] = {}
+    for group_id, member_id in negative:
+        negative_by_group.setdefault(group_id, []).append(member_id)
 
-    problems.extend(Problem(m, p, gid) for m, p in kept_total_problems(session, group))
+    sealed: dict[int, list[tuple[str, dict]]] = {}
     if has_seal_history(session):
-        for message, params in seal.history_problems(session, group):
+        for message, params, group_id in seal.history_problems(session, groups):
+            sealed.setdefault(group_id, []).append((message, params))
+
+    for group in groups:
+        gid = group.id
+        count = int(counts.get(gid, 0))
+        if group.entry_count != count or group.head_hash != heads[gid].hash:
+            add(gid, N_("Group {group}: the ledger should end at entry {count} but ends at "
+                        "{found}; entries were removed or added behind the app's back."),
+                count=group.entry_count, found=count)
+        net = int(nets.get(gid) or 0)
+        if net != 0:
+            add(gid, N_("Group {group}: the trial balance is off by {difference}."),
+                difference=net)
+        if foreign.get(gid):
+            add(gid, N_("Group {group}: {count} lines post to another group's accounts."),
+                count=foreign[gid])
+        for code, number in orphans.get(gid, []):
+            add(gid, N_("Group {group}: {count} lines on {account} name no member or loan, so "
+                        "the subledger does not tie to the control account."),
+                count=number, account=code)
+        for member_id in negative_by_group.get(gid, []):
+            add(gid, N_("Group {group}: member {member} has negative savings."),
+                member=member_id)
+        for message, params in sealed.get(gid, []):
             problems.append(Problem(message, params, gid))
+        problems.extend(Problem(m, p, gid) for m, p in kept_total_problems(session, group))
+        if gid in copies:
+            # An office's copy holds the village's ledger, not its loan records: its loan
+            # subledger and the capabilities' ties to their records are checked on the
+            # laptop; here the village's own chain is proven again from the texts it hashed.
+            from models.core.bundles import replica_problems
 
-    if copy:
-        from models.core.bundles import replica_problems
-
-        problems.extend(Problem(message, params, gid)
-                        for message, params in replica_problems(session, group))
-        return problems
-    for check in EXTRA_CHECKS:
-        problems.extend(check(session, group))
-    return problems
+            problems.extend(Problem(message, params, gid)
+                            for message, params in replica_problems(session, group))
+            continue
+        for check in EXTRA_CHECKS:
+            problems.extend(check(session, group))
+    return GroupsChecked(problems, heads, tallies)
 
 
-STEP = 5_000  # lines between two progress calls
-
-
-def chain_rows(session: Session, group_id: int, progress: Callable[[int], None] | None = None):
-    """The group's entries in ``seq`` order as plain tuples ``(seq, lines, prev_hash,
-    hash, fields)``: ``lines`` as the hash covers them (``[line_no, account, member,
-    loan, amount, memo]``) and ``fields`` the rest of what it covers, in
-    ``ledger.canonical_fields`` order after the group and seq. Two cursors walk side by
-    side; nothing is held but the entry being checked."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # The driver's own cursors: plain tuples, dates as the ISO text SQLite keeps (the
-        # time's space becomes the ISO "T"), hashed as read.
-        raw = connection.connection.dbapi_connection
-        entries = raw.execute(
-            "SELECT id, seq, value_date, replace(recorded_at, ' ', 'T'), user_id, kind, "
-            "memo, reverses_id, meeting_id, loan_id, claim_id, remittance_id, prev_hash, "
-            "hash FROM journal_entries WHERE group_id = ? ORDER BY seq", (group_id,))
-        lines = raw.execute(
-            "SELECT l.entry_id, l.line_no, l.account_id, l.member_id, l.loan_id, l.amount, "
-            "l.memo FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
-            "WHERE e.group_id = ? ORDER BY e.seq, l.line_no", (group_id,))
-    else:
-        # Per statement: a Connection's own execution_options() would change it in place,
-        # and the writes after a verify in the same transaction would go to server cursors.
-        stream = {"stream_results": True, "yield_per": STEP}
-        entries = iter(connection.execute(
-            select(JournalEntry.id, JournalEntry.seq, JournalEntry.value_date,
-                   JournalEntry.recorded_at, JournalEntry.user_id, JournalEntry.kind,
-                   JournalEntry.memo, JournalEntry.reverses_id, JournalEntry.meeting_id,
-                   JournalEntry.loan_id, JournalEntry.claim_id, JournalEntry.remittance_id,
-                   JournalEntry.prev_hash, JournalEntry.hash)
-            .where(JournalEntry.group_id == group_id).order_by(JournalEntry.seq),
-            execution_options=stream))
-        lines = iter(connection.execute(
-            select(JournalLine.entry_id, JournalLine.line_no, JournalLine.account_id,
-                   JournalLine.member_id, JournalLine.loan_id, JournalLine.amount,
-                   JournalLine.memo)
-            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-            .where(JournalEntry.group_id == group_id)
-            .order_by(JournalEntry.seq, JournalLine.line_no), execution_options=stream))
-    pending = next(lines, None)
-    read = 0
-    for (entry_id, seq, value_date, recorded_at, user_id, kind, memo, reverses_id,
-         meeting_id, loan_id, claim_id, remittance_id, prev, digest) in entries:
-        own = []
-        while pending is not None and pending[0] == entry_id:
-            own.append(list(pending[1:]))
-            pending = next(lines, None)
-        read += len(own)
-        if progress is not None and read >= STEP:
-            progress(read)
-            read = 0
-        yield seq, own, prev, digest, (
-            value_date, recorded_at, user_id, kind, memo, reverses_id,
-            [meeting_id, loan_id, claim_id, remittance_id])
-    if progress is not None and read:
-        progress(read)
+def _subledger_orphans(session: Session, group_ids: list[int],
+                       copies: set[int]) -> dict[int, list[tuple[str, int]]]:
+    """Per group, the subledger accounts (code, lines) with lines that name no member (or,
+    outside an office's copies, no loan): one statement for all groups."""
+    rows = session.execute(
+        select(Account.group_id, Account.key, Account.code,
+               func.count(JournalLine.id).filter(JournalLine.member_id.is_(None)),
+               func.count(JournalLine.id).filter(JournalLine.loan_id.is_(None)))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .where(Account.group_id.in_(group_ids),
+               Account.key.in_(MEMBER_SUBLEDGERS + LOAN_SUBLEDGERS))
+        .group_by(Account.group_id, Account.key, Account.code)
+        .order_by(Account.group_id, Account.code)).all()
+    found: dict[int, list[tuple[str, int]]] = {}
+    for group_id, key, code, no_member, no_loan in rows:
+        if key in MEMBER_SUBLEDGERS:
+            number = no_member
+        else:
+            number = 0 if group_id in copies else no_loan
+        if number:
+            found.setdefault(group_id, []).append((code, int(number)))
+    return found
 
 
 def office_copies(session: Session) -> set[int]:
@@ -258,13 +278,67 @@ def chain_problems(session: Session) -> list[Problem]:
     return problems
 
 
-def verify_database(session: Session, *, full: bool = False,
+@dataclass(frozen=True)
+class VerifyRun:
+    """What a verify found, and where it left each group's chain (for its checkpoint)."""
+    problems: list[Problem]
+    heads: dict[int, Head]
+    sums: dict[int, checkpoints.Sums]          # per group, as read in the same snapshot
+    full_checked: dict[int, dt.datetime]       # per group, when its chain was last hashed whole
+    resumed: dict[int, int]                    # group -> the seq its check resumed after
+
+
+def verify_database(session: Session, *, full: bool = False, resume: bool = False,
                     progress: Progress | None = None) -> list[Problem]:
+    """Every problem of the ledger (``verify_run`` says where each chain ended too)."""
+    return verify_run(session, full=full, resume=resume, progress=progress).problems
+
+
+def verify_run(session: Session, *, full: bool = False, resume: bool = False,
+               progress: Progress | None = None) -> VerifyRun:
     """Every problem of the ledger. On SQLite the file is checked with ``PRAGMA
     quick_check`` (every page and row readable), or with ``full``, ``integrity_check``
-    (every index matches its table too: minutes on a big ledger). ``progress(done,
+    (every index matches its table too: minutes on a big ledger). With ``resume`` (and
+    not ``full``), each group whose newest checkpoint holds is hashed only after it
+    (``models.core.checkpoints`` says what that can and cannot miss). ``progress(done,
     total)`` follows the journal lines read."""
     require_capabilities()  # every capability's checks, also from the command line
+    problems = file_problems(session, full=full)
+    if has_seal_history(session):
+        problems.extend(chain_problems(session))
+    groups = list(session.scalars(select(Group).order_by(Group.id)))
+    names = {g.id: g.name for g in groups}
+    used: dict[int, checkpoints.Checkpoint] = {}
+    if resume and not full:
+        used, found = checkpoints.usable(session)
+        problems.extend(Problem(message, params, gid) for message, params, gid in found)
+    sums = checkpoints.current_sums(session, list(names))
+    total = sum(lines for group in sums.values() for lines, _ in group.values()) - \
+        sum(c.lines for c in used.values())
+    done = 0
+
+    def step(lines: int) -> None:
+        nonlocal done
+        done += lines
+        progress(done, max(total, done))
+
+    checked = verify_groups(session, groups,
+                            starts={gid: Head(c.last_seq, c.last_hash) for gid, c in used.items()},
+                            progress=step if progress else None)
+    problems.extend(checked.problems)
+    problems.extend(Problem(message, params, gid) for message, params, gid in
+                    checkpoints.cross_check(used, sums, checked.tallies, names))
+    if progress is not None:
+        progress(max(total, done), max(total, done))
+    now = clock.now()
+    return VerifyRun(problems, checked.heads, sums,
+                     {gid: used[gid].full_checked_at if gid in used else now for gid in names},
+                     {gid: c.last_seq for gid, c in used.items()})
+
+
+def file_problems(session: Session, *, full: bool = False) -> list[Problem]:
+    """The file itself: SQLite's quick (or, ``full``, integrity) check and the append-only
+    guards."""
     problems: list[Problem] = []
     bind = session.get_bind()
     if bind.dialect.name == "sqlite":
@@ -292,20 +366,6 @@ def verify_database(session: Session, *, full: bool = False,
                         {"table": table}))
     elif bind.dialect.name == "postgresql":
         problems.extend(postgresql_guard_problems(session))
-    if has_seal_history(session):
-        problems.extend(chain_problems(session))
-    total = session.scalar(select(func.count()).select_from(JournalLine)) if progress else 0
-    done = 0
-
-    def step(lines: int) -> None:
-        nonlocal done
-        done += lines
-        progress(done, total)
-
-    for group in session.scalars(select(Group).order_by(Group.id)):
-        problems.extend(verify_group(session, group, progress=step if progress else None))
-    if progress is not None:
-        progress(total, total)
     return problems
 
 

@@ -105,7 +105,7 @@ def test_a_treasurer_of_one_group_cannot_copy_every_group(capsys, ledger, usb):
 
 def test_a_full_stick_gives_a_plain_message_and_leaves_no_partial_file(capsys, ledger, usb,
                                                                       monkeypatch):
-    def full(_path):
+    def full(_path, **_options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backup, "check_backup", full)

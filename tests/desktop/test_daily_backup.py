@@ -23,10 +23,10 @@ def test_the_log_in_comes_while_the_backup_is_still_copying(app, tmp_path, monke
     release = threading.Event()
     real = backup.write_backup
 
-    def slow_copy(database, target, *, progress=None):  # noqa: ANN001, ANN202
+    def slow_copy(database, target, *, progress=None, **options):  # noqa: ANN001, ANN202, ANN003
         progress(backup.COPYING, 1, 10)
         assert release.wait(30)
-        return real(database, target, progress=progress)
+        return real(database, target, progress=progress, **options)
 
     monkeypatch.setattr(backup, "write_backup", slow_copy)
     tasks = []

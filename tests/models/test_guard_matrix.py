@@ -21,7 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 import models
-from models.core import bundles, capability, clock, groups, ledger, members, settings, tables, users
+from models.core import (
+    bundles,
+    capability,
+    checkpoints,
+    clock,
+    groups,
+    ledger,
+    members,
+    settings,
+    tables,
+    users,
+)
 from models.core.db import Database, sqlite_url
 from models.core.errors import PermissionDenied, UserError
 from models.core.ledger import Line
@@ -380,6 +391,10 @@ WRITES = {
     "export a bundle": (Permission.EXPORT, lambda s, a, w, i: bundles.export_bundle(
         s, a, group_id=w.group_id)),
     "import a bundle": (ALL_GROUPS, lambda s, a, w, i: bundles.import_bundle(s, a, b"{}")),
+    "keep a check's checkpoint": (Permission.VERIFY, lambda s, a, w, i:
+                                  checkpoints.record_checkpoints(
+                                      s, a, heads={w.group_id: (0, None)}, sums={},
+                                      full_checked={w.group_id: clock.now()})),
 }
 
 # Writes that are internal steps of the writes above, named so and checked through them.
@@ -487,7 +502,7 @@ WRITE_FUNCTIONS = {
     "welfare_fund.record_joining_fee", "welfare_types.set_claim_rule",
     "welfare_types.add_claim_type", "welfare_types.update_claim_type",
     "passbook.print_passbooks", "auditor_export.record_export", "bundles.export_bundle",
-    "bundles.import_bundle",
+    "bundles.import_bundle", "checkpoints.record_checkpoints",
 }
 
 
