@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.core import clock
 from models.core.db import Database, create_private_file, make_private_folder
@@ -34,6 +35,9 @@ COPYING, CHECKING = "copying", "checking"
 # CHECKING (0, 0) while the copy is verified. It may raise ``BackupStopped`` to stop.
 Progress = Callable[[str, int, int], None]
 
+if TYPE_CHECKING:
+    from models.core.verify import VerifyRun
+
 
 class BackupStopped(Exception):
     """Raised by a progress callback to stop a backup (the program is closing); the
@@ -48,7 +52,7 @@ class BackupResult:
     problems: tuple[str, ...]
     # A clean check's ``verify.VerifyRun``: where it left each chain, for the next
     # checkpoint (``daily_backup`` keeps it in the live ledger).
-    run: object | None = field(default=None, compare=False, repr=False)
+    run: VerifyRun | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:

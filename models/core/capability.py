@@ -111,7 +111,7 @@ def _register(caps: tuple[Capability, ...]) -> None:
             owners[hook] = cap
     for cap in caps:
         for check in cap.checks:
-            verify.add_check(check)
+            verify.add_check(check, tables=cap.tables)
         for kind, rule in cap.reversal_rules.items():
             ledger.add_reversal_rule(kind, rule)
         entry_text.add_kinds(cap.entry_kinds, cap.describe_entries)

@@ -45,6 +45,7 @@ class Problem:
 
 Check = Callable[[Session, Group], list[Problem]]
 EXTRA_CHECKS: list[Check] = []
+CHECK_TABLES: dict[Check, tuple[str, ...]] = {}  # the tables of the capability a check is of
 
 # Append-only tables of the capabilities, guarded against INSERT OR REPLACE by their own
 # 0010 migrations (their update/delete guards come with the tables).
@@ -56,11 +57,33 @@ MEMBER_SUBLEDGERS = ("member_savings", "nssf_pot", "share_out_payable")
 LOAN_SUBLEDGERS = ("loans_receivable",)
 
 
-def add_check(check: Check) -> None:
-    """A capability's check (models.core.capability registers its declared ones)."""
+def add_check(check: Check, *, tables: tuple[str, ...] = ()) -> None:
+    """A capability's check and its tables (models.core.capability registers its declared
+    ones)."""
     if check in EXTRA_CHECKS:
         raise ValueError(f"check {check.__qualname__} added twice")
     EXTRA_CHECKS.append(check)
+    CHECK_TABLES[check] = tables
+
+
+def _runnable_checks(session: Session) -> tuple[list[Check], list[Problem]]:
+    """The capabilities' checks whose tables the ledger has. A ledger written by an older
+    version (checked in its backup before it is migrated) lacks a newer capability's tables:
+    its other checks run and that one is skipped. A ledger at this version's schema that
+    lacks one is a problem."""
+    present = set(inspect(session.connection()).get_table_names())
+    missing = sorted({t for check in EXTRA_CHECKS for t in CHECK_TABLES.get(check, ())
+                      if t not in present})
+    runnable = [c for c in EXTRA_CHECKS if set(CHECK_TABLES.get(c, ())) <= present]
+    if not missing or "alembic_version" not in present:
+        return runnable, []
+    stamped = set(session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    from models.core.migrate import head_revisions
+
+    if stamped != head_revisions():
+        return runnable, []
+    return runnable, [Problem(N_("The ledger lacks the tables {tables}."),
+                              {"tables": ", ".join(missing)})]
 
 
 Progress = Callable[[int, int], object]  # what it returns is not used
@@ -88,7 +111,7 @@ class GroupsChecked:
 
 
 def verify_groups(session: Session, groups: list[Group], *,
-                  starts: dict[int, Head] | None = None,
+                  starts: dict[int, Head] | None = None, checks: list[Check] | None = None,
                   progress: Callable[[int], None] | None = None) -> GroupsChecked:
     """Every problem of ``groups``, each checked by a fixed number of statements over all of
     them: one stream of the chains (``verify_stream.chain_rows``: entries by ``(group,
@@ -209,7 +232,7 @@ def verify_groups(session: Session, groups: list[Group], *,
             problems.extend(Problem(message, params, gid)
                             for message, params in replica_problems(session, group))
             continue
-        for check in EXTRA_CHECKS:
+        for check in EXTRA_CHECKS if checks is None else checks:
             problems.extend(check(session, group))
     return GroupsChecked(problems, heads, tallies)
 
@@ -322,7 +345,9 @@ def verify_run(session: Session, *, full: bool = False, resume: bool = False,
         done += lines
         progress(done, max(total, done))
 
-    checked = verify_groups(session, groups,
+    runnable, lacking = _runnable_checks(session)
+    problems.extend(lacking)
+    checked = verify_groups(session, groups, checks=runnable,
                             starts={gid: Head(c.last_seq, c.last_hash) for gid, c in used.items()},
                             progress=step if progress else None)
     problems.extend(checked.problems)
