@@ -40,8 +40,8 @@ from models.core.i18n import N_, _, gettext
 from models.core.permissions import Permission
 from models.nssf import scheme as scheme_mod
 
-FILE_LANGUAGES = ("lo", "en")
-LONGEST_HEADER = 60
+FILE_LANGUAGES = scheme_mod.FILE_LANGUAGES
+LONGEST_HEADER = scheme_mod.LONGEST_HEADER
 
 
 @dataclass(frozen=True)

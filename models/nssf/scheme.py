@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.core import audit, settings
-from models.core.errors import UserError, ValidationError
+from models.core.errors import UserError, ValidationError, check_text
 from models.core.i18n import N_, gettext
 from models.core.money import HARD_MAX_MINOR, currency, format_amount, round_to_minor
 from models.core.permissions import Permission, require
@@ -116,7 +116,14 @@ def _split(value: Any) -> list:
     return [_percent(v) for v in value]
 
 
+FILE_LANGUAGES = ("lo", "en")  # a remittance file is written in either
+LONGEST_HEADER = 60
+
+
 def _columns(value: Any) -> list:
+    """The file's layout, ``[[field, header], ...]`` (a blank header: our name for it). A
+    header is one line of at most ``LONGEST_HEADER`` letters, and no two columns may
+    carry the same header in either language the file can be written in."""
     if not isinstance(value, list) or not value:
         raise UserError(N_("The file needs at least one column."))
     cleaned, seen = [], set()
@@ -129,7 +136,21 @@ def _columns(value: Any) -> list:
         if field in seen:
             raise UserError(N_("The column {field} is there twice."), field=field)
         seen.add(field)
-        cleaned.append([field, str(title or "").strip()])
+        title = str(title or "").strip()
+        name = gettext(FILE_FIELD_TITLES[field])
+        if any(mark in title for mark in "\r\n\t\v\f\u2028\u2029"):
+            raise UserError(N_("The header of “{column}” must be on one line."), column=name)
+        if len(title) > LONGEST_HEADER:
+            raise UserError(N_("The header of “{column}” is too long (at most {count} "
+                               "letters)."), column=name, count=LONGEST_HEADER)
+        cleaned.append([field, check_text(title) if title else ""])
+    for language in FILE_LANGUAGES:
+        headers: dict[str, str] = {}
+        for field, title in cleaned:
+            header = title or gettext(FILE_FIELD_TITLES[field], language)
+            if headers.setdefault(header.casefold(), field) != field:
+                raise UserError(N_("Two columns would have the header “{header}”; give one "
+                                   "of them another."), header=header)
     return cleaned
 
 

@@ -483,3 +483,22 @@ def test_an_old_draft_cannot_pay_a_month_a_later_run_already_paid(env):
         "ນາງ ແກ້ວ's 10/2026 was paid by another batch since this draft was made; make the "
         "run again."]
     assert problems(env) == []
+
+
+@pytest.mark.parametrize("columns, refused", [
+    ([["ss_number", "ID"], ["name", "id"]], "Two columns would have the header"),
+    ([["ss_number", ""], ["name", "ເລກປະກັນສັງຄົມ"]], "Two columns would have the header"),
+    ([["name", "Name\nof member"]], "must be on one line"),
+    ([["name", "N" * 61]], "too long"),
+], ids=["same header", "ours in Lao repeated", "two lines", "too long"])
+def test_the_file_layout_is_refused_by_the_service_not_only_the_window(env, columns, refused):
+    """The remittance file's columns are a dated setting any caller may write (the window,
+    a bundle, a script): the rules of a header live with the setting. Nothing changes."""
+    from models.core import settings
+
+    with env.db.read() as s:
+        before = settings.get(s, env.group_id, "nssf_file_columns", NOV)
+    with pytest.raises(UserError, match=refused):
+        set_scheme(env, file_columns=columns)
+    with env.db.read() as s:
+        assert settings.get(s, env.group_id, "nssf_file_columns", NOV) == before
