@@ -438,16 +438,19 @@ def _share_outs(book: Book, data: AuditorData, subtitle: str) -> None:
                Col(N_("Shares"), COUNT), Col(N_("Value of one share"), SHARE_VALUE),
                Col(N_("Payout"), MONEY), Col(N_("Debts netted"), MONEY),
                Col(N_("Re-invested"), MONEY), Col(N_("Paid in cash"), MONEY),
-               Col(N_("Debt left"), MONEY)]
+               Col(N_("Debt left"), MONEY), Col(N_("Her funds paid out (NSSF pot)"), MONEY),
+               Col(N_("Put into her funds from the payout"), MONEY),
+               Col(N_("Cash handed to her"), MONEY)]
     rows = [(s.share_out_date, s.cycle, s.member_number, s.member_name, s.savings, s.shares,
-             s.value_per_share, s.payout, s.debts_netted, s.reinvested, s.cash_paid, s.debt_left)
+             s.value_per_share, s.payout, s.debts_netted, s.reinvested, s.cash_paid, s.debt_left,
+             s.funds_paid_out, s.funds_topped_up, s.cash_in_hand)
             for s in data.share_outs]
     sheet = book.sheet(N_("Share-outs"), columns, samples=rows, heading=t(N_("Share-outs")),
                        subtitle=subtitle)
     sheet.header()
     for row in rows:
         sheet.data(row)
-    sheet.totals({i: None for i in (4, 7, 8, 9, 10, 11)}, label_column=3)
+    sheet.totals({i: None for i in (4, 7, 8, 9, 10, 11, 12, 13, 14)}, label_column=3)
     book.tick(20)
 
 

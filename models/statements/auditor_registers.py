@@ -177,6 +177,7 @@ def _meetings(session: Session, group_id: int, start: dt.date,
 
 def _share_outs(session: Session, group_id: int, start: dt.date,
                 end: dt.date) -> tuple[ShareOutLine, ...]:
+    from models.savings.member_funds import recorded_share_out
     from models.savings.rules import VALUE_PER_SHARE
     from models.savings.shareout_preview import value_per_share
 
@@ -192,11 +193,15 @@ def _share_outs(session: Session, group_id: int, start: dt.date,
     shares: dict[int, int] = {}
     for *_, x, _method, _fund in rows:
         shares[x.share_out_id] = shares.get(x.share_out_id, 0) + x.shares
+    funds = {share_out_id: recorded_share_out(session, share_out_id) for share_out_id in shares}
     return tuple(ShareOutLine(on, cycle, number, name, x.savings, x.shares, x.payout,
                               x.debts_netted, x.reinvested, x.cash_paid, x.debt_left,
                               value_per_share(fund, shares[x.share_out_id])
-                              if method == VALUE_PER_SHARE else None)
-                 for on, cycle, number, name, x, method, fund in rows)
+                              if method == VALUE_PER_SHARE else None,
+                              sum(f.paid_out for f in mine),
+                              sum(f.topped_up for f in mine))
+                 for on, cycle, number, name, x, method, fund in rows
+                 for mine in [funds[x.share_out_id].get(x.member_id, ())])
 
 
 def _audit(session: Session, group_id: int, start: dt.date, end: dt.date) -> tuple[AuditLine, ...]:

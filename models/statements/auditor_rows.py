@@ -186,6 +186,16 @@ class ShareOutLine:
     # V = D / total shares of a value-per-share share-out (minor units; None otherwise):
     # ``shareout_preview.value_per_share``, as the wizard and the printed statement show it.
     value_per_share: Decimal | None = None
+    # Her other funds at the share-out (the NSSF pot): paid out to her with her share, and
+    # put into them from her payout (``member_funds.recorded_share_out``).
+    funds_paid_out: int = 0
+    funds_topped_up: int = 0
+
+    @property
+    def cash_in_hand(self) -> int:
+        """All the cash she was handed: her share's cash and her funds paid out, less what
+        she put into them."""
+        return self.cash_paid + self.funds_paid_out - self.funds_topped_up
 
 
 @dataclass(frozen=True)

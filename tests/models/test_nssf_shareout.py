@@ -167,3 +167,19 @@ def test_the_paper_shows_each_pot_and_its_totals_are_the_sum_of_the_rows(pots, t
         8_000, 2_000, 2_000)
     assert rec.total_fund_paid == sum(r.fund_paid for r in rec.rows)
     assert sum(r.cash_in_hand for r in rec.rows) == 29_998 + 8_000
+
+
+def test_the_auditors_share_out_sheet_shows_the_pots_and_the_cash_she_was_handed(pots):
+    """Bua takes her 3,000 pot in cash with her 11,354 share under the share-out rule: the
+    auditor's rows show the pot paid out and 14,354 handed to her, not only the share."""
+    from models.statements.auditor import auditor_data
+
+    env = pots
+    set_scheme(env, withdrawals=scheme.WITHDRAW_SHARE_OUT, on=dt.date(2026, 11, 1))
+    share_out(env)
+    with env.db.read() as s:
+        data = auditor_data(s, env.user(s, "auditor"), group_id=env.group_id)
+    rows = [(r.cash_paid, r.funds_paid_out, r.funds_topped_up, r.cash_in_hand)
+            for r in data.share_outs]
+    assert rows == [(7_225, 5_000, 0, 12_225), (11_354, 3_000, 0, 14_354),
+                    (13_419, 0, 0, 13_419)]
