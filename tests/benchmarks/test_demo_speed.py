@@ -55,29 +55,9 @@ def run_demo(path: Path, *extra: str) -> tuple[float, float, int, int]:
 def raw_insert_rate(path: Path, entries: int, lines: int) -> float:
     """Entries/s for plain executemany INSERTs of as many entries and lines through
     sqlite3 into the same file (rolled back): the floor any posting path stands on."""
-    per_entry = max(2, round(lines / entries))
-    con = sqlite3.connect(path, isolation_level=None)
-    try:
-        rates = []
-        for _round in range(3):
-            con.execute("BEGIN IMMEDIATE")
-            top = con.execute("SELECT coalesce(max(id), 0) FROM journal_entries").fetchone()[0]
-            start = time.perf_counter()
-            con.executemany(
-                "INSERT INTO journal_entries (id, group_id, seq, value_date, recorded_at, "
-                "user_id, kind, memo, prev_hash, hash) VALUES (?, 1, ?, '2026-11-01', "
-                "'2026-11-20 09:30:00.000000', 1, 'deposit', '', ?, ?)",
-                [(top + i, 10_000_000 + i, "0" * 64, f"{i:064d}") for i in range(1, entries + 1)])
-            con.executemany(
-                "INSERT INTO journal_lines (entry_id, line_no, account_id, member_id, amount) "
-                "VALUES (?, ?, 1, 1, ?)",
-                [(top + i, n, (1 if n % 2 else -1) * 1_000)
-                 for i in range(1, entries + 1) for n in range(1, per_entry + 1)])
-            rates.append(entries / (time.perf_counter() - start))
-            con.execute("ROLLBACK")
-        return statistics.median(rates)
-    finally:
-        con.close()
+    from tests.benchmarks.test_scale import raw_insert_rate as raw_rate
+
+    return raw_rate(path, entries, max(2, round(lines / entries)))
 
 
 def report(what: str, path: Path, seconds: float, memory: float, entries: int,
