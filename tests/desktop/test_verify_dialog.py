@@ -14,17 +14,13 @@ from desktop import verify_task
 from models.core import ledger
 from models.core.ledger import Line, Posting
 from models.core.schema import AuditEvent, VerifyCheckpoint
+from tests.models.test_verify_stream import fill
 
 DAY = dt.date(2026, 11, 1)
 
 
 def post(env, entries):
-    with env.db.write() as s:
-        ledger.post_entries(s, env.user(s, "treasurer"), group_id=env.group_id, postings=[
-            Posting(DAY, "deposit", (Line("cash", 1_000 + i),
-                                     Line("member_savings", -1_000 - i,
-                                          member_id=env.member_ids[i % 3])))
-            for i in range(entries)])
+    fill(env, entries)
 
 
 def test_the_check_shows_its_progress_and_says_all_is_well(window, env, messages):
