@@ -78,7 +78,7 @@ def _runnable_checks(session: Session) -> tuple[list[Check], list[Problem]]:
     if not missing or "alembic_version" not in present:
         return runnable, []
     stamped = set(session.execute(text("SELECT version_num FROM alembic_version")).scalars())
-    from models.core.migrate import head_revisions
+    from models.core.revisions import head_revisions
 
     if stamped != head_revisions():
         return runnable, []

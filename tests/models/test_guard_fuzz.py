@@ -260,7 +260,8 @@ def actor_for(qualified: str) -> str:
 
 # Internal steps that take what only their caller has (a plan, a meeting row): tried through
 # the services that call them.
-NOT_FUZZED = {"savings.apply_netting", "savings.fine_the_roll_call"}
+NOT_FUZZED = {"savings.apply_netting", "savings.fine_the_roll_call",
+              "batch.repayments_part", "columns.post_part"}  # a meeting's planned batch
 # Tried on the world with NSSF pooling (``nssf_world``): enrolments, pots, batches.
 NSSF_SERVICES = NSSF_WRITES | {
     "batches.batch_lines", "batches.batch_row", "batches.batches", "batches.latest_batch",
