@@ -4,8 +4,10 @@ and a backup that failed is said plainly (the ledger itself is fine)."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from desktop import app as app_module
 from desktop import backup_task
@@ -31,11 +33,17 @@ def test_the_log_in_comes_while_the_backup_is_still_copying(app, tmp_path, monke
     monkeypatch.setattr(backup, "write_backup", slow_copy)
     tasks = []
     real_start = backup_task.start
-    monkeypatch.setattr(backup_task, "start", lambda db: tasks.append(real_start(db)) or tasks[-1])
+    monkeypatch.setattr(backup_task, "start",
+                        lambda db, **kw: tasks.append(real_start(db, **kw)) or tasks[-1])
     at_log_in = {}
 
     def start(controller):  # noqa: ANN001, ANN202
         task = controller.daily_backup
+        # The copy begins a moment after the log-in is asked (SETTLE_MS), while she types.
+        deadline = time.monotonic() + 30
+        while task is not None and not task.isRunning() and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
         at_log_in["running"] = task is not None and task.isRunning()
         at_log_in["text"] = task.text()
         release.set()
