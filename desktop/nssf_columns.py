@@ -40,9 +40,6 @@ from models.core.i18n import N_, _, gettext
 from models.core.permissions import Permission
 from models.nssf import scheme as scheme_mod
 
-FILE_LANGUAGES = scheme_mod.FILE_LANGUAGES
-LONGEST_HEADER = scheme_mod.LONGEST_HEADER
-
 
 @dataclass(frozen=True)
 class ColumnChoice:
@@ -81,10 +78,10 @@ def check_columns(choices: list[ColumnChoice]) -> list[list[str]]:
         if any(mark in title for mark in "\r\n\t\v\f\u2028\u2029"):
             problems.append(UserError(N_("The header of “{column}” must be on one line."),
                                       column=name))
-        elif len(title) > LONGEST_HEADER:
+        elif len(title) > scheme_mod.LONGEST_HEADER:
             problems.append(UserError(
                 N_("The header of “{column}” is too long (at most {count} letters)."),
-                column=name, count=LONGEST_HEADER))
+                column=name, count=scheme_mod.LONGEST_HEADER))
         else:
             try:
                 title = check_text(title)
@@ -93,7 +90,7 @@ def check_columns(choices: list[ColumnChoice]) -> list[list[str]]:
         layout.append([choice.field, title])
     if not layout:
         problems.append(UserError(N_("Put at least one column in the file.")))
-    for language in FILE_LANGUAGES:
+    for language in scheme_mod.FILE_LANGUAGES:
         seen: dict[str, str] = {}
         for field, title in layout:
             header = (title or default_title(field, language)).casefold()
@@ -176,7 +173,7 @@ class ColumnsEditor(QGroupBox):
             keys = _RowKeys(self, row)
             check = QCheckBox()
             title = mark_data(QLineEdit())
-            title.setMaxLength(LONGEST_HEADER + 20)
+            title.setMaxLength(scheme_mod.LONGEST_HEADER + 20)
             title.setMinimumWidth(320)
             title.setMaximumWidth(480)
             up, down = QToolButton(), QToolButton()

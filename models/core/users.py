@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import access_log, audit, clock
-from models.core.errors import NotFound, UserError, ValidationError
+from models.core.errors import NotFound, UserError, ValidationError, check_text
 from models.core.i18n import N_
 from models.core.permissions import Permission, Role, require
 from models.core.schema import Member, RoleGrant, User, UserMember
@@ -87,6 +87,13 @@ class UserRow:
 
 def _validate_new(session: Session, username: str, display_name: str, password: str) -> None:
     problems = []
+    for text in (username, display_name):
+        try:
+            check_text(text)  # a NUL byte or a broken character cannot be stored or looked up
+        except UserError as error:
+            problems.append(error)
+    if problems:
+        raise ValidationError(problems)
     if not username.strip() or " " in username.strip():
         problems.append(UserError(N_("A user name is one word, without spaces.")))
     elif session.scalar(select(User.id).where(

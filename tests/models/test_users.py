@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.core import clock, users
 from models.core.errors import UserError, ValidationError
@@ -113,3 +113,19 @@ def test_linking_a_user_to_a_member_marks_self(env):
     with env.db.read() as s:
         assert users.is_same_person(s, env.user(s, "leader"), env.member_ids[2])
         assert not users.is_same_person(s, env.user(s, "leader"), env.member_ids[0])
+
+
+@pytest.mark.parametrize("username, display_name", [("\x00", "Noy"), ("noy", "ນາງ\x00ນ້ອຍ")],
+                         ids=["NUL in the user name", "NUL in the name"])
+def test_a_nul_byte_in_a_new_users_names_is_refused_and_nothing_is_made(env, username,
+                                                                        display_name):
+    """Found by the fuzz on PostgreSQL, which cannot store or even look up a NUL byte: the
+    look-up of a taken name failed with a database error. Now the app's message comes."""
+    from models.core.schema import User
+
+    with env.db.write() as s:
+        before = s.scalar(select(func.count(User.id)))
+        with pytest.raises(UserError):
+            users.create_user(s, env.user(s, "admin"), username=username,
+                              display_name=display_name, password="long enough 2026")
+        assert s.scalar(select(func.count(User.id))) == before
