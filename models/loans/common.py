@@ -26,9 +26,11 @@ def rate_bp(rate: Decimal | int | str) -> int:
     """Percent a year to hundredths of a percent; refuses more than two decimals."""
     try:
         value = Decimal(str(rate).strip())
+        # quantize itself fails past 28 digits (1e30): no interest rate is that long
+        two_decimals = value.is_finite() and value == value.quantize(Decimal("0.01"))
     except InvalidOperation:
         raise UserError(N_("“{text}” is not an interest rate."), text=str(rate)) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not two_decimals:
         raise UserError(N_("Give the interest rate with at most two decimals."))
     return int(value * 100)
 

@@ -350,3 +350,13 @@ def test_members_can_hold_several_loans_when_the_policy_allows(db, env):
     assert extra
     with pytest.raises(ValidationError, match="already has 2 loans open"), db.write() as s:
         _apply(s, env, amount=100_000)
+
+
+@pytest.mark.parametrize("rate", ["1e30", "-1e40", "99999999999999999999999999999.5"])
+def test_a_rate_too_long_for_decimal_arithmetic_gets_the_apps_message(rate):
+    """Found by the fuzz (importing an opening loan at 1e30 % a year): rounding such a
+    number to hundredths failed inside Python's decimals instead of saying what is wrong."""
+    from models.loans.common import rate_bp
+
+    with pytest.raises(UserError, match="is not an interest rate"):
+        rate_bp(rate)
