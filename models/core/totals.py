@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import Table, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.core.i18n import N_
@@ -32,6 +31,9 @@ def _upsert(dialect: str, table: Table, keys: tuple[str, ...]):  # noqa: ANN202
     """``INSERT ... ON CONFLICT (keys) DO UPDATE SET total = total + excluded.total``."""
     cache_key = (dialect, table.name)
     if cache_key not in _UPSERTS:
+        # the dialect modules load on the first posting, not at every start of the window
+        from sqlalchemy.dialects import postgresql, sqlite
+
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = insert(table)
         _UPSERTS[cache_key] = statement.on_conflict_do_update(
