@@ -34,7 +34,7 @@ from desktop.nssf_dialogs import NSSF_TOPICS, month_text
 from desktop.permission_tips import allow, who_may
 from desktop.widgets import DateField, mark_data, problems_label, read_date
 from models.core import clock, settings
-from models.core.errors import UserError, ValidationError, check_text
+from models.core.errors import UserError, ValidationError
 from models.core.groups import get_group
 from models.core.i18n import N_, _, gettext
 from models.core.permissions import Permission
@@ -68,37 +68,10 @@ def check_columns(choices: list[ColumnChoice]) -> list[list[str]]:
     """The layout to save, ``[[field, header], ...]``; every problem at once as a
     ``ValidationError``. A header may not repeat another column's (ours counted, in Lao and
     in English, since a file may be written in either), nor run over one line."""
-    problems: list[UserError] = []
-    layout = []
-    for choice in choices:
-        if not choice.included:
-            continue
-        title = choice.title.strip()
-        name = default_title(choice.field)
-        if any(mark in title for mark in "\r\n\t\v\f\u2028\u2029"):
-            problems.append(UserError(N_("The header of “{column}” must be on one line."),
-                                      column=name))
-        elif len(title) > scheme_mod.LONGEST_HEADER:
-            problems.append(UserError(
-                N_("The header of “{column}” is too long (at most {count} letters)."),
-                column=name, count=scheme_mod.LONGEST_HEADER))
-        else:
-            try:
-                title = check_text(title)
-            except UserError as error:
-                problems.append(error)
-        layout.append([choice.field, title])
+    layout = [[choice.field, choice.title.strip()] for choice in choices if choice.included]
+    problems = scheme_mod.column_problems(layout)
     if not layout:
         problems.append(UserError(N_("Put at least one column in the file.")))
-    for language in scheme_mod.FILE_LANGUAGES:
-        seen: dict[str, str] = {}
-        for field, title in layout:
-            header = (title or default_title(field, language)).casefold()
-            if header in seen and seen[header] != field:
-                problems.append(UserError(
-                    N_("Two columns would have the header “{header}”; give one of them "
-                       "another."), header=title or default_title(field, language)))
-            seen.setdefault(header, field)
     if problems:
         unique = list({str(p): p for p in problems}.values())
         raise ValidationError(unique)

@@ -120,6 +120,34 @@ FILE_LANGUAGES = ("lo", "en")  # a remittance file is written in either
 LONGEST_HEADER = 60
 
 
+def column_problems(layout: list[list[str]]) -> list[UserError]:
+    """What is wrong with the headers of a layout ``[[field, header], ...]`` (a blank header:
+    our name): a header is one line of at most ``LONGEST_HEADER`` letters, readable text,
+    and no two columns carry the same header in either language a file is written in."""
+    problems: list[UserError] = []
+    for field, title in layout:
+        name = gettext(FILE_FIELD_TITLES[field])
+        if any(mark in title for mark in "\r\n\t\v\f\u2028\u2029"):
+            problems.append(UserError(N_("The header of “{column}” must be on one line."),
+                                      column=name))
+        elif len(title) > LONGEST_HEADER:
+            problems.append(UserError(N_("The header of “{column}” is too long (at most "
+                                         "{count} letters)."), column=name, count=LONGEST_HEADER))
+        else:
+            try:
+                check_text(title)
+            except UserError as error:
+                problems.append(error)
+    for language in FILE_LANGUAGES:
+        headers: dict[str, str] = {}
+        for field, title in layout:
+            header = title or gettext(FILE_FIELD_TITLES[field], language)
+            if headers.setdefault(header.casefold(), field) != field:
+                problems.append(UserError(N_("Two columns would have the header “{header}”; "
+                                             "give one of them another."), header=header))
+    return problems
+
+
 def _columns(value: Any) -> list:
     """The file's layout, ``[[field, header], ...]`` (a blank header: our name for it). A
     header is one line of at most ``LONGEST_HEADER`` letters, and no two columns may
@@ -136,21 +164,9 @@ def _columns(value: Any) -> list:
         if field in seen:
             raise UserError(N_("The column {field} is there twice."), field=field)
         seen.add(field)
-        title = str(title or "").strip()
-        name = gettext(FILE_FIELD_TITLES[field])
-        if any(mark in title for mark in "\r\n\t\v\f\u2028\u2029"):
-            raise UserError(N_("The header of “{column}” must be on one line."), column=name)
-        if len(title) > LONGEST_HEADER:
-            raise UserError(N_("The header of “{column}” is too long (at most {count} "
-                               "letters)."), column=name, count=LONGEST_HEADER)
-        cleaned.append([field, check_text(title) if title else ""])
-    for language in FILE_LANGUAGES:
-        headers: dict[str, str] = {}
-        for field, title in cleaned:
-            header = title or gettext(FILE_FIELD_TITLES[field], language)
-            if headers.setdefault(header.casefold(), field) != field:
-                raise UserError(N_("Two columns would have the header “{header}”; give one "
-                                   "of them another."), header=header)
+        cleaned.append([field, str(title or "").strip()])
+    if problems := column_problems(cleaned):
+        raise problems[0]
     return cleaned
 
 
