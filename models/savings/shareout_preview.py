@@ -217,8 +217,27 @@ class ShareOutRow:
         return self.cash + self.fund_paid
 
 
+class FundTotals:
+    """The share-out's totals of her other funds (the NSSF pots), for a preview and a
+    posted record alike (both hold ``rows`` of ``ShareOutRow``)."""
+
+    rows: tuple[ShareOutRow, ...]
+
+    @property
+    def total_topped_up(self) -> int:
+        return sum(r.topped_up for r in self.rows)
+
+    @property
+    def total_fund_paid(self) -> int:
+        return sum(r.fund_paid for r in self.rows)
+
+    @property
+    def total_fund_kept(self) -> int:
+        return sum(r.fund_kept for r in self.rows)
+
+
 @dataclass(frozen=True)
-class ShareOutPreview:
+class ShareOutPreview(FundTotals):
     group_id: int
     cycle: CycleRow
     on: dt.date
@@ -262,18 +281,6 @@ class ShareOutPreview:
     @property
     def total_cash(self) -> int:
         return sum(r.cash for r in self.rows)
-
-    @property
-    def total_topped_up(self) -> int:
-        return sum(r.topped_up for r in self.rows)
-
-    @property
-    def total_fund_paid(self) -> int:
-        return sum(r.fund_paid for r in self.rows)
-
-    @property
-    def total_fund_kept(self) -> int:
-        return sum(r.fund_kept for r in self.rows)
 
     @property
     def total_cash_in_hand(self) -> int:

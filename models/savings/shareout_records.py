@@ -17,7 +17,7 @@ from models.core.schema import Member, User
 from models.savings import member_funds
 from models.savings.debts import Debt, DebtLine
 from models.savings.schema import SavingsCycle, ShareOut, ShareOutDebt, ShareOutLine
-from models.savings.shareout_preview import ShareOutRow, value_per_share
+from models.savings.shareout_preview import FundTotals, ShareOutRow, value_per_share
 
 
 def debt_lines(rows: tuple[ShareOutRow, ...], money: Callable[[int], str]) -> list[str]:
@@ -45,7 +45,7 @@ def shows_pots(rows: tuple[ShareOutRow, ...] | list[ShareOutRow]) -> bool:
 
 
 @dataclass(frozen=True)
-class ShareOutRecord:
+class ShareOutRecord(FundTotals):
     id: int
     cycle_number: int
     on: dt.date
@@ -56,18 +56,6 @@ class ShareOutRecord:
     rows: tuple[ShareOutRow, ...]
     round_to: int = 0  # payouts were rounded down to this (minor units)
     loan_interest: int = 0  # interest and fees of the loans paid off from payouts
-
-    @property
-    def total_topped_up(self) -> int:
-        return sum(r.topped_up for r in self.rows)
-
-    @property
-    def total_fund_paid(self) -> int:
-        return sum(r.fund_paid for r in self.rows)
-
-    @property
-    def total_fund_kept(self) -> int:
-        return sum(r.fund_kept for r in self.rows)
 
     @property
     def total_shares(self) -> int:
