@@ -209,7 +209,9 @@ def _pots_table(sheet: ShareOutStatement) -> Table:
     out.append([pdf.para("", num), pdf.para(_("Total"), bold)]
                + [pdf.para(format_amount(sum(f(r) for r in rows), sheet.currency),
                            st["number_bold"]) for f in figures])
-    return pdf.table(out, [14 * mm, 50 * mm] + [29 * mm] * 4, total_row=True)
+    number_width = _fit([_("Number")], bold, [str(r.number) for r in rows], num) + 3 * mm
+    return pdf.table(out, [number_width, WIDTH - number_width - 4 * 29 * mm] + [29 * mm] * 4,
+                     total_row=True)
 
 
 def _fit(words: list[str], word_style: ParagraphStyle, cells: list[str],
